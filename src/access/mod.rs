@@ -1,0 +1,16 @@
+//! Access: every way a person can give input becomes an [`Input`].
+//!
+//! - touch: the UI bridge (`crate::ui`) turns a tap on a scale column or a
+//!   button into an `Input`;
+//! - keys: [`keys::KeyMap`] maps key presses (from a keyboard, or a USB switch
+//!   interface, which sends keys) to events;
+//! - GPIO buttons (a later step) will live on a thread of their own and post
+//!   each `Input` to the UI thread with `slint::invoke_from_event_loop`, where
+//!   it goes into `Kiosk::handle` like any other.
+//!
+//! Architecture invariant: sources only translate. None of them knows about the
+//! session, the journal or the screen.
+
+pub mod keys;
+
+pub use crate::core::{Event, Input, InputMethod};

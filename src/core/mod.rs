@@ -1,0 +1,24 @@
+//! The domain: picture sets, scales, the mat session and preference summaries.
+//!
+//! Architecture invariant: nothing in here does I/O. No files, no clock, no
+//! randomness, no threads. Time and ids come in as arguments, and what should
+//! happen in the world goes out as [`Effect`]s. So everything here can be tested
+//! with plain values, and nothing here can fail on I/O.
+
+pub mod event;
+pub mod phrases;
+pub mod picture_set;
+pub mod preference;
+pub mod replay;
+pub mod scale;
+pub mod session;
+
+pub use event::{Event, Input, InputMethod, Step};
+pub use phrases::Phrases;
+pub use picture_set::{Card, PictureSet, SetError, Topic};
+pub use preference::{current_view, Answer, PreferenceSummary};
+pub use replay::{final_mat, JournalAction};
+pub use scale::{Scale, ScalePoint};
+pub use session::{
+    Choice, Effect, MatSession, PersonRef, Record, Screen, SpeakMode, Stage, Utterance,
+};

@@ -1,0 +1,24 @@
+//! The words the kiosk speaks that are not on a card or a scale point.
+
+/// Prompts spoken by the kiosk itself. Templates use `{topic}` where a topic
+/// title goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrases {
+    /// Spoken when the review begins, before the summary.
+    pub review_intro: String,
+    /// Spoken on the review when the mat has nothing on it.
+    pub review_empty: String,
+    /// Spoken when the mat is finished. Deliberately neutral: the device never
+    /// praises one answer over another.
+    pub finished: String,
+}
+
+impl Default for Phrases {
+    fn default() -> Self {
+        Phrases {
+            review_intro: "Let's look at your mat.".into(),
+            review_empty: "Your mat is empty.".into(),
+            finished: "Your mat is finished and saved.".into(),
+        }
+    }
+}

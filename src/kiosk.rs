@@ -1,0 +1,358 @@
+//! One running kiosk: the picture set, the person, the session, and the
+//! adapters its effects go to. The session decides; the kiosk carries out.
+//!
+//! Failures here never stop the person: a journal that cannot be written
+//! keeps its records in memory and retries on the next one; a damaged journal
+//! is kept aside and a new one started; a support plan that cannot be reached
+//! is synced the next time. Each of these leaves a notice for staff.
+
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use tracing::{error, info, warn};
+
+use crate::clock::Clock;
+use crate::core::{Effect, Input, MatSession, PersonRef, Phrases, Record, Screen, Utterance};
+use crate::library::{load_set, LoadedSet};
+use crate::store::{self, Journal, Plan, StoreError, SyncReport};
+use crate::voice::Voice;
+
+/// The person created on first run, so the demo works straight away.
+pub const DEMO_PERSON: &str = "Alex";
+
+#[derive(Debug, Clone)]
+pub struct KioskPaths {
+    pub data_dir: PathBuf,
+    /// The picture set file (or its folder).
+    pub set: PathBuf,
+    /// The support plan database; by default in the data directory.
+    pub plan: PathBuf,
+}
+
+impl KioskPaths {
+    /// The usual layout: journal and plan side by side in the data directory.
+    pub fn in_data_dir(data_dir: &Path, set: &Path) -> KioskPaths {
+        KioskPaths {
+            data_dir: data_dir.to_path_buf(),
+            set: set.to_path_buf(),
+            plan: data_dir.join(store::PLAN_FILE),
+        }
+    }
+
+    pub fn journal(&self) -> PathBuf {
+        self.data_dir.join(store::JOURNAL_FILE)
+    }
+}
+
+type SyncOutcome = Result<SyncReport, String>;
+
+pub struct Kiosk {
+    paths: KioskPaths,
+    set: LoadedSet,
+    person: PersonRef,
+    journal: Option<Journal>,
+    /// Records not yet in the journal (it could not be opened or written).
+    unsaved: Vec<Record>,
+    voice: Box<dyn Voice>,
+    clock: Box<dyn Clock>,
+    session: MatSession,
+    topic: usize,
+    screen: Screen,
+    notices: Vec<String>,
+    sync_job: Option<JoinHandle<SyncOutcome>>,
+}
+
+impl Kiosk {
+    /// Loads the set, opens the journal (creating the demo person on first
+    /// run) and starts a mat on the first topic. Only a set that cannot be
+    /// loaded is an error: without pictures there is nothing to show.
+    pub fn open(
+        paths: KioskPaths,
+        voice: Box<dyn Voice>,
+        clock: Box<dyn Clock>,
+    ) -> anyhow::Result<Kiosk> {
+        let set = load_set(&paths.set)?;
+        let mut notices = Vec::new();
+        for warning in &set.warnings {
+            warn!("picture set {}: {warning}", set.path.display());
+        }
+        if !set.warnings.is_empty() {
+            notices.push(format!(
+                "{} picture set file(s) missing, see the log",
+                set.warnings.len()
+            ));
+        }
+
+        let now = clock.now();
+        let journal = open_journal(&paths.journal(), now, &mut notices);
+        let person = match &journal {
+            Some(journal) => {
+                first_person(journal, now).context("cannot read the people in the journal")?
+            }
+            None => PersonRef {
+                id: new_id(),
+                name: DEMO_PERSON.to_string(),
+            },
+        };
+        info!(set = %set.set.id, topics = set.set.topics.len(), "kiosk ready");
+
+        let (session, effects) = start_mat(&set, 0, &person, now);
+        let mut kiosk = Kiosk {
+            paths,
+            set,
+            person,
+            journal,
+            unsaved: Vec::new(),
+            voice,
+            clock,
+            session,
+            topic: 0,
+            screen: Screen::Mat,
+            notices,
+            sync_job: None,
+        };
+        kiosk.carry_out(effects);
+        Ok(kiosk)
+    }
+
+    /// Everything a person does comes through here, on the UI thread.
+    pub fn handle(&mut self, input: Input) {
+        let effects = self.session.handle(input, self.clock.now());
+        self.carry_out(effects);
+    }
+
+    pub fn session(&self) -> &MatSession {
+        &self.session
+    }
+
+    pub fn set(&self) -> &LoadedSet {
+        &self.set
+    }
+
+    pub fn person(&self) -> &PersonRef {
+        &self.person
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    /// The topic "start again" goes to.
+    pub fn next_topic_title(&self) -> &str {
+        &self.set.set.topics[self.next_topic()].title
+    }
+
+    pub fn sound_available(&self) -> bool {
+        self.voice.is_available()
+    }
+
+    /// Short messages for staff, newest last.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    pub fn add_notice(&mut self, notice: String) {
+        if !self.notices.contains(&notice) {
+            self.notices.push(notice);
+        }
+    }
+
+    /// Waits for the sync started by the last finished mat, if any, and
+    /// returns how it went.
+    pub fn wait_for_sync(&mut self) -> Option<SyncOutcome> {
+        let outcome = self
+            .sync_job
+            .take()?
+            .join()
+            .unwrap_or_else(|_| Err("the sync thread panicked".into()));
+        self.note_sync(&outcome);
+        Some(outcome)
+    }
+
+    /// Collects a finished background sync without waiting.
+    pub fn poll_sync(&mut self) {
+        if self.sync_job.as_ref().is_some_and(|job| job.is_finished()) {
+            self.wait_for_sync();
+        }
+    }
+
+    fn carry_out(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Say(utterance) => self.say(utterance),
+                Effect::Record(record) => {
+                    let finished = matches!(record, Record::Finished { .. });
+                    self.save(record);
+                    if finished {
+                        self.start_sync();
+                    }
+                }
+                Effect::Show(screen) => self.screen = screen,
+                Effect::StartNewMat => self.start_next_mat(),
+            }
+        }
+    }
+
+    fn say(&mut self, mut utterance: Utterance) {
+        utterance.clip = utterance
+            .clip
+            .map(|clip| self.set.resolve(&clip).to_string_lossy().into_owned());
+        if let Err(e) = self.voice.speak(&utterance) {
+            warn!("cannot speak: {e}");
+        }
+    }
+
+    /// Writes a record now, after any that could not be written before, in order.
+    fn save(&mut self, record: Record) {
+        self.unsaved.push(record);
+        let Some(journal) = &self.journal else {
+            return;
+        };
+        let mut written = 0;
+        for record in &self.unsaved {
+            match journal.record(record) {
+                Ok(()) => written += 1,
+                Err(e) => {
+                    error!(
+                        "cannot write to the journal {}: {e}",
+                        journal.path().display()
+                    );
+                    let notice = format!("Not saving right now: {e}");
+                    self.unsaved.drain(..written);
+                    self.add_notice(notice);
+                    return;
+                }
+            }
+        }
+        self.unsaved.clear();
+    }
+
+    fn start_next_mat(&mut self) {
+        self.poll_sync();
+        self.topic = self.next_topic();
+        let (session, effects) = start_mat(&self.set, self.topic, &self.person, self.clock.now());
+        self.session = session;
+        self.carry_out(effects);
+    }
+
+    fn next_topic(&self) -> usize {
+        (self.topic + 1) % self.set.set.topics.len()
+    }
+
+    fn start_sync(&mut self) {
+        if self.journal.is_none() || !self.unsaved.is_empty() {
+            return;
+        }
+        if let Some(previous) = self.sync_job.take() {
+            // Rare: a sync still running from the last mat. Let it finish first.
+            let outcome = previous
+                .join()
+                .unwrap_or_else(|_| Err("the sync thread panicked".into()));
+            self.note_sync(&outcome);
+        }
+        let journal_path = self.paths.journal();
+        let plan_path = self.paths.plan.clone();
+        let now = self.clock.now();
+        self.sync_job = Some(std::thread::spawn(move || {
+            sync_files(&journal_path, &plan_path, now).map_err(|e| e.to_string())
+        }));
+    }
+
+    fn note_sync(&mut self, outcome: &SyncOutcome) {
+        match outcome {
+            Ok(report) => info!(
+                sessions = report.sessions,
+                cards = report.placements,
+                "synced to the support plan"
+            ),
+            Err(e) => {
+                warn!("sync to the support plan failed, it will be tried again after the next mat: {e}");
+                self.add_notice("Support plan not updated yet (see the log)".to_string());
+            }
+        }
+    }
+}
+
+/// Syncs a journal file into a plan file.
+pub fn sync_files(
+    journal: &Path,
+    plan: &Path,
+    now: DateTime<Utc>,
+) -> Result<SyncReport, StoreError> {
+    let journal = Journal::open(journal)?;
+    let mut plan = Plan::open(plan)?;
+    store::sync(&journal, &mut plan, now)
+}
+
+fn start_mat(
+    set: &LoadedSet,
+    topic: usize,
+    person: &PersonRef,
+    now: DateTime<Utc>,
+) -> (MatSession, Vec<Effect>) {
+    let topic = set.set.topics[topic].clone();
+    MatSession::start(
+        new_id(),
+        person.clone(),
+        &set.set.id,
+        topic,
+        Phrases::default(),
+        now,
+    )
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+fn first_person(journal: &Journal, now: DateTime<Utc>) -> Result<PersonRef, StoreError> {
+    match journal.people()?.into_iter().next() {
+        Some(person) => Ok(person),
+        None => {
+            info!("first run: adding the demo person");
+            journal.add_person(DEMO_PERSON, now)
+        }
+    }
+}
+
+/// Opens the journal. A damaged one is moved aside, never deleted, and a
+/// fresh one started; any other failure leaves the kiosk running unsaved.
+fn open_journal(path: &Path, now: DateTime<Utc>, notices: &mut Vec<String>) -> Option<Journal> {
+    match Journal::open(path) {
+        Ok(journal) => Some(journal),
+        Err(e) if e.is_corrupt() => {
+            let stamp = now.format("%Y%m%dT%H%M%SZ");
+            let aside = path.with_extension(format!("sqlite.damaged-{stamp}"));
+            error!(
+                "{e}; moving it to {} and starting a new journal",
+                aside.display()
+            );
+            for suffix in ["", "-wal", "-shm"] {
+                let from = PathBuf::from(format!("{}{suffix}", path.display()));
+                if from.exists() {
+                    let to = PathBuf::from(format!("{}{suffix}", aside.display()));
+                    if let Err(e) = std::fs::rename(&from, &to) {
+                        error!("cannot move {} aside: {e}", from.display());
+                    }
+                }
+            }
+            notices.push(format!(
+                "The journal was damaged; it was kept as {}",
+                aside.display()
+            ));
+            Journal::open(path)
+                .inspect_err(|e| {
+                    error!("cannot start a new journal: {e}");
+                    notices.push(format!("Not saving: {e}"));
+                })
+                .ok()
+        }
+        Err(e) => {
+            error!("cannot open the journal: {e}");
+            notices.push(format!("Not saving: {e}"));
+            None
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Reading picture sets from disk: the set file, and checking that the
+//! pictures and clips it names are there.
+//!
+//! A set lives in a folder: `set.toml` plus the files it names, by paths
+//! relative to that folder. A problem with the set file stops the set from
+//! loading (with the file and the problem named); a missing picture or clip
+//! only gives a warning, so the rest of the set still works.
+
+use std::path::{Path, PathBuf};
+
+use crate::core::{PictureSet, SetError};
+
+/// The file name of a set inside its folder.
+pub const SET_FILE: &str = "set.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("cannot read the picture set file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the picture set file {path} has a problem: {source}")]
+    Invalid {
+        path: PathBuf,
+        #[source]
+        source: SetError,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadedSet {
+    pub set: PictureSet,
+    /// The set file itself.
+    pub path: PathBuf,
+    /// The folder that relative paths in the set are resolved against.
+    pub root: PathBuf,
+    /// Problems that leave the set usable, for staff: missing pictures and clips.
+    pub warnings: Vec<String>,
+}
+
+impl LoadedSet {
+    /// The file a relative path in the set refers to.
+    pub fn resolve(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+}
+
+/// Loads a set from its `set.toml`, or from the folder holding one.
+pub fn load_set(path: &Path) -> Result<LoadedSet, LibraryError> {
+    let path = if path.is_dir() {
+        path.join(SET_FILE)
+    } else {
+        path.to_path_buf()
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| LibraryError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let set = PictureSet::from_toml(&text).map_err(|source| LibraryError::Invalid {
+        path: path.clone(),
+        source,
+    })?;
+    let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let warnings = missing_files(&set, &root);
+    Ok(LoadedSet {
+        set,
+        path,
+        root,
+        warnings,
+    })
+}
+
+fn missing_files(set: &PictureSet, root: &Path) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let mut check = |what: String, relative: &str| {
+        if !root.join(relative).is_file() {
+            warnings.push(format!("{what}: file {relative} is missing"));
+        }
+    };
+    for topic in &set.topics {
+        if let Some(picture) = &topic.picture {
+            check(format!("topic \"{}\" picture", topic.id), picture);
+        }
+        for point in &topic.scale.points {
+            check(
+                format!(
+                    "scale \"{}\" symbol for \"{}\"",
+                    topic.scale.id, point.label
+                ),
+                &point.symbol,
+            );
+        }
+        for card in &topic.cards {
+            if let Some(picture) = &card.picture {
+                check(format!("card \"{}\" picture", card.id), picture);
+            }
+            if let Some(clip) = &card.clip {
+                check(format!("card \"{}\" clip", card.id), clip);
+            }
+        }
+    }
+    warnings.sort();
+    warnings.dedup();
+    warnings
+}
+
+/// Where the bundled demo set is: next to the sources when run from a
+/// checkout, or where the Pi install script puts it.
+pub fn default_set_path() -> PathBuf {
+    let installed = Path::new("/usr/share/sayso/images/demo").join(SET_FILE);
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("images/demo")
+        .join(SET_FILE);
+    if checkout.is_file() || !installed.is_file() {
+        checkout
+    } else {
+        installed
+    }
+}

@@ -1,0 +1,420 @@
+//! The journal: the device's own append-only record of every session and
+//! every action in it, each committed the moment it happens.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::db::{self, StoreError};
+use super::{parse_timestamp, timestamp};
+use crate::core::{JournalAction, PersonRef, Record};
+
+const MIGRATIONS: &[&str] = &[include_str!("migrations/journal/0001_init.sql")];
+
+pub struct Journal {
+    conn: Connection,
+    path: PathBuf,
+    device_id: String,
+}
+
+/// A finished session as sync reads it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinishedSession {
+    pub id: String,
+    pub device_id: String,
+    pub person: PersonRef,
+    pub set_id: String,
+    pub topic_id: String,
+    pub topic_title: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub placements: Vec<PlacementRow>,
+    pub undos: Vec<UndoRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacementRow {
+    pub seq: u32,
+    pub card_id: String,
+    pub card_label: String,
+    pub point: usize,
+    pub point_label: String,
+    pub placed_at: DateTime<Utc>,
+    pub input_method: String,
+    pub response_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoRow {
+    pub seq: u32,
+    pub undoes: u32,
+}
+
+impl FinishedSession {
+    /// The session's actions in the form the core replays.
+    pub fn actions(&self) -> Vec<JournalAction> {
+        let placed = self.placements.iter().map(|p| JournalAction::Placed {
+            seq: p.seq,
+            card_id: p.card_id.clone(),
+            point: p.point,
+        });
+        let undone = self.undos.iter().map(|u| JournalAction::Undone {
+            seq: u.seq,
+            undoes: u.undoes,
+        });
+        placed.chain(undone).collect()
+    }
+}
+
+impl Journal {
+    pub fn open(path: &Path) -> Result<Journal, StoreError> {
+        let conn = db::open(path, MIGRATIONS)?;
+        let device_id = device_id(&conn)?;
+        Ok(Journal {
+            conn,
+            path: path.to_path_buf(),
+            device_id,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This device's id, made once when the journal is created.
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// The people this device knows, oldest first.
+    pub fn people(&self) -> Result<Vec<PersonRef>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT id, name FROM people ORDER BY created_at, id")?;
+        let rows = statement.query_map([], |row| {
+            Ok(PersonRef {
+                id: row.get(0)?,
+                name: row.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Adds a person and returns them.
+    pub fn add_person(&self, name: &str, now: DateTime<Utc>) -> Result<PersonRef, StoreError> {
+        let person = PersonRef {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: name.to_string(),
+        };
+        self.conn.execute(
+            "INSERT INTO people (id, name, created_at) VALUES (?1, ?2, ?3)",
+            params![person.id, person.name, timestamp(now)],
+        )?;
+        Ok(person)
+    }
+
+    /// Writes one record, committed before this returns.
+    pub fn record(&self, record: &Record) -> Result<(), StoreError> {
+        match record {
+            Record::Started {
+                session_id,
+                person_id,
+                set_id,
+                topic_id,
+                topic_title,
+                at,
+            } => {
+                self.conn.execute(
+                    "INSERT INTO sessions (id, device_id, person_id, set_id, topic_id, topic_title, started_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![session_id, self.device_id, person_id, set_id, topic_id, topic_title, timestamp(*at)],
+                )?;
+            }
+            Record::Placed {
+                session_id,
+                seq,
+                card_id,
+                card_label,
+                point,
+                point_label,
+                at,
+                via,
+                response_ms,
+            } => {
+                self.conn.execute(
+                    "INSERT INTO placements (session_id, seq, card_id, card_label, point, point_label,
+                                             placed_at, input_method, response_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        session_id,
+                        seq,
+                        card_id,
+                        card_label,
+                        *point as i64,
+                        point_label,
+                        timestamp(*at),
+                        via.as_str(),
+                        response_ms
+                    ],
+                )?;
+            }
+            Record::Undone {
+                session_id,
+                seq,
+                undoes,
+                at,
+                via,
+            } => {
+                self.conn.execute(
+                    "INSERT INTO undos (session_id, seq, undoes_seq, undone_at, input_method)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![session_id, seq, undoes, timestamp(*at), via.as_str()],
+                )?;
+            }
+            Record::Finished {
+                session_id,
+                at,
+                via,
+            } => {
+                self.conn.execute(
+                    "INSERT INTO session_ends (session_id, outcome, ended_at, input_method)
+                     VALUES (?1, 'finished', ?2, ?3)",
+                    params![session_id, timestamp(*at), via.as_str()],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every finished session, oldest first, with its actions.
+    pub fn finished_sessions(&self) -> Result<Vec<FinishedSession>, StoreError> {
+        let ids: Vec<String> = {
+            let mut statement = self.conn.prepare(
+                "SELECT s.id FROM sessions s JOIN session_ends e ON e.session_id = s.id
+                 WHERE e.outcome = 'finished' ORDER BY e.ended_at, s.id",
+            )?;
+            let rows = statement.query_map([], |row| row.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        ids.iter()
+            .filter_map(|id| self.finished_session(id).transpose())
+            .collect()
+    }
+
+    /// One finished session, or `None` if it does not exist or is not finished.
+    pub fn finished_session(&self, id: &str) -> Result<Option<FinishedSession>, StoreError> {
+        let head = self
+            .conn
+            .query_row(
+                "SELECT s.device_id, s.person_id, p.name, s.set_id, s.topic_id, s.topic_title,
+                        s.started_at, e.ended_at
+                 FROM sessions s
+                 JOIN people p ON p.id = s.person_id
+                 JOIN session_ends e ON e.session_id = s.id AND e.outcome = 'finished'
+                 WHERE s.id = ?1",
+                [id],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        PersonRef {
+                            id: row.get(1)?,
+                            name: row.get(2)?,
+                        },
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                        row.get::<_, String>(5)?,
+                        row.get::<_, String>(6)?,
+                        row.get::<_, String>(7)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((device_id, person, set_id, topic_id, topic_title, started_at, finished_at)) =
+            head
+        else {
+            return Ok(None);
+        };
+        Ok(Some(FinishedSession {
+            id: id.to_string(),
+            device_id,
+            person,
+            set_id,
+            topic_id,
+            topic_title,
+            started_at: parse_timestamp(&started_at)?,
+            finished_at: parse_timestamp(&finished_at)?,
+            placements: self.placements(id)?,
+            undos: self.undos(id)?,
+        }))
+    }
+
+    pub fn placements(&self, session_id: &str) -> Result<Vec<PlacementRow>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT seq, card_id, card_label, point, point_label, placed_at, input_method, response_ms
+             FROM placements WHERE session_id = ?1 ORDER BY seq",
+        )?;
+        let rows = statement.query_map([session_id], |row| {
+            Ok((
+                row.get::<_, u32>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, i64>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
+                row.get::<_, String>(6)?,
+                row.get::<_, i64>(7)?,
+            ))
+        })?;
+        let mut placements = Vec::new();
+        for row in rows {
+            let (
+                seq,
+                card_id,
+                card_label,
+                point,
+                point_label,
+                placed_at,
+                input_method,
+                response_ms,
+            ) = row?;
+            placements.push(PlacementRow {
+                seq,
+                card_id,
+                card_label,
+                point: point as usize,
+                point_label,
+                placed_at: parse_timestamp(&placed_at)?,
+                input_method,
+                response_ms,
+            });
+        }
+        Ok(placements)
+    }
+
+    fn undos(&self, session_id: &str) -> Result<Vec<UndoRow>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT seq, undoes_seq FROM undos WHERE session_id = ?1 ORDER BY seq")?;
+        let rows = statement.query_map([session_id], |row| {
+            Ok(UndoRow {
+                seq: row.get(0)?,
+                undoes: row.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn device_id(conn: &Connection) -> Result<String, StoreError> {
+    let existing: Option<String> = conn
+        .query_row(
+            "SELECT value FROM device WHERE key = 'device_id'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    conn.execute(
+        "INSERT INTO device (key, value) VALUES ('device_id', ?1)",
+        [&id],
+    )?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::InputMethod;
+    use chrono::TimeZone;
+
+    fn at(second: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, second).unwrap()
+    }
+
+    #[test]
+    fn a_new_journal_is_wal_with_full_sync_and_keeps_its_device_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/journal.sqlite");
+        let first = Journal::open(&path).unwrap();
+        let mode: String = first
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        let sync: i64 = first
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), sync), ("wal", 2));
+        let id = first.device_id().to_string();
+        drop(first);
+        assert_eq!(Journal::open(&path).unwrap().device_id(), id);
+    }
+
+    #[test]
+    fn rows_cannot_be_changed_or_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
+        let person = journal.add_person("Alex", at(0)).unwrap();
+        journal
+            .record(&Record::Started {
+                session_id: "s".into(),
+                person_id: person.id,
+                set_id: "demo".into(),
+                topic_id: "food".into(),
+                topic_title: "Food".into(),
+                at: at(0),
+            })
+            .unwrap();
+        journal
+            .record(&Record::Placed {
+                session_id: "s".into(),
+                seq: 1,
+                card_id: "tea".into(),
+                card_label: "tea".into(),
+                point: 0,
+                point_label: "like".into(),
+                at: at(1),
+                via: InputMethod::Touch,
+                response_ms: 1000,
+            })
+            .unwrap();
+        let update = journal.conn.execute("UPDATE placements SET point = 2", []);
+        let delete = journal.conn.execute("DELETE FROM sessions", []);
+        assert!(update.unwrap_err().to_string().contains("append-only"));
+        assert!(delete.unwrap_err().to_string().contains("append-only"));
+        assert_eq!(journal.placements("s").unwrap()[0].point, 0);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_reported_as_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.sqlite");
+        std::fs::write(
+            &path,
+            b"this is not a database, it is a shopping list ".repeat(200),
+        )
+        .unwrap();
+        let error = Journal::open(&path).err().expect("opening must fail");
+        assert!(error.is_corrupt(), "{error}");
+    }
+
+    #[test]
+    fn a_journal_from_a_newer_version_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.sqlite");
+        drop(Journal::open(&path).unwrap());
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let error = Journal::open(&path).err().expect("opening must fail");
+        assert!(
+            matches!(error, StoreError::NewerSchema { found: 99, .. }),
+            "{error}"
+        );
+    }
+}

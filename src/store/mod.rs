@@ -1,0 +1,32 @@
+//! Storage: the device journal, the support plan, and sync between them.
+//!
+//! Architecture invariant: this module knows SQLite and the domain types in
+//! `crate::core`, and nothing of the UI, voice or input. Both databases are
+//! opened in WAL mode with `synchronous=FULL`, so a committed row survives the
+//! plug being pulled.
+
+mod db;
+pub mod journal;
+pub mod plan;
+pub mod sync;
+
+pub use db::StoreError;
+pub use journal::{FinishedSession, Journal};
+pub use plan::{Plan, PreferenceRow};
+pub use sync::{sync, SyncReport};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// File names inside the data directory.
+pub const JOURNAL_FILE: &str = "journal.sqlite";
+pub const PLAN_FILE: &str = "plan.sqlite";
+
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub(crate) fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::BadTimestamp(text.to_string()))
+}

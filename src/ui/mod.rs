@@ -1,0 +1,217 @@
+//! The bridge between Slint and the kiosk: it turns taps and keys into
+//! [`Input`]s, and the kiosk's state into the properties of `KioskAdapter`.
+//!
+//! Architecture invariant: no rules live here or in the `.slint` files. What a
+//! tap or a key means is decided by the key map and the session; this module
+//! only translates and displays.
+
+mod pictures;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use crate::access::keys::{Key, KeyMap};
+use crate::core::{Choice, Event, Input, InputMethod, Screen};
+use crate::kiosk::Kiosk;
+use crate::{AppWindow, CardItem, KioskAdapter, PointItem, ScreenKind};
+
+pub use pictures::Pictures;
+
+/// Shows the kiosk in a window and runs until the window is closed.
+pub fn run(kiosk: Kiosk) -> anyhow::Result<()> {
+    let window = AppWindow::new()?;
+    let kiosk = Rc::new(RefCell::new(kiosk));
+    let _bridge = connect(&window, kiosk.clone());
+    window.run()?;
+    kiosk.borrow_mut().wait_for_sync();
+    Ok(())
+}
+
+/// What keeps the bridge alive: drop it and the periodic refresh stops.
+pub struct Bridge {
+    _refresh: slint::Timer,
+}
+
+/// Wires a window to a kiosk: callbacks in, properties out.
+pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
+    let pictures = Rc::new(RefCell::new(Pictures::default()));
+    let adapter = window.global::<KioskAdapter>();
+
+    let on_input = {
+        let window = window.as_weak();
+        let kiosk = kiosk.clone();
+        let pictures = pictures.clone();
+        move |input: Input| {
+            kiosk.borrow_mut().handle(input);
+            if let Some(window) = window.upgrade() {
+                show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
+            }
+        }
+    };
+    let touch = |event: Event| {
+        let on_input = on_input.clone();
+        move || on_input(Input::new(event, InputMethod::Touch))
+    };
+
+    adapter.on_place({
+        let on_input = on_input.clone();
+        move |point| {
+            if let Ok(point) = usize::try_from(point) {
+                on_input(Input::new(Event::PlaceOn(point), InputMethod::Touch));
+            }
+        }
+    });
+    adapter.on_undo(touch(Event::Undo));
+    adapter.on_say_again(touch(Event::SayAgain));
+    adapter.on_finish(touch(Event::Finish));
+    adapter.on_start_again(touch(Event::StartAgain));
+
+    let key_map = KeyMap::default();
+    adapter.on_key({
+        let on_input = on_input.clone();
+        move |text, repeat| {
+            let Some(event) = key_from_slint(&text).and_then(|key| key_map.event_for(key)) else {
+                return false;
+            };
+            // A held key repeats; a repeat is never a new choice.
+            if !repeat {
+                on_input(Input::new(event, InputMethod::Key));
+            }
+            true
+        }
+    });
+
+    show(window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
+
+    // Sound coming and going, and syncs finishing, change the marks on screen.
+    let refresh = slint::Timer::default();
+    refresh.start(slint::TimerMode::Repeated, Duration::from_secs(1), {
+        let window = window.as_weak();
+        move || {
+            if let Some(window) = window.upgrade() {
+                kiosk.borrow_mut().poll_sync();
+                show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
+            }
+        }
+    });
+    Bridge { _refresh: refresh }
+}
+
+/// Puts the kiosk's state on screen.
+pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
+    let adapter = window.global::<KioskAdapter>();
+    let session = kiosk.session();
+    let set = kiosk.set();
+    let topic = session.topic();
+    let highlighted = session.highlighted_choice();
+
+    adapter.set_screen(match kiosk.screen() {
+        Screen::Mat => ScreenKind::Mat,
+        Screen::Review => ScreenKind::Review,
+        Screen::Finished => ScreenKind::Finished,
+    });
+    adapter.set_person_name(kiosk.person().name.as_str().into());
+    adapter.set_topic_title(topic.title.as_str().into());
+
+    let points: Vec<PointItem> = topic
+        .scale
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, point)| {
+            let cards: Vec<CardItem> = session
+                .cards_on(i)
+                .into_iter()
+                .map(|c| pictures.card(set, c))
+                .collect();
+            let (r, g, b) = point.rgb().unwrap_or((0x55, 0x55, 0x55));
+            PointItem {
+                label: point.label.as_str().into(),
+                symbol: pictures
+                    .picture(set, Some(&point.symbol))
+                    .unwrap_or_default(),
+                colour: slint::Color::from_rgb_u8(r, g, b),
+                cards: ModelRc::new(VecModel::from(cards)),
+                highlighted: highlighted == Some(Choice::Point(i)),
+            }
+        })
+        .collect();
+    adapter.set_points(ModelRc::new(VecModel::from(points)));
+
+    if let Some(card) = session.card_on_offer() {
+        adapter.set_card(pictures.card(set, card));
+    }
+    let total = topic.cards.len();
+    adapter.set_progress(
+        format!(
+            "card {} of {total}",
+            (session.placed_count() + 1).min(total)
+        )
+        .into(),
+    );
+    adapter.set_next_topic(kiosk.next_topic_title().into());
+    adapter.set_highlighted_action(SharedString::from(match highlighted {
+        Some(Choice::Finish) => "finish",
+        Some(Choice::Undo) => "undo",
+        Some(Choice::SayAgain) => "say-again",
+        Some(Choice::StartAgain) => "start-again",
+        Some(Choice::Point(_)) | None => "",
+    }));
+    adapter.set_no_sound(!kiosk.sound_available());
+
+    for warning in pictures.take_new_warnings() {
+        kiosk.add_notice(warning);
+    }
+    adapter.set_staff_notice(
+        kiosk
+            .notices()
+            .last()
+            .map(String::as_str)
+            .unwrap_or("")
+            .into(),
+    );
+}
+
+/// Slint reports special keys as private-use characters.
+fn key_from_slint(text: &str) -> Option<Key> {
+    let mut chars = text.chars();
+    let c = chars.next()?;
+    if chars.next().is_some() {
+        return None;
+    }
+    Some(match c {
+        ' ' => Key::Space,
+        '\n' | '\r' => Key::Enter,
+        '\u{8}' => Key::Backspace,
+        '\u{F702}' => Key::Left,
+        '\u{F703}' => Key::Right,
+        c => Key::Char(c),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slint_key_texts_map_to_keys() {
+        use slint::platform::Key as SlintKey;
+        let text = |k: SlintKey| SharedString::from(k).to_string();
+        assert_eq!(key_from_slint(&text(SlintKey::Return)), Some(Key::Enter));
+        assert_eq!(
+            key_from_slint(&text(SlintKey::Backspace)),
+            Some(Key::Backspace)
+        );
+        assert_eq!(key_from_slint(&text(SlintKey::LeftArrow)), Some(Key::Left));
+        assert_eq!(
+            key_from_slint(&text(SlintKey::RightArrow)),
+            Some(Key::Right)
+        );
+        assert_eq!(key_from_slint(&text(SlintKey::Space)), Some(Key::Space));
+        assert_eq!(key_from_slint("2"), Some(Key::Char('2')));
+        assert_eq!(key_from_slint(""), None);
+    }
+}

@@ -1,0 +1,49 @@
+//! The voice: how the kiosk speaks for the person.
+//!
+//! [`Voice`] is the port. Its implementations:
+//! - [`TtsVoice`]: text-to-speech through the `tts` crate (speech-dispatcher
+//!   on Linux), on a thread of its own, because a stuck speech service blocks
+//!   every call into it;
+//! - [`ClipVoice`]: a recorded clip, decoded and played through `rodio`;
+//! - [`RecordingVoice`]: a fake for tests, which keeps what it was asked to say;
+//! - [`Speaker`]: what the kiosk uses. It runs clips and speech on a worker
+//!   thread, plays a card's clip where there is one and speaks the text where
+//!   there is not (or the clip is broken), cuts off on a press and queues
+//!   prompts.
+//!
+//! Architecture invariant: nothing here blocks the caller. The UI thread only
+//! ever puts an utterance on a channel.
+
+mod clip;
+mod recording;
+mod speaker;
+mod tts;
+
+pub use clip::ClipVoice;
+pub use recording::{RecordingVoice, SpokenLog};
+pub use speaker::Speaker;
+pub use tts::TtsVoice;
+
+pub use crate::core::{SpeakMode, Utterance};
+
+pub trait Voice: Send {
+    /// Starts saying the utterance. Returns at once; it does not wait for the
+    /// words to be spoken.
+    fn speak(&mut self, utterance: &Utterance) -> Result<(), VoiceError>;
+    /// Stops whatever is being said.
+    fn stop(&mut self);
+    /// True while words are being said (or are about to be).
+    fn is_speaking(&self) -> bool;
+    /// False when this voice cannot make a sound at all.
+    fn is_available(&self) -> bool;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VoiceError {
+    #[error("there is no recorded clip for this")]
+    NoClip,
+    #[error("cannot play the clip {path}: {reason}")]
+    Clip { path: String, reason: String },
+    #[error("the voice is not available: {0}")]
+    Unavailable(String),
+}

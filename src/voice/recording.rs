@@ -1,0 +1,56 @@
+use std::sync::{Arc, Mutex};
+
+use super::{Utterance, Voice, VoiceError};
+
+/// A voice that makes no sound and keeps every utterance, for tests.
+#[derive(Clone, Default)]
+pub struct RecordingVoice {
+    log: SpokenLog,
+}
+
+/// What a [`RecordingVoice`] was asked to say, shared with the test.
+#[derive(Clone, Default)]
+pub struct SpokenLog(Arc<Mutex<Vec<Utterance>>>);
+
+impl SpokenLog {
+    pub fn utterances(&self) -> Vec<Utterance> {
+        self.0.lock().expect("spoken log lock").clone()
+    }
+
+    pub fn texts(&self) -> Vec<String> {
+        self.utterances().into_iter().map(|u| u.text).collect()
+    }
+
+    pub fn clear(&self) {
+        self.0.lock().expect("spoken log lock").clear();
+    }
+}
+
+impl RecordingVoice {
+    pub fn new() -> (RecordingVoice, SpokenLog) {
+        let voice = RecordingVoice::default();
+        let log = voice.log.clone();
+        (voice, log)
+    }
+}
+
+impl Voice for RecordingVoice {
+    fn speak(&mut self, utterance: &Utterance) -> Result<(), VoiceError> {
+        self.log
+            .0
+            .lock()
+            .expect("spoken log lock")
+            .push(utterance.clone());
+        Ok(())
+    }
+
+    fn stop(&mut self) {}
+
+    fn is_speaking(&self) -> bool {
+        false
+    }
+
+    fn is_available(&self) -> bool {
+        true
+    }
+}

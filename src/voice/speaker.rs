@@ -1,0 +1,190 @@
+use std::collections::{HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tracing::{info, warn};
+
+use super::{ClipVoice, SpeakMode, TtsVoice, Utterance, Voice, VoiceError};
+
+/// The kiosk's voice: recorded clips where there are any, speech otherwise,
+/// all on a worker thread. A press (`SpeakMode::Interrupt`) cuts off what is
+/// being said and drops anything queued; prompts (`Queue`) wait their turn.
+pub struct Speaker {
+    commands: Sender<Command>,
+    health: Arc<Health>,
+}
+
+enum Command {
+    Say(Utterance),
+    Stop,
+}
+
+#[derive(Default)]
+struct Health {
+    speaking: AtomicBool,
+    problems: Mutex<Vec<String>>,
+}
+
+impl Speaker {
+    pub fn start() -> Speaker {
+        let (commands, receiver) = mpsc::channel();
+        let health = Arc::new(Health::default());
+        let thread_health = health.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sayso-voice".into())
+            .spawn(move || run(receiver, thread_health));
+        if let Err(e) = spawned {
+            health
+                .problems
+                .lock()
+                .expect("voice health lock")
+                .push(format!("cannot start the voice: {e}"));
+        }
+        Speaker { commands, health }
+    }
+
+    /// What is wrong with the sound, for staff; empty when all is well.
+    pub fn problems(&self) -> Vec<String> {
+        self.health
+            .problems
+            .lock()
+            .expect("voice health lock")
+            .clone()
+    }
+}
+
+impl Voice for Speaker {
+    fn speak(&mut self, utterance: &Utterance) -> Result<(), VoiceError> {
+        self.commands
+            .send(Command::Say(utterance.clone()))
+            .map_err(|_| VoiceError::Unavailable("the voice thread has stopped".into()))
+    }
+
+    fn stop(&mut self) {
+        let _ = self.commands.send(Command::Stop);
+    }
+
+    fn is_speaking(&self) -> bool {
+        self.health.speaking.load(Ordering::SeqCst)
+    }
+
+    fn is_available(&self) -> bool {
+        self.problems().is_empty()
+    }
+}
+
+struct Worker {
+    clips: Option<ClipVoice>,
+    speech: TtsVoice,
+    queue: VecDeque<Utterance>,
+    /// Problems already logged, so each is logged once.
+    logged: HashSet<String>,
+    health: Arc<Health>,
+}
+
+fn run(commands: Receiver<Command>, health: Arc<Health>) {
+    let clips = ClipVoice::open()
+        .inspect_err(|e| warn!("recorded clips will not play: {e}"))
+        .ok();
+    let mut worker = Worker {
+        clips,
+        speech: TtsVoice::start(),
+        queue: VecDeque::new(),
+        logged: HashSet::new(),
+        health,
+    };
+    loop {
+        let wait = if worker.busy() {
+            Duration::from_millis(15)
+        } else {
+            Duration::from_millis(100)
+        };
+        match commands.recv_timeout(wait) {
+            Ok(command) => worker.take(command),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        // A burst of presses collapses to the last one before anything plays.
+        while let Ok(command) = commands.try_recv() {
+            worker.take(command);
+        }
+        worker.play_next();
+        worker.update_health();
+    }
+}
+
+impl Worker {
+    fn busy(&self) -> bool {
+        self.clips.as_ref().is_some_and(|c| c.is_speaking()) || self.speech.is_speaking()
+    }
+
+    fn take(&mut self, command: Command) {
+        match command {
+            Command::Say(utterance) => {
+                if utterance.mode == SpeakMode::Interrupt {
+                    self.silence();
+                }
+                self.queue.push_back(utterance);
+            }
+            Command::Stop => self.silence(),
+        }
+    }
+
+    fn silence(&mut self) {
+        self.queue.clear();
+        if let Some(clips) = &mut self.clips {
+            clips.stop();
+        }
+        self.speech.stop();
+    }
+
+    fn play_next(&mut self) {
+        if self.busy() {
+            return;
+        }
+        let Some(utterance) = self.queue.pop_front() else {
+            return;
+        };
+        if utterance.clip.is_some() {
+            if let Some(clips) = &mut self.clips {
+                match clips.speak(&utterance) {
+                    Ok(()) => return,
+                    Err(e) => self.log_once(format!("{e}; speaking the words instead")),
+                }
+            }
+        }
+        if let Err(e) = self.speech.speak(&utterance) {
+            self.log_once(e.to_string());
+        }
+    }
+
+    fn update_health(&mut self) {
+        let mut problems = Vec::new();
+        if self.clips.is_none() {
+            problems.push("no sound output was found".to_string());
+        }
+        if let Some(problem) = self.speech.problem() {
+            problems.push(problem);
+        }
+        for problem in &problems {
+            self.log_once(problem.clone());
+        }
+        self.health
+            .speaking
+            .store(self.busy() || !self.queue.is_empty(), Ordering::SeqCst);
+        *self.health.problems.lock().expect("voice health lock") = problems;
+    }
+
+    fn log_once(&mut self, problem: String) {
+        if self.logged.insert(problem.clone()) {
+            warn!("sound: {problem}");
+        } else {
+            tracing::trace!("sound: {problem}");
+        }
+        if self.logged.len() == 1 {
+            info!("the kiosk carries on without that sound; staff see a \"no sound\" mark");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::{SpeakMode, Utterance, Voice, VoiceError};
+
+/// How long one call into the speech service may take before the service is
+/// taken to be stuck. speech-dispatcher with no working audio output blocks
+/// forever; a kiosk with an unplugged speaker must not freeze with it.
+const STUCK_AFTER: Duration = Duration::from_secs(3);
+
+/// Text-to-speech through the `tts` crate. Every call into it happens on a
+/// thread of its own, so a stuck service can only stall that thread.
+pub struct TtsVoice {
+    commands: Sender<Command>,
+    state: Arc<State>,
+}
+
+enum Command {
+    Speak { text: String, interrupt: bool },
+    Stop,
+}
+
+struct State {
+    epoch: Instant,
+    ready: AtomicBool,
+    failed: Mutex<Option<String>>,
+    /// Millis since `epoch` when the current call into the service began; 0 = none.
+    call_started: AtomicU64,
+    /// Utterances sent and not yet reported finished or stopped.
+    outstanding: AtomicI64,
+}
+
+impl State {
+    fn stuck(&self) -> bool {
+        let started = self.call_started.load(Ordering::SeqCst);
+        started != 0 && self.epoch.elapsed() > Duration::from_millis(started) + STUCK_AFTER
+    }
+
+    fn begin_call(&self) {
+        let now = self.epoch.elapsed().as_millis().max(1) as u64;
+        self.call_started.store(now, Ordering::SeqCst);
+    }
+
+    fn end_call(&self) {
+        self.call_started.store(0, Ordering::SeqCst);
+    }
+
+    fn fail(&self, reason: String) {
+        *self.failed.lock().expect("tts state lock") = Some(reason);
+    }
+}
+
+impl TtsVoice {
+    /// Starts the speech service connection in the background; returns at once.
+    pub fn start() -> TtsVoice {
+        let (commands, receiver) = mpsc::channel();
+        let state = Arc::new(State {
+            epoch: Instant::now(),
+            ready: AtomicBool::new(false),
+            failed: Mutex::new(None),
+            call_started: AtomicU64::new(0),
+            outstanding: AtomicI64::new(0),
+        });
+        let thread_state = state.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sayso-tts".into())
+            .spawn(move || run(receiver, thread_state));
+        if let Err(e) = spawned {
+            state.fail(format!("cannot start the speech thread: {e}"));
+        }
+        TtsVoice { commands, state }
+    }
+
+    /// Why speech is not available, if it is known not to be.
+    pub fn problem(&self) -> Option<String> {
+        if let Some(reason) = self.state.failed.lock().expect("tts state lock").clone() {
+            return Some(reason);
+        }
+        self.state
+            .stuck()
+            .then(|| "the speech service stopped answering".to_string())
+    }
+
+    /// Waits (up to `limit`) for the speech service to be connected or to fail.
+    pub fn wait_until_settled(&self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if self.state.ready.load(Ordering::SeqCst) || self.problem().is_some() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+}
+
+impl Voice for TtsVoice {
+    fn speak(&mut self, utterance: &Utterance) -> Result<(), VoiceError> {
+        if let Some(problem) = self.problem() {
+            return Err(VoiceError::Unavailable(problem));
+        }
+        let interrupt = utterance.mode == SpeakMode::Interrupt;
+        if interrupt {
+            self.state.outstanding.store(0, Ordering::SeqCst);
+        }
+        self.state.outstanding.fetch_add(1, Ordering::SeqCst);
+        self.commands
+            .send(Command::Speak {
+                text: utterance.text.clone(),
+                interrupt,
+            })
+            .map_err(|_| VoiceError::Unavailable("the speech thread has stopped".into()))
+    }
+
+    fn stop(&mut self) {
+        self.state.outstanding.store(0, Ordering::SeqCst);
+        let _ = self.commands.send(Command::Stop);
+    }
+
+    fn is_speaking(&self) -> bool {
+        self.problem().is_none() && self.state.outstanding.load(Ordering::SeqCst) > 0
+    }
+
+    fn is_available(&self) -> bool {
+        self.problem().is_none()
+    }
+}
+
+fn run(commands: Receiver<Command>, state: Arc<State>) {
+    state.begin_call();
+    let tts = tts::Tts::default();
+    state.end_call();
+    let mut tts = match tts {
+        Ok(tts) => tts,
+        Err(e) => {
+            state.fail(format!("no speech service: {e}"));
+            return;
+        }
+    };
+    let features = tts.supported_features();
+    if features.utterance_callbacks {
+        let done = |state: Arc<State>| -> Box<dyn FnMut(tts::UtteranceId)> {
+            Box::new(move |_| {
+                let _ = state
+                    .outstanding
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| Some((n - 1).max(0)));
+            })
+        };
+        let _ = tts.on_utterance_end(Some(done(state.clone())));
+        let _ = tts.on_utterance_stop(Some(done(state.clone())));
+    }
+    state.ready.store(true, Ordering::SeqCst);
+
+    for command in commands {
+        state.begin_call();
+        let result = match command {
+            Command::Speak { text, interrupt } => tts.speak(text, interrupt).map(drop),
+            Command::Stop => tts.stop().map(drop),
+        };
+        state.end_call();
+        if !features.utterance_callbacks {
+            // Without callbacks there is no telling when speech ends; don't
+            // hold up the queue waiting for it.
+            state.outstanding.store(0, Ordering::SeqCst);
+        }
+        if let Err(e) = result {
+            state.fail(format!("the speech service failed: {e}"));
+            return;
+        }
+    }
+}
