@@ -1,0 +1,162 @@
+//! Bad input never stops the person: a missing or broken picture, a damaged
+//! journal, a journal from a newer version, a broken clip. Each leaves a
+//! message for staff and the mat carries on.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use sayso::core::{Event, Input, InputMethod};
+use sayso::store::Journal;
+use sayso::ui::Pictures;
+use sayso::voice::ClipVoice;
+
+/// A copy of the demo set in `dir`, which a test can then damage.
+fn copy_demo_set(dir: &Path) -> PathBuf {
+    let from = common::demo_set().parent().unwrap().to_path_buf();
+    copy_dir(&from, dir);
+    dir.join("set.toml")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn place(kiosk: &mut sayso::kiosk::Kiosk, point: usize) {
+    kiosk.handle(Input::new(Event::PlaceOn(point), InputMethod::Key));
+}
+
+#[test]
+fn a_missing_or_broken_picture_gets_a_placeholder_and_the_set_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = copy_demo_set(&dir.path().join("set"));
+    std::fs::remove_file(dir.path().join("set/cards/pizza.svg")).unwrap();
+    std::fs::write(
+        dir.path().join("set/cards/tea.svg"),
+        b"<svg this is not finished",
+    )
+    .unwrap();
+
+    let mut test = common::open_kiosk(&set);
+    let warnings = &test.kiosk.set().warnings;
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("cards/pizza.svg is missing"),
+        "{warnings:?}"
+    );
+    assert!(!test.kiosk.notices().is_empty(), "staff are told");
+
+    let mut pictures = Pictures::default();
+    let food = test.kiosk.set().set.topics[0].clone();
+    let tea = pictures.card(test.kiosk.set(), &food.cards[0]);
+    let pizza = pictures.card(test.kiosk.set(), &food.cards[1]);
+    let bananas = pictures.card(test.kiosk.set(), &food.cards[2]);
+    assert!(!tea.has_picture, "a broken picture is a placeholder");
+    assert_eq!(tea.label, "tea", "with its label");
+    assert!(!pizza.has_picture, "a missing picture is a placeholder");
+    assert!(bananas.has_picture, "the other pictures still show");
+    assert_eq!(pictures.take_new_warnings().len(), 2);
+
+    // The cards can still be placed.
+    place(&mut test.kiosk, 0);
+    place(&mut test.kiosk, 1);
+    assert_eq!(test.kiosk.session().placed_count(), 2);
+}
+
+#[test]
+fn a_damaged_journal_is_kept_aside_and_a_new_one_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let damaged = b"SQLite format 3\0 but the rest of it was lost when the power went".repeat(100);
+    std::fs::write(data.join("journal.sqlite"), &damaged).unwrap();
+
+    let paths = sayso::kiosk::KioskPaths::in_data_dir(&data, &common::demo_set());
+    let (voice, _spoken) = sayso::voice::RecordingVoice::new();
+    let clock = sayso::clock::ManualClock::new(common::start_time());
+    let mut kiosk =
+        sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
+
+    assert!(
+        kiosk.notices().iter().any(|n| n.contains("damaged")),
+        "{:?}",
+        kiosk.notices()
+    );
+    let kept: Vec<_> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("journal.sqlite.damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged file is kept: {kept:?}");
+    assert_eq!(
+        std::fs::read(data.join(&kept[0])).unwrap(),
+        damaged,
+        "untouched"
+    );
+
+    place(&mut kiosk, 0);
+    let journal = Journal::open(&paths.journal()).unwrap();
+    let session = kiosk.session().id().to_string();
+    assert_eq!(
+        journal.placements(&session).unwrap().len(),
+        1,
+        "the new journal records"
+    );
+}
+
+#[test]
+fn a_journal_from_a_newer_version_is_left_alone_and_the_mat_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    drop(Journal::open(&data.join("journal.sqlite")).unwrap());
+    rusqlite::Connection::open(data.join("journal.sqlite"))
+        .unwrap()
+        .pragma_update(None, "user_version", 42)
+        .unwrap();
+
+    let paths = sayso::kiosk::KioskPaths::in_data_dir(&data, &common::demo_set());
+    let (voice, spoken) = sayso::voice::RecordingVoice::new();
+    let clock = sayso::clock::ManualClock::new(common::start_time());
+    let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
+    assert!(
+        kiosk
+            .notices()
+            .iter()
+            .any(|n| n.contains("Not saving") && n.contains("newer version")),
+        "{:?}",
+        kiosk.notices()
+    );
+    place(&mut kiosk, 0);
+    assert_eq!(
+        spoken.texts().last().unwrap(),
+        "pizza",
+        "the person carries on"
+    );
+    let version: i64 = rusqlite::Connection::open(data.join("journal.sqlite"))
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 42, "the newer journal was not touched");
+}
+
+#[test]
+fn clips_are_really_decoded_and_a_broken_one_is_refused() {
+    let demo_clip = common::demo_set().parent().unwrap().join("clips/tea.wav");
+    ClipVoice::check(demo_clip.to_str().unwrap()).expect("the demo clip decodes");
+
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.wav");
+    std::fs::write(&broken, b"RIFF\x10\0\0\0WAVEnot really").unwrap();
+    let error = ClipVoice::check(broken.to_str().unwrap()).unwrap_err();
+    assert!(error.to_string().contains("broken.wav"), "{error}");
+    assert!(ClipVoice::check(dir.path().join("missing.ogg").to_str().unwrap()).is_err());
+}

@@ -1,0 +1,181 @@
+//! The `sayso` command as staff use it: checking a set, syncing, reporting;
+//! and the kiosk refusing a broken set file with a clear message.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::Duration;
+use sayso::core::{InputMethod, Record};
+use sayso::store::Journal;
+
+fn sayso(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args(args)
+        .env("SAYSO_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("sayso runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_missing_set_file_is_named_and_the_kiosk_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere/set.toml");
+    let output = sayso(dir.path(), &["--set", missing.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains(missing.to_str().unwrap()), "{message}");
+    assert!(
+        message.contains("cannot read the picture set file"),
+        "{message}"
+    );
+    assert!(!message.contains("panicked"), "{message}");
+}
+
+#[test]
+fn a_malformed_set_file_is_named_with_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set.toml");
+    std::fs::write(
+        &set,
+        "id = \"broken\"\ntitle = \"Broken\"\n[[topics]]\nid = \"food\"\ntitle = ",
+    )
+    .unwrap();
+    let output = sayso(dir.path(), &["--set", set.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains(set.to_str().unwrap()), "{message}");
+    assert!(
+        message.contains("line 5"),
+        "the problem is located: {message}"
+    );
+    assert!(!message.contains("panicked"), "{message}");
+
+    std::fs::write(&set, "id = \"x\"\ntitle = \"X\"\n").unwrap();
+    let message = stderr(&sayso(
+        dir.path(),
+        &["check", "--set", set.to_str().unwrap()],
+    ));
+    assert!(message.contains("the set has no topics"), "{message}");
+}
+
+#[test]
+fn check_describes_the_demo_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = sayso(dir.path(), &["check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("2 topic(s), 12 card(s)"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        !stdout(&output).contains("warning"),
+        "the demo set is complete"
+    );
+}
+
+#[test]
+fn sync_brings_a_finished_mat_into_the_plan_once_and_report_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = sayso(dir.path(), &["report"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("there is no support plan"),
+        "{}",
+        stderr(&output)
+    );
+
+    write_finished_mat(&dir.path().join("journal.sqlite"));
+
+    let first = sayso(dir.path(), &["sync"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("Synced 1 finished mat(s), 2 card(s)"),
+        "{}",
+        stdout(&first)
+    );
+    let second = sayso(dir.path(), &["sync"]);
+    assert!(
+        stdout(&second).contains("Synced 0 finished mat(s), 0 card(s)"),
+        "{}",
+        stdout(&second)
+    );
+
+    let report = stdout(&sayso(dir.path(), &["report", "--person", "Sam"]));
+    let lines: Vec<&str> = report.lines().map(str::trim_end).collect();
+    assert_eq!(lines[0], "Sam");
+    assert!(
+        lines[1]
+            .split_whitespace()
+            .eq(["Topic", "Card", "View", "Times", "Last"]),
+        "{report}"
+    );
+    let row = |card: &str| {
+        lines
+            .iter()
+            .find(|l| l.contains(card))
+            .copied()
+            .unwrap_or_default()
+    };
+    assert!(
+        row("swimming").contains("like") && row("swimming").contains("1 of 1"),
+        "{report}"
+    );
+    assert!(row("the bus").contains("don't like"), "{report}");
+    assert!(
+        row("the bus").contains("2026-11-0"),
+        "the date is shown: {report}"
+    );
+
+    let nobody = stdout(&sayso(dir.path(), &["report", "--person", "Nobody"]));
+    assert!(nobody.contains("No views recorded for Nobody"), "{nobody}");
+}
+
+/// A journal with one finished mat, as the kiosk would leave it.
+fn write_finished_mat(path: &Path) {
+    let journal = Journal::open(path).unwrap();
+    let at = common::start_time();
+    let person = journal.add_person("Sam", at).unwrap();
+    let session_id = "0190a000-0000-7000-8000-000000000001".to_string();
+    let placed = |seq: u32, card: &str, label: &str, point: usize, view: &str| Record::Placed {
+        session_id: session_id.clone(),
+        seq,
+        card_id: card.into(),
+        card_label: label.into(),
+        point,
+        point_label: view.into(),
+        at: at + Duration::seconds(seq.into()),
+        via: InputMethod::Key,
+        response_ms: 1000,
+    };
+    for record in [
+        Record::Started {
+            session_id: session_id.clone(),
+            person_id: person.id.clone(),
+            set_id: "demo".into(),
+            topic_id: "going-out".into(),
+            topic_title: "Going out".into(),
+            at,
+        },
+        placed(1, "swimming", "swimming", 0, "like"),
+        placed(2, "bus", "the bus", 2, "don't like"),
+        Record::Finished {
+            session_id: session_id.clone(),
+            at: at + Duration::seconds(9),
+            via: InputMethod::Touch,
+        },
+    ] {
+        journal.record(&record).unwrap();
+    }
+}

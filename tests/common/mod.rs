@@ -1,0 +1,50 @@
+//! Helpers shared by the integration tests: a kiosk on the demo set with a
+//! temporary data directory, a fake voice and a clock that only moves on request.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::TimeZone;
+use sayso::clock::ManualClock;
+use sayso::kiosk::{Kiosk, KioskPaths};
+use sayso::voice::{RecordingVoice, SpokenLog};
+
+pub struct TestKiosk {
+    pub kiosk: Kiosk,
+    pub spoken: SpokenLog,
+    pub clock: ManualClock,
+    pub paths: KioskPaths,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn demo_set() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("images/demo/set.toml")
+}
+
+/// 09:00 UTC on a fixed day, so dates in the plan are predictable.
+pub fn start_time() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+}
+
+pub fn open_kiosk(set: &Path) -> TestKiosk {
+    let dir = tempfile::tempdir().expect("a temporary data directory");
+    let paths = KioskPaths::in_data_dir(&dir.path().join("data"), set);
+    let (voice, spoken) = RecordingVoice::new();
+    let clock = ManualClock::new(start_time());
+    let kiosk = Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock.clone()))
+        .expect("the kiosk opens");
+    TestKiosk {
+        kiosk,
+        spoken,
+        clock,
+        paths,
+        dir,
+    }
+}
+
+/// Where tests leave pictures of the screens for people to look at.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("the screenshot folder");
+    dir
+}

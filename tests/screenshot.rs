@@ -1,0 +1,118 @@
+//! Renders the three screens at 800x480 (the official Pi touch screen) with
+//! Slint's software renderer, and saves them as PNGs under target/screenshots
+//! for people to look at.
+
+mod common;
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::rc::Rc;
+
+use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+use sayso::core::Screen;
+use sayso::AppWindow;
+use slint::platform::WindowEvent;
+use slint::{ComponentHandle, Rgba8Pixel, SharedPixelBuffer};
+
+fn save_png(buffer: &SharedPixelBuffer<Rgba8Pixel>, path: &Path) {
+    let file = std::fs::File::create(path).expect("create the PNG");
+    let mut encoder = png::Encoder::new(
+        std::io::BufWriter::new(file),
+        buffer.width(),
+        buffer.height(),
+    );
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().expect("PNG header");
+    writer
+        .write_image_data(buffer.as_bytes())
+        .expect("PNG data");
+}
+
+fn pixel(buffer: &SharedPixelBuffer<Rgba8Pixel>, x: u32, y: u32) -> (u8, u8, u8) {
+    let p = buffer.as_slice()[(y * buffer.width() + x) as usize];
+    (p.r, p.g, p.b)
+}
+
+fn snapshot(window: &AppWindow, name: &str) -> SharedPixelBuffer<Rgba8Pixel> {
+    let buffer = window.window().take_snapshot().expect("a snapshot");
+    save_png(
+        &buffer,
+        &common::screenshot_dir().join(format!("{name}-800x480.png")),
+    );
+    buffer
+}
+
+#[test]
+fn the_screens_render_at_800x480() {
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: true,
+        renderer_name: Some("software".into()),
+    })))
+    .expect("the testing backend");
+
+    let test = common::open_kiosk(&common::demo_set());
+    let kiosk = Rc::new(RefCell::new(test.kiosk));
+    let window = AppWindow::new().expect("the window");
+    window.window().set_size(slint::PhysicalSize::new(800, 480));
+    let _bridge = sayso::ui::connect(&window, kiosk.clone());
+    window.show().expect("show the window");
+
+    // Keys, as a keyboard or a USB switch interface sends them.
+    let press = |text: &str| {
+        for event in [
+            WindowEvent::KeyPressed { text: text.into() },
+            WindowEvent::KeyReleased { text: text.into() },
+        ] {
+            window.window().dispatch_event(event);
+        }
+    };
+    for key in ["1", "3", "1", "1"] {
+        press(key);
+    }
+
+    let mat = snapshot(&window, "mat");
+    assert_eq!((mat.width(), mat.height()), (800, 480));
+    // The header band of each scale column is drawn in its point's colour:
+    // like, not sure, don't like, left to right.
+    assert_eq!(
+        pixel(&mat, 20, 60),
+        (0x1b, 0x7f, 0x3b),
+        "like is green on the left"
+    );
+    assert_eq!(
+        pixel(&mat, 300, 60),
+        (0x8a, 0x5a, 0x00),
+        "not sure is amber in the middle"
+    );
+    assert_eq!(
+        pixel(&mat, 780, 60),
+        (0xb3, 0x26, 0x1e),
+        "don't like is red on the right"
+    );
+
+    press("2");
+    press("3");
+    assert_eq!(kiosk.borrow().screen(), Screen::Review);
+    let review = snapshot(&window, "review");
+    assert!(
+        review.as_bytes() != mat.as_bytes(),
+        "the review looks different from the mat"
+    );
+
+    press("\n");
+    assert_eq!(kiosk.borrow().screen(), Screen::Finished);
+    let finished = snapshot(&window, "finished");
+    // The primary "Start again" button is drawn in the action colour.
+    let action_blue = (0x0b, 0x3d, 0x91);
+    let has_button = (0..480).step_by(4).any(|y| {
+        (0..800)
+            .step_by(4)
+            .any(|x| pixel(&finished, x, y) == action_blue)
+    });
+    assert!(
+        has_button,
+        "the finished screen shows the start-again button"
+    );
+}
