@@ -4,7 +4,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tracing::{info, warn};
+use tracing::warn;
 
 use super::{ClipVoice, SpeakMode, TtsVoice, Utterance, Voice, VoiceError};
 
@@ -155,8 +155,10 @@ impl Worker {
                 }
             }
         }
-        if let Err(e) = self.speech.speak(&utterance) {
-            self.log_once(e.to_string());
+        match self.speech.speak(&utterance) {
+            // Reported by `update_health`, with the reason.
+            Ok(()) | Err(VoiceError::Unavailable(_)) => {}
+            Err(e) => self.log_once(e.to_string()),
         }
     }
 
@@ -179,12 +181,7 @@ impl Worker {
 
     fn log_once(&mut self, problem: String) {
         if self.logged.insert(problem.clone()) {
-            warn!("sound: {problem}");
-        } else {
-            tracing::trace!("sound: {problem}");
-        }
-        if self.logged.len() == 1 {
-            info!("the kiosk carries on without that sound; staff see a \"no sound\" mark");
+            warn!("sound: {problem}; the kiosk carries on, and shows staff a \"no sound\" mark");
         }
     }
 }

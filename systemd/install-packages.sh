@@ -1,0 +1,47 @@
+#!/bin/sh
+# Installs the Debian packages sayso needs to build, test and run:
+# build tools and headers, a font (Slint embeds none), the speech service with
+# espeak-ng, and the libraries a window needs on X11 or Wayland.
+# Safe to run again: it installs only what is missing.
+set -eu
+
+PACKAGES="
+pkg-config
+libfontconfig-dev
+libasound2-dev
+libclang-dev
+libspeechd-dev
+fonts-dejavu-core
+speech-dispatcher
+speech-dispatcher-espeak-ng
+espeak-ng
+libxkbcommon-x11-0
+libxcursor1
+libxrandr2
+libxi6
+libx11-xcb1
+libwayland-client0
+libwayland-cursor0
+libwayland-egl1
+libegl1
+libgl1
+"
+
+missing=""
+for package in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $package"
+    fi
+done
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+as_root=""
+if [ "$(id -u)" -ne 0 ]; then
+    as_root="sudo"
+fi
+echo "installing:$missing"
+$as_root apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends $missing
