@@ -9,7 +9,6 @@
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use tracing::{error, info, warn};
 
@@ -87,15 +86,20 @@ impl Kiosk {
 
         let now = clock.now();
         let journal = open_journal(&paths.journal(), now, &mut notices);
-        let person = match &journal {
-            Some(journal) => {
-                first_person(journal, now).context("cannot read the people in the journal")?
-            }
-            None => PersonRef {
+        let person = journal
+            .as_ref()
+            .and_then(|journal| {
+                first_person(journal, now)
+                    .inspect_err(|e| {
+                        error!("cannot read the people in the journal: {e}");
+                        notices.push(format!("Not saving: {e}"));
+                    })
+                    .ok()
+            })
+            .unwrap_or_else(|| PersonRef {
                 id: new_id(),
                 name: DEMO_PERSON.to_string(),
-            },
-        };
+            });
         info!(set = %set.set.id, topics = set.set.topics.len(), "kiosk ready");
 
         let (session, effects) = start_mat(&set, 0, &person, now);

@@ -622,6 +622,17 @@ mod tests {
     }
 
     #[test]
+    fn on_the_review_placing_is_over() {
+        let (mut session, _) = start();
+        place_all(&mut session, &[0, 1, 2]);
+        for point in 0..3 {
+            assert!(session.handle(key(Event::PlaceOn(point)), t(9)).is_empty());
+        }
+        assert!(session.handle(key(Event::StartAgain), t(9)).is_empty());
+        assert_eq!(session.stage(), Stage::Reviewing);
+    }
+
+    #[test]
     fn undo_from_the_review_returns_to_the_mat() {
         let (mut session, _) = start();
         place_all(&mut session, &[0, 1, 2]);
