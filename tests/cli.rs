@@ -179,3 +179,21 @@ fn write_finished_mat(path: &Path) {
         journal.record(&record).unwrap();
     }
 }
+
+#[test]
+fn the_data_dir_flag_wins_over_the_environment() {
+    let flag_dir = tempfile::tempdir().unwrap();
+    let env_dir = tempfile::tempdir().unwrap();
+    write_finished_mat(&flag_dir.path().join("journal.sqlite"));
+    let output = sayso(
+        env_dir.path(),
+        &["--data-dir", flag_dir.path().to_str().unwrap(), "sync"],
+    );
+    assert!(
+        stdout(&output).contains("Synced 1 finished mat(s)"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(flag_dir.path().join("plan.sqlite").is_file());
+    assert!(!env_dir.path().join("plan.sqlite").exists());
+}
