@@ -43,7 +43,26 @@ impl KioskPaths {
     pub fn journal(&self) -> PathBuf {
         self.data_dir.join(store::JOURNAL_FILE)
     }
+
+    /// The local plan is made on first use; a plan elsewhere (a network
+    /// share) must already exist, so an unmounted share is not replaced by
+    /// an empty plan.
+    pub fn plan_target(&self) -> PlanTarget {
+        PlanTarget {
+            path: self.plan.clone(),
+            create_if_missing: self.plan == self.data_dir.join(store::PLAN_FILE),
+        }
+    }
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanTarget {
+    pub path: PathBuf,
+    pub create_if_missing: bool,
+}
+
+/// How long after a failed sync the kiosk tries again by itself.
+const SYNC_RETRY: chrono::Duration = chrono::Duration::minutes(1);
 
 type SyncOutcome = Result<SyncReport, String>;
 
@@ -61,6 +80,8 @@ pub struct Kiosk {
     screen: Screen,
     notices: Vec<String>,
     sync_job: Option<JoinHandle<SyncOutcome>>,
+    /// After a failed sync: when to try again.
+    sync_retry_at: Option<DateTime<Utc>>,
 }
 
 impl Kiosk {
@@ -116,6 +137,7 @@ impl Kiosk {
             screen: Screen::Mat,
             notices,
             sync_job: None,
+            sync_retry_at: None,
         };
         kiosk.carry_out(effects);
         Ok(kiosk)
@@ -175,10 +197,14 @@ impl Kiosk {
         Some(outcome)
     }
 
-    /// Collects a finished background sync without waiting.
+    /// Collects a finished background sync without waiting, and retries a
+    /// failed one when it is due.
     pub fn poll_sync(&mut self) {
         if self.sync_job.as_ref().is_some_and(|job| job.is_finished()) {
             self.wait_for_sync();
+        }
+        if self.sync_job.is_none() && self.sync_retry_at.is_some_and(|at| self.clock.now() >= at) {
+            self.start_sync();
         }
     }
 
@@ -257,10 +283,11 @@ impl Kiosk {
             self.note_sync(&outcome);
         }
         let journal_path = self.paths.journal();
-        let plan_path = self.paths.plan.clone();
+        let plan = self.paths.plan_target();
         let now = self.clock.now();
+        self.sync_retry_at = None;
         self.sync_job = Some(std::thread::spawn(move || {
-            sync_files(&journal_path, &plan_path, now).map_err(|e| e.to_string())
+            sync_files(&journal_path, &plan, now).map_err(|e| e.to_string())
         }));
     }
 
@@ -272,8 +299,9 @@ impl Kiosk {
                 "synced to the support plan"
             ),
             Err(e) => {
-                warn!("sync to the support plan failed, it will be tried again after the next mat: {e}");
+                warn!("sync to the support plan failed; it will be tried again: {e}");
                 self.add_notice("Support plan not updated yet (see the log)".to_string());
+                self.sync_retry_at = Some(self.clock.now() + SYNC_RETRY);
             }
         }
     }
@@ -282,11 +310,15 @@ impl Kiosk {
 /// Syncs a journal file into a plan file.
 pub fn sync_files(
     journal: &Path,
-    plan: &Path,
+    plan: &PlanTarget,
     now: DateTime<Utc>,
 ) -> Result<SyncReport, StoreError> {
     let journal = Journal::open(journal)?;
-    let mut plan = Plan::open(plan)?;
+    let mut plan = if plan.create_if_missing {
+        Plan::open_or_create(&plan.path)?
+    } else {
+        Plan::open(&plan.path)?
+    };
     store::sync(&journal, &mut plan, now)
 }
 

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod core;
 pub mod kiosk;
 pub mod library;
+pub mod report;
 pub mod store;
 pub mod ui;
 pub mod voice;

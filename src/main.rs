@@ -7,9 +7,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use sayso::clock::SystemClock;
-use sayso::kiosk::{sync_files, Kiosk, KioskPaths};
+use sayso::kiosk::{sync_files, Kiosk, KioskPaths, PlanTarget};
 use sayso::library::{default_set_path, load_set};
-use sayso::store::{Plan, PreferenceRow, JOURNAL_FILE, PLAN_FILE};
+use sayso::report::Format;
+use sayso::store::{Plan, JOURNAL_FILE, PLAN_FILE, PLAN_SCHEMA_VERSION};
 use sayso::voice::Speaker;
 
 #[derive(Parser)]
@@ -38,7 +39,8 @@ enum Command {
     Run,
     /// Bring finished mats from the journal into the support plan. Safe to run any time, any number of times.
     Sync {
-        /// The support plan database. Default: plan.sqlite in the data directory.
+        /// The support plan database, which must exist (see `sayso plan init`).
+        /// Default: plan.sqlite in the data directory, made on first use.
         #[arg(long, value_name = "PATH")]
         to: Option<PathBuf>,
     },
@@ -50,9 +52,40 @@ enum Command {
         /// The support plan database. Default: plan.sqlite in the data directory.
         #[arg(long, value_name = "PATH")]
         plan: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
     },
+    /// The support plan database itself.
+    #[command(subcommand)]
+    Plan(PlanCommand),
     /// Check a picture set and list every problem found in it.
     Check,
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Create an empty support plan, e.g. on a shared folder for several devices.
+    Init {
+        /// Where to create it. An existing file is never overwritten.
+        path: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(format: ReportFormat) -> Format {
+        match format {
+            ReportFormat::Table => Format::Table,
+            ReportFormat::Csv => Format::Csv,
+            ReportFormat::Json => Format::Json,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -86,7 +119,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             sayso::ui::run(kiosk).context("cannot show the kiosk window")
         }
         Command::Sync { to } => {
-            let plan = to.unwrap_or_else(|| data_dir.join(PLAN_FILE));
+            let plan = match to {
+                Some(path) => PlanTarget {
+                    path,
+                    create_if_missing: false,
+                },
+                None => PlanTarget {
+                    path: data_dir.join(PLAN_FILE),
+                    create_if_missing: true,
+                },
+            };
             let journal = data_dir.join(JOURNAL_FILE);
             anyhow::ensure!(
                 journal.is_file(),
@@ -98,13 +140,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "Synced {} finished mat(s), {} card(s), into {}",
                 report.sessions,
                 report.placements,
-                plan.display()
+                plan.path.display()
             );
             Ok(())
         }
-        Command::Report { person, plan } => {
+        Command::Report {
+            person,
+            plan,
+            format,
+        } => {
             let plan = plan.unwrap_or_else(|| data_dir.join(PLAN_FILE));
-            report(&plan, person.as_deref())
+            report(&plan, person.as_deref(), format.into())
+        }
+        Command::Plan(PlanCommand::Init { path }) => {
+            Plan::create(&path)?;
+            println!(
+                "Created an empty support plan (schema {PLAN_SCHEMA_VERSION}) at {}",
+                path.display()
+            );
+            Ok(())
         }
         Command::Check => {
             let loaded = load_set(&set)?;
@@ -124,79 +178,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn report(plan_path: &Path, person: Option<&str>) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        plan_path.is_file(),
-        "there is no support plan at {} yet: finish a mat, or run `sayso sync`",
-        plan_path.display()
-    );
-    let plan = Plan::open(plan_path)?;
+fn report(plan_path: &Path, person: Option<&str>, format: Format) -> anyhow::Result<()> {
+    let plan = Plan::open(plan_path)
+        .with_context(|| "no support plan to report on yet: finish a mat, or run `sayso sync`")?;
     let rows = plan.preferences(person)?;
-    if rows.is_empty() {
+    if rows.is_empty() && format == Format::Table {
         match person {
             Some(name) => println!("No views recorded for {name} in {}.", plan_path.display()),
             None => println!("No views recorded yet in {}.", plan_path.display()),
         }
         return Ok(());
     }
-    print!("{}", format_report(&rows));
+    print!("{}", sayso::report::render(&rows, format));
     Ok(())
-}
-
-/// A plain table per person: topic, card, current view, how many times, last date.
-fn format_report(rows: &[PreferenceRow]) -> String {
-    let mut out = String::new();
-    let headings = ["Topic", "Card", "View", "Times", "Last"];
-    for (i, person) in rows.iter().map(|r| r.person.as_str()).enumerate() {
-        if i > 0 && rows[i - 1].person == person {
-            continue;
-        }
-        let table: Vec<[String; 5]> = rows
-            .iter()
-            .filter(|r| r.person == person)
-            .map(|r| {
-                let view = match &r.changed_from {
-                    Some(before) => format!("{} (was {before})", r.current_view),
-                    None => r.current_view.clone(),
-                };
-                [
-                    r.topic.clone(),
-                    r.card.clone(),
-                    view,
-                    format!("{} of {}", r.times_said, r.times_asked),
-                    r.last_at
-                        .with_timezone(&chrono::Local)
-                        .format("%Y-%m-%d")
-                        .to_string(),
-                ]
-            })
-            .collect();
-        let widths: Vec<usize> = (0..5)
-            .map(|c| {
-                table
-                    .iter()
-                    .map(|row| row[c].chars().count())
-                    .chain([headings[c].len()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(&format!("{person}\n"));
-        let line = |cells: [&str; 5]| {
-            let padded: Vec<String> = cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{c:<w$}"))
-                .collect();
-            format!("  {}\n", padded.join("  ").trim_end())
-        };
-        out.push_str(&line(headings));
-        for row in &table {
-            out.push_str(&line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
-        }
-    }
-    out
 }

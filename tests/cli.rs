@@ -91,7 +91,7 @@ fn sync_brings_a_finished_mat_into_the_plan_once_and_report_shows_it() {
     let output = sayso(dir.path(), &["report"]);
     assert!(!output.status.success());
     assert!(
-        stderr(&output).contains("there is no support plan"),
+        stderr(&output).contains("no support plan to report on yet"),
         "{}",
         stderr(&output)
     );

@@ -208,7 +208,7 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
     // Syncing again adds nothing.
     let again = sync_files(
         &paths.journal(),
-        &paths.plan,
+        &paths.plan_target(),
         common::start_time() + Duration::hours(1),
     )
     .unwrap();

@@ -16,7 +16,7 @@ pub mod session;
 pub use event::{Event, Input, InputMethod, Step};
 pub use phrases::Phrases;
 pub use picture_set::{Card, PictureSet, SetError, Topic};
-pub use preference::{current_view, Answer, PreferenceSummary};
+pub use preference::{current_view, Answer, PreferenceSummary, Said};
 pub use replay::{final_mat, JournalAction};
 pub use scale::{Scale, ScalePoint};
 pub use session::{

@@ -1,51 +1,113 @@
 //! How a person's answers about one card become their current view.
 //!
-//! The rule (documented for staff in `docs/architecture.md`): the most recent
-//! answer is the current view. Earlier answers are never averaged in; they give
-//! the evidence around it: how many times the card was asked about, how many of
-//! those gave the current view, since when the person has said it without a
-//! break, and what they said before if their view changed.
+//! The rule (documented for staff in `docs/support-plan.md`):
+//! - the most recent view is the current view. Earlier ones are never averaged
+//!   in: a person who liked swimming for a year and now doesn't, doesn't;
+//! - a change is flagged: what they said before, and until when;
+//! - each view is its own answer: "not sure" is not halfway between "like"
+//!   and "don't like";
+//! - a skipped card is not a view. Skips are counted, and never replace or
+//!   interrupt a view; a card only ever skipped has the view "skipped".
+//!   (A declined check-in is about a whole topic, not a card, and is kept
+//!   with the session, not here.)
 
 use chrono::{DateTime, Utc};
+
+/// The view given when a card has only ever been skipped.
+pub const SKIPPED: &str = "skipped";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    /// Placed under a scale point: the point's label, e.g. "like".
+    View(String),
+    Skipped,
+}
 
 /// One answer about one card, from one finished mat.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
     pub at: DateTime<Utc>,
-    /// The scale point's label, e.g. "like".
-    pub view: String,
+    pub said: Said,
+}
+
+impl Answer {
+    pub fn view(at: DateTime<Utc>, view: &str) -> Answer {
+        Answer {
+            at,
+            said: Said::View(view.to_string()),
+        }
+    }
+
+    pub fn skipped(at: DateTime<Utc>) -> Answer {
+        Answer {
+            at,
+            said: Said::Skipped,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreferenceSummary {
     pub current_view: String,
+    /// Every answer, skips included.
     pub times_asked: u32,
     /// How many answers gave the current view.
     pub times_said: u32,
+    pub times_skipped: u32,
     /// The first answer of the latest unbroken run of the current view.
     pub since: DateTime<Utc>,
+    /// The latest answer that gave the current view.
     pub last_at: DateTime<Utc>,
-    /// What the person said just before the current run, if anything else.
+    /// What the person said before the current run, if they said anything else.
     pub changed_from: Option<String>,
+    /// The last time they gave that earlier view.
+    pub changed_until: Option<DateTime<Utc>>,
 }
 
 /// The current view from all answers about one card, or `None` if there are none.
 pub fn current_view(answers: &[Answer]) -> Option<PreferenceSummary> {
     let mut ordered: Vec<&Answer> = answers.iter().collect();
     ordered.sort_by_key(|a| a.at);
-    let latest = *ordered.last()?;
-
-    let run_start = ordered
+    let times_asked = ordered.len() as u32;
+    let skips: Vec<DateTime<Utc>> = ordered
         .iter()
-        .rposition(|a| a.view != latest.view)
+        .filter(|a| a.said == Said::Skipped)
+        .map(|a| a.at)
+        .collect();
+    let views: Vec<(DateTime<Utc>, &str)> = ordered
+        .iter()
+        .filter_map(|a| match &a.said {
+            Said::View(view) => Some((a.at, view.as_str())),
+            Said::Skipped => None,
+        })
+        .collect();
+
+    let Some(&(last_at, current)) = views.last() else {
+        return Some(PreferenceSummary {
+            current_view: SKIPPED.to_string(),
+            times_asked,
+            times_said: times_asked,
+            times_skipped: times_asked,
+            since: *skips.first()?,
+            last_at: *skips.last()?,
+            changed_from: None,
+            changed_until: None,
+        });
+    };
+    let run_start = views
+        .iter()
+        .rposition(|(_, view)| *view != current)
         .map_or(0, |i| i + 1);
+    let before = run_start.checked_sub(1).map(|i| views[i]);
     Some(PreferenceSummary {
-        current_view: latest.view.clone(),
-        times_asked: ordered.len() as u32,
-        times_said: ordered.iter().filter(|a| a.view == latest.view).count() as u32,
-        since: ordered[run_start].at,
-        last_at: latest.at,
-        changed_from: run_start.checked_sub(1).map(|i| ordered[i].view.clone()),
+        current_view: current.to_string(),
+        times_asked,
+        times_said: views.iter().filter(|(_, view)| *view == current).count() as u32,
+        times_skipped: skips.len() as u32,
+        since: views[run_start].0,
+        last_at,
+        changed_from: before.map(|(_, view)| view.to_string()),
+        changed_until: before.map(|(at, _)| at),
     })
 }
 
@@ -54,11 +116,8 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn answer(day: u32, view: &str) -> Answer {
-        Answer {
-            at: Utc.with_ymd_and_hms(2026, 10, day, 9, 0, 0).unwrap(),
-            view: view.into(),
-        }
+    fn day(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 10, day, 9, 0, 0).unwrap()
     }
 
     #[test]
@@ -67,34 +126,77 @@ mod tests {
     }
 
     #[test]
-    fn the_latest_answer_is_the_view_and_a_change_is_flagged() {
+    fn the_latest_view_is_current_and_a_change_is_flagged_with_its_date() {
         let summary = current_view(&[
-            answer(1, "like"),
-            answer(2, "like"),
-            answer(3, "don't like"),
-            answer(4, "don't like"),
+            Answer::view(day(1), "like"),
+            Answer::view(day(2), "like"),
+            Answer::view(day(3), "don't like"),
+            Answer::view(day(4), "don't like"),
         ])
         .unwrap();
         assert_eq!(summary.current_view, "don't like");
-        assert_eq!(summary.times_asked, 4);
-        assert_eq!(summary.times_said, 2);
-        assert_eq!(summary.since, answer(3, "").at);
-        assert_eq!(summary.last_at, answer(4, "").at);
+        assert_eq!((summary.times_asked, summary.times_said), (4, 2));
+        assert_eq!((summary.since, summary.last_at), (day(3), day(4)));
         assert_eq!(summary.changed_from.as_deref(), Some("like"));
+        assert_eq!(summary.changed_until, Some(day(2)));
     }
 
     #[test]
-    fn a_steady_view_has_no_change_and_counts_every_time() {
-        let summary = current_view(&[answer(2, "like"), answer(1, "like")]).unwrap();
+    fn a_year_of_liking_does_not_outvote_today() {
+        let mut answers: Vec<Answer> = (1..=30).map(|d| Answer::view(day(d), "like")).collect();
+        answers.push(Answer::view(day(31), "don't like"));
+        let summary = current_view(&answers).unwrap();
+        assert_eq!(summary.current_view, "don't like");
+        assert_eq!(summary.times_said, 1);
+    }
+
+    #[test]
+    fn a_steady_view_has_no_change_and_order_of_input_does_not_matter() {
+        let summary =
+            current_view(&[Answer::view(day(2), "like"), Answer::view(day(1), "like")]).unwrap();
         assert_eq!(summary.times_said, 2);
-        assert_eq!(summary.since, answer(1, "").at);
+        assert_eq!(summary.since, day(1));
         assert_eq!(summary.changed_from, None);
     }
 
     #[test]
     fn not_sure_is_its_own_view_not_a_midpoint() {
-        let summary = current_view(&[answer(1, "like"), answer(2, "not sure")]).unwrap();
+        let summary = current_view(&[
+            Answer::view(day(1), "like"),
+            Answer::view(day(2), "not sure"),
+        ])
+        .unwrap();
         assert_eq!(summary.current_view, "not sure");
         assert_eq!(summary.changed_from.as_deref(), Some("like"));
+    }
+
+    #[test]
+    fn skips_are_counted_but_never_replace_or_break_a_view() {
+        let summary = current_view(&[
+            Answer::view(day(1), "like"),
+            Answer::skipped(day(2)),
+            Answer::view(day(3), "like"),
+            Answer::skipped(day(4)),
+        ])
+        .unwrap();
+        assert_eq!(summary.current_view, "like");
+        assert_eq!(
+            (
+                summary.times_asked,
+                summary.times_said,
+                summary.times_skipped
+            ),
+            (4, 2, 2)
+        );
+        assert_eq!((summary.since, summary.last_at), (day(1), day(3)));
+        assert_eq!(summary.changed_from, None);
+    }
+
+    #[test]
+    fn a_card_only_ever_skipped_is_skipped() {
+        let summary = current_view(&[Answer::skipped(day(5)), Answer::skipped(day(6))]).unwrap();
+        assert_eq!(summary.current_view, SKIPPED);
+        assert_eq!((summary.times_asked, summary.times_skipped), (2, 2));
+        assert_eq!((summary.since, summary.last_at), (day(5), day(6)));
     }
 }

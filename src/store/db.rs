@@ -3,7 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
+
+/// How long a write waits for another writer (another device syncing into
+/// the same plan, a staff tool) before giving up with "busy".
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -15,6 +19,8 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path} does not exist (is the drive or network share there?)")]
+    Missing { path: PathBuf },
     #[error(
         "{path} was written by a newer version of sayso (schema {found}, this version knows up to {known}); it was left untouched"
     )]
@@ -23,48 +29,77 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
-    #[error("{path} is not a sayso database it can read ({reason})")]
+    #[error("{path} is not a sayso database it can read ({reason}); it was left untouched")]
     NotADatabase { path: PathBuf, reason: String },
+    #[error("{path} is damaged (integrity check: {detail}); nothing was written to it")]
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "{plan} belongs to a different home (its people are not this device's); nothing was written to it"
+    )]
+    DifferentHome { plan: PathBuf },
+    #[error("{path} already exists; it was left as it is")]
+    AlreadyExists { path: PathBuf },
     #[error("a timestamp in the database is not RFC 3339: {0}")]
     BadTimestamp(String),
+    #[error("injected failure at statement {0} (a test of crash safety)")]
+    Injected(usize),
 }
 
 impl StoreError {
     /// True when the file exists but is damaged or is not a database at all.
     pub fn is_corrupt(&self) -> bool {
-        matches!(self, StoreError::NotADatabase { .. })
+        matches!(
+            self,
+            StoreError::NotADatabase { .. } | StoreError::Damaged { .. }
+        )
+    }
+
+    /// True when another writer held the database for longer than the busy timeout.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e) if matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        ))
     }
 }
 
-/// Opens (creating if needed) a database and brings it to the latest schema.
-/// `migrations[i]` takes the schema from version `i` to `i + 1`; shipped
-/// migrations are never edited, only appended to.
-pub(crate) fn open(path: &Path, migrations: &[&str]) -> Result<Connection, StoreError> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IfMissing {
+    Create,
+    Refuse,
+}
+
+/// Opens a database and brings it to the latest schema. `migrations[i]` takes
+/// the schema from version `i` to `i + 1`; shipped migrations are never
+/// edited, only appended to. A database from a newer schema is refused before
+/// anything is written to it.
+pub(crate) fn open(
+    path: &Path,
+    migrations: &[&str],
+    if_missing: IfMissing,
+) -> Result<Connection, StoreError> {
+    if !path.exists() {
+        if if_missing == IfMissing::Refuse {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
     }
-    let mut conn = Connection::open(path)?;
-    configure(&conn).map_err(|e| corrupt_or(e, path))?;
-    migrate(&mut conn, path, migrations).map_err(|e| match e {
-        StoreError::Sqlite(e) => corrupt_or(e, path),
-        other => other,
-    })?;
-    Ok(conn)
-}
-
-fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
-    conn.busy_timeout(Duration::from_secs(5))?;
-    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    Ok(())
-}
-
-fn migrate(conn: &mut Connection, path: &Path, migrations: &[&str]) -> Result<(), StoreError> {
-    let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let flags = match if_missing {
+        IfMissing::Create => OpenFlags::default(),
+        IfMissing::Refuse => OpenFlags::default() - OpenFlags::SQLITE_OPEN_CREATE,
+    };
+    let mut conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(|e| corrupt_or(e, path))?;
     let known = migrations.len() as i64;
     if found > known {
         return Err(StoreError::NewerSchema {
@@ -73,6 +108,38 @@ fn migrate(conn: &mut Connection, path: &Path, migrations: &[&str]) -> Result<()
             known,
         });
     }
+    configure(&conn).map_err(|e| corrupt_or(e, path))?;
+    migrate(&mut conn, found, migrations).map_err(|e| corrupt_or(e, path))?;
+    Ok(conn)
+}
+
+/// Runs SQLite's full integrity check; anything but "ok" is damage.
+pub(crate) fn check_integrity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let mut statement = conn
+        .prepare("PRAGMA integrity_check")
+        .map_err(|e| corrupt_or(e, path))?;
+    let lines: Vec<String> = statement
+        .query_map([], |row| row.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| corrupt_or(e, path))?;
+    if lines == ["ok"] {
+        Ok(())
+    } else {
+        Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail: lines.join("; "),
+        })
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection, found: i64, migrations: &[&str]) -> Result<(), rusqlite::Error> {
     for (version, sql) in migrations.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
@@ -82,7 +149,7 @@ fn migrate(conn: &mut Connection, path: &Path, migrations: &[&str]) -> Result<()
     Ok(())
 }
 
-fn corrupt_or(error: rusqlite::Error, path: &Path) -> StoreError {
+pub(crate) fn corrupt_or(error: rusqlite::Error, path: &Path) -> StoreError {
     use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
     match error.sqlite_error_code() {
         Some(DatabaseCorrupt | NotADatabase) => StoreError::NotADatabase {

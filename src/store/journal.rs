@@ -69,7 +69,7 @@ impl FinishedSession {
 
 impl Journal {
     pub fn open(path: &Path) -> Result<Journal, StoreError> {
-        let conn = db::open(path, MIGRATIONS)?;
+        let conn = db::open(path, MIGRATIONS, db::IfMissing::Create)?;
         let device_id = device_id(&conn)?;
         Ok(Journal {
             conn,
@@ -116,90 +116,47 @@ impl Journal {
 
     /// Writes one record, committed before this returns.
     pub fn record(&self, record: &Record) -> Result<(), StoreError> {
-        match record {
-            Record::Started {
-                session_id,
-                person_id,
-                set_id,
-                topic_id,
-                topic_title,
-                at,
-            } => {
-                self.conn.execute(
-                    "INSERT INTO sessions (id, device_id, person_id, set_id, topic_id, topic_title, started_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![session_id, self.device_id, person_id, set_id, topic_id, topic_title, timestamp(*at)],
-                )?;
-            }
-            Record::Placed {
-                session_id,
-                seq,
-                card_id,
-                card_label,
-                point,
-                point_label,
-                at,
-                via,
-                response_ms,
-            } => {
-                self.conn.execute(
-                    "INSERT INTO placements (session_id, seq, card_id, card_label, point, point_label,
-                                             placed_at, input_method, response_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        session_id,
-                        seq,
-                        card_id,
-                        card_label,
-                        *point as i64,
-                        point_label,
-                        timestamp(*at),
-                        via.as_str(),
-                        response_ms
-                    ],
-                )?;
-            }
-            Record::Undone {
-                session_id,
-                seq,
-                undoes,
-                at,
-                via,
-            } => {
-                self.conn.execute(
-                    "INSERT INTO undos (session_id, seq, undoes_seq, undone_at, input_method)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![session_id, seq, undoes, timestamp(*at), via.as_str()],
-                )?;
-            }
-            Record::Finished {
-                session_id,
-                at,
-                via,
-            } => {
-                self.conn.execute(
-                    "INSERT INTO session_ends (session_id, outcome, ended_at, input_method)
-                     VALUES (?1, 'finished', ?2, ?3)",
-                    params![session_id, timestamp(*at), via.as_str()],
-                )?;
-            }
+        write_record(&self.conn, &self.device_id, record)
+    }
+
+    /// Writes several records in one transaction: all or none (imports, tests).
+    pub fn record_all(&mut self, records: &[Record]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        for record in records {
+            write_record(&tx, &self.device_id, record)?;
         }
+        tx.commit()?;
         Ok(())
     }
 
-    /// Every finished session, oldest first, with its actions.
-    pub fn finished_sessions(&self) -> Result<Vec<FinishedSession>, StoreError> {
-        let ids: Vec<String> = {
-            let mut statement = self.conn.prepare(
-                "SELECT s.id FROM sessions s JOIN session_ends e ON e.session_id = s.id
-                 WHERE e.outcome = 'finished' ORDER BY e.ended_at, s.id",
-            )?;
-            let rows = statement.query_map([], |row| row.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        ids.iter()
-            .filter_map(|id| self.finished_session(id).transpose())
-            .collect()
+    /// The ids of every finished session, oldest first.
+    pub fn finished_session_ids(&self) -> Result<Vec<String>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT s.id FROM sessions s JOIN session_ends e ON e.session_id = s.id
+             WHERE e.outcome = 'finished' ORDER BY e.ended_at, s.id",
+        )?;
+        let rows = statement.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The home this device belongs to, once it has synced into a plan.
+    pub fn home_id(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM device WHERE key = 'home_id'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    pub(crate) fn bind_home(&self, home_id: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO device (key, value) VALUES ('home_id', ?1)",
+            [home_id],
+        )?;
+        Ok(())
     }
 
     /// One finished session, or `None` if it does not exist or is not finished.
@@ -304,6 +261,78 @@ impl Journal {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+fn write_record(conn: &Connection, device_id: &str, record: &Record) -> Result<(), StoreError> {
+    match record {
+        Record::Started {
+            session_id,
+            person_id,
+            set_id,
+            topic_id,
+            topic_title,
+            at,
+        } => {
+            conn.execute(
+                "INSERT INTO sessions (id, device_id, person_id, set_id, topic_id, topic_title, started_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![session_id, device_id, person_id, set_id, topic_id, topic_title, timestamp(*at)],
+            )?;
+        }
+        Record::Placed {
+            session_id,
+            seq,
+            card_id,
+            card_label,
+            point,
+            point_label,
+            at,
+            via,
+            response_ms,
+        } => {
+            conn.execute(
+                "INSERT INTO placements (session_id, seq, card_id, card_label, point, point_label,
+                                         placed_at, input_method, response_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    session_id,
+                    seq,
+                    card_id,
+                    card_label,
+                    *point as i64,
+                    point_label,
+                    timestamp(*at),
+                    via.as_str(),
+                    response_ms
+                ],
+            )?;
+        }
+        Record::Undone {
+            session_id,
+            seq,
+            undoes,
+            at,
+            via,
+        } => {
+            conn.execute(
+                "INSERT INTO undos (session_id, seq, undoes_seq, undone_at, input_method)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![session_id, seq, undoes, timestamp(*at), via.as_str()],
+            )?;
+        }
+        Record::Finished {
+            session_id,
+            at,
+            via,
+        } => {
+            conn.execute(
+                "INSERT INTO session_ends (session_id, outcome, ended_at, input_method)
+                 VALUES (?1, 'finished', ?2, ?3)",
+                params![session_id, timestamp(*at), via.as_str()],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn device_id(conn: &Connection) -> Result<String, StoreError> {

@@ -12,8 +12,10 @@ pub mod sync;
 
 pub use db::StoreError;
 pub use journal::{FinishedSession, Journal};
-pub use plan::{Plan, PreferenceRow};
-pub use sync::{sync, SyncReport};
+pub use plan::{
+    Confirmation, ConfirmationKind, Faults, Plan, PlanOp, PreferenceRow, PLAN_SCHEMA_VERSION,
+};
+pub use sync::{sync, sync_with, SyncOptions, SyncReport};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

@@ -1,19 +1,22 @@
-//! The support plan database: people and their current views, with the
-//! evidence behind each view. Other tools may read it; its schema is
-//! versioned with `PRAGMA user_version` and described in docs/architecture.md.
+//! The support plan database: people, their profile, their current views with
+//! the evidence behind each, staff confirmations, actions and an audit log.
+//! Other tools read it: the schema is versioned with `PRAGMA user_version` and
+//! documented in `docs/support-plan.md`.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, Transaction};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::db::{self, StoreError};
-use super::journal::FinishedSession;
+use super::db::{self, IfMissing, StoreError};
 use super::{parse_timestamp, timestamp};
-use crate::core::{current_view, final_mat, Answer};
+use crate::core::{current_view, Answer, Said};
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/plan/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/plan/0001_init.sql"),
+    include_str!("migrations/plan/0002_profile_staff_actions_audit.sql"),
+];
 
 /// The schema version this build writes.
 pub const PLAN_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -23,8 +26,64 @@ pub struct Plan {
     path: PathBuf,
 }
 
-/// One line of the report: a person's current view of one card.
+/// One write that sync plans and [`Plan::execute`] carries out. Each is
+/// idempotent: carrying out the same operations twice changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanOp {
+    AddPerson {
+        id: String,
+        name: String,
+    },
+    AddSession(SessionRow),
+    AddEvidence(EvidenceRow),
+    /// Re-derive one card's current view from all its evidence.
+    RefreshPreference {
+        person_id: String,
+        topic_id: String,
+        topic_title: String,
+        card_id: String,
+        card_label: String,
+    },
+    /// Written only if the batch it ends added a session.
+    Audit {
+        at: DateTime<Utc>,
+        actor: String,
+        action: String,
+        detail: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub session_id: String,
+    pub device_id: String,
+    pub person_id: String,
+    pub set_id: String,
+    pub topic_id: String,
+    pub topic_title: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub synced_at: DateTime<Utc>,
+    pub outcome: &'static str,
+    pub mat_picture: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRow {
+    pub session_id: String,
+    pub card_id: String,
+    pub person_id: String,
+    pub topic_id: String,
+    pub card_label: String,
+    /// `None` for a skipped card.
+    pub point: Option<usize>,
+    pub said: Said,
+    pub placed_seq: u32,
+    pub placed_at: DateTime<Utc>,
+}
+
+/// One line of the report: a person's current view of one card.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PreferenceRow {
     pub person: String,
     pub topic: String,
@@ -32,21 +91,97 @@ pub struct PreferenceRow {
     pub current_view: String,
     pub times_asked: u32,
     pub times_said: u32,
+    pub times_skipped: u32,
     pub since: DateTime<Utc>,
     pub last_at: DateTime<Utc>,
     pub changed_from: Option<String>,
+    pub changed_until: Option<DateTime<Utc>>,
+}
+
+/// Fails the n-th statement of a sync on purpose, to prove that a sync cut
+/// off anywhere leaves the plan as if it had never started that batch.
+#[derive(Debug, Default)]
+pub struct Faults {
+    fail_at: Option<usize>,
+    count: usize,
+}
+
+impl Faults {
+    pub fn fail_at(statement: Option<usize>) -> Faults {
+        Faults {
+            fail_at: statement,
+            count: 0,
+        }
+    }
+
+    pub(crate) fn step(&mut self) -> Result<(), StoreError> {
+        self.count += 1;
+        if self.fail_at == Some(self.count) {
+            return Err(StoreError::Injected(self.count));
+        }
+        Ok(())
+    }
+
+    /// Whether the planned failure has happened.
+    pub fn fired(&self) -> bool {
+        self.fail_at.is_some_and(|n| self.count >= n)
+    }
 }
 
 impl Plan {
+    /// Creates a new, empty plan (`sayso plan init`). An existing file is left alone.
+    pub fn create(path: &Path) -> Result<Plan, StoreError> {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        Plan::open_or_create(path)
+    }
+
+    /// Opens an existing plan; a missing one is an error (a share that is not
+    /// mounted must not get a fresh, empty plan written in its place).
     pub fn open(path: &Path) -> Result<Plan, StoreError> {
         Ok(Plan {
-            conn: db::open(path, MIGRATIONS)?,
+            conn: db::open(path, MIGRATIONS, IfMissing::Refuse)?,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens the plan, creating it if it is not there (the local default).
+    pub fn open_or_create(path: &Path) -> Result<Plan, StoreError> {
+        Ok(Plan {
+            conn: db::open(path, MIGRATIONS, IfMissing::Create)?,
             path: path.to_path_buf(),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    pub fn check_integrity(&self) -> Result<(), StoreError> {
+        db::check_integrity(&self.conn, &self.path)
+    }
+
+    /// The home this plan belongs to, once a device has synced into it.
+    pub fn home_id(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM plan_info WHERE key = 'home_id'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    pub(crate) fn set_home_id(&self, home_id: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO plan_info (key, value) VALUES ('home_id', ?1)",
+            [home_id],
+        )?;
+        Ok(())
     }
 
     pub fn synced_session_ids(&self) -> Result<HashSet<String>, StoreError> {
@@ -57,101 +192,130 @@ impl Plan {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Brings one finished session in, in one transaction. Returns how many
-    /// cards it added evidence for: 0 if the session was already there.
-    pub fn apply(
-        &mut self,
-        session: &FinishedSession,
-        now: DateTime<Utc>,
-    ) -> Result<usize, StoreError> {
+    /// Carries out a batch of operations in one transaction: all of them, or
+    /// (on any error) none. Returns how many new sessions it added.
+    pub fn execute(&mut self, ops: &[PlanOp], faults: &mut Faults) -> Result<usize, StoreError> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT OR IGNORE INTO people (id, name) VALUES (?1, ?2)",
-            params![session.person.id, session.person.name],
-        )?;
-        let new = tx.execute(
-            "INSERT OR IGNORE INTO synced_sessions
-                 (session_id, device_id, person_id, set_id, topic_id, topic_title, started_at, finished_at, synced_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                session.id,
-                session.device_id,
-                session.person.id,
-                session.set_id,
-                session.topic_id,
-                session.topic_title,
-                timestamp(session.started_at),
-                timestamp(session.finished_at),
-                timestamp(now),
-            ],
-        )?;
-        if new == 0 {
-            return Ok(0);
+        let mut added = 0;
+        for op in ops {
+            faults.step()?;
+            match op {
+                PlanOp::AddPerson { id, name } => {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO people (id, name) VALUES (?1, ?2)",
+                        params![id, name],
+                    )?;
+                }
+                PlanOp::AddSession(s) => {
+                    added += tx.execute(
+                        "INSERT OR IGNORE INTO synced_sessions
+                             (session_id, device_id, person_id, set_id, topic_id, topic_title,
+                              started_at, finished_at, synced_at, outcome, mat_picture)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        params![
+                            s.session_id,
+                            s.device_id,
+                            s.person_id,
+                            s.set_id,
+                            s.topic_id,
+                            s.topic_title,
+                            timestamp(s.started_at),
+                            timestamp(s.finished_at),
+                            timestamp(s.synced_at),
+                            s.outcome,
+                            s.mat_picture,
+                        ],
+                    )?;
+                }
+                PlanOp::AddEvidence(e) => {
+                    let (kind, view) = match &e.said {
+                        Said::View(view) => ("placed", view.as_str()),
+                        Said::Skipped => ("skipped", crate::core::preference::SKIPPED),
+                    };
+                    tx.execute(
+                        "INSERT OR IGNORE INTO evidence
+                             (session_id, card_id, person_id, topic_id, card_label, point, view, kind,
+                              placed_seq, placed_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        params![
+                            e.session_id,
+                            e.card_id,
+                            e.person_id,
+                            e.topic_id,
+                            e.card_label,
+                            e.point.map_or(-1, |p| p as i64),
+                            view,
+                            kind,
+                            e.placed_seq,
+                            timestamp(e.placed_at),
+                        ],
+                    )?;
+                }
+                PlanOp::RefreshPreference {
+                    person_id,
+                    topic_id,
+                    topic_title,
+                    card_id,
+                    card_label,
+                } => {
+                    refresh_preference(&tx, person_id, topic_id, topic_title, card_id, card_label)?;
+                }
+                PlanOp::Audit {
+                    at,
+                    actor,
+                    action,
+                    detail,
+                } => {
+                    if added > 0 {
+                        tx.execute(
+                            "INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
+                            params![timestamp(*at), actor, action, detail],
+                        )?;
+                    }
+                }
+            }
         }
-
-        let mat = final_mat(&session.actions());
-        for placement in &mat {
-            let row = session
-                .placements
-                .iter()
-                .find(|p| p.seq == placement.seq)
-                .expect("final_mat only returns recorded placements");
-            tx.execute(
-                "INSERT OR IGNORE INTO evidence
-                     (session_id, card_id, person_id, topic_id, card_label, point, view, placed_seq, placed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    session.id,
-                    row.card_id,
-                    session.person.id,
-                    session.topic_id,
-                    row.card_label,
-                    row.point as i64,
-                    row.point_label,
-                    row.seq,
-                    timestamp(row.placed_at),
-                ],
-            )?;
-            refresh_preference(&tx, session, &row.card_id, &row.card_label)?;
-        }
+        faults.step()?;
         tx.commit()?;
-        Ok(mat.len())
+        Ok(added)
     }
 
     /// Current views, by person, topic and card. `person` filters by name.
     pub fn preferences(&self, person: Option<&str>) -> Result<Vec<PreferenceRow>, StoreError> {
         let mut statement = self.conn.prepare(
             "SELECT p.name, f.topic_title, f.card_label, f.current_view, f.times_asked, f.times_said,
-                    f.since, f.last_at, f.changed_from
+                    f.times_skipped, f.since, f.last_at, f.changed_from, f.changed_until
              FROM preferences f JOIN people p ON p.id = f.person_id
              WHERE ?1 IS NULL OR p.name = ?1 COLLATE NOCASE
-             ORDER BY p.name, f.topic_title, f.card_label",
+             ORDER BY p.name, p.id, f.topic_title, f.card_label",
         )?;
         let rows = statement.query_map([person], |row| {
             Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, u32>(4)?,
-                row.get::<_, u32>(5)?,
-                row.get::<_, String>(6)?,
-                row.get::<_, String>(7)?,
-                row.get::<_, Option<String>>(8)?,
+                (
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ),
+                (
+                    row.get::<_, String>(3)?,
+                    row.get::<_, u32>(4)?,
+                    row.get::<_, u32>(5)?,
+                    row.get::<_, u32>(6)?,
+                ),
+                (row.get::<_, String>(7)?, row.get::<_, String>(8)?),
+                (
+                    row.get::<_, Option<String>>(9)?,
+                    row.get::<_, Option<String>>(10)?,
+                ),
             ))
         })?;
         let mut result = Vec::new();
         for row in rows {
             let (
-                person,
-                topic,
-                card,
-                current_view,
-                times_asked,
-                times_said,
-                since,
-                last_at,
-                changed_from,
+                (person, topic, card),
+                (current_view, times_asked, times_said, times_skipped),
+                (since, last_at),
+                (changed_from, changed_until),
             ) = row?;
             result.push(PreferenceRow {
                 person,
@@ -160,9 +324,11 @@ impl Plan {
                 current_view,
                 times_asked,
                 times_said,
+                times_skipped,
                 since: parse_timestamp(&since)?,
                 last_at: parse_timestamp(&last_at)?,
                 changed_from,
+                changed_until: changed_until.as_deref().map(parse_timestamp).transpose()?,
             });
         }
         Ok(result)
@@ -173,52 +339,192 @@ impl Plan {
             .conn
             .query_row("SELECT COUNT(*) FROM evidence", [], |row| row.get(0))?)
     }
+
+    /// Staff confirm or dispute a view, or add a note to it.
+    pub fn add_confirmation(&mut self, c: &Confirmation) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO confirmations (person_id, topic_id, card_id, kind, body, by_whom, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                c.person_id,
+                c.topic_id,
+                c.card_id,
+                c.kind.as_str(),
+                c.body,
+                c.by_whom,
+                timestamp(c.at)
+            ],
+        )?;
+        audit(
+            &tx,
+            c.at,
+            &c.by_whom,
+            c.kind.as_str(),
+            &format!("{}/{}: {}", c.topic_id, c.card_id, c.body),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records an action that follows from what the person said.
+    pub fn add_action(
+        &mut self,
+        person_id: &str,
+        card: Option<(&str, &str)>,
+        what: &str,
+        who: &str,
+        due: Option<NaiveDate>,
+        at: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO actions (person_id, topic_id, card_id, what, who, due, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            params![person_id, card.map(|c| c.0), card.map(|c| c.1), what, who, due.map(|d| d.to_string()), timestamp(at)],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit(&tx, at, who, "action added", &format!("#{id}: {what}"))?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Every row of every table, in a fixed order: two plans with the same
+    /// contents give the same text, whatever order they were written in.
+    pub fn contents(&self) -> Result<String, StoreError> {
+        let tables: Vec<String> = {
+            let mut statement = self
+                .conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?;
+            let rows = statement.query_map([], |row| row.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut out = String::new();
+        for table in tables {
+            // Row ids of the audit log depend on how many tries it took; the rows do not.
+            let columns = if table == "audit_log" {
+                "at, actor, action, detail"
+            } else {
+                "*"
+            };
+            let mut statement = self
+                .conn
+                .prepare(&format!("SELECT {columns} FROM \"{table}\""))?;
+            let width = statement.column_count();
+            let mut rows: Vec<String> = statement
+                .query_map([], |row| {
+                    (0..width)
+                        .map(|i| row.get_ref(i).map(|v| format!("{v:?}")))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(|cells| cells.join(" | "))
+                })?
+                .collect::<Result<_, _>>()?;
+            rows.sort();
+            out.push_str(&format!("[{table}]\n"));
+            for row in rows {
+                out.push_str(&row);
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A member of staff's word on one of the person's views.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub person_id: String,
+    pub topic_id: String,
+    pub card_id: String,
+    pub kind: ConfirmationKind,
+    pub body: String,
+    pub by_whom: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmationKind {
+    Confirmed,
+    Disputed,
+    Note,
+}
+
+impl ConfirmationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfirmationKind::Confirmed => "confirmed",
+            ConfirmationKind::Disputed => "disputed",
+            ConfirmationKind::Note => "note",
+        }
+    }
+}
+
+fn audit(
+    tx: &Transaction,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![timestamp(at), actor, action, detail],
+    )?;
+    Ok(())
 }
 
 /// Re-derives one card's current view from all its evidence.
 fn refresh_preference(
     tx: &Transaction,
-    session: &FinishedSession,
+    person_id: &str,
+    topic_id: &str,
+    topic_title: &str,
     card_id: &str,
     card_label: &str,
 ) -> Result<(), StoreError> {
-    let mut statement = tx.prepare(
-        "SELECT e.placed_at, e.view FROM evidence e
-         WHERE e.person_id = ?1 AND e.topic_id = ?2 AND e.card_id = ?3",
+    let mut statement = tx.prepare_cached(
+        "SELECT placed_at, view, kind FROM evidence WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3",
     )?;
-    let rows = statement.query_map(
-        params![session.person.id, session.topic_id, card_id],
-        |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
-    )?;
+    let rows = statement.query_map(params![person_id, topic_id, card_id], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+        ))
+    })?;
     let mut answers = Vec::new();
     for row in rows {
-        let (at, view) = row?;
-        answers.push(Answer {
-            at: parse_timestamp(&at)?,
-            view,
+        let (at, view, kind) = row?;
+        let at = parse_timestamp(&at)?;
+        answers.push(if kind == "skipped" {
+            Answer::skipped(at)
+        } else {
+            Answer::view(at, &view)
         });
     }
     let Some(summary) = current_view(&answers) else {
         return Ok(());
     };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT OR REPLACE INTO preferences
-             (person_id, topic_id, topic_title, card_id, card_label, current_view,
-              times_asked, times_said, since, last_at, changed_from)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            session.person.id,
-            session.topic_id,
-            session.topic_title,
-            card_id,
-            card_label,
-            summary.current_view,
-            summary.times_asked,
-            summary.times_said,
-            timestamp(summary.since),
-            timestamp(summary.last_at),
-            summary.changed_from,
-        ],
-    )?;
+             (person_id, topic_id, topic_title, card_id, card_label, current_view, times_asked,
+              times_said, times_skipped, since, last_at, changed_from, changed_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        person_id,
+        topic_id,
+        topic_title,
+        card_id,
+        card_label,
+        summary.current_view,
+        summary.times_asked,
+        summary.times_said,
+        summary.times_skipped,
+        timestamp(summary.since),
+        timestamp(summary.last_at),
+        summary.changed_from,
+        summary.changed_until.map(timestamp),
+    ])?;
     Ok(())
 }

@@ -1,18 +1,27 @@
 //! Sync: the journal's finished sessions into the support plan, exactly once.
 //!
-//! Three steps: read what each side has, decide with a pure function which
-//! sessions are missing from the plan, then apply each one in its own
-//! transaction. A session's row in `synced_sessions` commits together with its
-//! evidence, so a sync cut off at any point leaves whole sessions or none, and
-//! running it again only adds what is still missing.
+//! Three steps, as a good sync engine has them:
+//! 1. compute the difference: which finished sessions the plan lacks (ids only);
+//! 2. plan the writes for a batch of them with a pure function ([`plan_batch`]);
+//! 3. execute each batch in one transaction ([`Plan::execute`]).
+//!
+//! A session's row in `synced_sessions` commits together with its evidence,
+//! so a sync cut off at any point leaves whole batches or nothing, and running
+//! it again only adds what is still missing. Every write is keyed (session
+//! id, card id) and idempotent, so replaying a batch changes nothing. Before
+//! the first write, the plan's integrity is checked; a plan that belongs to
+//! another home is refused.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use tracing::warn;
 
 use super::db::StoreError;
 use super::journal::{FinishedSession, Journal};
-use super::plan::Plan;
+use super::plan::{EvidenceRow, Faults, Plan, PlanOp, SessionRow};
+use crate::core::{final_mat, Said};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncReport {
@@ -22,33 +31,225 @@ pub struct SyncReport {
     pub placements: usize,
 }
 
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Sessions per transaction.
+    pub batch_size: usize,
+    /// Retries of a batch that found the plan locked beyond the busy timeout.
+    pub busy_retries: u32,
+    /// For crash-safety tests: fail on purpose at this statement.
+    pub fail_at_statement: Option<usize>,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            batch_size: 200,
+            busy_retries: 3,
+            fail_at_statement: None,
+        }
+    }
+}
+
 pub fn sync(
     journal: &Journal,
     plan: &mut Plan,
     now: DateTime<Utc>,
 ) -> Result<SyncReport, StoreError> {
-    let finished = journal.finished_sessions()?;
-    let already = plan.synced_session_ids()?;
+    sync_with(journal, plan, now, &SyncOptions::default())
+}
+
+pub fn sync_with(
+    journal: &Journal,
+    plan: &mut Plan,
+    now: DateTime<Utc>,
+    options: &SyncOptions,
+) -> Result<SyncReport, StoreError> {
+    plan.check_integrity()?;
+    let fresh_home = uuid::Uuid::now_v7().to_string();
+    let binding = decide_home(
+        journal.home_id()?.as_deref(),
+        plan.home_id()?.as_deref(),
+        &fresh_home,
+    )
+    .map_err(|HomeMismatch| StoreError::DifferentHome {
+        plan: plan.path().to_path_buf(),
+    })?;
+    if binding.bind_plan {
+        plan.set_home_id(&binding.home)?;
+    }
+    if binding.bind_journal {
+        journal.bind_home(&binding.home)?;
+    }
+
+    let finished = journal.finished_session_ids()?;
+    let in_plan = plan.synced_session_ids()?;
+    let missing = sessions_to_apply(&finished, &in_plan);
+
+    let mut faults = Faults::fail_at(options.fail_at_statement);
     let mut report = SyncReport::default();
-    for session in sessions_to_apply(&finished, &already) {
-        let added = plan.apply(session, now)?;
-        report.sessions += 1;
-        report.placements += added;
+    for ids in missing.chunks(options.batch_size.max(1)) {
+        let mut sessions = Vec::with_capacity(ids.len());
+        for id in ids {
+            sessions.extend(journal.finished_session(id)?);
+        }
+        let ops = plan_batch(&sessions, journal.device_id(), now);
+        let mut tries = 0;
+        let added = loop {
+            match plan.execute(&ops, &mut faults) {
+                Err(e) if e.is_busy() && tries < options.busy_retries => {
+                    tries += 1;
+                    warn!("{} is busy; trying again ({tries})", plan.path().display());
+                    std::thread::sleep(Duration::from_millis(250 * u64::from(tries)));
+                }
+                other => break other?,
+            }
+        };
+        report.sessions += added;
+        report.placements += ops
+            .iter()
+            .filter(|op| matches!(op, PlanOp::AddEvidence(_)))
+            .count();
     }
     Ok(report)
 }
 
-/// The finished sessions the plan does not have yet, oldest first.
-pub fn sessions_to_apply<'a>(
-    finished: &'a [FinishedSession],
-    in_plan: &HashSet<String>,
-) -> Vec<&'a FinishedSession> {
-    let mut missing: Vec<&FinishedSession> = finished
+/// The ids of finished sessions the plan does not have yet, in the order given
+/// (oldest first).
+pub fn sessions_to_apply<'a>(finished: &'a [String], in_plan: &HashSet<String>) -> Vec<&'a str> {
+    finished
         .iter()
-        .filter(|s| !in_plan.contains(&s.id))
-        .collect();
-    missing.sort_by(|a, b| (a.finished_at, &a.id).cmp(&(b.finished_at, &b.id)));
-    missing
+        .filter(|id| !in_plan.contains(*id))
+        .map(String::as_str)
+        .collect()
+}
+
+/// The writes that bring these sessions into the plan, in order: people,
+/// then for each session its row and the evidence of where each card ended;
+/// then one refresh per card touched; then the audit line.
+pub fn plan_batch(
+    sessions: &[FinishedSession],
+    device_id: &str,
+    now: DateTime<Utc>,
+) -> Vec<PlanOp> {
+    let mut ops = Vec::new();
+    let mut people = HashSet::new();
+    for session in sessions {
+        if people.insert(session.person.id.as_str()) {
+            ops.push(PlanOp::AddPerson {
+                id: session.person.id.clone(),
+                name: session.person.name.clone(),
+            });
+        }
+    }
+
+    let mut refreshes: Vec<PlanOp> = Vec::new();
+    let mut cards = 0;
+    for session in sessions {
+        ops.push(PlanOp::AddSession(SessionRow {
+            session_id: session.id.clone(),
+            device_id: session.device_id.clone(),
+            person_id: session.person.id.clone(),
+            set_id: session.set_id.clone(),
+            topic_id: session.topic_id.clone(),
+            topic_title: session.topic_title.clone(),
+            started_at: session.started_at,
+            finished_at: session.finished_at,
+            synced_at: now,
+            outcome: "finished",
+            mat_picture: None,
+        }));
+        for placement in final_mat(&session.actions()) {
+            let Some(row) = session.placements.iter().find(|p| p.seq == placement.seq) else {
+                continue;
+            };
+            cards += 1;
+            ops.push(PlanOp::AddEvidence(EvidenceRow {
+                session_id: session.id.clone(),
+                card_id: row.card_id.clone(),
+                person_id: session.person.id.clone(),
+                topic_id: session.topic_id.clone(),
+                card_label: row.card_label.clone(),
+                point: Some(row.point),
+                said: Said::View(row.point_label.clone()),
+                placed_seq: row.seq,
+                placed_at: row.placed_at,
+            }));
+            let refresh = PlanOp::RefreshPreference {
+                person_id: session.person.id.clone(),
+                topic_id: session.topic_id.clone(),
+                topic_title: session.topic_title.clone(),
+                card_id: row.card_id.clone(),
+                card_label: row.card_label.clone(),
+            };
+            // One refresh per card, carrying the newest title and label.
+            refreshes.retain(|r| !same_card(r, &refresh));
+            refreshes.push(refresh);
+        }
+    }
+    ops.extend(refreshes);
+    if !sessions.is_empty() {
+        ops.push(PlanOp::Audit {
+            at: now,
+            actor: format!("device:{device_id}"),
+            action: "sync".into(),
+            detail: format!("{} finished mat(s), {cards} card(s)", sessions.len()),
+        });
+    }
+    ops
+}
+
+fn same_card(a: &PlanOp, b: &PlanOp) -> bool {
+    match (a, b) {
+        (
+            PlanOp::RefreshPreference {
+                person_id: p1,
+                topic_id: t1,
+                card_id: c1,
+                ..
+            },
+            PlanOp::RefreshPreference {
+                person_id: p2,
+                topic_id: t2,
+                card_id: c2,
+                ..
+            },
+        ) => (p1, t1, c1) == (p2, t2, c2),
+        _ => false,
+    }
+}
+
+/// Which home a device and a plan belong to, and which of them learns it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HomeBinding {
+    pub home: String,
+    pub bind_journal: bool,
+    pub bind_plan: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HomeMismatch;
+
+/// A device joins the home of the first plan it syncs into; a new plan joins
+/// the home of the first device that syncs into it. A device and a plan of
+/// two different homes never mix.
+pub fn decide_home(
+    journal: Option<&str>,
+    plan: Option<&str>,
+    fresh: &str,
+) -> Result<HomeBinding, HomeMismatch> {
+    let binding = |home: &str, bind_journal, bind_plan| HomeBinding {
+        home: home.to_string(),
+        bind_journal,
+        bind_plan,
+    };
+    match (journal, plan) {
+        (Some(j), Some(p)) if j == p => Ok(binding(j, false, false)),
+        (Some(_), Some(_)) => Err(HomeMismatch),
+        (Some(j), None) => Ok(binding(j, false, true)),
+        (None, Some(p)) => Ok(binding(p, true, false)),
+        (None, None) => Ok(binding(fresh, true, true)),
+    }
 }
 
 #[cfg(test)]
@@ -57,29 +258,68 @@ mod tests {
 
     use super::*;
     use crate::core::{InputMethod, PersonRef, Record};
+    use crate::store::journal::{PlacementRow, UndoRow};
 
-    fn finished(id: &str, minute: i64) -> FinishedSession {
-        let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap() + Duration::minutes(minute);
+    fn at(minute: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap() + Duration::minutes(minute)
+    }
+
+    fn placement(seq: u32, card: &str, point: usize, view: &str) -> PlacementRow {
+        PlacementRow {
+            seq,
+            card_id: card.into(),
+            card_label: card.into(),
+            point,
+            point_label: view.into(),
+            placed_at: at(seq.into()),
+            input_method: "key".into(),
+            response_ms: 1000,
+        }
+    }
+
+    fn session(
+        id: &str,
+        person: &str,
+        placements: Vec<PlacementRow>,
+        undos: Vec<UndoRow>,
+    ) -> FinishedSession {
         FinishedSession {
             id: id.into(),
             device_id: "d".into(),
             person: PersonRef {
-                id: "p".into(),
-                name: "Alex".into(),
+                id: person.into(),
+                name: person.to_uppercase(),
             },
             set_id: "demo".into(),
             topic_id: "food".into(),
             topic_title: "Food".into(),
-            started_at: at,
-            finished_at: at,
-            placements: Vec::new(),
-            undos: Vec::new(),
+            started_at: at(0),
+            finished_at: at(30),
+            placements,
+            undos,
         }
     }
 
+    /// A batch's operations in short form, to compare against a table.
+    fn shape(ops: &[PlanOp]) -> Vec<String> {
+        ops.iter()
+            .map(|op| match op {
+                PlanOp::AddPerson { id, .. } => format!("person {id}"),
+                PlanOp::AddSession(s) => format!("session {}", s.session_id),
+                PlanOp::AddEvidence(e) => {
+                    format!("evidence {} {} {:?}", e.session_id, e.card_id, e.said)
+                }
+                PlanOp::RefreshPreference {
+                    person_id, card_id, ..
+                } => format!("refresh {person_id} {card_id}"),
+                PlanOp::Audit { detail, .. } => format!("audit {detail}"),
+            })
+            .collect()
+    }
+
     #[test]
-    fn only_sessions_missing_from_the_plan_are_applied_oldest_first() {
-        let journal = [finished("c", 3), finished("a", 1), finished("b", 2)];
+    fn only_sessions_missing_from_the_plan_are_applied_in_journal_order() {
+        let journal: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
         let cases: [(&[&str], &[&str]); 4] = [
             (&[], &["a", "b", "c"]),
             (&["b"], &["a", "c"]),
@@ -88,11 +328,118 @@ mod tests {
         ];
         for (in_plan, expected) in cases {
             let in_plan: HashSet<String> = in_plan.iter().map(|s| s.to_string()).collect();
-            let applied: Vec<&str> = sessions_to_apply(&journal, &in_plan)
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect();
-            assert_eq!(applied, expected, "plan has {in_plan:?}");
+            assert_eq!(
+                sessions_to_apply(&journal, &in_plan),
+                expected,
+                "plan has {in_plan:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_batch_plans_people_sessions_final_evidence_one_refresh_per_card_and_an_audit_line() {
+        let cases: Vec<(&str, Vec<FinishedSession>, Vec<&str>)> = vec![
+            ("nothing to do", vec![], vec![]),
+            (
+                "an empty mat still counts as a session",
+                vec![session("s1", "p", vec![], vec![])],
+                vec![
+                    "person p",
+                    "session s1",
+                    "audit 1 finished mat(s), 0 card(s)",
+                ],
+            ),
+            (
+                "an undone placement is no evidence",
+                vec![session(
+                    "s1",
+                    "p",
+                    vec![
+                        placement(1, "tea", 0, "like"),
+                        placement(2, "cake", 2, "don't like"),
+                        placement(4, "cake", 1, "not sure"),
+                    ],
+                    vec![UndoRow { seq: 3, undoes: 2 }],
+                )],
+                vec![
+                    "person p",
+                    "session s1",
+                    "evidence s1 tea View(\"like\")",
+                    "evidence s1 cake View(\"not sure\")",
+                    "refresh p tea",
+                    "refresh p cake",
+                    "audit 1 finished mat(s), 2 card(s)",
+                ],
+            ),
+            (
+                "a card in two sessions of one batch is refreshed once; a person is added once",
+                vec![
+                    session("s1", "p", vec![placement(1, "tea", 0, "like")], vec![]),
+                    session(
+                        "s2",
+                        "p",
+                        vec![placement(1, "tea", 2, "don't like")],
+                        vec![],
+                    ),
+                ],
+                vec![
+                    "person p",
+                    "session s1",
+                    "evidence s1 tea View(\"like\")",
+                    "session s2",
+                    "evidence s2 tea View(\"don't like\")",
+                    "refresh p tea",
+                    "audit 2 finished mat(s), 2 card(s)",
+                ],
+            ),
+            (
+                "two people are kept apart",
+                vec![
+                    session("s1", "p", vec![placement(1, "tea", 0, "like")], vec![]),
+                    session("s2", "q", vec![placement(1, "tea", 0, "like")], vec![]),
+                ],
+                vec![
+                    "person p",
+                    "person q",
+                    "session s1",
+                    "evidence s1 tea View(\"like\")",
+                    "session s2",
+                    "evidence s2 tea View(\"like\")",
+                    "refresh p tea",
+                    "refresh q tea",
+                    "audit 2 finished mat(s), 2 card(s)",
+                ],
+            ),
+        ];
+        for (case, sessions, expected) in cases {
+            assert_eq!(
+                shape(&plan_batch(&sessions, "d", at(60))),
+                expected,
+                "{case}"
+            );
+        }
+    }
+
+    #[test]
+    fn homes_are_learned_once_and_never_mixed() {
+        let cases = [
+            (None, None, Ok(("new", true, true))),
+            (Some("h"), None, Ok(("h", false, true))),
+            (None, Some("h"), Ok(("h", true, false))),
+            (Some("h"), Some("h"), Ok(("h", false, false))),
+            (Some("h"), Some("other"), Err(HomeMismatch)),
+        ];
+        for (journal, plan, expected) in cases {
+            let expected = expected.map(|(home, bind_journal, bind_plan)| HomeBinding {
+                home: home.to_string(),
+                bind_journal,
+                bind_plan,
+            });
+            assert_eq!(
+                decide_home(journal, plan, "new"),
+                expected,
+                "journal {journal:?}, plan {plan:?}"
+            );
         }
     }
 
@@ -141,7 +488,7 @@ mod tests {
     fn a_change_of_view_over_time_is_flagged_and_each_mat_counts_once() {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::open(&dir.path().join("journal.sqlite")).unwrap();
-        let mut plan = Plan::open(&dir.path().join("plan.sqlite")).unwrap();
+        let mut plan = Plan::open_or_create(&dir.path().join("plan.sqlite")).unwrap();
         let now = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
         let person = journal.add_person("Alex", now).unwrap();
 
@@ -172,6 +519,10 @@ mod tests {
         };
         assert_eq!(tea.current_view, "don't like");
         assert_eq!(tea.changed_from.as_deref(), Some("like"));
+        assert_eq!(
+            tea.changed_until,
+            Some(Utc.with_ymd_and_hms(2026, 10, 3, 9, 0, 0).unwrap())
+        );
         assert_eq!((tea.times_said, tea.times_asked), (1, 3));
         assert_eq!(
             tea.since,
