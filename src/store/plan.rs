@@ -414,7 +414,7 @@ impl Plan {
             let mut rows: Vec<String> = statement
                 .query_map([], |row| {
                     (0..width)
-                        .map(|i| row.get_ref(i).map(|v| format!("{v:?}")))
+                        .map(|i| row.get_ref(i).map(show_value))
                         .collect::<Result<Vec<_>, _>>()
                         .map(|cells| cells.join(" | "))
                 })?
@@ -440,6 +440,17 @@ pub struct Confirmation {
     pub body: String,
     pub by_whom: String,
     pub at: DateTime<Utc>,
+}
+
+fn show_value(value: rusqlite::types::ValueRef) -> String {
+    use rusqlite::types::ValueRef;
+    match value {
+        ValueRef::Null => "NULL".into(),
+        ValueRef::Integer(i) => i.to_string(),
+        ValueRef::Real(r) => r.to_string(),
+        ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
+        ValueRef::Blob(b) => b.iter().map(|byte| format!("{byte:02x}")).collect(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,97 @@
+-- index confirmations_by_card
+CREATE INDEX confirmations_by_card ON confirmations (person_id, topic_id, card_id);
+-- index evidence_by_card
+CREATE INDEX evidence_by_card ON evidence (person_id, topic_id, card_id);
+-- table actions
+CREATE TABLE actions (
+    id         INTEGER PRIMARY KEY,
+    person_id  TEXT NOT NULL REFERENCES people(id),
+    topic_id   TEXT,
+    card_id    TEXT,
+    what       TEXT NOT NULL,
+    who        TEXT NOT NULL,
+    due        TEXT,                       -- a date, YYYY-MM-DD
+    status     TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+-- table audit_log
+CREATE TABLE audit_log (
+    id     INTEGER PRIMARY KEY,
+    at     TEXT NOT NULL,
+    actor  TEXT NOT NULL,                  -- 'device:<id>' or a staff member's name
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+-- table confirmations
+CREATE TABLE confirmations (
+    id         INTEGER PRIMARY KEY,
+    person_id  TEXT NOT NULL REFERENCES people(id),
+    topic_id   TEXT NOT NULL,
+    card_id    TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('confirmed', 'disputed', 'note')),
+    body       TEXT NOT NULL DEFAULT '',
+    by_whom    TEXT NOT NULL,
+    at         TEXT NOT NULL
+);
+-- table evidence
+CREATE TABLE evidence (
+    session_id  TEXT NOT NULL REFERENCES synced_sessions(session_id),
+    card_id     TEXT NOT NULL,
+    person_id   TEXT NOT NULL REFERENCES people(id),
+    topic_id    TEXT NOT NULL,
+    card_label  TEXT NOT NULL,
+    point       INTEGER NOT NULL,
+    view        TEXT NOT NULL,             -- the scale point's label
+    placed_seq  INTEGER NOT NULL,          -- placements.seq in the device journal
+    placed_at   TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'placed'
+    CHECK (kind IN ('placed', 'skipped')),
+    PRIMARY KEY (session_id, card_id)
+);
+-- table people
+CREATE TABLE people (
+    id   TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+);
+-- table plan_info
+CREATE TABLE plan_info (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+-- table preferences
+CREATE TABLE preferences (
+    person_id    TEXT NOT NULL REFERENCES people(id),
+    topic_id     TEXT NOT NULL,
+    topic_title  TEXT NOT NULL,
+    card_id      TEXT NOT NULL,
+    card_label   TEXT NOT NULL,
+    current_view TEXT NOT NULL,
+    times_asked  INTEGER NOT NULL,
+    times_said   INTEGER NOT NULL,
+    since        TEXT NOT NULL,
+    last_at      TEXT NOT NULL,
+    changed_from TEXT, times_skipped INTEGER NOT NULL DEFAULT 0, changed_until TEXT,                     -- the view before, if it changed
+    PRIMARY KEY (person_id, topic_id, card_id)
+);
+-- table profile_sections
+CREATE TABLE profile_sections (
+    person_id  TEXT NOT NULL REFERENCES people(id),
+    section    TEXT NOT NULL CHECK (section IN ('appreciate', 'important', 'support', 'communication')),
+    body       TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (person_id, section)
+);
+-- table synced_sessions
+CREATE TABLE synced_sessions (
+    session_id  TEXT PRIMARY KEY,
+    device_id   TEXT NOT NULL,
+    person_id   TEXT NOT NULL REFERENCES people(id),
+    set_id      TEXT NOT NULL,
+    topic_id    TEXT NOT NULL,
+    topic_title TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    synced_at   TEXT NOT NULL
+, outcome TEXT NOT NULL DEFAULT 'finished'
+    CHECK (outcome IN ('finished', 'declined')), mat_picture TEXT);
