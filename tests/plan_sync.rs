@@ -23,12 +23,14 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap()
 }
 
-/// A mat: its id, the day of October it was made, and (card, point) per placement.
-/// A point of `None` takes back the placement before it.
+/// (card, point) per action; a point of `None` takes back the placement before it.
+type Actions<'a> = &'a [(&'a str, Option<usize>)];
+
+/// A mat: its id, the day of October it was made, and what the person did.
 struct Mat<'a> {
     id: String,
     day: u32,
-    actions: &'a [(&'a str, Option<usize>)],
+    actions: Actions<'a>,
 }
 
 const VIEWS: [&str; 3] = ["like", "not sure", "don't like"];
@@ -106,7 +108,7 @@ fn write(journal: &mut Journal, mat: &Mat) {
 
 /// Five mats over a week, with a take-back, a change of mind and a card placed twice.
 fn a_week(journal: &mut Journal) {
-    let mats: [(u32, &[(&str, Option<usize>)]); 5] = [
+    let mats: [(u32, Actions); 5] = [
         (
             1,
             &[("tea", Some(0)), ("cake", Some(2)), ("pizza", Some(1))],

@@ -24,6 +24,8 @@ pub const PLAN_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub struct Plan {
     conn: Connection,
     path: PathBuf,
+    /// Whether this connection has run the integrity check yet.
+    checked: bool,
 }
 
 /// One write that sync plans and [`Plan::execute`] carries out. Each is
@@ -145,6 +147,7 @@ impl Plan {
         Ok(Plan {
             conn: db::open(path, MIGRATIONS, IfMissing::Refuse)?,
             path: path.to_path_buf(),
+            checked: false,
         })
     }
 
@@ -153,6 +156,7 @@ impl Plan {
         Ok(Plan {
             conn: db::open(path, MIGRATIONS, IfMissing::Create)?,
             path: path.to_path_buf(),
+            checked: false,
         })
     }
 
@@ -160,8 +164,19 @@ impl Plan {
         &self.path
     }
 
-    pub fn check_integrity(&self) -> Result<(), StoreError> {
-        db::check_integrity(&self.conn, &self.path)
+    /// SQLite's full integrity check, run before the first write of each
+    /// connection: damage found here stops sync before it writes anything.
+    pub fn check_integrity(&mut self) -> Result<(), StoreError> {
+        db::check_integrity(&self.conn, &self.path)?;
+        self.checked = true;
+        Ok(())
+    }
+
+    pub(crate) fn check_integrity_once(&mut self) -> Result<(), StoreError> {
+        if self.checked {
+            return Ok(());
+        }
+        self.check_integrity()
     }
 
     /// The home this plan belongs to, once a device has synced into it.

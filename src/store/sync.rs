@@ -65,7 +65,7 @@ pub fn sync_with(
     now: DateTime<Utc>,
     options: &SyncOptions,
 ) -> Result<SyncReport, StoreError> {
-    plan.check_integrity()?;
+    plan.check_integrity_once()?;
     let fresh_home = uuid::Uuid::now_v7().to_string();
     let binding = decide_home(
         journal.home_id()?.as_deref(),

@@ -1,0 +1,208 @@
+//! Sync and report on a realistic journal: a year of daily check-ins, about
+//! 30,000 placements (8 mats a day of 10 cards, with some taken back).
+//!
+//! Measures a cold sync of the whole year into an empty plan, an incremental
+//! sync of one new mat, and the report on the result. The cold sync is also
+//! given as a ratio against inserting the same evidence rows into SQLite in
+//! one plain transaction, measured in the same run: the machine may be noisy,
+//! the ratio less so.
+//!
+//! Run with `cargo bench --bench sync`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{params, Connection};
+use sayso::core::{InputMethod, Record};
+use sayso::report::{render, Format};
+use sayso::store::{sync, Journal, Plan};
+
+const DAYS: u32 = 365;
+const MATS_PER_DAY: u32 = 8;
+const CARDS_PER_MAT: u32 = 10;
+const VIEWS: [&str; 3] = ["like", "not sure", "don't like"];
+
+fn main() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let journal_path = dir.path().join("journal.sqlite");
+    let started = Instant::now();
+    let (mut journal, placements) = a_year(&journal_path);
+    println!("journal: {} mats, {placements} placements, written in {:.1?}", DAYS * MATS_PER_DAY, started.elapsed());
+    let now = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
+
+    let mut cold = Vec::new();
+    let mut baseline = Vec::new();
+    let mut evidence = 0;
+    for run in 0..3 {
+        let plan_path = dir.path().join(format!("plan-{run}.sqlite"));
+        let mut plan = Plan::open_or_create(&plan_path).unwrap();
+        let started = Instant::now();
+        let report = sync(&journal, &mut plan, now).unwrap();
+        cold.push(started.elapsed());
+        evidence = plan.evidence_count().unwrap();
+        assert_eq!(report.sessions as u32, DAYS * MATS_PER_DAY);
+
+        let started = Instant::now();
+        plain_insert(&plan_path, &dir.path().join(format!("plain-{run}.sqlite")));
+        baseline.push(started.elapsed());
+    }
+    let cold = median(&mut cold);
+    let baseline = median(&mut baseline);
+    println!("cold sync of the year      median {cold:>10.1?}   ({evidence} evidence rows)");
+    println!("plain insert of those rows median {baseline:>10.1?}");
+    println!("cold sync / plain insert          {:>10.1}x", cold.as_secs_f64() / baseline.as_secs_f64());
+
+    // The first sync on a new connection runs the integrity check first.
+    let mut first = Vec::new();
+    for extra in 0..5 {
+        write_mat(&mut journal, DAYS + extra, 1);
+        let mut plan = Plan::open(&dir.path().join("plan-0.sqlite")).unwrap();
+        let started = Instant::now();
+        assert_eq!(sync(&journal, &mut plan, now).unwrap().sessions, 1);
+        first.push(started.elapsed());
+    }
+    let mut plan = Plan::open(&dir.path().join("plan-0.sqlite")).unwrap();
+    let started = Instant::now();
+    plan.check_integrity().unwrap();
+    let integrity = started.elapsed();
+    println!("integrity check of the plan       {integrity:>10.2?}");
+    println!("first sync of 1 mat, new connection  median {:>10.2?}", median(&mut first));
+
+    let mut incremental = Vec::new();
+    for extra in 0..30 {
+        write_mat(&mut journal, DAYS + extra, 0);
+        let started = Instant::now();
+        let report = sync(&journal, &mut plan, now).unwrap();
+        incremental.push(started.elapsed());
+        assert_eq!(report.sessions, 1);
+    }
+    let (p50, p95) = percentiles(&mut incremental);
+    println!("incremental sync of 1 mat, open connection  p50 {p50:>10.2?}  p95 {p95:>10.2?}");
+
+    let mut report_times = Vec::new();
+    let mut lines = 0;
+    for _ in 0..30 {
+        let started = Instant::now();
+        let rows = plan.preferences(None).unwrap();
+        let text = render(&rows, Format::Table);
+        report_times.push(started.elapsed());
+        lines = text.lines().count();
+    }
+    let (p50, p95) = percentiles(&mut report_times);
+    println!("report ({lines} lines)          p50 {p50:>10.2?}  p95 {p95:>10.2?}");
+}
+
+/// A year of mats for one person: each day, 8 topics of 10 cards; every
+/// twentieth placement is taken back and placed again elsewhere.
+fn a_year(path: &Path) -> (Journal, u32) {
+    let mut journal = Journal::open(path).unwrap();
+    let person = journal.add_person("Alex", Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()).unwrap();
+    let mut placements = 0;
+    for day in 0..DAYS {
+        let mut records = Vec::new();
+        for mat in 0..MATS_PER_DAY {
+            let (mat_records, placed) = mat_records(&person.id, day, mat);
+            records.extend(mat_records);
+            placements += placed;
+        }
+        journal.record_all(&records).unwrap();
+    }
+    (journal, placements)
+}
+
+fn write_mat(journal: &mut Journal, day: u32, mat: u32) {
+    let person = journal.people().unwrap().remove(0);
+    journal.record_all(&mat_records(&person.id, day, mat).0).unwrap();
+}
+
+fn mat_records(person_id: &str, day: u32, mat: u32) -> (Vec<Record>, u32) {
+    let start: DateTime<Utc> =
+        Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap() + chrono::Duration::days(day.into()) + chrono::Duration::hours(mat.into());
+    let session_id = uuid_for(day, mat);
+    let mut records = vec![Record::Started {
+        session_id: session_id.clone(),
+        person_id: person_id.to_string(),
+        set_id: "year".into(),
+        topic_id: format!("topic-{mat}"),
+        topic_title: format!("Topic {mat}"),
+        at: start,
+    }];
+    let mut seq = 0;
+    let mut placed = 0;
+    for card in 0..CARDS_PER_MAT {
+        let at = start + chrono::Duration::seconds(i64::from(card) * 5);
+        // Views drift through the year, so some cards change.
+        let point = ((day / 60 + card + mat) % 3) as usize;
+        seq += 1;
+        placed += 1;
+        records.push(placement(&session_id, seq, card, point, at));
+        if (day + card + mat) % 20 == 0 {
+            seq += 1;
+            records.push(Record::Undone { session_id: session_id.clone(), seq, undoes: seq - 1, at, via: InputMethod::Key });
+            seq += 1;
+            placed += 1;
+            records.push(placement(&session_id, seq, card, (point + 1) % 3, at));
+        }
+    }
+    records.push(Record::Finished { session_id, at: start + chrono::Duration::minutes(2), via: InputMethod::Touch });
+    (records, placed)
+}
+
+fn placement(session_id: &str, seq: u32, card: u32, point: usize, at: DateTime<Utc>) -> Record {
+    Record::Placed {
+        session_id: session_id.to_string(),
+        seq,
+        card_id: format!("card-{card}"),
+        card_label: format!("card {card}"),
+        point,
+        point_label: VIEWS[point].into(),
+        at,
+        via: InputMethod::Key,
+        response_ms: 2500,
+    }
+}
+
+fn uuid_for(day: u32, mat: u32) -> String {
+    format!("0190a000-0000-7000-8000-{:06}{:06}", day, mat)
+}
+
+/// The baseline: the same evidence rows, inserted into an empty table of the
+/// same shape in one plain transaction.
+fn plain_insert(plan: &Path, target: &Path) {
+    let source = Connection::open(plan).unwrap();
+    let mut statement = source
+        .prepare("SELECT session_id, card_id, person_id, topic_id, card_label, point, view, placed_seq, placed_at FROM evidence")
+        .unwrap();
+    let rows: Vec<(String, String, String, String, String, i64, String, i64, String)> = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut conn = Connection::open(target).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+         CREATE TABLE evidence (session_id TEXT, card_id TEXT, person_id TEXT, topic_id TEXT, card_label TEXT,
+             point INTEGER, view TEXT, placed_seq INTEGER, placed_at TEXT, PRIMARY KEY (session_id, card_id));",
+    )
+    .unwrap();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut insert = tx.prepare("INSERT INTO evidence VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)").unwrap();
+        for r in &rows {
+            insert.execute(params![r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8]).unwrap();
+        }
+    }
+    tx.commit().unwrap();
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn percentiles(times: &mut [Duration]) -> (Duration, Duration) {
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95))
+}
