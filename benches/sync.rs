@@ -28,7 +28,11 @@ fn main() {
     let journal_path = dir.path().join("journal.sqlite");
     let started = Instant::now();
     let (mut journal, placements) = a_year(&journal_path);
-    println!("journal: {} mats, {placements} placements, written in {:.1?}", DAYS * MATS_PER_DAY, started.elapsed());
+    println!(
+        "journal: {} mats, {placements} placements, written in {:.1?}",
+        DAYS * MATS_PER_DAY,
+        started.elapsed()
+    );
     let now = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
 
     let mut cold = Vec::new();
@@ -51,7 +55,10 @@ fn main() {
     let baseline = median(&mut baseline);
     println!("cold sync of the year      median {cold:>10.1?}   ({evidence} evidence rows)");
     println!("plain insert of those rows median {baseline:>10.1?}");
-    println!("cold sync / plain insert          {:>10.1}x", cold.as_secs_f64() / baseline.as_secs_f64());
+    println!(
+        "cold sync / plain insert          {:>10.1}x",
+        cold.as_secs_f64() / baseline.as_secs_f64()
+    );
 
     // The first sync on a new connection runs the integrity check first.
     let mut first = Vec::new();
@@ -67,7 +74,10 @@ fn main() {
     plan.check_integrity().unwrap();
     let integrity = started.elapsed();
     println!("integrity check of the plan       {integrity:>10.2?}");
-    println!("first sync of 1 mat, new connection  median {:>10.2?}", median(&mut first));
+    println!(
+        "first sync of 1 mat, new connection  median {:>10.2?}",
+        median(&mut first)
+    );
 
     let mut incremental = Vec::new();
     for extra in 0..30 {
@@ -97,7 +107,9 @@ fn main() {
 /// twentieth placement is taken back and placed again elsewhere.
 fn a_year(path: &Path) -> (Journal, u32) {
     let mut journal = Journal::open(path).unwrap();
-    let person = journal.add_person("Alex", Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()).unwrap();
+    let person = journal
+        .add_person("Alex", Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())
+        .unwrap();
     let mut placements = 0;
     for day in 0..DAYS {
         let mut records = Vec::new();
@@ -113,12 +125,15 @@ fn a_year(path: &Path) -> (Journal, u32) {
 
 fn write_mat(journal: &mut Journal, day: u32, mat: u32) {
     let person = journal.people().unwrap().remove(0);
-    journal.record_all(&mat_records(&person.id, day, mat).0).unwrap();
+    journal
+        .record_all(&mat_records(&person.id, day, mat).0)
+        .unwrap();
 }
 
 fn mat_records(person_id: &str, day: u32, mat: u32) -> (Vec<Record>, u32) {
-    let start: DateTime<Utc> =
-        Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap() + chrono::Duration::days(day.into()) + chrono::Duration::hours(mat.into());
+    let start: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap()
+        + chrono::Duration::days(day.into())
+        + chrono::Duration::hours(mat.into());
     let session_id = uuid_for(day, mat);
     let mut records = vec![Record::Started {
         session_id: session_id.clone(),
@@ -139,13 +154,23 @@ fn mat_records(person_id: &str, day: u32, mat: u32) -> (Vec<Record>, u32) {
         records.push(placement(&session_id, seq, card, point, at));
         if (day + card + mat) % 20 == 0 {
             seq += 1;
-            records.push(Record::Undone { session_id: session_id.clone(), seq, undoes: seq - 1, at, via: InputMethod::Key });
+            records.push(Record::Undone {
+                session_id: session_id.clone(),
+                seq,
+                undoes: seq - 1,
+                at,
+                via: InputMethod::Key,
+            });
             seq += 1;
             placed += 1;
             records.push(placement(&session_id, seq, card, (point + 1) % 3, at));
         }
     }
-    records.push(Record::Finished { session_id, at: start + chrono::Duration::minutes(2), via: InputMethod::Touch });
+    records.push(Record::Finished {
+        session_id,
+        at: start + chrono::Duration::minutes(2),
+        via: InputMethod::Touch,
+    });
     (records, placed)
 }
 
@@ -174,8 +199,30 @@ fn plain_insert(plan: &Path, target: &Path) {
     let mut statement = source
         .prepare("SELECT session_id, card_id, person_id, topic_id, card_label, point, view, placed_seq, placed_at FROM evidence")
         .unwrap();
-    let rows: Vec<(String, String, String, String, String, i64, String, i64, String)> = statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)))
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        i64,
+        String,
+    )> = statement
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        })
         .unwrap()
         .map(Result::unwrap)
         .collect();
@@ -188,9 +235,13 @@ fn plain_insert(plan: &Path, target: &Path) {
     .unwrap();
     let tx = conn.transaction().unwrap();
     {
-        let mut insert = tx.prepare("INSERT INTO evidence VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)").unwrap();
+        let mut insert = tx
+            .prepare("INSERT INTO evidence VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+            .unwrap();
         for r in &rows {
-            insert.execute(params![r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8]).unwrap();
+            insert
+                .execute(params![r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8])
+                .unwrap();
         }
     }
     tx.commit().unwrap();

@@ -197,3 +197,51 @@ fn the_data_dir_flag_wins_over_the_environment() {
     assert!(flag_dir.path().join("plan.sqlite").is_file());
     assert!(!env_dir.path().join("plan.sqlite").exists());
 }
+
+#[test]
+fn plan_init_then_sync_to_it_then_report_as_csv_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    write_finished_mat(&dir.path().join("journal.sqlite"));
+    let share = dir.path().join("office/plan.sqlite");
+    let share_arg = share.to_str().unwrap();
+
+    let missing = sayso(dir.path(), &["sync", "--to", share_arg]);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("does not exist"),
+        "{}",
+        stderr(&missing)
+    );
+    assert!(!share.exists());
+
+    std::fs::create_dir_all(share.parent().unwrap()).unwrap();
+    let init = sayso(dir.path(), &["plan", "init", share_arg]);
+    assert!(init.status.success(), "{}", stderr(&init));
+    let again = sayso(dir.path(), &["plan", "init", share_arg]);
+    assert!(!again.status.success() && stderr(&again).contains("already exists"));
+
+    let synced = sayso(dir.path(), &["sync", "--to", share_arg]);
+    assert!(
+        stdout(&synced).contains("Synced 1 finished mat(s), 2 card(s)"),
+        "{}",
+        stderr(&synced)
+    );
+
+    let csv = stdout(&sayso(
+        dir.path(),
+        &["report", "--plan", share_arg, "--format", "csv"],
+    ));
+    let mut lines = csv.lines();
+    assert!(
+        lines.next().unwrap().starts_with("person,topic,card,view,"),
+        "{csv}"
+    );
+    assert!(csv.contains("Sam,Going out,swimming,like,1,1,0,"), "{csv}");
+
+    let json = stdout(&sayso(
+        dir.path(),
+        &["report", "--plan", share_arg, "--format", "json"],
+    ));
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{json}");
+}
