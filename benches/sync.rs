@@ -13,7 +13,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection};
 use sayso::core::{InputMethod, Record};
 use sayso::report::{render, Format};
 use sayso::store::{sync, Journal, Plan};
@@ -152,7 +153,7 @@ fn mat_records(person_id: &str, day: u32, mat: u32) -> (Vec<Record>, u32) {
         seq += 1;
         placed += 1;
         records.push(placement(&session_id, seq, card, point, at));
-        if (day + card + mat) % 20 == 0 {
+        if (day + card + mat).is_multiple_of(20) {
             seq += 1;
             records.push(Record::Undone {
                 session_id: session_id.clone(),
@@ -199,30 +200,8 @@ fn plain_insert(plan: &Path, target: &Path) {
     let mut statement = source
         .prepare("SELECT session_id, card_id, person_id, topic_id, card_label, point, view, placed_seq, placed_at FROM evidence")
         .unwrap();
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        String,
-        i64,
-        String,
-    )> = statement
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-            ))
-        })
+    let rows: Vec<Vec<Value>> = statement
+        .query_map([], |r| (0..9).map(|i| r.get::<_, Value>(i)).collect())
         .unwrap()
         .map(Result::unwrap)
         .collect();
@@ -239,9 +218,7 @@ fn plain_insert(plan: &Path, target: &Path) {
             .prepare("INSERT INTO evidence VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
             .unwrap();
         for r in &rows {
-            insert
-                .execute(params![r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8])
-                .unwrap();
+            insert.execute(params_from_iter(r)).unwrap();
         }
     }
     tx.commit().unwrap();

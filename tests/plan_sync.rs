@@ -13,8 +13,8 @@ use rusqlite::Connection;
 use sayso::core::{InputMethod, Record};
 use sayso::kiosk::{sync_files, PlanTarget};
 use sayso::store::{
-    sync, sync_with, Confirmation, ConfirmationKind, Journal, Plan, StoreError, SyncOptions,
-    PLAN_SCHEMA_VERSION,
+    sync, sync_with, Confirmation, ConfirmationKind, Journal, Plan, ProfileSection, StoreError,
+    SyncOptions, PLAN_SCHEMA_VERSION,
 };
 
 const PERSON: &str = "0190a000-0000-7000-8000-00000000a1e5";
@@ -620,6 +620,44 @@ fn staff_confirmations_and_actions_are_kept_and_audited() {
         audit.len(),
         3,
         "one sync, one confirmation, one action: {audit:?}"
+    );
+
+    plan.set_profile_section(
+        PERSON,
+        ProfileSection::Communication,
+        "Uses a thumbs up; give time.",
+        "Sam (key worker)",
+        now(),
+    )
+    .unwrap();
+    plan.set_profile_section(
+        PERSON,
+        ProfileSection::Important,
+        "Mum visits on Sundays.",
+        "Sam (key worker)",
+        now(),
+    )
+    .unwrap();
+    plan.set_profile_section(
+        PERSON,
+        ProfileSection::Communication,
+        "Uses a thumbs up; give time to answer.",
+        "Jo",
+        now(),
+    )
+    .unwrap();
+    assert_eq!(
+        plan.profile(PERSON).unwrap(),
+        vec![
+            (
+                ProfileSection::Important,
+                "Mum visits on Sundays.".to_string()
+            ),
+            (
+                ProfileSection::Communication,
+                "Uses a thumbs up; give time to answer.".to_string()
+            ),
+        ]
     );
 
     // A later sync leaves staff's words alone.

@@ -27,6 +27,10 @@ pub enum Said {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
     pub at: DateTime<Utc>,
+    /// The mat it came from. Of two answers given at the same moment (on two
+    /// devices), the one from the greater session id counts as the later, so
+    /// the view never depends on the order answers were synced in.
+    pub session: String,
     pub said: Said,
 }
 
@@ -34,6 +38,7 @@ impl Answer {
     pub fn view(at: DateTime<Utc>, view: &str) -> Answer {
         Answer {
             at,
+            session: String::new(),
             said: Said::View(view.to_string()),
         }
     }
@@ -41,7 +46,15 @@ impl Answer {
     pub fn skipped(at: DateTime<Utc>) -> Answer {
         Answer {
             at,
+            session: String::new(),
             said: Said::Skipped,
+        }
+    }
+
+    pub fn from_session(self, session: &str) -> Answer {
+        Answer {
+            session: session.to_string(),
+            ..self
         }
     }
 }
@@ -67,7 +80,7 @@ pub struct PreferenceSummary {
 /// The current view from all answers about one card, or `None` if there are none.
 pub fn current_view(answers: &[Answer]) -> Option<PreferenceSummary> {
     let mut ordered: Vec<&Answer> = answers.iter().collect();
-    ordered.sort_by_key(|a| a.at);
+    ordered.sort_by(|a, b| (a.at, &a.session).cmp(&(b.at, &b.session)));
     let times_asked = ordered.len() as u32;
     let skips: Vec<DateTime<Utc>> = ordered
         .iter()
@@ -190,6 +203,16 @@ mod tests {
         );
         assert_eq!((summary.since, summary.last_at), (day(1), day(3)));
         assert_eq!(summary.changed_from, None);
+    }
+
+    #[test]
+    fn answers_at_the_same_moment_are_ordered_by_session_not_by_arrival() {
+        let a = Answer::view(day(1), "like").from_session("s-1");
+        let b = Answer::view(day(1), "not sure").from_session("s-2");
+        let one_way = current_view(&[a.clone(), b.clone()]).unwrap();
+        let other_way = current_view(&[b, a]).unwrap();
+        assert_eq!(one_way, other_way);
+        assert_eq!(one_way.current_view, "not sure");
     }
 
     #[test]

@@ -382,6 +382,53 @@ impl Plan {
         Ok(())
     }
 
+    /// Writes one section of the person's one-page profile, replacing what it said before.
+    pub fn set_profile_section(
+        &mut self,
+        person_id: &str,
+        section: ProfileSection,
+        body: &str,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO profile_sections (person_id, section, body, updated_by, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![person_id, section.as_str(), body, by_whom, timestamp(at)],
+        )?;
+        audit(
+            &tx,
+            at,
+            by_whom,
+            "profile",
+            &format!("{}: {body}", section.as_str()),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn profile(&self, person_id: &str) -> Result<Vec<(ProfileSection, String)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT section, body FROM profile_sections WHERE person_id = ?1")?;
+        let rows = statement.query_map([person_id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
+        let mut sections = Vec::new();
+        for row in rows {
+            let (section, body) = row?;
+            if let Some(section) = ProfileSection::ALL
+                .into_iter()
+                .find(|s| s.as_str() == section)
+            {
+                sections.push((section, body));
+            }
+        }
+        sections.sort_by_key(|(section, _)| *section);
+        Ok(sections)
+    }
+
     /// Records an action that follows from what the person said.
     pub fn add_action(
         &mut self,
@@ -442,6 +489,37 @@ impl Plan {
             }
         }
         Ok(out)
+    }
+}
+
+/// The sections of a one-page profile, in the order they are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProfileSection {
+    /// What people appreciate about me.
+    Appreciate,
+    /// What's important to me.
+    Important,
+    /// How best to support me.
+    Support,
+    /// How I communicate, and how to communicate with me.
+    Communication,
+}
+
+impl ProfileSection {
+    pub const ALL: [ProfileSection; 4] = [
+        ProfileSection::Appreciate,
+        ProfileSection::Important,
+        ProfileSection::Support,
+        ProfileSection::Communication,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileSection::Appreciate => "appreciate",
+            ProfileSection::Important => "important",
+            ProfileSection::Support => "support",
+            ProfileSection::Communication => "communication",
+        }
     }
 }
 
@@ -509,24 +587,27 @@ fn refresh_preference(
     card_label: &str,
 ) -> Result<(), StoreError> {
     let mut statement = tx.prepare_cached(
-        "SELECT placed_at, view, kind FROM evidence WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3",
+        "SELECT placed_at, view, kind, session_id FROM evidence
+         WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3",
     )?;
     let rows = statement.query_map(params![person_id, topic_id, card_id], |row| {
         Ok((
             row.get::<_, String>(0)?,
             row.get::<_, String>(1)?,
             row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
         ))
     })?;
     let mut answers = Vec::new();
     for row in rows {
-        let (at, view, kind) = row?;
+        let (at, view, kind, session) = row?;
         let at = parse_timestamp(&at)?;
-        answers.push(if kind == "skipped" {
+        let answer = if kind == "skipped" {
             Answer::skipped(at)
         } else {
             Answer::view(at, &view)
-        });
+        };
+        answers.push(answer.from_session(&session));
     }
     let Some(summary) = current_view(&answers) else {
         return Ok(());
