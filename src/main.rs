@@ -7,10 +7,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use sayso::clock::SystemClock;
-use sayso::kiosk::{sync_files, Kiosk, KioskPaths, PlanTarget};
+use sayso::kiosk::{sync_files, Kiosk, KioskPaths};
 use sayso::library::{default_set_path, load_set};
 use sayso::report::Format;
-use sayso::store::{Plan, JOURNAL_FILE, PLAN_FILE, PLAN_SCHEMA_VERSION};
+use sayso::store::{Plan, PLAN_SCHEMA_VERSION};
 use sayso::voice::Speaker;
 
 #[derive(Parser)]
@@ -29,6 +29,12 @@ struct Cli {
     #[arg(long, global = true, env = "SAYSO_SET", value_name = "PATH")]
     set: Option<PathBuf>,
 
+    /// The support plan the kiosk syncs into and `report` reads, e.g. on a
+    /// shared folder (it must exist: see `sayso plan init`).
+    /// Default: plan.sqlite in the data directory, made on first use.
+    #[arg(long, global = true, env = "SAYSO_PLAN", value_name = "PATH")]
+    plan: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -40,7 +46,7 @@ enum Command {
     /// Bring finished mats from the journal into the support plan. Safe to run any time, any number of times.
     Sync {
         /// The support plan database, which must exist (see `sayso plan init`).
-        /// Default: plan.sqlite in the data directory, made on first use.
+        /// Default: --plan, else plan.sqlite in the data directory, made on first use.
         #[arg(long, value_name = "PATH")]
         to: Option<PathBuf>,
     },
@@ -49,11 +55,9 @@ enum Command {
         /// Only this person (by name).
         #[arg(long)]
         person: Option<String>,
-        /// The support plan database. Default: plan.sqlite in the data directory.
-        #[arg(long, value_name = "PATH")]
-        plan: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
+        /// A table for people, or CSV or JSON for a spreadsheet or another tool.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// The support plan database itself.
     #[command(subcommand)]
@@ -69,23 +73,6 @@ enum PlanCommand {
         /// Where to create it. An existing file is never overwritten.
         path: PathBuf,
     },
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum ReportFormat {
-    Table,
-    Csv,
-    Json,
-}
-
-impl From<ReportFormat> for Format {
-    fn from(format: ReportFormat) -> Format {
-        match format {
-            ReportFormat::Table => Format::Table,
-            ReportFormat::Csv => Format::Csv,
-            ReportFormat::Json => Format::Json,
-        }
-    }
 }
 
 fn main() -> ExitCode {
@@ -112,24 +99,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             .join("sayso"),
     };
     let set = cli.set.unwrap_or_else(default_set_path);
+    let mut paths = KioskPaths::in_data_dir(&data_dir, &set);
+    if let Some(plan) = cli.plan {
+        paths.plan = plan;
+    }
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
-            let paths = KioskPaths::in_data_dir(&data_dir, &set);
             let kiosk = Kiosk::open(paths, Box::new(Speaker::start()), Box::new(SystemClock))?;
             sayso::ui::run(kiosk).context("cannot show the kiosk window")
         }
         Command::Sync { to } => {
-            let plan = match to {
-                Some(path) => PlanTarget {
-                    path,
-                    create_if_missing: false,
-                },
-                None => PlanTarget {
-                    path: data_dir.join(PLAN_FILE),
-                    create_if_missing: true,
-                },
-            };
-            let journal = data_dir.join(JOURNAL_FILE);
+            if let Some(to) = to {
+                paths.plan = to;
+            }
+            let plan = paths.plan_target();
+            let journal = paths.journal();
             anyhow::ensure!(
                 journal.is_file(),
                 "there is no journal at {}",
@@ -144,14 +128,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Report {
-            person,
-            plan,
-            format,
-        } => {
-            let plan = plan.unwrap_or_else(|| data_dir.join(PLAN_FILE));
-            report(&plan, person.as_deref(), format.into())
-        }
+        Command::Report { person, format } => report(&paths.plan, person.as_deref(), format),
         Command::Plan(PlanCommand::Init { path }) => {
             Plan::create(&path)?;
             println!(

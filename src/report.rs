@@ -5,7 +5,7 @@ use chrono::{DateTime, Local, Utc};
 
 use crate::store::PreferenceRow;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
     Csv,
