@@ -40,26 +40,28 @@ fn table(rows: &[PreferenceRow]) -> String {
             .iter()
             .filter(|r| r.person == person)
             .map(|r| {
-                let view = match (&r.changed_from, r.changed_until) {
+                let view = match (&r.view.changed_from, r.view.changed_until) {
                     (Some(before), Some(until)) => {
                         format!(
                             "{} (was {before} until {})",
-                            r.current_view,
+                            r.view.current_view,
                             local_date(until)
                         )
                     }
-                    _ => r.current_view.clone(),
+                    _ => r.view.current_view.clone(),
                 };
-                let mut times = format!("{} of {}", r.times_said, r.times_asked);
-                if r.times_skipped > 0 && r.current_view != crate::core::preference::SKIPPED {
-                    times.push_str(&format!(", {} skipped", r.times_skipped));
+                let mut times = format!("{} of {}", r.view.times_said, r.view.times_asked);
+                if r.view.times_skipped > 0
+                    && r.view.current_view != crate::core::preference::SKIPPED
+                {
+                    times.push_str(&format!(", {} skipped", r.view.times_skipped));
                 }
                 [
                     r.topic.clone(),
                     r.card.clone(),
                     view,
                     times,
-                    local_date(r.last_at),
+                    local_date(r.view.last_at),
                 ]
             })
             .collect();
@@ -103,14 +105,17 @@ fn csv(rows: &[PreferenceRow]) -> String {
             r.person.clone(),
             r.topic.clone(),
             r.card.clone(),
-            r.current_view.clone(),
-            r.times_said.to_string(),
-            r.times_asked.to_string(),
-            r.times_skipped.to_string(),
-            r.since.to_rfc3339(),
-            r.last_at.to_rfc3339(),
-            r.changed_from.clone().unwrap_or_default(),
-            r.changed_until.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            r.view.current_view.clone(),
+            r.view.times_said.to_string(),
+            r.view.times_asked.to_string(),
+            r.view.times_skipped.to_string(),
+            r.view.since.to_rfc3339(),
+            r.view.last_at.to_rfc3339(),
+            r.view.changed_from.clone().unwrap_or_default(),
+            r.view
+                .changed_until
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_default(),
         ];
         let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&quoted.join(","));
@@ -132,6 +137,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+    use crate::core::PreferenceSummary;
 
     fn row(card: &str, view: &str) -> PreferenceRow {
         let at = Utc.with_ymd_and_hms(2026, 10, 3, 12, 0, 0).unwrap();
@@ -139,22 +145,24 @@ mod tests {
             person: "Alex".into(),
             topic: "Food".into(),
             card: card.into(),
-            current_view: view.into(),
-            times_asked: 3,
-            times_said: 2,
-            times_skipped: 0,
-            since: at,
-            last_at: at,
-            changed_from: None,
-            changed_until: None,
+            view: PreferenceSummary {
+                current_view: view.into(),
+                times_asked: 3,
+                times_said: 2,
+                times_skipped: 0,
+                since: at,
+                last_at: at,
+                changed_from: None,
+                changed_until: None,
+            },
         }
     }
 
     #[test]
     fn the_table_says_a_change_and_its_date() {
         let mut changed = row("swimming", "don't like");
-        changed.changed_from = Some("like".into());
-        changed.changed_until = Some(Utc.with_ymd_and_hms(2026, 10, 1, 12, 0, 0).unwrap());
+        changed.view.changed_from = Some("like".into());
+        changed.view.changed_until = Some(Utc.with_ymd_and_hms(2026, 10, 1, 12, 0, 0).unwrap());
         let text = render(&[changed, row("tea", "like")], Format::Table);
         assert!(
             text.contains("don't like (was like until 2026-10-01)"),

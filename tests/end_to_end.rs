@@ -189,7 +189,7 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
         .preferences(Some("Alex"))
         .unwrap()
         .into_iter()
-        .map(|p| (p.topic, p.card, p.current_view, p.times_asked))
+        .map(|p| (p.topic, p.card, p.view.current_view, p.view.times_asked))
         .collect();
     let views_expected = [
         ("Food", "bananas", "not sure", 1),

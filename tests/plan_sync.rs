@@ -356,7 +356,10 @@ fn every_schema_version_migrates_to_the_documented_latest() {
     let [tea] = &plan.preferences(Some("Alex")).unwrap()[..] else {
         panic!("the view survived")
     };
-    assert_eq!((tea.current_view.as_str(), tea.times_skipped), ("like", 0));
+    assert_eq!(
+        (tea.view.current_view.as_str(), tea.view.times_skipped),
+        ("like", 0)
+    );
 }
 
 #[test]

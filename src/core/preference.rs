@@ -59,7 +59,7 @@ impl Answer {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PreferenceSummary {
     pub current_view: String,
     /// Every answer, skips included.

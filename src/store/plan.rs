@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::db::{self, IfMissing, StoreError};
 use super::{parse_timestamp, timestamp};
-use crate::core::{current_view, Answer, Said};
+use crate::core::{current_view, Answer, PreferenceSummary, Said};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0001_init.sql"),
@@ -90,14 +90,8 @@ pub struct PreferenceRow {
     pub person: String,
     pub topic: String,
     pub card: String,
-    pub current_view: String,
-    pub times_asked: u32,
-    pub times_said: u32,
-    pub times_skipped: u32,
-    pub since: DateTime<Utc>,
-    pub last_at: DateTime<Utc>,
-    pub changed_from: Option<String>,
-    pub changed_until: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    pub view: PreferenceSummary,
 }
 
 /// Fails the n-th statement of a sync on purpose, to prove that a sync cut
@@ -336,14 +330,16 @@ impl Plan {
                 person,
                 topic,
                 card,
-                current_view,
-                times_asked,
-                times_said,
-                times_skipped,
-                since: parse_timestamp(&since)?,
-                last_at: parse_timestamp(&last_at)?,
-                changed_from,
-                changed_until: changed_until.as_deref().map(parse_timestamp).transpose()?,
+                view: PreferenceSummary {
+                    current_view,
+                    times_asked,
+                    times_said,
+                    times_skipped,
+                    since: parse_timestamp(&since)?,
+                    last_at: parse_timestamp(&last_at)?,
+                    changed_from,
+                    changed_until: changed_until.as_deref().map(parse_timestamp).transpose()?,
+                },
             });
         }
         Ok(result)

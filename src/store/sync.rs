@@ -517,15 +517,15 @@ mod tests {
         let [tea] = &plan.preferences(Some("alex")).unwrap()[..] else {
             panic!("one preference")
         };
-        assert_eq!(tea.current_view, "don't like");
-        assert_eq!(tea.changed_from.as_deref(), Some("like"));
+        assert_eq!(tea.view.current_view, "don't like");
+        assert_eq!(tea.view.changed_from.as_deref(), Some("like"));
         assert_eq!(
-            tea.changed_until,
+            tea.view.changed_until,
             Some(Utc.with_ymd_and_hms(2026, 10, 3, 9, 0, 0).unwrap())
         );
-        assert_eq!((tea.times_said, tea.times_asked), (1, 3));
+        assert_eq!((tea.view.times_said, tea.view.times_asked), (1, 3));
         assert_eq!(
-            tea.since,
+            tea.view.since,
             Utc.with_ymd_and_hms(2026, 10, 10, 9, 0, 0).unwrap()
         );
     }
