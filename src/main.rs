@@ -11,7 +11,7 @@ use sayso::kiosk::{sync_files, Kiosk, KioskPaths};
 use sayso::library::{default_set_path, load_set};
 use sayso::report::Format;
 use sayso::store::{Plan, PLAN_SCHEMA_VERSION};
-use sayso::voice::Speaker;
+use sayso::voice::{ClipVoice, Speaker};
 
 #[derive(Parser)]
 #[command(
@@ -149,6 +149,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             for warning in &loaded.warnings {
                 println!("warning: {warning}");
+            }
+            // A clip that is there but will not play is spoken with TTS instead; say so now.
+            for card in loaded.set.topics.iter().flat_map(|t| &t.cards) {
+                let Some(clip) = card.clip.as_deref() else {
+                    continue;
+                };
+                let path = loaded.resolve(clip);
+                if path.is_file() {
+                    if let Err(e) = ClipVoice::check(&path.to_string_lossy()) {
+                        println!("warning: card \"{}\": {e}", card.id);
+                    }
+                }
             }
             Ok(())
         }

@@ -47,15 +47,6 @@ impl InputMethod {
             InputMethod::Gpio => "gpio",
         }
     }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "touch" => Some(InputMethod::Touch),
-            "key" => Some(InputMethod::Key),
-            "gpio" => Some(InputMethod::Gpio),
-            _ => None,
-        }
-    }
 }
 
 /// An event together with where it came from.

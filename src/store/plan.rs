@@ -117,11 +117,6 @@ impl Faults {
         }
         Ok(())
     }
-
-    /// Whether the planned failure has happened.
-    pub fn fired(&self) -> bool {
-        self.fail_at.is_some_and(|n| self.count >= n)
-    }
 }
 
 impl Plan {

@@ -20,10 +20,6 @@ impl SpokenLog {
     pub fn texts(&self) -> Vec<String> {
         self.utterances().into_iter().map(|u| u.text).collect()
     }
-
-    pub fn clear(&self) {
-        self.0.lock().expect("spoken log lock").clear();
-    }
 }
 
 impl RecordingVoice {

@@ -82,18 +82,6 @@ impl TtsVoice {
             .stuck()
             .then(|| "the speech service stopped answering".to_string())
     }
-
-    /// Waits (up to `limit`) for the speech service to be connected or to fail.
-    pub fn wait_until_settled(&self, limit: Duration) -> bool {
-        let deadline = Instant::now() + limit;
-        while Instant::now() < deadline {
-            if self.state.ready.load(Ordering::SeqCst) || self.problem().is_some() {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        false
-    }
 }
 
 impl Voice for TtsVoice {
