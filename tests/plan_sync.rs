@@ -13,8 +13,8 @@ use rusqlite::Connection;
 use sayso::core::{InputMethod, Record};
 use sayso::kiosk::{sync_files, PlanTarget};
 use sayso::store::{
-    sync, sync_with, Confirmation, ConfirmationKind, Journal, Plan, ProfileSection, StoreError,
-    SyncOptions, PLAN_SCHEMA_VERSION,
+    sync, sync_with, ActionStatus, Confirmation, ConfirmationKind, Journal, Plan, ProfileSection,
+    StoreError, SyncOptions, PLAN_SCHEMA_VERSION,
 };
 
 const PERSON: &str = "0190a000-0000-7000-8000-00000000a1e5";
@@ -601,18 +601,29 @@ fn staff_confirmations_and_actions_are_kept_and_audited() {
     })
     .unwrap();
     let due = chrono::NaiveDate::from_ymd_opt(2026, 12, 1);
-    plan.add_action(
-        PERSON,
-        Some(("food", "tea")),
-        "offer hot chocolate instead",
-        "Sam (key worker)",
-        due,
-        now(),
-    )
-    .unwrap();
+    let action = plan
+        .add_action(
+            PERSON,
+            Some(("food", "tea")),
+            "offer hot chocolate instead",
+            "Sam (key worker)",
+            due,
+            now(),
+        )
+        .unwrap();
+    assert!(plan
+        .set_action_status(action, ActionStatus::Done, "Jo", now())
+        .unwrap());
+    assert!(
+        !plan
+            .set_action_status(action + 99, ActionStatus::Done, "Jo", now())
+            .unwrap(),
+        "no such action"
+    );
     let text = plan.contents().unwrap();
     assert!(text.contains("disputed"), "{text}");
     assert!(text.contains("offer hot chocolate instead"), "{text}");
+    assert!(text.contains("\"done\""), "{text}");
     let audit: Vec<&str> = text
         .lines()
         .skip_while(|l| *l != "[audit_log]")
@@ -621,8 +632,8 @@ fn staff_confirmations_and_actions_are_kept_and_audited() {
         .collect();
     assert_eq!(
         audit.len(),
-        3,
-        "one sync, one confirmation, one action: {audit:?}"
+        4,
+        "one sync, one confirmation, an action and its status: {audit:?}"
     );
 
     plan.set_profile_section(

@@ -13,8 +13,8 @@ pub mod sync;
 pub use db::StoreError;
 pub use journal::{FinishedSession, Journal};
 pub use plan::{
-    Confirmation, ConfirmationKind, Faults, Plan, PlanOp, PreferenceRow, ProfileSection,
-    PLAN_SCHEMA_VERSION,
+    ActionStatus, Confirmation, ConfirmationKind, Faults, Plan, PlanOp, PreferenceRow,
+    ProfileSection, PLAN_SCHEMA_VERSION,
 };
 pub use sync::{sync, sync_with, SyncOptions, SyncReport};
 

@@ -442,6 +442,32 @@ impl Plan {
         Ok(id)
     }
 
+    /// Marks an action done or dropped (or open again).
+    pub fn set_action_status(
+        &mut self,
+        id: i64,
+        status: ActionStatus,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE actions SET status = ?1, updated_at = ?2 WHERE id = ?3",
+            params![status.as_str(), timestamp(at), id],
+        )?;
+        if changed > 0 {
+            audit(
+                &tx,
+                at,
+                by_whom,
+                "action status",
+                &format!("#{id}: {}", status.as_str()),
+            )?;
+        }
+        tx.commit()?;
+        Ok(changed > 0)
+    }
+
     /// Every row of every table, in a fixed order: two plans with the same
     /// contents give the same text, whatever order they were written in.
     pub fn contents(&self) -> Result<String, StoreError> {
@@ -480,6 +506,23 @@ impl Plan {
             }
         }
         Ok(out)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionStatus {
+    Open,
+    Done,
+    Dropped,
+}
+
+impl ActionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::Done => "done",
+            ActionStatus::Dropped => "dropped",
+        }
     }
 }
 
