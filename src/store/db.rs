@@ -63,6 +63,26 @@ impl StoreError {
     }
 }
 
+/// How SQLite keeps a transaction safe until it is committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JournalMode {
+    /// Write-ahead log: fast commits, readers never blocked. Needs shared
+    /// memory, so only for files on this machine (the device journal).
+    Wal,
+    /// Rollback journal: works on a network share, where the support plan
+    /// may live and WAL's shared memory does not work.
+    Rollback,
+}
+
+impl JournalMode {
+    fn pragma(self) -> &'static str {
+        match self {
+            JournalMode::Wal => "WAL",
+            JournalMode::Rollback => "DELETE",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum IfMissing {
     Create,
@@ -76,6 +96,7 @@ pub(crate) enum IfMissing {
 pub(crate) fn open(
     path: &Path,
     migrations: &[&str],
+    mode: JournalMode,
     if_missing: IfMissing,
 ) -> Result<Connection, StoreError> {
     if !path.exists() {
@@ -108,7 +129,7 @@ pub(crate) fn open(
             known,
         });
     }
-    configure(&conn).map_err(|e| corrupt_or(e, path))?;
+    configure(&conn, mode).map_err(|e| corrupt_or(e, path))?;
     migrate(&mut conn, found, migrations).map_err(|e| corrupt_or(e, path))?;
     Ok(conn)
 }
@@ -132,8 +153,8 @@ pub(crate) fn check_integrity(conn: &Connection, path: &Path) -> Result<(), Stor
     }
 }
 
-fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
-    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+fn configure(conn: &Connection, mode: JournalMode) -> Result<(), rusqlite::Error> {
+    conn.pragma_update_and_check(None, "journal_mode", mode.pragma(), |_| Ok(()))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())

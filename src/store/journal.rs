@@ -69,7 +69,12 @@ impl FinishedSession {
 
 impl Journal {
     pub fn open(path: &Path) -> Result<Journal, StoreError> {
-        let conn = db::open(path, MIGRATIONS, db::IfMissing::Create)?;
+        let conn = db::open(
+            path,
+            MIGRATIONS,
+            db::JournalMode::Wal,
+            db::IfMissing::Create,
+        )?;
         let device_id = device_id(&conn)?;
         Ok(Journal {
             conn,

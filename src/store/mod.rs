@@ -1,9 +1,10 @@
 //! Storage: the device journal, the support plan, and sync between them.
 //!
 //! Architecture invariant: this module knows SQLite and the domain types in
-//! `crate::core`, and nothing of the UI, voice or input. Both databases are
-//! opened in WAL mode with `synchronous=FULL`, so a committed row survives the
-//! plug being pulled.
+//! `crate::core`, and nothing of the UI, voice or input. Both databases use
+//! `synchronous=FULL`, so a committed row survives the plug being pulled; the
+//! journal is in WAL mode, the plan in rollback-journal mode because it may
+//! sit on a network share.
 
 mod db;
 pub mod journal;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::db::{self, IfMissing, StoreError};
+use super::db::{self, IfMissing, JournalMode, StoreError};
 use super::{parse_timestamp, timestamp};
 use crate::core::{current_view, Answer, PreferenceSummary, Said};
 
@@ -134,7 +134,7 @@ impl Plan {
     /// mounted must not get a fresh, empty plan written in its place).
     pub fn open(path: &Path) -> Result<Plan, StoreError> {
         Ok(Plan {
-            conn: db::open(path, MIGRATIONS, IfMissing::Refuse)?,
+            conn: db::open(path, MIGRATIONS, JournalMode::Rollback, IfMissing::Refuse)?,
             path: path.to_path_buf(),
             checked: false,
         })
@@ -143,7 +143,7 @@ impl Plan {
     /// Opens the plan, creating it if it is not there (the local default).
     pub fn open_or_create(path: &Path) -> Result<Plan, StoreError> {
         Ok(Plan {
-            conn: db::open(path, MIGRATIONS, IfMissing::Create)?,
+            conn: db::open(path, MIGRATIONS, JournalMode::Rollback, IfMissing::Create)?,
             path: path.to_path_buf(),
             checked: false,
         })
