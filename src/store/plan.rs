@@ -205,18 +205,18 @@ impl Plan {
             faults.step()?;
             match op {
                 PlanOp::AddPerson { id, name } => {
-                    tx.execute(
-                        "INSERT OR IGNORE INTO people (id, name) VALUES (?1, ?2)",
-                        params![id, name],
-                    )?;
+                    tx.prepare_cached("INSERT OR IGNORE INTO people (id, name) VALUES (?1, ?2)")?
+                        .execute(params![id, name])?;
                 }
                 PlanOp::AddSession(s) => {
-                    added += tx.execute(
-                        "INSERT OR IGNORE INTO synced_sessions
+                    added += tx
+                        .prepare_cached(
+                            "INSERT OR IGNORE INTO synced_sessions
                              (session_id, device_id, person_id, set_id, topic_id, topic_title,
                               started_at, finished_at, synced_at, outcome, mat_picture)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                        params![
+                        )?
+                        .execute(params![
                             s.session_id,
                             s.device_id,
                             s.person_id,
@@ -228,20 +228,17 @@ impl Plan {
                             timestamp(s.synced_at),
                             s.outcome,
                             s.mat_picture,
-                        ],
-                    )?;
+                        ])?;
                 }
                 PlanOp::AddEvidence(e) => {
                     let (kind, view) = match &e.said {
                         Said::View(view) => ("placed", view.as_str()),
                         Said::Skipped => ("skipped", crate::core::preference::SKIPPED),
                     };
-                    tx.execute(
-                        "INSERT OR IGNORE INTO evidence
+                    tx.prepare_cached("INSERT OR IGNORE INTO evidence
                              (session_id, card_id, person_id, topic_id, card_label, point, view, kind,
                               placed_seq, placed_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                        params![
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")?.execute(params![
                             e.session_id,
                             e.card_id,
                             e.person_id,
@@ -271,9 +268,7 @@ impl Plan {
                     detail,
                 } => {
                     if added > 0 {
-                        tx.execute(
-                            "INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
-                            params![timestamp(*at), actor, action, detail],
+                        tx.prepare_cached("INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)")?.execute(params![timestamp(*at), actor, action, detail],
                         )?;
                     }
                 }
