@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use sayso::access::filter::TimingSettings;
+use sayso::access::gpio::{describe_step, run_buttons, ButtonPanel, PinMap, PinSource, RppalPins};
 use sayso::clock::SystemClock;
 use sayso::kiosk::{sync_files, Kiosk, KioskPaths};
 use sayso::library::{default_set_path, load_set};
@@ -64,6 +66,9 @@ enum Command {
     Plan(PlanCommand),
     /// Check a picture set and list every problem found in it.
     Check,
+    /// Show every press of the GPIO buttons live, with its pin, its timing and
+    /// whether the timing filter accepted it: for whoever wires the buttons.
+    Buttons,
 }
 
 #[derive(Subcommand)]
@@ -106,7 +111,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
             let kiosk = Kiosk::open(paths, Box::new(Speaker::start()), Box::new(SystemClock))?;
-            sayso::ui::run(kiosk).context("cannot show the kiosk window")
+            let map = PinMap::default();
+            let buttons = match RppalPins::open(&map.pin_numbers()) {
+                Ok(pins) => {
+                    tracing::info!("GPIO buttons on pins {:?}", map.pin_numbers());
+                    let panel = ButtonPanel::new(map, TimingSettings::default());
+                    Some((Box::new(pins) as Box<dyn PinSource>, panel))
+                }
+                Err(e) => {
+                    tracing::info!("{e}; the kiosk runs without GPIO buttons");
+                    None
+                }
+            };
+            sayso::ui::run(kiosk, buttons).context("cannot show the kiosk window")
+        }
+        Command::Buttons => {
+            let map = PinMap::default();
+            let pins = RppalPins::open(&map.pin_numbers())?;
+            println!("Press each button; Ctrl+C to stop. Pins:");
+            for (pin, role) in &map.pins {
+                println!("  GPIO {pin}: {}", role.describe());
+            }
+            let panel = ButtonPanel::new(map.clone(), TimingSettings::default());
+            run_buttons(Box::new(pins), panel, |step| {
+                for line in describe_step(&step, &map) {
+                    println!("{line}");
+                }
+            });
+            Ok(())
         }
         Command::Sync { to } => {
             if let Some(to) = to {

@@ -4,14 +4,15 @@
 //!   button into an `Input`;
 //! - keys: [`keys::KeyMap`] maps key presses (from a keyboard, or a USB switch
 //!   interface, which sends keys) to events;
-//! - GPIO buttons (a later step) will live on a thread of their own and post
-//!   each `Input` to the UI thread with `slint::invoke_from_event_loop`, where
-//!   it goes into `Kiosk::handle` like any other.
+//! - GPIO buttons ([`gpio`]) run on a thread of their own: raw pin edges go
+//!   through the timing [`filter`] and the pin map, and each `Input` is posted
+//!   to the UI thread, where it goes into `Kiosk::handle` like any other.
 //!
 //! Architecture invariant: sources only translate. None of them knows about the
 //! session, the journal or the screen.
 
 pub mod filter;
+pub mod gpio;
 pub mod keys;
 
 pub use crate::core::{Event, Input, InputMethod};

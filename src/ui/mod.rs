@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
+use crate::access::gpio::{run_buttons, ButtonPanel, PanelOutput, PinSource};
 use crate::access::keys::{Key, KeyMap};
 use crate::core::{Choice, Event, Input, InputMethod, Screen};
 use crate::kiosk::Kiosk;
@@ -20,14 +21,44 @@ use crate::{AppWindow, CardItem, KioskAdapter, PointItem, ScreenKind};
 
 pub use pictures::Pictures;
 
-/// Shows the kiosk in a window and runs until the window is closed.
-pub fn run(kiosk: Kiosk) -> anyhow::Result<()> {
+/// What the UI thread does with an output of the button thread.
+type ButtonSink = Rc<dyn Fn(PanelOutput)>;
+
+thread_local! {
+    /// Where the button thread's outputs land, on the UI thread.
+    static BUTTON_SINK: RefCell<Option<ButtonSink>> = RefCell::new(None);
+}
+
+/// Shows the kiosk in a window and runs until the window is closed. With
+/// `buttons`, GPIO buttons work too, from a thread of their own.
+pub fn run(kiosk: Kiosk, buttons: Option<(Box<dyn PinSource>, ButtonPanel)>) -> anyhow::Result<()> {
     let window = AppWindow::new()?;
     let kiosk = Rc::new(RefCell::new(kiosk));
     let _bridge = connect(&window, kiosk.clone());
+    if let Some((source, panel)) = buttons {
+        start_buttons(source, panel);
+    }
     window.run()?;
     kiosk.borrow_mut().wait_for_sync();
     Ok(())
+}
+
+/// Runs the buttons on their own thread; what they do is posted to the UI
+/// thread and goes into the kiosk like a tap or a key.
+pub fn start_buttons(source: Box<dyn PinSource>, panel: ButtonPanel) {
+    std::thread::spawn(move || {
+        run_buttons(source, panel, |step| {
+            for output in step.outputs {
+                let _ = slint::invoke_from_event_loop(move || {
+                    BUTTON_SINK.with(|sink| {
+                        if let Some(sink) = sink.borrow().as_ref() {
+                            sink(output);
+                        }
+                    });
+                });
+            }
+        })
+    });
 }
 
 /// What keeps the bridge alive: drop it and the periodic refresh stops.
@@ -82,6 +113,23 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
             }
             true
         }
+    });
+
+    BUTTON_SINK.with(|sink| {
+        let on_input = on_input.clone();
+        let window = window.as_weak();
+        let kiosk = kiosk.clone();
+        let pictures = pictures.clone();
+        *sink.borrow_mut() = Some(Rc::new(move |output| match output {
+            PanelOutput::Input(input) => on_input(input),
+            PanelOutput::Warning(warning) => {
+                tracing::warn!("{warning}");
+                kiosk.borrow_mut().add_notice(warning);
+                if let Some(window) = window.upgrade() {
+                    show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
+                }
+            }
+        }));
     });
 
     show(window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
