@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use sayso::access::filter::TimingSettings;
 use sayso::access::gpio::{ButtonPanel, PanelOutput, PinEdge, PinMap};
-use sayso::core::{Event, Input, InputMethod, MatSession, PersonRef, Phrases, Stage};
+use sayso::core::{Event, Input, InputMethod, MatSession, PersonRef, SessionSettings, Stage};
 use sayso::library::{default_set_path, load_set};
 
 const PRESSES: usize = 20_000;
@@ -29,7 +29,7 @@ fn main() {
             person.clone(),
             "demo",
             topic.clone(),
-            Phrases::default(),
+            SessionSettings::default(),
             t0,
         )
         .0

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use sayso::clock::SystemClock;
-use sayso::core::{Event, Input, InputMethod, MatSession, PersonRef, Phrases, Stage};
+use sayso::core::{Event, Input, InputMethod, MatSession, PersonRef, SessionSettings, Stage};
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::library::{default_set_path, load_set};
 use sayso::voice::RecordingVoice;
@@ -35,7 +35,7 @@ fn main() {
         person.clone(),
         "demo",
         topic.clone(),
-        Phrases::default(),
+        SessionSettings::default(),
         t0,
     );
     for i in 0..PRESSES {
@@ -45,7 +45,7 @@ fn main() {
                 person.clone(),
                 "demo",
                 topic.clone(),
-                Phrases::default(),
+                SessionSettings::default(),
                 t0,
             )
             .0;

@@ -12,8 +12,12 @@ use std::thread::JoinHandle;
 use chrono::{DateTime, Utc};
 use tracing::{error, info, warn};
 
+use crate::access::scan::AutoScanner;
+use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::clock::Clock;
-use crate::core::{Effect, Input, MatSession, PersonRef, Phrases, Record, Screen, Utterance};
+use crate::core::{
+    Effect, Event, Input, MatSession, PersonRef, Record, Screen, SessionSettings, Utterance,
+};
 use crate::library::{load_set, LoadedSet};
 use crate::store::{self, Journal, Plan, StoreError, SyncReport};
 use crate::voice::Voice;
@@ -80,6 +84,9 @@ pub struct Kiosk {
     screen: Screen,
     notices: Vec<String>,
     sync_job: Option<JoinHandle<SyncOutcome>>,
+    access: AccessSettings,
+    /// With one-switch auto scanning: what moves the highlight.
+    scanner: Option<AutoScanner>,
     /// After a failed sync: when to try again.
     sync_retry_at: Option<DateTime<Utc>>,
 }
@@ -105,6 +112,13 @@ impl Kiosk {
             ));
         }
 
+        let access = AccessSettings::load(&paths.data_dir.join(ACCESS_FILE)).unwrap_or_else(|e| {
+            warn!("{e}");
+            notices.push(format!(
+                "Access settings not read, see the log ({ACCESS_FILE})"
+            ));
+            AccessSettings::default()
+        });
         let now = clock.now();
         let journal = open_journal(&paths.journal(), now, &mut notices);
         let person = journal
@@ -123,7 +137,9 @@ impl Kiosk {
             });
         info!(set = %set.set.id, topics = set.set.topics.len(), "kiosk ready");
 
-        let (session, effects) = start_mat(&set, 0, &person, now);
+        let (session, effects) = start_mat(&set, 0, &person, session_settings(&access), now);
+        let scanner = (access.method == AccessMethod::AutoScanning)
+            .then(|| AutoScanner::new(access.scan, millis(now)));
         let mut kiosk = Kiosk {
             paths,
             set,
@@ -137,16 +153,50 @@ impl Kiosk {
             screen: Screen::Mat,
             notices,
             sync_job: None,
+            access,
+            scanner,
             sync_retry_at: None,
         };
         kiosk.carry_out(effects);
         Ok(kiosk)
     }
 
-    /// Everything a person does comes through here, on the UI thread.
+    /// Everything a person does comes through here, on the UI thread. With
+    /// auto scanning, any switch is "the switch": it chooses, or starts the
+    /// scan; the highlight moves by itself in [`tick`](Self::tick).
     pub fn handle(&mut self, input: Input) {
-        let effects = self.session.handle(input, self.clock.now());
-        self.carry_out(effects);
+        let now = self.clock.now();
+        let events = match (&mut self.scanner, input.event) {
+            (Some(scanner), Event::Select | Event::MoveHighlight(_)) => scanner.press(millis(now)),
+            _ => vec![input.event],
+        };
+        for event in events {
+            let effects = self.session.handle(Input::new(event, input.via), now);
+            self.carry_out(effects);
+        }
+    }
+
+    /// Lets time pass for auto scanning. Returns true if the highlight moved.
+    pub fn tick(&mut self) -> bool {
+        let now = self.clock.now();
+        let choices = self.session.choices().len();
+        let Some(scanner) = &mut self.scanner else {
+            return false;
+        };
+        let events = scanner.tick(millis(now), choices);
+        let moved = !events.is_empty();
+        for event in events {
+            // The highlight moving is not a person's action; nothing is recorded for it.
+            let effects = self
+                .session
+                .handle(Input::new(event, crate::core::InputMethod::Key), now);
+            self.carry_out(effects);
+        }
+        moved
+    }
+
+    pub fn access(&self) -> &AccessSettings {
+        &self.access
     }
 
     pub fn session(&self) -> &MatSession {
@@ -262,7 +312,14 @@ impl Kiosk {
     fn start_next_mat(&mut self) {
         self.poll_sync();
         self.topic = self.next_topic();
-        let (session, effects) = start_mat(&self.set, self.topic, &self.person, self.clock.now());
+        let settings = session_settings(&self.access);
+        let (session, effects) = start_mat(
+            &self.set,
+            self.topic,
+            &self.person,
+            settings,
+            self.clock.now(),
+        );
         self.session = session;
         self.carry_out(effects);
     }
@@ -326,17 +383,22 @@ fn start_mat(
     set: &LoadedSet,
     topic: usize,
     person: &PersonRef,
+    settings: SessionSettings,
     now: DateTime<Utc>,
 ) -> (MatSession, Vec<Effect>) {
     let topic = set.set.topics[topic].clone();
-    MatSession::start(
-        new_id(),
-        person.clone(),
-        &set.set.id,
-        topic,
-        Phrases::default(),
-        now,
-    )
+    MatSession::start(new_id(), person.clone(), &set.set.id, topic, settings, now)
+}
+
+fn session_settings(access: &AccessSettings) -> SessionSettings {
+    SessionSettings {
+        auditory_cues: access.auditory_scanning,
+        ..SessionSettings::default()
+    }
+}
+
+fn millis(at: DateTime<Utc>) -> u64 {
+    at.timestamp_millis().max(0) as u64
 }
 
 fn new_id() -> String {

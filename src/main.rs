@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use sayso::access::filter::TimingSettings;
 use sayso::access::gpio::{describe_step, run_buttons, ButtonPanel, PinMap, PinSource, RppalPins};
+use sayso::access::settings::{AccessSettings, ACCESS_FILE};
 use sayso::clock::SystemClock;
 use sayso::kiosk::{sync_files, Kiosk, KioskPaths};
 use sayso::library::{default_set_path, load_set};
@@ -115,7 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let buttons = match RppalPins::open(&map.pin_numbers()) {
                 Ok(pins) => {
                     tracing::info!("GPIO buttons on pins {:?}", map.pin_numbers());
-                    let panel = ButtonPanel::new(map, TimingSettings::default());
+                    let panel = ButtonPanel::new(map, kiosk.access().buttons);
                     Some((Box::new(pins) as Box<dyn PinSource>, panel))
                 }
                 Err(e) => {
@@ -132,7 +132,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             for (pin, role) in &map.pins {
                 println!("  GPIO {pin}: {}", role.describe());
             }
-            let panel = ButtonPanel::new(map.clone(), TimingSettings::default());
+            let timing = AccessSettings::load(&paths.data_dir.join(ACCESS_FILE))?.buttons;
+            let panel = ButtonPanel::new(map.clone(), timing);
             run_buttons(Box::new(pins), panel, |step| {
                 for line in describe_step(&step, &map) {
                     println!("{line}");

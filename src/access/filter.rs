@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 pub type SwitchId = u32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct TimingSettings {
     pub debounce_ms: u64,
     pub acceptance_ms: u64,

@@ -14,5 +14,7 @@
 pub mod filter;
 pub mod gpio;
 pub mod keys;
+pub mod scan;
+pub mod settings;
 
 pub use crate::core::{Event, Input, InputMethod};

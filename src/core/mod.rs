@@ -20,5 +20,6 @@ pub use preference::{current_view, Answer, PreferenceSummary, Said};
 pub use replay::{final_mat, JournalAction};
 pub use scale::{Scale, ScalePoint};
 pub use session::{
-    Choice, Effect, MatSession, PersonRef, Record, Screen, SpeakMode, Stage, Utterance,
+    Choice, Effect, MatSession, PersonRef, Record, Screen, SessionSettings, SpeakMode, Stage,
+    Utterance,
 };

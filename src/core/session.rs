@@ -114,12 +114,21 @@ pub enum Effect {
     StartNewMat,
 }
 
+/// How a session speaks: its prompts, and whether moving the highlight
+/// speaks what it lands on (auditory scanning, for people who cannot see the
+/// screen well).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionSettings {
+    pub phrases: Phrases,
+    pub auditory_cues: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct MatSession {
     id: String,
     person: PersonRef,
     topic: Topic,
-    phrases: Phrases,
+    settings: SessionSettings,
     /// The point each card sits on, by card index.
     placed: Vec<Option<usize>>,
     /// Placements not taken back, oldest first: (seq, card index).
@@ -138,7 +147,7 @@ impl MatSession {
         person: PersonRef,
         set_id: &str,
         topic: Topic,
-        phrases: Phrases,
+        settings: SessionSettings,
         now: DateTime<Utc>,
     ) -> (MatSession, Vec<Effect>) {
         let stage = if topic.cards.is_empty() {
@@ -151,7 +160,7 @@ impl MatSession {
             id,
             person,
             topic,
-            phrases,
+            settings,
             history: Vec::new(),
             next_seq: 1,
             stage,
@@ -182,7 +191,7 @@ impl MatSession {
         match (self.stage, event) {
             (_, Event::MoveHighlight(step)) => {
                 self.move_highlight(step);
-                Vec::new()
+                self.cue()
             }
             (_, Event::Select) => match self.highlighted_choice() {
                 Some(choice) => self.choose(choice, via, now),
@@ -256,6 +265,7 @@ impl MatSession {
         match self.stage {
             Stage::Offering { .. } => (0..self.topic.scale.points.len())
                 .map(Choice::Point)
+                .chain([Choice::SayAgain, Choice::Undo])
                 .collect(),
             Stage::Reviewing => vec![Choice::Finish, Choice::Undo, Choice::SayAgain],
             Stage::Finished => vec![Choice::StartAgain],
@@ -365,7 +375,7 @@ impl MatSession {
         self.stage = Stage::Finished;
         self.highlight = None;
         vec![
-            say(&self.phrases.finished, SpeakMode::Interrupt),
+            say(&self.settings.phrases.finished, SpeakMode::Interrupt),
             Effect::Record(Record::Finished {
                 session_id: self.id.clone(),
                 at: now,
@@ -385,7 +395,7 @@ impl MatSession {
                 }
                 effects
             }
-            Stage::Finished => vec![say(&self.phrases.finished, SpeakMode::Interrupt)],
+            Stage::Finished => vec![say(&self.settings.phrases.finished, SpeakMode::Interrupt)],
         }
     }
 
@@ -413,6 +423,24 @@ impl MatSession {
         });
     }
 
+    /// With auditory scanning, the name of what the highlight is on. A new
+    /// cue cuts off the last one, so cues never pile up.
+    fn cue(&self) -> Vec<Effect> {
+        if !self.settings.auditory_cues {
+            return Vec::new();
+        }
+        let phrases = &self.settings.phrases;
+        let text = match self.highlighted_choice() {
+            Some(Choice::Point(i)) => self.point(i).label.clone(),
+            Some(Choice::SayAgain) => phrases.cue_say_again.clone(),
+            Some(Choice::Undo) => phrases.cue_back.clone(),
+            Some(Choice::Finish) => phrases.cue_finish.clone(),
+            Some(Choice::StartAgain) => phrases.cue_start_again.clone(),
+            None => return Vec::new(),
+        };
+        vec![say(&text, SpeakMode::Interrupt)]
+    }
+
     fn offer(&self, card: usize, mode: SpeakMode) -> Effect {
         let card = &self.topic.cards[card];
         Effect::Say(Utterance {
@@ -424,10 +452,10 @@ impl MatSession {
 
     /// The spoken review: the intro, then one sentence per point.
     fn enter_review(&self) -> Vec<Effect> {
-        let mut effects = vec![say(&self.phrases.review_intro, SpeakMode::Queue)];
+        let mut effects = vec![say(&self.settings.phrases.review_intro, SpeakMode::Queue)];
         let summary = self.summary();
         if summary.is_empty() {
-            effects.push(say(&self.phrases.review_empty, SpeakMode::Queue));
+            effects.push(say(&self.settings.phrases.review_empty, SpeakMode::Queue));
         }
         effects.extend(summary.iter().map(|line| say(line, SpeakMode::Queue)));
         effects
@@ -469,7 +497,14 @@ mod tests {
             name: "Alex".into(),
         };
         let topic = small_set().topic("food").unwrap().clone();
-        MatSession::start("s1".into(), person, "test", topic, Phrases::default(), t(0))
+        MatSession::start(
+            "s1".into(),
+            person,
+            "test",
+            topic,
+            SessionSettings::default(),
+            t(0),
+        )
     }
 
     fn spoken(effects: &[Effect]) -> Vec<(&str, SpeakMode)> {
@@ -716,12 +751,35 @@ mod tests {
     }
 
     #[test]
-    fn the_highlight_moves_round_the_scale_and_select_places_there() {
+    fn the_highlight_moves_round_the_scale_and_buttons_and_select_places_there() {
         let (mut session, _) = start();
+        assert_eq!(
+            session.choices(),
+            [
+                Choice::Point(0),
+                Choice::Point(1),
+                Choice::Point(2),
+                Choice::SayAgain,
+                Choice::Undo
+            ]
+        );
         session.handle(key(Event::MoveHighlight(Step::Back)), t(1));
-        assert_eq!(session.highlighted_choice(), Some(Choice::Point(2)));
+        assert_eq!(session.highlighted_choice(), Some(Choice::Undo));
+        session.handle(key(Event::MoveHighlight(Step::Back)), t(1));
+        assert_eq!(session.highlighted_choice(), Some(Choice::SayAgain));
+        let effects = session.handle(key(Event::Select), t(1));
+        assert_eq!(
+            spoken(&effects),
+            [("tea", SpeakMode::Interrupt)],
+            "say again, by scanning"
+        );
         session.handle(key(Event::MoveHighlight(Step::Forward)), t(1));
-        assert_eq!(session.highlighted_choice(), Some(Choice::Point(0)));
+        session.handle(key(Event::MoveHighlight(Step::Forward)), t(1));
+        assert_eq!(
+            session.highlighted_choice(),
+            Some(Choice::Point(0)),
+            "round again"
+        );
         session.handle(key(Event::MoveHighlight(Step::Forward)), t(1));
         let effects = session.handle(key(Event::Select), t(2));
         let [Record::Placed { point, .. }] = records(&effects)[..] else {
@@ -732,6 +790,51 @@ mod tests {
             session.highlighted_choice(),
             None,
             "a new card starts with no highlight"
+        );
+    }
+
+    #[test]
+    fn with_auditory_scanning_each_highlight_is_named_cutting_off_the_last() {
+        let person = PersonRef {
+            id: "p1".into(),
+            name: "Alex".into(),
+        };
+        let topic = small_set().topic("food").unwrap().clone();
+        let settings = SessionSettings {
+            auditory_cues: true,
+            ..SessionSettings::default()
+        };
+        let (mut session, _) =
+            MatSession::start("s1".into(), person, "test", topic, settings, t(0));
+        let cues: Vec<String> = (0..6)
+            .flat_map(|_| session.handle(key(Event::MoveHighlight(Step::Forward)), t(1)))
+            .map(|effect| match effect {
+                Effect::Say(Utterance {
+                    text,
+                    mode: SpeakMode::Interrupt,
+                    ..
+                }) => text,
+                other => panic!("only interrupting cues: {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            cues,
+            [
+                "like",
+                "not sure",
+                "don't like",
+                "say again",
+                "back",
+                "like"
+            ]
+        );
+
+        let (mut quiet, _) = start();
+        assert!(
+            quiet
+                .handle(key(Event::MoveHighlight(Step::Forward)), t(1))
+                .is_empty(),
+            "cues are off by default"
         );
     }
 

@@ -15,6 +15,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::access::gpio::{run_buttons, ButtonPanel, PanelOutput, PinSource};
 use crate::access::keys::{Key, KeyMap};
+use crate::access::settings::AccessMethod;
 use crate::core::{Choice, Event, Input, InputMethod, Screen};
 use crate::kiosk::Kiosk;
 use crate::{AppWindow, CardItem, KioskAdapter, PointItem, ScreenKind};
@@ -64,6 +65,7 @@ pub fn start_buttons(source: Box<dyn PinSource>, panel: ButtonPanel) {
 /// What keeps the bridge alive: drop it and the periodic refresh stops.
 pub struct Bridge {
     _refresh: slint::Timer,
+    _scan: slint::Timer,
 }
 
 /// Wires a window to a kiosk: callbacks in, properties out.
@@ -134,6 +136,23 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
 
     show(window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
 
+    // One-switch auto scanning: the highlight moves by itself.
+    let scan = slint::Timer::default();
+    if kiosk.borrow().access().method == AccessMethod::AutoScanning {
+        scan.start(slint::TimerMode::Repeated, Duration::from_millis(50), {
+            let window = window.as_weak();
+            let kiosk = kiosk.clone();
+            let pictures = pictures.clone();
+            move || {
+                if kiosk.borrow_mut().tick() {
+                    if let Some(window) = window.upgrade() {
+                        show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
+                    }
+                }
+            }
+        });
+    }
+
     // Sound coming and going, and syncs finishing, change the marks on screen.
     let refresh = slint::Timer::default();
     refresh.start(slint::TimerMode::Repeated, Duration::from_secs(1), {
@@ -145,7 +164,10 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
             }
         }
     });
-    Bridge { _refresh: refresh }
+    Bridge {
+        _refresh: refresh,
+        _scan: scan,
+    }
 }
 
 /// Puts the kiosk's state on screen.

@@ -1,0 +1,113 @@
+//! How a person gives input, from `access.toml` in the data directory.
+//! Every field is optional; see `docs/hardware.md` for what each one means.
+//!
+//! ```toml
+//! method = "auto-scanning"      # "direct", "step-scanning" or "auto-scanning"
+//! auditory_scanning = true      # say each choice as the highlight reaches it
+//!
+//! [scan]                        # auto-scanning only
+//! rate_ms = 1500
+//! loops_before_pause = 3
+//! start = "on-press"            # or "automatically"
+//!
+//! [buttons]                     # the timing filter for GPIO buttons
+//! debounce_ms = 20
+//! acceptance_ms = 60
+//! post_acceptance_ms = 250
+//! long_hold_ms = 2000
+//! stuck_after_ms = 10000
+//! ```
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::filter::TimingSettings;
+use super::scan::AutoScanSettings;
+
+/// The file name inside the data directory.
+pub const ACCESS_FILE: &str = "access.toml";
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccessMethod {
+    /// A button (or key, or tap) per scale point.
+    #[default]
+    Direct,
+    /// Two switches: one moves the highlight, the other chooses.
+    StepScanning,
+    /// One switch: the highlight moves by itself, the switch chooses.
+    AutoScanning,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccessSettings {
+    pub method: AccessMethod,
+    pub auditory_scanning: bool,
+    pub scan: AutoScanSettings,
+    pub buttons: TimingSettings,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {reason}; using the default access settings")]
+pub struct AccessFileError {
+    pub path: String,
+    pub reason: String,
+}
+
+impl AccessSettings {
+    /// The settings in `path`, or the defaults when there is no such file.
+    pub fn load(path: &Path) -> Result<AccessSettings, AccessFileError> {
+        let error = |reason: String| AccessFileError {
+            path: path.display().to_string(),
+            reason,
+        };
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| error(e.to_string().trim().to_string())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AccessSettings::default()),
+            Err(e) => Err(error(e.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::scan::ScanStart;
+
+    #[test]
+    fn a_partial_file_keeps_the_defaults_for_the_rest() {
+        let settings: AccessSettings =
+            toml::from_str("method = \"auto-scanning\"\n[scan]\nrate_ms = 900\nloops_before_pause = 2\nstart = \"automatically\"\n")
+                .unwrap();
+        assert_eq!(settings.method, AccessMethod::AutoScanning);
+        assert_eq!(
+            settings.scan,
+            AutoScanSettings {
+                rate_ms: 900,
+                loops_before_pause: 2,
+                start: ScanStart::Automatically
+            }
+        );
+        assert_eq!(settings.buttons, TimingSettings::default());
+        assert!(!settings.auditory_scanning);
+    }
+
+    #[test]
+    fn a_missing_file_is_the_defaults_and_a_broken_one_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            AccessSettings::load(&dir.path().join(ACCESS_FILE)).unwrap(),
+            AccessSettings::default()
+        );
+        std::fs::write(dir.path().join(ACCESS_FILE), "method = \"telepathy\"\n").unwrap();
+        let error = AccessSettings::load(&dir.path().join(ACCESS_FILE))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("access.toml") && error.contains("telepathy"),
+            "{error}"
+        );
+    }
+}
