@@ -73,6 +73,30 @@ fn the_screens_render_at_800x480() {
     }
 
     let mat = snapshot(&window, "mat");
+
+    // The highlight a switch user follows: on "not sure", then on "say again".
+    press(" ");
+    press(" ");
+    let highlighted = snapshot(&window, "mat-highlight");
+    assert_eq!(
+        pixel(&highlighted, 276, 200),
+        (0x0b, 0x3d, 0x91),
+        "a thick dark frame round 'not sure'"
+    );
+    assert_eq!(
+        pixel(&highlighted, 284, 200),
+        (0xff, 0xd4, 0x00),
+        "with a bright ring inside it"
+    );
+    assert_eq!(
+        pixel(&highlighted, 20, 200).0,
+        pixel(&mat, 20, 200).0,
+        "and none round 'like'"
+    );
+    press(" ");
+    press(" ");
+    snapshot(&window, "mat-highlight-say-again");
+
     assert_eq!((mat.width(), mat.height()), (800, 480));
     // The header band of each scale column is drawn in its point's colour:
     // like, not sure, don't like, left to right.
