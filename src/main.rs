@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use sayso::access::gpio::{describe_step, run_buttons, ButtonPanel, PinMap, PinSource, RppalPins};
+use sayso::access::gpio::{describe_step, run_buttons, ButtonPanel, PinSource, RppalPins};
 use sayso::access::settings::{AccessSettings, ACCESS_FILE};
 use sayso::clock::SystemClock;
 use sayso::kiosk::{sync_files, Kiosk, KioskPaths};
@@ -111,7 +111,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
             let kiosk = Kiosk::open(paths, Box::new(Speaker::start()), Box::new(SystemClock))?;
-            let map = PinMap::default();
+            let map = kiosk.access().pins.clone();
             let buttons = match RppalPins::open(&map.pin_numbers()) {
                 Ok(pins) => {
                     tracing::info!("GPIO buttons on pins {:?}", map.pin_numbers());
@@ -126,14 +126,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             sayso::ui::run(kiosk, buttons).context("cannot show the kiosk window")
         }
         Command::Buttons => {
-            let map = PinMap::default();
+            let access = AccessSettings::load(&paths.data_dir.join(ACCESS_FILE))?;
+            let map = access.pins.clone();
             let pins = RppalPins::open(&map.pin_numbers())?;
             println!("Press each button; Ctrl+C to stop. Pins:");
             for (pin, role) in &map.pins {
                 println!("  GPIO {pin}: {}", role.describe());
             }
-            let timing = AccessSettings::load(&paths.data_dir.join(ACCESS_FILE))?.buttons;
-            let panel = ButtonPanel::new(map.clone(), timing);
+            let panel = ButtonPanel::new(map.clone(), access.buttons);
             run_buttons(Box::new(pins), panel, |step| {
                 for line in describe_step(&step, &map) {
                     println!("{line}");

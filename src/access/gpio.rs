@@ -70,10 +70,40 @@ impl Role {
     }
 }
 
-/// Which pin does what. The default is the wiring in `docs/hardware.md`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which pin does what. The default is the wiring in `docs/hardware.md`; in
+/// `access.toml` a `[pins]` table replaces it, e.g. `17 = "point-1"`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "std::collections::BTreeMap<String, String>")]
 pub struct PinMap {
     pub pins: Vec<(u8, Role)>,
+}
+
+impl TryFrom<std::collections::BTreeMap<String, String>> for PinMap {
+    type Error = String;
+
+    fn try_from(table: std::collections::BTreeMap<String, String>) -> Result<PinMap, String> {
+        let mut pins = Vec::new();
+        for (pin, role) in table {
+            let pin: u8 = pin
+                .parse()
+                .map_err(|_| format!("\"{pin}\" is not a GPIO pin number"))?;
+            let role = match role.as_str() {
+                "switch-1" => Role::Switch1,
+                "switch-2" => Role::Switch2,
+                "say-again" => Role::SayAgain,
+                point => match point.strip_prefix("point-").and_then(|n| n.parse::<usize>().ok()) {
+                    Some(n @ 1..=5) => Role::Point(n - 1),
+                    _ => {
+                        return Err(format!(
+                            "GPIO {pin}: \"{role}\" is not one of point-1 .. point-5, switch-1, switch-2, say-again"
+                        ))
+                    }
+                },
+            };
+            pins.push((pin, role));
+        }
+        Ok(PinMap { pins })
+    }
 }
 
 impl Default for PinMap {
@@ -549,6 +579,22 @@ mod tests {
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_pin_map_can_be_written_in_plain_words() {
+        let table: std::collections::BTreeMap<String, String> =
+            [("5", "switch-1"), ("6", "point-3")]
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
+        assert_eq!(
+            PinMap::try_from(table).unwrap().pins,
+            [(5, Role::Switch1), (6, Role::Point(2))]
+        );
+        let bad: std::collections::BTreeMap<String, String> =
+            [("5".to_string(), "point-9".to_string())].into();
+        assert!(PinMap::try_from(bad).unwrap_err().contains("point-9"));
     }
 
     #[test]

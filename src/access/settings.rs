@@ -16,6 +16,10 @@
 //! post_acceptance_ms = 250
 //! long_hold_ms = 2000
 //! stuck_after_ms = 10000
+//!
+//! [pins]                        # replaces the default pin map
+//! 17 = "point-1"
+//! 23 = "switch-1"
 //! ```
 
 use std::path::Path;
@@ -23,6 +27,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::filter::TimingSettings;
+use super::gpio::PinMap;
 use super::scan::AutoScanSettings;
 
 /// The file name inside the data directory.
@@ -47,6 +52,7 @@ pub struct AccessSettings {
     pub auditory_scanning: bool,
     pub scan: AutoScanSettings,
     pub buttons: TimingSettings,
+    pub pins: PinMap,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +98,19 @@ mod tests {
         );
         assert_eq!(settings.buttons, TimingSettings::default());
         assert!(!settings.auditory_scanning);
+    }
+
+    #[test]
+    fn pins_can_be_rewired() {
+        let settings: AccessSettings = toml::from_str("[pins]\n4 = \"switch-2\"\n").unwrap();
+        assert_eq!(
+            settings.pins.pins,
+            [(4, crate::access::gpio::Role::Switch2)]
+        );
+        let error = toml::from_str::<AccessSettings>("[pins]\n4 = \"jump\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("jump"), "{error}");
     }
 
     #[test]
