@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use sayso::access::filter::TimingSettings;
-use sayso::access::gpio::{ButtonPanel, PanelOutput, PinEdge, PinMap};
+use sayso::access::gpio::{ButtonPanel, PinEdge, PinMap};
+use sayso::access::AccessOutput;
 use sayso::core::{Event, Input, InputMethod, MatSession, PersonRef, SessionSettings, Stage};
 use sayso::library::{default_set_path, load_set};
 
@@ -78,7 +79,7 @@ fn main() {
         );
         outputs.extend(panel.tick(now + 175).1);
         for output in outputs {
-            if let PanelOutput::Input(input) = output {
+            if let AccessOutput::Input(input) = output {
                 placed += 1;
                 std::hint::black_box(session.handle(input, t0));
             }

@@ -199,6 +199,11 @@ impl Kiosk {
         &self.access
     }
 
+    /// Now, in milliseconds, on the kiosk's clock (for the timing filters).
+    pub fn now_ms(&self) -> u64 {
+        millis(self.clock.now())
+    }
+
     pub fn session(&self) -> &MatSession {
         &self.session
     }

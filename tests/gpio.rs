@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 use sayso::access::filter::TimingSettings;
-use sayso::access::gpio::{run_buttons, ButtonPanel, FakePins, PanelOutput, PinMap};
+use sayso::access::gpio::{run_buttons, ButtonPanel, FakePins, PinMap};
+use sayso::access::AccessOutput;
 use sayso::core::Screen;
 
 const GREEN: u8 = 17; // scale point 1: like
@@ -37,8 +38,8 @@ fn a_person_with_three_big_buttons_finishes_a_mat() {
         .recv_timeout(Duration::from_secs(5))
         .expect("the button press arrives")
     {
-        PanelOutput::Input(input) => input,
-        PanelOutput::Warning(w) => panic!("unexpected warning: {w}"),
+        AccessOutput::Input(input) => input,
+        AccessOutput::Warning(w) => panic!("unexpected warning: {w}"),
     };
 
     let t = std::cell::Cell::new(1_000);

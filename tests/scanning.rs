@@ -1,6 +1,7 @@
 //! Switch access end to end on a headless window: two-switch step scanning
 //! and one-switch auto scanning with auditory cues, each finishing a whole
-//! mat. Time is mocked, for the kiosk and for Slint's timers alike.
+//! mat, and a switch interface's keys through the timing filter. Time is
+//! mocked, for the kiosk and for Slint's timers alike.
 
 mod common;
 
@@ -101,6 +102,23 @@ fn each_scanning_method_finishes_a_whole_mat() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
     two_switch_step_scanning();
     one_switch_auto_scanning();
+    a_switch_interface_with_key_timing();
+}
+
+/// A USB switch interface sends keys; with `[key_timing]` they go through the
+/// same filter as GPIO buttons, so a brush of the switch does nothing.
+fn a_switch_interface_with_key_timing() {
+    let s = open("[key_timing]\ndebounce_ms = 0\nacceptance_ms = 100\n");
+    let hold = |key: &str, ms: i64| {
+        s.window.window().dispatch_event(WindowEvent::KeyPressed { text: key.into() });
+        s.clock.advance(chrono::Duration::milliseconds(ms));
+        s.window.window().dispatch_event(WindowEvent::KeyReleased { text: key.into() });
+        s.clock.advance(chrono::Duration::milliseconds(500));
+    };
+    hold("3", 20);
+    assert!(s.placements().is_empty(), "a 20 ms brush is not a press");
+    hold("3", 150);
+    assert_eq!(s.placements(), [("tea".to_string(), 2)]);
 }
 
 fn two_switch_step_scanning() {

@@ -11,6 +11,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use crate::access::filter::{Decision, SwitchFilter, TimingSettings};
+use crate::access::AccessOutput;
 use crate::core::{Event, Input, InputMethod, Step};
 
 /// A raw change on one input pin, timed in milliseconds on the source's clock.
@@ -134,14 +135,6 @@ impl PinMap {
     }
 }
 
-/// What the panel made of an edge or of time passing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PanelOutput {
-    Input(Input),
-    /// For staff: a stuck button.
-    Warning(String),
-}
-
 /// Pin edges in, inputs out: the timing filter, then the pin map.
 #[derive(Debug, Clone)]
 pub struct ButtonPanel {
@@ -164,7 +157,7 @@ impl ButtonPanel {
     }
 
     /// The filter's decisions for one edge, and what they make happen.
-    pub fn edge(&mut self, edge: PinEdge) -> (Vec<Decision>, Vec<PanelOutput>) {
+    pub fn edge(&mut self, edge: PinEdge) -> (Vec<Decision>, Vec<AccessOutput>) {
         if self.map.role(edge.pin).is_none() {
             return (Vec::new(), Vec::new());
         }
@@ -173,7 +166,7 @@ impl ButtonPanel {
         (decisions, outputs)
     }
 
-    pub fn tick(&mut self, now_ms: u64) -> (Vec<Decision>, Vec<PanelOutput>) {
+    pub fn tick(&mut self, now_ms: u64) -> (Vec<Decision>, Vec<AccessOutput>) {
         let decisions = self.filter.tick(now_ms);
         let outputs = self.outputs(&decisions);
         (decisions, outputs)
@@ -183,7 +176,7 @@ impl ButtonPanel {
         self.filter.next_deadline()
     }
 
-    fn outputs(&self, decisions: &[Decision]) -> Vec<PanelOutput> {
+    fn outputs(&self, decisions: &[Decision]) -> Vec<AccessOutput> {
         decisions
             .iter()
             .filter_map(|decision| {
@@ -191,11 +184,12 @@ impl ButtonPanel {
                     |switch: u32| u8::try_from(switch).ok().and_then(|pin| self.map.role(pin));
                 match *decision {
                     Decision::Accepted { switch, .. } => role(switch).map(|role| {
-                        PanelOutput::Input(Input::new(role.event(), InputMethod::Gpio))
+                        AccessOutput::Input(Input::new(role.event(), InputMethod::Gpio))
                     }),
-                    Decision::LongHold { switch, .. } => role(switch)
-                        .map(|_| PanelOutput::Input(Input::new(self.long_hold, InputMethod::Gpio))),
-                    Decision::Stuck { switch, .. } => Some(PanelOutput::Warning(format!(
+                    Decision::LongHold { switch, .. } => role(switch).map(|_| {
+                        AccessOutput::Input(Input::new(self.long_hold, InputMethod::Gpio))
+                    }),
+                    Decision::Stuck { switch, .. } => Some(AccessOutput::Warning(format!(
                         "Button on GPIO {switch} seems stuck down; it is ignored until it is let go"
                     ))),
                     _ => None,
@@ -211,7 +205,7 @@ impl ButtonPanel {
 pub struct ButtonStep {
     pub edge: Option<PinEdge>,
     pub decisions: Vec<Decision>,
-    pub outputs: Vec<PanelOutput>,
+    pub outputs: Vec<AccessOutput>,
 }
 
 /// Reads edges and feeds the panel until the source closes, waking for the
@@ -233,7 +227,7 @@ pub fn run_buttons(
             Ok(None) => (None, panel.tick(source.now_ms())),
             Err(GpioError::Closed) => return,
             Err(e) => {
-                let warning = PanelOutput::Warning(format!("Buttons stopped: {e}"));
+                let warning = AccessOutput::Warning(format!("Buttons stopped: {e}"));
                 on_step(ButtonStep {
                     edge: None,
                     decisions: Vec::new(),
@@ -471,12 +465,12 @@ mod tests {
         ButtonPanel::new(PinMap::default(), TimingSettings::default())
     }
 
-    fn inputs(outputs: Vec<PanelOutput>) -> Vec<Event> {
+    fn inputs(outputs: Vec<AccessOutput>) -> Vec<Event> {
         outputs
             .into_iter()
             .filter_map(|o| match o {
-                PanelOutput::Input(input) => Some(input.event),
-                PanelOutput::Warning(_) => None,
+                AccessOutput::Input(input) => Some(input.event),
+                AccessOutput::Warning(_) => None,
             })
             .collect()
     }
@@ -534,7 +528,7 @@ mod tests {
         });
         let (_, outputs) = panel.tick(12_000);
         assert!(
-            matches!(&outputs[..], [PanelOutput::Warning(w)] if w.contains("GPIO 22") && w.contains("stuck"))
+            matches!(&outputs[..], [AccessOutput::Warning(w)] if w.contains("GPIO 22") && w.contains("stuck"))
         );
     }
 

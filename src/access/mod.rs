@@ -18,3 +18,11 @@ pub mod scan;
 pub mod settings;
 
 pub use crate::core::{Event, Input, InputMethod};
+
+/// What an input source made of a press or of time passing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessOutput {
+    Input(Input),
+    /// For staff: a stuck button or key.
+    Warning(String),
+}

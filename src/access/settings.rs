@@ -20,6 +20,12 @@
 //! [pins]                        # replaces the default pin map
 //! 17 = "point-1"
 //! 23 = "switch-1"
+//!
+//! [keys]                        # changes single keys of the default key map
+//! 6 = "point-1"
+//!
+//! [key_timing]                  # the timing filter for keys, if wanted
+//! acceptance_ms = 100
 //! ```
 
 use std::path::Path;
@@ -28,6 +34,7 @@ use serde::Deserialize;
 
 use super::filter::TimingSettings;
 use super::gpio::PinMap;
+use super::keys::KeyMap;
 use super::scan::AutoScanSettings;
 
 /// The file name inside the data directory.
@@ -53,6 +60,10 @@ pub struct AccessSettings {
     pub scan: AutoScanSettings,
     pub buttons: TimingSettings,
     pub pins: PinMap,
+    /// Changes to the default key map.
+    pub keys: KeyMap,
+    /// The timing filter for keys (a USB switch interface); none by default.
+    pub key_timing: Option<TimingSettings>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -13,9 +13,10 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use crate::access::gpio::{run_buttons, ButtonPanel, PanelOutput, PinSource};
-use crate::access::keys::{Key, KeyMap};
+use crate::access::gpio::{run_buttons, ButtonPanel, PinSource};
+use crate::access::keys::{Key, KeyInput};
 use crate::access::settings::AccessMethod;
+use crate::access::AccessOutput;
 use crate::core::{Choice, Event, Input, InputMethod, Screen};
 use crate::kiosk::Kiosk;
 use crate::{AppWindow, CardItem, KioskAdapter, PointItem, ScreenKind};
@@ -23,7 +24,7 @@ use crate::{AppWindow, CardItem, KioskAdapter, PointItem, ScreenKind};
 pub use pictures::Pictures;
 
 /// What the UI thread does with an output of the button thread.
-type ButtonSink = Rc<dyn Fn(PanelOutput)>;
+type ButtonSink = Rc<dyn Fn(AccessOutput)>;
 
 thread_local! {
     /// Where the button thread's outputs land, on the UI thread.
@@ -65,7 +66,7 @@ pub fn start_buttons(source: Box<dyn PinSource>, panel: ButtonPanel) {
 /// What keeps the bridge alive: drop it and the periodic refresh stops.
 pub struct Bridge {
     _refresh: slint::Timer,
-    _scan: slint::Timer,
+    _access: slint::Timer,
 }
 
 /// Wires a window to a kiosk: callbacks in, properties out.
@@ -102,48 +103,76 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
     adapter.on_finish(touch(Event::Finish));
     adapter.on_start_again(touch(Event::StartAgain));
 
-    let key_map = KeyMap::default();
-    adapter.on_key({
-        let on_input = on_input.clone();
-        move |text, repeat| {
-            let Some(event) = key_from_slint(&text).and_then(|key| key_map.event_for(key)) else {
-                return false;
-            };
-            // A held key repeats; a repeat is never a new choice.
-            if !repeat {
-                on_input(Input::new(event, InputMethod::Key));
-            }
-            true
-        }
-    });
-
-    BUTTON_SINK.with(|sink| {
+    // Keys and buttons both end here: an input for the kiosk, or a warning for staff.
+    let on_output: ButtonSink = {
         let on_input = on_input.clone();
         let window = window.as_weak();
         let kiosk = kiosk.clone();
         let pictures = pictures.clone();
-        *sink.borrow_mut() = Some(Rc::new(move |output| match output {
-            PanelOutput::Input(input) => on_input(input),
-            PanelOutput::Warning(warning) => {
+        Rc::new(move |output| match output {
+            AccessOutput::Input(input) => on_input(input),
+            AccessOutput::Warning(warning) => {
                 tracing::warn!("{warning}");
                 kiosk.borrow_mut().add_notice(warning);
                 if let Some(window) = window.upgrade() {
                     show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
                 }
             }
-        }));
+        })
+    };
+
+    let keys = {
+        let access = kiosk.borrow().access().clone();
+        Rc::new(RefCell::new(KeyInput::new(access.keys, access.key_timing)))
+    };
+    adapter.on_key({
+        let (keys, kiosk, on_output) = (keys.clone(), kiosk.clone(), on_output.clone());
+        move |text, repeat| {
+            let Some(key) = key_from_slint(&text) else {
+                return false;
+            };
+            let now = kiosk.borrow().now_ms();
+            let Some(outputs) = keys.borrow_mut().press(key, repeat, now) else {
+                return false;
+            };
+            outputs.into_iter().for_each(|output| on_output(output));
+            true
+        }
     });
+    adapter.on_key_up({
+        let (keys, kiosk, on_output) = (keys.clone(), kiosk.clone(), on_output.clone());
+        move |text| {
+            let Some(key) = key_from_slint(&text) else {
+                return false;
+            };
+            let now = kiosk.borrow().now_ms();
+            let Some(outputs) = keys.borrow_mut().release(key, now) else {
+                return false;
+            };
+            outputs.into_iter().for_each(|output| on_output(output));
+            true
+        }
+    });
+
+    BUTTON_SINK.with(|sink| *sink.borrow_mut() = Some(on_output.clone()));
 
     show(window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
 
-    // One-switch auto scanning: the highlight moves by itself.
-    let scan = slint::Timer::default();
-    if kiosk.borrow().access().method == AccessMethod::AutoScanning {
-        scan.start(slint::TimerMode::Repeated, Duration::from_millis(50), {
+    // Time passing matters to auto scanning (the highlight moves by itself)
+    // and to the key timing filter (a release settles after the debounce).
+    let access_timer = slint::Timer::default();
+    let scanning = kiosk.borrow().access().method == AccessMethod::AutoScanning;
+    if scanning || keys.borrow().is_timed() {
+        access_timer.start(slint::TimerMode::Repeated, Duration::from_millis(20), {
             let window = window.as_weak();
             let kiosk = kiosk.clone();
             let pictures = pictures.clone();
             move || {
+                let now = kiosk.borrow().now_ms();
+                keys.borrow_mut()
+                    .tick(now)
+                    .into_iter()
+                    .for_each(|output| on_output(output));
                 if kiosk.borrow_mut().tick() {
                     if let Some(window) = window.upgrade() {
                         show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
@@ -166,7 +195,7 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
     });
     Bridge {
         _refresh: refresh,
-        _scan: scan,
+        _access: access_timer,
     }
 }
 
