@@ -12,6 +12,7 @@ use std::thread::JoinHandle;
 use chrono::{DateTime, Utc};
 use tracing::{error, info, warn};
 
+use crate::access::lights::{lit_roles, Lights};
 use crate::access::scan::AutoScanner;
 use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::clock::Clock;
@@ -87,6 +88,9 @@ pub struct Kiosk {
     access: AccessSettings,
     /// With one-switch auto scanning: what moves the highlight.
     scanner: Option<AutoScanner>,
+    lights: Option<Lights>,
+    /// The scale point a card was just placed on, until the next action.
+    just_chosen: Option<usize>,
     /// After a failed sync: when to try again.
     sync_retry_at: Option<DateTime<Utc>>,
 }
@@ -155,6 +159,8 @@ impl Kiosk {
             sync_job: None,
             access,
             scanner,
+            lights: None,
+            just_chosen: None,
             sync_retry_at: None,
         };
         kiosk.carry_out(effects);
@@ -170,9 +176,18 @@ impl Kiosk {
             (Some(scanner), Event::Select | Event::MoveHighlight(_)) => scanner.press(millis(now)),
             _ => vec![input.event],
         };
+        self.just_chosen = None;
         for event in events {
             let effects = self.session.handle(Input::new(event, input.via), now);
             self.carry_out(effects);
+        }
+        self.update_lights();
+    }
+
+    fn update_lights(&mut self) {
+        let roles = lit_roles(self.session.highlighted_choice(), self.just_chosen);
+        if let Some(lights) = &mut self.lights {
+            lights.show(&roles);
         }
     }
 
@@ -193,6 +208,12 @@ impl Kiosk {
             self.carry_out(effects);
         }
         moved
+    }
+
+    /// Lights on the buttons, from now on.
+    pub fn attach_lights(&mut self, lights: Lights) {
+        self.lights = Some(lights);
+        self.update_lights();
     }
 
     pub fn access(&self) -> &AccessSettings {
@@ -268,6 +289,9 @@ impl Kiosk {
             match effect {
                 Effect::Say(utterance) => self.say(utterance),
                 Effect::Record(record) => {
+                    if let Record::Placed { point, .. } = record {
+                        self.just_chosen = Some(point);
+                    }
                     let finished = matches!(record, Record::Finished { .. });
                     self.save(record);
                     if finished {

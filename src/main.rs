@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use sayso::access::gpio::{describe_step, run_buttons, ButtonPanel, PinSource, RppalPins};
+use sayso::access::lights::{Lights, RppalLights};
 use sayso::access::settings::{AccessSettings, ACCESS_FILE};
 use sayso::clock::SystemClock;
 use sayso::kiosk::{sync_files, Kiosk, KioskPaths};
@@ -110,7 +111,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
-            let kiosk = Kiosk::open(paths, Box::new(Speaker::start()), Box::new(SystemClock))?;
+            let mut kiosk = Kiosk::open(paths, Box::new(Speaker::start()), Box::new(SystemClock))?;
+            if let Some(leds) = kiosk.access().leds.clone() {
+                match RppalLights::open(&leds.pin_numbers()) {
+                    Ok(outputs) => kiosk.attach_lights(Lights::new(leds, Box::new(outputs))),
+                    Err(e) => tracing::warn!("button lights: {e}"),
+                }
+            }
             let map = kiosk.access().pins.clone();
             let buttons = match RppalPins::open(&map.pin_numbers()) {
                 Ok(pins) => {

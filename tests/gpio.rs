@@ -109,3 +109,39 @@ fn a_person_with_three_big_buttons_finishes_a_mat() {
         "Your mat is finished and saved."
     );
 }
+
+#[test]
+fn the_light_follows_the_highlight_and_stays_on_the_point_chosen() {
+    use sayso::access::gpio::Role;
+    use sayso::access::lights::{FakeLights, Lights};
+    use sayso::core::{Event, Input, InputMethod, Step};
+
+    let mut test = common::open_kiosk(&common::demo_set());
+    let fake = FakeLights::default();
+    let map = PinMap {
+        pins: vec![
+            (5, Role::Point(0)),
+            (6, Role::Point(1)),
+            (13, Role::Point(2)),
+            (19, Role::SayAgain),
+        ],
+    };
+    test.kiosk
+        .attach_lights(Lights::new(map, Box::new(fake.clone())));
+    assert_eq!(fake.on(), Vec::<u8>::new(), "all dark to start");
+
+    let switch =
+        |kiosk: &mut sayso::kiosk::Kiosk, event| kiosk.handle(Input::new(event, InputMethod::Gpio));
+    switch(&mut test.kiosk, Event::MoveHighlight(Step::Forward));
+    assert_eq!(fake.on(), [5]);
+    switch(&mut test.kiosk, Event::MoveHighlight(Step::Forward));
+    assert_eq!(fake.on(), [6]);
+    switch(&mut test.kiosk, Event::Select);
+    assert_eq!(fake.on(), [6], "the point chosen stays lit");
+    for _ in 0..4 {
+        switch(&mut test.kiosk, Event::MoveHighlight(Step::Forward));
+    }
+    assert_eq!(fake.on(), [19], "say again, the fourth choice");
+    switch(&mut test.kiosk, Event::PlaceOn(2));
+    assert_eq!(fake.on(), [13]);
+}

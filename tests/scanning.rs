@@ -110,9 +110,13 @@ fn each_scanning_method_finishes_a_whole_mat() {
 fn a_switch_interface_with_key_timing() {
     let s = open("[key_timing]\ndebounce_ms = 0\nacceptance_ms = 100\n");
     let hold = |key: &str, ms: i64| {
-        s.window.window().dispatch_event(WindowEvent::KeyPressed { text: key.into() });
+        s.window
+            .window()
+            .dispatch_event(WindowEvent::KeyPressed { text: key.into() });
         s.clock.advance(chrono::Duration::milliseconds(ms));
-        s.window.window().dispatch_event(WindowEvent::KeyReleased { text: key.into() });
+        s.window
+            .window()
+            .dispatch_event(WindowEvent::KeyReleased { text: key.into() });
         s.clock.advance(chrono::Duration::milliseconds(500));
     };
     hold("3", 20);

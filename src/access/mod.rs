@@ -14,6 +14,7 @@
 pub mod filter;
 pub mod gpio;
 pub mod keys;
+pub mod lights;
 pub mod scan;
 pub mod settings;
 

@@ -21,6 +21,9 @@
 //! 17 = "point-1"
 //! 23 = "switch-1"
 //!
+//! [leds]                        # a light per button, if wired
+//! 5 = "point-1"
+//!
 //! [keys]                        # changes single keys of the default key map
 //! 6 = "point-1"
 //!
@@ -60,6 +63,8 @@ pub struct AccessSettings {
     pub scan: AutoScanSettings,
     pub buttons: TimingSettings,
     pub pins: PinMap,
+    /// Lights, one per button: which output pin lights which role. None by default.
+    pub leds: Option<PinMap>,
     /// Changes to the default key map.
     pub keys: KeyMap,
     /// The timing filter for keys (a USB switch interface); none by default.
