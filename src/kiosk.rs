@@ -207,6 +207,9 @@ impl Kiosk {
                 .handle(Input::new(event, crate::core::InputMethod::Key), now);
             self.carry_out(effects);
         }
+        if moved {
+            self.update_lights();
+        }
         moved
     }
 

@@ -23,7 +23,7 @@ use crate::{AppWindow, CardItem, KioskAdapter, PointItem, ScreenKind};
 
 pub use pictures::Pictures;
 
-/// What the UI thread does with an output of the button thread.
+/// What the UI thread does with what a key or a button produced.
 type ButtonSink = Rc<dyn Fn(AccessOutput)>;
 
 thread_local! {
