@@ -17,11 +17,12 @@ use crate::access::scan::AutoScanner;
 use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::clock::Clock;
 use crate::core::{
-    Effect, Event, Input, MatSession, PersonRef, Record, Screen, SessionSettings, Utterance,
+    Effect, Event, Input, MatSession, PersonRef, Phrases, Record, Screen, SessionSettings,
+    Utterance,
 };
 use crate::library::{load_set, LoadedSet};
 use crate::store::{self, Journal, Plan, StoreError, SyncReport};
-use crate::voice::Voice;
+use crate::voice::{Voice, VoicePack};
 
 /// The person created on first run, so the demo works straight away.
 pub const DEMO_PERSON: &str = "Alex";
@@ -33,6 +34,8 @@ pub struct KioskPaths {
     pub set: PathBuf,
     /// The support plan database; by default in the data directory.
     pub plan: PathBuf,
+    /// The voice pack folder; by default the bundled English one.
+    pub voice_pack: PathBuf,
 }
 
 impl KioskPaths {
@@ -42,6 +45,7 @@ impl KioskPaths {
             data_dir: data_dir.to_path_buf(),
             set: set.to_path_buf(),
             plan: data_dir.join(store::PLAN_FILE),
+            voice_pack: crate::voice::pack::default_pack_dir(),
         }
     }
 
@@ -86,6 +90,8 @@ pub struct Kiosk {
     notices: Vec<String>,
     sync_job: Option<JoinHandle<SyncOutcome>>,
     access: AccessSettings,
+    /// The kiosk's own words, from the voice pack.
+    phrases: Phrases,
     /// With one-switch auto scanning: what moves the highlight.
     scanner: Option<AutoScanner>,
     lights: Option<Lights>,
@@ -101,7 +107,7 @@ impl Kiosk {
     /// loaded is an error: without pictures there is nothing to show.
     pub fn open(
         paths: KioskPaths,
-        voice: Box<dyn Voice>,
+        mut voice: Box<dyn Voice>,
         clock: Box<dyn Clock>,
     ) -> anyhow::Result<Kiosk> {
         let set = load_set(&paths.set)?;
@@ -123,6 +129,19 @@ impl Kiosk {
             ));
             AccessSettings::default()
         });
+        let (pack, pack_problems) = VoicePack::load(&paths.voice_pack);
+        for problem in &pack_problems {
+            warn!("{problem}");
+        }
+        if !pack_problems.is_empty() {
+            notices.push(format!(
+                "Voice pack: {} problem(s), see the log",
+                pack_problems.len()
+            ));
+        }
+        voice.configure(&pack.tts);
+        let phrases = pack.phrases;
+
         let now = clock.now();
         let journal = open_journal(&paths.journal(), now, &mut notices);
         let person = journal
@@ -141,7 +160,8 @@ impl Kiosk {
             });
         info!(set = %set.set.id, topics = set.set.topics.len(), "kiosk ready");
 
-        let (session, effects) = start_mat(&set, 0, &person, session_settings(&access), now);
+        let (session, effects) =
+            start_mat(&set, 0, &person, session_settings(&access, &phrases), now);
         let scanner = (access.method == AccessMethod::AutoScanning)
             .then(|| AutoScanner::new(access.scan, millis(now)));
         let mut kiosk = Kiosk {
@@ -158,6 +178,7 @@ impl Kiosk {
             notices,
             sync_job: None,
             access,
+            phrases,
             scanner,
             lights: None,
             just_chosen: None,
@@ -344,7 +365,7 @@ impl Kiosk {
     fn start_next_mat(&mut self) {
         self.poll_sync();
         self.topic = self.next_topic();
-        let settings = session_settings(&self.access);
+        let settings = session_settings(&self.access, &self.phrases);
         let (session, effects) = start_mat(
             &self.set,
             self.topic,
@@ -422,10 +443,10 @@ fn start_mat(
     MatSession::start(new_id(), person.clone(), &set.set.id, topic, settings, now)
 }
 
-fn session_settings(access: &AccessSettings) -> SessionSettings {
+fn session_settings(access: &AccessSettings, phrases: &Phrases) -> SessionSettings {
     SessionSettings {
+        phrases: phrases.clone(),
         auditory_cues: access.auditory_scanning,
-        ..SessionSettings::default()
     }
 }
 

@@ -38,6 +38,10 @@ struct Cli {
     #[arg(long, global = true, env = "SAYSO_PLAN", value_name = "PATH")]
     plan: Option<PathBuf>,
 
+    /// The voice pack: a folder with a pack.toml. Default: voices/en-GB.
+    #[arg(long, global = true, env = "SAYSO_VOICE_PACK", value_name = "DIR")]
+    voice_pack: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -108,6 +112,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let mut paths = KioskPaths::in_data_dir(&data_dir, &set);
     if let Some(plan) = cli.plan {
         paths.plan = plan;
+    }
+    if let Some(pack) = cli.voice_pack {
+        paths.voice_pack = pack;
     }
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {

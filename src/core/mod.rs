@@ -14,7 +14,7 @@ pub mod scale;
 pub mod session;
 
 pub use event::{Event, Input, InputMethod, Step};
-pub use phrases::Phrases;
+pub use phrases::{Phrase, Phrases, Prompt};
 pub use picture_set::{Card, PictureSet, SetError, Topic};
 pub use preference::{current_view, Answer, PreferenceSummary, Said};
 pub use replay::{final_mat, JournalAction};

@@ -1,34 +1,107 @@
-//! The words the kiosk speaks that are not on a card or a scale point.
+//! The words the kiosk speaks that are not a card's or a scale point's own:
+//! its prompts and cues. A voice pack (`voices/`) can reword each one and
+//! give it a recorded clip; these are the English defaults.
 
-/// Prompts spoken by the kiosk itself. Templates use `{topic}` where a topic
-/// title goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Phrases {
+use std::collections::BTreeMap;
+
+/// Every prompt the kiosk speaks, by the key a voice pack uses for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Prompt {
+    /// How a card is offered; `{card}` is the card's name.
+    Offer,
     /// Spoken when the review begins, before the summary.
-    pub review_intro: String,
+    ReviewIntro,
     /// Spoken on the review when the mat has nothing on it.
-    pub review_empty: String,
-    /// Spoken when the mat is finished. Deliberately neutral: the device never
-    /// praises one answer over another.
-    pub finished: String,
+    ReviewEmpty,
+    /// Spoken when the mat is finished. Deliberately neutral: the device
+    /// never praises one answer over another.
+    Finished,
     /// Auditory-scanning cues for the buttons on screen: short, so a person
     /// scanning hears each one quickly.
-    pub cue_say_again: String,
-    pub cue_back: String,
-    pub cue_finish: String,
-    pub cue_start_again: String,
+    CueSayAgain,
+    CueBack,
+    CueFinish,
+    CueStartAgain,
+}
+
+impl Prompt {
+    pub const ALL: [Prompt; 8] = [
+        Prompt::Offer,
+        Prompt::ReviewIntro,
+        Prompt::ReviewEmpty,
+        Prompt::Finished,
+        Prompt::CueSayAgain,
+        Prompt::CueBack,
+        Prompt::CueFinish,
+        Prompt::CueStartAgain,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Prompt::Offer => "offer",
+            Prompt::ReviewIntro => "review_intro",
+            Prompt::ReviewEmpty => "review_empty",
+            Prompt::Finished => "finished",
+            Prompt::CueSayAgain => "cue_say_again",
+            Prompt::CueBack => "cue_back",
+            Prompt::CueFinish => "cue_finish",
+            Prompt::CueStartAgain => "cue_start_again",
+        }
+    }
+
+    fn default_text(self) -> &'static str {
+        match self {
+            Prompt::Offer => "{card}",
+            Prompt::ReviewIntro => "Let's look at your mat.",
+            Prompt::ReviewEmpty => "Your mat is empty.",
+            Prompt::Finished => "Your mat is finished and saved.",
+            Prompt::CueSayAgain => "say again",
+            Prompt::CueBack => "back",
+            Prompt::CueFinish => "finish",
+            Prompt::CueStartAgain => "start again",
+        }
+    }
+}
+
+/// A prompt's words, and a recorded clip of them if there is one (an
+/// absolute path, or relative to the picture set).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    pub text: String,
+    pub clip: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrases {
+    phrases: BTreeMap<Prompt, Phrase>,
 }
 
 impl Default for Phrases {
     fn default() -> Self {
-        Phrases {
-            review_intro: "Let's look at your mat.".into(),
-            review_empty: "Your mat is empty.".into(),
-            finished: "Your mat is finished and saved.".into(),
-            cue_say_again: "say again".into(),
-            cue_back: "back".into(),
-            cue_finish: "finish".into(),
-            cue_start_again: "start again".into(),
-        }
+        let phrases = Prompt::ALL
+            .into_iter()
+            .map(|prompt| {
+                (
+                    prompt,
+                    Phrase {
+                        text: prompt.default_text().to_string(),
+                        clip: None,
+                    },
+                )
+            })
+            .collect();
+        Phrases { phrases }
+    }
+}
+
+impl Phrases {
+    pub fn get(&self, prompt: Prompt) -> &Phrase {
+        &self.phrases[&prompt]
+    }
+
+    /// The defaults, with these prompts reworded.
+    pub fn with(mut self, prompt: Prompt, phrase: Phrase) -> Phrases {
+        self.phrases.insert(prompt, phrase);
+        self
     }
 }

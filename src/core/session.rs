@@ -12,7 +12,7 @@
 use chrono::{DateTime, Utc};
 
 use super::event::{Event, Input, InputMethod, Step};
-use super::phrases::Phrases;
+use super::phrases::{Phrase, Phrases, Prompt};
 use super::picture_set::{Card, Topic};
 use super::scale::ScalePoint;
 
@@ -375,7 +375,7 @@ impl MatSession {
         self.stage = Stage::Finished;
         self.highlight = None;
         vec![
-            say(&self.settings.phrases.finished, SpeakMode::Interrupt),
+            self.prompt(Prompt::Finished, SpeakMode::Interrupt),
             Effect::Record(Record::Finished {
                 session_id: self.id.clone(),
                 at: now,
@@ -395,7 +395,7 @@ impl MatSession {
                 }
                 effects
             }
-            Stage::Finished => vec![say(&self.settings.phrases.finished, SpeakMode::Interrupt)],
+            Stage::Finished => vec![self.prompt(Prompt::Finished, SpeakMode::Interrupt)],
         }
     }
 
@@ -429,33 +429,41 @@ impl MatSession {
         if !self.settings.auditory_cues {
             return Vec::new();
         }
-        let phrases = &self.settings.phrases;
-        let text = match self.highlighted_choice() {
-            Some(Choice::Point(i)) => self.point(i).label.clone(),
-            Some(Choice::SayAgain) => phrases.cue_say_again.clone(),
-            Some(Choice::Undo) => phrases.cue_back.clone(),
-            Some(Choice::Finish) => phrases.cue_finish.clone(),
-            Some(Choice::StartAgain) => phrases.cue_start_again.clone(),
+        let prompt = match self.highlighted_choice() {
+            Some(Choice::Point(i)) => return vec![say(&self.point(i).label, SpeakMode::Interrupt)],
+            Some(Choice::SayAgain) => Prompt::CueSayAgain,
+            Some(Choice::Undo) => Prompt::CueBack,
+            Some(Choice::Finish) => Prompt::CueFinish,
+            Some(Choice::StartAgain) => Prompt::CueStartAgain,
             None => return Vec::new(),
         };
-        vec![say(&text, SpeakMode::Interrupt)]
+        vec![self.prompt(prompt, SpeakMode::Interrupt)]
     }
 
+    /// A card, as the voice pack offers it ("{card}", or "What about {card}?");
+    /// the card's own recorded clip comes before everything else.
     fn offer(&self, card: usize, mode: SpeakMode) -> Effect {
         let card = &self.topic.cards[card];
+        let template = &self.settings.phrases.get(Prompt::Offer).text;
         Effect::Say(Utterance {
-            text: card.spoken().to_string(),
+            text: template.replace("{card}", card.spoken()),
             clip: card.clip.clone(),
             mode,
         })
     }
 
+    /// One of the kiosk's own prompts, with its recorded clip if it has one.
+    fn prompt(&self, prompt: Prompt, mode: SpeakMode) -> Effect {
+        let Phrase { text, clip } = self.settings.phrases.get(prompt).clone();
+        Effect::Say(Utterance { text, clip, mode })
+    }
+
     /// The spoken review: the intro, then one sentence per point.
     fn enter_review(&self) -> Vec<Effect> {
-        let mut effects = vec![say(&self.settings.phrases.review_intro, SpeakMode::Queue)];
+        let mut effects = vec![self.prompt(Prompt::ReviewIntro, SpeakMode::Queue)];
         let summary = self.summary();
         if summary.is_empty() {
-            effects.push(say(&self.settings.phrases.review_empty, SpeakMode::Queue));
+            effects.push(self.prompt(Prompt::ReviewEmpty, SpeakMode::Queue));
         }
         effects.extend(summary.iter().map(|line| say(line, SpeakMode::Queue)));
         effects

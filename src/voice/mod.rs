@@ -15,6 +15,7 @@
 //! ever puts an utterance on a channel.
 
 mod clip;
+pub mod pack;
 mod recording;
 mod speaker;
 mod tts;
@@ -25,6 +26,7 @@ pub use speaker::Speaker;
 pub use tts::TtsVoice;
 
 pub use crate::core::{SpeakMode, Utterance};
+pub use pack::{TtsPrefs, VoicePack};
 
 pub trait Voice: Send {
     /// Starts saying the utterance. Returns at once; it does not wait for the
@@ -36,6 +38,9 @@ pub trait Voice: Send {
     fn is_speaking(&self) -> bool;
     /// False when this voice cannot make a sound at all.
     fn is_available(&self) -> bool;
+    /// How text-to-speech should sound (voice, rate, pitch). Voices that do
+    /// not speak text ignore it.
+    fn configure(&mut self, _prefs: &TtsPrefs) {}
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -8,13 +8,21 @@ pub struct RecordingVoice {
     log: SpokenLog,
 }
 
-/// What a [`RecordingVoice`] was asked to say, shared with the test.
+/// What a [`RecordingVoice`] was asked to say, and how, shared with the test.
 #[derive(Clone, Default)]
-pub struct SpokenLog(Arc<Mutex<Vec<Utterance>>>);
+pub struct SpokenLog {
+    said: Arc<Mutex<Vec<Utterance>>>,
+    prefs: Arc<Mutex<Option<super::TtsPrefs>>>,
+}
 
 impl SpokenLog {
     pub fn utterances(&self) -> Vec<Utterance> {
-        self.0.lock().expect("spoken log lock").clone()
+        self.said.lock().expect("spoken log lock").clone()
+    }
+
+    /// How the voice was last told to sound.
+    pub fn prefs(&self) -> Option<super::TtsPrefs> {
+        self.prefs.lock().expect("spoken log lock").clone()
     }
 
     pub fn texts(&self) -> Vec<String> {
@@ -33,7 +41,7 @@ impl RecordingVoice {
 impl Voice for RecordingVoice {
     fn speak(&mut self, utterance: &Utterance) -> Result<(), VoiceError> {
         self.log
-            .0
+            .said
             .lock()
             .expect("spoken log lock")
             .push(utterance.clone());
@@ -48,5 +56,9 @@ impl Voice for RecordingVoice {
 
     fn is_available(&self) -> bool {
         true
+    }
+
+    fn configure(&mut self, prefs: &super::TtsPrefs) {
+        *self.log.prefs.lock().expect("spoken log lock") = Some(prefs.clone());
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tracing::warn;
 
-use super::{ClipVoice, SpeakMode, TtsVoice, Utterance, Voice, VoiceError};
+use super::{ClipVoice, SpeakMode, TtsPrefs, TtsVoice, Utterance, Voice, VoiceError};
 
 /// The kiosk's voice: recorded clips where there are any, speech otherwise,
 /// all on a worker thread. A press (`SpeakMode::Interrupt`) cuts off what is
@@ -19,6 +19,7 @@ pub struct Speaker {
 enum Command {
     Say(Utterance),
     Stop,
+    Configure(TtsPrefs),
 }
 
 #[derive(Default)]
@@ -72,6 +73,10 @@ impl Voice for Speaker {
 
     fn is_available(&self) -> bool {
         self.problems().is_empty()
+    }
+
+    fn configure(&mut self, prefs: &TtsPrefs) {
+        let _ = self.commands.send(Command::Configure(prefs.clone()));
     }
 }
 
@@ -129,6 +134,7 @@ impl Worker {
                 self.queue.push_back(utterance);
             }
             Command::Stop => self.silence(),
+            Command::Configure(prefs) => self.speech.configure(&prefs),
         }
     }
 

@@ -3,7 +3,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{SpeakMode, Utterance, Voice, VoiceError};
+use super::{SpeakMode, TtsPrefs, Utterance, Voice, VoiceError};
 
 /// How long one call into the speech service may take before the service is
 /// taken to be stuck. speech-dispatcher with no working audio output blocks
@@ -20,6 +20,7 @@ pub struct TtsVoice {
 enum Command {
     Speak { text: String, interrupt: bool },
     Stop,
+    Configure(TtsPrefs),
 }
 
 struct State {
@@ -114,6 +115,10 @@ impl Voice for TtsVoice {
     fn is_available(&self) -> bool {
         self.problem().is_none()
     }
+
+    fn configure(&mut self, prefs: &TtsPrefs) {
+        let _ = self.commands.send(Command::Configure(prefs.clone()));
+    }
 }
 
 fn run(commands: Receiver<Command>, state: Arc<State>) {
@@ -146,6 +151,10 @@ fn run(commands: Receiver<Command>, state: Arc<State>) {
         let result = match command {
             Command::Speak { text, interrupt } => tts.speak(text, interrupt).map(drop),
             Command::Stop => tts.stop().map(drop),
+            Command::Configure(prefs) => {
+                apply(&mut tts, &prefs);
+                Ok(())
+            }
         };
         state.end_call();
         if !features.utterance_callbacks {
@@ -156,6 +165,56 @@ fn run(commands: Receiver<Command>, state: Arc<State>) {
         if let Err(e) = result {
             state.fail(format!("the speech service failed: {e}"));
             return;
+        }
+    }
+}
+
+/// Sets the voice, rate and pitch. What the service cannot do is logged and
+/// left as it was: a voice that speaks a little differently is better than none.
+fn apply(tts: &mut tts::Tts, prefs: &TtsPrefs) {
+    // Our scale is -100..100 around normal; the service has its own range.
+    let scaled = |value: f32, min: f32, normal: f32, max: f32| {
+        let value = value.clamp(-100.0, 100.0) / 100.0;
+        if value >= 0.0 {
+            normal + value * (max - normal)
+        } else {
+            normal + value * (normal - min)
+        }
+    };
+    let rate = scaled(
+        prefs.rate,
+        tts.min_rate(),
+        tts.normal_rate(),
+        tts.max_rate(),
+    );
+    if let Err(e) = tts.set_rate(rate) {
+        tracing::warn!("speech rate not set: {e}");
+    }
+    let pitch = scaled(
+        prefs.pitch,
+        tts.min_pitch(),
+        tts.normal_pitch(),
+        tts.max_pitch(),
+    );
+    if let Err(e) = tts.set_pitch(pitch) {
+        tracing::warn!("speech pitch not set: {e}");
+    }
+    if !prefs.voice.is_empty() {
+        match tts.voices().map(|voices| {
+            voices
+                .into_iter()
+                .find(|v| v.name() == prefs.voice || v.id() == prefs.voice)
+        }) {
+            Ok(Some(voice)) => {
+                if let Err(e) = tts.set_voice(&voice) {
+                    tracing::warn!("speech voice {} not set: {e}", prefs.voice);
+                }
+            }
+            Ok(None) => tracing::warn!(
+                "speech voice {} is not installed; using the default",
+                prefs.voice
+            ),
+            Err(e) => tracing::warn!("cannot list speech voices: {e}"),
         }
     }
 }

@@ -1,0 +1,61 @@
+//! A voice pack changes the kiosk's words and how text-to-speech sounds; a
+//! card's own clip still comes first; a gap in a pack is filled from the
+//! default and told to staff.
+
+mod common;
+
+use sayso::clock::ManualClock;
+use sayso::core::{Event, Input, InputMethod};
+use sayso::kiosk::{Kiosk, KioskPaths};
+use sayso::voice::RecordingVoice;
+
+#[test]
+fn a_familys_pack_rewords_the_prompts_and_sets_the_voice() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("mum");
+    std::fs::create_dir_all(pack.join("clips")).unwrap();
+    std::fs::write(pack.join("clips/done.wav"), b"recorded by mum").unwrap();
+    std::fs::write(
+        pack.join("pack.toml"),
+        "language = \"en-GB\"\n[tts]\nrate = -40\npitch = 10\n\
+         [phrases]\noffer = \"What do you think about {card}?\"\nreview_intro = \"Here is your mat.\"\n\
+         review_empty = \"Nothing yet.\"\nfinished = \"That's your mat done.\"\ncue_say_again = \"again\"\n\
+         cue_back = \"back\"\ncue_finish = \"finish\"\n\
+         [clips]\nfinished = \"clips/done.wav\"\n",
+    )
+    .unwrap();
+
+    let mut paths = KioskPaths::in_data_dir(&dir.path().join("data"), &common::demo_set());
+    paths.voice_pack = pack.clone();
+    let (voice, spoken) = RecordingVoice::new();
+    let clock = ManualClock::new(common::start_time());
+    let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
+
+    let prefs = spoken.prefs().expect("the voice was told how to sound");
+    assert_eq!((prefs.rate, prefs.pitch), (-40.0, 10.0));
+    assert_eq!(
+        kiosk.notices(),
+        ["Voice pack: 1 problem(s), see the log"],
+        "cue_start_again is missing"
+    );
+
+    for point in [0, 1, 2, 0, 1, 2] {
+        kiosk.handle(Input::new(Event::PlaceOn(point), InputMethod::Touch));
+    }
+    kiosk.handle(Input::new(Event::Finish, InputMethod::Touch));
+
+    let said = spoken.utterances();
+    assert_eq!(said[1].text, "What do you think about tea?");
+    assert!(
+        said[1].clip.as_deref().unwrap().ends_with("clips/tea.wav"),
+        "the card's own clip comes first"
+    );
+    assert_eq!(said[3].text, "What do you think about pizza?");
+    assert!(said.iter().any(|u| u.text == "Here is your mat."));
+    let last = said.last().unwrap();
+    assert_eq!(last.text, "That's your mat done.");
+    assert_eq!(
+        last.clip.as_deref(),
+        Some(pack.join("clips/done.wav").to_str().unwrap())
+    );
+}
