@@ -2,9 +2,9 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use tracing::warn;
+use tracing::{info, warn};
 
 use super::{ClipVoice, SpeakMode, TtsPrefs, TtsVoice, Utterance, Voice, VoiceError};
 
@@ -83,6 +83,10 @@ impl Voice for Speaker {
 struct Worker {
     clips: Option<ClipVoice>,
     speech: TtsVoice,
+    /// How speech should sound, kept to set up a restarted speech service.
+    prefs: Option<TtsPrefs>,
+    /// When to try a failed speech service again, and how many tries so far.
+    speech_retry: Option<(Instant, u32)>,
     queue: VecDeque<Utterance>,
     /// Problems already logged, so each is logged once.
     logged: HashSet<String>,
@@ -96,6 +100,8 @@ fn run(commands: Receiver<Command>, health: Arc<Health>) {
     let mut worker = Worker {
         clips,
         speech: TtsVoice::start(),
+        prefs: None,
+        speech_retry: None,
         queue: VecDeque::new(),
         logged: HashSet::new(),
         health,
@@ -134,7 +140,10 @@ impl Worker {
                 self.queue.push_back(utterance);
             }
             Command::Stop => self.silence(),
-            Command::Configure(prefs) => self.speech.configure(&prefs),
+            Command::Configure(prefs) => {
+                self.speech.configure(&prefs);
+                self.prefs = Some(prefs);
+            }
         }
     }
 
@@ -173,8 +182,18 @@ impl Worker {
         if self.clips.is_none() {
             problems.push("no sound output was found".to_string());
         }
-        if let Some(problem) = self.speech.problem() {
-            problems.push(problem);
+        match self.speech.problem() {
+            Some(problem) => {
+                problems.push(problem);
+                self.retry_speech();
+            }
+            // Still starting up is not "back": the backoff keeps growing until it answers.
+            None if self.speech.is_ready() => {
+                if self.speech_retry.take().is_some() {
+                    info!("the speech service is back");
+                }
+            }
+            None => {}
         }
         for problem in &problems {
             self.log_once(problem.clone());
@@ -185,9 +204,44 @@ impl Worker {
         *self.health.problems.lock().expect("voice health lock") = problems;
     }
 
+    /// A speech service that failed or stopped answering is tried again
+    /// later, less often each time: it may only have been slow to start.
+    fn retry_speech(&mut self) {
+        let now = Instant::now();
+        match self.speech_retry {
+            None => self.speech_retry = Some((now + retry_delay(0), 0)),
+            Some((at, tries)) if now >= at => {
+                info!("trying the speech service again");
+                self.speech = TtsVoice::start();
+                if let Some(prefs) = &self.prefs {
+                    self.speech.configure(prefs);
+                }
+                self.speech_retry = Some((now + retry_delay(tries + 1), tries + 1));
+            }
+            Some(_) => {}
+        }
+    }
+
     fn log_once(&mut self, problem: String) {
         if self.logged.insert(problem.clone()) {
             warn!("sound: {problem}; the kiosk carries on, and shows staff a \"no sound\" mark");
         }
+    }
+}
+
+/// How long to wait before trying a failed speech service again: 10 s, then
+/// doubling, never more than 5 minutes.
+fn retry_delay(tries: u32) -> Duration {
+    Duration::from_secs((10u64 << tries.min(5)).min(300))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_speech_service_is_retried_less_and_less_often() {
+        let delays: Vec<u64> = (0..8).map(|tries| retry_delay(tries).as_secs()).collect();
+        assert_eq!(delays, [10, 20, 40, 80, 160, 300, 300, 300]);
     }
 }

@@ -74,6 +74,11 @@ impl TtsVoice {
         TtsVoice { commands, state }
     }
 
+    /// True once the speech service has answered and is set up.
+    pub fn is_ready(&self) -> bool {
+        self.state.ready.load(Ordering::SeqCst) && self.problem().is_none()
+    }
+
     /// Why speech is not available, if it is known not to be.
     pub fn problem(&self) -> Option<String> {
         if let Some(reason) = self.state.failed.lock().expect("tts state lock").clone() {
