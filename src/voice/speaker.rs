@@ -188,10 +188,9 @@ impl Worker {
                 self.retry_speech();
             }
             // Still starting up is not "back": the backoff keeps growing until it answers.
-            None if self.speech.is_ready() => {
-                if self.speech_retry.take().is_some() {
-                    info!("the speech service is back");
-                }
+            None if self.speech.is_ready() && self.speech_retry.is_some() => {
+                self.speech_retry = None;
+                info!("the speech service is back");
             }
             None => {}
         }
