@@ -22,6 +22,7 @@ use crate::core::{
 };
 use crate::library::{load_set, LoadedSet};
 use crate::store::{self, Journal, Plan, StoreError, SyncReport};
+use crate::voice::volume::{VolumeSettings, VOICE_FILE};
 use crate::voice::{Voice, VoicePack};
 
 /// The person created on first run, so the demo works straight away.
@@ -92,6 +93,9 @@ pub struct Kiosk {
     access: AccessSettings,
     /// The kiosk's own words, from the voice pack.
     phrases: Phrases,
+    volume: VolumeSettings,
+    /// The volume the voice was last set to.
+    volume_set: Option<u8>,
     /// With one-switch auto scanning: what moves the highlight.
     scanner: Option<AutoScanner>,
     lights: Option<Lights>,
@@ -141,6 +145,17 @@ impl Kiosk {
         }
         voice.configure(&pack.tts);
         let phrases = pack.phrases;
+        let volume = VolumeSettings::load(&paths.data_dir.join(VOICE_FILE)).unwrap_or_else(|e| {
+            warn!("{e}; using the default volume");
+            notices.push(format!(
+                "Volume settings not read, see the log ({VOICE_FILE})"
+            ));
+            VolumeSettings::default()
+        });
+        if let Some(warning) = volume.warning() {
+            warn!("{warning}");
+            notices.push(warning);
+        }
 
         let now = clock.now();
         let journal = open_journal(&paths.journal(), now, &mut notices);
@@ -179,6 +194,8 @@ impl Kiosk {
             sync_job: None,
             access,
             phrases,
+            volume,
+            volume_set: None,
             scanner,
             lights: None,
             just_chosen: None,
@@ -329,6 +346,14 @@ impl Kiosk {
     }
 
     fn say(&mut self, mut utterance: Utterance) {
+        // Quiet hours begin and end while the kiosk runs.
+        let volume = self
+            .volume
+            .volume_at(self.clock.now().with_timezone(&chrono::Local).time());
+        if self.volume_set != Some(volume) {
+            self.voice.set_volume(volume);
+            self.volume_set = Some(volume);
+        }
         utterance.clip = utterance
             .clip
             .map(|clip| self.set.resolve(&clip).to_string_lossy().into_owned());

@@ -59,3 +59,44 @@ fn a_familys_pack_rewords_the_prompts_and_sets_the_voice() {
         Some(pack.join("clips/done.wav").to_str().unwrap())
     );
 }
+
+#[test]
+fn the_volume_is_set_and_a_silent_device_is_a_warning_for_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let open = |toml: &str| {
+        std::fs::write(data.join("voice.toml"), toml).unwrap();
+        let paths = KioskPaths::in_data_dir(&data, &common::demo_set());
+        let (voice, spoken) = RecordingVoice::new();
+        let kiosk = Kiosk::open(
+            paths,
+            Box::new(voice),
+            Box::new(ManualClock::new(common::start_time())),
+        )
+        .unwrap();
+        (kiosk, spoken)
+    };
+
+    let (kiosk, spoken) = open("volume = 65\n");
+    assert_eq!(spoken.volume(), Some(65), "set before the first word");
+    assert!(kiosk.notices().is_empty(), "{:?}", kiosk.notices());
+
+    let (kiosk, spoken) = open("volume = 0\n");
+    assert_eq!(spoken.volume(), Some(0));
+    assert!(
+        kiosk.notices().iter().any(|n| n.contains("volume is 0")),
+        "{:?}",
+        kiosk.notices()
+    );
+
+    let (kiosk, _) = open("volume = \"loud\"\n");
+    assert!(
+        kiosk
+            .notices()
+            .iter()
+            .any(|n| n.contains("Volume settings not read")),
+        "{:?}",
+        kiosk.notices()
+    );
+}

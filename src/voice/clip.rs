@@ -9,6 +9,7 @@ use super::{SpeakMode, Utterance, Voice, VoiceError};
 pub struct ClipVoice {
     output: MixerDeviceSink,
     player: Player,
+    volume: f32,
 }
 
 impl ClipVoice {
@@ -18,7 +19,11 @@ impl ClipVoice {
             .map_err(|e| VoiceError::Unavailable(format!("no sound output: {e}")))?;
         output.log_on_drop(false);
         let player = Player::connect_new(output.mixer());
-        Ok(ClipVoice { output, player })
+        Ok(ClipVoice {
+            output,
+            player,
+            volume: 1.0,
+        })
     }
 
     /// Checks that a clip can be decoded, without playing it.
@@ -51,6 +56,7 @@ impl Voice for ClipVoice {
         // A fresh player on the same stream: dropping the old one silences it
         // at once, without waiting on the audio thread.
         self.player = Player::connect_new(self.output.mixer());
+        self.player.set_volume(self.volume);
     }
 
     fn is_speaking(&self) -> bool {
@@ -59,5 +65,10 @@ impl Voice for ClipVoice {
 
     fn is_available(&self) -> bool {
         true
+    }
+
+    fn set_volume(&mut self, volume: u8) {
+        self.volume = f32::from(volume.min(100)) / 100.0;
+        self.player.set_volume(self.volume);
     }
 }

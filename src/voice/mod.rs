@@ -19,6 +19,7 @@ pub mod pack;
 mod recording;
 mod speaker;
 mod tts;
+pub mod volume;
 
 pub use clip::ClipVoice;
 pub use recording::{RecordingVoice, SpokenLog};
@@ -41,6 +42,8 @@ pub trait Voice: Send {
     /// How text-to-speech should sound (voice, rate, pitch). Voices that do
     /// not speak text ignore it.
     fn configure(&mut self, _prefs: &TtsPrefs) {}
+    /// How loud, from 0 (silent) to 100.
+    fn set_volume(&mut self, _volume: u8) {}
 }
 
 #[derive(Debug, thiserror::Error)]

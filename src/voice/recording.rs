@@ -13,11 +13,17 @@ pub struct RecordingVoice {
 pub struct SpokenLog {
     said: Arc<Mutex<Vec<Utterance>>>,
     prefs: Arc<Mutex<Option<super::TtsPrefs>>>,
+    volume: Arc<Mutex<Option<u8>>>,
 }
 
 impl SpokenLog {
     pub fn utterances(&self) -> Vec<Utterance> {
         self.said.lock().expect("spoken log lock").clone()
+    }
+
+    /// The volume the voice was last set to.
+    pub fn volume(&self) -> Option<u8> {
+        *self.volume.lock().expect("spoken log lock")
     }
 
     /// How the voice was last told to sound.
@@ -56,6 +62,10 @@ impl Voice for RecordingVoice {
 
     fn is_available(&self) -> bool {
         true
+    }
+
+    fn set_volume(&mut self, volume: u8) {
+        *self.log.volume.lock().expect("spoken log lock") = Some(volume);
     }
 
     fn configure(&mut self, prefs: &super::TtsPrefs) {

@@ -20,6 +20,7 @@ enum Command {
     Say(Utterance),
     Stop,
     Configure(TtsPrefs),
+    Volume(u8),
 }
 
 #[derive(Default)]
@@ -78,6 +79,10 @@ impl Voice for Speaker {
     fn configure(&mut self, prefs: &TtsPrefs) {
         let _ = self.commands.send(Command::Configure(prefs.clone()));
     }
+
+    fn set_volume(&mut self, volume: u8) {
+        let _ = self.commands.send(Command::Volume(volume));
+    }
 }
 
 struct Worker {
@@ -85,6 +90,7 @@ struct Worker {
     speech: TtsVoice,
     /// How speech should sound, kept to set up a restarted speech service.
     prefs: Option<TtsPrefs>,
+    volume: Option<u8>,
     /// When to try a failed speech service again, and how many tries so far.
     speech_retry: Option<(Instant, u32)>,
     queue: VecDeque<Utterance>,
@@ -101,6 +107,7 @@ fn run(commands: Receiver<Command>, health: Arc<Health>) {
         clips,
         speech: TtsVoice::start(),
         prefs: None,
+        volume: None,
         speech_retry: None,
         queue: VecDeque::new(),
         logged: HashSet::new(),
@@ -143,6 +150,13 @@ impl Worker {
             Command::Configure(prefs) => {
                 self.speech.configure(&prefs);
                 self.prefs = Some(prefs);
+            }
+            Command::Volume(volume) => {
+                if let Some(clips) = &mut self.clips {
+                    clips.set_volume(volume);
+                }
+                self.speech.set_volume(volume);
+                self.volume = Some(volume);
             }
         }
     }
@@ -214,6 +228,9 @@ impl Worker {
                 self.speech = TtsVoice::start();
                 if let Some(prefs) = &self.prefs {
                     self.speech.configure(prefs);
+                }
+                if let Some(volume) = self.volume {
+                    self.speech.set_volume(volume);
                 }
                 self.speech_retry = Some((now + retry_delay(tries + 1), tries + 1));
             }

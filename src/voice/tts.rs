@@ -21,6 +21,7 @@ enum Command {
     Speak { text: String, interrupt: bool },
     Stop,
     Configure(TtsPrefs),
+    Volume(u8),
 }
 
 struct State {
@@ -124,6 +125,10 @@ impl Voice for TtsVoice {
     fn configure(&mut self, prefs: &TtsPrefs) {
         let _ = self.commands.send(Command::Configure(prefs.clone()));
     }
+
+    fn set_volume(&mut self, volume: u8) {
+        let _ = self.commands.send(Command::Volume(volume));
+    }
 }
 
 fn run(commands: Receiver<Command>, state: Arc<State>) {
@@ -159,6 +164,11 @@ fn run(commands: Receiver<Command>, state: Arc<State>) {
             Command::Configure(prefs) => {
                 apply(&mut tts, &prefs);
                 Ok(())
+            }
+            Command::Volume(volume) => {
+                let (min, max) = (tts.min_volume(), tts.max_volume());
+                tts.set_volume(min + (max - min) * f32::from(volume.min(100)) / 100.0)
+                    .map(drop)
             }
         };
         state.end_call();
