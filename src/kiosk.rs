@@ -17,7 +17,7 @@ use crate::access::scan::AutoScanner;
 use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::clock::Clock;
 use crate::core::{
-    Effect, Event, Input, MatSession, PersonRef, Phrases, Record, Screen, SessionSettings,
+    Effect, Event, Input, MatSession, PersonRef, Phrases, Prompt, Record, Screen, SessionSettings,
     Utterance,
 };
 use crate::library::{load_set, LoadedSet};
@@ -201,6 +201,7 @@ impl Kiosk {
             just_chosen: None,
             sync_retry_at: None,
         };
+        kiosk.preload_clips();
         kiosk.carry_out(effects);
         Ok(kiosk)
     }
@@ -345,6 +346,26 @@ impl Kiosk {
         }
     }
 
+    /// Has the voice decode the clips of the topic on screen, and the
+    /// prompts', before any press needs them.
+    fn preload_clips(&mut self) {
+        let cards = self
+            .session
+            .topic()
+            .cards
+            .iter()
+            .filter_map(|card| card.clip.as_deref());
+        let mut clips: Vec<String> = cards
+            .map(|clip| self.set.resolve(clip).to_string_lossy().into_owned())
+            .collect();
+        clips.extend(
+            Prompt::ALL
+                .into_iter()
+                .filter_map(|prompt| self.phrases.get(prompt).clip.clone()),
+        );
+        self.voice.preload(&clips);
+    }
+
     fn say(&mut self, mut utterance: Utterance) {
         // Quiet hours begin and end while the kiosk runs.
         let volume = self
@@ -399,6 +420,7 @@ impl Kiosk {
             self.clock.now(),
         );
         self.session = session;
+        self.preload_clips();
         self.carry_out(effects);
     }
 

@@ -31,6 +31,17 @@ fn a_familys_pack_rewords_the_prompts_and_sets_the_voice() {
     let clock = ManualClock::new(common::start_time());
     let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
 
+    let preloaded = spoken.preloaded();
+    assert!(
+        preloaded
+            .iter()
+            .any(|clip| clip.ends_with("images/demo/clips/tea.wav")),
+        "{preloaded:?}"
+    );
+    assert!(
+        preloaded.contains(&pack.join("clips/done.wav").to_string_lossy().into_owned()),
+        "{preloaded:?}"
+    );
     let prefs = spoken.prefs().expect("the voice was told how to sound");
     assert_eq!((prefs.rate, prefs.pitch), (-40.0, 10.0));
     assert_eq!(

@@ -21,7 +21,7 @@ mod speaker;
 mod tts;
 pub mod volume;
 
-pub use clip::ClipVoice;
+pub use clip::{decode_all, ClipCache, ClipVoice};
 pub use recording::{RecordingVoice, SpokenLog};
 pub use speaker::Speaker;
 pub use tts::TtsVoice;
@@ -44,6 +44,8 @@ pub trait Voice: Send {
     fn configure(&mut self, _prefs: &TtsPrefs) {}
     /// How loud, from 0 (silent) to 100.
     fn set_volume(&mut self, _volume: u8) {}
+    /// Clips that will be wanted soon (the topic on screen): decode them now.
+    fn preload(&mut self, _clips: &[String]) {}
 }
 
 #[derive(Debug, thiserror::Error)]

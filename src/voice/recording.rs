@@ -14,11 +14,17 @@ pub struct SpokenLog {
     said: Arc<Mutex<Vec<Utterance>>>,
     prefs: Arc<Mutex<Option<super::TtsPrefs>>>,
     volume: Arc<Mutex<Option<u8>>>,
+    preloaded: Arc<Mutex<Vec<String>>>,
 }
 
 impl SpokenLog {
     pub fn utterances(&self) -> Vec<Utterance> {
         self.said.lock().expect("spoken log lock").clone()
+    }
+
+    /// The clips the voice was last asked to decode ahead of time.
+    pub fn preloaded(&self) -> Vec<String> {
+        self.preloaded.lock().expect("spoken log lock").clone()
     }
 
     /// The volume the voice was last set to.
@@ -62,6 +68,10 @@ impl Voice for RecordingVoice {
 
     fn is_available(&self) -> bool {
         true
+    }
+
+    fn preload(&mut self, clips: &[String]) {
+        *self.log.preloaded.lock().expect("spoken log lock") = clips.to_vec();
     }
 
     fn set_volume(&mut self, volume: u8) {

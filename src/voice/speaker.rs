@@ -21,6 +21,7 @@ enum Command {
     Stop,
     Configure(TtsPrefs),
     Volume(u8),
+    Preload(Vec<String>),
 }
 
 #[derive(Default)]
@@ -82,6 +83,10 @@ impl Voice for Speaker {
 
     fn set_volume(&mut self, volume: u8) {
         let _ = self.commands.send(Command::Volume(volume));
+    }
+
+    fn preload(&mut self, clips: &[String]) {
+        let _ = self.commands.send(Command::Preload(clips.to_vec()));
     }
 }
 
@@ -150,6 +155,11 @@ impl Worker {
             Command::Configure(prefs) => {
                 self.speech.configure(&prefs);
                 self.prefs = Some(prefs);
+            }
+            Command::Preload(clips) => {
+                if let Some(player) = &self.clips {
+                    player.preload(clips);
+                }
             }
             Command::Volume(volume) => {
                 if let Some(clips) = &mut self.clips {
