@@ -51,21 +51,6 @@ impl Default for TimingSettings {
     }
 }
 
-impl TimingSettings {
-    /// For a keyboard: keys do not bounce and key-repeat is dropped before
-    /// the filter, so only the stuck limit applies. (A USB switch interface
-    /// that sends keys can be given the full settings instead.)
-    pub fn keyboard() -> TimingSettings {
-        TimingSettings {
-            debounce_ms: 0,
-            acceptance_ms: 0,
-            post_acceptance_ms: 0,
-            long_hold_ms: None,
-            stuck_after_ms: 10_000,
-        }
-    }
-}
-
 /// What the filter made of a press. Every raw press ends in exactly one of
 /// these, so the `sayso buttons` diagnostic can show why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,10 +120,6 @@ impl SwitchFilter {
             switches: BTreeMap::new(),
             last_accepted: None,
         }
-    }
-
-    pub fn settings(&self) -> &TimingSettings {
-        &self.settings
     }
 
     /// A raw edge: the switch went down (`pressed`) or up at `now`.
@@ -404,8 +385,15 @@ mod tests {
     }
 
     #[test]
-    fn the_keyboard_settings_take_every_press_at_once() {
-        let mut filter = SwitchFilter::new(TimingSettings::keyboard());
+    fn with_no_debounce_or_delays_every_press_counts_at_once() {
+        let keys = TimingSettings {
+            debounce_ms: 0,
+            acceptance_ms: 0,
+            post_acceptance_ms: 0,
+            long_hold_ms: None,
+            stuck_after_ms: 10_000,
+        };
+        let mut filter = SwitchFilter::new(keys);
         assert!(filter.edge(7, true, 10).is_empty());
         assert_eq!(
             filter.edge(7, false, 10),

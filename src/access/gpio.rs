@@ -152,10 +152,6 @@ impl ButtonPanel {
         }
     }
 
-    pub fn map(&self) -> &PinMap {
-        &self.map
-    }
-
     /// The filter's decisions for one edge, and what they make happen.
     pub fn edge(&mut self, edge: PinEdge) -> (Vec<Decision>, Vec<AccessOutput>) {
         if self.map.role(edge.pin).is_none() {

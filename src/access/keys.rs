@@ -113,11 +113,12 @@ impl Default for KeyMap {
 impl KeyMap {
     /// The event a key press stands for, if any. Letters match either case.
     pub fn event_for(&self, key: Key) -> Option<Event> {
+        self.position(key).map(|i| self.bindings[i].1)
+    }
+
+    fn position(&self, key: Key) -> Option<usize> {
         let key = normalise(key);
-        self.bindings
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, event)| *event)
+        self.bindings.iter().position(|(k, _)| *k == key)
     }
 }
 
@@ -178,8 +179,7 @@ impl KeyInput {
     }
 
     fn lookup(&self, key: Key) -> Option<(u32, Event)> {
-        let key = normalise(key);
-        let index = self.map.bindings.iter().position(|(k, _)| *k == key)?;
+        let index = self.map.position(key)?;
         Some((index as u32, self.map.bindings[index].1))
     }
 

@@ -182,14 +182,23 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
         });
     }
 
-    // Sound coming and going, and syncs finishing, change the marks on screen.
+    // Sound coming and going, and syncs finishing, change the marks on
+    // screen; only those two are checked, and the screen redrawn only if
+    // one of them changed.
     let refresh = slint::Timer::default();
     refresh.start(slint::TimerMode::Repeated, Duration::from_secs(1), {
         let window = window.as_weak();
         move || {
-            if let Some(window) = window.upgrade() {
-                kiosk.borrow_mut().poll_sync();
-                show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
+            let Some(window) = window.upgrade() else {
+                return;
+            };
+            let mut kiosk = kiosk.borrow_mut();
+            kiosk.poll_sync();
+            let adapter = window.global::<KioskAdapter>();
+            let notice = kiosk.notices().last().cloned().unwrap_or_default();
+            let no_sound = !kiosk.sound_available();
+            if adapter.get_no_sound() != no_sound || adapter.get_staff_notice() != notice.as_str() {
+                show(&window, &mut kiosk, &mut pictures.borrow_mut());
             }
         }
     });
