@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
-use sayso::core::{InputMethod, Record};
+use sayso::core::{Company, InputMethod, Record, Spot};
 use sayso::report::{render, Format};
 use sayso::store::{sync, Journal, Plan};
 
@@ -142,6 +142,7 @@ fn mat_records(person_id: &str, day: u32, mat: u32) -> (Vec<Record>, u32) {
         set_id: "year".into(),
         topic_id: format!("topic-{mat}"),
         topic_title: format!("Topic {mat}"),
+        company: Company::default(),
         at: start,
     }];
     let mut seq = 0;
@@ -181,11 +182,12 @@ fn placement(session_id: &str, seq: u32, card: u32, point: usize, at: DateTime<U
         seq,
         card_id: format!("card-{card}"),
         card_label: format!("card {card}"),
-        point,
+        spot: Spot::on(point),
         point_label: VIEWS[point].into(),
         at,
         via: InputMethod::Key,
         response_ms: 2500,
+        helped: false,
     }
 }
 

@@ -17,8 +17,8 @@ use crate::access::scan::AutoScanner;
 use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::clock::Clock;
 use crate::core::{
-    Effect, Event, Input, MatSession, PersonRef, Phrases, Prompt, Record, Screen, SessionSettings,
-    Utterance,
+    Company, Effect, Event, Input, MatSession, PersonRef, Phrases, Prompt, Record, Screen,
+    SessionSettings, Utterance,
 };
 use crate::library::{load_set, LoadedSet};
 use crate::store::{self, Journal, Plan, StoreError, SyncReport};
@@ -118,6 +118,10 @@ impl Kiosk {
         let mut notices = Vec::new();
         for warning in &set.warnings {
             warn!("picture set {}: {warning}", set.path.display());
+        }
+        for problem in &set.set.set_aside {
+            warn!("picture set {}: {problem}", set.path.display());
+            notices.push(format!("Picture set: {problem}"));
         }
         if !set.warnings.is_empty() {
             notices.push(format!(
@@ -331,8 +335,8 @@ impl Kiosk {
             match effect {
                 Effect::Say(utterance) => self.say(utterance),
                 Effect::Record(record) => {
-                    if let Record::Placed { point, .. } = record {
-                        self.just_chosen = Some(point);
+                    if let Record::Placed { spot, .. } = record {
+                        self.just_chosen = Some(spot.point);
                     }
                     let finished = matches!(record, Record::Finished { .. });
                     self.save(record);
@@ -494,6 +498,7 @@ fn session_settings(access: &AccessSettings, phrases: &Phrases) -> SessionSettin
     SessionSettings {
         phrases: phrases.clone(),
         auditory_cues: access.auditory_scanning,
+        company: Company::default(),
     }
 }
 

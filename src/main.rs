@@ -194,6 +194,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 loaded.set.topics.len(),
                 cards
             );
+            for problem in &loaded.set.set_aside {
+                println!("warning: {problem}");
+            }
             for warning in &loaded.warnings {
                 println!("warning: {warning}");
             }

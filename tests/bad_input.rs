@@ -69,7 +69,7 @@ fn a_missing_or_broken_picture_gets_a_placeholder_and_the_set_still_works() {
     // The cards can still be placed.
     place(&mut test.kiosk, 0);
     place(&mut test.kiosk, 1);
-    assert_eq!(test.kiosk.session().placed_count(), 2);
+    assert_eq!(test.kiosk.session().dealt_count(), 2);
 }
 
 #[test]

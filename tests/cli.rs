@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use chrono::Duration;
-use sayso::core::{InputMethod, Record};
+use sayso::core::{Company, InputMethod, Record, Spot};
 use sayso::store::Journal;
 
 fn sayso(data_dir: &Path, args: &[&str]) -> Output {
@@ -75,7 +75,7 @@ fn check_describes_the_demo_set() {
     let output = sayso(dir.path(), &["check"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stdout(&output).contains("2 topic(s), 12 card(s)"),
+        stdout(&output).contains("3 topic(s), 18 card(s)"),
         "{}",
         stdout(&output)
     );
@@ -153,11 +153,12 @@ fn write_finished_mat(path: &Path) {
         seq,
         card_id: card.into(),
         card_label: label.into(),
-        point,
+        spot: Spot::on(point),
         point_label: view.into(),
         at: at + Duration::seconds(seq.into()),
         via: InputMethod::Key,
         response_ms: 1000,
+        helped: false,
     };
     for record in [
         Record::Started {
@@ -166,6 +167,7 @@ fn write_finished_mat(path: &Path) {
             set_id: "demo".into(),
             topic_id: "going-out".into(),
             topic_title: "Going out".into(),
+            company: Company::default(),
             at,
         },
         placed(1, "swimming", "swimming", 0, "like"),

@@ -52,23 +52,23 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
         .collect();
     assert_eq!(like.len(), 1, "one button is labelled 'like'");
     like[0].invoke_accessible_default_action();
-    assert_eq!(
-        kiosk
-            .borrow()
-            .session()
+    let on_like: Vec<String> = {
+        let kiosk = kiosk.borrow();
+        let session = kiosk.session();
+        session
             .cards_on(0)
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect::<Vec<_>>(),
-        ["tea"]
-    );
+            .into_iter()
+            .map(|c| session.topic().cards[c].id.clone())
+            .collect()
+    };
+    assert_eq!(on_like, ["tea"]);
 
     // A held key repeats; the repeats must not place anything.
     window
         .window()
         .dispatch_event(WindowEvent::KeyPressRepeated { text: "3".into() });
     assert_eq!(
-        kiosk.borrow().session().placed_count(),
+        kiosk.borrow().session().dealt_count(),
         1,
         "a key-repeat is not a press"
     );

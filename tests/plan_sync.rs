@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
 use rusqlite::Connection;
-use sayso::core::{InputMethod, Record};
+use sayso::core::{Company, InputMethod, Record, Spot};
 use sayso::kiosk::{sync_files, PlanTarget};
 use sayso::store::{
     sync, sync_with, ActionStatus, Confirmation, ConfirmationKind, Journal, Plan, ProfileSection,
@@ -43,6 +43,7 @@ fn records(mat: &Mat) -> Vec<Record> {
         set_id: "demo".into(),
         topic_id: "food".into(),
         topic_title: "Food".into(),
+        company: Company::default(),
         at,
     }];
     let mut placed: Vec<u32> = Vec::new();
@@ -57,11 +58,12 @@ fn records(mat: &Mat) -> Vec<Record> {
                     seq,
                     card_id: card.to_string(),
                     card_label: card.to_string(),
-                    point: *point,
+                    spot: Spot::on(*point),
                     point_label: VIEWS[*point].into(),
                     at,
                     via: InputMethod::Key,
                     response_ms: 1500,
+                    helped: false,
                 });
             }
             None => {

@@ -162,7 +162,8 @@ fn one_switch_auto_scanning() {
         "scanning starts by itself"
     );
 
-    // Left alone, it goes round twice (5 choices: 3 points, say again, back) and pauses.
+    // Left alone, it goes round twice (7 choices: 3 points, skip, something
+    // else, say again, back) and pauses.
     s.wait(20_000);
     let cues: Vec<String> = s.spoken.texts().into_iter().skip(2).collect();
     assert_eq!(
@@ -171,17 +172,21 @@ fn one_switch_auto_scanning() {
             "like",
             "not sure",
             "don't like",
+            "skip",
+            "something else",
             "say again",
             "back",
             "like",
             "not sure",
             "don't like",
+            "skip",
+            "something else",
             "say again",
             "back"
         ]
     );
     s.wait(5_000);
-    assert_eq!(s.spoken.texts().len(), 12, "paused: nothing more is said");
+    assert_eq!(s.spoken.texts().len(), 16, "paused: nothing more is said");
 
     // A press restarts it; each card is then chosen when the highlight reaches its point.
     s.key(" ");

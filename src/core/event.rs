@@ -8,8 +8,21 @@
 /// people and the key map count from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Event {
-    /// Place the card on offer under scale point N (0 = leftmost).
+    /// Place the card on offer (or the card picked up) under scale point N
+    /// (0 = leftmost).
     PlaceOn(usize),
+    /// The same, at an exact spot: a card dragged between two points.
+    PlaceAt(Spot),
+    /// Pick up a card on the mat, by index, to put it somewhere else.
+    PickUp(usize),
+    /// Leave a picked-up card where it was.
+    PutBack,
+    /// Pass over the card on offer.
+    Skip,
+    /// Add a blank card for something that was not offered.
+    SomethingElse,
+    /// Mark the card on offer, or picked up, for staff to follow up.
+    TellMeMore,
     /// Move the highlight one step (switch 1, or the arrow keys).
     MoveHighlight(Step),
     /// Choose what is highlighted (switch 2); on review with nothing
@@ -23,6 +36,55 @@ pub enum Event {
     Finish,
     /// After a finished mat, start a new one.
     StartAgain,
+}
+
+/// Where a card sits: under which scale point, and how far from its centre
+/// towards a neighbour, in percent of the distance between two points
+/// (negative: to the left). A card put between two points keeps its spot;
+/// the point it is under is its view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Spot {
+    pub point: usize,
+    pub offset: i8,
+}
+
+/// How far off centre a card can sit and still clearly be under its point.
+pub const MAX_OFFSET: i8 = 45;
+
+impl Spot {
+    /// Right under a point.
+    pub fn on(point: usize) -> Spot {
+        Spot { point, offset: 0 }
+    }
+
+    /// Where a card dropped at `fraction` of the scale's width (0 = left
+    /// edge, 1 = right edge) lands, on a scale of `points` equal columns.
+    pub fn from_fraction(fraction: f32, points: usize) -> Spot {
+        let columns = points.max(1) as f32;
+        let x = fraction.clamp(0.0, 1.0) * columns;
+        let point = (x.floor() as usize).min(points.saturating_sub(1));
+        let offset = ((x - point as f32 - 0.5) * 100.0).round() as i32;
+        Spot {
+            point,
+            offset: offset.clamp(-50, 50) as i8,
+        }
+        .clamped(points)
+    }
+
+    /// Within `MAX_OFFSET`, and never pointing off either end of the scale.
+    pub fn clamped(self, points: usize) -> Spot {
+        let mut offset = self.offset.clamp(-MAX_OFFSET, MAX_OFFSET);
+        if self.point == 0 {
+            offset = offset.max(0);
+        }
+        if self.point + 1 >= points {
+            offset = offset.min(0);
+        }
+        Spot {
+            point: self.point,
+            offset,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,5 +121,44 @@ pub struct Input {
 impl Input {
     pub fn new(event: Event, via: InputMethod) -> Self {
         Input { event, via }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drop_lands_under_the_column_it_is_over_keeping_how_far_off_centre() {
+        assert_eq!(Spot::from_fraction(0.5, 3), Spot::on(1));
+        assert_eq!(
+            Spot::from_fraction(0.0, 3),
+            Spot::on(0),
+            "the left edge is not beyond the scale"
+        );
+        assert_eq!(Spot::from_fraction(1.0, 3), Spot::on(2));
+        // Two thirds across a 3-point scale is the boundary of points 1 and 2.
+        assert_eq!(
+            Spot::from_fraction(0.6, 3),
+            Spot {
+                point: 1,
+                offset: 30
+            }
+        );
+        assert_eq!(
+            Spot::from_fraction(0.666, 3),
+            Spot {
+                point: 1,
+                offset: MAX_OFFSET
+            }
+        );
+        assert_eq!(
+            Spot::from_fraction(0.7, 3),
+            Spot {
+                point: 2,
+                offset: -40
+            }
+        );
+        assert_eq!(Spot::from_fraction(0.25, 2), Spot::on(0));
     }
 }

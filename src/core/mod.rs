@@ -13,13 +13,13 @@ pub mod replay;
 pub mod scale;
 pub mod session;
 
-pub use event::{Event, Input, InputMethod, Step};
+pub use event::{Event, Input, InputMethod, Spot, Step};
 pub use phrases::{Phrase, Phrases, Prompt};
 pub use picture_set::{Card, PictureSet, SetError, Topic};
 pub use preference::{current_view, Answer, PreferenceSummary, Said};
-pub use replay::{final_mat, JournalAction};
+pub use replay::{final_mat, replay, FinalPlacement, JournalAction, ReplayedMat};
 pub use scale::{Scale, ScalePoint};
 pub use session::{
-    Choice, Effect, MatSession, PersonRef, Record, Screen, SessionSettings, SpeakMode, Stage,
-    Utterance,
+    Choice, Company, Effect, MatSession, PersonRef, Record, Screen, SessionSettings, SpeakMode,
+    Stage, Utterance, SOMETHING_ELSE_ID,
 };

@@ -16,25 +16,59 @@ pub enum Prompt {
     /// Spoken when the mat is finished. Deliberately neutral: the device
     /// never praises one answer over another.
     Finished,
+    /// The card on offer is skipped; `{card}` is its name.
+    Skipped,
+    /// The name of the blank card a person adds for something not offered.
+    SomethingElse,
+    /// A placed card was picked up to be moved; `{card}` is its name.
+    PickedUp,
+    /// Said for the person when they ask staff to follow a card up.
+    TellMeMore,
+    /// The review's last line when cards are marked; `{cards}` lists them.
+    ReviewTellMeMore,
     /// Auditory-scanning cues for the buttons on screen: short, so a person
     /// scanning hears each one quickly.
     CueSayAgain,
     CueBack,
     CueFinish,
     CueStartAgain,
+    CueSkip,
+    CueSomethingElse,
+    CueTellMeMore,
+    CuePutBack,
 }
 
 impl Prompt {
-    pub const ALL: [Prompt; 8] = [
+    pub const ALL: [Prompt; 17] = [
         Prompt::Offer,
         Prompt::ReviewIntro,
         Prompt::ReviewEmpty,
         Prompt::Finished,
+        Prompt::Skipped,
+        Prompt::SomethingElse,
+        Prompt::PickedUp,
+        Prompt::TellMeMore,
+        Prompt::ReviewTellMeMore,
         Prompt::CueSayAgain,
         Prompt::CueBack,
         Prompt::CueFinish,
         Prompt::CueStartAgain,
+        Prompt::CueSkip,
+        Prompt::CueSomethingElse,
+        Prompt::CueTellMeMore,
+        Prompt::CuePutBack,
     ];
+
+    /// The placeholder a pack's wording must keep, if any.
+    pub fn placeholder(self) -> Option<&'static str> {
+        match self {
+            Prompt::Offer | Prompt::Skipped | Prompt::PickedUp | Prompt::TellMeMore => {
+                Some("{card}")
+            }
+            Prompt::ReviewTellMeMore => Some("{cards}"),
+            _ => None,
+        }
+    }
 
     pub fn key(self) -> &'static str {
         match self {
@@ -42,10 +76,19 @@ impl Prompt {
             Prompt::ReviewIntro => "review_intro",
             Prompt::ReviewEmpty => "review_empty",
             Prompt::Finished => "finished",
+            Prompt::Skipped => "skipped",
+            Prompt::SomethingElse => "something_else",
+            Prompt::PickedUp => "picked_up",
+            Prompt::TellMeMore => "tell_me_more",
+            Prompt::ReviewTellMeMore => "review_tell_me_more",
             Prompt::CueSayAgain => "cue_say_again",
             Prompt::CueBack => "cue_back",
             Prompt::CueFinish => "cue_finish",
             Prompt::CueStartAgain => "cue_start_again",
+            Prompt::CueSkip => "cue_skip",
+            Prompt::CueSomethingElse => "cue_something_else",
+            Prompt::CueTellMeMore => "cue_tell_me_more",
+            Prompt::CuePutBack => "cue_put_back",
         }
     }
 
@@ -55,10 +98,19 @@ impl Prompt {
             Prompt::ReviewIntro => "Let's look at your mat.",
             Prompt::ReviewEmpty => "Your mat is empty.",
             Prompt::Finished => "Your mat is finished and saved.",
+            Prompt::Skipped => "Skip {card}.",
+            Prompt::SomethingElse => "something else",
+            Prompt::PickedUp => "Where does {card} go?",
+            Prompt::TellMeMore => "I want to tell you more about {card}.",
+            Prompt::ReviewTellMeMore => "You want to tell us more about {cards}.",
             Prompt::CueSayAgain => "say again",
             Prompt::CueBack => "back",
             Prompt::CueFinish => "finish",
             Prompt::CueStartAgain => "start again",
+            Prompt::CueSkip => "skip",
+            Prompt::CueSomethingElse => "something else",
+            Prompt::CueTellMeMore => "tell me more",
+            Prompt::CuePutBack => "leave it there",
         }
     }
 }

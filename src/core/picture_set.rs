@@ -7,13 +7,15 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 
-use super::scale::{parse_hex_colour, Scale, ScalePoint, MAX_POINTS, MIN_POINTS};
+use super::scale::{parse_hex_colour, preset, Scale, ScalePoint, MAX_POINTS, MIN_POINTS, PRESETS};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PictureSet {
     pub id: String,
     pub title: String,
     pub topics: Vec<Topic>,
+    /// Topics that could not be used, each with why: for staff.
+    pub set_aside: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,54 +89,78 @@ struct TopicFile {
 impl PictureSet {
     /// Parses and checks a set file's text. Every problem found is reported,
     /// not only the first, so whoever edits the file can fix them in one go.
+    ///
+    /// A problem with one topic (no cards, a scale of the wrong size, an
+    /// unknown scale) sets that topic aside and is listed in `set_aside`;
+    /// the other topics still work. Only a set with no usable topic at all,
+    /// or a file that is not a set, is an error.
     pub fn from_toml(text: &str) -> Result<PictureSet, SetError> {
         let file: SetFile =
             toml::from_str(text).map_err(|e| SetError::Syntax(e.to_string().trim().to_string()))?;
-        let mut problems = Vec::new();
+        let mut set_aside = Vec::new();
 
+        let mut scale_problems: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for (id, scale) in &file.scales {
-            check_scale(id, scale, &mut problems);
+            let mut problems = Vec::new();
+            check_scale(id, &scale.points, &mut problems);
+            scale_problems.insert(id, problems);
         }
         if file.topics.is_empty() {
-            problems.push("the set has no topics ([[topics]])".to_string());
+            return Err(SetError::Invalid(vec![
+                "the set has no topics ([[topics]])".to_string(),
+            ]));
         }
 
         let mut topic_ids = HashSet::new();
         let mut topics = Vec::new();
-        for topic in file.topics {
+        for topic in &file.topics {
+            let mut problems = Vec::new();
             if !topic_ids.insert(topic.id.clone()) {
                 problems.push(format!("topic id \"{}\" is used twice", topic.id));
             }
-            check_topic(&topic, &mut problems);
-            let Some(scale) = file.scales.get(&topic.scale) else {
+            check_topic(topic, &mut problems);
+            let scale = match file.scales.get(&topic.scale) {
+                Some(own) => {
+                    problems.extend(scale_problems[topic.scale.as_str()].iter().cloned());
+                    Some(Scale {
+                        id: topic.scale.clone(),
+                        points: own.points.clone(),
+                    })
+                }
+                None => preset(&topic.scale),
+            };
+            let Some(scale) = scale else {
                 problems.push(format!(
-                    "topic \"{}\" uses scale \"{}\", which is not defined under [scales]",
-                    topic.id, topic.scale
+                    "it uses scale \"{}\", which is neither built in ({}) nor defined under [scales]",
+                    topic.scale,
+                    PRESETS.join(", ")
                 ));
+                set_aside.push(topic_set_aside(&topic.id, &problems));
                 continue;
             };
+            if !problems.is_empty() {
+                set_aside.push(topic_set_aside(&topic.id, &problems));
+                continue;
+            }
             topics.push(Topic {
-                id: topic.id,
-                title: topic.title,
-                question: topic.question,
-                picture: topic.picture,
-                scale: Scale {
-                    id: topic.scale,
-                    points: scale.points.clone(),
-                },
-                cards: topic.cards,
+                id: topic.id.clone(),
+                title: topic.title.clone(),
+                question: topic.question.clone(),
+                picture: topic.picture.clone(),
+                scale,
+                cards: topic.cards.clone(),
             });
         }
 
-        if problems.is_empty() {
-            Ok(PictureSet {
-                id: file.id,
-                title: file.title,
-                topics,
-            })
-        } else {
-            Err(SetError::Invalid(problems))
+        if topics.is_empty() {
+            return Err(SetError::Invalid(set_aside));
         }
+        Ok(PictureSet {
+            id: file.id,
+            title: file.title,
+            topics,
+            set_aside,
+        })
     }
 
     pub fn topic(&self, id: &str) -> Option<&Topic> {
@@ -142,14 +168,19 @@ impl PictureSet {
     }
 }
 
-fn check_scale(id: &str, scale: &ScaleFile, problems: &mut Vec<String>) {
-    let n = scale.points.len();
+fn topic_set_aside(id: &str, problems: &[String]) -> String {
+    format!("topic \"{id}\" is set aside: {}", problems.join("; "))
+}
+
+fn check_scale(id: &str, points: &[ScalePoint], problems: &mut Vec<String>) {
+    let n = points.len();
     if !(MIN_POINTS..=MAX_POINTS).contains(&n) {
         problems.push(format!(
-            "scale \"{id}\" has {n} points; a scale needs {MIN_POINTS} to {MAX_POINTS}"
+            "scale \"{id}\" has {n} point{}; a scale needs {MIN_POINTS} to {MAX_POINTS}",
+            if n == 1 { "" } else { "s" }
         ));
     }
-    for point in &scale.points {
+    for point in points {
         if parse_hex_colour(&point.colour).is_none() {
             problems.push(format!(
                 "scale \"{id}\", point \"{}\": colour \"{}\" is not like #1b7f3b",
@@ -173,21 +204,15 @@ fn check_scale(id: &str, scale: &ScaleFile, problems: &mut Vec<String>) {
 
 fn check_topic(topic: &TopicFile, problems: &mut Vec<String>) {
     if topic.cards.is_empty() {
-        problems.push(format!("topic \"{}\" has no cards", topic.id));
+        problems.push("it has no cards".to_string());
     }
     let mut card_ids = HashSet::new();
     for card in &topic.cards {
         if !card_ids.insert(&card.id) {
-            problems.push(format!(
-                "topic \"{}\": card id \"{}\" is used twice",
-                topic.id, card.id
-            ));
+            problems.push(format!("card id \"{}\" is used twice", card.id));
         }
         if card.label.trim().is_empty() {
-            problems.push(format!(
-                "topic \"{}\": card \"{}\" has an empty label",
-                topic.id, card.id
-            ));
+            problems.push(format!("card \"{}\" has an empty label", card.id));
         }
     }
 }
@@ -242,36 +267,110 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn every_problem_is_reported_at_once() {
+    fn a_topic_with_problems_is_set_aside_with_every_problem_named() {
         let text = SMALL_SET
-            .replace("scale = \"like\"", "scale = \"smileys\"")
             .replace("#b3261e", "red")
-            .replace("{ id = \"cake\"", "{ id = \"tea\"");
-        let err = PictureSet::from_toml(&text).unwrap_err().to_string();
+            .replace("{ id = \"cake\"", "{ id = \"tea\"")
+            + r#"
+            [[topics]]
+            id = "drinks"
+            title = "Drinks"
+            question = "?"
+            scale = "want"
+            cards = [ { id = "water", label = "water" } ]
+        "#;
+        let set = PictureSet::from_toml(&text).unwrap();
+        assert_eq!(set.topics.len(), 1, "the good topic still works");
+        assert_eq!(set.topics[0].id, "drinks");
+        let [problem] = &set.set_aside[..] else {
+            panic!("{:?}", set.set_aside)
+        };
         assert!(
-            err.contains("scale \"smileys\", which is not defined"),
-            "{err}"
+            problem.starts_with("topic \"food\" is set aside"),
+            "{problem}"
         );
-        assert!(err.contains("colour \"red\""), "{err}");
-        assert!(err.contains("card id \"tea\" is used twice"), "{err}");
+        assert!(problem.contains("colour \"red\""), "{problem}");
+        assert!(
+            problem.contains("card id \"tea\" is used twice"),
+            "{problem}"
+        );
+    }
+
+    #[test]
+    fn topics_use_built_in_scales_by_name_unless_the_set_defines_its_own() {
+        let text = SMALL_SET.to_string()
+            + r#"
+            [[topics]]
+            id = "feelings"
+            title = "Feelings"
+            question = "How do you feel about these?"
+            scale = "calm"
+            cards = [ { id = "dentist", label = "the dentist" } ]
+        "#;
+        let set = PictureSet::from_toml(&text).unwrap();
+        let labels = |topic: &str| -> Vec<String> {
+            let topic = set.topic(topic).unwrap();
+            topic.scale.points.iter().map(|p| p.label.clone()).collect()
+        };
+        assert_eq!(labels("feelings"), ["calm", "unsure", "anxious"]);
+        // The set's own "like" scale, not the built-in one.
+        assert_eq!(
+            set.topic("food").unwrap().scale.points[1].symbol,
+            "unsure.svg"
+        );
+    }
+
+    #[test]
+    fn an_unknown_scale_or_a_topic_with_no_cards_is_set_aside() {
+        let text = SMALL_SET.to_string()
+            + r#"
+            [[topics]]
+            id = "empty"
+            title = "Empty"
+            question = "?"
+            scale = "like"
+            [[topics]]
+            id = "smiles"
+            title = "Smiles"
+            question = "?"
+            scale = "smileys"
+            cards = [ { id = "a", label = "a" } ]
+        "#;
+        let set = PictureSet::from_toml(&text).unwrap();
+        assert_eq!(set.topics.len(), 1);
+        assert!(set.set_aside[0].contains("\"empty\" is set aside: it has no cards"));
+        assert!(set.set_aside[1].contains("scale \"smileys\", which is neither built in"));
+    }
+
+    #[test]
+    fn a_set_with_no_usable_topic_is_an_error() {
+        let text = SMALL_SET.replace("scale = \"like\"\n", "scale = \"smileys\"\n");
+        let err = PictureSet::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("\"food\" is set aside"), "{err}");
     }
 
     #[test]
     fn a_scale_needs_two_to_five_points() {
-        let one_point = r##"
-            id = "x"
-            title = "x"
-            [scales.one]
-            points = [ { label = "yes", symbol = "y.svg", colour = "#000000", placed = "{card}", review = "{cards}" } ]
-            [[topics]]
-            id = "t"
-            title = "T"
-            question = "?"
-            scale = "one"
-            cards = [ { id = "a", label = "a" } ]
-        "##;
-        let err = PictureSet::from_toml(one_point).unwrap_err().to_string();
-        assert!(err.contains("has 1 points; a scale needs 2 to 5"), "{err}");
+        let point = r##"{ label = "p", symbol = "p.svg", colour = "#000000", placed = "{card}", review = "{cards}" }"##;
+        let with_points = |n: usize| {
+            format!(
+                "id = \"x\"\ntitle = \"x\"\n[scales.own]\npoints = [ {} ]\n\
+                 [[topics]]\nid = \"t\"\ntitle = \"T\"\nquestion = \"?\"\nscale = \"own\"\n\
+                 cards = [ {{ id = \"a\", label = \"a\" }} ]\n",
+                vec![point; n].join(", ")
+            )
+        };
+        let one = PictureSet::from_toml(&with_points(1))
+            .unwrap_err()
+            .to_string();
+        assert!(one.contains("has 1 point; a scale needs 2 to 5"), "{one}");
+        let six = PictureSet::from_toml(&with_points(6))
+            .unwrap_err()
+            .to_string();
+        assert!(six.contains("has 6 points; a scale needs 2 to 5"), "{six}");
+        for n in 2..=5 {
+            assert!(PictureSet::from_toml(&with_points(n)).is_ok(), "{n} points");
+        }
     }
 
     #[test]

@@ -1,8 +1,12 @@
-//! Rebuilding a mat from its journal: which card ended where.
+//! Rebuilding a mat from its journal: which card ended where, which were
+//! skipped, which were marked "tell me more".
 //!
 //! The journal only ever appends: a placement taken back stays in it, with an
-//! undo that names it. This is the one place that reads those actions back
-//! into the mat they produced.
+//! undo that names it, and a move is a later placement of the same card. This
+//! is the one place that reads those actions back into the mat they produced.
+
+use super::event::Spot;
+use super::session::Record;
 
 /// One recorded action of a session, as read back from the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,7 +14,15 @@ pub enum JournalAction {
     Placed {
         seq: u32,
         card_id: String,
-        point: usize,
+        spot: Spot,
+    },
+    Skipped {
+        seq: u32,
+        card_id: String,
+    },
+    Marked {
+        seq: u32,
+        card_id: String,
     },
     Undone {
         seq: u32,
@@ -21,8 +33,37 @@ pub enum JournalAction {
 impl JournalAction {
     pub fn seq(&self) -> u32 {
         match self {
-            JournalAction::Placed { seq, .. } | JournalAction::Undone { seq, .. } => *seq,
+            JournalAction::Placed { seq, .. }
+            | JournalAction::Skipped { seq, .. }
+            | JournalAction::Marked { seq, .. }
+            | JournalAction::Undone { seq, .. } => *seq,
         }
+    }
+
+    /// The action a journal record stands for, if it is one.
+    pub fn from_record(record: &Record) -> Option<JournalAction> {
+        Some(match record {
+            Record::Placed {
+                seq, card_id, spot, ..
+            } => JournalAction::Placed {
+                seq: *seq,
+                card_id: card_id.clone(),
+                spot: *spot,
+            },
+            Record::Skipped { seq, card_id, .. } => JournalAction::Skipped {
+                seq: *seq,
+                card_id: card_id.clone(),
+            },
+            Record::Marked { seq, card_id, .. } => JournalAction::Marked {
+                seq: *seq,
+                card_id: card_id.clone(),
+            },
+            Record::Undone { seq, undoes, .. } => JournalAction::Undone {
+                seq: *seq,
+                undoes: *undoes,
+            },
+            Record::Started { .. } | Record::Finished { .. } => return None,
+        })
     }
 }
 
@@ -30,43 +71,77 @@ impl JournalAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FinalPlacement {
     pub card_id: String,
-    pub point: usize,
+    pub spot: Spot,
     pub seq: u32,
 }
 
-/// The cards on the mat after every action, in the order they were placed.
-/// Actions may come in any order; they are applied by `seq`. A card placed
-/// again (moved) sits where it was placed last; undoing that move puts it back
-/// where it was before.
-pub fn final_mat(actions: &[JournalAction]) -> Vec<FinalPlacement> {
+impl FinalPlacement {
+    pub fn point(&self) -> usize {
+        self.spot.point
+    }
+}
+
+/// A whole mat as the journal has it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplayedMat {
+    /// In the order the cards were (last) put on the mat.
+    pub placements: Vec<FinalPlacement>,
+    /// Cards skipped and not placed afterwards, with the skip's seq.
+    pub skipped: Vec<(String, u32)>,
+    /// Cards marked "tell me more", with the mark's seq.
+    pub marked: Vec<(String, u32)>,
+}
+
+/// The mat after every action. Actions may come in any order; they are
+/// applied by `seq`. A card placed again (moved) sits where it was placed
+/// last; undoing that move puts it back where it was before.
+pub fn replay(actions: &[JournalAction]) -> ReplayedMat {
     let mut ordered: Vec<&JournalAction> = actions.iter().collect();
     ordered.sort_by_key(|a| a.seq());
 
+    let undone: std::collections::HashSet<u32> = ordered
+        .iter()
+        .filter_map(|a| match a {
+            JournalAction::Undone { undoes, .. } => Some(*undoes),
+            _ => None,
+        })
+        .collect();
     let mut live: Vec<FinalPlacement> = Vec::new();
+    let mut skipped: Vec<(String, u32)> = Vec::new();
+    let mut marked: Vec<(String, u32)> = Vec::new();
     for action in ordered {
+        if undone.contains(&action.seq()) {
+            continue;
+        }
         match action {
-            JournalAction::Placed {
-                seq,
-                card_id,
-                point,
-            } => live.push(FinalPlacement {
-                card_id: card_id.clone(),
-                point: *point,
-                seq: *seq,
-            }),
-            JournalAction::Undone { undoes, .. } => live.retain(|p| p.seq != *undoes),
+            JournalAction::Placed { seq, card_id, spot } => {
+                live.retain(|p| p.card_id != *card_id);
+                live.push(FinalPlacement {
+                    card_id: card_id.clone(),
+                    spot: *spot,
+                    seq: *seq,
+                });
+            }
+            JournalAction::Skipped { seq, card_id } => skipped.push((card_id.clone(), *seq)),
+            JournalAction::Marked { seq, card_id } => {
+                if !marked.iter().any(|(c, _)| c == card_id) {
+                    marked.push((card_id.clone(), *seq));
+                }
+            }
+            JournalAction::Undone { .. } => {}
         }
     }
+    skipped.retain(|(card, _)| !live.iter().any(|p| p.card_id == *card));
+    ReplayedMat {
+        placements: live,
+        skipped,
+        marked,
+    }
+}
 
-    // Only the latest live placement of each card counts.
-    let mut result: Vec<FinalPlacement> = Vec::new();
-    for placement in live.into_iter().rev() {
-        if !result.iter().any(|p| p.card_id == placement.card_id) {
-            result.push(placement);
-        }
-    }
-    result.reverse();
-    result
+/// The cards on the mat after every action, in the order they were placed.
+pub fn final_mat(actions: &[JournalAction]) -> Vec<FinalPlacement> {
+    replay(actions).placements
 }
 
 #[cfg(test)]
@@ -77,7 +152,7 @@ mod tests {
         JournalAction::Placed {
             seq,
             card_id: card.into(),
-            point,
+            spot: Spot::on(point),
         }
     }
 
@@ -88,7 +163,7 @@ mod tests {
     fn mat(actions: &[JournalAction]) -> Vec<(String, usize)> {
         final_mat(actions)
             .into_iter()
-            .map(|p| (p.card_id, p.point))
+            .map(|p| (p.card_id.clone(), p.point()))
             .collect()
     }
 
@@ -127,5 +202,34 @@ mod tests {
             mat(&[undone(3, 2), placed(2, "cake", 2), placed(1, "tea", 0)]),
             vec![("tea".into(), 0)]
         );
+    }
+
+    #[test]
+    fn a_skipped_card_placed_later_is_not_skipped_and_marks_can_be_undone() {
+        let actions = [
+            JournalAction::Skipped {
+                seq: 1,
+                card_id: "tea".into(),
+            },
+            JournalAction::Skipped {
+                seq: 2,
+                card_id: "cake".into(),
+            },
+            JournalAction::Marked {
+                seq: 3,
+                card_id: "pizza".into(),
+            },
+            JournalAction::Marked {
+                seq: 4,
+                card_id: "chips".into(),
+            },
+            undone(5, 4),
+            placed(6, "pizza", 1),
+            placed(7, "tea", 0),
+        ];
+        let mat = replay(&actions);
+        assert_eq!(mat.skipped, vec![("cake".to_string(), 2)]);
+        assert_eq!(mat.marked, vec![("pizza".to_string(), 3)]);
+        assert_eq!(mat.placements.len(), 2);
     }
 }

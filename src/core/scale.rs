@@ -27,6 +27,58 @@ pub struct Scale {
 pub const MIN_POINTS: usize = 2;
 pub const MAX_POINTS: usize = 5;
 
+/// Symbols that ship with sayso are named with this prefix; the library
+/// resolves it to its own images folder rather than the set's.
+pub const BUNDLED: &str = "bundled:";
+
+/// The scales every set can use by name, without defining them:
+/// `scale = "want"`. A set may define its own scale under the same name.
+pub const PRESETS: [&str; 5] = ["like", "want", "important", "going-well", "calm"];
+
+/// One of the built-in scales, left to right.
+#[rustfmt::skip]
+pub fn preset(name: &str) -> Option<Scale> {
+    let point = |label: &str, symbol: &str, colour: &str, placed: &str, review: &str| ScalePoint {
+        label: label.to_string(),
+        symbol: format!("{BUNDLED}scales/{symbol}.svg"),
+        colour: colour.to_string(),
+        placed: placed.to_string(),
+        review: review.to_string(),
+    };
+    let points = match name {
+        "like" => vec![
+            point("like", "like", "#1b7f3b", "I like {card}.", "You like {cards}."),
+            point("not sure", "not-sure", "#8a5a00", "I'm not sure about {card}.", "You're not sure about {cards}."),
+            point("don't like", "dont-like", "#b3261e", "I don't like {card}.", "You don't like {cards}."),
+        ],
+        "want" => vec![
+            point("want", "want", "#1b7f3b", "I want {card}.", "You want {cards}."),
+            point("sometimes want", "sometimes", "#8a5a00", "I sometimes want {card}.", "You sometimes want {cards}."),
+            point("don't want", "dont-want", "#b3261e", "I don't want {card}.", "You don't want {cards}."),
+        ],
+        "important" => vec![
+            point("very important", "very-important", "#5b2a86", "{card} is very important to me.", "Very important to you: {cards}."),
+            point("quite important", "quite-important", "#1f5f8b", "{card} is quite important to me.", "Quite important to you: {cards}."),
+            point("not important", "not-important", "#5a5a5a", "{card} is not important to me.", "Not important to you: {cards}."),
+        ],
+        "going-well" => vec![
+            point("going well", "going-well", "#1b7f3b", "{card} is going well.", "Going well: {cards}."),
+            point("sometimes", "so-so", "#8a5a00", "{card} goes well sometimes.", "Sometimes going well: {cards}."),
+            point("not going well", "not-going-well", "#b3261e", "{card} is not going well.", "Not going well: {cards}."),
+        ],
+        "calm" => vec![
+            point("calm", "calm", "#1f5f8b", "I feel calm about {card}.", "You feel calm about {cards}."),
+            point("unsure", "unsure", "#8a5a00", "I feel unsure about {card}.", "You feel unsure about {cards}."),
+            point("anxious", "anxious", "#8a1c4a", "I feel anxious about {card}.", "You feel anxious about {cards}."),
+        ],
+        _ => return None,
+    };
+    Some(Scale {
+        id: name.to_string(),
+        points,
+    })
+}
+
 impl ScalePoint {
     pub fn placed_phrase(&self, card: &str) -> String {
         self.placed.replace("{card}", card)
@@ -73,6 +125,24 @@ mod tests {
             join_naturally(&["tea", "cake", "pizza"]),
             "tea, cake and pizza"
         );
+    }
+
+    #[test]
+    fn every_preset_has_three_points_with_symbol_colour_and_both_phrases() {
+        for name in PRESETS {
+            let scale = preset(name).unwrap();
+            assert_eq!(scale.points.len(), 3, "{name}");
+            for point in &scale.points {
+                assert!(point.rgb().is_some(), "{name}: {}", point.label);
+                assert!(point.placed.contains("{card}"), "{name}");
+                assert!(point.review.contains("{cards}"), "{name}");
+                assert!(point.symbol.starts_with(BUNDLED), "{name}");
+            }
+            let labels: std::collections::HashSet<_> =
+                scale.points.iter().map(|p| &p.label).collect();
+            assert_eq!(labels.len(), 3, "{name}: labels must differ");
+        }
+        assert!(preset("smileys").is_none());
     }
 
     #[test]

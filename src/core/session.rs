@@ -5,16 +5,20 @@
 //! journal, which screen to show. The session never speaks, writes or draws
 //! anything itself.
 //!
-//! Stages: `Offering` a card → (every card placed) → `Reviewing` the whole mat
-//! → (explicit finish) → `Finished`. Undo steps back one placement at a time,
-//! from the review too; once finished, the mat is final.
+//! Stages: `Offering` a card → (every card placed or skipped) → `Reviewing`
+//! the whole mat → (explicit finish) → `Finished`. A placed card can be picked
+//! up (`Moving`) and put somewhere else, on the mat or on the review; a move is
+//! a new placement, never an overwrite. "Something else" adds a blank card,
+//! "skip" passes over the card on offer, "tell me more" marks a card for
+//! staff. Undo steps back one action at a time, from the review too; once
+//! finished, the mat is final.
 
 use chrono::{DateTime, Utc};
 
-use super::event::{Event, Input, InputMethod, Step};
+use super::event::{Event, Input, InputMethod, Spot, Step};
 use super::phrases::{Phrase, Phrases, Prompt};
 use super::picture_set::{Card, Topic};
-use super::scale::ScalePoint;
+use super::scale::{join_naturally, ScalePoint};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonRef {
@@ -24,9 +28,15 @@ pub struct PersonRef {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
-    /// The card at this index in the topic is on offer.
+    /// The card at this index is on offer.
     Offering {
         card: usize,
+    },
+    /// The card at this index was picked up to be put somewhere else; it
+    /// goes back to the review, or to the card on offer, afterwards.
+    Moving {
+        card: usize,
+        from_review: bool,
     },
     Reviewing,
     Finished,
@@ -40,10 +50,17 @@ pub enum Screen {
 }
 
 /// What the highlight can rest on in each stage (for switch users and arrow
-/// keys). On the mat: the scale points, in order.
+/// keys), in the order it moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
     Point(usize),
+    /// A card on the mat, by index, to pick up and move.
+    Card(usize),
+    Skip,
+    SomethingElse,
+    TellMeMore,
+    /// Put a picked-up card back where it was.
+    PutBack,
     Finish,
     Undo,
     SayAgain,
@@ -66,6 +83,15 @@ pub struct Utterance {
     pub mode: SpeakMode,
 }
 
+/// Who was with the person for this mat.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Company {
+    /// A supporter's name from the home's list; `None`: on my own.
+    pub supporter: Option<String>,
+    /// The supporter helped place cards, so placements are marked as theirs.
+    pub helped: bool,
+}
+
 /// A fact for the journal. Every one is written the moment it happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
@@ -75,25 +101,47 @@ pub enum Record {
         set_id: String,
         topic_id: String,
         topic_title: String,
+        company: Company,
         at: DateTime<Utc>,
     },
+    /// A card put on the mat, or moved (a later placement of the same card).
     Placed {
         session_id: String,
         /// Position of this action in the session; unique within it.
         seq: u32,
         card_id: String,
         card_label: String,
-        point: usize,
+        spot: Spot,
         point_label: String,
         at: DateTime<Utc>,
         via: InputMethod,
-        /// From the card being offered to the card being placed.
+        /// From the card being offered (or picked up) to it being placed.
         response_ms: i64,
+        /// Placed by a supporter helping, not by the person alone.
+        helped: bool,
+    },
+    Skipped {
+        session_id: String,
+        seq: u32,
+        card_id: String,
+        card_label: String,
+        at: DateTime<Utc>,
+        via: InputMethod,
+        response_ms: i64,
+    },
+    /// The person marked a card "tell me more", for staff to follow up.
+    Marked {
+        session_id: String,
+        seq: u32,
+        card_id: String,
+        card_label: String,
+        at: DateTime<Utc>,
+        via: InputMethod,
     },
     Undone {
         session_id: String,
         seq: u32,
-        /// The `seq` of the placement taken back.
+        /// The `seq` of the placement, skip or mark taken back.
         undoes: u32,
         at: DateTime<Utc>,
         via: InputMethod,
@@ -114,13 +162,41 @@ pub enum Effect {
     StartNewMat,
 }
 
-/// How a session speaks: its prompts, and whether moving the highlight
-/// speaks what it lands on (auditory scanning, for people who cannot see the
-/// screen well).
+/// How a session speaks and who is there: its prompts, whether moving the
+/// highlight speaks what it lands on (auditory scanning, for people who
+/// cannot see the screen well), and the company recorded with the mat.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionSettings {
     pub phrases: Phrases,
     pub auditory_cues: bool,
+    pub company: Company,
+}
+
+/// The id every "something else" card starts with; a number after it tells
+/// several apart within a mat.
+pub const SOMETHING_ELSE_ID: &str = "something-else";
+/// Its picture, one of sayso's own (see `scale::BUNDLED`).
+pub const SOMETHING_ELSE_PICTURE: &str = "bundled:something-else.svg";
+
+/// One step the person took, kept so undo can take it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// `before`: where the card was, if this was a move.
+    Placed {
+        seq: u32,
+        card: usize,
+        before: Option<Spot>,
+    },
+    Skipped {
+        seq: u32,
+        card: usize,
+    },
+    Marked {
+        seq: u32,
+        card: usize,
+    },
+    /// A blank card added; nothing is recorded until it is placed.
+    AddedSomethingElse,
 }
 
 #[derive(Debug, Clone)]
@@ -129,10 +205,13 @@ pub struct MatSession {
     person: PersonRef,
     topic: Topic,
     settings: SessionSettings,
-    /// The point each card sits on, by card index.
-    placed: Vec<Option<usize>>,
-    /// Placements not taken back, oldest first: (seq, card index).
-    history: Vec<(u32, usize)>,
+    /// Where each card sits, by card index.
+    placed: Vec<Option<Spot>>,
+    skipped: Vec<bool>,
+    marked: Vec<bool>,
+    /// Cards in the order they were last put on the mat.
+    mat_order: Vec<usize>,
+    history: Vec<Action>,
     next_seq: u32,
     stage: Stage,
     highlight: Option<usize>,
@@ -150,13 +229,17 @@ impl MatSession {
         settings: SessionSettings,
         now: DateTime<Utc>,
     ) -> (MatSession, Vec<Effect>) {
-        let stage = if topic.cards.is_empty() {
+        let cards = topic.cards.len();
+        let stage = if cards == 0 {
             Stage::Reviewing
         } else {
             Stage::Offering { card: 0 }
         };
         let session = MatSession {
-            placed: vec![None; topic.cards.len()],
+            placed: vec![None; cards],
+            skipped: vec![false; cards],
+            marked: vec![false; cards],
+            mat_order: Vec::new(),
             id,
             person,
             topic,
@@ -174,6 +257,7 @@ impl MatSession {
                 set_id: set_id.to_string(),
                 topic_id: session.topic.id.clone(),
                 topic_title: session.topic.title.clone(),
+                company: session.settings.company.clone(),
                 at: now,
             }),
             Effect::Show(Screen::Mat),
@@ -199,8 +283,16 @@ impl MatSession {
                 None if self.stage == Stage::Finished => vec![Effect::StartNewMat],
                 None => Vec::new(),
             },
-            (Stage::Offering { card }, Event::PlaceOn(point)) => self.place(card, point, via, now),
-            (_, Event::PlaceOn(_)) => Vec::new(),
+            (_, Event::PlaceOn(point)) => self.place_at(Spot::on(point), via, now),
+            (_, Event::PlaceAt(spot)) => self.place_at(spot, via, now),
+            (_, Event::PickUp(card)) => self.pick_up(card, now),
+            (Stage::Moving { .. }, Event::PutBack) => self.put_back(),
+            (_, Event::PutBack) => Vec::new(),
+            (Stage::Offering { card }, Event::Skip) => self.skip(card, via, now),
+            (_, Event::Skip) => Vec::new(),
+            (Stage::Offering { .. }, Event::SomethingElse) => self.add_something_else(now),
+            (_, Event::SomethingElse) => Vec::new(),
+            (_, Event::TellMeMore) => self.tell_me_more(via, now),
             (_, Event::Undo) => self.undo(via, now),
             (_, Event::SayAgain) => self.say_again(),
             (Stage::Reviewing, Event::Finish) => self.finish(via, now),
@@ -218,6 +310,7 @@ impl MatSession {
         &self.person
     }
 
+    /// The topic, with any "something else" cards added to it.
     pub fn topic(&self) -> &Topic {
         &self.topic
     }
@@ -228,8 +321,14 @@ impl MatSession {
 
     pub fn screen(&self) -> Screen {
         match self.stage {
-            Stage::Offering { .. } => Screen::Mat,
-            Stage::Reviewing => Screen::Review,
+            Stage::Offering { .. }
+            | Stage::Moving {
+                from_review: false, ..
+            } => Screen::Mat,
+            Stage::Reviewing
+            | Stage::Moving {
+                from_review: true, ..
+            } => Screen::Review,
             Stage::Finished => Screen::Finished,
         }
     }
@@ -241,17 +340,42 @@ impl MatSession {
         }
     }
 
-    /// How many cards have been placed so far.
-    pub fn placed_count(&self) -> usize {
-        self.history.len()
+    /// The card picked up to be moved, by index.
+    pub fn card_picked_up(&self) -> Option<usize> {
+        match self.stage {
+            Stage::Moving { card, .. } => Some(card),
+            _ => None,
+        }
     }
 
-    /// The cards under one scale point, in the order they were placed.
-    pub fn cards_on(&self, point: usize) -> Vec<&Card> {
-        self.history
+    /// How many cards have been placed or skipped so far: the "n" of
+    /// "card n of m" is one more.
+    pub fn dealt_count(&self) -> usize {
+        (0..self.topic.cards.len())
+            .filter(|&i| self.placed[i].is_some() || self.skipped[i])
+            .count()
+    }
+
+    pub fn is_marked(&self, card: usize) -> bool {
+        self.marked.get(card).copied().unwrap_or(false)
+    }
+
+    pub fn is_skipped(&self, card: usize) -> bool {
+        self.skipped.get(card).copied().unwrap_or(false)
+    }
+
+    /// Where a card sits, if it is on the mat.
+    pub fn spot_of(&self, card: usize) -> Option<Spot> {
+        self.placed.get(card).copied().flatten()
+    }
+
+    /// The cards under one scale point, by index, in the order they were
+    /// put there.
+    pub fn cards_on(&self, point: usize) -> Vec<usize> {
+        self.mat_order
             .iter()
-            .filter(|(_, card)| self.placed[*card] == Some(point))
-            .map(|(_, card)| &self.topic.cards[*card])
+            .copied()
+            .filter(|&card| self.placed[card].is_some_and(|spot| spot.point == point))
             .collect()
     }
 
@@ -262,20 +386,32 @@ impl MatSession {
 
     /// The choices the highlight moves through in this stage, in order.
     pub fn choices(&self) -> Vec<Choice> {
+        let points = (0..self.topic.scale.points.len()).map(Choice::Point);
         match self.stage {
-            Stage::Offering { .. } => (0..self.topic.scale.points.len())
-                .map(Choice::Point)
-                .chain([Choice::SayAgain, Choice::Undo])
+            Stage::Offering { .. } => points
+                .chain([
+                    Choice::Skip,
+                    Choice::SomethingElse,
+                    Choice::SayAgain,
+                    Choice::Undo,
+                ])
                 .collect(),
-            Stage::Reviewing => vec![Choice::Finish, Choice::Undo, Choice::SayAgain],
+            Stage::Moving { .. } => points
+                .chain([Choice::TellMeMore, Choice::PutBack])
+                .collect(),
+            Stage::Reviewing => [Choice::Finish, Choice::Undo, Choice::SayAgain]
+                .into_iter()
+                .chain(self.mat_in_scale_order().into_iter().map(Choice::Card))
+                .collect(),
             Stage::Finished => vec![Choice::StartAgain],
         }
     }
 
-    /// The review, one sentence per scale point that has cards, in scale order:
-    /// "You like tea and cake."
+    /// The review, one sentence per scale point that has cards, in scale
+    /// order ("You like tea and cake."), then the cards marked "tell me more".
     pub fn summary(&self) -> Vec<String> {
-        self.topic
+        let mut lines: Vec<String> = self
+            .topic
             .scale
             .points
             .iter()
@@ -285,9 +421,27 @@ impl MatSession {
                 if cards.is_empty() {
                     return None;
                 }
-                let names: Vec<&str> = cards.iter().map(|c| c.spoken()).collect();
+                let names: Vec<&str> = cards
+                    .iter()
+                    .map(|&c| self.topic.cards[c].spoken())
+                    .collect();
                 Some(point.review_phrase(&names))
             })
+            .collect();
+        let marked: Vec<&str> = (0..self.topic.cards.len())
+            .filter(|&c| self.marked[c] && self.placed[c].is_some())
+            .map(|c| self.topic.cards[c].spoken())
+            .collect();
+        if !marked.is_empty() {
+            let template = &self.settings.phrases.get(Prompt::ReviewTellMeMore).text;
+            lines.push(template.replace("{cards}", &join_naturally(&marked)));
+        }
+        lines
+    }
+
+    fn mat_in_scale_order(&self) -> Vec<usize> {
+        (0..self.topic.scale.points.len())
+            .flat_map(|point| self.cards_on(point))
             .collect()
     }
 
@@ -295,19 +449,22 @@ impl MatSession {
         &self.topic.scale.points[index]
     }
 
-    fn place(
-        &mut self,
-        card: usize,
-        point: usize,
-        via: InputMethod,
-        now: DateTime<Utc>,
-    ) -> Vec<Effect> {
-        if point >= self.topic.scale.points.len() {
+    /// Places the card on offer, or moves the card picked up.
+    fn place_at(&mut self, spot: Spot, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
+        let points = self.topic.scale.points.len();
+        if spot.point >= points {
             return Vec::new();
         }
+        let spot = spot.clamped(points);
+        let (card, back_to_review) = match self.stage {
+            Stage::Offering { card } => (card, false),
+            Stage::Moving { card, from_review } => (card, from_review),
+            Stage::Reviewing | Stage::Finished => return Vec::new(),
+        };
         let seq = self.take_seq();
+        let before = self.placed[card];
         let placed_card = &self.topic.cards[card];
-        let point_def = self.point(point);
+        let point_def = self.point(spot.point);
         let mut effects = vec![
             say(
                 &point_def.placed_phrase(placed_card.spoken()),
@@ -318,57 +475,275 @@ impl MatSession {
                 seq,
                 card_id: placed_card.id.clone(),
                 card_label: placed_card.label.clone(),
-                point,
+                spot,
                 point_label: point_def.label.clone(),
+                at: now,
+                via,
+                response_ms: (now - self.offered_at).num_milliseconds().max(0),
+                helped: self.settings.company.helped,
+            }),
+        ];
+        self.placed[card] = Some(spot);
+        self.mat_order.retain(|&c| c != card);
+        self.mat_order.push(card);
+        self.history.push(Action::Placed { seq, card, before });
+        self.highlight = None;
+        if back_to_review {
+            self.stage = Stage::Reviewing;
+        } else {
+            effects.extend(self.offer_next(now));
+        }
+        effects
+    }
+
+    /// Offers the next card not yet dealt with, or opens the review.
+    fn offer_next(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        match self.next_open_card() {
+            Some(next) => {
+                let changed = self.stage != Stage::Offering { card: next };
+                self.stage = Stage::Offering { card: next };
+                self.offered_at = now;
+                if changed {
+                    vec![self.offer(next, SpeakMode::Queue)]
+                } else {
+                    Vec::new()
+                }
+            }
+            None => {
+                self.stage = Stage::Reviewing;
+                let mut effects = vec![Effect::Show(Screen::Review)];
+                effects.extend(self.enter_review());
+                effects
+            }
+        }
+    }
+
+    fn pick_up(&mut self, card: usize, now: DateTime<Utc>) -> Vec<Effect> {
+        let from_review = match self.stage {
+            Stage::Offering { .. } => false,
+            Stage::Reviewing => true,
+            Stage::Moving { from_review, .. } => from_review,
+            Stage::Finished => return Vec::new(),
+        };
+        if self.spot_of(card).is_none() {
+            return Vec::new();
+        }
+        self.stage = Stage::Moving { card, from_review };
+        self.highlight = None;
+        self.offered_at = now;
+        let name = self.topic.cards[card].spoken();
+        vec![self.prompt_with(Prompt::PickedUp, "{card}", name, SpeakMode::Interrupt)]
+    }
+
+    /// Leaves a picked-up card where it was.
+    fn put_back(&mut self) -> Vec<Effect> {
+        let Stage::Moving { from_review, .. } = self.stage else {
+            return Vec::new();
+        };
+        self.highlight = None;
+        if from_review {
+            self.stage = Stage::Reviewing;
+            return Vec::new();
+        }
+        match self.next_open_card() {
+            Some(card) => {
+                self.stage = Stage::Offering { card };
+                vec![self.offer(card, SpeakMode::Interrupt)]
+            }
+            None => {
+                self.stage = Stage::Reviewing;
+                let mut effects = vec![Effect::Show(Screen::Review)];
+                effects.extend(self.enter_review());
+                effects
+            }
+        }
+    }
+
+    fn skip(&mut self, card: usize, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
+        let seq = self.take_seq();
+        let skipped = &self.topic.cards[card];
+        let mut effects = vec![
+            self.prompt_with(
+                Prompt::Skipped,
+                "{card}",
+                skipped.spoken(),
+                SpeakMode::Interrupt,
+            ),
+            Effect::Record(Record::Skipped {
+                session_id: self.id.clone(),
+                seq,
+                card_id: skipped.id.clone(),
+                card_label: skipped.label.clone(),
                 at: now,
                 via,
                 response_ms: (now - self.offered_at).num_milliseconds().max(0),
             }),
         ];
-        self.placed[card] = Some(point);
-        self.history.push((seq, card));
+        self.skipped[card] = true;
+        self.history.push(Action::Skipped { seq, card });
         self.highlight = None;
+        effects.extend(self.offer_next(now));
+        effects
+    }
 
-        match self.placed.iter().position(Option::is_none) {
-            Some(next) => {
-                self.stage = Stage::Offering { card: next };
-                self.offered_at = now;
-                effects.push(self.offer(next, SpeakMode::Queue));
-            }
-            None => {
-                self.stage = Stage::Reviewing;
-                effects.push(Effect::Show(Screen::Review));
-                effects.extend(self.enter_review());
-            }
+    /// Adds a blank card and offers it now; the card that was on offer
+    /// comes back after it.
+    fn add_something_else(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        let number = self
+            .topic
+            .cards
+            .iter()
+            .filter(|c| c.id.starts_with(SOMETHING_ELSE_ID))
+            .count()
+            + 1;
+        let label = self
+            .settings
+            .phrases
+            .get(Prompt::SomethingElse)
+            .text
+            .clone();
+        self.topic.cards.push(Card {
+            id: format!("{SOMETHING_ELSE_ID}-{number}"),
+            label,
+            picture: Some(SOMETHING_ELSE_PICTURE.to_string()),
+            clip: self
+                .settings
+                .phrases
+                .get(Prompt::SomethingElse)
+                .clip
+                .clone(),
+            says: None,
+        });
+        self.placed.push(None);
+        self.skipped.push(false);
+        self.marked.push(false);
+        self.history.push(Action::AddedSomethingElse);
+        let card = self.topic.cards.len() - 1;
+        self.stage = Stage::Offering { card };
+        self.highlight = None;
+        self.offered_at = now;
+        vec![self.offer(card, SpeakMode::Interrupt)]
+    }
+
+    /// Marks the card picked up (or, on the mat, the card on offer) for staff
+    /// to follow up. Marking twice changes nothing; undo takes a mark back.
+    fn tell_me_more(&mut self, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
+        let card = match self.stage {
+            Stage::Offering { card } | Stage::Moving { card, .. } => card,
+            Stage::Reviewing | Stage::Finished => return Vec::new(),
+        };
+        let mut effects = Vec::new();
+        let name = self.topic.cards[card].spoken().to_string();
+        effects.push(self.prompt_with(Prompt::TellMeMore, "{card}", &name, SpeakMode::Interrupt));
+        if !self.marked[card] {
+            let seq = self.take_seq();
+            self.marked[card] = true;
+            self.history.push(Action::Marked { seq, card });
+            effects.push(Effect::Record(Record::Marked {
+                session_id: self.id.clone(),
+                seq,
+                card_id: self.topic.cards[card].id.clone(),
+                card_label: self.topic.cards[card].label.clone(),
+                at: now,
+                via,
+            }));
+        }
+        if let Stage::Moving { .. } = self.stage {
+            effects.extend(self.put_back());
         }
         effects
     }
 
     fn undo(&mut self, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
-        if self.stage == Stage::Finished {
-            return Vec::new();
+        match self.stage {
+            Stage::Finished => return Vec::new(),
+            // Undo while a card is picked up only puts it down again.
+            Stage::Moving { .. } => return self.put_back(),
+            _ => {}
         }
-        let Some((undoes, card)) = self.history.pop() else {
+        let Some(action) = self.history.pop() else {
             return Vec::new();
         };
-        let seq = self.take_seq();
         let was_reviewing = self.stage == Stage::Reviewing;
-        self.placed[card] = None;
-        self.stage = Stage::Offering { card };
         self.highlight = None;
-        self.offered_at = now;
-        let mut effects = vec![Effect::Record(Record::Undone {
-            session_id: self.id.clone(),
-            seq,
-            undoes,
-            at: now,
-            via,
-        })];
-        if was_reviewing {
-            effects.push(Effect::Show(Screen::Mat));
+        let undone = |seq: u32, session: &mut MatSession| {
+            let own = session.take_seq();
+            Effect::Record(Record::Undone {
+                session_id: session.id.clone(),
+                seq: own,
+                undoes: seq,
+                at: now,
+                via,
+            })
+        };
+        let mut effects = Vec::new();
+        // The card to offer again, if the step taken back had dealt with it.
+        let offer_again = match action {
+            Action::Placed { seq, card, before } => {
+                effects.push(undone(seq, self));
+                self.placed[card] = before;
+                self.mat_order.retain(|&c| c != card);
+                if before.is_some() {
+                    // A move taken back: the card goes back where it was.
+                    self.mat_order.push(card);
+                    let mut order = std::mem::take(&mut self.mat_order);
+                    order.sort_by_key(|&c| self.last_put_seq(c));
+                    self.mat_order = order;
+                    None
+                } else {
+                    Some(card)
+                }
+            }
+            Action::Skipped { seq, card } => {
+                effects.push(undone(seq, self));
+                self.skipped[card] = false;
+                Some(card)
+            }
+            Action::Marked { seq, card } => {
+                effects.push(undone(seq, self));
+                self.marked[card] = false;
+                None
+            }
+            Action::AddedSomethingElse => {
+                self.topic.cards.pop();
+                self.placed.pop();
+                self.skipped.pop();
+                self.marked.pop();
+                let next = self.next_open_card();
+                if next.is_none() {
+                    self.stage = Stage::Reviewing;
+                    effects.push(Effect::Show(Screen::Review));
+                    effects.extend(self.enter_review());
+                }
+                next
+            }
+        };
+        if let Some(card) = offer_again {
+            self.stage = Stage::Offering { card };
+            self.offered_at = now;
+            if was_reviewing {
+                effects.push(Effect::Show(Screen::Mat));
+            }
+            effects.push(self.offer(card, SpeakMode::Interrupt));
         }
-        effects.push(self.offer(card, SpeakMode::Interrupt));
         effects
+    }
+
+    /// The first card neither placed nor skipped.
+    fn next_open_card(&self) -> Option<usize> {
+        (0..self.topic.cards.len()).find(|&i| self.placed[i].is_none() && !self.skipped[i])
+    }
+
+    /// The seq of the placement that put a card where it now is.
+    fn last_put_seq(&self, card: usize) -> u32 {
+        self.history
+            .iter()
+            .rev()
+            .find_map(|action| match action {
+                Action::Placed { seq, card: c, .. } if *c == card => Some(*seq),
+                _ => None,
+            })
+            .unwrap_or(0)
     }
 
     fn finish(&mut self, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
@@ -388,6 +763,12 @@ impl MatSession {
     fn say_again(&self) -> Vec<Effect> {
         match self.stage {
             Stage::Offering { card } => vec![self.offer(card, SpeakMode::Interrupt)],
+            Stage::Moving { card, .. } => vec![self.prompt_with(
+                Prompt::PickedUp,
+                "{card}",
+                self.topic.cards[card].spoken(),
+                SpeakMode::Interrupt,
+            )],
             Stage::Reviewing => {
                 let mut effects = self.enter_review();
                 if let Some(Effect::Say(first)) = effects.first_mut() {
@@ -401,7 +782,12 @@ impl MatSession {
 
     fn choose(&mut self, choice: Choice, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
         match (choice, self.stage) {
-            (Choice::Point(point), Stage::Offering { card }) => self.place(card, point, via, now),
+            (Choice::Point(point), _) => self.place_at(Spot::on(point), via, now),
+            (Choice::Card(card), _) => self.pick_up(card, now),
+            (Choice::Skip, Stage::Offering { card }) => self.skip(card, via, now),
+            (Choice::SomethingElse, Stage::Offering { .. }) => self.add_something_else(now),
+            (Choice::TellMeMore, _) => self.tell_me_more(via, now),
+            (Choice::PutBack, _) => self.put_back(),
             (Choice::Finish, Stage::Reviewing) => self.finish(via, now),
             (Choice::Undo, _) => self.undo(via, now),
             (Choice::SayAgain, _) => self.say_again(),
@@ -431,6 +817,13 @@ impl MatSession {
         }
         let prompt = match self.highlighted_choice() {
             Some(Choice::Point(i)) => return vec![say(&self.point(i).label, SpeakMode::Interrupt)],
+            Some(Choice::Card(c)) => {
+                return vec![say(self.topic.cards[c].spoken(), SpeakMode::Interrupt)]
+            }
+            Some(Choice::Skip) => Prompt::CueSkip,
+            Some(Choice::SomethingElse) => Prompt::CueSomethingElse,
+            Some(Choice::TellMeMore) => Prompt::CueTellMeMore,
+            Some(Choice::PutBack) => Prompt::CuePutBack,
             Some(Choice::SayAgain) => Prompt::CueSayAgain,
             Some(Choice::Undo) => Prompt::CueBack,
             Some(Choice::Finish) => Prompt::CueFinish,
@@ -456,6 +849,24 @@ impl MatSession {
     fn prompt(&self, prompt: Prompt, mode: SpeakMode) -> Effect {
         let Phrase { text, clip } = self.settings.phrases.get(prompt).clone();
         Effect::Say(Utterance { text, clip, mode })
+    }
+
+    /// A prompt with a name put in; a recorded clip cannot say the name, so
+    /// these are always spoken.
+    fn prompt_with(
+        &self,
+        prompt: Prompt,
+        placeholder: &str,
+        name: &str,
+        mode: SpeakMode,
+    ) -> Effect {
+        let text = self
+            .settings
+            .phrases
+            .get(prompt)
+            .text
+            .replace(placeholder, name);
+        say(&text, mode)
     }
 
     /// The spoken review: the intro, then one sentence per point.
@@ -573,7 +984,7 @@ mod tests {
         let [Record::Placed {
             seq,
             card_id,
-            point,
+            spot,
             point_label,
             via,
             response_ms,
@@ -583,8 +994,8 @@ mod tests {
             panic!("expected one placement, got {effects:?}");
         };
         assert_eq!(
-            (*seq, card_id.as_str(), *point, point_label.as_str()),
-            (1, "tea", 0, "like")
+            (*seq, card_id.as_str(), *spot, point_label.as_str()),
+            (1, "tea", Spot::on(0), "like")
         );
         assert_eq!((*via, *response_ms), (InputMethod::Key, 4000));
         assert_eq!(session.stage(), Stage::Offering { card: 1 });
@@ -619,7 +1030,7 @@ mod tests {
         assert!(session.handle(key(Event::PlaceOn(3)), t(1)).is_empty());
         assert!(session.handle(key(Event::PlaceOn(4)), t(1)).is_empty());
         assert_eq!(session.stage(), Stage::Offering { card: 0 });
-        assert_eq!(session.placed_count(), 0);
+        assert_eq!(session.dealt_count(), 0);
     }
 
     #[test]
@@ -767,6 +1178,8 @@ mod tests {
                 Choice::Point(0),
                 Choice::Point(1),
                 Choice::Point(2),
+                Choice::Skip,
+                Choice::SomethingElse,
                 Choice::SayAgain,
                 Choice::Undo
             ]
@@ -781,8 +1194,9 @@ mod tests {
             [("tea", SpeakMode::Interrupt)],
             "say again, by scanning"
         );
-        session.handle(key(Event::MoveHighlight(Step::Forward)), t(1));
-        session.handle(key(Event::MoveHighlight(Step::Forward)), t(1));
+        for _ in 0..2 {
+            session.handle(key(Event::MoveHighlight(Step::Forward)), t(1));
+        }
         assert_eq!(
             session.highlighted_choice(),
             Some(Choice::Point(0)),
@@ -790,10 +1204,10 @@ mod tests {
         );
         session.handle(key(Event::MoveHighlight(Step::Forward)), t(1));
         let effects = session.handle(key(Event::Select), t(2));
-        let [Record::Placed { point, .. }] = records(&effects)[..] else {
+        let [Record::Placed { spot, .. }] = records(&effects)[..] else {
             panic!()
         };
-        assert_eq!(*point, 1);
+        assert_eq!(spot.point, 1);
         assert_eq!(
             session.highlighted_choice(),
             None,
@@ -814,7 +1228,7 @@ mod tests {
         };
         let (mut session, _) =
             MatSession::start("s1".into(), person, "test", topic, settings, t(0));
-        let cues: Vec<String> = (0..6)
+        let cues: Vec<String> = (0..8)
             .flat_map(|_| session.handle(key(Event::MoveHighlight(Step::Forward)), t(1)))
             .map(|effect| match effect {
                 Effect::Say(Utterance {
@@ -831,6 +1245,8 @@ mod tests {
                 "like",
                 "not sure",
                 "don't like",
+                "skip",
+                "something else",
                 "say again",
                 "back",
                 "like"
@@ -858,62 +1274,336 @@ mod tests {
     }
 
     #[test]
+    fn skip_passes_over_the_card_on_offer_and_undo_brings_it_back() {
+        let (mut session, _) = start();
+        let effects = session.handle(key(Event::Skip), t(2));
+        assert_eq!(
+            spoken(&effects),
+            [
+                ("Skip tea.", SpeakMode::Interrupt),
+                ("cake", SpeakMode::Queue)
+            ]
+        );
+        let [Record::Skipped {
+            card_id,
+            response_ms,
+            ..
+        }] = records(&effects)[..]
+        else {
+            panic!("{effects:?}")
+        };
+        assert_eq!((card_id.as_str(), *response_ms), ("tea", 2000));
+        assert_eq!(session.dealt_count(), 1);
+        let effects = session.handle(key(Event::Undo), t(3));
+        assert!(matches!(
+            records(&effects)[..],
+            [Record::Undone { undoes: 1, .. }]
+        ));
+        assert_eq!(session.stage(), Stage::Offering { card: 0 });
+        assert!(!session.is_skipped(0));
+    }
+
+    #[test]
+    fn something_else_adds_a_blank_card_offered_at_once_then_the_card_that_was_on_offer() {
+        let (mut session, _) = start();
+        let effects = session.handle(key(Event::SomethingElse), t(1));
+        assert_eq!(spoken(&effects), [("something else", SpeakMode::Interrupt)]);
+        assert!(
+            records(&effects).is_empty(),
+            "nothing to record until it is placed"
+        );
+        let blank = session.card_on_offer().unwrap().clone();
+        assert_eq!(blank.id, "something-else-1");
+        assert_eq!(blank.picture.as_deref(), Some(SOMETHING_ELSE_PICTURE));
+        let effects = session.handle(key(Event::PlaceOn(0)), t(2));
+        assert_eq!(
+            spoken(&effects),
+            [
+                ("I like something else.", SpeakMode::Interrupt),
+                ("tea", SpeakMode::Queue)
+            ]
+        );
+        assert_eq!(session.topic().cards.len(), 4);
+        // Undo twice: the placement, then the blank card itself.
+        session.handle(key(Event::Undo), t(3));
+        assert_eq!(session.stage(), Stage::Offering { card: 3 });
+        let effects = session.handle(key(Event::Undo), t(4));
+        assert_eq!(spoken(&effects), [("tea", SpeakMode::Interrupt)]);
+        assert_eq!(session.topic().cards.len(), 3);
+    }
+
+    #[test]
+    fn a_card_picked_up_on_the_review_is_moved_by_a_new_placement_and_undo_puts_it_back() {
+        let (mut session, _) = start();
+        place_all(&mut session, &[0, 1, 2]);
+        let effects = session.handle(key(Event::PickUp(0)), t(10));
+        assert_eq!(
+            spoken(&effects),
+            [("Where does tea go?", SpeakMode::Interrupt)]
+        );
+        assert_eq!(session.screen(), Screen::Review);
+        assert_eq!(
+            session.choices()[3..],
+            [Choice::TellMeMore, Choice::PutBack]
+        );
+        let effects = session.handle(
+            key(Event::PlaceAt(Spot {
+                point: 1,
+                offset: 30,
+            })),
+            t(12),
+        );
+        let [Record::Placed {
+            seq: 4,
+            card_id,
+            spot,
+            response_ms: 2000,
+            ..
+        }] = records(&effects)[..]
+        else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(
+            (card_id.as_str(), *spot),
+            (
+                "tea",
+                Spot {
+                    point: 1,
+                    offset: 30
+                }
+            )
+        );
+        assert_eq!(
+            session.stage(),
+            Stage::Reviewing,
+            "back to the review, not spoken again"
+        );
+        assert_eq!(session.cards_on(1), [1, 0]);
+        assert_eq!(session.summary()[0], "You're not sure about cake and tea.");
+
+        let effects = session.handle(key(Event::Undo), t(13));
+        assert!(matches!(
+            records(&effects)[..],
+            [Record::Undone { undoes: 4, .. }]
+        ));
+        assert_eq!(
+            session.stage(),
+            Stage::Reviewing,
+            "undoing a move stays on the review"
+        );
+        assert_eq!(session.cards_on(0), [0]);
+        assert_eq!(session.spot_of(0), Some(Spot::on(0)));
+    }
+
+    #[test]
+    fn a_card_on_the_mat_can_be_moved_before_the_review_and_the_offer_carries_on() {
+        let (mut session, _) = start();
+        session.handle(key(Event::PlaceOn(0)), t(1));
+        session.handle(key(Event::PickUp(0)), t(2));
+        assert_eq!(session.screen(), Screen::Mat);
+        let effects = session.handle(key(Event::PlaceOn(2)), t(3));
+        assert_eq!(
+            spoken(&effects),
+            [
+                ("I don't like tea.", SpeakMode::Interrupt),
+                ("cake", SpeakMode::Queue)
+            ],
+            "then the card on offer again"
+        );
+        assert_eq!(session.stage(), Stage::Offering { card: 1 });
+        // A card not on the mat cannot be picked up.
+        assert!(session.handle(key(Event::PickUp(2)), t(4)).is_empty());
+    }
+
+    #[test]
+    fn tell_me_more_marks_a_card_once_and_the_review_says_so() {
+        let (mut session, _) = start();
+        let effects = session.handle(key(Event::TellMeMore), t(1));
+        assert_eq!(
+            spoken(&effects),
+            [("I want to tell you more about tea.", SpeakMode::Interrupt)]
+        );
+        assert!(matches!(
+            records(&effects)[..],
+            [Record::Marked { seq: 1, .. }]
+        ));
+        let again = session.handle(key(Event::TellMeMore), t(2));
+        assert!(
+            records(&again).is_empty(),
+            "marking twice records nothing new"
+        );
+        assert!(session.is_marked(0));
+        place_all(&mut session, &[0, 1, 2]);
+        assert_eq!(
+            session.summary().last().unwrap(),
+            "You want to tell us more about tea."
+        );
+    }
+
+    #[test]
+    fn neutral_feedback_every_point_gets_the_same_kind_of_response() {
+        // The same effects, in the same modes, wherever the card goes: only
+        // the point's own words differ. No point is praised.
+        let shapes: Vec<Vec<String>> = (0..3)
+            .map(|point| {
+                let (mut session, _) = start();
+                session
+                    .handle(key(Event::PlaceOn(point)), t(1))
+                    .iter()
+                    .map(|e| match e {
+                        Effect::Say(u) => format!("say {:?}", u.mode),
+                        Effect::Record(_) => "record".into(),
+                        other => format!("{other:?}"),
+                    })
+                    .collect()
+            })
+            .collect();
+        assert!(shapes.windows(2).all(|w| w[0] == w[1]), "{shapes:?}");
+    }
+
+    #[test]
     fn the_journal_replays_to_the_mat_on_screen() {
         let (mut session, mut all) = start();
         for (i, event) in [
             Event::PlaceOn(0),
-            Event::PlaceOn(2),
+            Event::Skip,
             Event::Undo,
             Event::PlaceOn(1),
             Event::PlaceOn(2),
+            Event::PickUp(1),
+            Event::PlaceAt(Spot {
+                point: 0,
+                offset: 20,
+            }),
             Event::Undo,
-            Event::PlaceOn(0),
+            Event::PickUp(2),
+            Event::TellMeMore,
         ]
         .into_iter()
         .enumerate()
         {
             all.extend(session.handle(key(event), t(i as u32 + 1)));
         }
-        let actions: Vec<_> = records(&all)
-            .into_iter()
-            .filter_map(|r| match r {
-                Record::Placed {
-                    seq,
-                    card_id,
-                    point,
-                    ..
-                } => Some(crate::core::JournalAction::Placed {
-                    seq: *seq,
-                    card_id: card_id.clone(),
-                    point: *point,
-                }),
-                Record::Undone { seq, undoes, .. } => Some(crate::core::JournalAction::Undone {
-                    seq: *seq,
-                    undoes: *undoes,
-                }),
-                _ => None,
-            })
-            .collect();
-        let replayed: Vec<(String, usize)> = crate::core::final_mat(&actions)
-            .into_iter()
-            .map(|p| (p.card_id, p.point))
-            .collect();
-        let on_screen: Vec<(String, usize)> = (0..3)
-            .flat_map(|point| {
-                session
-                    .cards_on(point)
-                    .into_iter()
-                    .map(move |c| (c.id.clone(), point))
-            })
-            .collect();
-        let mut on_screen_sorted = on_screen.clone();
-        on_screen_sorted.sort();
-        let mut replayed_sorted = replayed.clone();
-        replayed_sorted.sort();
-        assert_eq!(replayed_sorted, on_screen_sorted);
+        let replayed = replayed(&all);
+        assert_eq!(replayed, on_screen(&session));
         assert_eq!(
-            replayed_sorted,
-            vec![("cake".into(), 1), ("pizza".into(), 0), ("tea".into(), 0)]
+            replayed.0,
+            vec![
+                ("tea".into(), Spot::on(0)),
+                ("cake".into(), Spot::on(1)),
+                ("pizza".into(), Spot::on(2))
+            ]
         );
+        assert_eq!(replayed.2, vec!["pizza".to_string()]);
+    }
+
+    type MatView = (Vec<(String, Spot)>, Vec<String>, Vec<String>);
+
+    /// The mat as the journal records rebuild it: placements in mat order,
+    /// skipped cards, marked cards (sorted).
+    fn replayed(effects: &[Effect]) -> MatView {
+        let actions: Vec<_> = records(effects)
+            .into_iter()
+            .filter_map(crate::core::JournalAction::from_record)
+            .collect();
+        let mat = crate::core::replay(&actions);
+        let mut skipped: Vec<String> = mat.skipped.into_iter().map(|(c, _)| c).collect();
+        let mut marked: Vec<String> = mat.marked.into_iter().map(|(c, _)| c).collect();
+        skipped.sort();
+        marked.sort();
+        (
+            mat.placements
+                .into_iter()
+                .map(|p| (p.card_id, p.spot))
+                .collect(),
+            skipped,
+            marked,
+        )
+    }
+
+    /// The same, as the session holds it.
+    fn on_screen(session: &MatSession) -> MatView {
+        let cards = &session.topic().cards;
+        let mut order: Vec<usize> = (0..cards.len())
+            .filter(|&c| session.spot_of(c).is_some())
+            .collect();
+        order.sort_by_key(|&c| session.last_put_seq(c));
+        let mut skipped: Vec<String> = (0..cards.len())
+            .filter(|&c| session.is_skipped(c) && session.spot_of(c).is_none())
+            .map(|c| cards[c].id.clone())
+            .collect();
+        let mut marked: Vec<String> = (0..cards.len())
+            .filter(|&c| session.is_marked(c))
+            .map(|c| cards[c].id.clone())
+            .collect();
+        skipped.sort();
+        marked.sort();
+        (
+            order
+                .into_iter()
+                .map(|c| (cards[c].id.clone(), session.spot_of(c).unwrap()))
+                .collect(),
+            skipped,
+            marked,
+        )
+    }
+
+    fn any_event() -> impl proptest::strategy::Strategy<Value = Event> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => (0usize..4).prop_map(Event::PlaceOn),
+            2 => (0usize..3, -60i8..60).prop_map(|(point, offset)| Event::PlaceAt(Spot { point, offset })),
+            2 => (0usize..6).prop_map(Event::PickUp),
+            1 => Just(Event::PutBack),
+            2 => Just(Event::Skip),
+            1 => Just(Event::SomethingElse),
+            1 => Just(Event::TellMeMore),
+            3 => Just(Event::Undo),
+            1 => Just(Event::SayAgain),
+            1 => Just(Event::Finish),
+            2 => Just(Event::MoveHighlight(Step::Forward)),
+            1 => Just(Event::MoveHighlight(Step::Back)),
+            2 => Just(Event::Select),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever a person does, in any order: every card is in one place
+        /// at most, the journal replays to the mat on screen, and a finished
+        /// mat has every card dealt with.
+        #[test]
+        fn any_sequence_leaves_a_consistent_mat_that_the_journal_rebuilds(
+            events in proptest::collection::vec(any_event(), 0..60)
+        ) {
+            let (mut session, mut all) = start();
+            for (i, event) in events.into_iter().enumerate() {
+                if session.stage() == Stage::Finished {
+                    break;
+                }
+                all.extend(session.handle(key(event), t(i as u32 % 60)));
+                let cards = session.topic().cards.len();
+                let on_mat: usize = (0..3).map(|p| session.cards_on(p).len()).sum();
+                let placed = (0..cards).filter(|&c| session.spot_of(c).is_some()).count();
+                proptest::prop_assert_eq!(on_mat, placed, "each placed card is in exactly one column");
+                for c in 0..cards {
+                    if let Some(spot) = session.spot_of(c) {
+                        proptest::prop_assert!(spot.point < 3);
+                        proptest::prop_assert!(spot.offset.abs() <= crate::core::event::MAX_OFFSET);
+                        proptest::prop_assert!(!(spot.point == 0 && spot.offset < 0));
+                    }
+                }
+                proptest::prop_assert_eq!(replayed(&all), on_screen(&session));
+            }
+            let seqs: Vec<u32> = records(&all).iter().filter_map(|r| match r {
+                Record::Placed { seq, .. } | Record::Skipped { seq, .. }
+                | Record::Marked { seq, .. } | Record::Undone { seq, .. } => Some(*seq),
+                _ => None,
+            }).collect();
+            proptest::prop_assert!(seqs.windows(2).all(|w| w[0] < w[1]), "seqs only ever grow: {:?}", seqs);
+            if session.stage() == Stage::Finished {
+                let cards = session.topic().cards.len();
+                proptest::prop_assert_eq!(session.dealt_count(), cards);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::core::scale::BUNDLED;
 use crate::core::{PictureSet, SetError};
 
 /// The file name of a set inside its folder.
@@ -41,9 +42,13 @@ pub struct LoadedSet {
 }
 
 impl LoadedSet {
-    /// The file a relative path in the set refers to.
+    /// The file a relative path in the set refers to; `bundled:` paths
+    /// (the built-in scales' symbols) are in sayso's own images folder.
     pub fn resolve(&self, relative: &str) -> PathBuf {
-        self.root.join(relative)
+        match relative.strip_prefix(BUNDLED) {
+            Some(bundled) => bundled_images_dir().join(bundled),
+            None => self.root.join(relative),
+        }
     }
 }
 
@@ -63,19 +68,21 @@ pub fn load_set(path: &Path) -> Result<LoadedSet, LibraryError> {
         source,
     })?;
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let warnings = missing_files(&set, &root);
-    Ok(LoadedSet {
+    let mut loaded = LoadedSet {
         set,
         path,
         root,
-        warnings,
-    })
+        warnings: Vec::new(),
+    };
+    loaded.warnings = missing_files(&loaded);
+    Ok(loaded)
 }
 
-fn missing_files(set: &PictureSet, root: &Path) -> Vec<String> {
+fn missing_files(loaded: &LoadedSet) -> Vec<String> {
+    let set = &loaded.set;
     let mut warnings = Vec::new();
     let mut check = |what: String, relative: &str| {
-        if !root.join(relative).is_file() {
+        if !loaded.resolve(relative).is_file() {
             warnings.push(format!("{what}: file {relative} is missing"));
         }
     };
@@ -106,16 +113,19 @@ fn missing_files(set: &PictureSet, root: &Path) -> Vec<String> {
     warnings
 }
 
-/// Where the bundled demo set is: next to the sources when run from a
-/// checkout, or where the Pi install script puts it.
+/// Where the bundled demo set is.
 pub fn default_set_path() -> PathBuf {
-    let installed = Path::new("/usr/share/sayso/images/demo").join(SET_FILE);
-    let checkout = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("images/demo")
-        .join(SET_FILE);
-    if checkout.is_file() || !installed.is_file() {
+    bundled_images_dir().join("demo").join(SET_FILE)
+}
+
+/// sayso's own `images/` folder: next to the sources when run from a
+/// checkout, or where the Pi install script puts it.
+pub fn bundled_images_dir() -> PathBuf {
+    let installed = Path::new("/usr/share/sayso/images");
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("images");
+    if checkout.is_dir() || !installed.is_dir() {
         checkout
     } else {
-        installed
+        installed.to_path_buf()
     }
 }

@@ -8,9 +8,12 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::db::{self, StoreError};
 use super::{parse_timestamp, timestamp};
-use crate::core::{JournalAction, PersonRef, Record};
+use crate::core::{Company, JournalAction, PersonRef, Record, Spot};
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/journal/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/journal/0001_init.sql"),
+    include_str!("migrations/journal/0002_mat_actions.sql"),
+];
 
 pub struct Journal {
     conn: Connection,
@@ -29,7 +32,10 @@ pub struct FinishedSession {
     pub topic_title: String,
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
+    pub company: Company,
     pub placements: Vec<PlacementRow>,
+    pub skips: Vec<CardActionRow>,
+    pub marks: Vec<CardActionRow>,
     pub undos: Vec<UndoRow>,
 }
 
@@ -38,11 +44,21 @@ pub struct PlacementRow {
     pub seq: u32,
     pub card_id: String,
     pub card_label: String,
-    pub point: usize,
+    pub spot: Spot,
     pub point_label: String,
     pub placed_at: DateTime<Utc>,
     pub input_method: String,
     pub response_ms: i64,
+    pub helped: bool,
+}
+
+/// A skip or a "tell me more" mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardActionRow {
+    pub seq: u32,
+    pub card_id: String,
+    pub card_label: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,13 +73,21 @@ impl FinishedSession {
         let placed = self.placements.iter().map(|p| JournalAction::Placed {
             seq: p.seq,
             card_id: p.card_id.clone(),
-            point: p.point,
+            spot: p.spot,
+        });
+        let skipped = self.skips.iter().map(|s| JournalAction::Skipped {
+            seq: s.seq,
+            card_id: s.card_id.clone(),
+        });
+        let marked = self.marks.iter().map(|m| JournalAction::Marked {
+            seq: m.seq,
+            card_id: m.card_id.clone(),
         });
         let undone = self.undos.iter().map(|u| JournalAction::Undone {
             seq: u.seq,
             undoes: u.undoes,
         });
-        placed.chain(undone).collect()
+        placed.chain(skipped).chain(marked).chain(undone).collect()
     }
 }
 
@@ -170,7 +194,7 @@ impl Journal {
             .conn
             .query_row(
                 "SELECT s.device_id, s.person_id, p.name, s.set_id, s.topic_id, s.topic_title,
-                        s.started_at, e.ended_at
+                        s.started_at, e.ended_at, s.supporter, s.supporter_helped
                  FROM sessions s
                  JOIN people p ON p.id = s.person_id
                  JOIN session_ends e ON e.session_id = s.id AND e.outcome = 'finished'
@@ -188,12 +212,24 @@ impl Journal {
                         row.get::<_, String>(5)?,
                         row.get::<_, String>(6)?,
                         row.get::<_, String>(7)?,
+                        Company {
+                            supporter: row.get(8)?,
+                            helped: row.get(9)?,
+                        },
                     ))
                 },
             )
             .optional()?;
-        let Some((device_id, person, set_id, topic_id, topic_title, started_at, finished_at)) =
-            head
+        let Some((
+            device_id,
+            person,
+            set_id,
+            topic_id,
+            topic_title,
+            started_at,
+            finished_at,
+            company,
+        )) = head
         else {
             return Ok(None);
         };
@@ -206,14 +242,18 @@ impl Journal {
             topic_title,
             started_at: parse_timestamp(&started_at)?,
             finished_at: parse_timestamp(&finished_at)?,
+            company,
             placements: self.placements(id)?,
+            skips: self.card_actions("skips", "skipped_at", id)?,
+            marks: self.card_actions("marks", "marked_at", id)?,
             undos: self.undos(id)?,
         }))
     }
 
     pub fn placements(&self, session_id: &str) -> Result<Vec<PlacementRow>, StoreError> {
         let mut statement = self.conn.prepare(
-            "SELECT seq, card_id, card_label, point, point_label, placed_at, input_method, response_ms
+            "SELECT seq, card_id, card_label, point, point_label, placed_at, input_method, response_ms,
+                    spot_offset, supporter_helped
              FROM placements WHERE session_id = ?1 ORDER BY seq",
         )?;
         let rows = statement.query_map([session_id], |row| {
@@ -226,6 +266,8 @@ impl Journal {
                 row.get::<_, String>(5)?,
                 row.get::<_, String>(6)?,
                 row.get::<_, i64>(7)?,
+                row.get::<_, i8>(8)?,
+                row.get::<_, bool>(9)?,
             ))
         })?;
         let mut placements = Vec::new();
@@ -239,19 +281,57 @@ impl Journal {
                 placed_at,
                 input_method,
                 response_ms,
+                offset,
+                helped,
             ) = row?;
             placements.push(PlacementRow {
                 seq,
                 card_id,
                 card_label,
-                point: point as usize,
+                spot: Spot {
+                    point: point as usize,
+                    offset,
+                },
                 point_label,
                 placed_at: parse_timestamp(&placed_at)?,
                 input_method,
                 response_ms,
+                helped,
             });
         }
         Ok(placements)
+    }
+
+    /// Skips or marks: both are a card and a time.
+    fn card_actions(
+        &self,
+        table: &str,
+        at_column: &str,
+        session_id: &str,
+    ) -> Result<Vec<CardActionRow>, StoreError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT seq, card_id, card_label, {at_column} FROM {table}
+             WHERE session_id = ?1 ORDER BY seq"
+        ))?;
+        let rows = statement.query_map([session_id], |row| {
+            Ok((
+                row.get::<_, u32>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut actions = Vec::new();
+        for row in rows {
+            let (seq, card_id, card_label, at) = row?;
+            actions.push(CardActionRow {
+                seq,
+                card_id,
+                card_label,
+                at: parse_timestamp(&at)?,
+            });
+        }
+        Ok(actions)
     }
 
     fn undos(&self, session_id: &str) -> Result<Vec<UndoRow>, StoreError> {
@@ -276,12 +356,24 @@ fn write_record(conn: &Connection, device_id: &str, record: &Record) -> Result<(
             set_id,
             topic_id,
             topic_title,
+            company,
             at,
         } => {
             conn.execute(
-                "INSERT INTO sessions (id, device_id, person_id, set_id, topic_id, topic_title, started_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![session_id, device_id, person_id, set_id, topic_id, topic_title, timestamp(*at)],
+                "INSERT INTO sessions (id, device_id, person_id, set_id, topic_id, topic_title,
+                                       started_at, supporter, supporter_helped)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    session_id,
+                    device_id,
+                    person_id,
+                    set_id,
+                    topic_id,
+                    topic_title,
+                    timestamp(*at),
+                    company.supporter,
+                    company.helped
+                ],
             )?;
         }
         Record::Placed {
@@ -289,26 +381,75 @@ fn write_record(conn: &Connection, device_id: &str, record: &Record) -> Result<(
             seq,
             card_id,
             card_label,
-            point,
+            spot,
             point_label,
             at,
             via,
             response_ms,
+            helped,
         } => {
             conn.execute(
                 "INSERT INTO placements (session_id, seq, card_id, card_label, point, point_label,
-                                         placed_at, input_method, response_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                         placed_at, input_method, response_ms, spot_offset,
+                                         supporter_helped)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     session_id,
                     seq,
                     card_id,
                     card_label,
-                    *point as i64,
+                    spot.point as i64,
                     point_label,
                     timestamp(*at),
                     via.as_str(),
+                    response_ms,
+                    spot.offset,
+                    helped
+                ],
+            )?;
+        }
+        Record::Skipped {
+            session_id,
+            seq,
+            card_id,
+            card_label,
+            at,
+            via,
+            response_ms,
+        } => {
+            conn.execute(
+                "INSERT INTO skips (session_id, seq, card_id, card_label, skipped_at, input_method,
+                                    response_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    session_id,
+                    seq,
+                    card_id,
+                    card_label,
+                    timestamp(*at),
+                    via.as_str(),
                     response_ms
+                ],
+            )?;
+        }
+        Record::Marked {
+            session_id,
+            seq,
+            card_id,
+            card_label,
+            at,
+            via,
+        } => {
+            conn.execute(
+                "INSERT INTO marks (session_id, seq, card_id, card_label, marked_at, input_method)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    session_id,
+                    seq,
+                    card_id,
+                    card_label,
+                    timestamp(*at),
+                    via.as_str()
                 ],
             )?;
         }
@@ -400,6 +541,7 @@ mod tests {
                 set_id: "demo".into(),
                 topic_id: "food".into(),
                 topic_title: "Food".into(),
+                company: Company::default(),
                 at: at(0),
             })
             .unwrap();
@@ -409,18 +551,92 @@ mod tests {
                 seq: 1,
                 card_id: "tea".into(),
                 card_label: "tea".into(),
-                point: 0,
+                spot: Spot::on(0),
                 point_label: "like".into(),
                 at: at(1),
                 via: InputMethod::Touch,
                 response_ms: 1000,
+                helped: false,
             })
             .unwrap();
         let update = journal.conn.execute("UPDATE placements SET point = 2", []);
         let delete = journal.conn.execute("DELETE FROM sessions", []);
         assert!(update.unwrap_err().to_string().contains("append-only"));
         assert!(delete.unwrap_err().to_string().contains("append-only"));
-        assert_eq!(journal.placements("s").unwrap()[0].point, 0);
+        assert_eq!(journal.placements("s").unwrap()[0].spot, Spot::on(0));
+    }
+
+    #[test]
+    fn a_finished_session_reads_back_with_its_company_spots_skips_and_marks() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = Journal::open(&dir.path().join("j.sqlite")).unwrap();
+        let person = journal.add_person("Alex", at(0)).unwrap();
+        let company = Company {
+            supporter: Some("Jo".into()),
+            helped: true,
+        };
+        let spot = Spot {
+            point: 2,
+            offset: -40,
+        };
+        journal
+            .record_all(&[
+                Record::Started {
+                    session_id: "s".into(),
+                    person_id: person.id,
+                    set_id: "demo".into(),
+                    topic_id: "food".into(),
+                    topic_title: "Food".into(),
+                    company: company.clone(),
+                    at: at(0),
+                },
+                Record::Skipped {
+                    session_id: "s".into(),
+                    seq: 1,
+                    card_id: "tea".into(),
+                    card_label: "tea".into(),
+                    at: at(1),
+                    via: InputMethod::Key,
+                    response_ms: 900,
+                },
+                Record::Marked {
+                    session_id: "s".into(),
+                    seq: 2,
+                    card_id: "cake".into(),
+                    card_label: "cake".into(),
+                    at: at(2),
+                    via: InputMethod::Touch,
+                },
+                Record::Placed {
+                    session_id: "s".into(),
+                    seq: 3,
+                    card_id: "cake".into(),
+                    card_label: "cake".into(),
+                    spot,
+                    point_label: "don't like".into(),
+                    at: at(3),
+                    via: InputMethod::Touch,
+                    response_ms: 2000,
+                    helped: true,
+                },
+                Record::Finished {
+                    session_id: "s".into(),
+                    at: at(4),
+                    via: InputMethod::Touch,
+                },
+            ])
+            .unwrap();
+        let session = journal.finished_session("s").unwrap().unwrap();
+        assert_eq!(session.company, company);
+        assert_eq!(
+            (session.placements[0].spot, session.placements[0].helped),
+            (spot, true)
+        );
+        assert_eq!(session.skips[0].card_id, "tea");
+        assert_eq!(session.marks[0].card_id, "cake");
+        let mat = crate::core::replay(&session.actions());
+        assert_eq!(mat.skipped, [("tea".to_string(), 1)]);
+        assert_eq!(mat.marked, [("cake".to_string(), 2)]);
     }
 
     #[test]

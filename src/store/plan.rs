@@ -11,11 +11,12 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::db::{self, IfMissing, JournalMode, StoreError};
 use super::{parse_timestamp, timestamp};
-use crate::core::{current_view, Answer, PreferenceSummary, Said};
+use crate::core::{current_view, Answer, Company, PreferenceSummary, Said, Spot};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0001_init.sql"),
     include_str!("migrations/plan/0002_profile_staff_actions_audit.sql"),
+    include_str!("migrations/plan/0003_company_spots_tell_me_more.sql"),
 ];
 
 /// The schema version this build writes.
@@ -68,6 +69,7 @@ pub struct SessionRow {
     pub synced_at: DateTime<Utc>,
     pub outcome: &'static str,
     pub mat_picture: Option<String>,
+    pub company: Company,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,8 +80,10 @@ pub struct EvidenceRow {
     pub topic_id: String,
     pub card_label: String,
     /// `None` for a skipped card.
-    pub point: Option<usize>,
+    pub spot: Option<Spot>,
     pub said: Said,
+    pub helped: bool,
+    pub tell_me_more: bool,
     pub placed_seq: u32,
     pub placed_at: DateTime<Utc>,
 }
@@ -213,8 +217,9 @@ impl Plan {
                         .prepare_cached(
                             "INSERT OR IGNORE INTO synced_sessions
                              (session_id, device_id, person_id, set_id, topic_id, topic_title,
-                              started_at, finished_at, synced_at, outcome, mat_picture)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                              started_at, finished_at, synced_at, outcome, mat_picture,
+                              supporter, supporter_helped)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                         )?
                         .execute(params![
                             s.session_id,
@@ -228,6 +233,8 @@ impl Plan {
                             timestamp(s.synced_at),
                             s.outcome,
                             s.mat_picture,
+                            s.company.supporter,
+                            s.company.helped,
                         ])?;
                 }
                 PlanOp::AddEvidence(e) => {
@@ -237,18 +244,21 @@ impl Plan {
                     };
                     tx.prepare_cached("INSERT OR IGNORE INTO evidence
                              (session_id, card_id, person_id, topic_id, card_label, point, view, kind,
-                              placed_seq, placed_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")?.execute(params![
+                              placed_seq, placed_at, spot_offset, helped, tell_me_more)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")?.execute(params![
                             e.session_id,
                             e.card_id,
                             e.person_id,
                             e.topic_id,
                             e.card_label,
-                            e.point.map_or(-1, |p| p as i64),
+                            e.spot.map_or(-1, |s| s.point as i64),
                             view,
                             kind,
                             e.placed_seq,
                             timestamp(e.placed_at),
+                            e.spot.map_or(0, |s| s.offset),
+                            e.helped,
+                            e.tell_me_more,
                         ],
                     )?;
                 }

@@ -21,7 +21,7 @@ use tracing::warn;
 use super::db::StoreError;
 use super::journal::{FinishedSession, Journal};
 use super::plan::{EvidenceRow, Faults, Plan, PlanOp, SessionRow};
-use crate::core::{final_mat, Said};
+use crate::core::{replay, Said};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncReport {
@@ -158,23 +158,49 @@ pub fn plan_batch(
             synced_at: now,
             outcome: "finished",
             mat_picture: None,
+            company: session.company.clone(),
         }));
-        for placement in final_mat(&session.actions()) {
+        let mat = replay(&session.actions());
+        let marked = |card_id: &str| mat.marked.iter().any(|(c, _)| c == card_id);
+        let mut evidence = Vec::new();
+        for placement in &mat.placements {
             let Some(row) = session.placements.iter().find(|p| p.seq == placement.seq) else {
                 continue;
             };
-            cards += 1;
-            ops.push(PlanOp::AddEvidence(EvidenceRow {
+            evidence.push(EvidenceRow {
                 session_id: session.id.clone(),
                 card_id: row.card_id.clone(),
                 person_id: session.person.id.clone(),
                 topic_id: session.topic_id.clone(),
                 card_label: row.card_label.clone(),
-                point: Some(row.point),
+                spot: Some(row.spot),
                 said: Said::View(row.point_label.clone()),
+                helped: row.helped,
+                tell_me_more: marked(&row.card_id),
                 placed_seq: row.seq,
                 placed_at: row.placed_at,
-            }));
+            });
+        }
+        for (card_id, seq) in &mat.skipped {
+            let Some(row) = session.skips.iter().find(|s| s.seq == *seq) else {
+                continue;
+            };
+            evidence.push(EvidenceRow {
+                session_id: session.id.clone(),
+                card_id: card_id.clone(),
+                person_id: session.person.id.clone(),
+                topic_id: session.topic_id.clone(),
+                card_label: row.card_label.clone(),
+                spot: None,
+                said: Said::Skipped,
+                helped: false,
+                tell_me_more: marked(card_id),
+                placed_seq: row.seq,
+                placed_at: row.at,
+            });
+        }
+        for row in evidence {
+            cards += 1;
             let refresh = PlanOp::RefreshPreference {
                 person_id: session.person.id.clone(),
                 topic_id: session.topic_id.clone(),
@@ -182,6 +208,7 @@ pub fn plan_batch(
                 card_id: row.card_id.clone(),
                 card_label: row.card_label.clone(),
             };
+            ops.push(PlanOp::AddEvidence(row));
             // One refresh per card, carrying the newest title and label.
             refreshes.retain(|r| !same_card(r, &refresh));
             refreshes.push(refresh);
@@ -257,8 +284,8 @@ mod tests {
     use chrono::{Duration, TimeZone};
 
     use super::*;
-    use crate::core::{InputMethod, PersonRef, Record};
-    use crate::store::journal::{PlacementRow, UndoRow};
+    use crate::core::{Company, InputMethod, PersonRef, Record, Spot};
+    use crate::store::journal::{CardActionRow, PlacementRow, UndoRow};
 
     fn at(minute: i64) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap() + Duration::minutes(minute)
@@ -269,11 +296,12 @@ mod tests {
             seq,
             card_id: card.into(),
             card_label: card.into(),
-            point,
+            spot: Spot::on(point),
             point_label: view.into(),
             placed_at: at(seq.into()),
             input_method: "key".into(),
             response_ms: 1000,
+            helped: false,
         }
     }
 
@@ -295,7 +323,10 @@ mod tests {
             topic_title: "Food".into(),
             started_at: at(0),
             finished_at: at(30),
+            company: Company::default(),
             placements,
+            skips: Vec::new(),
+            marks: Vec::new(),
             undos,
         }
     }
@@ -421,6 +452,68 @@ mod tests {
     }
 
     #[test]
+    fn skips_are_evidence_too_and_marks_and_spots_travel_with_the_cards() {
+        let mut s1 = session(
+            "s1",
+            "alex",
+            vec![placement(2, "cake", 1, "not sure")],
+            vec![],
+        );
+        s1.placements[0].spot = Spot {
+            point: 1,
+            offset: -30,
+        };
+        s1.placements[0].helped = true;
+        s1.company = Company {
+            supporter: Some("Jo".into()),
+            helped: true,
+        };
+        s1.skips = vec![CardActionRow {
+            seq: 1,
+            card_id: "tea".into(),
+            card_label: "tea".into(),
+            at: at(1),
+        }];
+        s1.marks = vec![CardActionRow {
+            seq: 3,
+            card_id: "cake".into(),
+            card_label: "cake".into(),
+            at: at(3),
+        }];
+        let ops = plan_batch(&[s1], "d", at(40));
+        let evidence: Vec<&EvidenceRow> = ops
+            .iter()
+            .filter_map(|op| match op {
+                PlanOp::AddEvidence(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        let [cake, tea] = evidence[..] else {
+            panic!("{evidence:?}")
+        };
+        assert_eq!(
+            (cake.spot, cake.helped, cake.tell_me_more),
+            (
+                Some(Spot {
+                    point: 1,
+                    offset: -30
+                }),
+                true,
+                true
+            )
+        );
+        assert_eq!(
+            (tea.spot, &tea.said, tea.placed_seq),
+            (None, &Said::Skipped, 1)
+        );
+        let company = ops.iter().find_map(|op| match op {
+            PlanOp::AddSession(row) => Some(row.company.clone()),
+            _ => None,
+        });
+        assert_eq!(company.unwrap().supporter.as_deref(), Some("Jo"));
+    }
+
+    #[test]
     fn homes_are_learned_once_and_never_mixed() {
         let cases = [
             (None, None, Ok(("new", true, true))),
@@ -460,6 +553,7 @@ mod tests {
                 set_id: "demo".into(),
                 topic_id: "food".into(),
                 topic_title: "Food".into(),
+                company: Company::default(),
                 at,
             },
             Record::Placed {
@@ -467,11 +561,12 @@ mod tests {
                 seq: 1,
                 card_id: "tea".into(),
                 card_label: "tea".into(),
-                point,
+                spot: Spot::on(point),
                 point_label: view.into(),
                 at,
                 via: InputMethod::Touch,
                 response_ms: 900,
+                helped: false,
             },
             Record::Finished {
                 session_id: id.into(),

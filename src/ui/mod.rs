@@ -233,7 +233,7 @@ pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
             let cards: Vec<CardItem> = session
                 .cards_on(i)
                 .into_iter()
-                .map(|c| pictures.card(set, c))
+                .map(|c| pictures.card(set, &topic.cards[c]))
                 .collect();
             let (r, g, b) = point.rgb().unwrap_or((0x55, 0x55, 0x55));
             PointItem {
@@ -253,20 +253,19 @@ pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
         adapter.set_card(pictures.card(set, card));
     }
     let total = topic.cards.len();
-    adapter.set_progress(
-        format!(
-            "card {} of {total}",
-            (session.placed_count() + 1).min(total)
-        )
-        .into(),
-    );
+    adapter
+        .set_progress(format!("card {} of {total}", (session.dealt_count() + 1).min(total)).into());
     adapter.set_next_topic(kiosk.next_topic_title().into());
     adapter.set_highlighted_action(SharedString::from(match highlighted {
         Some(Choice::Finish) => "finish",
         Some(Choice::Undo) => "undo",
         Some(Choice::SayAgain) => "say-again",
         Some(Choice::StartAgain) => "start-again",
-        Some(Choice::Point(_)) | None => "",
+        Some(Choice::Skip) => "skip",
+        Some(Choice::SomethingElse) => "something-else",
+        Some(Choice::TellMeMore) => "tell-me-more",
+        Some(Choice::PutBack) => "put-back",
+        Some(Choice::Point(_) | Choice::Card(_)) | None => "",
     }));
     adapter.set_no_sound(!kiosk.sound_available());
 

@@ -45,7 +45,7 @@ CREATE TABLE evidence (
     view        TEXT NOT NULL,             -- the scale point's label
     placed_seq  INTEGER NOT NULL,          -- placements.seq in the device journal
     placed_at   TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'placed'
-    CHECK (kind IN ('placed', 'skipped')),
+    CHECK (kind IN ('placed', 'skipped')), spot_offset INTEGER NOT NULL DEFAULT 0, helped INTEGER NOT NULL DEFAULT 0, tell_me_more INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (session_id, card_id)
 );
 -- table people
@@ -94,4 +94,4 @@ CREATE TABLE synced_sessions (
     finished_at TEXT NOT NULL,
     synced_at   TEXT NOT NULL
 , outcome TEXT NOT NULL DEFAULT 'finished'
-    CHECK (outcome IN ('finished', 'declined')), mat_picture TEXT);
+    CHECK (outcome IN ('finished', 'declined')), mat_picture TEXT, supporter TEXT, supporter_helped INTEGER NOT NULL DEFAULT 0);
