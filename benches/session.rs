@@ -64,7 +64,7 @@ fn main() {
         Kiosk::open(paths, Box::new(voice), Box::new(SystemClock)).expect("the kiosk opens");
     let mut kiosk_times = Vec::with_capacity(PRESSES);
     for i in 0..PRESSES {
-        if kiosk.session().stage() == Stage::Reviewing {
+        if kiosk.session().expect("a mat").stage() == Stage::Reviewing {
             kiosk.handle(Input::new(Event::Finish, InputMethod::Key));
             kiosk.wait_for_sync();
             kiosk.handle(Input::new(Event::StartAgain, InputMethod::Key));

@@ -17,8 +17,8 @@ use crate::access::scan::AutoScanner;
 use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::clock::Clock;
 use crate::core::{
-    Company, Effect, Event, Input, MatSession, PersonRef, Phrases, Prompt, Record, Screen,
-    SessionSettings, Utterance,
+    Company, Effect, Event, Input, MatSession, PersonRef, Phrases, PickerEffect, Prompt, Record,
+    Screen, SessionSettings, TopicPicker, Utterance,
 };
 use crate::library::{load_set, LoadedSet};
 use crate::store::{self, Journal, Plan, StoreError, SyncReport};
@@ -85,7 +85,9 @@ pub struct Kiosk {
     unsaved: Vec<Record>,
     voice: Box<dyn Voice>,
     clock: Box<dyn Clock>,
-    session: MatSession,
+    /// The mat under way, or the last one, until a topic is picked.
+    session: Option<MatSession>,
+    picker: TopicPicker,
     topic: usize,
     screen: Screen,
     notices: Vec<String>,
@@ -107,8 +109,9 @@ pub struct Kiosk {
 
 impl Kiosk {
     /// Loads the set, opens the journal (creating the demo person on first
-    /// run) and starts a mat on the first topic. Only a set that cannot be
-    /// loaded is an error: without pictures there is nothing to show.
+    /// run) and shows the topic picker, or with only one topic starts a mat
+    /// on it. Only a set that cannot be loaded is an error: without pictures
+    /// there is nothing to show.
     pub fn open(
         paths: KioskPaths,
         mut voice: Box<dyn Voice>,
@@ -179,8 +182,11 @@ impl Kiosk {
             });
         info!(set = %set.set.id, topics = set.set.topics.len(), "kiosk ready");
 
-        let (session, effects) =
-            start_mat(&set, 0, &person, session_settings(&access, &phrases), now);
+        let picker = TopicPicker::new(
+            set.set.topics.iter().map(|t| t.title.clone()).collect(),
+            phrases.clone(),
+            access.auditory_scanning,
+        );
         let scanner = (access.method == AccessMethod::AutoScanning)
             .then(|| AutoScanner::new(access.scan, millis(now)));
         let mut kiosk = Kiosk {
@@ -191,9 +197,10 @@ impl Kiosk {
             unsaved: Vec::new(),
             voice,
             clock,
-            session,
+            session: None,
+            picker,
             topic: 0,
-            screen: Screen::Mat,
+            screen: Screen::Topics,
             notices,
             sync_job: None,
             access,
@@ -205,8 +212,12 @@ impl Kiosk {
             just_chosen: None,
             sync_retry_at: None,
         };
-        kiosk.preload_clips();
-        kiosk.carry_out(effects);
+        if kiosk.set.set.topics.len() == 1 {
+            kiosk.start_mat(0);
+        } else {
+            let greeting = kiosk.picker.greeting();
+            kiosk.carry_out_picker(greeting);
+        }
         Ok(kiosk)
     }
 
@@ -221,14 +232,41 @@ impl Kiosk {
         };
         self.just_chosen = None;
         for event in events {
-            let effects = self.session.handle(Input::new(event, input.via), now);
-            self.carry_out(effects);
+            self.dispatch(Input::new(event, input.via), now);
         }
         self.update_lights();
     }
 
+    /// An event goes to the picker or to the mat, whichever is on screen.
+    fn dispatch(&mut self, input: Input, now: DateTime<Utc>) {
+        match (&mut self.session, self.screen) {
+            (Some(session), Screen::Mat | Screen::Review | Screen::Finished) => {
+                let effects = session.handle(input, now);
+                self.carry_out(effects);
+            }
+            _ => {
+                let effects = self.picker.handle(input.event);
+                self.carry_out_picker(effects);
+            }
+        }
+    }
+
+    /// How many choices the highlight moves through on the screen shown.
+    fn choice_count(&self) -> usize {
+        match (&self.session, self.screen) {
+            (Some(session), Screen::Mat | Screen::Review | Screen::Finished) => {
+                session.choices().len()
+            }
+            _ => self.picker.choices().len(),
+        }
+    }
+
     fn update_lights(&mut self) {
-        let roles = lit_roles(self.session.highlighted_choice(), self.just_chosen);
+        let highlighted = match (&self.session, self.screen) {
+            (_, Screen::Topics) | (None, _) => None,
+            (Some(session), _) => session.highlighted_choice(),
+        };
+        let roles = lit_roles(highlighted, self.just_chosen);
         if let Some(lights) = &mut self.lights {
             lights.show(&roles);
         }
@@ -237,7 +275,7 @@ impl Kiosk {
     /// Lets time pass for auto scanning. Returns true if the highlight moved.
     pub fn tick(&mut self) -> bool {
         let now = self.clock.now();
-        let choices = self.session.choices().len();
+        let choices = self.choice_count();
         let Some(scanner) = &mut self.scanner else {
             return false;
         };
@@ -245,10 +283,7 @@ impl Kiosk {
         let moved = !events.is_empty();
         for event in events {
             // The highlight moving is not a person's action; nothing is recorded for it.
-            let effects = self
-                .session
-                .handle(Input::new(event, crate::core::InputMethod::Key), now);
-            self.carry_out(effects);
+            self.dispatch(Input::new(event, crate::core::InputMethod::Key), now);
         }
         if moved {
             self.update_lights();
@@ -271,8 +306,13 @@ impl Kiosk {
         millis(self.clock.now())
     }
 
-    pub fn session(&self) -> &MatSession {
-        &self.session
+    /// The mat under way (or just finished); `None` before a topic is picked.
+    pub fn session(&self) -> Option<&MatSession> {
+        self.session.as_ref()
+    }
+
+    pub fn picker(&self) -> &TopicPicker {
+        &self.picker
     }
 
     pub fn set(&self) -> &LoadedSet {
@@ -285,11 +325,6 @@ impl Kiosk {
 
     pub fn screen(&self) -> Screen {
         self.screen
-    }
-
-    /// The topic "start again" goes to.
-    pub fn next_topic_title(&self) -> &str {
-        &self.set.set.topics[self.next_topic()].title
     }
 
     pub fn sound_available(&self) -> bool {
@@ -345,17 +380,37 @@ impl Kiosk {
                     }
                 }
                 Effect::Show(screen) => self.screen = screen,
-                Effect::StartNewMat => self.start_next_mat(),
+                Effect::StartNewMat => self.show_topics(),
             }
         }
+    }
+
+    fn carry_out_picker(&mut self, effects: Vec<PickerEffect>) {
+        for effect in effects {
+            match effect {
+                PickerEffect::Say(utterance) => self.say(utterance),
+                PickerEffect::Start(topic) => self.start_mat(topic),
+            }
+        }
+    }
+
+    /// Back to the topic picker after a mat; with only one topic, straight
+    /// into a new mat on it.
+    fn show_topics(&mut self) {
+        self.poll_sync();
+        if self.set.set.topics.len() == 1 {
+            self.start_mat(0);
+            return;
+        }
+        self.screen = Screen::Topics;
+        let greeting = self.picker.greeting();
+        self.carry_out_picker(greeting);
     }
 
     /// Has the voice decode the clips of the topic on screen, and the
     /// prompts', before any press needs them.
     fn preload_clips(&mut self) {
-        let cards = self
-            .session
-            .topic()
+        let cards = self.set.set.topics[self.topic]
             .cards
             .iter()
             .filter_map(|card| card.clip.as_deref());
@@ -412,24 +467,22 @@ impl Kiosk {
         self.unsaved.clear();
     }
 
-    fn start_next_mat(&mut self) {
-        self.poll_sync();
-        self.topic = self.next_topic();
+    fn start_mat(&mut self, topic: usize) {
+        self.topic = topic;
         let settings = session_settings(&self.access, &self.phrases);
-        let (session, effects) = start_mat(
-            &self.set,
-            self.topic,
-            &self.person,
+        let topic = self.set.set.topics[topic].clone();
+        let (session, effects) = MatSession::start(
+            new_id(),
+            self.person.clone(),
+            &self.set.set.id,
+            topic,
             settings,
             self.clock.now(),
         );
-        self.session = session;
+        self.session = Some(session);
+        self.screen = Screen::Mat;
         self.preload_clips();
         self.carry_out(effects);
-    }
-
-    fn next_topic(&self) -> usize {
-        (self.topic + 1) % self.set.set.topics.len()
     }
 
     fn start_sync(&mut self) {
@@ -481,17 +534,6 @@ pub fn sync_files(
         Plan::open(&plan.path)?
     };
     store::sync(&journal, &mut plan, now)
-}
-
-fn start_mat(
-    set: &LoadedSet,
-    topic: usize,
-    person: &PersonRef,
-    settings: SessionSettings,
-    now: DateTime<Utc>,
-) -> (MatSession, Vec<Effect>) {
-    let topic = set.set.topics[topic].clone();
-    MatSession::start(new_id(), person.clone(), &set.set.id, topic, settings, now)
 }
 
 fn session_settings(access: &AccessSettings, phrases: &Phrases) -> SessionSettings {

@@ -71,6 +71,10 @@ enum Command {
     Plan(PlanCommand),
     /// Check a picture set and list every problem found in it.
     Check,
+    /// Draw every screen at 800x480, 720x1280 and 1920x1080, in the standard
+    /// and high-contrast themes, as PNG files in DIR: with the demo set, or
+    /// the set given with --set, to see how a family's pictures look.
+    Screenshots { dir: PathBuf },
     /// Show every press of the GPIO buttons live, with its pin, its timing and
     /// whether the timing filter accepted it: for whoever wires the buttons.
     Buttons,
@@ -182,6 +186,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "Created an empty support plan (schema {PLAN_SCHEMA_VERSION}) at {}",
                 path.display()
             );
+            Ok(())
+        }
+        Command::Screenshots { dir } => {
+            sayso::ui::screenshots::use_offscreen_platform()?;
+            let written = sayso::ui::screenshots::render_all(&dir, &set)?;
+            println!("{} screen(s) drawn in {}", written.len(), dir.display());
             Ok(())
         }
         Command::Check => {

@@ -69,7 +69,7 @@ fn a_missing_or_broken_picture_gets_a_placeholder_and_the_set_still_works() {
     // The cards can still be placed.
     place(&mut test.kiosk, 0);
     place(&mut test.kiosk, 1);
-    assert_eq!(test.kiosk.session().dealt_count(), 2);
+    assert_eq!(test.kiosk.session().expect("a mat").dealt_count(), 2);
 }
 
 #[test]
@@ -85,6 +85,7 @@ fn a_damaged_journal_is_kept_aside_and_a_new_one_started() {
     let clock = sayso::clock::ManualClock::new(common::start_time());
     let mut kiosk =
         sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
+    common::pick_first_topic(&mut kiosk);
 
     assert!(
         kiosk.notices().iter().any(|n| n.contains("damaged")),
@@ -105,7 +106,7 @@ fn a_damaged_journal_is_kept_aside_and_a_new_one_started() {
 
     place(&mut kiosk, 0);
     let journal = Journal::open(&paths.journal()).unwrap();
-    let session = kiosk.session().id().to_string();
+    let session = kiosk.session().expect("a mat").id().to_string();
     assert_eq!(
         journal.placements(&session).unwrap().len(),
         1,
@@ -127,6 +128,7 @@ fn a_journal_from_a_newer_version_is_left_alone_and_the_mat_goes_on() {
     let (voice, spoken) = sayso::voice::RecordingVoice::new();
     let clock = sayso::clock::ManualClock::new(common::start_time());
     let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
+    common::pick_first_topic(&mut kiosk);
     assert!(
         kiosk
             .notices()

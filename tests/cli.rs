@@ -247,3 +247,65 @@ fn plan_init_then_sync_to_it_then_report_as_csv_and_json() {
     let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 2, "{json}");
 }
+
+#[test]
+fn screenshots_draws_every_screen_at_every_size_in_both_themes() {
+    let data = tempfile::tempdir().unwrap();
+    // Left in target/ for people to look at.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/all");
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = sayso(data.path(), &["screenshots", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let screens = [
+        "topics",
+        "mat",
+        "mat-highlight",
+        "mat-moving",
+        "review",
+        "review-highlight",
+        "review-moving",
+        "finished",
+    ];
+    for screen in screens {
+        for (size, (width, height)) in [
+            ("800x480", (800, 480)),
+            ("720x1280", (720, 1280)),
+            ("1920x1080", (1920, 1080)),
+        ] {
+            for theme in ["standard", "high-contrast"] {
+                let path = dir.join(format!("{screen}-{size}-{theme}.png"));
+                let decoder = png::Decoder::new(std::io::BufReader::new(
+                    std::fs::File::open(&path)
+                        .unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+                ));
+                let reader = decoder.read_info().unwrap();
+                let info = reader.info();
+                assert_eq!(
+                    (info.width, info.height),
+                    (width, height),
+                    "{}",
+                    path.display()
+                );
+            }
+        }
+        assert!(dir
+            .join(format!("{screen}-800x480-large-text.png"))
+            .is_file());
+    }
+    // The themes differ where it shows: the background.
+    let corner = |name: &str| {
+        let decoder = png::Decoder::new(std::io::BufReader::new(
+            std::fs::File::open(dir.join(name)).unwrap(),
+        ));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+        let frame = reader.next_frame(&mut buffer).unwrap();
+        // Just above the bottom edge, in the middle: the page background.
+        let (x, y) = (frame.width as usize / 2, frame.height as usize - 2);
+        let i = (y * frame.width as usize + x) * 4;
+        (buffer[i], buffer[i + 1], buffer[i + 2])
+    };
+    assert_eq!(corner("finished-800x480-high-contrast.png"), (0, 0, 0));
+    assert_eq!(corner("finished-800x480-standard.png"), (0xf4, 0xf1, 0xea));
+}

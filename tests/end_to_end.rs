@@ -28,11 +28,24 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
         clock,
         paths,
         dir: _dir,
-    } = common::open_kiosk(&common::demo_set());
+    } = common::open_kiosk_on_topics(&common::demo_set());
     let kiosk = Rc::new(RefCell::new(kiosk));
     let window = AppWindow::new().unwrap();
     let _bridge = sayso::ui::connect(&window, kiosk.clone());
     window.show().unwrap();
+    let tap = |label: &str| {
+        let buttons: Vec<_> = ElementHandle::find_by_accessible_label(&window, label)
+            .filter(|e| e.accessible_role() == Some(AccessibleRole::Button))
+            .collect();
+        assert_eq!(buttons.len(), 1, "one button is labelled '{label}'");
+        buttons[0].invoke_accessible_default_action();
+    };
+
+    // The first screen asks what to talk about; a tap on its picture picks a topic.
+    assert_eq!(kiosk.borrow().screen(), Screen::Topics);
+    assert_eq!(spoken.texts(), ["What would you like to talk about?"]);
+    tap("Food");
+    assert_eq!(kiosk.borrow().screen(), Screen::Mat);
 
     // Each card is answered two seconds after it is offered.
     let press = |text: &str| {
@@ -54,7 +67,7 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
     like[0].invoke_accessible_default_action();
     let on_like: Vec<String> = {
         let kiosk = kiosk.borrow();
-        let session = kiosk.session();
+        let session = kiosk.session().expect("a mat");
         session
             .cards_on(0)
             .into_iter()
@@ -68,7 +81,7 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
         .window()
         .dispatch_event(WindowEvent::KeyPressRepeated { text: "3".into() });
     assert_eq!(
-        kiosk.borrow().session().dealt_count(),
+        kiosk.borrow().session().expect("a mat").dealt_count(),
         1,
         "a key-repeat is not a press"
     );
@@ -90,6 +103,7 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
     assert_eq!(
         texts,
         [
+            "What would you like to talk about?",
             "What do you think about food?",
             "tea",
             "I like tea.",
@@ -115,7 +129,7 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
         ]
     );
     let utterances = spoken.utterances();
-    let tea_clip = utterances[1]
+    let tea_clip = utterances[2]
         .clip
         .as_deref()
         .expect("tea has a recorded clip");
@@ -124,12 +138,12 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
         "the clip path is resolved: {tea_clip}"
     );
     assert_eq!(
-        utterances[2].mode,
+        utterances[3].mode,
         SpeakMode::Interrupt,
         "a press cuts off what is being said"
     );
     assert_eq!(
-        utterances[3].mode,
+        utterances[4].mode,
         SpeakMode::Queue,
         "the next card waits its turn"
     );
@@ -218,9 +232,14 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
         6
     );
 
-    // "Start again" goes on to the next topic, and a new session.
+    // "Another topic" goes back to the topics, and a new topic starts a new session.
     press("\n");
+    assert_eq!(kiosk.borrow().screen(), Screen::Topics);
+    tap("Going out");
     assert_eq!(kiosk.borrow().screen(), Screen::Mat);
-    assert_eq!(kiosk.borrow().session().topic().title, "Going out");
+    assert_eq!(
+        kiosk.borrow().session().expect("a mat").topic().title,
+        "Going out"
+    );
     assert_eq!(spoken.texts().last().unwrap(), "swimming");
 }

@@ -437,6 +437,7 @@ fn the_kiosk_tries_a_failed_sync_again_by_itself() {
     let clock = sayso::clock::ManualClock::new(common::start_time());
     let mut kiosk =
         sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock.clone())).unwrap();
+    common::pick_first_topic(&mut kiosk);
     for event in [0, 1, 2, 0, 1, 2]
         .map(sayso::core::Event::PlaceOn)
         .into_iter()

@@ -30,6 +30,7 @@ fn a_familys_pack_rewords_the_prompts_and_sets_the_voice() {
     let (voice, spoken) = RecordingVoice::new();
     let clock = ManualClock::new(common::start_time());
     let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
+    common::pick_first_topic(&mut kiosk);
 
     let preloaded = spoken.preloaded();
     assert!(
@@ -59,12 +60,13 @@ fn a_familys_pack_rewords_the_prompts_and_sets_the_voice() {
     kiosk.handle(Input::new(Event::Finish, InputMethod::Touch));
 
     let said = spoken.utterances();
-    assert_eq!(said[1].text, "What do you think about tea?");
+    assert_eq!(said[0].text, "What would you like to talk about?");
+    assert_eq!(said[2].text, "What do you think about tea?");
     assert!(
-        said[1].clip.as_deref().unwrap().ends_with("clips/tea.wav"),
+        said[2].clip.as_deref().unwrap().ends_with("clips/tea.wav"),
         "the card's own clip comes first"
     );
-    assert_eq!(said[3].text, "What do you think about pizza?");
+    assert_eq!(said[4].text, "What do you think about pizza?");
     assert!(said.iter().any(|u| u.text == "Here is your mat."));
     let last = said.last().unwrap();
     assert_eq!(last.text, "That's your mat done.");

@@ -23,6 +23,10 @@ pub enum Event {
     SomethingElse,
     /// Mark the card on offer, or picked up, for staff to follow up.
     TellMeMore,
+    /// On the topic picker: start the topic at this index.
+    ChooseTopic(usize),
+    /// On the topic picker: show the next page of topics.
+    NextPage,
     /// Move the highlight one step (switch 1, or the arrow keys).
     MoveHighlight(Step),
     /// Choose what is highlighted (switch 2); on review with nothing

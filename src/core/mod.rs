@@ -7,6 +7,7 @@
 
 pub mod event;
 pub mod phrases;
+pub mod picker;
 pub mod picture_set;
 pub mod preference;
 pub mod replay;
@@ -15,6 +16,7 @@ pub mod session;
 
 pub use event::{Event, Input, InputMethod, Spot, Step};
 pub use phrases::{Phrase, Phrases, Prompt};
+pub use picker::{PickerChoice, PickerEffect, TopicPicker, PAGE_SIZE};
 pub use picture_set::{Card, PictureSet, SetError, Topic};
 pub use preference::{current_view, Answer, PreferenceSummary, Said};
 pub use replay::{final_mat, replay, FinalPlacement, JournalAction, ReplayedMat};

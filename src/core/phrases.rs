@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 /// Every prompt the kiosk speaks, by the key a voice pack uses for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Prompt {
+    /// Asked on the topic picker.
+    ChooseTopic,
     /// How a card is offered; `{card}` is the card's name.
     Offer,
     /// Spoken when the review begins, before the summary.
@@ -36,10 +38,12 @@ pub enum Prompt {
     CueSomethingElse,
     CueTellMeMore,
     CuePutBack,
+    CueMoreTopics,
 }
 
 impl Prompt {
-    pub const ALL: [Prompt; 17] = [
+    pub const ALL: [Prompt; 19] = [
+        Prompt::ChooseTopic,
         Prompt::Offer,
         Prompt::ReviewIntro,
         Prompt::ReviewEmpty,
@@ -57,6 +61,7 @@ impl Prompt {
         Prompt::CueSomethingElse,
         Prompt::CueTellMeMore,
         Prompt::CuePutBack,
+        Prompt::CueMoreTopics,
     ];
 
     /// The placeholder a pack's wording must keep, if any.
@@ -72,6 +77,7 @@ impl Prompt {
 
     pub fn key(self) -> &'static str {
         match self {
+            Prompt::ChooseTopic => "choose_topic",
             Prompt::Offer => "offer",
             Prompt::ReviewIntro => "review_intro",
             Prompt::ReviewEmpty => "review_empty",
@@ -89,11 +95,13 @@ impl Prompt {
             Prompt::CueSomethingElse => "cue_something_else",
             Prompt::CueTellMeMore => "cue_tell_me_more",
             Prompt::CuePutBack => "cue_put_back",
+            Prompt::CueMoreTopics => "cue_more_topics",
         }
     }
 
     fn default_text(self) -> &'static str {
         match self {
+            Prompt::ChooseTopic => "What would you like to talk about?",
             Prompt::Offer => "{card}",
             Prompt::ReviewIntro => "Let's look at your mat.",
             Prompt::ReviewEmpty => "Your mat is empty.",
@@ -111,6 +119,7 @@ impl Prompt {
             Prompt::CueSomethingElse => "something else",
             Prompt::CueTellMeMore => "tell me more",
             Prompt::CuePutBack => "leave it there",
+            Prompt::CueMoreTopics => "more topics",
         }
     }
 }

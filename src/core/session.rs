@@ -44,6 +44,8 @@ pub enum Stage {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
+    /// The topic picker, where a person's turn begins.
+    Topics,
     Mat,
     Review,
     Finished,
@@ -299,6 +301,8 @@ impl MatSession {
             (_, Event::Finish) => Vec::new(),
             (Stage::Finished, Event::StartAgain) => vec![Effect::StartNewMat],
             (_, Event::StartAgain) => Vec::new(),
+            // The topic picker's own events.
+            (_, Event::ChooseTopic(_) | Event::NextPage) => Vec::new(),
         }
     }
 
@@ -346,6 +350,13 @@ impl MatSession {
             Stage::Moving { card, .. } => Some(card),
             _ => None,
         }
+    }
+
+    /// While a card is picked up, what the person is asked: "Where does tea go?"
+    pub fn picked_prompt(&self) -> Option<String> {
+        let card = self.card_picked_up()?;
+        let template = &self.settings.phrases.get(Prompt::PickedUp).text;
+        Some(template.replace("{card}", self.topic.cards[card].spoken()))
     }
 
     /// How many cards have been placed or skipped so far: the "n" of

@@ -6,6 +6,7 @@
 //! only translates and displays.
 
 mod pictures;
+pub mod screenshots;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,9 +18,9 @@ use crate::access::gpio::{run_buttons, ButtonPanel, PinSource};
 use crate::access::keys::{Key, KeyInput};
 use crate::access::settings::AccessMethod;
 use crate::access::AccessOutput;
-use crate::core::{Choice, Event, Input, InputMethod, Screen};
+use crate::core::{Choice, Event, Input, InputMethod, PickerChoice, Screen, Spot, Stage};
 use crate::kiosk::Kiosk;
-use crate::{AppWindow, CardItem, KioskAdapter, PointItem, ScreenKind};
+use crate::{AppWindow, CardItem, KioskAdapter, PointItem, ScreenKind, Theme, TopicItem};
 
 pub use pictures::Pictures;
 
@@ -98,6 +99,46 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
             }
         }
     });
+    adapter.on_choose_topic({
+        let on_input = on_input.clone();
+        let kiosk = kiosk.clone();
+        move |on_page| {
+            // The screen counts the topics on the page shown.
+            let topic = usize::try_from(on_page)
+                .ok()
+                .and_then(|i| kiosk.borrow().picker().on_page().nth(i));
+            if let Some(topic) = topic {
+                on_input(Input::new(Event::ChooseTopic(topic), InputMethod::Touch));
+            }
+        }
+    });
+    adapter.on_next_page(touch(Event::NextPage));
+    adapter.on_drop_card({
+        let on_input = on_input.clone();
+        let kiosk = kiosk.clone();
+        move |fraction| {
+            let points = kiosk
+                .borrow()
+                .session()
+                .map_or(0, |s| s.topic().scale.points.len());
+            if points > 0 && (0.0..=1.0).contains(&fraction) {
+                let spot = Spot::from_fraction(fraction, points);
+                on_input(Input::new(Event::PlaceAt(spot), InputMethod::Touch));
+            }
+        }
+    });
+    adapter.on_pick_up({
+        let on_input = on_input.clone();
+        move |card| {
+            if let Ok(card) = usize::try_from(card) {
+                on_input(Input::new(Event::PickUp(card), InputMethod::Touch));
+            }
+        }
+    });
+    adapter.on_put_back(touch(Event::PutBack));
+    adapter.on_skip(touch(Event::Skip));
+    adapter.on_something_else(touch(Event::SomethingElse));
+    adapter.on_tell_me_more(touch(Event::TellMeMore));
     adapter.on_undo(touch(Event::Undo));
     adapter.on_say_again(touch(Event::SayAgain));
     adapter.on_finish(touch(Event::Finish));
@@ -211,19 +252,87 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
 /// Puts the kiosk's state on screen.
 pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
     let adapter = window.global::<KioskAdapter>();
-    let session = kiosk.session();
-    let set = kiosk.set();
-    let topic = session.topic();
-    let highlighted = session.highlighted_choice();
-
     adapter.set_screen(match kiosk.screen() {
+        Screen::Topics => ScreenKind::Topics,
         Screen::Mat => ScreenKind::Mat,
         Screen::Review => ScreenKind::Review,
         Screen::Finished => ScreenKind::Finished,
     });
     adapter.set_person_name(kiosk.person().name.as_str().into());
+    adapter.set_no_sound(!kiosk.sound_available());
+
+    let action = match kiosk.screen() {
+        Screen::Topics => show_topics(&adapter, kiosk, pictures),
+        _ => show_mat(&adapter, kiosk, pictures),
+    };
+    adapter.set_highlighted_action(action.into());
+
+    for warning in pictures.take_new_warnings() {
+        kiosk.add_notice(warning);
+    }
+    adapter.set_staff_notice(
+        kiosk
+            .notices()
+            .last()
+            .map(String::as_str)
+            .unwrap_or("")
+            .into(),
+    );
+}
+
+/// The topics on the picker's page; returns what the highlight is on.
+fn show_topics(adapter: &KioskAdapter, kiosk: &Kiosk, pictures: &mut Pictures) -> &'static str {
+    let picker = kiosk.picker();
+    let set = kiosk.set();
+    let highlighted = picker.highlighted_choice();
+    let topics: Vec<TopicItem> = picker
+        .on_page()
+        .map(|i| {
+            let topic = &set.set.topics[i];
+            let picture = pictures.picture(set, topic.picture.as_deref());
+            TopicItem {
+                title: topic.title.as_str().into(),
+                has_picture: picture.is_some(),
+                picture: picture.unwrap_or_default(),
+                highlighted: highlighted == Some(PickerChoice::Topic(i)),
+            }
+        })
+        .collect();
+    adapter.set_topics(ModelRc::new(VecModel::from(topics)));
+    adapter.set_topics_page(if picker.pages() > 1 {
+        format!("page {} of {}", picker.page() + 1, picker.pages()).into()
+    } else {
+        SharedString::new()
+    });
+    match highlighted {
+        Some(PickerChoice::MoreTopics) => "more-topics",
+        Some(PickerChoice::SayAgain) => "say-again",
+        Some(PickerChoice::Topic(_)) | None => "",
+    }
+}
+
+/// The mat, the review or the finished screen; returns what the highlight
+/// is on, besides points and cards.
+fn show_mat(adapter: &KioskAdapter, kiosk: &Kiosk, pictures: &mut Pictures) -> &'static str {
+    let Some(session) = kiosk.session() else {
+        return "";
+    };
+    let set = kiosk.set();
+    let topic = session.topic();
+    let highlighted = session.highlighted_choice();
     adapter.set_topic_title(topic.title.as_str().into());
 
+    let card_item = |pictures: &mut Pictures, index: usize| {
+        let mut item = pictures.card(set, &topic.cards[index]);
+        item.index = index as i32;
+        item.marked = session.is_marked(index);
+        item.picked = session.card_picked_up() == Some(index);
+        item.highlighted = highlighted == Some(Choice::Card(index));
+        item.offset = session
+            .spot_of(index)
+            .map_or(0.0, |spot| f32::from(spot.offset) / 100.0);
+        item
+    };
     let points: Vec<PointItem> = topic
         .scale
         .points
@@ -233,7 +342,7 @@ pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
             let cards: Vec<CardItem> = session
                 .cards_on(i)
                 .into_iter()
-                .map(|c| pictures.card(set, &topic.cards[c]))
+                .map(|c| card_item(pictures, c))
                 .collect();
             let (r, g, b) = point.rgb().unwrap_or((0x55, 0x55, 0x55));
             PointItem {
@@ -249,14 +358,19 @@ pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
         .collect();
     adapter.set_points(ModelRc::new(VecModel::from(points)));
 
-    if let Some(card) = session.card_on_offer() {
-        adapter.set_card(pictures.card(set, card));
+    if let Stage::Offering { card } = session.stage() {
+        adapter.set_card(card_item(pictures, card));
     }
+    adapter.set_picked_prompt(
+        session
+            .picked_prompt()
+            .map(SharedString::from)
+            .unwrap_or_default(),
+    );
     let total = topic.cards.len();
     adapter
         .set_progress(format!("card {} of {total}", (session.dealt_count() + 1).min(total)).into());
-    adapter.set_next_topic(kiosk.next_topic_title().into());
-    adapter.set_highlighted_action(SharedString::from(match highlighted {
+    match highlighted {
         Some(Choice::Finish) => "finish",
         Some(Choice::Undo) => "undo",
         Some(Choice::SayAgain) => "say-again",
@@ -266,20 +380,14 @@ pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
         Some(Choice::TellMeMore) => "tell-me-more",
         Some(Choice::PutBack) => "put-back",
         Some(Choice::Point(_) | Choice::Card(_)) | None => "",
-    }));
-    adapter.set_no_sound(!kiosk.sound_available());
-
-    for warning in pictures.take_new_warnings() {
-        kiosk.add_notice(warning);
     }
-    adapter.set_staff_notice(
-        kiosk
-            .notices()
-            .last()
-            .map(String::as_str)
-            .unwrap_or("")
-            .into(),
-    );
+}
+
+/// The person's display settings: the high-contrast theme, large text.
+pub fn set_display(window: &AppWindow, high_contrast: bool, large_text: bool) {
+    let theme = window.global::<Theme>();
+    theme.set_high_contrast(high_contrast);
+    theme.set_large_text(large_text);
 }
 
 /// Slint reports special keys as private-use characters.

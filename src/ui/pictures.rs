@@ -47,6 +47,7 @@ impl Pictures {
             label: card.label.as_str().into(),
             has_picture: picture.is_some(),
             picture: picture.unwrap_or_default(),
+            ..CardItem::default()
         }
     }
 

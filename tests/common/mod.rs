@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::TimeZone;
 use sayso::clock::ManualClock;
+use sayso::core::{Event, Input, InputMethod, Screen};
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::voice::{RecordingVoice, SpokenLog};
 
@@ -26,7 +27,15 @@ pub fn start_time() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
 }
 
+/// A kiosk with the first topic picked, as a person would on the first screen.
 pub fn open_kiosk(set: &Path) -> TestKiosk {
+    let mut test = open_kiosk_on_topics(set);
+    pick_first_topic(&mut test.kiosk);
+    test
+}
+
+/// A kiosk as it opens: on the topic picker (or, with one topic, its mat).
+pub fn open_kiosk_on_topics(set: &Path) -> TestKiosk {
     let dir = tempfile::tempdir().expect("a temporary data directory");
     let paths = KioskPaths::in_data_dir(&dir.path().join("data"), set);
     let (voice, spoken) = RecordingVoice::new();
@@ -47,4 +56,11 @@ pub fn screenshot_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("the screenshot folder");
     dir
+}
+
+/// Picks the first topic on the topic picker, as a tap on it would.
+pub fn pick_first_topic(kiosk: &mut Kiosk) {
+    if kiosk.screen() == Screen::Topics {
+        kiosk.handle(Input::new(Event::ChooseTopic(0), InputMethod::Touch));
+    }
 }

@@ -1,0 +1,155 @@
+//! Every screen at every supported size, in both themes, with the demo set:
+//! `sayso screenshots DIR`, so anyone can review the UI without a Pi. The
+//! screens are drawn by Slint's software renderer, the same renderer the
+//! tests use, with no window system at all.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use anyhow::Context;
+use chrono::TimeZone;
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::{ComponentHandle, Rgba8Pixel, SharedPixelBuffer};
+
+use crate::clock::ManualClock;
+use crate::kiosk::{Kiosk, KioskPaths};
+use crate::voice::RecordingVoice;
+use crate::{AppWindow, KioskAdapter};
+
+/// The three screens sayso is laid out for: the official 7" touch screen,
+/// Touch Display 2 upright, and an HDMI screen.
+pub const SIZES: [(u32, u32); 3] = [(800, 480), (720, 1280), (1920, 1080)];
+
+/// A platform with one software-rendered window and no event loop: enough
+/// to lay out and draw screens.
+struct Offscreen {
+    window: Rc<MinimalSoftwareWindow>,
+}
+
+impl Platform for Offscreen {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
+        Ok(self.window.clone())
+    }
+}
+
+/// Installs the offscreen platform. Call once, before any window exists.
+pub fn use_offscreen_platform() -> anyhow::Result<()> {
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(Offscreen { window }))
+        .map_err(|e| anyhow::anyhow!("cannot draw screens offscreen: {e}"))
+}
+
+/// Renders every screen with the picture set at `set` into `dir` and
+/// returns the files written.
+pub fn render_all(dir: &Path, set: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut written = Vec::new();
+    for (width, height) in SIZES {
+        for (theme, high_contrast) in [("standard", false), ("high-contrast", true)] {
+            let suffix = format!("{width}x{height}-{theme}");
+            written.extend(render_walkthrough(
+                dir,
+                set,
+                &suffix,
+                (width, height),
+                high_contrast,
+                false,
+            )?);
+        }
+    }
+    written.extend(render_walkthrough(
+        dir,
+        set,
+        "800x480-large-text",
+        (800, 480),
+        false,
+        true,
+    )?);
+    Ok(written)
+}
+
+/// A person's way through a mat, one picture per screen on the way.
+fn render_walkthrough(
+    dir: &Path,
+    set: &Path,
+    suffix: &str,
+    (width, height): (u32, u32),
+    high_contrast: bool,
+    large_text: bool,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let data = tempfile::tempdir().context("a temporary data directory")?;
+    let paths = KioskPaths::in_data_dir(data.path(), set);
+    let (voice, _) = RecordingVoice::new();
+    let start = chrono::Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap();
+    let clock = ManualClock::new(start);
+    let kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock))?;
+    let kiosk = Rc::new(RefCell::new(kiosk));
+
+    let window = AppWindow::new()?;
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(width, height));
+    super::set_display(&window, high_contrast, large_text);
+    let _bridge = super::connect(&window, kiosk.clone());
+    window.show()?;
+    let adapter = window.global::<KioskAdapter>();
+    // Switch 1 (the space bar) moves the highlight, as a switch user would.
+    let switch = || {
+        adapter.invoke_key(" ".into(), false);
+        adapter.invoke_key_up(" ".into());
+    };
+
+    let mut written = Vec::new();
+    let mut shot = |name: &str| -> anyhow::Result<()> {
+        let path = dir.join(format!("{name}-{suffix}.png"));
+        save_png(&window.window().take_snapshot()?, &path)?;
+        written.push(path);
+        Ok(())
+    };
+
+    shot("topics")?;
+    adapter.invoke_choose_topic(0);
+    for point in [0, 2, 0] {
+        adapter.invoke_place(point);
+    }
+    adapter.invoke_tell_me_more();
+    shot("mat")?;
+    switch();
+    switch();
+    shot("mat-highlight")?;
+    adapter.invoke_pick_up(1);
+    shot("mat-moving")?;
+    adapter.invoke_put_back();
+    for point in [1, 0, 2] {
+        adapter.invoke_place(point);
+    }
+    shot("review")?;
+    for _ in 0..4 {
+        switch();
+    }
+    shot("review-highlight")?;
+    adapter.invoke_pick_up(4);
+    shot("review-moving")?;
+    adapter.invoke_put_back();
+    adapter.invoke_finish();
+    shot("finished")?;
+    window.hide()?;
+    Ok(written)
+}
+
+fn save_png(buffer: &SharedPixelBuffer<Rgba8Pixel>, path: &Path) -> anyhow::Result<()> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut encoder = png::Encoder::new(
+        std::io::BufWriter::new(file),
+        buffer.width(),
+        buffer.height(),
+    );
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(buffer.as_bytes())?;
+    Ok(())
+}
