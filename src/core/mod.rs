@@ -12,6 +12,7 @@ pub mod picture_set;
 pub mod preference;
 pub mod replay;
 pub mod scale;
+pub mod schedule;
 pub mod session;
 
 pub use event::{Event, Input, InputMethod, Spot, Step};
