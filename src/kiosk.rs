@@ -6,6 +6,7 @@
 //! is kept aside and a new one started; a support plan that cannot be reached
 //! is synced the next time. Each of these leaves a notice for staff.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
@@ -16,16 +17,18 @@ use crate::access::lights::{lit_roles, Lights};
 use crate::access::scan::AutoScanner;
 use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::clock::Clock;
+use crate::core::schedule::{self, Outcome, Window};
 use crate::core::{
-    Company, Effect, Event, Input, MatSession, PersonRef, Phrases, PickerEffect, Prompt, Record,
-    Screen, SessionSettings, TopicPicker, Utterance,
+    Company, Effect, Event, Input, MatSession, PersonRef, Phrases, Picker, PickerEffect,
+    PickerKind, Prompt, Record, Screen, SessionSettings, Utterance,
 };
+use crate::library::home::{Display, Home, HOME_FILE};
 use crate::library::{load_set, LoadedSet};
 use crate::store::{self, Journal, Plan, StoreError, SyncReport};
 use crate::voice::volume::{VolumeSettings, VOICE_FILE};
 use crate::voice::{Voice, VoicePack};
 
-/// The person created on first run, so the demo works straight away.
+/// The one person of a kiosk with no home file.
 pub const DEMO_PERSON: &str = "Alex";
 
 #[derive(Debug, Clone)]
@@ -37,6 +40,8 @@ pub struct KioskPaths {
     pub plan: PathBuf,
     /// The voice pack folder; by default the bundled English one.
     pub voice_pack: PathBuf,
+    /// The home file: the people and their settings; `None`: one person.
+    pub home: Option<PathBuf>,
 }
 
 impl KioskPaths {
@@ -47,6 +52,7 @@ impl KioskPaths {
             set: set.to_path_buf(),
             plan: data_dir.join(store::PLAN_FILE),
             voice_pack: crate::voice::pack::default_pack_dir(),
+            home: None,
         }
     }
 
@@ -79,23 +85,32 @@ type SyncOutcome = Result<SyncReport, String>;
 pub struct Kiosk {
     paths: KioskPaths,
     set: LoadedSet,
+    home: Home,
+    /// The person of the home using the kiosk, once chosen.
+    person_index: Option<usize>,
     person: PersonRef,
     journal: Option<Journal>,
     /// Records not yet in the journal (it could not be opened or written).
     unsaved: Vec<Record>,
     voice: Box<dyn Voice>,
     clock: Box<dyn Clock>,
-    /// The mat under way, or the last one, until a topic is picked.
+    /// The mat under way (or just finished); `None` before a topic is picked.
     session: Option<MatSession>,
-    picker: TopicPicker,
+    people: Picker,
+    topics: Picker,
     topic: usize,
     screen: Screen,
     notices: Vec<String>,
     sync_job: Option<JoinHandle<SyncOutcome>>,
+    /// The device's own settings, for a person without settings of their own.
+    device: DeviceSettings,
     access: AccessSettings,
-    /// The kiosk's own words, from the voice pack.
+    /// The kiosk's own words, from the person's voice pack.
     phrases: Phrases,
     volume: VolumeSettings,
+    display: Display,
+    /// Staff (or the screenshots) chose a display for everyone.
+    display_override: Option<Display>,
     /// The volume the voice was last set to.
     volume_set: Option<u8>,
     /// With one-switch auto scanning: what moves the highlight.
@@ -105,12 +120,32 @@ pub struct Kiosk {
     just_chosen: Option<usize>,
     /// After a failed sync: when to try again.
     sync_retry_at: Option<DateTime<Utc>>,
+    check_ins: CheckInLog,
+    /// Goes up each time the person (and so the settings) changes.
+    generation: u64,
+}
+
+#[derive(Debug, Clone)]
+struct DeviceSettings {
+    access: AccessSettings,
+    volume: VolumeSettings,
+    pack: VoicePack,
+}
+
+/// What became of today's check-ins so far, by (person, window key).
+#[derive(Debug, Default)]
+struct CheckInLog {
+    offered: HashSet<(usize, String)>,
+    /// Answered or declined, or recorded when their window closed.
+    settled: HashSet<(usize, String)>,
+    /// Windows closed up to here have their outcome recorded.
+    checked_until: Option<DateTime<Utc>>,
 }
 
 impl Kiosk {
-    /// Loads the set, opens the journal (creating the demo person on first
-    /// run) and shows the topic picker, or with only one topic starts a mat
-    /// on it. Only a set that cannot be loaded is an error: without pictures
+    /// Loads the set and the home, opens the journal, and shows the people
+    /// of the home (or, with one person, their topics; with one topic, its
+    /// mat). Only a set that cannot be loaded is an error: without pictures
     /// there is nothing to show.
     pub fn open(
         paths: KioskPaths,
@@ -132,6 +167,18 @@ impl Kiosk {
                 set.warnings.len()
             ));
         }
+        let home = match &paths.home {
+            Some(path) => Home::load(path, &set.set).unwrap_or_else(|e| {
+                error!("{e}");
+                notices.push(format!("Home file not read, see the log ({HOME_FILE})"));
+                Home::single(DEMO_PERSON, &set.set)
+            }),
+            None => Home::single(DEMO_PERSON, &set.set),
+        };
+        for problem in &home.problems {
+            warn!("home: {problem}");
+            notices.push(format!("Home: {problem}"));
+        }
 
         let access = AccessSettings::load(&paths.data_dir.join(ACCESS_FILE)).unwrap_or_else(|e| {
             warn!("{e}");
@@ -140,18 +187,8 @@ impl Kiosk {
             ));
             AccessSettings::default()
         });
-        let (pack, pack_problems) = VoicePack::load(&paths.voice_pack);
-        for problem in &pack_problems {
-            warn!("{problem}");
-        }
-        if !pack_problems.is_empty() {
-            notices.push(format!(
-                "Voice pack: {} problem(s), see the log",
-                pack_problems.len()
-            ));
-        }
+        let pack = load_pack(&paths.voice_pack, &mut notices);
         voice.configure(&pack.tts);
-        let phrases = pack.phrases;
         let volume = VolumeSettings::load(&paths.data_dir.join(VOICE_FILE)).unwrap_or_else(|e| {
             warn!("{e}; using the default volume");
             notices.push(format!(
@@ -166,58 +203,58 @@ impl Kiosk {
 
         let now = clock.now();
         let journal = open_journal(&paths.journal(), now, &mut notices);
-        let person = journal
-            .as_ref()
-            .and_then(|journal| {
-                first_person(journal, now)
-                    .inspect_err(|e| {
-                        error!("cannot read the people in the journal: {e}");
-                        notices.push(format!("Not saving: {e}"));
-                    })
-                    .ok()
-            })
-            .unwrap_or_else(|| PersonRef {
-                id: new_id(),
-                name: DEMO_PERSON.to_string(),
-            });
-        info!(set = %set.set.id, topics = set.set.topics.len(), "kiosk ready");
+        info!(set = %set.set.id, topics = set.set.topics.len(), people = home.people.len(), "kiosk ready");
 
-        let picker = TopicPicker::new(
-            set.set.topics.iter().map(|t| t.title.clone()).collect(),
-            phrases.clone(),
+        let people = Picker::new(
+            PickerKind::People,
+            home.people.iter().map(|p| p.name.clone()).collect(),
+            pack.phrases.clone(),
             access.auditory_scanning,
         );
-        let scanner = (access.method == AccessMethod::AutoScanning)
-            .then(|| AutoScanner::new(access.scan, millis(now)));
+        let device = DeviceSettings {
+            access: access.clone(),
+            volume: volume.clone(),
+            pack: pack.clone(),
+        };
         let mut kiosk = Kiosk {
             paths,
             set,
-            person,
+            home,
+            person_index: None,
+            person: PersonRef {
+                id: String::new(),
+                name: String::new(),
+            },
             journal,
             unsaved: Vec::new(),
             voice,
             clock,
             session: None,
-            picker,
+            people,
+            topics: Picker::new(PickerKind::Topics, Vec::new(), pack.phrases.clone(), false),
             topic: 0,
-            screen: Screen::Topics,
+            screen: Screen::People,
             notices,
             sync_job: None,
+            device,
+            phrases: pack.phrases,
             access,
-            phrases,
             volume,
+            display: Display::default(),
+            display_override: None,
             volume_set: None,
-            scanner,
+            scanner: None,
             lights: None,
             just_chosen: None,
             sync_retry_at: None,
+            check_ins: CheckInLog {
+                checked_until: Some(start_of_local_day(now)),
+                ..CheckInLog::default()
+            },
+            generation: 0,
         };
-        if kiosk.set.set.topics.len() == 1 {
-            kiosk.start_mat(0);
-        } else {
-            let greeting = kiosk.picker.greeting();
-            kiosk.carry_out_picker(greeting);
-        }
+        kiosk.record_closed_check_ins();
+        kiosk.show_people();
         Ok(kiosk)
     }
 
@@ -240,12 +277,16 @@ impl Kiosk {
     /// An event goes to the picker or to the mat, whichever is on screen.
     fn dispatch(&mut self, input: Input, now: DateTime<Utc>) {
         match (&mut self.session, self.screen) {
+            (_, Screen::People) => {
+                let effects = self.people.handle(input.event);
+                self.carry_out_picker(effects);
+            }
             (Some(session), Screen::Mat | Screen::Review | Screen::Finished) => {
                 let effects = session.handle(input, now);
                 self.carry_out(effects);
             }
             _ => {
-                let effects = self.picker.handle(input.event);
+                let effects = self.topics.handle(input.event);
                 self.carry_out_picker(effects);
             }
         }
@@ -254,22 +295,86 @@ impl Kiosk {
     /// How many choices the highlight moves through on the screen shown.
     fn choice_count(&self) -> usize {
         match (&self.session, self.screen) {
+            (_, Screen::People) => self.people.choices().len(),
             (Some(session), Screen::Mat | Screen::Review | Screen::Finished) => {
                 session.choices().len()
             }
-            _ => self.picker.choices().len(),
+            _ => self.topics.choices().len(),
         }
     }
 
     fn update_lights(&mut self) {
         let highlighted = match (&self.session, self.screen) {
-            (_, Screen::Topics) | (None, _) => None,
+            (_, Screen::People | Screen::Topics) | (None, _) => None,
             (Some(session), _) => session.highlighted_choice(),
         };
         let roles = lit_roles(highlighted, self.just_chosen);
         if let Some(lights) = &mut self.lights {
             lights.show(&roles);
         }
+    }
+
+    /// The first screen: the people of the home, or with one person, theirs.
+    fn show_people(&mut self) {
+        if self.home.people.len() == 1 {
+            self.choose_person(0);
+            return;
+        }
+        self.screen = Screen::People;
+        let greeting = self.people.greeting();
+        self.carry_out_picker(greeting);
+    }
+
+    /// A person of the home starts their turn: their own topics, settings
+    /// and voice from now on.
+    fn choose_person(&mut self, index: usize) {
+        let person = self.home.people[index].clone();
+        let now = self.clock.now();
+        self.person = self
+            .journal
+            .as_ref()
+            .and_then(|journal| {
+                person_named(journal, &person.name, now)
+                    .inspect_err(|e| error!("cannot read the people in the journal: {e}"))
+                    .ok()
+            })
+            .unwrap_or_else(|| PersonRef {
+                id: new_id(),
+                name: person.name.clone(),
+            });
+        self.person_index = Some(index);
+        self.access = person
+            .access
+            .clone()
+            .unwrap_or_else(|| self.device.access.clone());
+        self.volume = person
+            .volume
+            .clone()
+            .unwrap_or_else(|| self.device.volume.clone());
+        self.volume_set = None;
+        let pack = match &person.voice_pack {
+            Some(dir) => load_pack(dir, &mut self.notices),
+            None => self.device.pack.clone(),
+        };
+        self.voice.configure(&pack.tts);
+        self.phrases = pack.phrases;
+        self.display = person.display;
+        self.scanner = (self.access.method == AccessMethod::AutoScanning)
+            .then(|| AutoScanner::new(self.access.scan, millis(now)));
+        self.topics = Picker::new(
+            PickerKind::Topics,
+            person
+                .topics
+                .iter()
+                .map(|&t| self.set.set.topics[t].title.clone())
+                .collect(),
+            self.phrases.clone(),
+            self.access.auditory_scanning,
+        );
+        self.topics.set_others(self.home.people.len() > 1);
+        self.generation += 1;
+        info!(person = %person.name, "person chosen");
+        self.show_topics();
     }
 
     /// Lets time pass for auto scanning. Returns true if the highlight moved.
@@ -311,8 +416,31 @@ impl Kiosk {
         self.session.as_ref()
     }
 
-    pub fn picker(&self) -> &TopicPicker {
-        &self.picker
+    /// The picker on screen: people, or the person's topics.
+    pub fn picker(&self) -> &Picker {
+        match self.screen {
+            Screen::People => &self.people,
+            _ => &self.topics,
+        }
+    }
+
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
+    /// The person's display settings: high contrast, large text.
+    pub fn display(&self) -> Display {
+        self.display_override.unwrap_or(self.display)
+    }
+
+    /// One display for everyone, whoever's turn it is.
+    pub fn override_display(&mut self, display: Display) {
+        self.display_override = Some(display);
+    }
+
+    /// Goes up each time the person, and so the settings, change.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn set(&self) -> &LoadedSet {
@@ -389,22 +517,148 @@ impl Kiosk {
         for effect in effects {
             match effect {
                 PickerEffect::Say(utterance) => self.say(utterance),
-                PickerEffect::Start(topic) => self.start_mat(topic),
+                PickerEffect::Chosen(index) if self.screen == Screen::People => {
+                    self.choose_person(index)
+                }
+                PickerEffect::Chosen(index) => {
+                    if let Some(&topic) = self.person_topics().get(index) {
+                        self.start_mat(topic);
+                    }
+                }
+                PickerEffect::Declined => self.decline_check_in(),
+                PickerEffect::SomeoneElse => {
+                    self.person_index = None;
+                    self.show_people();
+                }
             }
         }
     }
 
-    /// Back to the topic picker after a mat; with only one topic, straight
-    /// into a new mat on it.
+    /// The set's indices of the topics of the person at the kiosk.
+    pub fn person_topics(&self) -> &[usize] {
+        self.person_index
+            .map_or(&[], |i| self.home.people[i].topics.as_slice())
+    }
+
+    /// The person's topics, after a mat too; with a check-in due, that topic
+    /// first and named. With only one topic, straight into a mat on it.
     fn show_topics(&mut self) {
         self.poll_sync();
-        if self.set.set.topics.len() == 1 {
-            self.start_mat(0);
+        if let [only] = self.person_topics() {
+            self.start_mat(*only);
             return;
         }
         self.screen = Screen::Topics;
-        let greeting = self.picker.greeting();
+        self.offer_due_check_in();
+        let greeting = self.topics.greeting();
         self.carry_out_picker(greeting);
+    }
+
+    /// The check-in window open now for the person, if it is not answered
+    /// or declined yet.
+    fn due_check_in(&self) -> Option<(usize, Window)> {
+        let person = self.person_index?;
+        let window = self.home.people[person]
+            .schedule
+            .due(self.clock.now(), &chrono::Local)?;
+        let settled = self.check_ins.settled.contains(&(person, window.key()));
+        (!settled).then_some((person, window))
+    }
+
+    /// Puts the check-in due (if any) first on the topic picker.
+    fn offer_due_check_in(&mut self) {
+        let due = self.due_check_in();
+        let position = due.as_ref().and_then(|(person, window)| {
+            self.home.people[*person]
+                .topics
+                .iter()
+                .position(|&t| self.set.set.topics[t].id == window.topic)
+        });
+        if let Some((person, window)) = due {
+            self.check_ins.offered.insert((person, window.key()));
+        }
+        self.topics.set_due(position);
+    }
+
+    fn decline_check_in(&mut self) {
+        if let Some((person, window)) = self.due_check_in() {
+            self.record_check_in(person, &window, Outcome::Declined, None);
+        }
+    }
+
+    /// Records what became of a check-in, once.
+    fn record_check_in(
+        &mut self,
+        person: usize,
+        window: &Window,
+        outcome: Outcome,
+        session_id: Option<String>,
+    ) {
+        if !self.check_ins.settled.insert((person, window.key())) {
+            return;
+        }
+        let now = self.clock.now();
+        let person_ref = match self.journal.as_ref() {
+            Some(journal) => match person_named(journal, &self.home.people[person].name, now) {
+                Ok(person) => person,
+                Err(e) => {
+                    error!("cannot read the people in the journal: {e}");
+                    return;
+                }
+            },
+            None => return,
+        };
+        info!(check_in = %window.key(), outcome = outcome.as_str(), "check-in");
+        self.save(Record::CheckIn {
+            person_id: person_ref.id,
+            key: window.key(),
+            topic_id: window.topic.clone(),
+            opens: window.opens,
+            closes: window.closes,
+            outcome,
+            session_id,
+            at: now,
+        });
+    }
+
+    /// Records the outcome of every check-in window that has closed since
+    /// the last look, for everyone in the home: answered, declined (offered
+    /// and turned down or let pass), or never offered.
+    fn record_closed_check_ins(&mut self) {
+        let now = self.clock.now();
+        let since = self.check_ins.checked_until.unwrap_or(now);
+        for person in 0..self.home.people.len() {
+            let closed =
+                self.home.people[person]
+                    .schedule
+                    .closed_between(since, now, &chrono::Local);
+            for window in closed {
+                let offered = self.check_ins.offered.contains(&(person, window.key()));
+                let outcome = schedule::outcome(offered, false, false);
+                self.record_check_in(person, &window, outcome, None);
+            }
+        }
+        self.check_ins.checked_until = Some(now);
+    }
+
+    /// Called every second or so: records check-ins whose time has passed,
+    /// and offers one that has just become due if the topics are on screen.
+    /// Returns true if the screen changed.
+    pub fn check_schedule(&mut self) -> bool {
+        self.record_closed_check_ins();
+        if self.screen != Screen::Topics {
+            return false;
+        }
+        let due_before = self.topics.due();
+        self.offer_due_check_in();
+        if self.topics.due() != due_before {
+            if self.topics.due().is_some() {
+                let greeting = self.topics.greeting();
+                self.carry_out_picker(greeting);
+            }
+            return true;
+        }
+        false
     }
 
     /// Has the voice decode the clips of the topic on screen, and the
@@ -468,6 +722,9 @@ impl Kiosk {
     }
 
     fn start_mat(&mut self, topic: usize) {
+        let answers = self
+            .due_check_in()
+            .filter(|(_, window)| window.topic == self.set.set.topics[topic].id);
         self.topic = topic;
         let settings = session_settings(&self.access, &self.phrases);
         let topic = self.set.set.topics[topic].clone();
@@ -479,10 +736,14 @@ impl Kiosk {
             settings,
             self.clock.now(),
         );
+        let session_id = session.id().to_string();
         self.session = Some(session);
         self.screen = Screen::Mat;
         self.preload_clips();
         self.carry_out(effects);
+        if let Some((person, window)) = answers {
+            self.record_check_in(person, &window, Outcome::Answered, Some(session_id));
+        }
     }
 
     fn start_sync(&mut self) {
@@ -552,14 +813,43 @@ fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-fn first_person(journal: &Journal, now: DateTime<Utc>) -> Result<PersonRef, StoreError> {
-    match journal.people()?.into_iter().next() {
+/// The journal's record of a person of the home, added the first time.
+fn person_named(
+    journal: &Journal,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<PersonRef, StoreError> {
+    match journal.people()?.into_iter().find(|p| p.name == name) {
         Some(person) => Ok(person),
         None => {
-            info!("first run: adding the demo person");
-            journal.add_person(DEMO_PERSON, now)
+            info!("adding {name} to the journal");
+            journal.add_person(name, now)
         }
     }
+}
+
+fn load_pack(dir: &Path, notices: &mut Vec<String>) -> VoicePack {
+    let (pack, problems) = VoicePack::load(dir);
+    for problem in &problems {
+        warn!("{problem}");
+    }
+    if !problems.is_empty() {
+        let notice = format!("Voice pack: {} problem(s), see the log", problems.len());
+        if !notices.contains(&notice) {
+            notices.push(notice);
+        }
+    }
+    pack
+}
+
+/// Midnight today, local time.
+fn start_of_local_day(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now.with_timezone(&chrono::Local);
+    local
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|midnight| midnight.and_local_timezone(chrono::Local).earliest())
+        .map_or(now, |midnight| midnight.with_timezone(&Utc))
 }
 
 /// Opens the journal. A damaged one is moved aside, never deleted, and a

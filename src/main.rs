@@ -11,6 +11,7 @@ use sayso::access::lights::{Lights, RppalLights};
 use sayso::access::settings::{AccessSettings, ACCESS_FILE};
 use sayso::clock::SystemClock;
 use sayso::kiosk::{sync_files, Kiosk, KioskPaths};
+use sayso::library::home::find_home;
 use sayso::library::{default_set_path, load_set};
 use sayso::report::Format;
 use sayso::store::{Plan, PLAN_SCHEMA_VERSION};
@@ -37,6 +38,12 @@ struct Cli {
     /// Default: plan.sqlite in the data directory, made on first use.
     #[arg(long, global = true, env = "SAYSO_PLAN", value_name = "PATH")]
     plan: Option<PathBuf>,
+
+    /// The home file: the people who use the kiosk, their topics, settings
+    /// and check-ins. Default: home.toml in the data directory; with neither
+    /// and the demo set, the demo home; else one person with every topic.
+    #[arg(long, global = true, env = "SAYSO_HOME", value_name = "PATH")]
+    home: Option<PathBuf>,
 
     /// The voice pack: a folder with a pack.toml. Default: voices/en-GB.
     #[arg(long, global = true, env = "SAYSO_VOICE_PACK", value_name = "DIR")]
@@ -120,6 +127,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(pack) = cli.voice_pack {
         paths.voice_pack = pack;
     }
+    paths.home = find_home(cli.home, &data_dir, &set);
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
             let mut kiosk = Kiosk::open(paths, Box::new(Speaker::start()), Box::new(SystemClock))?;

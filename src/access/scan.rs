@@ -17,7 +17,7 @@ pub enum ScanStart {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct AutoScanSettings {
     /// How long the highlight stays on each choice.
     pub rate_ms: u64,

@@ -145,4 +145,15 @@ mod tests {
             "{error}"
         );
     }
+
+    #[test]
+    fn a_scan_section_may_give_only_some_settings() {
+        let settings: AccessSettings =
+            toml::from_str("method = \"auto-scanning\"\n[scan]\nrate_ms = 2000\n").unwrap();
+        assert_eq!(settings.scan.rate_ms, 2000);
+        assert_eq!(
+            settings.scan.loops_before_pause,
+            AutoScanSettings::default().loops_before_pause
+        );
+    }
 }

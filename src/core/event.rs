@@ -23,10 +23,14 @@ pub enum Event {
     SomethingElse,
     /// Mark the card on offer, or picked up, for staff to follow up.
     TellMeMore,
-    /// On the topic picker: start the topic at this index.
-    ChooseTopic(usize),
-    /// On the topic picker: show the next page of topics.
+    /// On a picker: the person or topic at this index.
+    Choose(usize),
+    /// On a picker: the next page.
     NextPage,
+    /// Turn down the check-in that is due.
+    NotNow,
+    /// Back to the people of a shared home.
+    SomeoneElse,
     /// Move the highlight one step (switch 1, or the arrow keys).
     MoveHighlight(Step),
     /// Choose what is highlighted (switch 2); on review with nothing

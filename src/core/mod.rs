@@ -17,7 +17,7 @@ pub mod session;
 
 pub use event::{Event, Input, InputMethod, Spot, Step};
 pub use phrases::{Phrase, Phrases, Prompt};
-pub use picker::{PickerChoice, PickerEffect, TopicPicker, PAGE_SIZE};
+pub use picker::{Picker, PickerChoice, PickerEffect, PickerKind, PAGE_SIZE};
 pub use picture_set::{Card, PictureSet, SetError, Topic};
 pub use preference::{current_view, Answer, PreferenceSummary, Said};
 pub use replay::{final_mat, replay, FinalPlacement, JournalAction, ReplayedMat};

@@ -7,8 +7,12 @@ use std::collections::BTreeMap;
 /// Every prompt the kiosk speaks, by the key a voice pack uses for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Prompt {
+    /// Asked on the people picker of a shared home.
+    ChoosePerson,
     /// Asked on the topic picker.
     ChooseTopic,
+    /// Said on the topic picker when a check-in is due; `{topic}` is its title.
+    CheckInDue,
     /// How a card is offered; `{card}` is the card's name.
     Offer,
     /// Spoken when the review begins, before the summary.
@@ -39,11 +43,15 @@ pub enum Prompt {
     CueTellMeMore,
     CuePutBack,
     CueMoreTopics,
+    CueNotNow,
+    CueSomeoneElse,
 }
 
 impl Prompt {
-    pub const ALL: [Prompt; 19] = [
+    pub const ALL: [Prompt; 23] = [
+        Prompt::ChoosePerson,
         Prompt::ChooseTopic,
+        Prompt::CheckInDue,
         Prompt::Offer,
         Prompt::ReviewIntro,
         Prompt::ReviewEmpty,
@@ -62,6 +70,8 @@ impl Prompt {
         Prompt::CueTellMeMore,
         Prompt::CuePutBack,
         Prompt::CueMoreTopics,
+        Prompt::CueNotNow,
+        Prompt::CueSomeoneElse,
     ];
 
     /// The placeholder a pack's wording must keep, if any.
@@ -71,13 +81,16 @@ impl Prompt {
                 Some("{card}")
             }
             Prompt::ReviewTellMeMore => Some("{cards}"),
+            Prompt::CheckInDue => Some("{topic}"),
             _ => None,
         }
     }
 
     pub fn key(self) -> &'static str {
         match self {
+            Prompt::ChoosePerson => "choose_person",
             Prompt::ChooseTopic => "choose_topic",
+            Prompt::CheckInDue => "check_in_due",
             Prompt::Offer => "offer",
             Prompt::ReviewIntro => "review_intro",
             Prompt::ReviewEmpty => "review_empty",
@@ -96,12 +109,16 @@ impl Prompt {
             Prompt::CueTellMeMore => "cue_tell_me_more",
             Prompt::CuePutBack => "cue_put_back",
             Prompt::CueMoreTopics => "cue_more_topics",
+            Prompt::CueNotNow => "cue_not_now",
+            Prompt::CueSomeoneElse => "cue_someone_else",
         }
     }
 
     fn default_text(self) -> &'static str {
         match self {
+            Prompt::ChoosePerson => "Who is here? Touch your photo.",
             Prompt::ChooseTopic => "What would you like to talk about?",
+            Prompt::CheckInDue => "It's time for {topic}.",
             Prompt::Offer => "{card}",
             Prompt::ReviewIntro => "Let's look at your mat.",
             Prompt::ReviewEmpty => "Your mat is empty.",
@@ -120,6 +137,8 @@ impl Prompt {
             Prompt::CueTellMeMore => "tell me more",
             Prompt::CuePutBack => "leave it there",
             Prompt::CueMoreTopics => "more topics",
+            Prompt::CueNotNow => "not now",
+            Prompt::CueSomeoneElse => "someone else",
         }
     }
 }

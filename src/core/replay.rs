@@ -62,7 +62,9 @@ impl JournalAction {
                 seq: *seq,
                 undoes: *undoes,
             },
-            Record::Started { .. } | Record::Finished { .. } => return None,
+            Record::Started { .. } | Record::Finished { .. } | Record::CheckIn { .. } => {
+                return None
+            }
         })
     }
 }

@@ -6,7 +6,9 @@
 //! the time zone's own rules, so a check-in at 08:00 stays at 08:00 across a
 //! daylight-saving change. Pure: the time zone is a parameter.
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -105,7 +107,10 @@ impl Schedule {
                 check_in.until.format("%H:%M")
             );
             if !topics.contains(&check_in.topic.as_str()) {
-                problems.push(format!("{name} is set aside: there is no topic \"{}\"", check_in.topic));
+                problems.push(format!(
+                    "{name} is set aside: there is no topic \"{}\"",
+                    check_in.topic
+                ));
                 continue;
             }
             if check_in.until <= check_in.from {
@@ -270,12 +275,21 @@ mod tests {
         // 2026-10-25: British Summer Time ends at 02:00.
         let before = &s.windows_on(day(2026, 10, 24), &London)[0];
         let after = &s.windows_on(day(2026, 10, 25), &London)[0];
-        assert_eq!(before.opens, Utc.with_ymd_and_hms(2026, 10, 24, 7, 0, 0).unwrap());
-        assert_eq!(after.opens, Utc.with_ymd_and_hms(2026, 10, 25, 8, 0, 0).unwrap());
+        assert_eq!(
+            before.opens,
+            Utc.with_ymd_and_hms(2026, 10, 24, 7, 0, 0).unwrap()
+        );
+        assert_eq!(
+            after.opens,
+            Utc.with_ymd_and_hms(2026, 10, 25, 8, 0, 0).unwrap()
+        );
         assert_eq!(after.closes - after.opens, Duration::minutes(90));
         // 2026-03-29: it begins at 01:00.
         let spring = &s.windows_on(day(2026, 3, 29), &London)[0];
-        assert_eq!(spring.opens, Utc.with_ymd_and_hms(2026, 3, 29, 7, 0, 0).unwrap());
+        assert_eq!(
+            spring.opens,
+            Utc.with_ymd_and_hms(2026, 3, 29, 7, 0, 0).unwrap()
+        );
     }
 
     #[test]
@@ -286,19 +300,36 @@ mod tests {
         let w = &s.windows_on(day(2026, 3, 29), &London)[0];
         // 01:30 does not exist that night; 02:00 BST is 01:00 UTC.
         assert_eq!(w.opens, Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap());
-        assert_eq!(w.closes, Utc.with_ymd_and_hms(2026, 3, 29, 2, 0, 0).unwrap());
+        assert_eq!(
+            w.closes,
+            Utc.with_ymd_and_hms(2026, 3, 29, 2, 0, 0).unwrap()
+        );
     }
 
     #[test]
     fn due_only_while_the_window_is_open_and_on_its_days() {
         let s = Schedule {
-            check_ins: vec![check_in("college", "16:00", "17:00", &[Weekday::Mon, Weekday::Wed])],
+            check_ins: vec![check_in(
+                "college",
+                "16:00",
+                "17:00",
+                &[Weekday::Mon, Weekday::Wed],
+            )],
         };
         // 2026-11-02 is a Monday.
         assert!(s.due(london(2026, 11, 2, 15, 59), &London).is_none());
-        assert_eq!(s.due(london(2026, 11, 2, 16, 0), &London).unwrap().topic, "college");
-        assert!(s.due(london(2026, 11, 2, 17, 0), &London).is_none(), "closed at 17:00");
-        assert!(s.due(london(2026, 11, 3, 16, 30), &London).is_none(), "not on Tuesdays");
+        assert_eq!(
+            s.due(london(2026, 11, 2, 16, 0), &London).unwrap().topic,
+            "college"
+        );
+        assert!(
+            s.due(london(2026, 11, 2, 17, 0), &London).is_none(),
+            "closed at 17:00"
+        );
+        assert!(
+            s.due(london(2026, 11, 3, 16, 30), &London).is_none(),
+            "not on Tuesdays"
+        );
         assert!(s.due(london(2026, 11, 4, 16, 30), &London).is_some());
     }
 
@@ -324,7 +355,11 @@ mod tests {
     fn outcomes_answered_declined_or_never_offered() {
         assert_eq!(outcome(true, true, false), Outcome::Answered);
         assert_eq!(outcome(true, false, true), Outcome::Declined);
-        assert_eq!(outcome(true, false, false), Outcome::Declined, "offered and let pass");
+        assert_eq!(
+            outcome(true, false, false),
+            Outcome::Declined,
+            "offered and let pass"
+        );
         assert_eq!(outcome(false, false, false), Outcome::NotOffered);
     }
 

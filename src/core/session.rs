@@ -19,6 +19,7 @@ use super::event::{Event, Input, InputMethod, Spot, Step};
 use super::phrases::{Phrase, Phrases, Prompt};
 use super::picture_set::{Card, Topic};
 use super::scale::{join_naturally, ScalePoint};
+use super::schedule::Outcome;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonRef {
@@ -44,7 +45,9 @@ pub enum Stage {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
-    /// The topic picker, where a person's turn begins.
+    /// The people of a shared home, by their photos.
+    People,
+    /// A person's topics, where their turn begins.
     Topics,
     Mat,
     Review,
@@ -152,6 +155,19 @@ pub enum Record {
         session_id: String,
         at: DateTime<Utc>,
         via: InputMethod,
+    },
+    /// What became of a daily check-in; written once per window.
+    CheckIn {
+        person_id: String,
+        /// The window: topic and local date, "breakfast@2026-11-02".
+        key: String,
+        topic_id: String,
+        opens: DateTime<Utc>,
+        closes: DateTime<Utc>,
+        outcome: Outcome,
+        /// The mat that answered it.
+        session_id: Option<String>,
+        at: DateTime<Utc>,
     },
 }
 
@@ -302,7 +318,9 @@ impl MatSession {
             (Stage::Finished, Event::StartAgain) => vec![Effect::StartNewMat],
             (_, Event::StartAgain) => Vec::new(),
             // The topic picker's own events.
-            (_, Event::ChooseTopic(_) | Event::NextPage) => Vec::new(),
+            (_, Event::Choose(_) | Event::NextPage | Event::NotNow | Event::SomeoneElse) => {
+                Vec::new()
+            }
         }
     }
 

@@ -6,6 +6,8 @@
 //! loading (with the file and the problem named); a missing picture or clip
 //! only gives a warning, so the rest of the set still works.
 
+pub mod home;
+
 use std::path::{Path, PathBuf};
 
 use crate::core::scale::BUNDLED;

@@ -13,6 +13,7 @@ use crate::core::{Company, JournalAction, PersonRef, Record, Spot};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/journal/0001_init.sql"),
     include_str!("migrations/journal/0002_mat_actions.sql"),
+    include_str!("migrations/journal/0003_check_ins.sql"),
 ];
 
 pub struct Journal {
@@ -165,6 +166,15 @@ impl Journal {
              WHERE e.outcome = 'finished' ORDER BY e.ended_at, s.id",
         )?;
         let rows = statement.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Check-in outcomes for a person: (window key, outcome), oldest first.
+    pub fn check_ins(&self, person_id: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT check_in, outcome FROM check_ins WHERE person_id = ?1 ORDER BY window_opens",
+        )?;
+        let rows = statement.query_map([person_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -464,6 +474,33 @@ fn write_record(conn: &Connection, device_id: &str, record: &Record) -> Result<(
                 "INSERT INTO undos (session_id, seq, undoes_seq, undone_at, input_method)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![session_id, seq, undoes, timestamp(*at), via.as_str()],
+            )?;
+        }
+        Record::CheckIn {
+            person_id,
+            key,
+            topic_id,
+            opens,
+            closes,
+            outcome,
+            session_id,
+            at,
+        } => {
+            // Once per window: the first outcome known stands.
+            conn.execute(
+                "INSERT OR IGNORE INTO check_ins (person_id, check_in, topic_id, window_opens,
+                                                  window_closes, outcome, session_id, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    person_id,
+                    key,
+                    topic_id,
+                    timestamp(*opens),
+                    timestamp(*closes),
+                    outcome.as_str(),
+                    session_id,
+                    timestamp(*at)
+                ],
             )?;
         }
         Record::Finished {

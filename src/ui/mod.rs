@@ -16,11 +16,10 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::access::gpio::{run_buttons, ButtonPanel, PinSource};
 use crate::access::keys::{Key, KeyInput};
-use crate::access::settings::AccessMethod;
 use crate::access::AccessOutput;
 use crate::core::{Choice, Event, Input, InputMethod, PickerChoice, Screen, Spot, Stage};
 use crate::kiosk::Kiosk;
-use crate::{AppWindow, CardItem, KioskAdapter, PointItem, ScreenKind, Theme, TopicItem};
+use crate::{AppWindow, CardItem, KioskAdapter, PickerItem, PointItem, ScreenKind, Theme};
 
 pub use pictures::Pictures;
 
@@ -64,6 +63,30 @@ pub fn start_buttons(source: Box<dyn PinSource>, panel: ButtonPanel) {
     });
 }
 
+/// The key map and key timing of the person at the kiosk, made again when
+/// the person changes.
+struct PersonKeys {
+    generation: u64,
+    input: KeyInput,
+}
+
+impl PersonKeys {
+    fn new(kiosk: &Kiosk) -> PersonKeys {
+        let access = kiosk.access();
+        PersonKeys {
+            generation: kiosk.generation(),
+            input: KeyInput::new(access.keys.clone(), access.key_timing),
+        }
+    }
+
+    fn get(&mut self, kiosk: &Kiosk) -> &mut KeyInput {
+        if self.generation != kiosk.generation() {
+            *self = PersonKeys::new(kiosk);
+        }
+        &mut self.input
+    }
+}
+
 /// What keeps the bridge alive: drop it and the periodic refresh stops.
 pub struct Bridge {
     _refresh: slint::Timer,
@@ -99,20 +122,22 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
             }
         }
     });
-    adapter.on_choose_topic({
+    adapter.on_choose({
         let on_input = on_input.clone();
         let kiosk = kiosk.clone();
         move |on_page| {
-            // The screen counts the topics on the page shown.
-            let topic = usize::try_from(on_page)
+            // The screen counts the items on the page shown.
+            let item = usize::try_from(on_page)
                 .ok()
-                .and_then(|i| kiosk.borrow().picker().on_page().nth(i));
-            if let Some(topic) = topic {
-                on_input(Input::new(Event::ChooseTopic(topic), InputMethod::Touch));
+                .and_then(|i| kiosk.borrow().picker().on_page().get(i).copied());
+            if let Some(item) = item {
+                on_input(Input::new(Event::Choose(item), InputMethod::Touch));
             }
         }
     });
     adapter.on_next_page(touch(Event::NextPage));
+    adapter.on_not_now(touch(Event::NotNow));
+    adapter.on_someone_else(touch(Event::SomeoneElse));
     adapter.on_drop_card({
         let on_input = on_input.clone();
         let kiosk = kiosk.clone();
@@ -162,10 +187,7 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
         })
     };
 
-    let keys = {
-        let access = kiosk.borrow().access().clone();
-        Rc::new(RefCell::new(KeyInput::new(access.keys, access.key_timing)))
-    };
+    let keys = Rc::new(RefCell::new(PersonKeys::new(&kiosk.borrow())));
     adapter.on_key({
         let (keys, kiosk, on_output) = (keys.clone(), kiosk.clone(), on_output.clone());
         move |text, repeat| {
@@ -173,7 +195,11 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
                 return false;
             };
             let now = kiosk.borrow().now_ms();
-            let Some(outputs) = keys.borrow_mut().press(key, repeat, now) else {
+            let Some(outputs) = keys
+                .borrow_mut()
+                .get(&kiosk.borrow())
+                .press(key, repeat, now)
+            else {
                 return false;
             };
             outputs.into_iter().for_each(|output| on_output(output));
@@ -187,7 +213,7 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
                 return false;
             };
             let now = kiosk.borrow().now_ms();
-            let Some(outputs) = keys.borrow_mut().release(key, now) else {
+            let Some(outputs) = keys.borrow_mut().get(&kiosk.borrow()).release(key, now) else {
                 return false;
             };
             outputs.into_iter().for_each(|output| on_output(output));
@@ -200,28 +226,24 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
     show(window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
 
     // Time passing matters to auto scanning (the highlight moves by itself)
-    // and to the key timing filter (a release settles after the debounce).
+    // and to the key timing filter (a release settles after the debounce);
+    // either may be a person's setting, so the timer always runs.
     let access_timer = slint::Timer::default();
-    let scanning = kiosk.borrow().access().method == AccessMethod::AutoScanning;
-    if scanning || keys.borrow().is_timed() {
-        access_timer.start(slint::TimerMode::Repeated, Duration::from_millis(20), {
-            let window = window.as_weak();
-            let kiosk = kiosk.clone();
-            let pictures = pictures.clone();
-            move || {
-                let now = kiosk.borrow().now_ms();
-                keys.borrow_mut()
-                    .tick(now)
-                    .into_iter()
-                    .for_each(|output| on_output(output));
-                if kiosk.borrow_mut().tick() {
-                    if let Some(window) = window.upgrade() {
-                        show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
-                    }
+    access_timer.start(slint::TimerMode::Repeated, Duration::from_millis(20), {
+        let window = window.as_weak();
+        let kiosk = kiosk.clone();
+        let pictures = pictures.clone();
+        move || {
+            let now = kiosk.borrow().now_ms();
+            let outputs = keys.borrow_mut().get(&kiosk.borrow()).tick(now);
+            outputs.into_iter().for_each(|output| on_output(output));
+            if kiosk.borrow_mut().tick() {
+                if let Some(window) = window.upgrade() {
+                    show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
                 }
             }
-        });
-    }
+        }
+    });
 
     // Sound coming and going, and syncs finishing, change the marks on
     // screen; only those two are checked, and the screen redrawn only if
@@ -235,6 +257,10 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
             };
             let mut kiosk = kiosk.borrow_mut();
             kiosk.poll_sync();
+            if kiosk.check_schedule() {
+                show(&window, &mut kiosk, &mut pictures.borrow_mut());
+                return;
+            }
             let adapter = window.global::<KioskAdapter>();
             let notice = kiosk.notices().last().cloned().unwrap_or_default();
             let no_sound = !kiosk.sound_available();
@@ -252,7 +278,10 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
 /// Puts the kiosk's state on screen.
 pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
     let adapter = window.global::<KioskAdapter>();
+    let display = kiosk.display();
+    set_display(window, display.high_contrast, display.large_text);
     adapter.set_screen(match kiosk.screen() {
+        Screen::People => ScreenKind::People,
         Screen::Topics => ScreenKind::Topics,
         Screen::Mat => ScreenKind::Mat,
         Screen::Review => ScreenKind::Review,
@@ -262,7 +291,7 @@ pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
     adapter.set_no_sound(!kiosk.sound_available());
 
     let action = match kiosk.screen() {
-        Screen::Topics => show_topics(&adapter, kiosk, pictures),
+        Screen::People | Screen::Topics => show_picker(&adapter, kiosk, pictures),
         _ => show_mat(&adapter, kiosk, pictures),
     };
     adapter.set_highlighted_action(action.into());
@@ -280,34 +309,54 @@ pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
     );
 }
 
-/// The topics on the picker's page; returns what the highlight is on.
-fn show_topics(adapter: &KioskAdapter, kiosk: &Kiosk, pictures: &mut Pictures) -> &'static str {
+/// The people or topics on the picker's page; returns what the highlight
+/// is on, besides the items.
+fn show_picker(adapter: &KioskAdapter, kiosk: &Kiosk, pictures: &mut Pictures) -> &'static str {
     let picker = kiosk.picker();
     let set = kiosk.set();
     let highlighted = picker.highlighted_choice();
-    let topics: Vec<TopicItem> = picker
+    let people = kiosk.screen() == Screen::People;
+    let items: Vec<PickerItem> = picker
         .on_page()
+        .into_iter()
         .map(|i| {
-            let topic = &set.set.topics[i];
-            let picture = pictures.picture(set, topic.picture.as_deref());
-            TopicItem {
-                title: topic.title.as_str().into(),
+            let (title, picture) = if people {
+                let person = &kiosk.home().people[i];
+                (
+                    person.name.as_str(),
+                    pictures.photo(person.photo.as_deref()),
+                )
+            } else {
+                let topic = &set.set.topics[kiosk.person_topics()[i]];
+                (
+                    topic.title.as_str(),
+                    pictures.picture(set, topic.picture.as_deref()),
+                )
+            };
+            PickerItem {
+                title: title.into(),
                 has_picture: picture.is_some(),
                 picture: picture.unwrap_or_default(),
-                highlighted: highlighted == Some(PickerChoice::Topic(i)),
+                highlighted: highlighted == Some(PickerChoice::Item(i)),
+                due: !people && picker.due() == Some(i),
             }
         })
         .collect();
-    adapter.set_topics(ModelRc::new(VecModel::from(topics)));
-    adapter.set_topics_page(if picker.pages() > 1 {
+    adapter.set_items(ModelRc::new(VecModel::from(items)));
+    adapter.set_picker_page(if picker.pages() > 1 {
         format!("page {} of {}", picker.page() + 1, picker.pages()).into()
     } else {
         SharedString::new()
     });
+    let choices = picker.choices();
+    adapter.set_can_say_not_now(choices.contains(&PickerChoice::NotNow));
+    adapter.set_can_change_person(choices.contains(&PickerChoice::SomeoneElse));
     match highlighted {
         Some(PickerChoice::MoreTopics) => "more-topics",
+        Some(PickerChoice::NotNow) => "not-now",
+        Some(PickerChoice::SomeoneElse) => "someone-else",
         Some(PickerChoice::SayAgain) => "say-again",
-        Some(PickerChoice::Topic(_)) | None => "",
+        Some(PickerChoice::Item(_)) | None => "",
     }
 }
 

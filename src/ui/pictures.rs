@@ -41,6 +41,30 @@ impl Pictures {
         image
     }
 
+    /// A person's photo, by its path; `None` if there is none or it cannot
+    /// be shown.
+    pub fn photo(&mut self, path: Option<&std::path::Path>) -> Option<Image> {
+        let path = path?;
+        let key = path.to_string_lossy().into_owned();
+        if let Some(image) = self.loaded.get(&key) {
+            return image.clone();
+        }
+        let image = match Image::load_from_path(path) {
+            Ok(image) if image.size().width > 0 => Some(image),
+            _ => {
+                warn!(
+                    "cannot show the photo {}: missing or not a picture",
+                    path.display()
+                );
+                self.new_warnings
+                    .push(format!("Photo {} cannot be shown", path.display()));
+                None
+            }
+        };
+        self.loaded.insert(key, image.clone());
+        image
+    }
+
     pub fn card(&mut self, set: &LoadedSet, card: &Card) -> CardItem {
         let picture = self.picture(set, card.picture.as_deref());
         CardItem {

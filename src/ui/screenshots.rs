@@ -14,7 +14,9 @@ use slint::platform::{Platform, WindowAdapter};
 use slint::{ComponentHandle, Rgba8Pixel, SharedPixelBuffer};
 
 use crate::clock::ManualClock;
+use crate::core::Screen;
 use crate::kiosk::{Kiosk, KioskPaths};
+use crate::library::home::{find_home, Display};
 use crate::voice::RecordingVoice;
 use crate::{AppWindow, KioskAdapter};
 
@@ -80,18 +82,27 @@ fn render_walkthrough(
     large_text: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let data = tempfile::tempdir().context("a temporary data directory")?;
-    let paths = KioskPaths::in_data_dir(data.path(), set);
+    let mut paths = KioskPaths::in_data_dir(data.path(), set);
+    paths.home = find_home(None, data.path(), set);
     let (voice, _) = RecordingVoice::new();
-    let start = chrono::Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap();
+    // Half past eight in the morning: the demo's breakfast check-in is due.
+    let start = chrono::Local
+        .with_ymd_and_hms(2026, 11, 2, 8, 30, 0)
+        .earliest()
+        .context("a local time")?
+        .with_timezone(&chrono::Utc);
     let clock = ManualClock::new(start);
-    let kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock))?;
+    let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock))?;
+    kiosk.override_display(Display {
+        high_contrast,
+        large_text,
+    });
     let kiosk = Rc::new(RefCell::new(kiosk));
 
     let window = AppWindow::new()?;
     window
         .window()
         .set_size(slint::PhysicalSize::new(width, height));
-    super::set_display(&window, high_contrast, large_text);
     let _bridge = super::connect(&window, kiosk.clone());
     window.show()?;
     let adapter = window.global::<KioskAdapter>();
@@ -109,8 +120,12 @@ fn render_walkthrough(
         Ok(())
     };
 
+    if kiosk.borrow().screen() == Screen::People {
+        shot("people")?;
+        adapter.invoke_choose(0);
+    }
     shot("topics")?;
-    adapter.invoke_choose_topic(0);
+    adapter.invoke_choose(0);
     for point in [0, 2, 0] {
         adapter.invoke_place(point);
     }

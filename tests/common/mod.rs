@@ -61,6 +61,6 @@ pub fn screenshot_dir() -> PathBuf {
 /// Picks the first topic on the topic picker, as a tap on it would.
 pub fn pick_first_topic(kiosk: &mut Kiosk) {
     if kiosk.screen() == Screen::Topics {
-        kiosk.handle(Input::new(Event::ChooseTopic(0), InputMethod::Touch));
+        kiosk.handle(Input::new(Event::Choose(0), InputMethod::Touch));
     }
 }

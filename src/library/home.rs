@@ -1,0 +1,279 @@
+//! A home: the people who use this kiosk, each with their own photo, topics,
+//! display, access and voice settings and daily check-ins, and the
+//! supporters who may sit with them. Read from `home.toml`
+//! (see `docs/picture-sets.md`).
+//!
+//! With no home file, the kiosk has one person, with every topic and the
+//! device's own settings. A problem with one person's entry (a topic that
+//! does not exist, a check-in that overlaps another) is set aside with a
+//! message for staff; the rest of the home still works.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::access::settings::AccessSettings;
+use crate::core::schedule::{CheckIn, Schedule};
+use crate::core::PictureSet;
+use crate::voice::volume::VolumeSettings;
+
+/// The file name inside the data directory.
+pub const HOME_FILE: &str = "home.toml";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Home {
+    pub people: Vec<HomePerson>,
+    /// Who may be with a person for a mat, by name.
+    pub supporters: Vec<String>,
+    /// Problems that left part of the home unused, for staff.
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HomePerson {
+    pub name: String,
+    pub photo: Option<PathBuf>,
+    /// Indices of the person's topics in the picture set, in their order.
+    pub topics: Vec<usize>,
+    pub display: Display,
+    /// Replaces the device's `access.toml` for this person.
+    pub access: Option<AccessSettings>,
+    /// Replaces the device's `voice.toml` for this person.
+    pub volume: Option<VolumeSettings>,
+    /// A voice pack folder of the person's own.
+    pub voice_pack: Option<PathBuf>,
+    pub schedule: Schedule,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Display {
+    pub high_contrast: bool,
+    pub large_text: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HomeError {
+    #[error("cannot read the home file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the home file {path} has a problem: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HomeFile {
+    #[serde(default)]
+    supporters: Vec<String>,
+    #[serde(default)]
+    people: Vec<PersonFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonFile {
+    name: String,
+    photo: Option<String>,
+    /// Topic ids; left out: every topic of the set.
+    topics: Option<Vec<String>>,
+    #[serde(default)]
+    high_contrast: bool,
+    #[serde(default)]
+    large_text: bool,
+    voice_pack: Option<String>,
+    access: Option<AccessSettings>,
+    voice: Option<VolumeSettings>,
+    #[serde(default)]
+    check_ins: Vec<CheckIn>,
+}
+
+/// Which home file to use: the one given; else `home.toml` in the data
+/// directory; else, with the bundled demo set, the demo home (so the demo
+/// shows a shared home the first time); else none: one person.
+pub fn find_home(given: Option<PathBuf>, data_dir: &Path, set: &Path) -> Option<PathBuf> {
+    if given.is_some() {
+        return given;
+    }
+    let own = data_dir.join(HOME_FILE);
+    if own.is_file() {
+        return Some(own);
+    }
+    let demo_set = super::default_set_path();
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let set_file = if set.is_dir() {
+        set.join(super::SET_FILE)
+    } else {
+        set.to_path_buf()
+    };
+    let demo_home = demo_set.with_file_name(HOME_FILE);
+    (same(&set_file, &demo_set) && demo_home.is_file()).then_some(demo_home)
+}
+
+impl Home {
+    /// One person with every topic: the home when there is no home file.
+    pub fn single(name: &str, set: &PictureSet) -> Home {
+        Home {
+            people: vec![HomePerson {
+                name: name.to_string(),
+                photo: None,
+                topics: (0..set.topics.len()).collect(),
+                display: Display::default(),
+                access: None,
+                volume: None,
+                voice_pack: None,
+                schedule: Schedule::default(),
+            }],
+            supporters: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Reads a home file; paths in it are relative to its folder.
+    pub fn load(path: &Path, set: &PictureSet) -> Result<Home, HomeError> {
+        let text = std::fs::read_to_string(path).map_err(|source| HomeError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let root = path.parent().unwrap_or(Path::new("."));
+        Home::from_toml(&text, root, set).map_err(|reason| HomeError::Invalid {
+            path: path.to_path_buf(),
+            reason,
+        })
+    }
+
+    pub fn from_toml(text: &str, root: &Path, set: &PictureSet) -> Result<Home, String> {
+        let file: HomeFile = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+        if file.people.is_empty() {
+            return Err("it names nobody ([[people]])".to_string());
+        }
+        let mut problems = Vec::new();
+        let mut people = Vec::new();
+        for person in file.people {
+            let mut topics = Vec::new();
+            match &person.topics {
+                None => topics.extend(0..set.topics.len()),
+                Some(ids) => {
+                    for id in ids {
+                        match set.topics.iter().position(|t| &t.id == id) {
+                            Some(i) => topics.push(i),
+                            None => problems.push(format!(
+                                "{}: topic \"{id}\" is not in the picture set (or was set aside)",
+                                person.name
+                            )),
+                        }
+                    }
+                }
+            }
+            if topics.is_empty() {
+                problems.push(format!(
+                    "{}: no topics left, so every topic is offered",
+                    person.name
+                ));
+                topics.extend(0..set.topics.len());
+            }
+            let their_topics: Vec<&str> =
+                topics.iter().map(|&i| set.topics[i].id.as_str()).collect();
+            let (schedule, schedule_problems) = Schedule::checked(person.check_ins, &their_topics);
+            problems.extend(
+                schedule_problems
+                    .into_iter()
+                    .map(|p| format!("{}: {p}", person.name)),
+            );
+            people.push(HomePerson {
+                photo: person.photo.map(|p| root.join(p)),
+                voice_pack: person.voice_pack.map(|p| root.join(p)),
+                name: person.name,
+                topics,
+                display: Display {
+                    high_contrast: person.high_contrast,
+                    large_text: person.large_text,
+                },
+                access: person.access,
+                volume: person.voice,
+                schedule,
+            });
+        }
+        Ok(Home {
+            people,
+            supporters: file.supporters,
+            problems,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::picture_set::tests::small_set;
+
+    const HOME: &str = r#"
+        supporters = ["Jo", "Priya"]
+
+        [[people]]
+        name = "Alex"
+        photo = "photos/alex.jpg"
+        high_contrast = true
+        [people.access]
+        method = "step-scanning"
+        [[people.check_ins]]
+        topic = "food"
+        from = "08:00"
+        until = "09:00"
+
+        [[people.check_ins]]
+        topic = "food"
+        from = "08:30"
+        until = "10:00"
+
+        [[people]]
+        name = "Sam"
+        topics = ["food", "holidays"]
+        large_text = true
+        [people.voice]
+        volume = 40
+    "#;
+
+    #[test]
+    fn each_person_has_their_own_topics_settings_and_check_ins() {
+        let home = Home::from_toml(HOME, Path::new("/home/data"), &small_set()).unwrap();
+        assert_eq!(home.supporters, ["Jo", "Priya"]);
+        let [alex, sam] = &home.people[..] else {
+            panic!()
+        };
+        assert_eq!(
+            alex.photo.as_deref(),
+            Some(Path::new("/home/data/photos/alex.jpg"))
+        );
+        assert!(alex.display.high_contrast && !alex.display.large_text);
+        assert_eq!(
+            alex.access.as_ref().unwrap().method,
+            crate::access::settings::AccessMethod::StepScanning
+        );
+        assert_eq!(
+            alex.schedule.check_ins.len(),
+            1,
+            "the overlapping one is set aside"
+        );
+        assert_eq!(sam.topics, [0]);
+        assert!(sam.display.large_text);
+        assert_eq!(sam.volume.as_ref().unwrap().volume, 40);
+        assert_eq!(home.problems.len(), 2, "{:?}", home.problems);
+        assert!(home.problems[0].starts_with("Alex: check-in \"food\" 08:30-10:00 is set aside"));
+        assert!(home.problems[1].contains("Sam: topic \"holidays\" is not in the picture set"));
+    }
+
+    #[test]
+    fn a_home_of_nobody_or_not_toml_is_refused_with_the_reason() {
+        let set = small_set();
+        assert!(Home::from_toml("supporters = []", Path::new("."), &set)
+            .unwrap_err()
+            .contains("names nobody"));
+        assert!(Home::from_toml("[[people]]\nnom = \"x\"", Path::new("."), &set).is_err());
+    }
+}

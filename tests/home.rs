@@ -1,0 +1,206 @@
+//! A shared home: each person picks themselves by their photo and gets their
+//! own topics, settings and voice; daily check-ins are offered when due and
+//! each one's outcome is kept: answered, declined or never offered.
+
+mod common;
+
+use std::path::Path;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use sayso::access::settings::AccessMethod;
+use sayso::clock::ManualClock;
+use sayso::core::{Event, Input, InputMethod, Screen};
+use sayso::kiosk::{Kiosk, KioskPaths};
+use sayso::store::Journal;
+use sayso::voice::{RecordingVoice, SpokenLog};
+
+const HOME: &str = r#"
+supporters = ["Jo"]
+
+[[people]]
+name = "Alex"
+[[people.check_ins]]
+topic = "food"
+from = "08:00"
+until = "10:00"
+[[people.check_ins]]
+topic = "my-week"
+from = "18:00"
+until = "19:00"
+
+[[people]]
+name = "Sam"
+photo = "no-such-photo.jpg"
+topics = ["going-out", "my-week", "holidays"]
+high_contrast = true
+[people.access]
+method = "step-scanning"
+[[people.check_ins]]
+topic = "going-out"
+from = "09:00"
+until = "09:30"
+[[people.check_ins]]
+topic = "my-week"
+from = "09:15"
+until = "09:45"
+"#;
+
+/// Local time on the day the tests run on.
+fn local(hour: u32, minute: u32) -> DateTime<Utc> {
+    chrono::Local
+        .with_ymd_and_hms(2026, 11, 2, hour, minute, 0)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+struct Home {
+    kiosk: Kiosk,
+    spoken: SpokenLog,
+    clock: ManualClock,
+    paths: KioskPaths,
+    _dir: tempfile::TempDir,
+}
+
+fn open_home(at: DateTime<Utc>) -> Home {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home.toml");
+    std::fs::write(&home, HOME).unwrap();
+    let mut paths = KioskPaths::in_data_dir(&dir.path().join("data"), &common::demo_set());
+    paths.home = Some(home);
+    let (voice, spoken) = RecordingVoice::new();
+    let clock = ManualClock::new(at);
+    let kiosk = Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock.clone())).unwrap();
+    Home {
+        kiosk,
+        spoken,
+        clock,
+        paths,
+        _dir: dir,
+    }
+}
+
+fn touch(kiosk: &mut Kiosk, event: Event) {
+    kiosk.handle(Input::new(event, InputMethod::Touch));
+}
+
+fn check_ins(paths: &KioskPaths, person: &str) -> Vec<(String, String)> {
+    let journal = Journal::open(&paths.journal()).unwrap();
+    let id = journal
+        .people()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == person)
+        .unwrap()
+        .id;
+    journal.check_ins(&id).unwrap()
+}
+
+#[test]
+fn each_person_picks_their_photo_and_gets_their_own_topics_and_settings() {
+    let mut h = open_home(local(12, 0));
+    assert_eq!(h.kiosk.screen(), Screen::People);
+    assert_eq!(h.spoken.texts(), ["Who is here? Touch your photo."]);
+    let problems: Vec<&String> = h
+        .kiosk
+        .notices()
+        .iter()
+        .filter(|n| n.starts_with("Home:"))
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].contains("Sam: topic \"holidays\" is not in the picture set"));
+    assert!(problems[1].contains("overlaps"), "{problems:?}");
+
+    touch(&mut h.kiosk, Event::Choose(1));
+    assert_eq!(h.kiosk.person().name, "Sam");
+    assert_eq!(h.kiosk.screen(), Screen::Topics);
+    assert_eq!(h.kiosk.person_topics().len(), 2, "going out and my week");
+    assert!(h.kiosk.display().high_contrast);
+    assert_eq!(h.kiosk.access().method, AccessMethod::StepScanning);
+
+    touch(&mut h.kiosk, Event::Choose(0));
+    assert_eq!(h.kiosk.session().unwrap().topic().id, "going-out");
+
+    // Back on the topics after the mat, "someone else" leads to the people again.
+    for _ in 0..6 {
+        touch(&mut h.kiosk, Event::Skip);
+    }
+    touch(&mut h.kiosk, Event::Finish);
+    touch(&mut h.kiosk, Event::StartAgain);
+    assert_eq!(h.kiosk.screen(), Screen::Topics);
+    touch(&mut h.kiosk, Event::SomeoneElse);
+    assert_eq!(h.kiosk.screen(), Screen::People);
+    touch(&mut h.kiosk, Event::Choose(0));
+    assert_eq!(h.kiosk.person().name, "Alex");
+    assert!(!h.kiosk.display().high_contrast);
+    assert_eq!(h.kiosk.access().method, AccessMethod::Direct);
+    assert_eq!(h.kiosk.person_topics().len(), 3);
+}
+
+#[test]
+fn a_check_in_due_is_offered_first_and_a_mat_on_it_answers_it() {
+    let mut h = open_home(local(8, 30));
+    touch(&mut h.kiosk, Event::Choose(0));
+    assert_eq!(h.spoken.texts().last().unwrap(), "It's time for Food.");
+    assert_eq!(h.kiosk.picker().on_page()[0], 0, "food first");
+    // Key 1 takes the first topic on the page: the one due.
+    touch(&mut h.kiosk, Event::PlaceOn(0));
+    assert_eq!(h.kiosk.session().unwrap().topic().id, "food");
+    let answered = check_ins(&h.paths, "Alex");
+    assert_eq!(
+        answered,
+        [("food@2026-11-02".to_string(), "answered".to_string())]
+    );
+
+    // Sam's check-in at 09:00 is never offered: nobody picked Sam.
+    h.clock.advance(Duration::hours(2));
+    h.kiosk.check_schedule();
+    assert_eq!(
+        check_ins(&h.paths, "Sam"),
+        [(
+            "going-out@2026-11-02".to_string(),
+            "not-offered".to_string()
+        )]
+    );
+    assert_eq!(
+        check_ins(&h.paths, "Alex").len(),
+        1,
+        "answered stays answered"
+    );
+}
+
+#[test]
+fn not_now_declines_and_a_check_in_that_becomes_due_is_announced() {
+    let mut h = open_home(local(17, 59));
+    touch(&mut h.kiosk, Event::Choose(0));
+    assert_eq!(
+        h.spoken.texts().last().unwrap(),
+        "What would you like to talk about?"
+    );
+    assert_eq!(h.kiosk.picker().due(), None);
+
+    // 18:00: the evening check-in opens while Alex is on the topics.
+    h.clock.advance(Duration::minutes(1));
+    assert!(h.kiosk.check_schedule(), "the screen changes");
+    assert_eq!(h.spoken.texts().last().unwrap(), "It's time for My week.");
+    touch(&mut h.kiosk, Event::NotNow);
+    assert_eq!(h.kiosk.picker().due(), None);
+    assert!(!h.kiosk.check_schedule(), "declined: not offered again");
+    assert_eq!(
+        check_ins(&h.paths, "Alex"),
+        [
+            ("food@2026-11-02".to_string(), "not-offered".to_string()),
+            ("my-week@2026-11-02".to_string(), "declined".to_string()),
+        ],
+        "the morning's, missed before the kiosk started, and the evening's"
+    );
+}
+
+#[test]
+fn with_no_home_file_there_is_one_person_with_every_topic() {
+    let test = common::open_kiosk_on_topics(&common::demo_set());
+    assert_eq!(test.kiosk.screen(), Screen::Topics);
+    assert_eq!(test.kiosk.home().people.len(), 1);
+    assert_eq!(test.kiosk.person_topics().len(), 3);
+    assert!(Path::new(&test.paths.journal()).exists());
+}
