@@ -42,6 +42,9 @@ pub struct KioskPaths {
     pub voice_pack: PathBuf,
     /// The home file: the people and their settings; `None`: one person.
     pub home: Option<PathBuf>,
+    /// The sayso program, to draw each finished mat's picture in a process
+    /// of its own (`sayso keep-mat`); `None`: no pictures are kept.
+    pub keeper: Option<PathBuf>,
 }
 
 impl KioskPaths {
@@ -53,6 +56,7 @@ impl KioskPaths {
             plan: data_dir.join(store::PLAN_FILE),
             voice_pack: crate::voice::pack::default_pack_dir(),
             home: None,
+            keeper: None,
         }
     }
 
@@ -501,10 +505,14 @@ impl Kiosk {
                     if let Record::Placed { spot, .. } = record {
                         self.just_chosen = Some(spot.point);
                     }
-                    let finished = matches!(record, Record::Finished { .. });
+                    let finished = match &record {
+                        Record::Finished { session_id, .. } => Some(session_id.clone()),
+                        _ => None,
+                    };
                     self.save(record);
-                    if finished {
+                    if let Some(session_id) = finished {
                         self.start_sync();
+                        self.keep_mat(&session_id);
                     }
                 }
                 Effect::Show(screen) => self.screen = screen,
@@ -743,6 +751,42 @@ impl Kiosk {
         self.carry_out(effects);
         if let Some((person, window)) = answers {
             self.record_check_in(person, &window, Outcome::Answered, Some(session_id));
+        }
+    }
+
+    /// Has the picture of a finished mat drawn and kept, by `sayso keep-mat`
+    /// in a process of its own, so the kiosk never waits for it.
+    fn keep_mat(&mut self, session_id: &str) {
+        let Some(keeper) = &self.paths.keeper else {
+            return;
+        };
+        if !self.unsaved.is_empty() {
+            return;
+        }
+        let child = std::process::Command::new(keeper)
+            .arg("--data-dir")
+            .arg(&self.paths.data_dir)
+            .arg("--set")
+            .arg(&self.paths.set)
+            .arg("--plan")
+            .arg(&self.paths.plan)
+            .arg("keep-mat")
+            .arg(session_id)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn();
+        match child {
+            Ok(mut child) => {
+                std::thread::spawn(move || match child.wait() {
+                    Ok(status) if status.success() => {}
+                    Ok(status) => warn!("drawing the kept mat failed ({status})"),
+                    Err(e) => warn!("drawing the kept mat failed: {e}"),
+                });
+            }
+            Err(e) => {
+                warn!("cannot start {} to keep the mat: {e}", keeper.display());
+                self.add_notice("The mat's picture was not kept (see the log)".to_string());
+            }
         }
     }
 

@@ -14,7 +14,7 @@ use sayso::kiosk::{sync_files, Kiosk, KioskPaths};
 use sayso::library::home::find_home;
 use sayso::library::{default_set_path, load_set};
 use sayso::report::Format;
-use sayso::store::{Plan, PLAN_SCHEMA_VERSION};
+use sayso::store::{Journal, Plan, PLAN_SCHEMA_VERSION};
 use sayso::voice::{ClipVoice, Speaker};
 
 #[derive(Parser)]
@@ -78,6 +78,10 @@ enum Command {
     Plan(PlanCommand),
     /// Check a picture set and list every problem found in it.
     Check,
+    /// Draw the picture of a finished mat into the data directory and link it
+    /// from the journal and the support plan. The kiosk runs this itself
+    /// when a mat is finished.
+    KeepMat { session: String },
     /// Draw every screen at 800x480, 720x1280 and 1920x1080, in the standard
     /// and high-contrast themes, as PNG files in DIR: with the demo set, or
     /// the set given with --set, to see how a family's pictures look.
@@ -128,6 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         paths.voice_pack = pack;
     }
     paths.home = find_home(cli.home, &data_dir, &set);
+    paths.keeper = std::env::current_exe().ok();
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
             let mut kiosk = Kiosk::open(paths, Box::new(Speaker::start()), Box::new(SystemClock))?;
@@ -194,6 +199,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "Created an empty support plan (schema {PLAN_SCHEMA_VERSION}) at {}",
                 path.display()
             );
+            Ok(())
+        }
+        Command::KeepMat { session } => {
+            sayso::ui::screenshots::use_offscreen_platform()?;
+            let set = load_set(&set)?;
+            let journal = Journal::open(&paths.journal())?;
+            let now = chrono::Utc::now();
+            let path = sayso::ui::kept_mat::keep(&paths.data_dir, &journal, &set, &session, now)?;
+            println!("kept {}", path.display());
+            drop(journal);
+            // The picture reaches the plan now, not only with the next mat.
+            if let Err(e) = sync_files(&paths.journal(), &paths.plan_target(), now) {
+                tracing::warn!("the kept mat will reach the support plan later: {e}");
+            }
             Ok(())
         }
         Command::Screenshots { dir } => {

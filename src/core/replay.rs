@@ -62,9 +62,10 @@ impl JournalAction {
                 seq: *seq,
                 undoes: *undoes,
             },
-            Record::Started { .. } | Record::Finished { .. } | Record::CheckIn { .. } => {
-                return None
-            }
+            Record::Started { .. }
+            | Record::Finished { .. }
+            | Record::CheckIn { .. }
+            | Record::MatKept { .. } => return None,
         })
     }
 }

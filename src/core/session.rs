@@ -156,6 +156,13 @@ pub enum Record {
         at: DateTime<Utc>,
         via: InputMethod,
     },
+    /// The picture of a finished mat was kept.
+    MatKept {
+        session_id: String,
+        /// A PNG, relative to the data directory.
+        picture: String,
+        at: DateTime<Utc>,
+    },
     /// What became of a daily check-in; written once per window.
     CheckIn {
         person_id: String,

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/journal/0001_init.sql"),
     include_str!("migrations/journal/0002_mat_actions.sql"),
     include_str!("migrations/journal/0003_check_ins.sql"),
+    include_str!("migrations/journal/0004_kept_mats.sql"),
 ];
 
 pub struct Journal {
@@ -34,6 +35,8 @@ pub struct FinishedSession {
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
     pub company: Company,
+    /// The kept picture of the mat, relative to the data directory.
+    pub mat_picture: Option<String>,
     pub placements: Vec<PlacementRow>,
     pub skips: Vec<CardActionRow>,
     pub marks: Vec<CardActionRow>,
@@ -178,6 +181,15 @@ impl Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Every kept mat picture: (session id, picture).
+    pub fn kept_mats(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT session_id, picture FROM kept_mats ORDER BY kept_at")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The home this device belongs to, once it has synced into a plan.
     pub fn home_id(&self) -> Result<Option<String>, StoreError> {
         Ok(self
@@ -204,10 +216,11 @@ impl Journal {
             .conn
             .query_row(
                 "SELECT s.device_id, s.person_id, p.name, s.set_id, s.topic_id, s.topic_title,
-                        s.started_at, e.ended_at, s.supporter, s.supporter_helped
+                        s.started_at, e.ended_at, s.supporter, s.supporter_helped, k.picture
                  FROM sessions s
                  JOIN people p ON p.id = s.person_id
                  JOIN session_ends e ON e.session_id = s.id AND e.outcome = 'finished'
+                 LEFT JOIN kept_mats k ON k.session_id = s.id
                  WHERE s.id = ?1",
                 [id],
                 |row| {
@@ -226,6 +239,7 @@ impl Journal {
                             supporter: row.get(8)?,
                             helped: row.get(9)?,
                         },
+                        row.get::<_, Option<String>>(10)?,
                     ))
                 },
             )
@@ -239,6 +253,7 @@ impl Journal {
             started_at,
             finished_at,
             company,
+            mat_picture,
         )) = head
         else {
             return Ok(None);
@@ -253,6 +268,7 @@ impl Journal {
             started_at: parse_timestamp(&started_at)?,
             finished_at: parse_timestamp(&finished_at)?,
             company,
+            mat_picture,
             placements: self.placements(id)?,
             skips: self.card_actions("skips", "skipped_at", id)?,
             marks: self.card_actions("marks", "marked_at", id)?,
@@ -501,6 +517,16 @@ fn write_record(conn: &Connection, device_id: &str, record: &Record) -> Result<(
                     session_id,
                     timestamp(*at)
                 ],
+            )?;
+        }
+        Record::MatKept {
+            session_id,
+            picture,
+            at,
+        } => {
+            conn.execute(
+                "INSERT OR IGNORE INTO kept_mats (session_id, picture, kept_at) VALUES (?1, ?2, ?3)",
+                params![session_id, picture, timestamp(*at)],
             )?;
         }
         Record::Finished {

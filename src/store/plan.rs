@@ -47,6 +47,11 @@ pub enum PlanOp {
         card_id: String,
         card_label: String,
     },
+    /// The kept picture of a mat already in the plan.
+    SetMatPicture {
+        session_id: String,
+        picture: String,
+    },
     /// Written only if the batch it ends added a session.
     Audit {
         at: DateTime<Utc>,
@@ -200,6 +205,28 @@ impl Plan {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Sessions whose mat picture has not arrived yet.
+    pub fn sessions_without_picture(&self) -> Result<HashSet<String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT session_id FROM synced_sessions WHERE mat_picture IS NULL")?;
+        let rows = statement.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The kept picture of a synced mat, if it has one.
+    pub fn mat_picture(&self, session_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT mat_picture FROM synced_sessions WHERE session_id = ?1",
+                [session_id],
+                |row| row.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
     /// Carries out a batch of operations in one transaction: all of them, or
     /// (on any error) none. Returns how many new sessions it added.
     pub fn execute(&mut self, ops: &[PlanOp], faults: &mut Faults) -> Result<usize, StoreError> {
@@ -270,6 +297,16 @@ impl Plan {
                     card_label,
                 } => {
                     refresh_preference(&tx, person_id, topic_id, topic_title, card_id, card_label)?;
+                }
+                PlanOp::SetMatPicture {
+                    session_id,
+                    picture,
+                } => {
+                    tx.prepare_cached(
+                        "UPDATE synced_sessions SET mat_picture = ?2
+                         WHERE session_id = ?1 AND mat_picture IS NULL",
+                    )?
+                    .execute(params![session_id, picture])?;
                 }
                 PlanOp::Audit {
                     at,

@@ -111,6 +111,22 @@ pub fn sync_with(
             .filter(|op| matches!(op, PlanOp::AddEvidence(_)))
             .count();
     }
+
+    // A mat's picture is drawn just after it is finished, so it may reach
+    // the journal after the mat reached the plan.
+    let without = plan.sessions_without_picture()?;
+    let pictures: Vec<PlanOp> = journal
+        .kept_mats()?
+        .into_iter()
+        .filter(|(session, _)| without.contains(session))
+        .map(|(session_id, picture)| PlanOp::SetMatPicture {
+            session_id,
+            picture,
+        })
+        .collect();
+    if !pictures.is_empty() {
+        plan.execute(&pictures, &mut faults)?;
+    }
     Ok(report)
 }
 
@@ -157,7 +173,7 @@ pub fn plan_batch(
             finished_at: session.finished_at,
             synced_at: now,
             outcome: "finished",
-            mat_picture: None,
+            mat_picture: session.mat_picture.clone(),
             company: session.company.clone(),
         }));
         let mat = replay(&session.actions());
@@ -324,6 +340,7 @@ mod tests {
             started_at: at(0),
             finished_at: at(30),
             company: Company::default(),
+            mat_picture: None,
             placements,
             skips: Vec::new(),
             marks: Vec::new(),
@@ -343,6 +360,7 @@ mod tests {
                 PlanOp::RefreshPreference {
                     person_id, card_id, ..
                 } => format!("refresh {person_id} {card_id}"),
+                PlanOp::SetMatPicture { session_id, .. } => format!("picture {session_id}"),
                 PlanOp::Audit { detail, .. } => format!("audit {detail}"),
             })
             .collect()

@@ -5,6 +5,7 @@
 //! tap or a key means is decided by the key map and the session; this module
 //! only translates and displays.
 
+pub mod kept_mat;
 mod pictures;
 pub mod screenshots;
 

@@ -154,7 +154,7 @@ fn render_walkthrough(
     Ok(written)
 }
 
-fn save_png(buffer: &SharedPixelBuffer<Rgba8Pixel>, path: &Path) -> anyhow::Result<()> {
+pub(crate) fn save_png(buffer: &SharedPixelBuffer<Rgba8Pixel>, path: &Path) -> anyhow::Result<()> {
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut encoder = png::Encoder::new(

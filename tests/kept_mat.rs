@@ -1,0 +1,66 @@
+//! A finished mat is kept as a picture, drawn by `sayso keep-mat` in a
+//! process of its own, linked from the journal and then from the plan.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use sayso::core::{Event, Input, InputMethod};
+use sayso::kiosk::sync_files;
+use sayso::store::{Journal, Plan};
+
+#[test]
+fn a_finished_mat_is_kept_as_a_picture_linked_from_journal_and_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths =
+        sayso::kiosk::KioskPaths::in_data_dir(&dir.path().join("data"), &common::demo_set());
+    paths.keeper = Some(env!("CARGO_BIN_EXE_sayso").into());
+    let (voice, _spoken) = sayso::voice::RecordingVoice::new();
+    let clock = sayso::clock::ManualClock::new(common::start_time());
+    let mut kiosk =
+        sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
+    common::pick_first_topic(&mut kiosk);
+    let mut act = |event| kiosk.handle(Input::new(event, InputMethod::Touch));
+    act(Event::TellMeMore);
+    act(Event::PlaceOn(0));
+    act(Event::Skip);
+    for point in [1, 2, 2, 0] {
+        act(Event::PlaceOn(point));
+    }
+    act(Event::Finish);
+    let session = kiosk.session().unwrap().id().to_string();
+    kiosk.wait_for_sync();
+
+    // The picture is drawn while the kiosk carries on.
+    let started = Instant::now();
+    let picture = loop {
+        let kept = Journal::open(&paths.journal())
+            .unwrap()
+            .kept_mats()
+            .unwrap();
+        if let Some((_, picture)) = kept.into_iter().find(|(s, _)| *s == session) {
+            break picture;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the mat was never kept"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(picture, format!("mats/{session}.png"));
+    let file = std::fs::File::open(paths.data_dir.join(&picture)).unwrap();
+    let reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap();
+    assert_eq!((reader.info().width, reader.info().height), (1200, 800));
+
+    // The keeper syncs it too, but a later sync brings it along either way.
+    sync_files(&paths.journal(), &paths.plan_target(), common::start_time()).unwrap();
+    let plan = Plan::open(&paths.plan).unwrap();
+    assert_eq!(plan.mat_picture(&session).unwrap(), Some(picture.clone()));
+    // Left in target/ for people to look at.
+    let _ = std::fs::copy(
+        paths.data_dir.join(&picture),
+        common::screenshot_dir().join("kept-mat.png"),
+    );
+}
