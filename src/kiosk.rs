@@ -101,7 +101,10 @@ pub struct Kiosk {
     /// The mat under way (or just finished); `None` before a topic is picked.
     session: Option<MatSession>,
     people: Picker,
+    company_picker: Picker,
     topics: Picker,
+    /// Who is with the person this turn.
+    company: Company,
     topic: usize,
     screen: Screen,
     notices: Vec<String>,
@@ -235,7 +238,14 @@ impl Kiosk {
             clock,
             session: None,
             people,
+            company_picker: Picker::new(
+                PickerKind::Company,
+                Vec::new(),
+                pack.phrases.clone(),
+                false,
+            ),
             topics: Picker::new(PickerKind::Topics, Vec::new(), pack.phrases.clone(), false),
+            company: Company::default(),
             topic: 0,
             screen: Screen::People,
             notices,
@@ -285,6 +295,10 @@ impl Kiosk {
                 let effects = self.people.handle(input.event);
                 self.carry_out_picker(effects);
             }
+            (_, Screen::Company) => {
+                let effects = self.company_picker.handle(input.event);
+                self.carry_out_picker(effects);
+            }
             (Some(session), Screen::Mat | Screen::Review | Screen::Finished) => {
                 let effects = session.handle(input, now);
                 self.carry_out(effects);
@@ -300,6 +314,7 @@ impl Kiosk {
     fn choice_count(&self) -> usize {
         match (&self.session, self.screen) {
             (_, Screen::People) => self.people.choices().len(),
+            (_, Screen::Company) => self.company_picker.choices().len(),
             (Some(session), Screen::Mat | Screen::Review | Screen::Finished) => {
                 session.choices().len()
             }
@@ -309,7 +324,7 @@ impl Kiosk {
 
     fn update_lights(&mut self) {
         let highlighted = match (&self.session, self.screen) {
-            (_, Screen::People | Screen::Topics) | (None, _) => None,
+            (_, Screen::People | Screen::Company | Screen::Topics) | (None, _) => None,
             (Some(session), _) => session.highlighted_choice(),
         };
         let roles = lit_roles(highlighted, self.just_chosen);
@@ -378,7 +393,35 @@ impl Kiosk {
         self.topics.set_others(self.home.people.len() > 1);
         self.generation += 1;
         info!(person = %person.name, "person chosen");
-        self.show_topics();
+        self.company = Company::default();
+        if self.home.supporters.is_empty() {
+            self.show_topics();
+            return;
+        }
+        let mut choices = vec![self.phrases.get(Prompt::OnMyOwn).text.clone()];
+        choices.extend(self.home.supporters.iter().cloned());
+        self.company_picker = Picker::new(
+            PickerKind::Company,
+            choices,
+            self.phrases.clone(),
+            self.access.auditory_scanning,
+        );
+        self.screen = Screen::Company;
+        let greeting = self.company_picker.greeting();
+        self.carry_out_picker(greeting);
+    }
+
+    /// The supporter with the person starts or stops helping place cards.
+    pub fn set_helping(&mut self, helping: bool) {
+        self.company.helped = helping && self.company.supporter.is_some();
+        if let Some(session) = &mut self.session {
+            session.set_helping(self.company.helped);
+        }
+    }
+
+    /// Who is with the person this turn.
+    pub fn company(&self) -> &Company {
+        &self.company
     }
 
     /// Lets time pass for auto scanning. Returns true if the highlight moved.
@@ -420,10 +463,11 @@ impl Kiosk {
         self.session.as_ref()
     }
 
-    /// The picker on screen: people, or the person's topics.
+    /// The picker on screen: people, company, or the person's topics.
     pub fn picker(&self) -> &Picker {
         match self.screen {
             Screen::People => &self.people,
+            Screen::Company => &self.company_picker,
             _ => &self.topics,
         }
     }
@@ -527,6 +571,16 @@ impl Kiosk {
                 PickerEffect::Say(utterance) => self.say(utterance),
                 PickerEffect::Chosen(index) if self.screen == Screen::People => {
                     self.choose_person(index)
+                }
+                PickerEffect::Chosen(index) if self.screen == Screen::Company => {
+                    // 0 is "on my own"; then the supporters, in order.
+                    self.company = Company {
+                        supporter: index
+                            .checked_sub(1)
+                            .and_then(|i| self.home.supporters.get(i).cloned()),
+                        helped: false,
+                    };
+                    self.show_topics();
                 }
                 PickerEffect::Chosen(index) => {
                     if let Some(&topic) = self.person_topics().get(index) {
@@ -734,7 +788,8 @@ impl Kiosk {
             .due_check_in()
             .filter(|(_, window)| window.topic == self.set.set.topics[topic].id);
         self.topic = topic;
-        let settings = session_settings(&self.access, &self.phrases);
+        let mut settings = session_settings(&self.access, &self.phrases);
+        settings.company = self.company.clone();
         let topic = self.set.set.topics[topic].clone();
         let (session, effects) = MatSession::start(
             new_id(),

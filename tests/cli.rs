@@ -258,6 +258,8 @@ fn screenshots_draws_every_screen_at_every_size_in_both_themes() {
     assert!(output.status.success(), "{}", stderr(&output));
 
     let screens = [
+        "people",
+        "company",
         "topics",
         "mat",
         "mat-highlight",

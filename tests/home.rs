@@ -113,6 +113,12 @@ fn each_person_picks_their_photo_and_gets_their_own_topics_and_settings() {
 
     touch(&mut h.kiosk, Event::Choose(1));
     assert_eq!(h.kiosk.person().name, "Sam");
+    // Who is with Sam: on my own, or a supporter of the home.
+    assert_eq!(h.kiosk.screen(), Screen::Company);
+    assert_eq!(h.spoken.texts().last().unwrap(), "Who is with you?");
+    assert_eq!(h.kiosk.picker().title(0), "on my own");
+    touch(&mut h.kiosk, Event::Choose(1));
+    assert_eq!(h.kiosk.company().supporter.as_deref(), Some("Jo"));
     assert_eq!(h.kiosk.screen(), Screen::Topics);
     assert_eq!(h.kiosk.person_topics().len(), 2, "going out and my week");
     assert!(h.kiosk.display().high_contrast);
@@ -120,18 +126,31 @@ fn each_person_picks_their_photo_and_gets_their_own_topics_and_settings() {
 
     touch(&mut h.kiosk, Event::Choose(0));
     assert_eq!(h.kiosk.session().unwrap().topic().id, "going-out");
+    // Jo places the second card for Sam: that placement is marked as helped.
+    touch(&mut h.kiosk, Event::PlaceOn(0));
+    h.kiosk.set_helping(true);
+    touch(&mut h.kiosk, Event::PlaceOn(1));
+    h.kiosk.set_helping(false);
 
     // Back on the topics after the mat, "someone else" leads to the people again.
-    for _ in 0..6 {
+    for _ in 0..4 {
         touch(&mut h.kiosk, Event::Skip);
     }
     touch(&mut h.kiosk, Event::Finish);
+    let session = h.kiosk.session().unwrap().id().to_string();
+    let journal = Journal::open(&h.paths.journal()).unwrap();
+    let mat = journal.finished_session(&session).unwrap().unwrap();
+    assert_eq!(mat.company.supporter.as_deref(), Some("Jo"));
+    let helped: Vec<bool> = mat.placements.iter().map(|p| p.helped).collect();
+    assert_eq!(helped, [false, true]);
     touch(&mut h.kiosk, Event::StartAgain);
     assert_eq!(h.kiosk.screen(), Screen::Topics);
     touch(&mut h.kiosk, Event::SomeoneElse);
     assert_eq!(h.kiosk.screen(), Screen::People);
     touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::Choose(0));
     assert_eq!(h.kiosk.person().name, "Alex");
+    assert_eq!(h.kiosk.company().supporter, None, "on my own");
     assert!(!h.kiosk.display().high_contrast);
     assert_eq!(h.kiosk.access().method, AccessMethod::Direct);
     assert_eq!(h.kiosk.person_topics().len(), 3);
@@ -140,6 +159,7 @@ fn each_person_picks_their_photo_and_gets_their_own_topics_and_settings() {
 #[test]
 fn a_check_in_due_is_offered_first_and_a_mat_on_it_answers_it() {
     let mut h = open_home(local(8, 30));
+    touch(&mut h.kiosk, Event::Choose(0));
     touch(&mut h.kiosk, Event::Choose(0));
     assert_eq!(h.spoken.texts().last().unwrap(), "It's time for Food.");
     assert_eq!(h.kiosk.picker().on_page()[0], 0, "food first");
@@ -172,6 +192,7 @@ fn a_check_in_due_is_offered_first_and_a_mat_on_it_answers_it() {
 #[test]
 fn not_now_declines_and_a_check_in_that_becomes_due_is_announced() {
     let mut h = open_home(local(17, 59));
+    touch(&mut h.kiosk, Event::Choose(0));
     touch(&mut h.kiosk, Event::Choose(0));
     assert_eq!(
         h.spoken.texts().last().unwrap(),

@@ -9,6 +9,10 @@ use std::collections::BTreeMap;
 pub enum Prompt {
     /// Asked on the people picker of a shared home.
     ChoosePerson,
+    /// Asked before the topics when the home has supporters.
+    ChooseCompany,
+    /// The choice of being on one's own, on that screen.
+    OnMyOwn,
     /// Asked on the topic picker.
     ChooseTopic,
     /// Said on the topic picker when a check-in is due; `{topic}` is its title.
@@ -48,8 +52,10 @@ pub enum Prompt {
 }
 
 impl Prompt {
-    pub const ALL: [Prompt; 23] = [
+    pub const ALL: [Prompt; 25] = [
         Prompt::ChoosePerson,
+        Prompt::ChooseCompany,
+        Prompt::OnMyOwn,
         Prompt::ChooseTopic,
         Prompt::CheckInDue,
         Prompt::Offer,
@@ -89,6 +95,8 @@ impl Prompt {
     pub fn key(self) -> &'static str {
         match self {
             Prompt::ChoosePerson => "choose_person",
+            Prompt::ChooseCompany => "choose_company",
+            Prompt::OnMyOwn => "on_my_own",
             Prompt::ChooseTopic => "choose_topic",
             Prompt::CheckInDue => "check_in_due",
             Prompt::Offer => "offer",
@@ -117,6 +125,8 @@ impl Prompt {
     fn default_text(self) -> &'static str {
         match self {
             Prompt::ChoosePerson => "Who is here? Touch your photo.",
+            Prompt::ChooseCompany => "Who is with you?",
+            Prompt::OnMyOwn => "on my own",
             Prompt::ChooseTopic => "What would you like to talk about?",
             Prompt::CheckInDue => "It's time for {topic}.",
             Prompt::Offer => "{card}",

@@ -16,6 +16,8 @@ pub const PAGE_SIZE: usize = 6;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PickerKind {
     People,
+    /// Who is with the person: "on my own" first, then the supporters.
+    Company,
     Topics,
 }
 
@@ -90,6 +92,10 @@ impl Picker {
         self.others = others;
     }
 
+    pub fn title(&self, item: usize) -> &str {
+        &self.titles[item]
+    }
+
     pub fn kind(&self) -> PickerKind {
         self.kind
     }
@@ -105,6 +111,7 @@ impl Picker {
                 .replace("{topic}", &self.titles[due]),
             (PickerKind::Topics, None) => self.phrases.get(Prompt::ChooseTopic).text.clone(),
             (PickerKind::People, _) => self.phrases.get(Prompt::ChoosePerson).text.clone(),
+            (PickerKind::Company, _) => self.phrases.get(Prompt::ChooseCompany).text.clone(),
         };
         vec![say(&text, SpeakMode::Interrupt)]
     }

@@ -47,6 +47,8 @@ pub enum Stage {
 pub enum Screen {
     /// The people of a shared home, by their photos.
     People,
+    /// Who is with the person: a supporter, or on my own.
+    Company,
     /// A person's topics, where their turn begins.
     Topics,
     Mat,
@@ -333,6 +335,16 @@ impl MatSession {
 
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// The supporter starts or stops helping to place cards: placements from
+    /// now on are marked as helped. Not the person's action: no event.
+    pub fn set_helping(&mut self, helping: bool) {
+        self.settings.company.helped = helping && self.settings.company.supporter.is_some();
+    }
+
+    pub fn company(&self) -> &Company {
+        &self.settings.company
     }
 
     pub fn person(&self) -> &PersonRef {

@@ -21,7 +21,7 @@ use tracing::warn;
 use super::db::StoreError;
 use super::journal::{FinishedSession, Journal};
 use super::plan::{EvidenceRow, Faults, Plan, PlanOp, SessionRow};
-use crate::core::{replay, Said};
+use crate::core::{replay, Company, Said};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncReport {
@@ -174,7 +174,11 @@ pub fn plan_batch(
             synced_at: now,
             outcome: "finished",
             mat_picture: session.mat_picture.clone(),
-            company: session.company.clone(),
+            company: Company {
+                supporter: session.company.supporter.clone(),
+                // Helping may begin part-way through a mat.
+                helped: session.company.helped || session.placements.iter().any(|p| p.helped),
+            },
         }));
         let mat = replay(&session.actions());
         let marked = |card_id: &str| mat.marked.iter().any(|(c, _)| c == card_id);

@@ -162,6 +162,18 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
         }
     });
     adapter.on_put_back(touch(Event::PutBack));
+    adapter.on_toggle_helping({
+        let window = window.as_weak();
+        let kiosk = kiosk.clone();
+        let pictures = pictures.clone();
+        move || {
+            let helping = !kiosk.borrow().company().helped;
+            kiosk.borrow_mut().set_helping(helping);
+            if let Some(window) = window.upgrade() {
+                show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
+            }
+        }
+    });
     adapter.on_skip(touch(Event::Skip));
     adapter.on_something_else(touch(Event::SomethingElse));
     adapter.on_tell_me_more(touch(Event::TellMeMore));
@@ -283,16 +295,20 @@ pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
     set_display(window, display.high_contrast, display.large_text);
     adapter.set_screen(match kiosk.screen() {
         Screen::People => ScreenKind::People,
+        Screen::Company => ScreenKind::Company,
         Screen::Topics => ScreenKind::Topics,
         Screen::Mat => ScreenKind::Mat,
         Screen::Review => ScreenKind::Review,
         Screen::Finished => ScreenKind::Finished,
     });
     adapter.set_person_name(kiosk.person().name.as_str().into());
+    let company = kiosk.company();
+    adapter.set_supporter(company.supporter.as_deref().unwrap_or("").into());
+    adapter.set_helping(company.helped);
     adapter.set_no_sound(!kiosk.sound_available());
 
     let action = match kiosk.screen() {
-        Screen::People | Screen::Topics => show_picker(&adapter, kiosk, pictures),
+        Screen::People | Screen::Company | Screen::Topics => show_picker(&adapter, kiosk, pictures),
         _ => show_mat(&adapter, kiosk, pictures),
     };
     adapter.set_highlighted_action(action.into());
@@ -310,13 +326,14 @@ pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
     );
 }
 
-/// The people or topics on the picker's page; returns what the highlight
+/// The people, the company or the topics on the picker's page; returns what the highlight
 /// is on, besides the items.
 fn show_picker(adapter: &KioskAdapter, kiosk: &Kiosk, pictures: &mut Pictures) -> &'static str {
     let picker = kiosk.picker();
     let set = kiosk.set();
     let highlighted = picker.highlighted_choice();
     let people = kiosk.screen() == Screen::People;
+    let company = kiosk.screen() == Screen::Company;
     let items: Vec<PickerItem> = picker
         .on_page()
         .into_iter()
@@ -327,6 +344,10 @@ fn show_picker(adapter: &KioskAdapter, kiosk: &Kiosk, pictures: &mut Pictures) -
                     person.name.as_str(),
                     pictures.photo(person.photo.as_deref()),
                 )
+            } else if company {
+                // "On my own" and the supporters: names, shown with the
+                // person placeholder.
+                (picker.title(i), None)
             } else {
                 let topic = &set.set.topics[kiosk.person_topics()[i]];
                 (
@@ -339,7 +360,7 @@ fn show_picker(adapter: &KioskAdapter, kiosk: &Kiosk, pictures: &mut Pictures) -
                 has_picture: picture.is_some(),
                 picture: picture.unwrap_or_default(),
                 highlighted: highlighted == Some(PickerChoice::Item(i)),
-                due: !people && picker.due() == Some(i),
+                due: picker.due() == Some(i),
             }
         })
         .collect();

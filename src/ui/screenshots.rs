@@ -124,6 +124,10 @@ fn render_walkthrough(
         shot("people")?;
         adapter.invoke_choose(0);
     }
+    if kiosk.borrow().screen() == Screen::Company {
+        shot("company")?;
+        adapter.invoke_choose(1);
+    }
     shot("topics")?;
     adapter.invoke_choose(0);
     for point in [0, 2, 0] {
