@@ -6,7 +6,7 @@
 //! is kept aside and a new one started; a support plan that cannot be reached
 //! is synced the next time. Each of these leaves a notice for staff.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
@@ -19,8 +19,8 @@ use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::clock::Clock;
 use crate::core::schedule::{self, Outcome, Window};
 use crate::core::{
-    Company, Effect, Event, Input, MatSession, PersonRef, Phrases, Picker, PickerEffect,
-    PickerKind, Prompt, Record, Screen, SessionSettings, Utterance,
+    Company, Effect, Event, Input, InputMethod, MatSession, PersonRef, Phrases, Picker,
+    PickerEffect, PickerKind, Prompt, Record, Screen, SessionSettings, Utterance,
 };
 use crate::library::home::{Display, Home, HOME_FILE};
 use crate::library::{load_set, LoadedSet};
@@ -105,6 +105,11 @@ pub struct Kiosk {
     topics: Picker,
     /// Who is with the person this turn.
     company: Company,
+    /// Mats left part-way, by person, to carry on with or start afresh.
+    paused: HashMap<usize, MatSession>,
+    resume_picker: Picker,
+    /// When the person last did anything.
+    last_action: DateTime<Utc>,
     topic: usize,
     screen: Screen,
     notices: Vec<String>,
@@ -246,6 +251,9 @@ impl Kiosk {
             ),
             topics: Picker::new(PickerKind::Topics, Vec::new(), pack.phrases.clone(), false),
             company: Company::default(),
+            paused: HashMap::new(),
+            resume_picker: Picker::new(PickerKind::Resume, Vec::new(), pack.phrases.clone(), false),
+            last_action: now,
             topic: 0,
             screen: Screen::People,
             notices,
@@ -282,6 +290,7 @@ impl Kiosk {
             _ => vec![input.event],
         };
         self.just_chosen = None;
+        self.last_action = now;
         for event in events {
             self.dispatch(Input::new(event, input.via), now);
         }
@@ -297,6 +306,10 @@ impl Kiosk {
             }
             (_, Screen::Company) => {
                 let effects = self.company_picker.handle(input.event);
+                self.carry_out_picker(effects);
+            }
+            (_, Screen::Resume) => {
+                let effects = self.resume_picker.handle(input.event);
                 self.carry_out_picker(effects);
             }
             (Some(session), Screen::Mat | Screen::Review | Screen::Finished) => {
@@ -315,6 +328,7 @@ impl Kiosk {
         match (&self.session, self.screen) {
             (_, Screen::People) => self.people.choices().len(),
             (_, Screen::Company) => self.company_picker.choices().len(),
+            (_, Screen::Resume) => self.resume_picker.choices().len(),
             (Some(session), Screen::Mat | Screen::Review | Screen::Finished) => {
                 session.choices().len()
             }
@@ -324,7 +338,9 @@ impl Kiosk {
 
     fn update_lights(&mut self) {
         let highlighted = match (&self.session, self.screen) {
-            (_, Screen::People | Screen::Company | Screen::Topics) | (None, _) => None,
+            (_, Screen::People | Screen::Company | Screen::Resume | Screen::Topics) | (None, _) => {
+                None
+            }
             (Some(session), _) => session.highlighted_choice(),
         };
         let roles = lit_roles(highlighted, self.just_chosen);
@@ -419,6 +435,11 @@ impl Kiosk {
         }
     }
 
+    /// The topic of the mat the person at the kiosk left part-way, if any.
+    pub fn paused_topic(&self) -> Option<&crate::core::Topic> {
+        self.paused.get(&self.person_index?).map(MatSession::topic)
+    }
+
     /// Who is with the person this turn.
     pub fn company(&self) -> &Company {
         &self.company
@@ -468,6 +489,7 @@ impl Kiosk {
         match self.screen {
             Screen::People => &self.people,
             Screen::Company => &self.company_picker,
+            Screen::Resume => &self.resume_picker,
             _ => &self.topics,
         }
     }
@@ -572,6 +594,9 @@ impl Kiosk {
                 PickerEffect::Chosen(index) if self.screen == Screen::People => {
                     self.choose_person(index)
                 }
+                PickerEffect::Chosen(index) if self.screen == Screen::Resume => {
+                    self.resume(index == 0)
+                }
                 PickerEffect::Chosen(index) if self.screen == Screen::Company => {
                     // 0 is "on my own"; then the supporters, in order.
                     self.company = Company {
@@ -603,9 +628,24 @@ impl Kiosk {
     }
 
     /// The person's topics, after a mat too; with a check-in due, that topic
-    /// first and named. With only one topic, straight into a mat on it.
+    /// first and named. With only one topic, straight into a mat on it. A
+    /// mat the person left part-way is offered first: carry on, or start
+    /// afresh.
     fn show_topics(&mut self) {
         self.poll_sync();
+        if let Some(paused) = self.person_index.and_then(|p| self.paused.get(&p)) {
+            let topic = paused.topic().title.clone();
+            self.resume_picker = Picker::new(
+                PickerKind::Resume,
+                vec![topic, self.phrases.get(Prompt::StartAfresh).text.clone()],
+                self.phrases.clone(),
+                self.access.auditory_scanning,
+            );
+            self.screen = Screen::Resume;
+            let greeting = self.resume_picker.greeting();
+            self.carry_out_picker(greeting);
+            return;
+        }
         if let [only] = self.person_topics() {
             self.start_mat(*only);
             return;
@@ -721,6 +761,71 @@ impl Kiosk {
             return true;
         }
         false
+    }
+
+    /// Called every second or so: a mat left untouched for the home's idle
+    /// time is saved as partial, and the kiosk goes back to its first
+    /// screen for whoever comes next. Returns true if the screen changed.
+    pub fn check_idle(&mut self) -> bool {
+        let now = self.clock.now();
+        let idle = chrono::Duration::minutes(i64::from(self.home.idle_minutes));
+        if now - self.last_action < idle {
+            return false;
+        }
+        let open = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.is_open() && matches!(self.screen, Screen::Mat | Screen::Review));
+        if open {
+            let session = self.session.take().expect("an open mat");
+            info!(topic = %session.topic().id, "mat left untouched: saved as partial");
+            self.save(Record::Paused {
+                session_id: session.id().to_string(),
+                at: now,
+            });
+            if let Some(person) = self.person_index {
+                self.paused.insert(person, session);
+            }
+        } else if self.screen == Screen::People || self.home.people.len() == 1 {
+            return false;
+        }
+        self.last_action = now;
+        self.person_index = None;
+        self.show_people();
+        true
+    }
+
+    /// Carries on with the mat the person left, or leaves it as it is (it
+    /// stays in the journal as partial) and goes to the topics.
+    fn resume(&mut self, carry_on: bool) {
+        let Some(person) = self.person_index else {
+            return;
+        };
+        let Some(mut session) = self.paused.remove(&person) else {
+            return;
+        };
+        if !carry_on {
+            self.show_topics();
+            return;
+        }
+        let now = self.clock.now();
+        self.save(Record::Resumed {
+            session_id: session.id().to_string(),
+            at: now,
+        });
+        session.set_helping(self.company.helped);
+        self.topic = self
+            .set
+            .set
+            .topics
+            .iter()
+            .position(|t| t.id == session.topic().id)
+            .unwrap_or(0);
+        self.screen = session.screen();
+        let effects = session.handle(Input::new(Event::SayAgain, InputMethod::Touch), now);
+        self.session = Some(session);
+        self.preload_clips();
+        self.carry_out(effects);
     }
 
     /// Has the voice decode the clips of the topic on screen, and the

@@ -225,3 +225,66 @@ fn with_no_home_file_there_is_one_person_with_every_topic() {
     assert_eq!(test.kiosk.person_topics().len(), 3);
     assert!(Path::new(&test.paths.journal()).exists());
 }
+
+#[test]
+fn a_mat_left_untouched_is_saved_as_partial_and_can_be_carried_on_or_started_afresh() {
+    let mut h = open_home(local(12, 0));
+    touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::PlaceOn(0));
+    touch(&mut h.kiosk, Event::PlaceOn(2));
+    let session = h.kiosk.session().unwrap().id().to_string();
+
+    // Nine minutes on, nothing happens; ten minutes untouched, it is saved.
+    h.clock.advance(Duration::minutes(9));
+    assert!(!h.kiosk.check_idle());
+    h.clock.advance(Duration::minutes(1));
+    assert!(h.kiosk.check_idle());
+    assert_eq!(
+        h.kiosk.screen(),
+        Screen::People,
+        "ready for whoever comes next"
+    );
+    let journal = Journal::open(&h.paths.journal()).unwrap();
+    let partial: Vec<String> = journal
+        .partial_sessions()
+        .unwrap()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(partial, [session.clone()]);
+    assert_eq!(
+        journal.placements(&session).unwrap().len(),
+        2,
+        "nothing lost"
+    );
+
+    // Alex comes back: carry on where they left off.
+    touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::Choose(0));
+    assert_eq!(h.kiosk.screen(), Screen::Resume);
+    assert_eq!(
+        h.spoken.texts().last().unwrap(),
+        "Welcome back. Carry on with Food, or start afresh?"
+    );
+    touch(&mut h.kiosk, Event::Choose(0));
+    assert_eq!(h.kiosk.screen(), Screen::Mat);
+    let resumed = h.kiosk.session().unwrap();
+    assert_eq!(resumed.id(), session);
+    assert_eq!(resumed.dealt_count(), 2);
+    assert_eq!(
+        h.spoken.texts().last().unwrap(),
+        "bananas",
+        "the next card again"
+    );
+
+    // Left again, then started afresh: the partial mat stays as it was.
+    h.clock.advance(Duration::minutes(10));
+    assert!(h.kiosk.check_idle());
+    touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::Choose(1));
+    assert_eq!(h.kiosk.screen(), Screen::Topics);
+    assert_eq!(journal.partial_sessions().unwrap().len(), 1);
+}

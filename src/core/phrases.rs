@@ -13,6 +13,11 @@ pub enum Prompt {
     ChooseCompany,
     /// The choice of being on one's own, on that screen.
     OnMyOwn,
+    /// Said when a person comes back to a mat they left part-way;
+    /// `{topic}` is its title.
+    WelcomeBack,
+    CarryOn,
+    StartAfresh,
     /// Asked on the topic picker.
     ChooseTopic,
     /// Said on the topic picker when a check-in is due; `{topic}` is its title.
@@ -52,10 +57,13 @@ pub enum Prompt {
 }
 
 impl Prompt {
-    pub const ALL: [Prompt; 25] = [
+    pub const ALL: [Prompt; 28] = [
         Prompt::ChoosePerson,
         Prompt::ChooseCompany,
         Prompt::OnMyOwn,
+        Prompt::WelcomeBack,
+        Prompt::CarryOn,
+        Prompt::StartAfresh,
         Prompt::ChooseTopic,
         Prompt::CheckInDue,
         Prompt::Offer,
@@ -87,7 +95,7 @@ impl Prompt {
                 Some("{card}")
             }
             Prompt::ReviewTellMeMore => Some("{cards}"),
-            Prompt::CheckInDue => Some("{topic}"),
+            Prompt::CheckInDue | Prompt::WelcomeBack => Some("{topic}"),
             _ => None,
         }
     }
@@ -97,6 +105,9 @@ impl Prompt {
             Prompt::ChoosePerson => "choose_person",
             Prompt::ChooseCompany => "choose_company",
             Prompt::OnMyOwn => "on_my_own",
+            Prompt::WelcomeBack => "welcome_back",
+            Prompt::CarryOn => "carry_on",
+            Prompt::StartAfresh => "start_afresh",
             Prompt::ChooseTopic => "choose_topic",
             Prompt::CheckInDue => "check_in_due",
             Prompt::Offer => "offer",
@@ -127,6 +138,9 @@ impl Prompt {
             Prompt::ChoosePerson => "Who is here? Touch your photo.",
             Prompt::ChooseCompany => "Who is with you?",
             Prompt::OnMyOwn => "on my own",
+            Prompt::WelcomeBack => "Welcome back. Carry on with {topic}, or start afresh?",
+            Prompt::CarryOn => "carry on",
+            Prompt::StartAfresh => "start afresh",
             Prompt::ChooseTopic => "What would you like to talk about?",
             Prompt::CheckInDue => "It's time for {topic}.",
             Prompt::Offer => "{card}",

@@ -18,6 +18,8 @@ pub enum PickerKind {
     People,
     /// Who is with the person: "on my own" first, then the supporters.
     Company,
+    /// A mat left part-way: carry on (0) or start afresh (1).
+    Resume,
     Topics,
 }
 
@@ -112,6 +114,11 @@ impl Picker {
             (PickerKind::Topics, None) => self.phrases.get(Prompt::ChooseTopic).text.clone(),
             (PickerKind::People, _) => self.phrases.get(Prompt::ChoosePerson).text.clone(),
             (PickerKind::Company, _) => self.phrases.get(Prompt::ChooseCompany).text.clone(),
+            (PickerKind::Resume, _) => self
+                .phrases
+                .get(Prompt::WelcomeBack)
+                .text
+                .replace("{topic}", &self.titles[0]),
         };
         vec![say(&text, SpeakMode::Interrupt)]
     }

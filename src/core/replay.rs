@@ -65,7 +65,9 @@ impl JournalAction {
             Record::Started { .. }
             | Record::Finished { .. }
             | Record::CheckIn { .. }
-            | Record::MatKept { .. } => return None,
+            | Record::MatKept { .. }
+            | Record::Paused { .. }
+            | Record::Resumed { .. } => return None,
         })
     }
 }

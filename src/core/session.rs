@@ -49,6 +49,8 @@ pub enum Screen {
     People,
     /// Who is with the person: a supporter, or on my own.
     Company,
+    /// A mat left part-way: carry on, or start afresh.
+    Resume,
     /// A person's topics, where their turn begins.
     Topics,
     Mat,
@@ -157,6 +159,16 @@ pub enum Record {
         session_id: String,
         at: DateTime<Utc>,
         via: InputMethod,
+    },
+    /// The mat was left untouched and saved as partial.
+    Paused {
+        session_id: String,
+        at: DateTime<Utc>,
+    },
+    /// A partial mat was taken up again.
+    Resumed {
+        session_id: String,
+        at: DateTime<Utc>,
     },
     /// The picture of a finished mat was kept.
     MatKept {
@@ -358,6 +370,11 @@ impl MatSession {
 
     pub fn stage(&self) -> Stage {
         self.stage
+    }
+
+    /// Whether the mat is still open: not finished yet.
+    pub fn is_open(&self) -> bool {
+        self.stage != Stage::Finished
     }
 
     pub fn screen(&self) -> Screen {

@@ -25,6 +25,8 @@ pub struct Home {
     pub people: Vec<HomePerson>,
     /// Who may be with a person for a mat, by name.
     pub supporters: Vec<String>,
+    /// A mat left untouched this long is saved as partial.
+    pub idle_minutes: u32,
     /// Problems that left part of the home unused, for staff.
     pub problems: Vec<String>,
 }
@@ -68,6 +70,8 @@ pub enum HomeError {
 struct HomeFile {
     #[serde(default)]
     supporters: Vec<String>,
+    #[serde(default = "default_idle_minutes")]
+    idle_minutes: u32,
     #[serde(default)]
     people: Vec<PersonFile>,
 }
@@ -88,6 +92,13 @@ struct PersonFile {
     voice: Option<VolumeSettings>,
     #[serde(default)]
     check_ins: Vec<CheckIn>,
+}
+
+/// How long a mat may be left untouched before it is saved as partial.
+pub const DEFAULT_IDLE_MINUTES: u32 = 10;
+
+fn default_idle_minutes() -> u32 {
+    DEFAULT_IDLE_MINUTES
 }
 
 /// Which home file to use: the one given; else `home.toml` in the data
@@ -130,6 +141,7 @@ impl Home {
                 schedule: Schedule::default(),
             }],
             supporters: Vec::new(),
+            idle_minutes: DEFAULT_IDLE_MINUTES,
             problems: Vec::new(),
         }
     }
@@ -202,6 +214,7 @@ impl Home {
         Ok(Home {
             people,
             supporters: file.supporters,
+            idle_minutes: file.idle_minutes.max(1),
             problems,
         })
     }

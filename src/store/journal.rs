@@ -14,7 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/journal/0001_init.sql"),
     include_str!("migrations/journal/0002_mat_actions.sql"),
     include_str!("migrations/journal/0003_check_ins.sql"),
-    include_str!("migrations/journal/0004_kept_mats.sql"),
+    include_str!("migrations/journal/0004_kept_mats_and_pauses.sql"),
 ];
 
 pub struct Journal {
@@ -178,6 +178,18 @@ impl Journal {
             "SELECT check_in, outcome FROM check_ins WHERE person_id = ?1 ORDER BY window_opens",
         )?;
         let rows = statement.query_map([person_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Sessions left untouched and saved as partial, never finished:
+    /// (session id, when left), newest pause of each.
+    pub fn partial_sessions(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT p.session_id, MAX(p.paused_at) FROM pauses p
+             WHERE NOT EXISTS (SELECT 1 FROM session_ends e WHERE e.session_id = p.session_id)
+             GROUP BY p.session_id ORDER BY 2",
+        )?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -517,6 +529,18 @@ fn write_record(conn: &Connection, device_id: &str, record: &Record) -> Result<(
                     session_id,
                     timestamp(*at)
                 ],
+            )?;
+        }
+        Record::Paused { session_id, at } => {
+            conn.execute(
+                "INSERT INTO pauses (session_id, paused_at) VALUES (?1, ?2)",
+                params![session_id, timestamp(*at)],
+            )?;
+        }
+        Record::Resumed { session_id, at } => {
+            conn.execute(
+                "INSERT INTO resumes (session_id, resumed_at) VALUES (?1, ?2)",
+                params![session_id, timestamp(*at)],
             )?;
         }
         Record::MatKept {

@@ -270,7 +270,7 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
             };
             let mut kiosk = kiosk.borrow_mut();
             kiosk.poll_sync();
-            if kiosk.check_schedule() {
+            if kiosk.check_schedule() | kiosk.check_idle() {
                 show(&window, &mut kiosk, &mut pictures.borrow_mut());
                 return;
             }
@@ -296,6 +296,7 @@ pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
     adapter.set_screen(match kiosk.screen() {
         Screen::People => ScreenKind::People,
         Screen::Company => ScreenKind::Company,
+        Screen::Resume => ScreenKind::Resume,
         Screen::Topics => ScreenKind::Topics,
         Screen::Mat => ScreenKind::Mat,
         Screen::Review => ScreenKind::Review,
@@ -344,6 +345,14 @@ fn show_picker(adapter: &KioskAdapter, kiosk: &Kiosk, pictures: &mut Pictures) -
                     person.name.as_str(),
                     pictures.photo(person.photo.as_deref()),
                 )
+            } else if kiosk.screen() == Screen::Resume {
+                let picture = match i {
+                    0 => kiosk
+                        .paused_topic()
+                        .and_then(|t| pictures.picture(set, t.picture.as_deref())),
+                    _ => pictures.picture(set, Some("bundled:start-afresh.svg")),
+                };
+                (picker.title(i), picture)
             } else if company {
                 // "On my own" and the supporters: names, shown with the
                 // person placeholder.
