@@ -253,7 +253,7 @@ fn a_mat_left_untouched_is_saved_as_partial_and_can_be_carried_on_or_started_afr
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    assert_eq!(partial, [session.clone()]);
+    assert_eq!(partial, std::slice::from_ref(&session));
     assert_eq!(
         journal.placements(&session).unwrap().len(),
         2,
