@@ -268,6 +268,7 @@ fn screenshots_draws_every_screen_at_every_size_in_both_themes() {
         "review-highlight",
         "review-moving",
         "finished",
+        "resume",
     ];
     for screen in screens {
         for (size, (width, height)) in [

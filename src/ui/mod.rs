@@ -309,7 +309,9 @@ pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
     adapter.set_no_sound(!kiosk.sound_available());
 
     let action = match kiosk.screen() {
-        Screen::People | Screen::Company | Screen::Topics => show_picker(&adapter, kiosk, pictures),
+        Screen::People | Screen::Company | Screen::Resume | Screen::Topics => {
+            show_picker(&adapter, kiosk, pictures)
+        }
         _ => show_mat(&adapter, kiosk, pictures),
     };
     adapter.set_highlighted_action(action.into());
@@ -339,33 +341,38 @@ fn show_picker(adapter: &KioskAdapter, kiosk: &Kiosk, pictures: &mut Pictures) -
         .on_page()
         .into_iter()
         .map(|i| {
-            let (title, picture) = if people {
+            let (title, picture): (SharedString, _) = if people {
                 let person = &kiosk.home().people[i];
                 (
-                    person.name.as_str(),
+                    person.name.as_str().into(),
                     pictures.photo(person.photo.as_deref()),
                 )
             } else if kiosk.screen() == Screen::Resume {
-                let picture = match i {
-                    0 => kiosk
-                        .paused_topic()
-                        .and_then(|t| pictures.picture(set, t.picture.as_deref())),
-                    _ => pictures.picture(set, Some("bundled:start-afresh.svg")),
-                };
-                (picker.title(i), picture)
+                match i {
+                    0 => (
+                        format!("Carry on: {}", picker.title(i)).into(),
+                        kiosk
+                            .paused_topic()
+                            .and_then(|t| pictures.picture(set, t.picture.as_deref())),
+                    ),
+                    _ => (
+                        picker.title(i).into(),
+                        pictures.picture(set, Some("bundled:start-afresh.svg")),
+                    ),
+                }
             } else if company {
                 // "On my own" and the supporters: names, shown with the
                 // person placeholder.
-                (picker.title(i), None)
+                (picker.title(i).into(), None)
             } else {
                 let topic = &set.set.topics[kiosk.person_topics()[i]];
                 (
-                    topic.title.as_str(),
+                    topic.title.as_str().into(),
                     pictures.picture(set, topic.picture.as_deref()),
                 )
             };
             PickerItem {
-                title: title.into(),
+                title,
                 has_picture: picture.is_some(),
                 picture: picture.unwrap_or_default(),
                 highlighted: highlighted == Some(PickerChoice::Item(i)),
@@ -461,6 +468,11 @@ fn show_mat(adapter: &KioskAdapter, kiosk: &Kiosk, pictures: &mut Pictures) -> &
         Some(Choice::PutBack) => "put-back",
         Some(Choice::Point(_) | Choice::Card(_)) | None => "",
     }
+}
+
+/// Puts the kiosk's state on screen, outside a callback (the screenshots).
+pub fn redraw(window: &AppWindow, kiosk: &Rc<RefCell<Kiosk>>) {
+    show(window, &mut kiosk.borrow_mut(), &mut Pictures::default());
 }
 
 /// The person's display settings: the high-contrast theme, large text.

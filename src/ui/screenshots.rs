@@ -92,7 +92,7 @@ fn render_walkthrough(
         .context("a local time")?
         .with_timezone(&chrono::Utc);
     let clock = ManualClock::new(start);
-    let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock))?;
+    let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone()))?;
     kiosk.override_display(Display {
         high_contrast,
         large_text,
@@ -154,6 +154,24 @@ fn render_walkthrough(
     adapter.invoke_put_back();
     adapter.invoke_finish();
     shot("finished")?;
+
+    // A mat left part-way, and the person coming back to it.
+    adapter.invoke_start_again();
+    adapter.invoke_choose(1);
+    adapter.invoke_place(0);
+    clock.advance(chrono::Duration::minutes(
+        kiosk.borrow().home().idle_minutes.into(),
+    ));
+    if kiosk.borrow_mut().check_idle() {
+        super::redraw(&window, &kiosk);
+        if kiosk.borrow().screen() == Screen::People {
+            adapter.invoke_choose(0);
+        }
+        if kiosk.borrow().screen() == Screen::Company {
+            adapter.invoke_choose(1);
+        }
+        shot("resume")?;
+    }
     window.hide()?;
     Ok(written)
 }
