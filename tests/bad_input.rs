@@ -162,3 +162,55 @@ fn clips_are_really_decoded_and_a_broken_one_is_refused() {
     assert!(error.to_string().contains("broken.wav"), "{error}");
     assert!(ClipVoice::check(dir.path().join("missing.ogg").to_str().unwrap()).is_err());
 }
+
+#[test]
+fn a_topic_with_no_cards_or_a_scale_of_the_wrong_size_is_set_aside_and_the_rest_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = copy_demo_set(&dir.path().join("set"));
+    let mut text = std::fs::read_to_string(&set).unwrap();
+    text.push_str(
+        r##"
+[scales.six]
+points = [
+  { label = "1", symbol = "s.svg", colour = "#000000", placed = "{card}", review = "{cards}" },
+  { label = "2", symbol = "s.svg", colour = "#000000", placed = "{card}", review = "{cards}" },
+  { label = "3", symbol = "s.svg", colour = "#000000", placed = "{card}", review = "{cards}" },
+  { label = "4", symbol = "s.svg", colour = "#000000", placed = "{card}", review = "{cards}" },
+  { label = "5", symbol = "s.svg", colour = "#000000", placed = "{card}", review = "{cards}" },
+  { label = "6", symbol = "s.svg", colour = "#000000", placed = "{card}", review = "{cards}" },
+]
+
+[[topics]]
+id = "empty"
+title = "Empty"
+question = "?"
+scale = "like"
+
+[[topics]]
+id = "numbers"
+title = "Numbers"
+question = "?"
+scale = "six"
+cards = [ { id = "one", label = "one" } ]
+"##,
+    );
+    std::fs::write(&set, text).unwrap();
+
+    let mut test = common::open_kiosk_on_topics(&set);
+    let notices: Vec<&String> = test
+        .kiosk
+        .notices()
+        .iter()
+        .filter(|n| n.starts_with("Picture set:"))
+        .collect();
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(notices[0].contains("\"empty\" is set aside: it has no cards"));
+    assert!(notices[1].contains("scale \"six\" has 6 points; a scale needs 2 to 5"));
+    assert_eq!(test.kiosk.person_topics().len(), 3, "the good topics");
+
+    // The person carries on, with no error box: the topics work.
+    test.kiosk
+        .handle(Input::new(Event::Choose(0), InputMethod::Touch));
+    place(&mut test.kiosk, 0);
+    assert_eq!(test.kiosk.session().unwrap().dealt_count(), 1);
+}
