@@ -855,6 +855,9 @@ impl Kiosk {
             self.voice.set_volume(volume);
             self.volume_set = Some(volume);
         }
+        if utterance.cue {
+            utterance.volume = Some(self.volume.cue_volume(volume));
+        }
         utterance.clip = utterance
             .clip
             .map(|clip| self.set.resolve(&clip).to_string_lossy().into_owned());

@@ -116,3 +116,36 @@ fn the_volume_is_set_and_a_silent_device_is_a_warning_for_staff() {
         kiosk.notices()
     );
 }
+
+#[test]
+fn auditory_scanning_cues_are_quieter_than_the_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("voice.toml"), "volume = 80\ncue_percent = 50\n").unwrap();
+    std::fs::write(
+        data.join("access.toml"),
+        "method = \"step-scanning\"\nauditory_scanning = true\n",
+    )
+    .unwrap();
+    let paths = KioskPaths::in_data_dir(&data, &common::demo_set());
+    let (voice, spoken) = RecordingVoice::new();
+    let mut kiosk = Kiosk::open(
+        paths,
+        Box::new(voice),
+        Box::new(ManualClock::new(common::start_time())),
+    )
+    .unwrap();
+    common::pick_first_topic(&mut kiosk);
+    kiosk.handle(Input::new(
+        Event::MoveHighlight(sayso::core::Step::Forward),
+        InputMethod::Key,
+    ));
+    kiosk.handle(Input::new(Event::Select, InputMethod::Key));
+    let said = spoken.utterances();
+    let cue = said.iter().find(|u| u.text == "like").unwrap();
+    assert_eq!((cue.cue, cue.volume), (true, Some(40)), "half of 80");
+    let answer = said.iter().find(|u| u.text == "I like tea.").unwrap();
+    assert_eq!(answer.volume, None, "the answer at the full volume");
+    assert_eq!(spoken.volume(), Some(80));
+}

@@ -180,6 +180,15 @@ impl Picker {
             Event::MoveHighlight(step) => {
                 self.move_highlight(step);
                 self.cue()
+                    .into_iter()
+                    .map(|effect| match effect {
+                        PickerEffect::Say(utterance) => PickerEffect::Say(Utterance {
+                            cue: true,
+                            ..utterance
+                        }),
+                        other => other,
+                    })
+                    .collect()
             }
             Event::Select => match self.highlighted_choice() {
                 Some(PickerChoice::Item(item)) => vec![PickerEffect::Chosen(item)],
@@ -251,6 +260,8 @@ fn say(text: &str, mode: SpeakMode) -> PickerEffect {
         text: text.to_string(),
         clip: None,
         mode,
+        cue: false,
+        volume: None,
     })
 }
 

@@ -90,6 +90,11 @@ pub struct Utterance {
     /// A recorded clip for this utterance, relative to the picture set folder.
     pub clip: Option<String>,
     pub mode: SpeakMode,
+    /// An auditory-scanning cue: said more quietly than full speech.
+    pub cue: bool,
+    /// How loud, 0..100, when it differs from the voice's volume; the shell
+    /// sets it (for cues), the core never does.
+    pub volume: Option<u8>,
 }
 
 /// Who was with the person for this mat.
@@ -314,7 +319,7 @@ impl MatSession {
         match (self.stage, event) {
             (_, Event::MoveHighlight(step)) => {
                 self.move_highlight(step);
-                self.cue()
+                as_cue(self.cue())
             }
             (_, Event::Select) => match self.highlighted_choice() {
                 Some(choice) => self.choose(choice, via, now),
@@ -907,13 +912,21 @@ impl MatSession {
             text: template.replace("{card}", card.spoken()),
             clip: card.clip.clone(),
             mode,
+            cue: false,
+            volume: None,
         })
     }
 
     /// One of the kiosk's own prompts, with its recorded clip if it has one.
     fn prompt(&self, prompt: Prompt, mode: SpeakMode) -> Effect {
         let Phrase { text, clip } = self.settings.phrases.get(prompt).clone();
-        Effect::Say(Utterance { text, clip, mode })
+        Effect::Say(Utterance {
+            text,
+            clip,
+            mode,
+            cue: false,
+            volume: None,
+        })
     }
 
     /// A prompt with a name put in; a recorded clip cannot say the name, so
@@ -957,7 +970,23 @@ fn say(text: &str, mode: SpeakMode) -> Effect {
         text: text.to_string(),
         clip: None,
         mode,
+        cue: false,
+        volume: None,
     })
+}
+
+/// Marks what is said as a scanning cue.
+fn as_cue(effects: Vec<Effect>) -> Vec<Effect> {
+    effects
+        .into_iter()
+        .map(|effect| match effect {
+            Effect::Say(utterance) => Effect::Say(Utterance {
+                cue: true,
+                ..utterance
+            }),
+            other => other,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -1169,7 +1198,9 @@ mod tests {
             vec![Effect::Say(Utterance {
                 text: "tea".into(),
                 clip: None,
-                mode: SpeakMode::Interrupt
+                mode: SpeakMode::Interrupt,
+                cue: false,
+                volume: None,
             })]
         );
 
@@ -1299,6 +1330,7 @@ mod tests {
                 Effect::Say(Utterance {
                     text,
                     mode: SpeakMode::Interrupt,
+                    cue: true,
                     ..
                 }) => text,
                 other => panic!("only interrupting cues: {other:?}"),

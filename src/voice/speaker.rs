@@ -96,6 +96,9 @@ struct Worker {
     /// How speech should sound, kept to set up a restarted speech service.
     prefs: Option<TtsPrefs>,
     volume: Option<u8>,
+    /// The volume set on the outputs now: an utterance of its own loudness
+    /// (a scanning cue) changes it until the next one.
+    applied: Option<u8>,
     /// When to try a failed speech service again, and how many tries so far.
     speech_retry: Option<(Instant, u32)>,
     queue: VecDeque<Utterance>,
@@ -113,6 +116,7 @@ fn run(commands: Receiver<Command>, health: Arc<Health>) {
         speech: TtsVoice::start(),
         prefs: None,
         volume: None,
+        applied: None,
         speech_retry: None,
         queue: VecDeque::new(),
         logged: HashSet::new(),
@@ -162,13 +166,24 @@ impl Worker {
                 }
             }
             Command::Volume(volume) => {
-                if let Some(clips) = &mut self.clips {
-                    clips.set_volume(volume);
-                }
-                self.speech.set_volume(volume);
                 self.volume = Some(volume);
+                self.apply_volume(Some(volume));
             }
         }
+    }
+
+    fn apply_volume(&mut self, volume: Option<u8>) {
+        let Some(volume) = volume else {
+            return;
+        };
+        if self.applied == Some(volume) {
+            return;
+        }
+        if let Some(clips) = &mut self.clips {
+            clips.set_volume(volume);
+        }
+        self.speech.set_volume(volume);
+        self.applied = Some(volume);
     }
 
     fn silence(&mut self) {
@@ -186,6 +201,7 @@ impl Worker {
         let Some(utterance) = self.queue.pop_front() else {
             return;
         };
+        self.apply_volume(utterance.volume.or(self.volume));
         if utterance.clip.is_some() {
             if let Some(clips) = &mut self.clips {
                 match clips.speak(&utterance) {
@@ -239,7 +255,7 @@ impl Worker {
                 if let Some(prefs) = &self.prefs {
                     self.speech.configure(prefs);
                 }
-                if let Some(volume) = self.volume {
+                if let Some(volume) = self.applied {
                     self.speech.set_volume(volume);
                 }
                 self.speech_retry = Some((now + retry_delay(tries + 1), tries + 1));

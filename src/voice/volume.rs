@@ -23,6 +23,10 @@ pub struct VolumeSettings {
     /// 0 (silent) to 100 (full).
     pub volume: u8,
     pub quiet_hours: Option<QuietHours>,
+    /// Auditory-scanning cues, in percent of the volume at the time: quieter
+    /// than full speech, so the person hears which is a cue and which is an
+    /// answer.
+    pub cue_percent: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -48,6 +52,7 @@ impl Default for VolumeSettings {
         VolumeSettings {
             volume: 80,
             quiet_hours: None,
+            cue_percent: 70,
         }
     }
 }
@@ -61,6 +66,12 @@ impl VolumeSettings {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(VolumeSettings::default()),
             Err(e) => Err(format!("{}: {e}", path.display())),
         }
+    }
+
+    /// How loud a scanning cue is when speech is at `volume`.
+    pub fn cue_volume(&self, volume: u8) -> u8 {
+        let percent = u16::from(self.cue_percent.min(100));
+        (u16::from(volume) * percent / 100) as u8
     }
 
     /// The volume (0..100) at this local time of day. Quiet hours may run
