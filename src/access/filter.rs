@@ -122,6 +122,14 @@ impl SwitchFilter {
         }
     }
 
+    /// Nothing is held or settling: settings can change without cutting a
+    /// press in half.
+    pub fn is_idle(&self) -> bool {
+        self.switches
+            .values()
+            .all(|s| !s.raw && !s.stable && s.press.is_none())
+    }
+
     /// A raw edge: the switch went down (`pressed`) or up at `now`.
     pub fn edge(&mut self, switch: SwitchId, pressed: bool, now: u64) -> Vec<Decision> {
         let mut decisions = self.tick(now);

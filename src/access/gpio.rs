@@ -8,6 +8,7 @@
 
 use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::access::filter::{Decision, SwitchFilter, TimingSettings};
@@ -141,6 +142,18 @@ pub struct ButtonPanel {
     map: PinMap,
     filter: SwitchFilter,
     long_hold: Event,
+    pending: NewTiming,
+}
+
+/// Where the UI thread leaves the next person's timing settings for the
+/// button thread, which takes them up as soon as no button is held.
+#[derive(Debug, Clone, Default)]
+pub struct NewTiming(Arc<Mutex<Option<TimingSettings>>>);
+
+impl NewTiming {
+    pub fn set(&self, settings: TimingSettings) {
+        *self.0.lock().expect("timing settings lock") = Some(settings);
+    }
 }
 
 impl ButtonPanel {
@@ -149,6 +162,21 @@ impl ButtonPanel {
             map,
             filter: SwitchFilter::new(settings),
             long_hold: Event::SayAgain,
+            pending: NewTiming::default(),
+        }
+    }
+
+    /// A handle to change the timing filter's settings from another thread.
+    pub fn new_timing(&self) -> NewTiming {
+        self.pending.clone()
+    }
+
+    fn take_up_new_timing(&mut self) {
+        if !self.filter.is_idle() {
+            return;
+        }
+        if let Some(settings) = self.pending.0.lock().expect("timing settings lock").take() {
+            self.filter = SwitchFilter::new(settings);
         }
     }
 
@@ -157,6 +185,7 @@ impl ButtonPanel {
         if self.map.role(edge.pin).is_none() {
             return (Vec::new(), Vec::new());
         }
+        self.take_up_new_timing();
         let decisions = self.filter.edge(edge.pin.into(), edge.pressed, edge.at_ms);
         let outputs = self.outputs(&decisions);
         (decisions, outputs)
@@ -164,6 +193,7 @@ impl ButtonPanel {
 
     pub fn tick(&mut self, now_ms: u64) -> (Vec<Decision>, Vec<AccessOutput>) {
         let decisions = self.filter.tick(now_ms);
+        self.take_up_new_timing();
         let outputs = self.outputs(&decisions);
         (decisions, outputs)
     }
@@ -491,6 +521,42 @@ mod tests {
         );
         out.extend(panel.tick(at + held + 30).1);
         inputs(out)
+    }
+
+    #[test]
+    fn a_new_persons_timing_is_taken_up_between_presses_never_in_one() {
+        let mut panel = panel();
+        let timing = panel.new_timing();
+        assert_eq!(press(&mut panel, 17, 1000, 150), [Event::PlaceOn(0)]);
+        // The next person needs a press held for half a second to count.
+        let firm = TimingSettings {
+            acceptance_ms: 500,
+            ..TimingSettings::default()
+        };
+        // Set while a button is down: the press under way keeps the old timing.
+        let mut out = panel
+            .edge(PinEdge {
+                pin: 27,
+                pressed: true,
+                at_ms: 2000,
+            })
+            .1;
+        timing.set(firm);
+        out.extend(panel.tick(2030).1);
+        out.extend(
+            panel
+                .edge(PinEdge {
+                    pin: 27,
+                    pressed: false,
+                    at_ms: 2150,
+                })
+                .1,
+        );
+        out.extend(panel.tick(2180).1);
+        assert_eq!(inputs(out), [Event::PlaceOn(1)]);
+        // From the next press on, the new timing.
+        assert!(press(&mut panel, 22, 4000, 150).is_empty(), "too short now");
+        assert_eq!(press(&mut panel, 22, 6000, 700), [Event::PlaceOn(2)]);
     }
 
     #[test]

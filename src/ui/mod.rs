@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use crate::access::gpio::{run_buttons, ButtonPanel, PinSource};
+use crate::access::gpio::{run_buttons, ButtonPanel, NewTiming, PinSource};
 use crate::access::keys::{Key, KeyInput};
 use crate::access::AccessOutput;
 use crate::core::{Choice, Event, Input, InputMethod, PickerChoice, Screen, Spot, Stage};
@@ -30,6 +30,8 @@ type ButtonSink = Rc<dyn Fn(AccessOutput)>;
 thread_local! {
     /// Where the button thread's outputs land, on the UI thread.
     static BUTTON_SINK: RefCell<Option<ButtonSink>> = RefCell::new(None);
+    /// Where the UI thread leaves a new person's button timing.
+    static BUTTON_TIMING: RefCell<Option<NewTiming>> = RefCell::new(None);
 }
 
 /// Shows the kiosk in a window and runs until the window is closed. With
@@ -39,6 +41,9 @@ pub fn run(kiosk: Kiosk, buttons: Option<(Box<dyn PinSource>, ButtonPanel)>) -> 
     let kiosk = Rc::new(RefCell::new(kiosk));
     let _bridge = connect(&window, kiosk.clone());
     if let Some((source, panel)) = buttons {
+        let timing = panel.new_timing();
+        timing.set(kiosk.borrow().access().buttons);
+        BUTTON_TIMING.with(|slot| *slot.borrow_mut() = Some(timing));
         start_buttons(source, panel);
     }
     window.run()?;
@@ -103,8 +108,19 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
         let window = window.as_weak();
         let kiosk = kiosk.clone();
         let pictures = pictures.clone();
+        let generation = Rc::new(std::cell::Cell::new(kiosk.borrow().generation()));
         move |input: Input| {
             kiosk.borrow_mut().handle(input);
+            // A new person: their own timing for the buttons too.
+            let now = kiosk.borrow().generation();
+            if generation.replace(now) != now {
+                let buttons = kiosk.borrow().access().buttons;
+                BUTTON_TIMING.with(|slot| {
+                    if let Some(timing) = slot.borrow().as_ref() {
+                        timing.set(buttons);
+                    }
+                });
+            }
             if let Some(window) = window.upgrade() {
                 show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
             }

@@ -159,11 +159,23 @@ mod tests {
     }
 
     #[test]
+    fn cues_are_a_share_of_the_volume_at_the_time() {
+        let settings = VolumeSettings::default();
+        assert_eq!(settings.cue_volume(80), 56);
+        assert_eq!(settings.cue_volume(0), 0);
+        let louder = VolumeSettings {
+            cue_percent: 250,
+            ..VolumeSettings::default()
+        };
+        assert_eq!(louder.cue_volume(80), 80, "never louder than speech");
+    }
+
+    #[test]
     fn a_silent_setting_is_a_warning_for_staff() {
         assert_eq!(settings().warning(), None);
         let silent = VolumeSettings {
             volume: 0,
-            quiet_hours: None,
+            ..VolumeSettings::default()
         };
         assert!(silent.warning().unwrap().contains("cannot be heard"));
         let mut silent_nights = settings();
