@@ -31,7 +31,7 @@ thread_local! {
     /// Where the button thread's outputs land, on the UI thread.
     static BUTTON_SINK: RefCell<Option<ButtonSink>> = RefCell::new(None);
     /// Where the UI thread leaves a new person's button timing.
-    static BUTTON_TIMING: RefCell<Option<NewTiming>> = RefCell::new(None);
+    static BUTTON_TIMING: RefCell<Option<NewTiming>> = const { RefCell::new(None) };
 }
 
 /// Shows the kiosk in a window and runs until the window is closed. With
