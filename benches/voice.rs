@@ -4,7 +4,7 @@
 //! decoded cold from disk. The sound card's own buffer comes after this and
 //! is not measured (there is none on a build machine).
 //!
-//! Text-to-speech is not measured here: it needs a running speech service.
+//! Text-to-speech is measured by `benches/tts.rs`.
 //!
 //! Run with `cargo bench --bench voice`.
 
