@@ -64,7 +64,10 @@ fn main() {
         Kiosk::open(paths, Box::new(voice), Box::new(SystemClock)).expect("the kiosk opens");
     let mut kiosk_times = Vec::with_capacity(PRESSES);
     for i in 0..PRESSES {
-        if kiosk.session().is_none_or(|s| s.stage() == Stage::Reviewing) {
+        if kiosk
+            .session()
+            .is_none_or(|s| s.stage() == Stage::Reviewing)
+        {
             if kiosk.session().is_some() {
                 kiosk.handle(Input::new(Event::Finish, InputMethod::Key));
                 kiosk.wait_for_sync();

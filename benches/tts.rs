@@ -24,11 +24,16 @@ const WORDS: [&str; 6] = ["tea", "pizza", "bananas", "ice cream", "chips", "broc
 fn main() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let Some(mut service) = start_service(dir.path()) else {
-        println!("text-to-speech: not measured (speech-dispatcher is not installed or did not start)");
+        println!(
+            "text-to-speech: not measured (speech-dispatcher is not installed or did not start)"
+        );
         return;
     };
     let socket = dir.path().join("speechd.sock");
-    std::env::set_var("SPEECHD_ADDRESS", format!("unix_socket:{}", socket.display()));
+    std::env::set_var(
+        "SPEECHD_ADDRESS",
+        format!("unix_socket:{}", socket.display()),
+    );
 
     let (begun_tx, begun) = mpsc::channel::<Instant>();
     let (ended_tx, ended) = mpsc::channel::<()>();
@@ -91,7 +96,12 @@ fn main() {
 /// going to ALSA's null device, on a socket in `dir`.
 fn start_service(dir: &Path) -> Option<Child> {
     let system = Path::new("/etc/speech-dispatcher");
-    if !system.is_dir() || Command::new("speech-dispatcher").arg("-v").output().is_err() {
+    if !system.is_dir()
+        || Command::new("speech-dispatcher")
+            .arg("-v")
+            .output()
+            .is_err()
+    {
         return None;
     }
     let conf = dir.join("conf");

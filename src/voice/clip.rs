@@ -124,6 +124,10 @@ impl Voice for ClipVoice {
         true
     }
 
+    fn preload(&mut self, clips: &[String]) {
+        self.cache.preload(clips.to_vec());
+    }
+
     fn set_volume(&mut self, volume: u8) {
         self.volume = f32::from(volume.min(100)) / 100.0;
         self.player.set_volume(self.volume);

@@ -30,14 +30,55 @@ struct Health {
     problems: Mutex<Vec<String>>,
 }
 
+/// The speech half of the speaker: text-to-speech, which can fail, stall,
+/// and be started again.
+pub trait Speech: Voice {
+    /// Why it cannot speak, if it cannot.
+    fn problem(&self) -> Option<String>;
+    /// It has answered at least once since it was started.
+    fn is_ready(&self) -> bool;
+}
+
+impl Speech for TtsVoice {
+    fn problem(&self) -> Option<String> {
+        TtsVoice::problem(self)
+    }
+
+    fn is_ready(&self) -> bool {
+        TtsVoice::is_ready(self)
+    }
+}
+
+/// Starts (or starts again) the speech half.
+pub type StartSpeech = Box<dyn Fn() -> Box<dyn Speech> + Send>;
+
 impl Speaker {
+    /// The kiosk's speaker: clips through the sound card, speech through
+    /// speech-dispatcher.
     pub fn start() -> Speaker {
+        Speaker::with_parts(
+            || {
+                ClipVoice::open()
+                    .inspect_err(|e| warn!("recorded clips will not play: {e}"))
+                    .ok()
+                    .map(|clips| Box::new(clips) as Box<dyn Voice>)
+            },
+            Box::new(|| Box::new(TtsVoice::start()) as Box<dyn Speech>),
+        )
+    }
+
+    /// A speaker of other parts (tests): the clip player is made on the
+    /// worker thread, as the sound card's stream must be.
+    pub fn with_parts(
+        clips: impl FnOnce() -> Option<Box<dyn Voice>> + Send + 'static,
+        start_speech: StartSpeech,
+    ) -> Speaker {
         let (commands, receiver) = mpsc::channel();
         let health = Arc::new(Health::default());
         let thread_health = health.clone();
         let spawned = std::thread::Builder::new()
             .name("sayso-voice".into())
-            .spawn(move || run(receiver, thread_health));
+            .spawn(move || run(receiver, thread_health, clips(), start_speech));
         if let Err(e) = spawned {
             health
                 .problems
@@ -91,8 +132,9 @@ impl Voice for Speaker {
 }
 
 struct Worker {
-    clips: Option<ClipVoice>,
-    speech: TtsVoice,
+    clips: Option<Box<dyn Voice>>,
+    speech: Box<dyn Speech>,
+    start_speech: StartSpeech,
     /// How speech should sound, kept to set up a restarted speech service.
     prefs: Option<TtsPrefs>,
     volume: Option<u8>,
@@ -107,13 +149,16 @@ struct Worker {
     health: Arc<Health>,
 }
 
-fn run(commands: Receiver<Command>, health: Arc<Health>) {
-    let clips = ClipVoice::open()
-        .inspect_err(|e| warn!("recorded clips will not play: {e}"))
-        .ok();
+fn run(
+    commands: Receiver<Command>,
+    health: Arc<Health>,
+    clips: Option<Box<dyn Voice>>,
+    start_speech: StartSpeech,
+) {
     let mut worker = Worker {
         clips,
-        speech: TtsVoice::start(),
+        speech: start_speech(),
+        start_speech,
         prefs: None,
         volume: None,
         applied: None,
@@ -161,8 +206,8 @@ impl Worker {
                 self.prefs = Some(prefs);
             }
             Command::Preload(clips) => {
-                if let Some(player) = &self.clips {
-                    player.preload(clips);
+                if let Some(player) = &mut self.clips {
+                    player.preload(&clips);
                 }
             }
             Command::Volume(volume) => {
@@ -251,7 +296,7 @@ impl Worker {
             None => self.speech_retry = Some((now + retry_delay(0), 0)),
             Some((at, tries)) if now >= at => {
                 info!("trying the speech service again");
-                self.speech = TtsVoice::start();
+                self.speech = (self.start_speech)();
                 if let Some(prefs) = &self.prefs {
                     self.speech.configure(prefs);
                 }
@@ -280,6 +325,137 @@ fn retry_delay(tries: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A clip player that plays anything but a "broken" file.
+    #[derive(Clone, Default)]
+    struct FakeClips {
+        played: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl Voice for FakeClips {
+        fn speak(&mut self, utterance: &Utterance) -> Result<(), VoiceError> {
+            let path = utterance.clip.clone().ok_or(VoiceError::NoClip)?;
+            if path.contains("broken") {
+                return Err(VoiceError::Clip {
+                    path,
+                    reason: "it is not a sound file".into(),
+                });
+            }
+            self.played.lock().unwrap().push(path);
+            Ok(())
+        }
+        fn stop(&mut self) {}
+        fn is_speaking(&self) -> bool {
+            false
+        }
+        fn is_available(&self) -> bool {
+            true
+        }
+    }
+
+    /// Speech that keeps what it says, and is "still speaking" while the
+    /// test says so.
+    #[derive(Clone, Default)]
+    struct FakeSpeech {
+        said: Arc<Mutex<Vec<String>>>,
+        speaking: Arc<AtomicBool>,
+    }
+
+    impl Voice for FakeSpeech {
+        fn speak(&mut self, utterance: &Utterance) -> Result<(), VoiceError> {
+            self.said.lock().unwrap().push(utterance.text.clone());
+            Ok(())
+        }
+        fn stop(&mut self) {}
+        fn is_speaking(&self) -> bool {
+            self.speaking.load(Ordering::SeqCst)
+        }
+        fn is_available(&self) -> bool {
+            true
+        }
+    }
+
+    impl Speech for FakeSpeech {
+        fn problem(&self) -> Option<String> {
+            None
+        }
+        fn is_ready(&self) -> bool {
+            true
+        }
+    }
+
+    fn speaker() -> (Speaker, FakeClips, FakeSpeech) {
+        let (clips, speech) = (FakeClips::default(), FakeSpeech::default());
+        let (c, s) = (clips.clone(), speech.clone());
+        let speaker = Speaker::with_parts(
+            move || Some(Box::new(c) as Box<dyn Voice>),
+            Box::new(move || Box::new(s.clone()) as Box<dyn Speech>),
+        );
+        (speaker, clips, speech)
+    }
+
+    fn utterance(text: &str, clip: Option<&str>, mode: SpeakMode) -> Utterance {
+        Utterance {
+            text: text.into(),
+            clip: clip.map(String::from),
+            mode,
+            cue: false,
+            volume: None,
+        }
+    }
+
+    fn eventually(what: &str, done: impl Fn() -> bool) {
+        let started = Instant::now();
+        while !done() {
+            assert!(started.elapsed() < Duration::from_secs(3), "{what}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_card_with_a_clip_plays_it_and_a_broken_one_is_spoken_instead() {
+        let (mut speaker, clips, speech) = speaker();
+        let good = utterance("tea", Some("clips/tea.wav"), SpeakMode::Interrupt);
+        speaker.speak(&good).unwrap();
+        eventually("the clip plays", || clips.played.lock().unwrap().len() == 1);
+        assert!(
+            speech.said.lock().unwrap().is_empty(),
+            "no speech for a clip"
+        );
+
+        // A corrupt, missing or unknown file: the clip player refuses it by
+        // name (tests/clips.rs), and the words are spoken instead.
+        let broken = utterance("cake", Some("clips/broken.ogg"), SpeakMode::Interrupt);
+        speaker.speak(&broken).unwrap();
+        eventually("the words are spoken", || {
+            *speech.said.lock().unwrap() == ["cake"]
+        });
+        assert_eq!(clips.played.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_queued_clip_waits_for_speech_that_is_still_going() {
+        let (mut speaker, clips, speech) = speaker();
+        let question = utterance("What do you think about food?", None, SpeakMode::Interrupt);
+        speaker.speak(&question).unwrap();
+        eventually("the question is spoken", || {
+            speech.said.lock().unwrap().len() == 1
+        });
+        // The speech service is still saying it.
+        speech.speaking.store(true, Ordering::SeqCst);
+        speaker
+            .speak(&utterance("tea", Some("clips/tea.wav"), SpeakMode::Queue))
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            clips.played.lock().unwrap().is_empty(),
+            "the card waits for the question"
+        );
+        speech.speaking.store(false, Ordering::SeqCst);
+        eventually("the card follows", || {
+            clips.played.lock().unwrap().len() == 1
+        });
+    }
 
     #[test]
     fn a_failed_speech_service_is_retried_less_and_less_often() {
