@@ -350,14 +350,31 @@ impl Kiosk {
     }
 
     /// The first screen: the people of the home, or with one person, theirs.
+    /// Until someone is chosen, the device's own settings apply: whoever
+    /// comes needs to be able to choose themselves.
     fn show_people(&mut self) {
         if self.home.people.len() == 1 {
             self.choose_person(0);
             return;
         }
+        self.use_device_settings();
         self.screen = Screen::People;
         let greeting = self.people.greeting();
         self.carry_out_picker(greeting);
+    }
+
+    fn use_device_settings(&mut self) {
+        let now = self.clock.now();
+        self.person_index = None;
+        self.access = self.device.access.clone();
+        self.volume = self.device.volume.clone();
+        self.volume_set = None;
+        self.voice.configure(&self.device.pack.tts);
+        self.phrases = self.device.pack.phrases.clone();
+        self.display = Display::default();
+        self.scanner = (self.access.method == AccessMethod::AutoScanning)
+            .then(|| AutoScanner::new(self.access.scan, millis(now)));
+        self.generation += 1;
     }
 
     /// A person of the home starts their turn: their own topics, settings
@@ -613,10 +630,7 @@ impl Kiosk {
                     }
                 }
                 PickerEffect::Declined => self.decline_check_in(),
-                PickerEffect::SomeoneElse => {
-                    self.person_index = None;
-                    self.show_people();
-                }
+                PickerEffect::SomeoneElse => self.show_people(),
             }
         }
     }
@@ -790,7 +804,6 @@ impl Kiosk {
             return false;
         }
         self.last_action = now;
-        self.person_index = None;
         self.show_people();
         true
     }

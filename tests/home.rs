@@ -147,6 +147,12 @@ fn each_person_picks_their_photo_and_gets_their_own_topics_and_settings() {
     assert_eq!(h.kiosk.screen(), Screen::Topics);
     touch(&mut h.kiosk, Event::SomeoneElse);
     assert_eq!(h.kiosk.screen(), Screen::People);
+    assert_eq!(
+        h.kiosk.access().method,
+        AccessMethod::Direct,
+        "the people screen uses the device's settings, not Sam's"
+    );
+    assert!(!h.kiosk.display().high_contrast);
     touch(&mut h.kiosk, Event::Choose(0));
     touch(&mut h.kiosk, Event::Choose(0));
     assert_eq!(h.kiosk.person().name, "Alex");
