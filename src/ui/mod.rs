@@ -30,8 +30,22 @@ type ButtonSink = Rc<dyn Fn(AccessOutput)>;
 thread_local! {
     /// Where the button thread's outputs land, on the UI thread.
     static BUTTON_SINK: RefCell<Option<ButtonSink>> = RefCell::new(None);
-    /// Where the UI thread leaves a new person's button timing.
-    static BUTTON_TIMING: RefCell<Option<NewTiming>> = const { RefCell::new(None) };
+    /// Where the UI thread leaves a new person's button timing, and the
+    /// kiosk generation it was last set for.
+    static BUTTON_TIMING: RefCell<Option<(NewTiming, u64)>> = const { RefCell::new(None) };
+}
+
+/// A new person (or the device's own settings, between people): their own
+/// timing for the GPIO buttons too.
+fn update_button_timing(kiosk: &Kiosk) {
+    BUTTON_TIMING.with(|slot| {
+        if let Some((timing, generation)) = slot.borrow_mut().as_mut() {
+            if *generation != kiosk.generation() {
+                timing.set(kiosk.access().buttons);
+                *generation = kiosk.generation();
+            }
+        }
+    });
 }
 
 /// Shows the kiosk in a window and runs until the window is closed. With
@@ -43,7 +57,8 @@ pub fn run(kiosk: Kiosk, buttons: Option<(Box<dyn PinSource>, ButtonPanel)>) -> 
     if let Some((source, panel)) = buttons {
         let timing = panel.new_timing();
         timing.set(kiosk.borrow().access().buttons);
-        BUTTON_TIMING.with(|slot| *slot.borrow_mut() = Some(timing));
+        let generation = kiosk.borrow().generation();
+        BUTTON_TIMING.with(|slot| *slot.borrow_mut() = Some((timing, generation)));
         start_buttons(source, panel);
     }
     window.run()?;
@@ -108,19 +123,8 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
         let window = window.as_weak();
         let kiosk = kiosk.clone();
         let pictures = pictures.clone();
-        let generation = Rc::new(std::cell::Cell::new(kiosk.borrow().generation()));
         move |input: Input| {
             kiosk.borrow_mut().handle(input);
-            // A new person: their own timing for the buttons too.
-            let now = kiosk.borrow().generation();
-            if generation.replace(now) != now {
-                let buttons = kiosk.borrow().access().buttons;
-                BUTTON_TIMING.with(|slot| {
-                    if let Some(timing) = slot.borrow().as_ref() {
-                        timing.set(buttons);
-                    }
-                });
-            }
             if let Some(window) = window.upgrade() {
                 show(&window, &mut kiosk.borrow_mut(), &mut pictures.borrow_mut());
             }
@@ -306,6 +310,7 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>) -> Bridge {
 
 /// Puts the kiosk's state on screen.
 pub fn show(window: &AppWindow, kiosk: &mut Kiosk, pictures: &mut Pictures) {
+    update_button_timing(kiosk);
     let adapter = window.global::<KioskAdapter>();
     let display = kiosk.display();
     set_display(window, display.high_contrast, display.large_text);
