@@ -10,8 +10,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use sayso::access::settings::AccessMethod;
 use sayso::clock::ManualClock;
 use sayso::core::{Event, Input, InputMethod, Screen};
+use sayso::kiosk::sync_files;
 use sayso::kiosk::{Kiosk, KioskPaths};
-use sayso::store::Journal;
+use sayso::store::{Journal, Plan};
 use sayso::voice::{RecordingVoice, SpokenLog};
 
 const HOME: &str = r#"

@@ -56,6 +56,18 @@ pub struct PlacementRow {
     pub helped: bool,
 }
 
+/// A check-in's outcome as the journal has it (times as RFC 3339 text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInRow {
+    pub person: PersonRef,
+    pub key: String,
+    pub topic_id: String,
+    pub opens: String,
+    pub closes: String,
+    pub outcome: String,
+    pub session_id: Option<String>,
+}
+
 /// A skip or a "tell me more" mark.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardActionRow {
@@ -169,6 +181,31 @@ impl Journal {
              WHERE e.outcome = 'finished' ORDER BY e.ended_at, s.id",
         )?;
         let rows = statement.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every check-in outcome, oldest window first.
+    pub fn all_check_ins(&self) -> Result<Vec<CheckInRow>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT c.person_id, p.name, c.check_in, c.topic_id, c.window_opens, c.window_closes,
+                    c.outcome, c.session_id
+             FROM check_ins c JOIN people p ON p.id = c.person_id
+             ORDER BY c.window_opens, c.person_id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(CheckInRow {
+                person: PersonRef {
+                    id: row.get(0)?,
+                    name: row.get(1)?,
+                },
+                key: row.get(2)?,
+                topic_id: row.get(3)?,
+                opens: row.get(4)?,
+                closes: row.get(5)?,
+                outcome: row.get(6)?,
+                session_id: row.get(7)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

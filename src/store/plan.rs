@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0001_init.sql"),
     include_str!("migrations/plan/0002_profile_staff_actions_audit.sql"),
     include_str!("migrations/plan/0003_company_spots_tell_me_more.sql"),
+    include_str!("migrations/plan/0004_check_ins.sql"),
 ];
 
 /// The schema version this build writes.
@@ -47,6 +48,8 @@ pub enum PlanOp {
         card_id: String,
         card_label: String,
     },
+    /// What became of a check-in.
+    AddCheckIn(crate::store::journal::CheckInRow),
     /// The kept picture of a mat already in the plan.
     SetMatPicture {
         session_id: String,
@@ -205,6 +208,25 @@ impl Plan {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The check-ins the plan has: (person id, window key).
+    pub fn check_in_keys(&self) -> Result<HashSet<(String, String)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT person_id, check_in FROM check_ins")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A person's check-ins: (window key, outcome), oldest first.
+    pub fn check_ins(&self, person_name: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT c.check_in, c.outcome FROM check_ins c JOIN people p ON p.id = c.person_id
+             WHERE p.name = ?1 ORDER BY c.window_opens",
+        )?;
+        let rows = statement.query_map([person_name], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Sessions whose mat picture has not arrived yet.
     pub fn sessions_without_picture(&self) -> Result<HashSet<String>, StoreError> {
         let mut statement = self
@@ -297,6 +319,22 @@ impl Plan {
                     card_label,
                 } => {
                     refresh_preference(&tx, person_id, topic_id, topic_title, card_id, card_label)?;
+                }
+                PlanOp::AddCheckIn(c) => {
+                    tx.prepare_cached(
+                        "INSERT OR IGNORE INTO check_ins (person_id, check_in, topic_id,
+                             window_opens, window_closes, outcome, session_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    )?
+                    .execute(params![
+                        c.person.id,
+                        c.key,
+                        c.topic_id,
+                        c.opens,
+                        c.closes,
+                        c.outcome,
+                        c.session_id
+                    ])?;
                 }
                 PlanOp::SetMatPicture {
                     session_id,

@@ -127,6 +127,23 @@ pub fn sync_with(
     if !pictures.is_empty() {
         plan.execute(&pictures, &mut faults)?;
     }
+
+    // Check-ins the plan does not have yet, each with its person.
+    let known = plan.check_in_keys()?;
+    let mut check_ins = Vec::new();
+    for row in journal.all_check_ins()? {
+        if known.contains(&(row.person.id.clone(), row.key.clone())) {
+            continue;
+        }
+        check_ins.push(PlanOp::AddPerson {
+            id: row.person.id.clone(),
+            name: row.person.name.clone(),
+        });
+        check_ins.push(PlanOp::AddCheckIn(row));
+    }
+    if !check_ins.is_empty() {
+        plan.execute(&check_ins, &mut faults)?;
+    }
     Ok(report)
 }
 
@@ -365,6 +382,7 @@ mod tests {
                     person_id, card_id, ..
                 } => format!("refresh {person_id} {card_id}"),
                 PlanOp::SetMatPicture { session_id, .. } => format!("picture {session_id}"),
+                PlanOp::AddCheckIn(c) => format!("check-in {}", c.key),
                 PlanOp::Audit { detail, .. } => format!("audit {detail}"),
             })
             .collect()
