@@ -194,6 +194,15 @@ fn a_check_in_due_is_offered_first_and_a_mat_on_it_answers_it() {
         1,
         "answered stays answered"
     );
+
+    // Sync brings the outcomes into the support plan, once.
+    for _ in 0..2 {
+        sync_files(&h.paths.journal(), &h.paths.plan_target(), local(11, 0)).unwrap();
+    }
+    let plan = Plan::open(&h.paths.plan).unwrap();
+    assert_eq!(plan.check_ins("Alex").unwrap(), check_ins(&h.paths, "Alex"));
+    assert_eq!(plan.check_ins("Sam").unwrap(), check_ins(&h.paths, "Sam"));
+    assert_eq!(plan.check_ins("Sam").unwrap().len(), 1);
 }
 
 #[test]
