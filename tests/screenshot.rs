@@ -5,29 +5,14 @@
 mod common;
 
 use std::cell::RefCell;
-use std::path::Path;
 use std::rc::Rc;
 
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use sayso::core::Screen;
+use sayso::ui::screenshots::save_png;
 use sayso::AppWindow;
 use slint::platform::WindowEvent;
 use slint::{ComponentHandle, Rgba8Pixel, SharedPixelBuffer};
-
-fn save_png(buffer: &SharedPixelBuffer<Rgba8Pixel>, path: &Path) {
-    let file = std::fs::File::create(path).expect("create the PNG");
-    let mut encoder = png::Encoder::new(
-        std::io::BufWriter::new(file),
-        buffer.width(),
-        buffer.height(),
-    );
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header().expect("PNG header");
-    writer
-        .write_image_data(buffer.as_bytes())
-        .expect("PNG data");
-}
 
 fn pixel(buffer: &SharedPixelBuffer<Rgba8Pixel>, x: u32, y: u32) -> (u8, u8, u8) {
     let p = buffer.as_slice()[(y * buffer.width() + x) as usize];
@@ -39,7 +24,8 @@ fn snapshot(window: &AppWindow, name: &str) -> SharedPixelBuffer<Rgba8Pixel> {
     save_png(
         &buffer,
         &common::screenshot_dir().join(format!("{name}-800x480.png")),
-    );
+    )
+    .expect("save the PNG");
     buffer
 }
 

@@ -101,6 +101,22 @@ pub enum Step {
     Back,
 }
 
+impl Step {
+    /// Where a highlight goes among `count` choices, round and round; from
+    /// nowhere, forward starts at the first and back at the last.
+    pub fn from(self, highlight: Option<usize>, count: usize) -> Option<usize> {
+        if count == 0 {
+            return None;
+        }
+        Some(match (highlight, self) {
+            (None, Step::Forward) => 0,
+            (None, Step::Back) => count - 1,
+            (Some(i), Step::Forward) => (i + 1) % count,
+            (Some(i), Step::Back) => (i + count - 1) % count,
+        })
+    }
+}
+
 /// Which kind of input produced an event; kept in the journal with each action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InputMethod {

@@ -867,16 +867,7 @@ impl MatSession {
     }
 
     fn move_highlight(&mut self, step: Step) {
-        let count = self.choices().len();
-        if count == 0 {
-            return;
-        }
-        self.highlight = Some(match (self.highlight, step) {
-            (None, Step::Forward) => 0,
-            (None, Step::Back) => count - 1,
-            (Some(i), Step::Forward) => (i + 1) % count,
-            (Some(i), Step::Back) => (i + count - 1) % count,
-        });
+        self.highlight = step.from(self.highlight, self.choices().len());
     }
 
     /// With auditory scanning, the name of what the highlight is on. A new

@@ -2,6 +2,7 @@
 //! becomes a placeholder on screen and one warning for staff, never a crash.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use slint::Image;
 use tracing::warn;
@@ -12,7 +13,7 @@ use crate::CardItem;
 
 #[derive(Default)]
 pub struct Pictures {
-    loaded: HashMap<String, Option<Image>>,
+    loaded: HashMap<PathBuf, Option<Image>>,
     new_warnings: Vec<String>,
 }
 
@@ -21,47 +22,31 @@ impl Pictures {
     /// or it cannot be shown.
     pub fn picture(&mut self, set: &LoadedSet, relative: Option<&str>) -> Option<Image> {
         let relative = relative?;
-        if let Some(image) = self.loaded.get(relative) {
-            return image.clone();
-        }
-        let path = set.resolve(relative);
-        let image = match Image::load_from_path(&path) {
-            Ok(image) if image.size().width > 0 => Some(image),
-            _ => {
-                warn!(
-                    "cannot show the picture {}: missing or not a picture",
-                    path.display()
-                );
-                self.new_warnings
-                    .push(format!("Picture {relative} cannot be shown"));
-                None
-            }
-        };
-        self.loaded.insert(relative.to_string(), image.clone());
-        image
+        self.load(&set.resolve(relative), &format!("Picture {relative}"))
     }
 
     /// A person's photo, by its path; `None` if there is none or it cannot
     /// be shown.
-    pub fn photo(&mut self, path: Option<&std::path::Path>) -> Option<Image> {
+    pub fn photo(&mut self, path: Option<&Path>) -> Option<Image> {
         let path = path?;
-        let key = path.to_string_lossy().into_owned();
-        if let Some(image) = self.loaded.get(&key) {
+        self.load(path, &format!("Photo {}", path.display()))
+    }
+
+    /// Loads a picture once; a missing or broken one is reported once, as
+    /// `what` for staff.
+    fn load(&mut self, path: &Path, what: &str) -> Option<Image> {
+        if let Some(image) = self.loaded.get(path) {
             return image.clone();
         }
         let image = match Image::load_from_path(path) {
             Ok(image) if image.size().width > 0 => Some(image),
             _ => {
-                warn!(
-                    "cannot show the photo {}: missing or not a picture",
-                    path.display()
-                );
-                self.new_warnings
-                    .push(format!("Photo {} cannot be shown", path.display()));
+                warn!("cannot show {}: missing or not a picture", path.display());
+                self.new_warnings.push(format!("{what} cannot be shown"));
                 None
             }
         };
-        self.loaded.insert(key, image.clone());
+        self.loaded.insert(path.to_path_buf(), image.clone());
         image
     }
 

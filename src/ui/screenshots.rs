@@ -176,7 +176,8 @@ fn render_walkthrough(
     Ok(written)
 }
 
-pub(crate) fn save_png(buffer: &SharedPixelBuffer<Rgba8Pixel>, path: &Path) -> anyhow::Result<()> {
+/// Writes a rendered screen as a PNG file.
+pub fn save_png(buffer: &SharedPixelBuffer<Rgba8Pixel>, path: &Path) -> anyhow::Result<()> {
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut encoder = png::Encoder::new(
