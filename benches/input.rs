@@ -23,7 +23,10 @@ fn main() {
         id: "p".into(),
         name: "Alex".into(),
     };
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let t0 = sayso::core::Now::new(
+        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
+        sayso::core::Mono(0),
+    );
     let new_session = || {
         MatSession::start(
             "s".into(),

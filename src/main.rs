@@ -79,8 +79,8 @@ enum Command {
     /// Check a picture set and list every problem found in it.
     Check,
     /// Draw the picture of a finished mat into the data directory and link it
-    /// from the journal and the support plan. The kiosk runs this itself
-    /// when a mat is finished.
+    /// from the journal (the next sync takes it into the support plan). The
+    /// kiosk runs this itself when a mat is finished.
     KeepMat { session: String },
     /// Draw every screen at 800x480, 720x1280 and 1920x1080, in the standard
     /// and high-contrast themes, as PNG files in DIR: with the demo set, or
@@ -135,7 +135,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     paths.keeper = std::env::current_exe().ok();
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
-            let mut kiosk = Kiosk::open(paths, Box::new(Speaker::start()), Box::new(SystemClock))?;
+            let mut kiosk = Kiosk::open(
+                paths,
+                Box::new(Speaker::start()),
+                Box::new(SystemClock::new()),
+            )?;
             if let Some(leds) = kiosk.access().leds.clone() {
                 match RppalLights::open(&leds.pin_numbers()) {
                     Ok(outputs) => kiosk.attach_lights(Lights::new(leds, Box::new(outputs))),
@@ -208,11 +212,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let now = chrono::Utc::now();
             let path = sayso::ui::kept_mat::keep(&paths.data_dir, &journal, &set, &session, now)?;
             println!("kept {}", path.display());
-            drop(journal);
-            // The picture reaches the plan now, not only with the next mat.
-            if let Err(e) = sync_files(&paths.journal(), &paths.plan_target(), now) {
-                tracing::warn!("the kept mat will reach the support plan later: {e}");
-            }
+            // The kiosk's next sync carries the picture into the plan: one
+            // writer to the plan per device.
             Ok(())
         }
         Command::Screenshots { dir } => {

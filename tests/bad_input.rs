@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use sayso::core::{Event, Input, InputMethod};
+use sayso::core::{Event, Input, InputMethod, PictureRef};
 use sayso::store::Journal;
 use sayso::ui::Pictures;
 use sayso::voice::ClipVoice;
@@ -55,15 +55,18 @@ fn a_missing_or_broken_picture_gets_a_placeholder_and_the_set_still_works() {
     );
     assert!(!test.kiosk.notices().is_empty(), "staff are told");
 
-    let mut pictures = Pictures::default();
+    let mut pictures = Pictures::immediate();
     let food = test.kiosk.set().set.topics[0].clone();
-    let tea = pictures.card(test.kiosk.set(), &food.cards[0]);
-    let pizza = pictures.card(test.kiosk.set(), &food.cards[1]);
-    let bananas = pictures.card(test.kiosk.set(), &food.cards[2]);
-    assert!(!tea.has_picture, "a broken picture is a placeholder");
-    assert_eq!(tea.label, "tea", "with its label");
-    assert!(!pizza.has_picture, "a missing picture is a placeholder");
-    assert!(bananas.has_picture, "the other pictures still show");
+    let mut picture = |card: usize| {
+        let picture = PictureRef::in_set(food.cards[card].picture.as_deref());
+        pictures.get(test.kiosk.set(), &picture).is_some()
+    };
+    let (tea, pizza, bananas) = (picture(0), picture(1), picture(2));
+    assert!(!tea, "a broken picture is a placeholder");
+    let on_offer = test.kiosk.view().mat.card.expect("a card on offer");
+    assert_eq!(on_offer.label, "tea", "with its label");
+    assert!(!pizza, "a missing picture is a placeholder");
+    assert!(bananas, "the other pictures still show");
     assert_eq!(pictures.take_new_warnings().len(), 2);
 
     // The cards can still be placed.

@@ -31,7 +31,7 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
     } = common::open_kiosk_on_topics(&common::demo_set());
     let kiosk = Rc::new(RefCell::new(kiosk));
     let window = AppWindow::new().unwrap();
-    let _bridge = sayso::ui::connect(&window, kiosk.clone());
+    let _bridge = sayso::ui::connect(&window, kiosk.clone(), sayso::ui::Pictures::immediate());
     window.show().unwrap();
     let tap = |label: &str| {
         let buttons: Vec<_> = ElementHandle::find_by_accessible_label(&window, label)
@@ -194,7 +194,7 @@ fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
     // Sync ran by itself after the mat was finished.
     let report = kiosk
         .borrow_mut()
-        .wait_for_sync()
+        .wait_for_jobs(common::JOB_WAIT)
         .expect("a sync was started")
         .expect("the sync worked");
     assert_eq!((report.sessions, report.placements), (1, 6));

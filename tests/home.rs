@@ -113,25 +113,25 @@ fn each_person_picks_their_photo_and_gets_their_own_topics_and_settings() {
     assert!(problems[1].contains("overlaps"), "{problems:?}");
 
     touch(&mut h.kiosk, Event::Choose(1));
-    assert_eq!(h.kiosk.person().name, "Sam");
+    assert_eq!(h.kiosk.view().person_name, "Sam");
     // Who is with Sam: on my own, or a supporter of the home.
     assert_eq!(h.kiosk.screen(), Screen::Company);
     assert_eq!(h.spoken.texts().last().unwrap(), "Who is with you?");
-    assert_eq!(h.kiosk.picker().title(0), "on my own");
+    assert_eq!(h.kiosk.flow().picker().unwrap().title(0), "on my own");
     touch(&mut h.kiosk, Event::Choose(1));
-    assert_eq!(h.kiosk.company().supporter.as_deref(), Some("Jo"));
+    assert_eq!(h.kiosk.flow().company().supporter.as_deref(), Some("Jo"));
     assert_eq!(h.kiosk.screen(), Screen::Topics);
     assert_eq!(h.kiosk.person_topics().len(), 2, "going out and my week");
-    assert!(h.kiosk.display().high_contrast);
+    assert!(h.kiosk.view().display.high_contrast);
     assert_eq!(h.kiosk.access().method, AccessMethod::StepScanning);
 
     touch(&mut h.kiosk, Event::Choose(0));
     assert_eq!(h.kiosk.session().unwrap().topic().id, "going-out");
     // Jo places the second card for Sam: that placement is marked as helped.
     touch(&mut h.kiosk, Event::PlaceOn(0));
-    h.kiosk.set_helping(true);
+    h.kiosk.toggle_helping();
     touch(&mut h.kiosk, Event::PlaceOn(1));
-    h.kiosk.set_helping(false);
+    h.kiosk.toggle_helping();
 
     // Back on the topics after the mat, "someone else" leads to the people again.
     for _ in 0..4 {
@@ -153,12 +153,12 @@ fn each_person_picks_their_photo_and_gets_their_own_topics_and_settings() {
         AccessMethod::Direct,
         "the people screen uses the device's settings, not Sam's"
     );
-    assert!(!h.kiosk.display().high_contrast);
+    assert!(!h.kiosk.view().display.high_contrast);
     touch(&mut h.kiosk, Event::Choose(0));
     touch(&mut h.kiosk, Event::Choose(0));
-    assert_eq!(h.kiosk.person().name, "Alex");
-    assert_eq!(h.kiosk.company().supporter, None, "on my own");
-    assert!(!h.kiosk.display().high_contrast);
+    assert_eq!(h.kiosk.view().person_name, "Alex");
+    assert_eq!(h.kiosk.flow().company().supporter, None, "on my own");
+    assert!(!h.kiosk.view().display.high_contrast);
     assert_eq!(h.kiosk.access().method, AccessMethod::Direct);
     assert_eq!(h.kiosk.person_topics().len(), 3);
 }
@@ -169,7 +169,11 @@ fn a_check_in_due_is_offered_first_and_a_mat_on_it_answers_it() {
     touch(&mut h.kiosk, Event::Choose(0));
     touch(&mut h.kiosk, Event::Choose(0));
     assert_eq!(h.spoken.texts().last().unwrap(), "It's time for Food.");
-    assert_eq!(h.kiosk.picker().on_page()[0], 0, "food first");
+    assert_eq!(
+        h.kiosk.flow().picker().unwrap().on_page()[0],
+        0,
+        "food first"
+    );
     // Key 1 takes the first topic on the page: the one due.
     touch(&mut h.kiosk, Event::PlaceOn(0));
     assert_eq!(h.kiosk.session().unwrap().topic().id, "food");
@@ -181,7 +185,7 @@ fn a_check_in_due_is_offered_first_and_a_mat_on_it_answers_it() {
 
     // Sam's check-in at 09:00 is never offered: nobody picked Sam.
     h.clock.advance(Duration::hours(2));
-    h.kiosk.check_schedule();
+    common::tick(&mut h.kiosk);
     assert_eq!(
         check_ins(&h.paths, "Sam"),
         [(
@@ -214,15 +218,15 @@ fn not_now_declines_and_a_check_in_that_becomes_due_is_announced() {
         h.spoken.texts().last().unwrap(),
         "What would you like to talk about?"
     );
-    assert_eq!(h.kiosk.picker().due(), None);
+    assert_eq!(h.kiosk.flow().picker().unwrap().due(), None);
 
     // 18:00: the evening check-in opens while Alex is on the topics.
     h.clock.advance(Duration::minutes(1));
-    assert!(h.kiosk.check_schedule(), "the screen changes");
+    assert!(common::tick(&mut h.kiosk), "the screen changes");
     assert_eq!(h.spoken.texts().last().unwrap(), "It's time for My week.");
     touch(&mut h.kiosk, Event::NotNow);
-    assert_eq!(h.kiosk.picker().due(), None);
-    assert!(!h.kiosk.check_schedule(), "declined: not offered again");
+    assert_eq!(h.kiosk.flow().picker().unwrap().due(), None);
+    assert!(!common::tick(&mut h.kiosk), "declined: not offered again");
     assert_eq!(
         check_ins(&h.paths, "Alex"),
         [
@@ -237,7 +241,7 @@ fn not_now_declines_and_a_check_in_that_becomes_due_is_announced() {
 fn with_no_home_file_there_is_one_person_with_every_topic() {
     let test = common::open_kiosk_on_topics(&common::demo_set());
     assert_eq!(test.kiosk.screen(), Screen::Topics);
-    assert_eq!(test.kiosk.home().people.len(), 1);
+    assert_eq!(test.kiosk.flow().config().people.len(), 1);
     assert_eq!(test.kiosk.person_topics().len(), 3);
     assert!(Path::new(&test.paths.journal()).exists());
 }
@@ -254,9 +258,9 @@ fn a_mat_left_untouched_is_saved_as_partial_and_can_be_carried_on_or_started_afr
 
     // Nine minutes on, nothing happens; ten minutes untouched, it is saved.
     h.clock.advance(Duration::minutes(9));
-    assert!(!h.kiosk.check_idle());
+    assert!(!common::tick(&mut h.kiosk));
     h.clock.advance(Duration::minutes(1));
-    assert!(h.kiosk.check_idle());
+    assert!(common::tick(&mut h.kiosk));
     assert_eq!(
         h.kiosk.screen(),
         Screen::People,
@@ -297,7 +301,7 @@ fn a_mat_left_untouched_is_saved_as_partial_and_can_be_carried_on_or_started_afr
 
     // Left again, then started afresh: the partial mat stays as it was.
     h.clock.advance(Duration::minutes(10));
-    assert!(h.kiosk.check_idle());
+    assert!(common::tick(&mut h.kiosk));
     touch(&mut h.kiosk, Event::Choose(0));
     touch(&mut h.kiosk, Event::Choose(0));
     touch(&mut h.kiosk, Event::Choose(1));

@@ -29,7 +29,7 @@ fn a_finished_mat_is_kept_as_a_picture_linked_from_journal_and_plan() {
     }
     act(Event::Finish);
     let session = kiosk.session().unwrap().id().to_string();
-    kiosk.wait_for_sync();
+    kiosk.wait_for_jobs(common::JOB_WAIT);
 
     // The picture is drawn while the kiosk carries on.
     let started = Instant::now();

@@ -445,8 +445,10 @@ fn the_kiosk_tries_a_failed_sync_again_by_itself() {
     {
         kiosk.handle(sayso::core::Input::new(event, InputMethod::Touch));
     }
-    let first = kiosk.wait_for_sync().expect("sync started after the mat");
-    assert!(first.unwrap_err().contains("does not exist"));
+    let first = kiosk
+        .wait_for_jobs(common::JOB_WAIT)
+        .expect("sync started after the mat");
+    assert!(first.unwrap_err().to_string().contains("does not exist"));
     assert!(kiosk
         .notices()
         .iter()
@@ -454,14 +456,17 @@ fn the_kiosk_tries_a_failed_sync_again_by_itself() {
 
     std::fs::create_dir_all(share.parent().unwrap()).unwrap();
     drop(Plan::create(&share).unwrap());
-    kiosk.poll_sync();
+    kiosk.tick();
     assert!(
-        kiosk.wait_for_sync().is_none(),
+        kiosk.wait_for_jobs(common::JOB_WAIT).is_none(),
         "not before the retry is due"
     );
     clock.advance(Duration::seconds(61));
-    kiosk.poll_sync();
-    let retried = kiosk.wait_for_sync().expect("retried").unwrap();
+    kiosk.tick();
+    let retried = kiosk
+        .wait_for_jobs(common::JOB_WAIT)
+        .expect("retried")
+        .unwrap();
     assert_eq!(retried.sessions, 1);
 }
 

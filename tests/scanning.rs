@@ -41,7 +41,7 @@ fn open(access_toml: &str) -> Scanning {
     common::pick_first_topic(&mut kiosk);
     let kiosk = Rc::new(RefCell::new(kiosk));
     let window = AppWindow::new().unwrap();
-    let bridge = sayso::ui::connect(&window, kiosk.clone());
+    let bridge = sayso::ui::connect(&window, kiosk.clone(), sayso::ui::Pictures::immediate());
     window.show().unwrap();
     Scanning {
         kiosk,

@@ -42,7 +42,7 @@ fn the_screens_render_at_800x480() {
     let kiosk = Rc::new(RefCell::new(test.kiosk));
     let window = AppWindow::new().expect("the window");
     window.window().set_size(slint::PhysicalSize::new(800, 480));
-    let _bridge = sayso::ui::connect(&window, kiosk.clone());
+    let _bridge = sayso::ui::connect(&window, kiosk.clone(), sayso::ui::Pictures::immediate());
     window.show().expect("show the window");
 
     // Keys, as a keyboard or a USB switch interface sends them.

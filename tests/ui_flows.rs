@@ -41,7 +41,7 @@ fn every_screen_by_touch() {
     let kiosk = Rc::new(RefCell::new(kiosk));
     let window = AppWindow::new().unwrap();
     window.window().set_size(slint::PhysicalSize::new(800, 480));
-    let _bridge = sayso::ui::connect(&window, kiosk.clone());
+    let _bridge = sayso::ui::connect(&window, kiosk.clone(), sayso::ui::Pictures::immediate());
     window.show().unwrap();
 
     let buttons = |label: &str| -> Vec<ElementHandle> {
@@ -136,10 +136,10 @@ fn every_screen_by_touch() {
 
     // Jo helps with one card.
     tap("Jo is not helping");
-    assert!(kiosk.borrow().company().helped);
+    assert!(kiosk.borrow().flow().company().helped);
     tap("don't like");
     tap("Jo is helping");
-    assert!(!kiosk.borrow().company().helped);
+    assert!(!kiosk.borrow().flow().company().helped);
     for column in ["like", "not sure", "don't like"] {
         tap(column);
     }

@@ -13,6 +13,9 @@ pub enum Event {
     PlaceOn(usize),
     /// The same, at an exact spot: a card dragged between two points.
     PlaceAt(Spot),
+    /// The card dragged and let go this far across the scale, in thousandths
+    /// of its width (0 = left edge, 1000 = right edge).
+    DropAt(u16),
     /// Pick up a card on the mat, by index, to put it somewhere else.
     PickUp(usize),
     /// Leave a picked-up card where it was.
@@ -23,7 +26,7 @@ pub enum Event {
     SomethingElse,
     /// Mark the card on offer, or picked up, for staff to follow up.
     TellMeMore,
-    /// On a picker: the person or topic at this index.
+    /// On a picker: the person or topic at this place on the page shown.
     Choose(usize),
     /// On a picker: the next page.
     NextPage,

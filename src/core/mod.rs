@@ -6,6 +6,7 @@
 //! with plain values, and nothing here can fail on I/O.
 
 pub mod event;
+pub mod flow;
 pub mod phrases;
 pub mod picker;
 pub mod picture_set;
@@ -14,8 +15,14 @@ pub mod replay;
 pub mod scale;
 pub mod schedule;
 pub mod session;
+pub mod time;
+pub mod view;
 
 pub use event::{Event, Input, InputMethod, Spot, Step};
+pub use flow::{
+    Flow, FlowConfig, FlowEffect, FlowEvent, FlowMemory, FlowPerson, NewIds, SyncResult, Voicing,
+    Whose,
+};
 pub use phrases::{Phrase, Phrases, Prompt};
 pub use picker::{Picker, PickerChoice, PickerEffect, PickerKind, PAGE_SIZE};
 pub use picture_set::{Card, PictureSet, SetError, Topic};
@@ -26,3 +33,5 @@ pub use session::{
     Choice, Company, Effect, MatSession, PersonRef, Record, Screen, SessionSettings, SpeakMode,
     Stage, Utterance, SOMETHING_ELSE_ID,
 };
+pub use time::{Mono, Now};
+pub use view::{Display, HighlightedAction, KioskView, PictureRef};

@@ -168,9 +168,8 @@ impl Picker {
 
     pub fn handle(&mut self, event: Event) -> Vec<PickerEffect> {
         match event {
-            Event::Choose(item) if item < self.titles.len() => vec![PickerEffect::Chosen(item)],
-            // Direct buttons and keys 1..5 choose among the items on the page.
-            Event::PlaceOn(n) => match self.on_page().get(n) {
+            // A tap counts on the page shown, as do direct buttons and keys 1..5.
+            Event::Choose(n) | Event::PlaceOn(n) => match self.on_page().get(n) {
                 Some(&item) => vec![PickerEffect::Chosen(item)],
                 None => Vec::new(),
             },

@@ -18,8 +18,10 @@ use chrono::{DateTime, Utc};
 use super::event::{Event, Input, InputMethod, Spot, Step};
 use super::phrases::{Phrase, Phrases, Prompt};
 use super::picture_set::{Card, Topic};
+use super::replay::{FinalPlacement, ReplayedMat};
 use super::scale::{join_naturally, ScalePoint};
 use super::schedule::Outcome;
+use super::time::{Mono, Now};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonRef {
@@ -259,7 +261,7 @@ pub struct MatSession {
     next_seq: u32,
     stage: Stage,
     highlight: Option<usize>,
-    offered_at: DateTime<Utc>,
+    offered_at: Mono,
 }
 
 impl MatSession {
@@ -271,7 +273,7 @@ impl MatSession {
         set_id: &str,
         topic: Topic,
         settings: SessionSettings,
-        now: DateTime<Utc>,
+        now: Now,
     ) -> (MatSession, Vec<Effect>) {
         let cards = topic.cards.len();
         let stage = if cards == 0 {
@@ -292,7 +294,7 @@ impl MatSession {
             next_seq: 1,
             stage,
             highlight: None,
-            offered_at: now,
+            offered_at: now.mono,
         };
         let mut effects = vec![
             Effect::Record(Record::Started {
@@ -302,7 +304,7 @@ impl MatSession {
                 topic_id: session.topic.id.clone(),
                 topic_title: session.topic.title.clone(),
                 company: session.settings.company.clone(),
-                at: now,
+                at: now.wall,
             }),
             Effect::Show(Screen::Mat),
             say(&session.topic.question, SpeakMode::Interrupt),
@@ -314,7 +316,7 @@ impl MatSession {
         (session, effects)
     }
 
-    pub fn handle(&mut self, input: Input, now: DateTime<Utc>) -> Vec<Effect> {
+    pub fn handle(&mut self, input: Input, now: Now) -> Vec<Effect> {
         let Input { event, via } = input;
         match (self.stage, event) {
             (_, Event::MoveHighlight(step)) => {
@@ -329,6 +331,12 @@ impl MatSession {
             },
             (_, Event::PlaceOn(point)) => self.place_at(Spot::on(point), via, now),
             (_, Event::PlaceAt(spot)) => self.place_at(spot, via, now),
+            (_, Event::DropAt(permille)) if permille <= 1000 => {
+                let fraction = f32::from(permille) / 1000.0;
+                let spot = Spot::from_fraction(fraction, self.topic.scale.points.len());
+                self.place_at(spot, via, now)
+            }
+            (_, Event::DropAt(_)) => Vec::new(),
             (_, Event::PickUp(card)) => self.pick_up(card, now),
             (Stage::Moving { .. }, Event::PutBack) => self.put_back(),
             (_, Event::PutBack) => Vec::new(),
@@ -477,6 +485,41 @@ impl MatSession {
         }
     }
 
+    /// The mat as its journal rows replay to (see [`super::replay`]): what
+    /// was placed where, skipped and marked, each with its seq.
+    pub fn as_replayed(&self) -> ReplayedMat {
+        let mut order: Vec<usize> = self.mat_order.clone();
+        order.sort_by_key(|&c| self.last_put_seq(c));
+        let placements = order
+            .into_iter()
+            .filter_map(|card| {
+                Some(FinalPlacement {
+                    card_id: self.topic.cards[card].id.clone(),
+                    spot: self.placed[card]?,
+                    seq: self.last_put_seq(card),
+                })
+            })
+            .collect();
+        let mut skipped = Vec::new();
+        let mut marked = Vec::new();
+        for action in &self.history {
+            match *action {
+                Action::Skipped { seq, card } if self.placed[card].is_none() => {
+                    skipped.push((self.topic.cards[card].id.clone(), seq));
+                }
+                Action::Marked { seq, card } => {
+                    marked.push((self.topic.cards[card].id.clone(), seq));
+                }
+                _ => {}
+            }
+        }
+        ReplayedMat {
+            placements,
+            skipped,
+            marked,
+        }
+    }
+
     /// The review, one sentence per scale point that has cards, in scale
     /// order ("You like tea and cake."), then the cards marked "tell me more".
     pub fn summary(&self) -> Vec<String> {
@@ -520,7 +563,7 @@ impl MatSession {
     }
 
     /// Places the card on offer, or moves the card picked up.
-    fn place_at(&mut self, spot: Spot, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
+    fn place_at(&mut self, spot: Spot, via: InputMethod, now: Now) -> Vec<Effect> {
         let points = self.topic.scale.points.len();
         if spot.point >= points {
             return Vec::new();
@@ -547,9 +590,9 @@ impl MatSession {
                 card_label: placed_card.label.clone(),
                 spot,
                 point_label: point_def.label.clone(),
-                at: now,
+                at: now.wall,
                 via,
-                response_ms: (now - self.offered_at).num_milliseconds().max(0),
+                response_ms: i64::try_from(now.mono.since(self.offered_at)).unwrap_or(i64::MAX),
                 helped: self.settings.company.helped,
             }),
         ];
@@ -567,12 +610,12 @@ impl MatSession {
     }
 
     /// Offers the next card not yet dealt with, or opens the review.
-    fn offer_next(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+    fn offer_next(&mut self, now: Now) -> Vec<Effect> {
         match self.next_open_card() {
             Some(next) => {
                 let changed = self.stage != Stage::Offering { card: next };
                 self.stage = Stage::Offering { card: next };
-                self.offered_at = now;
+                self.offered_at = now.mono;
                 if changed {
                     vec![self.offer(next, SpeakMode::Queue)]
                 } else {
@@ -588,7 +631,7 @@ impl MatSession {
         }
     }
 
-    fn pick_up(&mut self, card: usize, now: DateTime<Utc>) -> Vec<Effect> {
+    fn pick_up(&mut self, card: usize, now: Now) -> Vec<Effect> {
         let from_review = match self.stage {
             Stage::Offering { .. } => false,
             Stage::Reviewing => true,
@@ -600,7 +643,7 @@ impl MatSession {
         }
         self.stage = Stage::Moving { card, from_review };
         self.highlight = None;
-        self.offered_at = now;
+        self.offered_at = now.mono;
         let name = self.topic.cards[card].spoken();
         vec![self.prompt_with(Prompt::PickedUp, "{card}", name, SpeakMode::Interrupt)]
     }
@@ -629,7 +672,7 @@ impl MatSession {
         }
     }
 
-    fn skip(&mut self, card: usize, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
+    fn skip(&mut self, card: usize, via: InputMethod, now: Now) -> Vec<Effect> {
         let seq = self.take_seq();
         let skipped = &self.topic.cards[card];
         let mut effects = vec![
@@ -644,9 +687,9 @@ impl MatSession {
                 seq,
                 card_id: skipped.id.clone(),
                 card_label: skipped.label.clone(),
-                at: now,
+                at: now.wall,
                 via,
-                response_ms: (now - self.offered_at).num_milliseconds().max(0),
+                response_ms: i64::try_from(now.mono.since(self.offered_at)).unwrap_or(i64::MAX),
             }),
         ];
         self.skipped[card] = true;
@@ -658,7 +701,7 @@ impl MatSession {
 
     /// Adds a blank card and offers it now; the card that was on offer
     /// comes back after it.
-    fn add_something_else(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+    fn add_something_else(&mut self, now: Now) -> Vec<Effect> {
         let number = self
             .topic
             .cards
@@ -691,13 +734,13 @@ impl MatSession {
         let card = self.topic.cards.len() - 1;
         self.stage = Stage::Offering { card };
         self.highlight = None;
-        self.offered_at = now;
+        self.offered_at = now.mono;
         vec![self.offer(card, SpeakMode::Interrupt)]
     }
 
     /// Marks the card picked up (or, on the mat, the card on offer) for staff
     /// to follow up. Marking twice changes nothing; undo takes a mark back.
-    fn tell_me_more(&mut self, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
+    fn tell_me_more(&mut self, via: InputMethod, now: Now) -> Vec<Effect> {
         let card = match self.stage {
             Stage::Offering { card } | Stage::Moving { card, .. } => card,
             Stage::Reviewing | Stage::Finished => return Vec::new(),
@@ -714,7 +757,7 @@ impl MatSession {
                 seq,
                 card_id: self.topic.cards[card].id.clone(),
                 card_label: self.topic.cards[card].label.clone(),
-                at: now,
+                at: now.wall,
                 via,
             }));
         }
@@ -724,7 +767,7 @@ impl MatSession {
         effects
     }
 
-    fn undo(&mut self, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
+    fn undo(&mut self, via: InputMethod, now: Now) -> Vec<Effect> {
         match self.stage {
             Stage::Finished => return Vec::new(),
             // Undo while a card is picked up only puts it down again.
@@ -742,7 +785,7 @@ impl MatSession {
                 session_id: session.id.clone(),
                 seq: own,
                 undoes: seq,
-                at: now,
+                at: now.wall,
                 via,
             })
         };
@@ -790,7 +833,7 @@ impl MatSession {
         };
         if let Some(card) = offer_again {
             self.stage = Stage::Offering { card };
-            self.offered_at = now;
+            self.offered_at = now.mono;
             if was_reviewing {
                 effects.push(Effect::Show(Screen::Mat));
             }
@@ -816,14 +859,14 @@ impl MatSession {
             .unwrap_or(0)
     }
 
-    fn finish(&mut self, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
+    fn finish(&mut self, via: InputMethod, now: Now) -> Vec<Effect> {
         self.stage = Stage::Finished;
         self.highlight = None;
         vec![
             self.prompt(Prompt::Finished, SpeakMode::Interrupt),
             Effect::Record(Record::Finished {
                 session_id: self.id.clone(),
-                at: now,
+                at: now.wall,
                 via,
             }),
             Effect::Show(Screen::Finished),
@@ -850,7 +893,7 @@ impl MatSession {
         }
     }
 
-    fn choose(&mut self, choice: Choice, via: InputMethod, now: DateTime<Utc>) -> Vec<Effect> {
+    fn choose(&mut self, choice: Choice, via: InputMethod, now: Now) -> Vec<Effect> {
         match (choice, self.stage) {
             (Choice::Point(point), _) => self.place_at(Spot::on(point), via, now),
             (Choice::Card(card), _) => self.pick_up(card, now),
@@ -987,8 +1030,11 @@ mod tests {
     use super::*;
     use crate::core::picture_set::tests::small_set;
 
-    fn t(second: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, second).unwrap()
+    fn t(second: u32) -> Now {
+        Now::new(
+            Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, second).unwrap(),
+            Mono(u64::from(second) * 1000),
+        )
     }
 
     fn key(event: Event) -> Input {
@@ -1147,7 +1193,7 @@ mod tests {
                 session_id: "s1".into(),
                 seq: 3,
                 undoes: 2,
-                at: t(9),
+                at: t(9).wall,
                 via: InputMethod::Key,
             }]
         );
@@ -1220,7 +1266,7 @@ mod tests {
         assert_eq!(session.stage(), Stage::Finished);
         assert!(effects.contains(&Effect::Record(Record::Finished {
             session_id: "s1".into(),
-            at: t(9),
+            at: t(9).wall,
             via: InputMethod::Key
         })));
         assert!(effects.contains(&Effect::Show(Screen::Finished)));

@@ -47,11 +47,7 @@ pub struct HomePerson {
     pub schedule: Schedule,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Display {
-    pub high_contrast: bool,
-    pub large_text: bool,
-}
+pub use crate::core::Display;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HomeError {

@@ -160,9 +160,16 @@ fn configure(conn: &Connection, mode: JournalMode) -> Result<(), rusqlite::Error
     Ok(())
 }
 
+/// Each step takes the write lock first and looks at the version again
+/// under it: two processes opening a new database at the same moment (the
+/// kiosk's sync and `sayso sync`, two devices) migrate it once between them.
 fn migrate(conn: &mut Connection, found: i64, migrations: &[&str]) -> Result<(), rusqlite::Error> {
     for (version, sql) in migrations.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if now > version as i64 {
+            continue;
+        }
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", version as i64 + 1)?;
         tx.commit()?;

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::pictures::Pictures;
+use crate::core::PictureRef;
 use crate::core::{replay, scale::join_naturally, Record};
 use crate::library::LoadedSet;
 use crate::store::journal::FinishedSession;
@@ -58,7 +59,7 @@ fn draw(session: &FinishedSession, set: &LoadedSet) -> anyhow::Result<KeptMat> {
     let view = KeptMat::new()?;
     let topic = set.set.topic(&session.topic_id);
     let mat = replay(&session.actions());
-    let mut pictures = Pictures::default();
+    let mut pictures = Pictures::immediate();
     let label_of = |card_id: &str| {
         session
             .placements
@@ -100,7 +101,8 @@ fn draw(session: &FinishedSession, set: &LoadedSet) -> anyhow::Result<KeptMat> {
                 .filter(|p| p.point() == i)
                 .map(|p| {
                     let card = topic.and_then(|t| t.cards.iter().find(|c| c.id == p.card_id));
-                    let picture = card.and_then(|c| pictures.picture(set, c.picture.as_deref()));
+                    let picture = card
+                        .and_then(|c| pictures.get(set, &PictureRef::in_set(c.picture.as_deref())));
                     CardItem {
                         label: label_of(&p.card_id).into(),
                         has_picture: picture.is_some(),
@@ -114,7 +116,7 @@ fn draw(session: &FinishedSession, set: &LoadedSet) -> anyhow::Result<KeptMat> {
             PointItem {
                 label: label.as_str().into(),
                 symbol: point
-                    .and_then(|p| pictures.picture(set, Some(&p.symbol)))
+                    .and_then(|p| pictures.get(set, &PictureRef::InSet(p.symbol.clone())))
                     .unwrap_or_default(),
                 colour: slint::Color::from_rgb_u8(r, g, b),
                 cards: ModelRc::new(VecModel::from(cards)),

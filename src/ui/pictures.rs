@@ -1,67 +1,257 @@
-//! Pictures for the screen, loaded once each. A missing or broken picture
-//! becomes a placeholder on screen and one warning for staff, never a crash.
+//! Pictures for the screen, decoded once each, off the UI thread. A picture
+//! not decoded yet shows the placeholder until it arrives; a missing or
+//! broken one keeps the placeholder and gives one warning for staff, never a
+//! crash and never a wait.
+//!
+//! Decoding is limited: a picture is refused by its header if it has more
+//! pixels than [`MAX_PIXELS`], and is scaled down to at most [`MAX_SIDE`]
+//! pixels a side as it is decoded, so a photo straight off a phone (or a
+//! hostile 11000x11000 PNG) cannot take the kiosk's memory.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
 
-use slint::Image;
-use tracing::warn;
+use slint::{Image, Rgba8Pixel, SharedPixelBuffer};
+use tracing::{debug, warn};
 
-use crate::core::Card;
+use crate::core::PictureRef;
 use crate::library::LoadedSet;
-use crate::CardItem;
 
-#[derive(Default)]
+/// The longest side a picture is kept at: a card fills at most about half
+/// of a 1920x1080 screen.
+pub const MAX_SIDE: u32 = 1024;
+/// Pictures with more pixels than this are refused before decoding.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Memory the raster decoder may use for one picture.
+const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A decoded picture, ready to become a Slint image on the UI thread.
+pub struct Decoded {
+    pixels: SharedPixelBuffer<Rgba8Pixel>,
+    premultiplied: bool,
+}
+
+impl Decoded {
+    fn into_image(self) -> Image {
+        if self.premultiplied {
+            Image::from_rgba8_premultiplied(self.pixels)
+        } else {
+            Image::from_rgba8(self.pixels)
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PictureError {
+    #[error("it is not there or cannot be read ({0})")]
+    Unreadable(std::io::ErrorKind),
+    #[error("it is not a plain file")]
+    NotAFile,
+    #[error("it is not a picture sayso can show")]
+    NotAPicture,
+    #[error("it is too big ({width}x{height} pixels)")]
+    TooBig { width: u32, height: u32 },
+}
+
+enum Slot {
+    Pending,
+    Ready(Image),
+    Broken,
+}
+
+struct Worker {
+    jobs: Sender<PathBuf>,
+    done: Receiver<(PathBuf, Result<Decoded, PictureError>)>,
+}
+
 pub struct Pictures {
-    loaded: HashMap<PathBuf, Option<Image>>,
+    slots: HashMap<PathBuf, Slot>,
+    /// `None`: decode at once, on the calling thread (offscreen drawing).
+    worker: Option<Worker>,
     new_warnings: Vec<String>,
 }
 
 impl Pictures {
-    /// The picture at a path relative to the set, or `None` if there is none
-    /// or it cannot be shown.
-    pub fn picture(&mut self, set: &LoadedSet, relative: Option<&str>) -> Option<Image> {
-        let relative = relative?;
-        self.load(&set.resolve(relative), &format!("Picture {relative}"))
-    }
-
-    /// A person's photo, by its path; `None` if there is none or it cannot
-    /// be shown.
-    pub fn photo(&mut self, path: Option<&Path>) -> Option<Image> {
-        let path = path?;
-        self.load(path, &format!("Photo {}", path.display()))
-    }
-
-    /// Loads a picture once; a missing or broken one is reported once, as
-    /// `what` for staff.
-    fn load(&mut self, path: &Path, what: &str) -> Option<Image> {
-        if let Some(image) = self.loaded.get(path) {
-            return image.clone();
+    /// Decodes on a thread of its own; `arrived` is called (from that
+    /// thread) each time a picture is ready, to have the screen redrawn.
+    pub fn in_background_with(arrived: impl Fn() + Send + 'static) -> Pictures {
+        let (jobs, job_rx) = mpsc::channel::<PathBuf>();
+        let (done_tx, done) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("pictures".into())
+            .spawn(move || {
+                for path in job_rx {
+                    let decoded = decode(&path, MAX_SIDE);
+                    if done_tx.send((path, decoded)).is_err() {
+                        return;
+                    }
+                    arrived();
+                }
+            })
+            .expect("a thread for decoding pictures");
+        Pictures {
+            slots: HashMap::new(),
+            worker: Some(Worker { jobs, done }),
+            new_warnings: Vec::new(),
         }
-        let image = match Image::load_from_path(path) {
-            Ok(image) if image.size().width > 0 => Some(image),
-            _ => {
-                warn!("cannot show {}: missing or not a picture", path.display());
-                self.new_warnings.push(format!("{what} cannot be shown"));
+    }
+
+    /// Decodes in the background and asks the running event loop to redraw.
+    pub fn in_background() -> Pictures {
+        Pictures::in_background_with(|| {
+            let _ = slint::invoke_from_event_loop(super::pictures_arrived);
+        })
+    }
+
+    /// Decodes at once, when first asked for: for drawing offscreen, where
+    /// nobody is waiting for a touch.
+    pub fn immediate() -> Pictures {
+        Pictures {
+            slots: HashMap::new(),
+            worker: None,
+            new_warnings: Vec::new(),
+        }
+    }
+
+    /// The picture, if it is decoded; `None` shows the placeholder.
+    pub fn get(&mut self, set: &LoadedSet, picture: &PictureRef) -> Option<Image> {
+        let path = match picture {
+            PictureRef::None => return None,
+            PictureRef::InSet(relative) => set.resolve(relative),
+            PictureRef::File(path) => path.clone(),
+        };
+        match self.slots.get(&path) {
+            Some(Slot::Ready(image)) => return Some(image.clone()),
+            Some(Slot::Pending | Slot::Broken) => return None,
+            None => {}
+        }
+        match &self.worker {
+            Some(worker) => {
+                self.slots.insert(path.clone(), Slot::Pending);
+                if worker.jobs.send(path).is_err() {
+                    warn!("the picture decoder has stopped");
+                }
                 None
             }
-        };
-        self.loaded.insert(path.to_path_buf(), image.clone());
-        image
+            None => {
+                let decoded = decode(&path, MAX_SIDE);
+                self.settle(path.clone(), decoded);
+                match self.slots.get(&path) {
+                    Some(Slot::Ready(image)) => Some(image.clone()),
+                    _ => None,
+                }
+            }
+        }
     }
 
-    pub fn card(&mut self, set: &LoadedSet, card: &Card) -> CardItem {
-        let picture = self.picture(set, card.picture.as_deref());
-        CardItem {
-            label: card.label.as_str().into(),
-            has_picture: picture.is_some(),
-            picture: picture.unwrap_or_default(),
-            ..CardItem::default()
+    /// Takes in the pictures decoded since the last call; true if any.
+    pub fn take_arrived(&mut self) -> bool {
+        let Some(worker) = &self.worker else {
+            return false;
+        };
+        let arrived: Vec<_> = worker.done.try_iter().collect();
+        let any = !arrived.is_empty();
+        for (path, decoded) in arrived {
+            self.settle(path, decoded);
         }
+        any
+    }
+
+    fn settle(&mut self, path: PathBuf, decoded: Result<Decoded, PictureError>) {
+        let slot = match decoded {
+            Ok(decoded) => Slot::Ready(decoded.into_image()),
+            Err(e) => {
+                // The path names the picture (and so maybe a person): only
+                // at debug level; staff see it on the staff line.
+                warn!("a picture cannot be shown: {e}");
+                debug!("picture {}: {e}", path.display());
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                self.new_warnings
+                    .push(format!("Picture {name} cannot be shown: {e}"));
+                Slot::Broken
+            }
+        };
+        self.slots.insert(path, slot);
     }
 
     /// Warnings found since the last call.
     pub fn take_new_warnings(&mut self) -> Vec<String> {
         std::mem::take(&mut self.new_warnings)
     }
+}
+
+/// Decodes a picture file (SVG, PNG or JPEG), scaled to fit `max_side`.
+pub fn decode(path: &Path, max_side: u32) -> Result<Decoded, PictureError> {
+    let meta = std::fs::metadata(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
+    // A FIFO or a device would block the reader for ever.
+    if !meta.is_file() {
+        return Err(PictureError::NotAFile);
+    }
+    let is_svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if is_svg {
+        decode_svg(path, max_side)
+    } else {
+        decode_raster(path, max_side)
+    }
+}
+
+fn decode_svg(path: &Path, max_side: u32) -> Result<Decoded, PictureError> {
+    use resvg::{tiny_skia, usvg};
+    let data = std::fs::read(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
+    let tree = usvg::Tree::from_data(&data, &usvg::Options::default())
+        .map_err(|_| PictureError::NotAPicture)?;
+    let size = tree.size();
+    let scale = max_side as f32 / size.width().max(size.height());
+    let width = ((size.width() * scale).round() as u32).max(1);
+    let height = ((size.height() * scale).round() as u32).max(1);
+    let mut pixmap = tiny_skia::Pixmap::new(width, height).ok_or(PictureError::NotAPicture)?;
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    Ok(Decoded {
+        pixels: SharedPixelBuffer::clone_from_slice(pixmap.data(), width, height),
+        premultiplied: true,
+    })
+}
+
+fn decode_raster(path: &Path, max_side: u32) -> Result<Decoded, PictureError> {
+    let reader = image::ImageReader::open(path)
+        .map_err(|e| PictureError::Unreadable(e.kind()))?
+        .with_guessed_format()
+        .map_err(|e| PictureError::Unreadable(e.kind()))?;
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|_| PictureError::NotAPicture)?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PictureError::TooBig { width, height });
+    }
+    let mut reader = image::ImageReader::open(path)
+        .map_err(|e| PictureError::Unreadable(e.kind()))?
+        .with_guessed_format()
+        .map_err(|e| PictureError::Unreadable(e.kind()))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let picture = reader.decode().map_err(|_| PictureError::NotAPicture)?;
+    let picture = if width.max(height) > max_side {
+        picture.thumbnail(max_side, max_side)
+    } else {
+        picture
+    };
+    let rgba = picture.into_rgba8();
+    let (width, height) = rgba.dimensions();
+    Ok(Decoded {
+        pixels: SharedPixelBuffer::clone_from_slice(rgba.as_raw(), width, height),
+        premultiplied: false,
+    })
 }

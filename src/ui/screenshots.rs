@@ -103,7 +103,7 @@ fn render_walkthrough(
     window
         .window()
         .set_size(slint::PhysicalSize::new(width, height));
-    let _bridge = super::connect(&window, kiosk.clone());
+    let bridge = super::connect(&window, kiosk.clone(), super::Pictures::immediate());
     window.show()?;
     let adapter = window.global::<KioskAdapter>();
     // Switch 1 (the space bar) moves the highlight, as a switch user would.
@@ -159,11 +159,11 @@ fn render_walkthrough(
     adapter.invoke_start_again();
     adapter.invoke_choose(1);
     adapter.invoke_place(0);
-    clock.advance(chrono::Duration::minutes(
-        kiosk.borrow().home().idle_minutes.into(),
-    ));
-    if kiosk.borrow_mut().check_idle() {
-        super::redraw(&window, &kiosk);
+    let idle = kiosk.borrow().idle_ms();
+    clock.advance(chrono::Duration::milliseconds(idle as i64));
+    kiosk.borrow_mut().tick();
+    bridge.refresh();
+    if kiosk.borrow().screen() != Screen::Mat {
         if kiosk.borrow().screen() == Screen::People {
             adapter.invoke_choose(0);
         }

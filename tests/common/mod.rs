@@ -64,3 +64,13 @@ pub fn pick_first_topic(kiosk: &mut Kiosk) {
         kiosk.handle(Input::new(Event::Choose(0), InputMethod::Touch));
     }
 }
+
+/// How long a test waits for a background sync or kept mat at most.
+pub const JOB_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Lets the kiosk notice time passing; true if the screen changed.
+pub fn tick(kiosk: &mut Kiosk) -> bool {
+    let before = kiosk.view();
+    kiosk.tick();
+    kiosk.view() != before
+}

@@ -1,0 +1,918 @@
+//! The kiosk's flow: everything a person moves through, as one state machine.
+//!
+//! people → who is with me → (carry on a partial mat?) → topics → mat →
+//! review → finished, and around it the daily check-in windows and their
+//! outcomes, idle mats saved as partial and taken up again, which settings
+//! (the device's or the person's) are in force, and when the support plan is
+//! owed a sync. Like [`MatSession`], it is driven by `(event, now)` and
+//! answers with [`FlowEffect`]s for the shell to carry out; what the screen
+//! shows is [`Flow::view`].
+//!
+//! Architecture invariant: no I/O. The shell reads both clocks once per event
+//! and passes them in as [`Now`]; new mat ids come from a [`NewIds`] the shell
+//! gives; every journal row is a `Record` effect made here.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::event::{Event, Input, InputMethod, Step};
+use super::phrases::{Phrases, Prompt};
+use super::picker::{Picker, PickerEffect, PickerKind};
+use super::picture_set::Topic;
+use super::replay::{replay, JournalAction, ReplayedMat};
+use super::schedule::{self, Outcome, Schedule, Window};
+use super::session::{
+    Choice, Company, Effect, MatSession, PersonRef, Record, Screen, SessionSettings, Utterance,
+};
+use super::time::{Mono, Now};
+use super::view::Display;
+
+/// How long after a failed sync the kiosk tries again by itself.
+pub const SYNC_RETRY_MS: u64 = 60_000;
+
+/// What the staff line says while the support plan is behind.
+pub const SYNC_NOTICE: &str = "Support plan not updated yet (see the log)";
+
+/// How a person (or the device, between people) is spoken to and shown
+/// things: their voice pack's words, auditory scanning, their display.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Voicing {
+    pub phrases: Phrases,
+    /// Moving the highlight names what it lands on (auditory scanning).
+    pub auditory_cues: bool,
+    pub display: Display,
+}
+
+/// A person of the home, as the flow needs them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowPerson {
+    pub person: PersonRef,
+    pub photo: Option<PathBuf>,
+    /// Indices into [`FlowConfig::topics`], in the person's order.
+    pub topics: Vec<usize>,
+    pub schedule: Schedule,
+    pub voicing: Voicing,
+}
+
+/// Everything the flow is given at start: the set's topics, the home.
+#[derive(Debug, Clone)]
+pub struct FlowConfig {
+    pub set_id: String,
+    pub topics: Vec<Topic>,
+    pub people: Vec<FlowPerson>,
+    /// Who may be with a person for a mat, by name.
+    pub supporters: Vec<String>,
+    /// A mat left untouched this long is saved as partial.
+    pub idle_ms: u64,
+    /// The device's own voicing, for whoever is choosing who they are.
+    pub device: Voicing,
+    /// Problems found while loading, for the staff line.
+    pub notices: Vec<String>,
+}
+
+/// Whose settings are in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    Device,
+    /// The person at this index of the home.
+    Person(usize),
+}
+
+/// How a sync the shell ran went; the details stay in the shell's log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncResult {
+    Synced,
+    Failed,
+}
+
+/// Everything that can happen to the flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlowEvent {
+    /// A person's action: a tap, a key, a switch, a GPIO button.
+    Input(Input),
+    /// Auto scanning moved the highlight by itself: not the person's action.
+    ScanStep(Step),
+    /// Time passed (the shell calls this about once a second).
+    Tick,
+    /// Staff on the mat: the supporter starts or stops helping place cards.
+    ToggleHelping,
+    /// A sync the flow asked for has ended.
+    SyncDone(SyncResult),
+    /// The picture of a finished mat was kept in the journal.
+    MatKept,
+    /// Something for staff to know (a missing picture, a stuck key).
+    Problem(String),
+}
+
+/// What the shell must do, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlowEffect {
+    Say(Utterance),
+    /// A row for the journal, written before the next effect.
+    Record(Record),
+    /// These settings (access, volume, voice) are in force from now on.
+    ApplySettings(Whose),
+    /// Decode these clips ahead of time (card clips relative to the set).
+    Preload(Vec<String>),
+    /// Bring the journal into the support plan.
+    StartSync,
+    /// Draw and keep the picture of this finished mat.
+    KeepMat(String),
+}
+
+/// Where new mat ids come from: UUIDv7 in the shell, a counter in tests.
+pub trait NewIds {
+    fn new_session_id(&mut self) -> String;
+}
+
+/// What became of the check-ins so far, by (person, window key).
+#[derive(Debug, Default, Clone)]
+struct CheckInLog {
+    offered: HashSet<(usize, String)>,
+    /// Answered or declined, or recorded when their window closed.
+    settled: HashSet<(usize, String)>,
+    /// Windows closed up to here have their outcome recorded.
+    checked_until: Option<DateTime<Utc>>,
+}
+
+pub struct Flow<Z: TimeZone> {
+    config: FlowConfig,
+    zone: Z,
+    screen: Screen,
+    /// The person at the kiosk, once chosen.
+    person: Option<usize>,
+    voicing: Voicing,
+    company: Company,
+    people: Picker,
+    company_picker: Picker,
+    resume_picker: Picker,
+    topics: Picker,
+    /// The mat under way (or just finished).
+    session: Option<MatSession>,
+    /// Mats left part-way, by person: each person's most recent mat, while
+    /// it is unfinished and not on screen.
+    paused: HashMap<usize, MatSession>,
+    /// The person chose "start afresh" this turn: not offered again until
+    /// someone else comes.
+    afresh: bool,
+    last_action: Mono,
+    check_ins: CheckInLog,
+    sync_retry_at: Option<Mono>,
+    notices: Vec<String>,
+    /// The scale point a card was just placed on, until the next action.
+    just_chosen: Option<usize>,
+}
+
+impl<Z: TimeZone> Flow<Z> {
+    /// Starts on the people of the home (with one person, on their turn),
+    /// records what became of check-in windows that closed earlier today,
+    /// and asks for a sync in case one was owed before a restart.
+    pub fn start(
+        config: FlowConfig,
+        zone: Z,
+        now: Now,
+        ids: &mut dyn NewIds,
+    ) -> (Flow<Z>, Vec<FlowEffect>) {
+        let device = config.device.clone();
+        let picker = |kind| Picker::new(kind, Vec::new(), device.phrases.clone(), false);
+        let people = Picker::new(
+            PickerKind::People,
+            config
+                .people
+                .iter()
+                .map(|p| p.person.name.clone())
+                .collect(),
+            device.phrases.clone(),
+            device.auditory_cues,
+        );
+        let midnight = start_of_local_day(now.wall, &zone);
+        let mut flow = Flow {
+            notices: config.notices.clone(),
+            screen: Screen::People,
+            person: None,
+            voicing: device.clone(),
+            company: Company::default(),
+            people,
+            company_picker: picker(PickerKind::Company),
+            resume_picker: picker(PickerKind::Resume),
+            topics: picker(PickerKind::Topics),
+            session: None,
+            paused: HashMap::new(),
+            afresh: false,
+            last_action: now.mono,
+            check_ins: CheckInLog {
+                checked_until: Some(midnight),
+                ..CheckInLog::default()
+            },
+            sync_retry_at: None,
+            just_chosen: None,
+            config,
+            zone,
+        };
+        let mut effects = flow.record_closed_check_ins(now);
+        effects.extend(flow.show_people(now, ids));
+        effects.push(FlowEffect::StartSync);
+        (flow, effects)
+    }
+
+    pub fn handle(&mut self, event: FlowEvent, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        match event {
+            FlowEvent::Input(input) => {
+                self.just_chosen = None;
+                self.last_action = now.mono;
+                self.dispatch(input, now, ids)
+            }
+            FlowEvent::ScanStep(step) => {
+                let input = Input::new(Event::MoveHighlight(step), InputMethod::Key);
+                self.dispatch(input, now, ids)
+            }
+            FlowEvent::Tick => self.tick(now, ids),
+            FlowEvent::ToggleHelping => {
+                self.company.helped = !self.company.helped && self.company.supporter.is_some();
+                if let Some(session) = &mut self.session {
+                    session.set_helping(self.company.helped);
+                }
+                Vec::new()
+            }
+            FlowEvent::SyncDone(SyncResult::Synced) => {
+                self.sync_retry_at = None;
+                self.notices.retain(|n| n != SYNC_NOTICE);
+                Vec::new()
+            }
+            FlowEvent::SyncDone(SyncResult::Failed) => {
+                self.sync_retry_at = Some(now.mono.after_millis(SYNC_RETRY_MS));
+                self.add_notice(SYNC_NOTICE.to_string());
+                Vec::new()
+            }
+            FlowEvent::MatKept => vec![FlowEffect::StartSync],
+            FlowEvent::Problem(problem) => {
+                self.add_notice(problem);
+                Vec::new()
+            }
+        }
+    }
+
+    /// An event goes to the picker or the mat on screen.
+    fn dispatch(&mut self, input: Input, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        match self.screen {
+            Screen::People => {
+                let effects = self.people.handle(input.event);
+                self.picked_person(effects, now, ids)
+            }
+            Screen::Company => {
+                let effects = self.company_picker.handle(input.event);
+                self.picked_company(effects, now, ids)
+            }
+            Screen::Resume => {
+                let effects = self.resume_picker.handle(input.event);
+                self.picked_resume(effects, now, ids)
+            }
+            Screen::Topics => {
+                let effects = self.topics.handle(input.event);
+                self.picked_topic(effects, now, ids)
+            }
+            Screen::Mat | Screen::Review | Screen::Finished => match &mut self.session {
+                Some(session) => {
+                    let effects = session.handle(input, now);
+                    self.carry_out_mat(effects, now, ids)
+                }
+                None => Vec::new(),
+            },
+        }
+    }
+
+    fn picked_person(
+        &mut self,
+        effects: Vec<PickerEffect>,
+        now: Now,
+        ids: &mut dyn NewIds,
+    ) -> Vec<FlowEffect> {
+        let mut out = Vec::new();
+        for effect in effects {
+            match effect {
+                PickerEffect::Say(utterance) => out.push(FlowEffect::Say(utterance)),
+                PickerEffect::Chosen(person) => out.extend(self.choose_person(person, now, ids)),
+                PickerEffect::Declined | PickerEffect::SomeoneElse => {}
+            }
+        }
+        out
+    }
+
+    fn picked_company(
+        &mut self,
+        effects: Vec<PickerEffect>,
+        now: Now,
+        ids: &mut dyn NewIds,
+    ) -> Vec<FlowEffect> {
+        let mut out = Vec::new();
+        for effect in effects {
+            match effect {
+                PickerEffect::Say(utterance) => out.push(FlowEffect::Say(utterance)),
+                PickerEffect::Chosen(choice) => {
+                    // 0 is "on my own"; then the supporters, in order.
+                    self.company = Company {
+                        supporter: choice
+                            .checked_sub(1)
+                            .and_then(|i| self.config.supporters.get(i).cloned()),
+                        helped: false,
+                    };
+                    out.extend(self.show_topics(now, ids));
+                }
+                PickerEffect::Declined | PickerEffect::SomeoneElse => {}
+            }
+        }
+        out
+    }
+
+    fn picked_resume(
+        &mut self,
+        effects: Vec<PickerEffect>,
+        now: Now,
+        ids: &mut dyn NewIds,
+    ) -> Vec<FlowEffect> {
+        let mut out = Vec::new();
+        for effect in effects {
+            match effect {
+                PickerEffect::Say(utterance) => out.push(FlowEffect::Say(utterance)),
+                PickerEffect::Chosen(RESUME_CARRY_ON) => out.extend(self.carry_on(now, ids)),
+                PickerEffect::Chosen(_) => {
+                    // The partial mat stays as it is in the journal.
+                    self.afresh = true;
+                    out.extend(self.show_topics(now, ids));
+                }
+                PickerEffect::Declined | PickerEffect::SomeoneElse => {}
+            }
+        }
+        out
+    }
+
+    fn picked_topic(
+        &mut self,
+        effects: Vec<PickerEffect>,
+        now: Now,
+        ids: &mut dyn NewIds,
+    ) -> Vec<FlowEffect> {
+        let mut out = Vec::new();
+        for effect in effects {
+            match effect {
+                PickerEffect::Say(utterance) => out.push(FlowEffect::Say(utterance)),
+                PickerEffect::Chosen(item) => {
+                    if let Some(&topic) = self.person_topics().get(item) {
+                        out.extend(self.start_mat(topic, now, ids));
+                    }
+                }
+                PickerEffect::Declined => out.extend(self.decline_check_in(now)),
+                PickerEffect::SomeoneElse => out.extend(self.show_people(now, ids)),
+            }
+        }
+        out
+    }
+
+    fn carry_out_mat(
+        &mut self,
+        effects: Vec<Effect>,
+        now: Now,
+        ids: &mut dyn NewIds,
+    ) -> Vec<FlowEffect> {
+        let mut out = Vec::new();
+        for effect in effects {
+            match effect {
+                Effect::Say(utterance) => out.push(FlowEffect::Say(utterance)),
+                Effect::Record(record) => {
+                    if let Record::Placed { spot, .. } = &record {
+                        self.just_chosen = Some(spot.point);
+                    }
+                    let finished = match &record {
+                        Record::Finished { session_id, .. } => Some(session_id.clone()),
+                        _ => None,
+                    };
+                    out.push(FlowEffect::Record(record));
+                    if let Some(session_id) = finished {
+                        out.push(FlowEffect::StartSync);
+                        out.push(FlowEffect::KeepMat(session_id));
+                    }
+                }
+                Effect::Show(screen) => self.screen = screen,
+                Effect::StartNewMat => out.extend(self.show_topics(now, ids)),
+            }
+        }
+        out
+    }
+
+    /// The first screen: the people of the home, or with one person, theirs.
+    /// Until someone is chosen the device's settings apply: whoever comes
+    /// needs to be able to choose themselves.
+    fn show_people(&mut self, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        self.afresh = false;
+        if self.config.people.len() == 1 {
+            return self.choose_person(0, now, ids);
+        }
+        self.person = None;
+        self.voicing = self.config.device.clone();
+        self.screen = Screen::People;
+        let mut effects = vec![FlowEffect::ApplySettings(Whose::Device)];
+        effects.extend(says(self.people.greeting()));
+        effects
+    }
+
+    /// A person starts their turn: their own topics, settings and voice.
+    fn choose_person(&mut self, index: usize, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        let Some(person) = self.config.people.get(index) else {
+            return Vec::new();
+        };
+        self.person = Some(index);
+        self.voicing = person.voicing.clone();
+        self.company = Company::default();
+        self.topics = Picker::new(
+            PickerKind::Topics,
+            person
+                .topics
+                .iter()
+                .map(|&t| self.config.topics[t].title.clone())
+                .collect(),
+            self.voicing.phrases.clone(),
+            self.voicing.auditory_cues,
+        );
+        self.topics.set_others(self.config.people.len() > 1);
+        let mut effects = vec![FlowEffect::ApplySettings(Whose::Person(index))];
+        if self.config.supporters.is_empty() {
+            effects.extend(self.show_topics(now, ids));
+            return effects;
+        }
+        let mut choices = vec![self.voicing.phrases.get(Prompt::OnMyOwn).text.clone()];
+        choices.extend(self.config.supporters.iter().cloned());
+        self.company_picker = Picker::new(
+            PickerKind::Company,
+            choices,
+            self.voicing.phrases.clone(),
+            self.voicing.auditory_cues,
+        );
+        self.screen = Screen::Company;
+        effects.extend(says(self.company_picker.greeting()));
+        effects
+    }
+
+    /// The person's topics; first, a mat they left part-way (carry on or
+    /// start afresh); with only one topic, straight into a mat on it.
+    fn show_topics(&mut self, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        let Some(person) = self.person else {
+            return Vec::new();
+        };
+        if let Some(paused) = self.paused.get(&person).filter(|_| !self.afresh) {
+            let topic = paused.topic().title.clone();
+            self.resume_picker = Picker::new(
+                PickerKind::Resume,
+                vec![
+                    topic,
+                    self.voicing.phrases.get(Prompt::StartAfresh).text.clone(),
+                ],
+                self.voicing.phrases.clone(),
+                self.voicing.auditory_cues,
+            );
+            self.screen = Screen::Resume;
+            return says(self.resume_picker.greeting());
+        }
+        if let [only] = self.person_topics() {
+            let only = *only;
+            return self.start_mat(only, now, ids);
+        }
+        self.screen = Screen::Topics;
+        self.offer_due_check_in(now);
+        says(self.topics.greeting())
+    }
+
+    /// The set's indices of the topics of the person at the kiosk.
+    pub fn person_topics(&self) -> &[usize] {
+        self.person
+            .map_or(&[], |i| self.config.people[i].topics.as_slice())
+    }
+
+    fn start_mat(&mut self, topic: usize, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        let Some(person) = self.person else {
+            return Vec::new();
+        };
+        let topic = self.config.topics[topic].clone();
+        let answers = self
+            .due_check_in(now)
+            .filter(|(_, window)| window.topic == topic.id);
+        let settings = SessionSettings {
+            phrases: self.voicing.phrases.clone(),
+            auditory_cues: self.voicing.auditory_cues,
+            company: self.company.clone(),
+        };
+        let (session, effects) = MatSession::start(
+            ids.new_session_id(),
+            self.config.people[person].person.clone(),
+            &self.config.set_id,
+            topic,
+            settings,
+            now,
+        );
+        let session_id = session.id().to_string();
+        // This is now the person's most recent mat; an older partial one
+        // stays in the journal as it is.
+        self.paused.remove(&person);
+        let preload = self.clips_of(&session);
+        self.session = Some(session);
+        self.screen = Screen::Mat;
+        let mut out = vec![preload];
+        out.extend(self.carry_out_mat(effects, now, ids));
+        if let Some((person, window)) = answers {
+            out.extend(self.record_check_in(
+                person,
+                &window,
+                Outcome::Answered,
+                Some(session_id),
+                now,
+            ));
+        }
+        out
+    }
+
+    /// Carries on with the mat the person left part-way.
+    fn carry_on(&mut self, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        let Some(person) = self.person else {
+            return Vec::new();
+        };
+        let Some(mut session) = self.paused.remove(&person) else {
+            return self.show_topics(now, ids);
+        };
+        session.set_helping(self.company.helped);
+        let mut out = vec![
+            FlowEffect::Record(Record::Resumed {
+                session_id: session.id().to_string(),
+                at: now.wall,
+            }),
+            self.clips_of(&session),
+        ];
+        self.screen = session.screen();
+        let effects = session.handle(Input::new(Event::SayAgain, InputMethod::Touch), now);
+        self.session = Some(session);
+        out.extend(self.carry_out_mat(effects, now, ids));
+        out
+    }
+
+    /// The clips of a mat's topic, and the prompts', to decode ahead.
+    fn clips_of(&self, session: &MatSession) -> FlowEffect {
+        let mut clips: Vec<String> = session
+            .topic()
+            .cards
+            .iter()
+            .filter_map(|card| card.clip.clone())
+            .collect();
+        clips.extend(
+            Prompt::ALL
+                .into_iter()
+                .filter_map(|prompt| self.voicing.phrases.get(prompt).clip.clone()),
+        );
+        FlowEffect::Preload(clips)
+    }
+
+    fn tick(&mut self, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        let mut effects = self.record_closed_check_ins(now);
+        if self.screen == Screen::Topics {
+            let due_before = self.topics.due();
+            self.offer_due_check_in(now);
+            if self.topics.due() != due_before && self.topics.due().is_some() {
+                effects.extend(says(self.topics.greeting()));
+            }
+        }
+        effects.extend(self.check_idle(now, ids));
+        if self.sync_retry_at.is_some_and(|at| now.mono >= at) {
+            self.sync_retry_at = None;
+            effects.push(FlowEffect::StartSync);
+        }
+        effects
+    }
+
+    /// A mat left untouched for the idle time is saved as partial, and the
+    /// kiosk goes back to its first screen for whoever comes next. Measured
+    /// on the monotonic clock: a wall clock set by NTP changes nothing.
+    fn check_idle(&mut self, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        if now.mono.since(self.last_action) < self.config.idle_ms {
+            return Vec::new();
+        }
+        let open = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.is_open() && matches!(self.screen, Screen::Mat | Screen::Review));
+        let mut effects = Vec::new();
+        if open {
+            let session = self.session.take().expect("an open mat");
+            effects.push(FlowEffect::Record(Record::Paused {
+                session_id: session.id().to_string(),
+                at: now.wall,
+            }));
+            if let Some(person) = self.person {
+                self.paused.insert(person, session);
+            }
+        } else if self.screen == Screen::People || self.config.people.len() == 1 {
+            return Vec::new();
+        }
+        self.last_action = now.mono;
+        effects.extend(self.show_people(now, ids));
+        effects
+    }
+
+    /// The check-in window open now for the person, if not yet settled.
+    fn due_check_in(&self, now: Now) -> Option<(usize, Window)> {
+        let person = self.person?;
+        let window = self.config.people[person]
+            .schedule
+            .due(now.wall, &self.zone)?;
+        let settled = self.check_ins.settled.contains(&(person, window.key()));
+        (!settled).then_some((person, window))
+    }
+
+    /// Puts the check-in due (if any) first on the topic picker.
+    fn offer_due_check_in(&mut self, now: Now) {
+        let due = self.due_check_in(now);
+        let position = due.as_ref().and_then(|(person, window)| {
+            self.config.people[*person]
+                .topics
+                .iter()
+                .position(|&t| self.config.topics[t].id == window.topic)
+        });
+        if let Some((person, window)) = due {
+            self.check_ins.offered.insert((person, window.key()));
+        }
+        if position != self.topics.due() {
+            self.topics.set_due(position);
+        }
+    }
+
+    fn decline_check_in(&mut self, now: Now) -> Vec<FlowEffect> {
+        match self.due_check_in(now) {
+            Some((person, window)) => {
+                self.record_check_in(person, &window, Outcome::Declined, None, now)
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// What became of a check-in, once per window.
+    fn record_check_in(
+        &mut self,
+        person: usize,
+        window: &Window,
+        outcome: Outcome,
+        session_id: Option<String>,
+        now: Now,
+    ) -> Vec<FlowEffect> {
+        if !self.check_ins.settled.insert((person, window.key())) {
+            return Vec::new();
+        }
+        vec![FlowEffect::Record(Record::CheckIn {
+            person_id: self.config.people[person].person.id.clone(),
+            key: window.key(),
+            topic_id: window.topic.clone(),
+            opens: window.opens,
+            closes: window.closes,
+            outcome,
+            session_id,
+            at: now.wall,
+        })]
+    }
+
+    /// The outcome of every window that closed since the last look, for
+    /// everyone: answered, declined (offered and turned down or let pass),
+    /// or never offered. A wall clock set back finds nothing new; one set
+    /// forward settles the windows it passed over.
+    fn record_closed_check_ins(&mut self, now: Now) -> Vec<FlowEffect> {
+        let since = self.check_ins.checked_until.unwrap_or(now.wall);
+        if now.wall <= since {
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        for person in 0..self.config.people.len() {
+            let closed = self.config.people[person]
+                .schedule
+                .closed_between(since, now.wall, &self.zone);
+            for window in closed {
+                let offered = self.check_ins.offered.contains(&(person, window.key()));
+                let outcome = schedule::outcome(offered, false, false);
+                effects.extend(self.record_check_in(person, &window, outcome, None, now));
+            }
+        }
+        self.check_ins.checked_until = Some(now.wall);
+        effects
+    }
+
+    fn add_notice(&mut self, notice: String) {
+        if !self.notices.contains(&notice) {
+            self.notices.push(notice);
+        }
+    }
+
+    // What the shell and the view read.
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn config(&self) -> &FlowConfig {
+        &self.config
+    }
+
+    /// The person at the kiosk, once chosen.
+    pub fn person(&self) -> Option<&FlowPerson> {
+        self.config.people.get(self.person?)
+    }
+
+    pub fn company(&self) -> &Company {
+        &self.company
+    }
+
+    pub fn voicing(&self) -> &Voicing {
+        &self.voicing
+    }
+
+    /// The mat under way (or just finished); `None` before a topic is picked.
+    pub fn session(&self) -> Option<&MatSession> {
+        self.session.as_ref()
+    }
+
+    /// The picker on screen (people, company, resume, topics), if any.
+    pub fn picker(&self) -> Option<&Picker> {
+        match self.screen {
+            Screen::People => Some(&self.people),
+            Screen::Company => Some(&self.company_picker),
+            Screen::Resume => Some(&self.resume_picker),
+            Screen::Topics => Some(&self.topics),
+            Screen::Mat | Screen::Review | Screen::Finished => None,
+        }
+    }
+
+    /// The mat the person at the kiosk left part-way, if any.
+    pub fn paused_topic(&self) -> Option<&Topic> {
+        self.paused.get(&self.person?).map(MatSession::topic)
+    }
+
+    /// How many choices the highlight moves through on the screen shown.
+    pub fn choice_count(&self) -> usize {
+        match (self.picker(), &self.session) {
+            (Some(picker), _) => picker.choices().len(),
+            (None, Some(session)) => session.choices().len(),
+            (None, None) => 0,
+        }
+    }
+
+    /// What the highlight is on, on the mat screens.
+    pub fn mat_highlight(&self) -> Option<Choice> {
+        match self.picker() {
+            Some(_) => None,
+            None => self.session.as_ref()?.highlighted_choice(),
+        }
+    }
+
+    /// The scale point a card was just placed on, until the next action.
+    pub fn just_chosen(&self) -> Option<usize> {
+        self.just_chosen
+    }
+
+    /// Short messages for staff, newest last.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// What must survive a restart: see [`FlowMemory`].
+    pub fn memory(&self) -> FlowMemory {
+        let mut unfinished = BTreeMap::new();
+        let id_of = |person: usize| self.config.people[person].person.id.clone();
+        for (&person, session) in &self.paused {
+            unfinished.insert(id_of(person), UnfinishedMat::of(session));
+        }
+        if let (Some(person), Some(session)) = (self.person, &self.session) {
+            if session.is_open() {
+                unfinished.insert(id_of(person), UnfinishedMat::of(session));
+            }
+        }
+        let settled = self
+            .check_ins
+            .settled
+            .iter()
+            .map(|(person, key)| (id_of(*person), key.clone()))
+            .collect();
+        FlowMemory {
+            unfinished,
+            settled_check_ins: settled,
+        }
+    }
+}
+
+/// The resume picker's first item: carry on with the partial mat.
+const RESUME_CARRY_ON: usize = 0;
+
+fn says(effects: Vec<PickerEffect>) -> Vec<FlowEffect> {
+    effects
+        .into_iter()
+        .filter_map(|effect| match effect {
+            PickerEffect::Say(utterance) => Some(FlowEffect::Say(utterance)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Midnight today, in the kiosk's time zone.
+fn start_of_local_day<Z: TimeZone>(now: DateTime<Utc>, zone: &Z) -> DateTime<Utc> {
+    let local = now.with_timezone(zone);
+    local
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|midnight| zone.from_local_datetime(&midnight).earliest())
+        .map_or(now, |midnight| midnight.with_timezone(&Utc))
+}
+
+/// The flow's state that matters beyond a restart, as the journal can tell
+/// it: each person's most recent mat while it is unfinished (with what is on
+/// it), and the check-in windows already settled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlowMemory {
+    /// By person id.
+    pub unfinished: BTreeMap<String, UnfinishedMat>,
+    /// (person id, window key).
+    pub settled_check_ins: HashSet<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnfinishedMat {
+    pub session_id: String,
+    pub topic_id: String,
+    pub mat: ReplayedMat,
+}
+
+impl UnfinishedMat {
+    fn of(session: &MatSession) -> UnfinishedMat {
+        UnfinishedMat {
+            session_id: session.id().to_string(),
+            topic_id: session.topic().id.clone(),
+            mat: session.as_replayed(),
+        }
+    }
+}
+
+impl FlowMemory {
+    /// Rebuilds the memory from journal records, in the order written.
+    pub fn from_records(records: &[Record]) -> FlowMemory {
+        let mut latest: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut finished: HashSet<&str> = HashSet::new();
+        let mut actions: HashMap<&str, Vec<JournalAction>> = HashMap::new();
+        let mut settled = HashSet::new();
+        for record in records {
+            match record {
+                Record::Started {
+                    session_id,
+                    person_id,
+                    topic_id,
+                    ..
+                } => {
+                    latest.insert(person_id.clone(), (session_id.clone(), topic_id.clone()));
+                }
+                Record::Finished { session_id, .. } => {
+                    finished.insert(session_id);
+                }
+                Record::CheckIn { person_id, key, .. } => {
+                    settled.insert((person_id.clone(), key.clone()));
+                }
+                other => {
+                    if let (Some(action), Some(session)) =
+                        (JournalAction::from_record(other), record_session(other))
+                    {
+                        actions.entry(session).or_default().push(action);
+                    }
+                }
+            }
+        }
+        let unfinished = latest
+            .into_iter()
+            .filter(|(_, (session, _))| !finished.contains(session.as_str()))
+            .map(|(person, (session_id, topic_id))| {
+                let mat = replay(actions.get(session_id.as_str()).map_or(&[], Vec::as_slice));
+                (
+                    person,
+                    UnfinishedMat {
+                        session_id,
+                        topic_id,
+                        mat,
+                    },
+                )
+            })
+            .collect();
+        FlowMemory {
+            unfinished,
+            settled_check_ins: settled,
+        }
+    }
+}
+
+fn record_session(record: &Record) -> Option<&str> {
+    match record {
+        Record::Placed { session_id, .. }
+        | Record::Skipped { session_id, .. }
+        | Record::Marked { session_id, .. }
+        | Record::Undone { session_id, .. } => Some(session_id),
+        _ => None,
+    }
+}
