@@ -916,3 +916,7 @@ fn record_session(record: &Record) -> Option<&str> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+#[path = "flow_tests.rs"]
+mod tests;
