@@ -159,11 +159,20 @@ impl Kiosk {
     ) -> anyhow::Result<Kiosk> {
         let set = load_set(&paths.set)?;
         let mut notices = Vec::new();
-        for warning in &set.warnings {
-            warn!("picture set: {warning}");
+        // The log names no topic or card: counts there, the words for staff.
+        if !set.warnings.is_empty() {
+            warn!(
+                files = set.warnings.len(),
+                "picture set files missing; see `sayso check`"
+            );
+        }
+        if !set.set.set_aside.is_empty() {
+            warn!(
+                topics = set.set.set_aside.len(),
+                "picture set topics set aside; see `sayso check`"
+            );
         }
         for problem in &set.set.set_aside {
-            warn!("picture set: a topic was set aside: {problem}");
             notices.push(format!("Picture set: {problem}"));
         }
         if !set.warnings.is_empty() {
@@ -174,14 +183,20 @@ impl Kiosk {
         }
         let home = match &paths.home {
             Some(path) => Home::load(path, &set.set).unwrap_or_else(|e| {
-                error!("{e}");
-                notices.push(format!("Home file not read, see the log ({HOME_FILE})"));
+                // Its text may quote a person's name: the reason goes to staff.
+                error!("the home file ({HOME_FILE}) cannot be used; see the staff line");
+                notices.push(format!("Home file not read: {e}"));
                 Home::single(DEMO_PERSON, &set.set)
             }),
             None => Home::single(DEMO_PERSON, &set.set),
         };
+        if !home.problems.is_empty() {
+            warn!(
+                problems = home.problems.len(),
+                "part of the home file was set aside; see the staff line"
+            );
+        }
         for problem in &home.problems {
-            warn!("home file: part of it was set aside");
             notices.push(format!("Home: {problem}"));
         }
 
@@ -453,7 +468,7 @@ impl Kiosk {
         }
         utterance.clip = utterance.clip.map(|clip| self.resolve(&clip));
         if let Err(e) = self.voice.speak(&utterance) {
-            warn!("cannot speak: {e}");
+            warn!("cannot speak: {}", e.kind());
         }
     }
 

@@ -249,7 +249,9 @@ fn every_screen_answers_every_event_as_the_table_says() {
             let view = t.flow.view();
             assert_eq!(view.screen, Some(t.flow.screen()));
             match t.flow.screen() {
-                Screen::Mat => assert!(view.mat.card.is_some() || !view.mat.picked_prompt.is_empty()),
+                Screen::Mat => {
+                    assert!(view.mat.card.is_some() || !view.mat.picked_prompt.is_empty())
+                }
                 Screen::People => assert_eq!(view.picker.items.len(), 2),
                 _ => {}
             }
@@ -326,16 +328,31 @@ fn finishing_a_mat_asks_for_a_sync_and_its_picture() {
 #[test]
 fn a_failed_sync_is_told_to_staff_and_retried_a_minute_later_on_the_monotonic_clock() {
     let mut t = Test::new(&[], seven());
-    assert!(t.effects.contains(&FlowEffect::StartSync), "owed since before a restart");
+    assert!(
+        t.effects.contains(&FlowEffect::StartSync),
+        "owed since before a restart"
+    );
     t.send(FlowEvent::SyncDone(SyncResult::Failed));
     assert_eq!(t.flow.view().staff_notice, SYNC_NOTICE);
     // The wall clock jumping a day changes nothing.
     t.now.wall += Duration::days(1);
-    assert!(!t.wait(Duration::seconds(59)).contains(&FlowEffect::StartSync));
-    assert!(t.wait(Duration::seconds(1)).contains(&FlowEffect::StartSync));
-    assert!(!t.wait(Duration::seconds(61)).contains(&FlowEffect::StartSync), "once");
+    assert!(!t
+        .wait(Duration::seconds(59))
+        .contains(&FlowEffect::StartSync));
+    assert!(t
+        .wait(Duration::seconds(1))
+        .contains(&FlowEffect::StartSync));
+    assert!(
+        !t.wait(Duration::seconds(61))
+            .contains(&FlowEffect::StartSync),
+        "once"
+    );
     t.send(FlowEvent::SyncDone(SyncResult::Synced));
-    assert_eq!(t.flow.view().staff_notice, "", "the notice goes when it is mended");
+    assert_eq!(
+        t.flow.view().staff_notice,
+        "",
+        "the notice goes when it is mended"
+    );
 }
 
 #[test]
@@ -420,10 +437,7 @@ fn an_idle_mat_is_saved_as_partial_and_the_person_carries_on_or_starts_afresh() 
     t.tap(Event::PlaceOn(2));
     assert!(records(&t.wait(Duration::minutes(9))).is_empty());
     let effects = t.wait(Duration::minutes(1));
-    assert!(matches!(
-        records(&effects)[..],
-        [Record::Paused { .. }]
-    ));
+    assert!(matches!(records(&effects)[..], [Record::Paused { .. }]));
     assert_eq!(t.flow.screen(), Screen::People);
 
     t.tap(Event::Choose(0));

@@ -41,6 +41,7 @@ pub enum StoreError {
     AlreadyExists { path: PathBuf },
     #[error("a timestamp in the database is not RFC 3339: {0}")]
     BadTimestamp(String),
+    #[cfg(feature = "fault-injection")]
     #[error("injected failure at statement {0} (a test of crash safety)")]
     Injected(usize),
 }

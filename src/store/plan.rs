@@ -107,14 +107,18 @@ pub struct PreferenceRow {
 }
 
 /// Fails the n-th statement of a sync on purpose, to prove that a sync cut
-/// off anywhere leaves the plan as if it had never started that batch.
+/// off anywhere leaves the plan as if it had never started that batch. Only
+/// with the `fault-injection` feature (the tests'); otherwise it does nothing.
 #[derive(Debug, Default)]
 pub struct Faults {
+    #[cfg(feature = "fault-injection")]
     fail_at: Option<usize>,
+    #[cfg(feature = "fault-injection")]
     count: usize,
 }
 
 impl Faults {
+    #[cfg(feature = "fault-injection")]
     pub fn fail_at(statement: Option<usize>) -> Faults {
         Faults {
             fail_at: statement,
@@ -122,6 +126,7 @@ impl Faults {
         }
     }
 
+    #[cfg(feature = "fault-injection")]
     pub(crate) fn step(&mut self) -> Result<(), StoreError> {
         self.count += 1;
         if self.fail_at == Some(self.count) {
@@ -129,9 +134,20 @@ impl Faults {
         }
         Ok(())
     }
+
+    #[cfg(not(feature = "fault-injection"))]
+    pub(crate) fn step(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 impl Plan {
+    /// How long a write waits for another writer before giving up as busy.
+    pub fn set_busy_timeout(&mut self, timeout: std::time::Duration) -> Result<(), StoreError> {
+        self.conn.busy_timeout(timeout)?;
+        Ok(())
+    }
+
     /// Creates a new, empty plan (`sayso plan init`). An existing file is left alone.
     pub fn create(path: &Path) -> Result<Plan, StoreError> {
         if path.exists() {

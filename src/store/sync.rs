@@ -29,6 +29,8 @@ pub struct SyncReport {
     pub sessions: usize,
     /// Cards with new evidence.
     pub placements: usize,
+    /// Times a batch found the plan held by another writer and was tried again.
+    pub busy_retries: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -37,8 +39,14 @@ pub struct SyncOptions {
     pub batch_size: usize,
     /// Retries of a batch that found the plan locked beyond the busy timeout.
     pub busy_retries: u32,
+    /// How long one try waits for another writer before it counts as busy.
+    pub busy_timeout: Duration,
     /// For crash-safety tests: fail on purpose at this statement.
+    #[cfg(feature = "fault-injection")]
     pub fail_at_statement: Option<usize>,
+    /// For tests: told the number of each retry after a busy plan.
+    #[cfg(feature = "fault-injection")]
+    pub on_busy: Option<std::sync::mpsc::Sender<u32>>,
 }
 
 impl Default for SyncOptions {
@@ -46,7 +54,11 @@ impl Default for SyncOptions {
         SyncOptions {
             batch_size: 200,
             busy_retries: 3,
+            busy_timeout: super::db::BUSY_TIMEOUT,
+            #[cfg(feature = "fault-injection")]
             fail_at_statement: None,
+            #[cfg(feature = "fault-injection")]
+            on_busy: None,
         }
     }
 }
@@ -65,6 +77,8 @@ pub fn sync_with(
     now: DateTime<Utc>,
     options: &SyncOptions,
 ) -> Result<SyncReport, StoreError> {
+    plan.set_busy_timeout(options.busy_timeout)?;
+    let mut report = SyncReport::default();
     plan.check_integrity_once()?;
     let fresh_home = uuid::Uuid::now_v7().to_string();
     let binding = decide_home(
@@ -76,7 +90,7 @@ pub fn sync_with(
         plan: plan.path().to_path_buf(),
     })?;
     if binding.bind_plan {
-        plan.set_home_id(&binding.home)?;
+        retrying(options, &mut report, || plan.set_home_id(&binding.home))?;
     }
     if binding.bind_journal {
         journal.bind_home(&binding.home)?;
@@ -86,25 +100,17 @@ pub fn sync_with(
     let in_plan = plan.synced_session_ids()?;
     let missing = sessions_to_apply(&finished, &in_plan);
 
+    #[cfg(feature = "fault-injection")]
     let mut faults = Faults::fail_at(options.fail_at_statement);
-    let mut report = SyncReport::default();
+    #[cfg(not(feature = "fault-injection"))]
+    let mut faults = Faults::default();
     for ids in missing.chunks(options.batch_size.max(1)) {
         let mut sessions = Vec::with_capacity(ids.len());
         for id in ids {
             sessions.extend(journal.finished_session(id)?);
         }
         let ops = plan_batch(&sessions, journal.device_id(), now);
-        let mut tries = 0;
-        let added = loop {
-            match plan.execute(&ops, &mut faults) {
-                Err(e) if e.is_busy() && tries < options.busy_retries => {
-                    tries += 1;
-                    warn!("{} is busy; trying again ({tries})", plan.path().display());
-                    std::thread::sleep(Duration::from_millis(250 * u64::from(tries)));
-                }
-                other => break other?,
-            }
-        };
+        let added = retrying(options, &mut report, || plan.execute(&ops, &mut faults))?;
         report.sessions += added;
         report.placements += ops
             .iter()
@@ -125,7 +131,9 @@ pub fn sync_with(
         })
         .collect();
     if !pictures.is_empty() {
-        plan.execute(&pictures, &mut faults)?;
+        retrying(options, &mut report, || {
+            plan.execute(&pictures, &mut faults)
+        })?;
     }
 
     // Check-ins the plan does not have yet, each with its person.
@@ -142,9 +150,36 @@ pub fn sync_with(
         check_ins.push(PlanOp::AddCheckIn(row));
     }
     if !check_ins.is_empty() {
-        plan.execute(&check_ins, &mut faults)?;
+        retrying(options, &mut report, || {
+            plan.execute(&check_ins, &mut faults)
+        })?;
     }
     Ok(report)
+}
+
+/// Runs one write (a transaction of its own), trying it again with a
+/// growing pause while another writer holds the plan past the busy timeout.
+fn retrying<T>(
+    options: &SyncOptions,
+    report: &mut SyncReport,
+    mut write: impl FnMut() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut tries = 0;
+    loop {
+        match write() {
+            Err(e) if e.is_busy() && tries < options.busy_retries => {
+                tries += 1;
+                report.busy_retries += 1;
+                warn!("the support plan is busy; trying again ({tries})");
+                #[cfg(feature = "fault-injection")]
+                if let Some(on_busy) = &options.on_busy {
+                    let _ = on_busy.send(tries);
+                }
+                std::thread::sleep(Duration::from_millis(250 * u64::from(tries)));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// The ids of finished sessions the plan does not have yet, in the order given
@@ -633,7 +668,8 @@ mod tests {
             sync(&journal, &mut plan, now).unwrap(),
             SyncReport {
                 sessions: 2,
-                placements: 2
+                placements: 2,
+                busy_retries: 0
             }
         );
         mat_with_tea(&journal, &person, "s3", 10, 2, "don't like");
@@ -641,7 +677,8 @@ mod tests {
             sync(&journal, &mut plan, now).unwrap(),
             SyncReport {
                 sessions: 1,
-                placements: 1
+                placements: 1,
+                busy_retries: 0
             }
         );
         assert_eq!(

@@ -57,3 +57,14 @@ pub enum VoiceError {
     #[error("the voice is not available: {0}")]
     Unavailable(String),
 }
+
+impl VoiceError {
+    /// What went wrong, without the clip's path (which may name a card).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            VoiceError::NoClip => "no recorded clip",
+            VoiceError::Clip { .. } => "a recorded clip cannot be played",
+            VoiceError::Unavailable(_) => "the voice is not available",
+        }
+    }
+}

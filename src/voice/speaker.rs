@@ -251,7 +251,14 @@ impl Worker {
             if let Some(clips) = &mut self.clips {
                 match clips.speak(&utterance) {
                     Ok(()) => return,
-                    Err(e) => self.log_once(format!("{e}; speaking the words instead")),
+                    Err(e) => {
+                        // The clip's path names the card: only at debug level.
+                        tracing::debug!("{e}");
+                        self.log_once(
+                            "a recorded clip cannot be played (see `sayso check`); speaking the words instead"
+                                .to_string(),
+                        )
+                    }
                 }
             }
         }

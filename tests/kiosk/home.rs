@@ -2,7 +2,7 @@
 //! own topics, settings and voice; daily check-ins are offered when due and
 //! each one's outcome is kept: answered, declined or never offered.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

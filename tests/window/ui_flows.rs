@@ -3,7 +3,7 @@
 //! card between two points, a supporter helping), the review (moving a card,
 //! "tell me more"), the finished screen, and carrying on a mat left part-way.
 
-mod common;
+use crate::common;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,9 +19,7 @@ use sayso::{AppWindow, Theme};
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition};
 
-#[test]
-fn every_screen_by_touch() {
-    i_slint_backend_testing::init_integration_test_with_mock_time();
+pub fn every_screen_by_touch() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let mut paths = KioskPaths::in_data_dir(&data, &common::demo_set());

@@ -2,7 +2,7 @@
 //! through the timing filter and the pin map to placements and journal rows,
 //! the whole mat through, bounce and tremor included.
 
-mod common;
+use crate::common;
 
 use std::sync::mpsc;
 use std::time::Duration;

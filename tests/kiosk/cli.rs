@@ -1,7 +1,7 @@
 //! The `sayso` command as staff use it: checking a set, syncing, reporting;
 //! and the kiosk refusing a broken set file with a clear message.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -2,7 +2,7 @@
 //! journal, a journal from a newer version, a broken clip. Each leaves a
 //! message for staff and the mat carries on.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

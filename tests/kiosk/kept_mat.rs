@@ -1,7 +1,7 @@
 //! A finished mat is kept as a picture, drawn by `sayso keep-mat` in a
 //! process of its own, linked from the journal and then from the plan.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 //! mat, and a switch interface's keys through the timing filter. Time is
 //! mocked, for the kiosk and for Slint's timers alike.
 
-mod common;
+use crate::common;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -102,9 +102,7 @@ fn expected_rows() -> Vec<(String, i64)> {
         .collect()
 }
 
-#[test]
-fn each_scanning_method_finishes_a_whole_mat() {
-    i_slint_backend_testing::init_integration_test_with_mock_time();
+pub fn each_scanning_method_finishes_a_whole_mat() {
     two_switch_step_scanning();
     one_switch_auto_scanning();
     a_switch_interface_with_key_timing();

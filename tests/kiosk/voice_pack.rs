@@ -2,7 +2,7 @@
 //! card's own clip still comes first; a gap in a pack is filled from the
 //! default and told to staff.
 
-mod common;
+use crate::common;
 
 use sayso::clock::ManualClock;
 use sayso::core::{Event, Input, InputMethod};

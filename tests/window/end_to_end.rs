@@ -3,7 +3,7 @@
 //! interface, on a headless Slint window. Out come journal rows, spoken
 //! utterances, and, after sync, the person's views in the support plan.
 
-mod common;
+use crate::common;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,9 +19,7 @@ use sayso::AppWindow;
 use slint::platform::WindowEvent;
 use slint::ComponentHandle;
 
-#[test]
-fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
-    i_slint_backend_testing::init_integration_test_with_mock_time();
+pub fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
     let common::TestKiosk {
         kiosk,
         spoken,

@@ -3,7 +3,7 @@
 //! migrations from every earlier schema, a locked plan, a missing one, a
 //! damaged one, one from a newer version and one from another home.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -336,7 +336,7 @@ fn every_schema_version_migrates_to_the_documented_latest() {
     // From version 1, with a person's views in it.
     let v1 = dir.path().join("v1.sqlite");
     let conn = Connection::open(&v1).unwrap();
-    conn.execute_batch(include_str!("../src/store/migrations/plan/0001_init.sql"))
+    conn.execute_batch(include_str!("../../src/store/migrations/plan/0001_init.sql"))
         .unwrap();
     conn.execute_batch(
         "PRAGMA user_version = 1;
@@ -471,26 +471,40 @@ fn the_kiosk_tries_a_failed_sync_again_by_itself() {
 }
 
 #[test]
-fn a_locked_plan_is_waited_for() {
+fn a_plan_locked_longer_than_the_busy_timeout_is_tried_again() {
     let dir = tempfile::tempdir().unwrap();
-    let mut journal = new_journal(&dir.path().join("journal.sqlite"));
+    let journal_path = dir.path().join("journal.sqlite");
+    let mut journal = new_journal(&journal_path);
     a_week(&mut journal);
+    drop(journal);
     let path = dir.path().join("plan.sqlite");
     drop(Plan::open_or_create(&path).unwrap());
 
-    // Another writer (a second device, a staff tool) holds the write lock for a while.
+    // Another writer (a second device, a staff tool) holds the write lock
+    // past one busy timeout: only a retry gets the sync through.
     let holder = Connection::open(&path).unwrap();
     holder
         .execute_batch("BEGIN IMMEDIATE; INSERT INTO plan_info VALUES ('note', 'busy');")
         .unwrap();
-    let release = std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_millis(400));
-        holder.execute_batch("COMMIT").unwrap();
+    let (busy_tx, busy) = std::sync::mpsc::channel();
+    let options = SyncOptions {
+        busy_timeout: std::time::Duration::from_millis(50),
+        on_busy: Some(busy_tx),
+        ..SyncOptions::default()
+    };
+    let syncing = std::thread::spawn(move || {
+        let journal = Journal::open(&journal_path).unwrap();
+        let mut plan = Plan::open(&path).unwrap();
+        sync_with(&journal, &mut plan, now(), &options)
     });
-    let mut plan = Plan::open(&path).unwrap();
-    let report = sync(&journal, &mut plan, now()).unwrap();
-    release.join().unwrap();
+    let first_retry = busy
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the sync found the plan busy and tried again");
+    assert_eq!(first_retry, 1);
+    holder.execute_batch("COMMIT").unwrap();
+    let report = syncing.join().unwrap().expect("the retry went through");
     assert_eq!(report.sessions, 5);
+    assert!(report.busy_retries >= 1);
 }
 
 #[test]

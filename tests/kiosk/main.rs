@@ -1,0 +1,16 @@
+//! Everything tested without a window, in one test binary: the kiosk with
+//! fake devices, the databases and sync, the command line, bad input.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod bad_input;
+mod cli;
+mod clips;
+mod gpio;
+mod home;
+mod kept_mat;
+mod plan_sync;
+mod shell;
+mod switch_filter;
+mod voice_pack;

@@ -1,0 +1,126 @@
+//! The shell around the flow: it never makes the person wait for the support
+//! plan, and time that jumps changes nothing on the mat.
+
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use sayso::core::{Event, Input, InputMethod, Screen};
+use sayso::kiosk::Kiosk;
+use sayso::store::{Journal, Plan};
+
+use crate::common;
+
+fn tap(kiosk: &mut Kiosk, event: Event) {
+    kiosk.handle(Input::new(event, InputMethod::Touch));
+}
+
+/// Places every card of the mat on offer, then finishes it.
+fn finish_a_mat(kiosk: &mut Kiosk) {
+    if kiosk.screen() == Screen::Finished {
+        tap(kiosk, Event::StartAgain);
+    }
+    common::pick_first_topic(kiosk);
+    while kiosk.screen() == Screen::Mat {
+        tap(kiosk, Event::PlaceOn(0));
+    }
+    tap(kiosk, Event::Finish);
+    assert_eq!(kiosk.screen(), Screen::Finished);
+}
+
+/// Generous: the real figure is in `cargo bench --bench session`.
+const ANSWERED_WITHIN: Duration = Duration::from_millis(500);
+
+#[test]
+fn mats_finished_while_another_writer_holds_the_plan_never_keep_the_person_waiting() {
+    let mut test = common::open_kiosk_on_topics(&common::demo_set());
+    let kiosk = &mut test.kiosk;
+    kiosk.wait_for_jobs(common::JOB_WAIT);
+    finish_a_mat(kiosk);
+    kiosk.wait_for_jobs(common::JOB_WAIT);
+    let plan_path = test.paths.plan.clone();
+    assert_eq!(
+        Plan::open(&plan_path)
+            .unwrap()
+            .synced_session_ids()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Another device (or a staff tool) takes the plan's write lock.
+    let holder = Connection::open(&plan_path).unwrap();
+    holder
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO plan_info VALUES ('note', 'busy');")
+        .unwrap();
+
+    // Two more mats, each finish starting a sync that has to wait: the
+    // person's next taps are answered at once all the same.
+    for _ in 0..2 {
+        let started = Instant::now();
+        finish_a_mat(kiosk);
+        tap(kiosk, Event::StartAgain);
+        assert_eq!(kiosk.screen(), Screen::Topics);
+        assert!(
+            started.elapsed() < ANSWERED_WITHIN * 10,
+            "a whole mat took {:?}",
+            started.elapsed()
+        );
+        let started = Instant::now();
+        tap(kiosk, Event::Choose(0));
+        tap(kiosk, Event::PlaceOn(1));
+        assert!(
+            started.elapsed() < ANSWERED_WITHIN,
+            "the next taps took {:?} while the plan was locked",
+            started.elapsed()
+        );
+        tap(kiosk, Event::Undo);
+    }
+
+    // The lock goes: the sync under way finishes, and runs again for the
+    // mat finished meanwhile.
+    holder.execute_batch("COMMIT").unwrap();
+    drop(holder);
+    let outcome = kiosk.wait_for_jobs(common::JOB_WAIT).expect("a sync ended");
+    outcome.expect("the sync went through once the lock was gone");
+    assert_eq!(
+        Plan::open(&plan_path)
+            .unwrap()
+            .synced_session_ids()
+            .unwrap()
+            .len(),
+        3,
+        "every mat reached the plan"
+    );
+}
+
+#[test]
+fn the_wall_clock_set_by_ntp_during_a_mat_changes_nothing_on_it() {
+    let mut test = common::open_kiosk(&common::demo_set());
+    tap(&mut test.kiosk, Event::PlaceOn(0));
+    // A Pi without a real-time clock learns the time: hours later, then
+    // earlier again, in the middle of the mat.
+    for hours in [6, -30, 2] {
+        test.clock.shift_wall(chrono::Duration::hours(hours));
+        test.clock.advance(chrono::Duration::seconds(20));
+        test.kiosk.tick();
+        assert_eq!(
+            test.kiosk.screen(),
+            Screen::Mat,
+            "after a jump of {hours} h"
+        );
+    }
+    tap(&mut test.kiosk, Event::PlaceOn(1));
+    let journal = Journal::open(&test.paths.journal()).unwrap();
+    assert!(
+        journal.partial_sessions().unwrap().is_empty(),
+        "not partial"
+    );
+    let session = test.kiosk.session().unwrap().id().to_string();
+    let rows = journal.placements(&session).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows[1].response_ms, 60_000,
+        "three times 20 s, by the monotonic clock"
+    );
+    assert!(rows[0].seq < rows[1].seq, "in the order placed");
+}
