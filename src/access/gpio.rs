@@ -251,7 +251,18 @@ pub fn run_buttons(
         let (edge, (decisions, outputs)) = match source.next_edge(wait) {
             Ok(Some(edge)) => (Some(edge), panel.edge(edge)),
             Ok(None) => (None, panel.tick(source.now_ms())),
-            Err(GpioError::Closed) => return,
+            Err(GpioError::Closed) => {
+                // Settle what the filter was still timing, then stop.
+                let (decisions, outputs) = panel.tick(source.now_ms());
+                if !decisions.is_empty() {
+                    on_step(ButtonStep {
+                        edge: None,
+                        decisions,
+                        outputs,
+                    });
+                }
+                return;
+            }
             Err(e) => {
                 let warning = AccessOutput::Warning(format!("Buttons stopped: {e}"));
                 on_step(ButtonStep {
@@ -613,7 +624,7 @@ mod tests {
                 },
             )
         });
-        std::thread::sleep(Duration::from_millis(200));
+        // Edges already sent are read before the source reports it closed.
         drop(control);
         runner.join().unwrap();
         let text = lines.lock().unwrap().join("\n");

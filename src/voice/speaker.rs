@@ -366,6 +366,8 @@ mod tests {
     struct FakeSpeech {
         said: Arc<Mutex<Vec<String>>>,
         speaking: Arc<AtomicBool>,
+        /// How often the worker has asked whether speech is still going.
+        asked: Arc<std::sync::atomic::AtomicUsize>,
     }
 
     impl Voice for FakeSpeech {
@@ -375,6 +377,7 @@ mod tests {
         }
         fn stop(&mut self) {}
         fn is_speaking(&self) -> bool {
+            self.asked.fetch_add(1, Ordering::SeqCst);
             self.speaking.load(Ordering::SeqCst)
         }
         fn is_available(&self) -> bool {
@@ -453,7 +456,12 @@ mod tests {
         speaker
             .speak(&utterance("tea", Some("clips/tea.wav"), SpeakMode::Queue))
             .unwrap();
-        std::thread::sleep(Duration::from_millis(200));
+        // The worker has looked several times since, and each time found
+        // the question still being said.
+        let asked = speech.asked.load(Ordering::SeqCst);
+        eventually("the worker checks the speech again", || {
+            speech.asked.load(Ordering::SeqCst) >= asked + 5
+        });
         assert!(
             clips.played.lock().unwrap().is_empty(),
             "the card waits for the question"

@@ -336,8 +336,10 @@ fn every_schema_version_migrates_to_the_documented_latest() {
     // From version 1, with a person's views in it.
     let v1 = dir.path().join("v1.sqlite");
     let conn = Connection::open(&v1).unwrap();
-    conn.execute_batch(include_str!("../../src/store/migrations/plan/0001_init.sql"))
-        .unwrap();
+    conn.execute_batch(include_str!(
+        "../../src/store/migrations/plan/0001_init.sql"
+    ))
+    .unwrap();
     conn.execute_batch(
         "PRAGMA user_version = 1;
          INSERT INTO people VALUES ('p', 'Alex');
