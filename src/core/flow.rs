@@ -22,7 +22,7 @@ use super::phrases::{Phrases, Prompt};
 use super::picker::{Picker, PickerEffect, PickerKind};
 use super::picture_set::Topic;
 use super::replay::{replay, JournalAction, ReplayedMat};
-use super::schedule::{self, Outcome, Schedule, Window};
+use super::schedule::{self, Offer, Outcome, Schedule, Window};
 use super::session::{
     Choice, Company, Effect, MatSession, PersonRef, Record, Screen, SessionSettings, Utterance,
 };
@@ -176,7 +176,7 @@ impl<Z: TimeZone> Flow<Z> {
         ids: &mut dyn NewIds,
     ) -> (Flow<Z>, Vec<FlowEffect>) {
         let device = config.device.clone();
-        let picker = |kind| Picker::new(kind, Vec::new(), device.phrases.clone(), false);
+        let picker = |kind| Picker::new(kind, Vec::new(), &device);
         let people = Picker::new(
             PickerKind::People,
             config
@@ -184,8 +184,7 @@ impl<Z: TimeZone> Flow<Z> {
                 .iter()
                 .map(|p| p.person.name.clone())
                 .collect(),
-            device.phrases.clone(),
-            device.auditory_cues,
+            &device,
         );
         let midnight = start_of_local_day(now.wall, &zone);
         let mut flow = Flow {
@@ -432,8 +431,7 @@ impl<Z: TimeZone> Flow<Z> {
                 .iter()
                 .map(|&t| self.config.topics[t].title.clone())
                 .collect(),
-            self.voicing.phrases.clone(),
-            self.voicing.auditory_cues,
+            &self.voicing,
         );
         self.topics.set_others(self.config.people.len() > 1);
         let mut effects = vec![FlowEffect::ApplySettings(Whose::Person(index))];
@@ -443,12 +441,7 @@ impl<Z: TimeZone> Flow<Z> {
         }
         let mut choices = vec![self.voicing.phrases.get(Prompt::OnMyOwn).text.clone()];
         choices.extend(self.config.supporters.iter().cloned());
-        self.company_picker = Picker::new(
-            PickerKind::Company,
-            choices,
-            self.voicing.phrases.clone(),
-            self.voicing.auditory_cues,
-        );
+        self.company_picker = Picker::new(PickerKind::Company, choices, &self.voicing);
         self.screen = Screen::Company;
         effects.extend(says(self.company_picker.greeting()));
         effects
@@ -468,8 +461,7 @@ impl<Z: TimeZone> Flow<Z> {
                     topic,
                     self.voicing.phrases.get(Prompt::StartAfresh).text.clone(),
                 ],
-                self.voicing.phrases.clone(),
-                self.voicing.auditory_cues,
+                &self.voicing,
             );
             self.screen = Screen::Resume;
             return says(self.resume_picker.greeting());
@@ -691,8 +683,12 @@ impl<Z: TimeZone> Flow<Z> {
                 .schedule
                 .closed_between(since, now.wall, &self.zone);
             for window in closed {
-                let offered = self.check_ins.offered.contains(&(person, window.key()));
-                let outcome = schedule::outcome(offered, false, false);
+                let offer = if self.check_ins.offered.contains(&(person, window.key())) {
+                    Offer::Offered
+                } else {
+                    Offer::NotOffered
+                };
+                let outcome = schedule::unanswered(offer);
                 effects.extend(self.record_check_in(person, &window, outcome, None, now));
             }
         }

@@ -7,6 +7,7 @@
 //! say and what was chosen; switch users scan over the items and buttons.
 
 use super::event::{Event, Step};
+use super::flow::Voicing;
 use super::phrases::{Phrases, Prompt};
 use super::session::{SpeakMode, Utterance};
 
@@ -60,12 +61,11 @@ pub struct Picker {
 }
 
 impl Picker {
-    pub fn new(
-        kind: PickerKind,
-        titles: Vec<String>,
-        phrases: Phrases,
-        auditory_cues: bool,
-    ) -> Picker {
+    /// A picker that speaks with these words, naming what the highlight
+    /// lands on when the person uses auditory scanning.
+    pub fn new(kind: PickerKind, titles: Vec<String>, voicing: &Voicing) -> Picker {
+        let phrases = voicing.phrases.clone();
+        let auditory_cues = voicing.auditory_cues;
         Picker {
             kind,
             titles,
@@ -264,7 +264,11 @@ mod tests {
 
     fn picker(topics: usize) -> Picker {
         let titles = (1..=topics).map(|i| format!("topic {i}")).collect();
-        Picker::new(PickerKind::Topics, titles, Phrases::default(), true)
+        let voicing = Voicing {
+            auditory_cues: true,
+            ..Voicing::default()
+        };
+        Picker::new(PickerKind::Topics, titles, &voicing)
     }
 
     fn said(effects: &[PickerEffect]) -> Vec<&str> {
@@ -365,8 +369,7 @@ mod tests {
         let people = Picker::new(
             PickerKind::People,
             vec!["Alex".into(), "Sam".into()],
-            Phrases::default(),
-            false,
+            &Voicing::default(),
         );
         assert_eq!(said(&people.greeting()), ["Who is here? Touch your photo."]);
     }

@@ -188,17 +188,21 @@ impl Schedule {
     }
 }
 
-/// What became of a window that has closed: answered if a mat on its topic
-/// was started while it was open, declined if it was offered and the person
-/// said "not now" or let it pass, otherwise never offered.
-pub fn outcome(offered: bool, answered: bool, declined: bool) -> Outcome {
-    if answered {
-        Outcome::Answered
-    } else if declined || offered {
-        Outcome::Declined
-    } else {
-        Outcome::NotOffered
+/// What became of a window that closed with nobody answering it: declined
+/// if it was offered (the person let it pass), else never offered. "Not now"
+/// and a mat on its topic are recorded as they happen.
+pub fn unanswered(offer: Offer) -> Outcome {
+    match offer {
+        Offer::Offered => Outcome::Declined,
+        Offer::NotOffered => Outcome::NotOffered,
     }
+}
+
+/// Whether a check-in was put in front of the person while it was open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    Offered,
+    NotOffered,
 }
 
 /// A local wall-clock time on a date, as an instant. In the hour skipped
@@ -352,15 +356,9 @@ mod tests {
     }
 
     #[test]
-    fn outcomes_answered_declined_or_never_offered() {
-        assert_eq!(outcome(true, true, false), Outcome::Answered);
-        assert_eq!(outcome(true, false, true), Outcome::Declined);
-        assert_eq!(
-            outcome(true, false, false),
-            Outcome::Declined,
-            "offered and let pass"
-        );
-        assert_eq!(outcome(false, false, false), Outcome::NotOffered);
+    fn a_window_that_closed_unanswered_was_declined_if_offered() {
+        assert_eq!(unanswered(Offer::Offered), Outcome::Declined);
+        assert_eq!(unanswered(Offer::NotOffered), Outcome::NotOffered);
     }
 
     #[test]

@@ -57,8 +57,21 @@ pub enum HomeError {
         #[source]
         source: std::io::Error,
     },
-    #[error("the home file {path} has a problem: {reason}")]
-    Invalid { path: PathBuf, reason: String },
+    #[error("the home file {path} has a problem: {source}")]
+    Invalid {
+        path: PathBuf,
+        #[source]
+        source: HomeTextError,
+    },
+}
+
+/// What is wrong with the text of a home file.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum HomeTextError {
+    #[error("it is not valid TOML: {0}")]
+    Syntax(String),
+    #[error("it names nobody ([[people]])")]
+    NoPeople,
 }
 
 #[derive(Deserialize)]
@@ -149,16 +162,17 @@ impl Home {
             source,
         })?;
         let root = path.parent().unwrap_or(Path::new("."));
-        Home::from_toml(&text, root, set).map_err(|reason| HomeError::Invalid {
+        Home::from_toml(&text, root, set).map_err(|source| HomeError::Invalid {
             path: path.to_path_buf(),
-            reason,
+            source,
         })
     }
 
-    pub fn from_toml(text: &str, root: &Path, set: &PictureSet) -> Result<Home, String> {
-        let file: HomeFile = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+    pub fn from_toml(text: &str, root: &Path, set: &PictureSet) -> Result<Home, HomeTextError> {
+        let file: HomeFile = toml::from_str(text)
+            .map_err(|e| HomeTextError::Syntax(e.to_string().trim().to_string()))?;
         if file.people.is_empty() {
-            return Err("it names nobody ([[people]])".to_string());
+            return Err(HomeTextError::NoPeople);
         }
         let mut problems = Vec::new();
         let mut people = Vec::new();
@@ -280,9 +294,10 @@ mod tests {
     #[test]
     fn a_home_of_nobody_or_not_toml_is_refused_with_the_reason() {
         let set = small_set();
-        assert!(Home::from_toml("supporters = []", Path::new("."), &set)
-            .unwrap_err()
-            .contains("names nobody"));
+        assert_eq!(
+            Home::from_toml("supporters = []", Path::new("."), &set).unwrap_err(),
+            HomeTextError::NoPeople
+        );
         assert!(Home::from_toml("[[people]]\nnom = \"x\"", Path::new("."), &set).is_err());
     }
 }

@@ -20,7 +20,7 @@ use crate::access::gpio::{run_buttons, ButtonPanel, PinSource};
 use crate::access::keys::Key;
 use crate::access::AccessOutput;
 use crate::core::view::{CardView, MatView, PickerView, PointView};
-use crate::core::{Event, HighlightedAction, Input, InputMethod, KioskView, Screen};
+use crate::core::{Display, Event, HighlightedAction, Input, InputMethod, KioskView, Screen};
 use crate::kiosk::Kiosk;
 use crate::{
     AppWindow, CardItem, HighlightedAction as SlintAction, KioskAdapter, PickerItem, PointItem,
@@ -245,7 +245,7 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
 /// Puts a view on screen.
 fn show(window: &AppWindow, view: &KioskView, kiosk: &Kiosk, pictures: &mut Pictures) {
     let adapter = window.global::<KioskAdapter>();
-    set_display(window, view.display.high_contrast, view.display.large_text);
+    set_display(window, view.display);
     adapter.set_screen(map_screen(view.screen.unwrap_or(Screen::People)));
     adapter.set_person_name(view.person_name.as_str().into());
     adapter.set_supporter(view.supporter.as_str().into());
@@ -357,10 +357,10 @@ fn map_action(action: HighlightedAction) -> SlintAction {
 }
 
 /// The person's display settings: the high-contrast theme, large text.
-pub fn set_display(window: &AppWindow, high_contrast: bool, large_text: bool) {
+pub fn set_display(window: &AppWindow, display: Display) {
     let theme = window.global::<Theme>();
-    theme.set_high_contrast(high_contrast);
-    theme.set_large_text(large_text);
+    theme.set_high_contrast(display.high_contrast);
+    theme.set_large_text(display.large_text);
 }
 
 /// Slint reports special keys as private-use characters.

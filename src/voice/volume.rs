@@ -57,14 +57,34 @@ impl Default for VolumeSettings {
     }
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum VoiceFileError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {reason}")]
+    Invalid {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+}
+
 impl VolumeSettings {
     /// The settings in `path`, or the defaults when there is no such file.
-    pub fn load(path: &Path) -> Result<VolumeSettings, String> {
+    pub fn load(path: &Path) -> Result<VolumeSettings, VoiceFileError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim())),
+            Ok(text) => toml::from_str(&text).map_err(|e| VoiceFileError::Invalid {
+                path: path.to_path_buf(),
+                reason: e.to_string().trim().to_string(),
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(VolumeSettings::default()),
-            Err(e) => Err(format!("{}: {e}", path.display())),
+            Err(source) => Err(VoiceFileError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 
