@@ -47,7 +47,7 @@ fn main() {
     for i in 0..PRESSES {
         if session.stage() == Stage::Reviewing {
             session = MatSession::start(
-                format!("s{i}"),
+                format!("s{i}").into(),
                 person.clone(),
                 "demo",
                 topic.clone(),
@@ -180,9 +180,9 @@ fn press_to_frame(set: &std::path::Path) -> Vec<Duration> {
 struct Counter(u64);
 
 impl NewIds for Counter {
-    fn new_session_id(&mut self) -> String {
+    fn new_session_id(&mut self) -> sayso::core::SessionId {
         self.0 += 1;
-        format!("s{}", self.0)
+        format!("s{}", self.0).into()
     }
 }
 

@@ -137,10 +137,10 @@ fn mat_records(person_id: &str, day: u32, mat: u32) -> (Vec<Record>, u32) {
         + chrono::Duration::hours(mat.into());
     let session_id = uuid_for(day, mat);
     let mut records = vec![Record::Started {
-        session_id: session_id.clone(),
-        person_id: person_id.to_string(),
+        session_id: session_id.clone().into(),
+        person_id: person_id.into(),
         set_id: "year".into(),
-        topic_id: format!("topic-{mat}"),
+        topic_id: format!("topic-{mat}").into(),
         topic_title: format!("Topic {mat}"),
         company: Company::default(),
         at: start,
@@ -157,7 +157,7 @@ fn mat_records(person_id: &str, day: u32, mat: u32) -> (Vec<Record>, u32) {
         if (day + card + mat).is_multiple_of(20) {
             seq += 1;
             records.push(Record::Undone {
-                session_id: session_id.clone(),
+                session_id: session_id.clone().into(),
                 seq,
                 undoes: seq - 1,
                 at,
@@ -169,7 +169,7 @@ fn mat_records(person_id: &str, day: u32, mat: u32) -> (Vec<Record>, u32) {
         }
     }
     records.push(Record::Finished {
-        session_id,
+        session_id: session_id.into(),
         at: start + chrono::Duration::minutes(2),
         via: InputMethod::Touch,
     });
@@ -178,9 +178,9 @@ fn mat_records(person_id: &str, day: u32, mat: u32) -> (Vec<Record>, u32) {
 
 fn placement(session_id: &str, seq: u32, card: u32, point: usize, at: DateTime<Utc>) -> Record {
     Record::Placed {
-        session_id: session_id.to_string(),
+        session_id: session_id.into(),
         seq,
-        card_id: format!("card-{card}"),
+        card_id: format!("card-{card}").into(),
         card_label: format!("card {card}"),
         spot: Spot::on(point),
         point_label: VIEWS[point].into(),

@@ -27,7 +27,7 @@ use crate::clock::Clock;
 use crate::core::flow::FlowPerson;
 use crate::core::{
     Display, Event, Flow, FlowConfig, FlowEffect, FlowEvent, Input, KioskView, MatSession, NewIds,
-    Now, PersonRef, Record, Screen, SyncResult, Utterance, Voicing, Whose,
+    Now, PersonId, PersonRef, Record, Screen, SessionId, SyncResult, Utterance, Voicing, Whose,
 };
 use crate::library::home::{Home, HOME_FILE};
 use crate::library::{load_set, LoadedSet};
@@ -717,8 +717,8 @@ pub fn sync_files(
 struct UuidIds;
 
 impl NewIds for UuidIds {
-    fn new_session_id(&mut self) -> String {
-        uuid::Uuid::now_v7().to_string()
+    fn new_session_id(&mut self) -> SessionId {
+        SessionId::new(uuid::Uuid::now_v7().to_string())
     }
 }
 
@@ -744,7 +744,7 @@ fn person_ref(journal: Option<&Journal>, name: &str, now: Now) -> PersonRef {
 
 fn fresh_person(name: &str) -> PersonRef {
     PersonRef {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: PersonId::new(uuid::Uuid::now_v7().to_string()),
         name: name.to_string(),
     }
 }

@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::event::{Event, Input, InputMethod, Step};
+use super::ids::{PersonId, SessionId, TopicId};
 use super::phrases::{Phrases, Prompt};
 use super::picker::{Picker, PickerEffect, PickerKind};
 use super::picture_set::Topic;
@@ -119,12 +120,12 @@ pub enum FlowEffect {
     /// Bring the journal into the support plan.
     StartSync,
     /// Draw and keep the picture of this finished mat.
-    KeepMat(String),
+    KeepMat(SessionId),
 }
 
 /// Where new mat ids come from: UUIDv7 in the shell, a counter in tests.
 pub trait NewIds {
-    fn new_session_id(&mut self) -> String;
+    fn new_session_id(&mut self) -> SessionId;
 }
 
 /// What became of the check-ins so far, by (person, window key).
@@ -502,7 +503,7 @@ impl<Z: TimeZone> Flow<Z> {
             settings,
             now,
         );
-        let session_id = session.id().to_string();
+        let session_id = session.id().clone();
         // This is now the person's most recent mat; an older partial one
         // stays in the journal as it is.
         self.paused.remove(&person);
@@ -534,7 +535,7 @@ impl<Z: TimeZone> Flow<Z> {
         session.set_helping(self.company.helped);
         let mut out = vec![
             FlowEffect::Record(Record::Resumed {
-                session_id: session.id().to_string(),
+                session_id: session.id().clone(),
                 at: now.wall,
             }),
             self.clips_of(&session),
@@ -594,7 +595,7 @@ impl<Z: TimeZone> Flow<Z> {
         if open {
             let session = self.session.take().expect("an open mat");
             effects.push(FlowEffect::Record(Record::Paused {
-                session_id: session.id().to_string(),
+                session_id: session.id().clone(),
                 at: now.wall,
             }));
             if let Some(person) = self.person {
@@ -650,7 +651,7 @@ impl<Z: TimeZone> Flow<Z> {
         person: usize,
         window: &Window,
         outcome: Outcome,
-        session_id: Option<String>,
+        session_id: Option<SessionId>,
         now: Now,
     ) -> Vec<FlowEffect> {
         if !self.check_ins.settled.insert((person, window.key())) {
@@ -659,7 +660,7 @@ impl<Z: TimeZone> Flow<Z> {
         vec![FlowEffect::Record(Record::CheckIn {
             person_id: self.config.people[person].person.id.clone(),
             key: window.key(),
-            topic_id: window.topic.clone(),
+            topic_id: TopicId::new(window.topic.clone()),
             opens: window.opens,
             closes: window.closes,
             outcome,
@@ -826,23 +827,22 @@ fn start_of_local_day<Z: TimeZone>(now: DateTime<Utc>, zone: &Z) -> DateTime<Utc
 /// it), and the check-in windows already settled.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FlowMemory {
-    /// By person id.
-    pub unfinished: BTreeMap<String, UnfinishedMat>,
-    /// (person id, window key).
-    pub settled_check_ins: HashSet<(String, String)>,
+    pub unfinished: BTreeMap<PersonId, UnfinishedMat>,
+    /// (person, window key).
+    pub settled_check_ins: HashSet<(PersonId, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnfinishedMat {
-    pub session_id: String,
-    pub topic_id: String,
+    pub session_id: SessionId,
+    pub topic_id: TopicId,
     pub mat: ReplayedMat,
 }
 
 impl UnfinishedMat {
     fn of(session: &MatSession) -> UnfinishedMat {
         UnfinishedMat {
-            session_id: session.id().to_string(),
+            session_id: session.id().clone(),
             topic_id: session.topic().id.clone(),
             mat: session.as_replayed(),
         }
@@ -852,9 +852,9 @@ impl UnfinishedMat {
 impl FlowMemory {
     /// Rebuilds the memory from journal records, in the order written.
     pub fn from_records(records: &[Record]) -> FlowMemory {
-        let mut latest: BTreeMap<String, (String, String)> = BTreeMap::new();
-        let mut finished: HashSet<&str> = HashSet::new();
-        let mut actions: HashMap<&str, Vec<JournalAction>> = HashMap::new();
+        let mut latest: BTreeMap<PersonId, (SessionId, TopicId)> = BTreeMap::new();
+        let mut finished: HashSet<&SessionId> = HashSet::new();
+        let mut actions: HashMap<&SessionId, Vec<JournalAction>> = HashMap::new();
         let mut settled = HashSet::new();
         for record in records {
             match record {
@@ -883,9 +883,9 @@ impl FlowMemory {
         }
         let unfinished = latest
             .into_iter()
-            .filter(|(_, (session, _))| !finished.contains(session.as_str()))
+            .filter(|(_, (session, _))| !finished.contains(session))
             .map(|(person, (session_id, topic_id))| {
-                let mat = replay(actions.get(session_id.as_str()).map_or(&[], Vec::as_slice));
+                let mat = replay(actions.get(&session_id).map_or(&[], Vec::as_slice));
                 (
                     person,
                     UnfinishedMat {
@@ -903,7 +903,7 @@ impl FlowMemory {
     }
 }
 
-fn record_session(record: &Record) -> Option<&str> {
+fn record_session(record: &Record) -> Option<&SessionId> {
     match record {
         Record::Placed { session_id, .. }
         | Record::Skipped { session_id, .. }

@@ -14,9 +14,9 @@ use crate::core::PictureSet;
 struct Counter(u32);
 
 impl NewIds for Counter {
-    fn new_session_id(&mut self) -> String {
+    fn new_session_id(&mut self) -> SessionId {
         self.0 += 1;
-        format!("mat-{}", self.0)
+        SessionId::new(format!("mat-{}", self.0))
     }
 }
 
@@ -382,7 +382,7 @@ fn a_check_in_is_offered_first_when_due_and_a_mat_on_it_answers_it() {
         answered,
         (
             Outcome::Answered,
-            Some("mat-1".to_string()),
+            Some(SessionId::from("mat-1")),
             "food@2026-11-02".to_string()
         )
     );
@@ -569,7 +569,7 @@ proptest::proptest! {
         proptest::prop_assert_eq!(t.flow.memory(), FlowMemory::from_records(&rows));
 
         // Within each mat, the journal's order (seq) only ever grows.
-        let mut last: std::collections::HashMap<String, u32> = Default::default();
+        let mut last: std::collections::HashMap<SessionId, u32> = Default::default();
         for row in &rows {
             let (session, seq) = match row {
                 Record::Placed { session_id, seq, .. }
@@ -589,8 +589,8 @@ proptest::proptest! {
             }
         }
         // Nothing is recorded for a mat after it is finished.
-        let finished: std::collections::HashSet<&str> = rows.iter().filter_map(|r| match r {
-            Record::Finished { session_id, .. } => Some(session_id.as_str()),
+        let finished: std::collections::HashSet<&SessionId> = rows.iter().filter_map(|r| match r {
+            Record::Finished { session_id, .. } => Some(session_id),
             _ => None,
         }).collect();
         let mut closed = std::collections::HashSet::new();
@@ -599,7 +599,7 @@ proptest::proptest! {
                 proptest::prop_assert!(!closed.contains(session), "a row after the finish");
             }
             if let Record::Finished { session_id, .. } = row {
-                closed.insert(session_id.as_str());
+                closed.insert(session_id);
             }
         }
         proptest::prop_assert!(finished.len() == closed.len());

@@ -7,6 +7,7 @@
 
 pub mod event;
 pub mod flow;
+pub mod ids;
 pub mod phrases;
 pub mod picker;
 pub mod picture_set;
@@ -23,6 +24,7 @@ pub use flow::{
     Flow, FlowConfig, FlowEffect, FlowEvent, FlowMemory, FlowPerson, NewIds, SyncResult, Voicing,
     Whose,
 };
+pub use ids::{CardId, PersonId, SessionId, TopicId};
 pub use phrases::{Phrase, Phrases, Prompt};
 pub use picker::{Picker, PickerChoice, PickerEffect, PickerKind, PAGE_SIZE};
 pub use picture_set::{Card, PictureSet, SetError, Topic};

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 
+use super::ids::{CardId, TopicId};
 use super::scale::{parse_hex_colour, preset, Scale, ScalePoint, MAX_POINTS, MIN_POINTS, PRESETS};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +21,7 @@ pub struct PictureSet {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topic {
-    pub id: String,
+    pub id: TopicId,
     pub title: String,
     /// Spoken when the topic starts: "What do you think about food?"
     pub question: String,
@@ -32,7 +33,7 @@ pub struct Topic {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Card {
-    pub id: String,
+    pub id: CardId,
     /// Shown under the picture and spoken, unless `says` is given.
     pub label: String,
     /// Picture file, relative to the set folder.
@@ -143,7 +144,7 @@ impl PictureSet {
                 continue;
             }
             topics.push(Topic {
-                id: topic.id.clone(),
+                id: TopicId::new(topic.id.clone()),
                 title: topic.title.clone(),
                 question: topic.question.clone(),
                 picture: topic.picture.clone(),

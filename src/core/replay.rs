@@ -6,6 +6,7 @@
 //! is the one place that reads those actions back into the mat they produced.
 
 use super::event::Spot;
+use super::ids::CardId;
 use super::session::Record;
 
 /// One recorded action of a session, as read back from the journal.
@@ -13,16 +14,16 @@ use super::session::Record;
 pub enum JournalAction {
     Placed {
         seq: u32,
-        card_id: String,
+        card_id: CardId,
         spot: Spot,
     },
     Skipped {
         seq: u32,
-        card_id: String,
+        card_id: CardId,
     },
     Marked {
         seq: u32,
-        card_id: String,
+        card_id: CardId,
     },
     Undone {
         seq: u32,
@@ -75,7 +76,7 @@ impl JournalAction {
 /// Where a card ended up, and the placement that put it there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FinalPlacement {
-    pub card_id: String,
+    pub card_id: CardId,
     pub spot: Spot,
     pub seq: u32,
 }
@@ -92,9 +93,9 @@ pub struct ReplayedMat {
     /// In the order the cards were (last) put on the mat.
     pub placements: Vec<FinalPlacement>,
     /// Cards skipped and not placed afterwards, with the skip's seq.
-    pub skipped: Vec<(String, u32)>,
+    pub skipped: Vec<(CardId, u32)>,
     /// Cards marked "tell me more", with the mark's seq.
-    pub marked: Vec<(String, u32)>,
+    pub marked: Vec<(CardId, u32)>,
 }
 
 /// The mat after every action. Actions may come in any order; they are
@@ -112,8 +113,8 @@ pub fn replay(actions: &[JournalAction]) -> ReplayedMat {
         })
         .collect();
     let mut live: Vec<FinalPlacement> = Vec::new();
-    let mut skipped: Vec<(String, u32)> = Vec::new();
-    let mut marked: Vec<(String, u32)> = Vec::new();
+    let mut skipped: Vec<(CardId, u32)> = Vec::new();
+    let mut marked: Vec<(CardId, u32)> = Vec::new();
     for action in ordered {
         if undone.contains(&action.seq()) {
             continue;
@@ -168,7 +169,7 @@ mod tests {
     fn mat(actions: &[JournalAction]) -> Vec<(String, usize)> {
         final_mat(actions)
             .into_iter()
-            .map(|p| (p.card_id.clone(), p.point()))
+            .map(|p| (p.card_id.to_string(), p.point()))
             .collect()
     }
 
@@ -233,8 +234,8 @@ mod tests {
             placed(7, "tea", 0),
         ];
         let mat = replay(&actions);
-        assert_eq!(mat.skipped, vec![("cake".to_string(), 2)]);
-        assert_eq!(mat.marked, vec![("pizza".to_string(), 3)]);
+        assert_eq!(mat.skipped, vec![(CardId::from("cake"), 2)]);
+        assert_eq!(mat.marked, vec![(CardId::from("pizza"), 3)]);
         assert_eq!(mat.placements.len(), 2);
     }
 }

@@ -16,6 +16,7 @@
 use chrono::{DateTime, Utc};
 
 use super::event::{Event, Input, InputMethod, Spot, Step};
+use super::ids::{CardId, PersonId, SessionId, TopicId};
 use super::phrases::{Phrase, Phrases, Prompt};
 use super::picture_set::{Card, Topic};
 use super::replay::{FinalPlacement, ReplayedMat};
@@ -25,7 +26,7 @@ use super::time::{Mono, Now};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonRef {
-    pub id: String,
+    pub id: PersonId,
     pub name: String,
 }
 
@@ -112,20 +113,20 @@ pub struct Company {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
     Started {
-        session_id: String,
-        person_id: String,
+        session_id: SessionId,
+        person_id: PersonId,
         set_id: String,
-        topic_id: String,
+        topic_id: TopicId,
         topic_title: String,
         company: Company,
         at: DateTime<Utc>,
     },
     /// A card put on the mat, or moved (a later placement of the same card).
     Placed {
-        session_id: String,
+        session_id: SessionId,
         /// Position of this action in the session; unique within it.
         seq: u32,
-        card_id: String,
+        card_id: CardId,
         card_label: String,
         spot: Spot,
         point_label: String,
@@ -137,9 +138,9 @@ pub enum Record {
         helped: bool,
     },
     Skipped {
-        session_id: String,
+        session_id: SessionId,
         seq: u32,
-        card_id: String,
+        card_id: CardId,
         card_label: String,
         at: DateTime<Utc>,
         via: InputMethod,
@@ -147,15 +148,15 @@ pub enum Record {
     },
     /// The person marked a card "tell me more", for staff to follow up.
     Marked {
-        session_id: String,
+        session_id: SessionId,
         seq: u32,
-        card_id: String,
+        card_id: CardId,
         card_label: String,
         at: DateTime<Utc>,
         via: InputMethod,
     },
     Undone {
-        session_id: String,
+        session_id: SessionId,
         seq: u32,
         /// The `seq` of the placement, skip or mark taken back.
         undoes: u32,
@@ -163,38 +164,38 @@ pub enum Record {
         via: InputMethod,
     },
     Finished {
-        session_id: String,
+        session_id: SessionId,
         at: DateTime<Utc>,
         via: InputMethod,
     },
     /// The mat was left untouched and saved as partial.
     Paused {
-        session_id: String,
+        session_id: SessionId,
         at: DateTime<Utc>,
     },
     /// A partial mat was taken up again.
     Resumed {
-        session_id: String,
+        session_id: SessionId,
         at: DateTime<Utc>,
     },
     /// The picture of a finished mat was kept.
     MatKept {
-        session_id: String,
+        session_id: SessionId,
         /// A PNG, relative to the data directory.
         picture: String,
         at: DateTime<Utc>,
     },
     /// What became of a daily check-in; written once per window.
     CheckIn {
-        person_id: String,
+        person_id: PersonId,
         /// The window: topic and local date, "breakfast@2026-11-02".
         key: String,
-        topic_id: String,
+        topic_id: TopicId,
         opens: DateTime<Utc>,
         closes: DateTime<Utc>,
         outcome: Outcome,
         /// The mat that answered it.
-        session_id: Option<String>,
+        session_id: Option<SessionId>,
         at: DateTime<Utc>,
     },
 }
@@ -247,7 +248,7 @@ enum Action {
 
 #[derive(Debug, Clone)]
 pub struct MatSession {
-    id: String,
+    id: SessionId,
     person: PersonRef,
     topic: Topic,
     settings: SessionSettings,
@@ -268,7 +269,7 @@ impl MatSession {
     /// Starts a mat. `id` must be unique across devices (the shell uses a
     /// UUIDv7); it keys the session in the journal and the support plan.
     pub fn start(
-        id: String,
+        id: SessionId,
         person: PersonRef,
         set_id: &str,
         topic: Topic,
@@ -358,7 +359,7 @@ impl MatSession {
         }
     }
 
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &SessionId {
         &self.id
     }
 
@@ -716,7 +717,7 @@ impl MatSession {
             .text
             .clone();
         self.topic.cards.push(Card {
-            id: format!("{SOMETHING_ELSE_ID}-{number}"),
+            id: CardId::new(format!("{SOMETHING_ELSE_ID}-{number}")),
             label,
             picture: Some(SOMETHING_ELSE_PICTURE.to_string()),
             clip: self
@@ -1628,10 +1629,10 @@ mod tests {
                 ("pizza".into(), Spot::on(2))
             ]
         );
-        assert_eq!(replayed.2, vec!["pizza".to_string()]);
+        assert_eq!(replayed.2, vec![CardId::from("pizza")]);
     }
 
-    type MatView = (Vec<(String, Spot)>, Vec<String>, Vec<String>);
+    type MatView = (Vec<(CardId, Spot)>, Vec<CardId>, Vec<CardId>);
 
     /// The mat as the journal records rebuild it: placements in mat order,
     /// skipped cards, marked cards (sorted).
@@ -1641,8 +1642,8 @@ mod tests {
             .filter_map(crate::core::JournalAction::from_record)
             .collect();
         let mat = crate::core::replay(&actions);
-        let mut skipped: Vec<String> = mat.skipped.into_iter().map(|(c, _)| c).collect();
-        let mut marked: Vec<String> = mat.marked.into_iter().map(|(c, _)| c).collect();
+        let mut skipped: Vec<CardId> = mat.skipped.into_iter().map(|(c, _)| c).collect();
+        let mut marked: Vec<CardId> = mat.marked.into_iter().map(|(c, _)| c).collect();
         skipped.sort();
         marked.sort();
         (
@@ -1662,11 +1663,11 @@ mod tests {
             .filter(|&c| session.spot_of(c).is_some())
             .collect();
         order.sort_by_key(|&c| session.last_put_seq(c));
-        let mut skipped: Vec<String> = (0..cards.len())
+        let mut skipped: Vec<CardId> = (0..cards.len())
             .filter(|&c| session.is_skipped(c) && session.spot_of(c).is_none())
             .map(|c| cards[c].id.clone())
             .collect();
-        let mut marked: Vec<String> = (0..cards.len())
+        let mut marked: Vec<CardId> = (0..cards.len())
             .filter(|&c| session.is_marked(c))
             .map(|c| cards[c].id.clone())
             .collect();

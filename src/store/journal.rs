@@ -8,7 +8,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::db::{self, StoreError};
 use super::{parse_timestamp, timestamp};
-use crate::core::{Company, JournalAction, PersonRef, Record, Spot};
+use crate::core::{
+    CardId, Company, JournalAction, PersonId, PersonRef, Record, SessionId, Spot, TopicId,
+};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/journal/0001_init.sql"),
@@ -26,11 +28,11 @@ pub struct Journal {
 /// A finished session as sync reads it back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FinishedSession {
-    pub id: String,
+    pub id: SessionId,
     pub device_id: String,
     pub person: PersonRef,
     pub set_id: String,
-    pub topic_id: String,
+    pub topic_id: TopicId,
     pub topic_title: String,
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
@@ -46,7 +48,7 @@ pub struct FinishedSession {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlacementRow {
     pub seq: u32,
-    pub card_id: String,
+    pub card_id: CardId,
     pub card_label: String,
     pub spot: Spot,
     pub point_label: String,
@@ -61,18 +63,18 @@ pub struct PlacementRow {
 pub struct CheckInRow {
     pub person: PersonRef,
     pub key: String,
-    pub topic_id: String,
+    pub topic_id: TopicId,
     pub opens: String,
     pub closes: String,
     pub outcome: String,
-    pub session_id: Option<String>,
+    pub session_id: Option<SessionId>,
 }
 
 /// A skip or a "tell me more" mark.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardActionRow {
     pub seq: u32,
-    pub card_id: String,
+    pub card_id: CardId,
     pub card_label: String,
     pub at: DateTime<Utc>,
 }
@@ -149,7 +151,7 @@ impl Journal {
     /// Adds a person and returns them.
     pub fn add_person(&self, name: &str, now: DateTime<Utc>) -> Result<PersonRef, StoreError> {
         let person = PersonRef {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: PersonId::new(uuid::Uuid::now_v7().to_string()),
             name: name.to_string(),
         };
         self.conn.execute(
@@ -175,7 +177,7 @@ impl Journal {
     }
 
     /// The ids of every finished session, oldest first.
-    pub fn finished_session_ids(&self) -> Result<Vec<String>, StoreError> {
+    pub fn finished_session_ids(&self) -> Result<Vec<SessionId>, StoreError> {
         let mut statement = self.conn.prepare(
             "SELECT s.id FROM sessions s JOIN session_ends e ON e.session_id = s.id
              WHERE e.outcome = 'finished' ORDER BY e.ended_at, s.id",
@@ -231,7 +233,7 @@ impl Journal {
     }
 
     /// Every kept mat picture: (session id, picture).
-    pub fn kept_mats(&self) -> Result<Vec<(String, String)>, StoreError> {
+    pub fn kept_mats(&self) -> Result<Vec<(SessionId, String)>, StoreError> {
         let mut statement = self
             .conn
             .prepare("SELECT session_id, picture FROM kept_mats ORDER BY kept_at")?;
@@ -308,11 +310,11 @@ impl Journal {
             return Ok(None);
         };
         Ok(Some(FinishedSession {
-            id: id.to_string(),
+            id: SessionId::new(id),
             device_id,
             person,
             set_id,
-            topic_id,
+            topic_id: TopicId::new(topic_id),
             topic_title,
             started_at: parse_timestamp(&started_at)?,
             finished_at: parse_timestamp(&finished_at)?,
@@ -361,7 +363,7 @@ impl Journal {
             ) = row?;
             placements.push(PlacementRow {
                 seq,
-                card_id,
+                card_id: CardId::new(card_id),
                 card_label,
                 spot: Spot {
                     point: point as usize,
@@ -401,7 +403,7 @@ impl Journal {
             let (seq, card_id, card_label, at) = row?;
             actions.push(CardActionRow {
                 seq,
-                card_id,
+                card_id: CardId::new(card_id),
                 card_label,
                 at: parse_timestamp(&at)?,
             });
@@ -759,8 +761,8 @@ mod tests {
         assert_eq!(session.skips[0].card_id, "tea");
         assert_eq!(session.marks[0].card_id, "cake");
         let mat = crate::core::replay(&session.actions());
-        assert_eq!(mat.skipped, [("tea".to_string(), 1)]);
-        assert_eq!(mat.marked, [("cake".to_string(), 2)]);
+        assert_eq!(mat.skipped, [(CardId::from("tea"), 1)]);
+        assert_eq!(mat.marked, [(CardId::from("cake"), 2)]);
     }
 
     #[test]

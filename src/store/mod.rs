@@ -7,6 +7,7 @@
 //! sit on a network share.
 
 mod db;
+mod ids;
 pub mod journal;
 pub mod plan;
 pub mod sync;

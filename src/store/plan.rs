@@ -11,7 +11,10 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::db::{self, IfMissing, JournalMode, StoreError};
 use super::{parse_timestamp, timestamp};
-use crate::core::{current_view, Answer, Company, PreferenceSummary, Said, Spot};
+use crate::core::{
+    current_view, Answer, CardId, Company, PersonId, PreferenceSummary, Said, SessionId, Spot,
+    TopicId,
+};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0001_init.sql"),
@@ -35,24 +38,24 @@ pub struct Plan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlanOp {
     AddPerson {
-        id: String,
+        id: PersonId,
         name: String,
     },
     AddSession(SessionRow),
     AddEvidence(EvidenceRow),
     /// Re-derive one card's current view from all its evidence.
     RefreshPreference {
-        person_id: String,
-        topic_id: String,
+        person_id: PersonId,
+        topic_id: TopicId,
         topic_title: String,
-        card_id: String,
+        card_id: CardId,
         card_label: String,
     },
     /// What became of a check-in.
     AddCheckIn(crate::store::journal::CheckInRow),
     /// The kept picture of a mat already in the plan.
     SetMatPicture {
-        session_id: String,
+        session_id: SessionId,
         picture: String,
     },
     /// Written only if the batch it ends added a session.
@@ -66,11 +69,11 @@ pub enum PlanOp {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
-    pub session_id: String,
+    pub session_id: SessionId,
     pub device_id: String,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub set_id: String,
-    pub topic_id: String,
+    pub topic_id: TopicId,
     pub topic_title: String,
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
@@ -82,10 +85,10 @@ pub struct SessionRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvidenceRow {
-    pub session_id: String,
-    pub card_id: String,
-    pub person_id: String,
-    pub topic_id: String,
+    pub session_id: SessionId,
+    pub card_id: CardId,
+    pub person_id: PersonId,
+    pub topic_id: TopicId,
     pub card_label: String,
     /// `None` for a skipped card.
     pub spot: Option<Spot>,
@@ -216,7 +219,7 @@ impl Plan {
         Ok(())
     }
 
-    pub fn synced_session_ids(&self) -> Result<HashSet<String>, StoreError> {
+    pub fn synced_session_ids(&self) -> Result<HashSet<SessionId>, StoreError> {
         let mut statement = self
             .conn
             .prepare("SELECT session_id FROM synced_sessions")?;
@@ -225,7 +228,7 @@ impl Plan {
     }
 
     /// The check-ins the plan has: (person id, window key).
-    pub fn check_in_keys(&self) -> Result<HashSet<(String, String)>, StoreError> {
+    pub fn check_in_keys(&self) -> Result<HashSet<(PersonId, String)>, StoreError> {
         let mut statement = self
             .conn
             .prepare("SELECT person_id, check_in FROM check_ins")?;
@@ -244,7 +247,7 @@ impl Plan {
     }
 
     /// Sessions whose mat picture has not arrived yet.
-    pub fn sessions_without_picture(&self) -> Result<HashSet<String>, StoreError> {
+    pub fn sessions_without_picture(&self) -> Result<HashSet<SessionId>, StoreError> {
         let mut statement = self
             .conn
             .prepare("SELECT session_id FROM synced_sessions WHERE mat_picture IS NULL")?;
@@ -656,9 +659,9 @@ impl ProfileSection {
 /// A member of staff's word on one of the person's views.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirmation {
-    pub person_id: String,
-    pub topic_id: String,
-    pub card_id: String,
+    pub person_id: PersonId,
+    pub topic_id: TopicId,
+    pub card_id: CardId,
     pub kind: ConfirmationKind,
     pub body: String,
     pub by_whom: String,

@@ -21,7 +21,7 @@ use tracing::warn;
 use super::db::StoreError;
 use super::journal::{FinishedSession, Journal};
 use super::plan::{EvidenceRow, Faults, Plan, PlanOp, SessionRow};
-use crate::core::{replay, Company, Said};
+use crate::core::{replay, Company, Said, SessionId};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncReport {
@@ -184,11 +184,13 @@ fn retrying<T>(
 
 /// The ids of finished sessions the plan does not have yet, in the order given
 /// (oldest first).
-pub fn sessions_to_apply<'a>(finished: &'a [String], in_plan: &HashSet<String>) -> Vec<&'a str> {
+pub fn sessions_to_apply<'a>(
+    finished: &'a [SessionId],
+    in_plan: &HashSet<SessionId>,
+) -> Vec<&'a SessionId> {
     finished
         .iter()
         .filter(|id| !in_plan.contains(*id))
-        .map(String::as_str)
         .collect()
 }
 
@@ -425,7 +427,7 @@ mod tests {
 
     #[test]
     fn only_sessions_missing_from_the_plan_are_applied_in_journal_order() {
-        let journal: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let journal: Vec<SessionId> = ["a", "b", "c"].map(SessionId::from).to_vec();
         let cases: [(&[&str], &[&str]); 4] = [
             (&[], &["a", "b", "c"]),
             (&["b"], &["a", "c"]),
@@ -433,7 +435,7 @@ mod tests {
             (&["x"], &["a", "b", "c"]),
         ];
         for (in_plan, expected) in cases {
-            let in_plan: HashSet<String> = in_plan.iter().map(|s| s.to_string()).collect();
+            let in_plan: HashSet<SessionId> = in_plan.iter().map(|&s| SessionId::from(s)).collect();
             assert_eq!(
                 sessions_to_apply(&journal, &in_plan),
                 expected,

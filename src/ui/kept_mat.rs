@@ -48,7 +48,7 @@ pub fn keep(
     let buffer = view.window().take_snapshot()?;
     super::screenshots::save_png(&buffer, &path)?;
     journal.record(&Record::MatKept {
-        session_id: session_id.to_string(),
+        session_id: crate::core::SessionId::new(session_id),
         picture: relative,
         at: now,
     })?;

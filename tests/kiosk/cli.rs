@@ -149,7 +149,7 @@ fn write_finished_mat(path: &Path) {
     let person = journal.add_person("Sam", at).unwrap();
     let session_id = "0190a000-0000-7000-8000-000000000001".to_string();
     let placed = |seq: u32, card: &str, label: &str, point: usize, view: &str| Record::Placed {
-        session_id: session_id.clone(),
+        session_id: session_id.clone().into(),
         seq,
         card_id: card.into(),
         card_label: label.into(),
@@ -162,7 +162,7 @@ fn write_finished_mat(path: &Path) {
     };
     for record in [
         Record::Started {
-            session_id: session_id.clone(),
+            session_id: session_id.clone().into(),
             person_id: person.id.clone(),
             set_id: "demo".into(),
             topic_id: "going-out".into(),
@@ -173,7 +173,7 @@ fn write_finished_mat(path: &Path) {
         placed(1, "swimming", "swimming", 0, "like"),
         placed(2, "bus", "the bus", 2, "don't like"),
         Record::Finished {
-            session_id: session_id.clone(),
+            session_id: session_id.clone().into(),
             at: at + Duration::seconds(9),
             via: InputMethod::Touch,
         },

@@ -291,7 +291,7 @@ fn a_mat_left_untouched_is_saved_as_partial_and_can_be_carried_on_or_started_afr
     touch(&mut h.kiosk, Event::Choose(0));
     assert_eq!(h.kiosk.screen(), Screen::Mat);
     let resumed = h.kiosk.session().unwrap();
-    assert_eq!(resumed.id(), session);
+    assert_eq!(resumed.id(), &session);
     assert_eq!(resumed.dealt_count(), 2);
     assert_eq!(
         h.spoken.texts().last().unwrap(),

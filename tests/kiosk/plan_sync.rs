@@ -38,7 +38,7 @@ const VIEWS: [&str; 3] = ["like", "not sure", "don't like"];
 fn records(mat: &Mat) -> Vec<Record> {
     let at = Utc.with_ymd_and_hms(2026, 10, mat.day, 9, 0, 0).unwrap();
     let mut records = vec![Record::Started {
-        session_id: mat.id.clone(),
+        session_id: mat.id.clone().into(),
         person_id: PERSON.into(),
         set_id: "demo".into(),
         topic_id: "food".into(),
@@ -54,9 +54,9 @@ fn records(mat: &Mat) -> Vec<Record> {
             Some(point) => {
                 placed.push(seq);
                 records.push(Record::Placed {
-                    session_id: mat.id.clone(),
+                    session_id: mat.id.clone().into(),
                     seq,
-                    card_id: card.to_string(),
+                    card_id: (*card).into(),
                     card_label: card.to_string(),
                     spot: Spot::on(*point),
                     point_label: VIEWS[*point].into(),
@@ -69,7 +69,7 @@ fn records(mat: &Mat) -> Vec<Record> {
             None => {
                 if let Some(undoes) = placed.pop() {
                     records.push(Record::Undone {
-                        session_id: mat.id.clone(),
+                        session_id: mat.id.clone().into(),
                         seq,
                         undoes,
                         at,
@@ -80,7 +80,7 @@ fn records(mat: &Mat) -> Vec<Record> {
         }
     }
     records.push(Record::Finished {
-        session_id: mat.id.clone(),
+        session_id: mat.id.clone().into(),
         at: at + Duration::minutes(5),
         via: InputMethod::Key,
     });

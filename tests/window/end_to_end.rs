@@ -69,7 +69,7 @@ pub fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
         session
             .cards_on(0)
             .into_iter()
-            .map(|c| session.topic().cards[c].id.clone())
+            .map(|c| session.topic().cards[c].id.to_string())
             .collect()
     };
     assert_eq!(on_like, ["tea"]);

@@ -172,7 +172,7 @@ pub fn every_screen_by_touch() {
     // A mat left part-way is carried on when the person comes back.
     tap("Going out");
     tap("like");
-    let session = kiosk.borrow().session().unwrap().id().to_string();
+    let session = kiosk.borrow().session().unwrap().id().clone();
     clock.advance(Duration::minutes(10));
     i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(1_100));
     assert_eq!(screen(), Screen::People, "left untouched: saved as partial");
@@ -181,7 +181,7 @@ pub fn every_screen_by_touch() {
     assert_eq!(screen(), Screen::Resume);
     tap("Carry on: Going out");
     assert_eq!(screen(), Screen::Mat);
-    assert_eq!(kiosk.borrow().session().unwrap().id(), session);
+    assert_eq!(kiosk.borrow().session().unwrap().id(), &session);
     assert_eq!(kiosk.borrow().session().unwrap().dealt_count(), 1);
 }
 
