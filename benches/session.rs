@@ -121,6 +121,7 @@ fn main() {
     std::hint::black_box(spoken.texts().len());
     drop(kiosk);
 
+    let mut locked_times = taps_while_the_plan_is_locked(&set.path);
     let frame_times = press_to_frame(&set.path);
 
     let core = Percentiles::of(&mut core_times);
@@ -139,6 +140,48 @@ fn main() {
     line("whole flow, no I/O", &mut flow_times);
     line("press → journal row → voice", &mut kiosk_times);
     line("press → … → frame at 800x480", &mut frame_times.clone());
+    println!(
+        "{} mats finished while another writer held the plan:",
+        LOCKED_MATS
+    );
+    line(
+        "finish, then the next tap, until answered",
+        &mut locked_times,
+    );
+}
+
+const LOCKED_MATS: usize = 20;
+
+/// Another writer holds the support plan's write lock while mats are
+/// finished: each finish starts (or re-asks for) a sync that has to wait.
+/// Timed: the finishing tap and the next one, as the person makes them.
+fn taps_while_the_plan_is_locked(set: &std::path::Path) -> Vec<Duration> {
+    let dir = tempfile::tempdir().expect("a temporary data directory");
+    let paths = KioskPaths::in_data_dir(dir.path(), set);
+    let plan = paths.plan.clone();
+    let (voice, _spoken) = RecordingVoice::new();
+    let mut kiosk =
+        Kiosk::open(paths, Box::new(voice), Box::new(SystemClock::new())).expect("the kiosk opens");
+    kiosk.wait_for_jobs(Duration::from_secs(60));
+    let holder = rusqlite::Connection::open(&plan).expect("the plan");
+    holder
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO plan_info VALUES ('bench', 'locked');")
+        .expect("the write lock");
+    let key = |event| Input::new(event, InputMethod::Key);
+    let mut times = Vec::with_capacity(LOCKED_MATS);
+    for _ in 0..LOCKED_MATS {
+        kiosk.handle(key(Event::Choose(0)));
+        while kiosk.screen() == Screen::Mat {
+            kiosk.handle(key(Event::PlaceOn(0)));
+        }
+        let started = Instant::now();
+        kiosk.handle(key(Event::Finish));
+        kiosk.handle(key(Event::StartAgain));
+        times.push(started.elapsed());
+    }
+    holder.execute_batch("ROLLBACK").expect("the lock let go");
+    kiosk.wait_for_jobs(Duration::from_secs(120));
+    times
 }
 
 /// A press on a real window drawn offscreen by the software renderer: key

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::db::{self, IfMissing, JournalMode, StoreError};
+use super::sync::{decide_home, HomeBinding, HomeMismatch};
 use super::{parse_timestamp, timestamp};
 use crate::core::{
     current_view, Answer, CardId, Company, PersonId, PreferenceSummary, Said, SessionId, Spot,
@@ -211,12 +212,38 @@ impl Plan {
             .optional()?)
     }
 
-    pub(crate) fn set_home_id(&self, home_id: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO plan_info (key, value) VALUES ('home_id', ?1)",
-            [home_id],
-        )?;
-        Ok(())
+    /// Decides which home this plan and a device's journal belong to, under
+    /// the plan's write lock: two devices making their first sync into a new
+    /// plan at the same moment both end up in the home the first one wrote.
+    pub(crate) fn settle_home(
+        &mut self,
+        journal_home: Option<&str>,
+        fresh: &str,
+    ) -> Result<HomeBinding, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let plan_home: Option<String> = tx
+            .query_row(
+                "SELECT value FROM plan_info WHERE key = 'home_id'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let binding =
+            decide_home(journal_home, plan_home.as_deref(), fresh).map_err(|HomeMismatch| {
+                StoreError::DifferentHome {
+                    plan: self.path.clone(),
+                }
+            })?;
+        if binding.bind_plan {
+            tx.execute(
+                "INSERT INTO plan_info (key, value) VALUES ('home_id', ?1)",
+                [&binding.home],
+            )?;
+        }
+        tx.commit()?;
+        Ok(binding)
     }
 
     pub fn synced_session_ids(&self) -> Result<HashSet<SessionId>, StoreError> {

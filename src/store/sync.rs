@@ -81,19 +81,18 @@ pub fn sync_with(
     let mut report = SyncReport::default();
     plan.check_integrity_once()?;
     let fresh_home = uuid::Uuid::now_v7().to_string();
-    let binding = decide_home(
-        journal.home_id()?.as_deref(),
-        plan.home_id()?.as_deref(),
-        &fresh_home,
-    )
-    .map_err(|HomeMismatch| StoreError::DifferentHome {
-        plan: plan.path().to_path_buf(),
+    let journal_home = journal.home_id()?;
+    let binding = retrying(options, &mut report, || {
+        plan.settle_home(journal_home.as_deref(), &fresh_home)
     })?;
-    if binding.bind_plan {
-        retrying(options, &mut report, || plan.set_home_id(&binding.home))?;
-    }
     if binding.bind_journal {
         journal.bind_home(&binding.home)?;
+        // Two syncs of this journal at once: both took the plan's home.
+        if journal.home_id()?.as_deref() != Some(binding.home.as_str()) {
+            return Err(StoreError::DifferentHome {
+                plan: plan.path().to_path_buf(),
+            });
+        }
     }
 
     let finished = journal.finished_session_ids()?;

@@ -713,3 +713,57 @@ fn staff_confirmations_and_actions_are_kept_and_audited() {
         .unwrap()
         .contains("offer hot chocolate instead"));
 }
+
+#[test]
+fn two_new_devices_syncing_into_a_new_plan_at_once_end_up_in_one_home() {
+    for round in 0..20u32 {
+        let dir = tempfile::tempdir().unwrap();
+        let plan_path = dir.path().join("plan.sqlite");
+        drop(Plan::create(&plan_path).unwrap());
+        let journals: Vec<std::path::PathBuf> = (0..2u32)
+            .map(|device| {
+                let path = dir.path().join(format!("journal-{device}.sqlite"));
+                let mut journal = new_journal(&path);
+                write(
+                    &mut journal,
+                    &Mat {
+                        id: format!("0190a000-0000-7000-8000-{device:012}"),
+                        day: 1 + device,
+                        actions: &[("tea", Some(0))],
+                    },
+                );
+                path
+            })
+            .collect();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let devices: Vec<_> = journals
+            .clone()
+            .into_iter()
+            .map(|journal| {
+                let (start, plan_path) = (start.clone(), plan_path.clone());
+                std::thread::spawn(move || {
+                    let journal = Journal::open(&journal).unwrap();
+                    let mut plan = Plan::open(&plan_path).unwrap();
+                    start.wait();
+                    sync(&journal, &mut plan, now()).map(|report| report.sessions)
+                })
+            })
+            .collect();
+        for device in devices {
+            let synced = device.join().unwrap();
+            assert_eq!(
+                synced.unwrap_or_else(|e| panic!("round {round}: {e}")),
+                1,
+                "round {round}"
+            );
+        }
+        let plan = Plan::open(&plan_path).unwrap();
+        assert_eq!(plan.synced_session_ids().unwrap().len(), 2);
+        // Each device carries on syncing into the home they share.
+        for journal in &journals {
+            let journal = Journal::open(journal).unwrap();
+            let again = sync(&journal, &mut Plan::open(&plan_path).unwrap(), now());
+            assert!(again.is_ok(), "round {round}: {}", again.unwrap_err());
+        }
+    }
+}
