@@ -366,24 +366,27 @@ impl Kiosk {
 
     /// Time passing for the access adapters (every few tens of ms): the key
     /// timing filter settles releases, and auto scanning moves the highlight.
-    pub fn tick_access(&mut self) {
+    /// True if anything happened (so the screen may have changed).
+    pub fn tick_access(&mut self) -> bool {
         let now = self.clock.now();
         let outputs = self.keys.tick(now.mono.millis());
+        let mut acted = !outputs.is_empty();
         outputs.into_iter().for_each(|o| self.access_output(o));
         let choices = self.flow.choice_count();
         let Some(scanner) = &mut self.scanner else {
-            return;
+            return acted;
         };
         let steps = scanner.tick(now.mono.millis(), choices);
-        if steps.is_empty() {
-            return;
-        }
         for event in steps {
             if let Event::MoveHighlight(step) = event {
                 self.run(FlowEvent::ScanStep(step), now);
+                acted = true;
             }
         }
-        self.update_lights();
+        if acted {
+            self.update_lights();
+        }
+        acted
     }
 
     /// Time passing for the flow (about once a second): check-ins, idle

@@ -226,8 +226,13 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
     // highlight; either may be a person's setting, so this always runs.
     let access_timer = slint::Timer::default();
     access_timer.start(slint::TimerMode::Repeated, Duration::from_millis(20), {
-        let act = act.clone();
-        move || act(&|kiosk| kiosk.tick_access())
+        let (kiosk, screen) = (kiosk.clone(), screen.clone());
+        move || {
+            let acted = kiosk.borrow_mut().tick_access();
+            if acted {
+                screen.borrow_mut().refresh();
+            }
+        }
     });
     // Check-ins, idle mats, background jobs, sound coming and going.
     let refresh = slint::Timer::default();
