@@ -1,18 +1,31 @@
-//! The kiosk on a headless Slint window, driven by touch and keys. Slint's
-//! testing backend (with mock time) can be set up once per process, so the
-//! flows run one after another in one test.
+//! The kiosk on a headless Slint window (the testing backend with the
+//! software renderer and mock time), driven by touch and keys; the screens
+//! drawn to PNG; and the log of it all. Slint's platform can be set up once
+//! per process, so everything runs one after another in one test.
 
 #[path = "../common/mod.rs"]
 mod common;
 
+mod care_data_in_logs;
 mod end_to_end;
 mod scanning;
+mod screenshot;
 mod ui_flows;
+
+use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 
 #[test]
 fn the_kiosk_on_a_headless_window() {
-    i_slint_backend_testing::init_integration_test_with_mock_time();
+    let log = care_data_in_logs::capture();
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: true,
+        renderer_name: Some("software".into()),
+    })))
+    .expect("the testing backend");
     ui_flows::every_screen_by_touch();
     end_to_end::a_person_finishes_a_mat_and_it_reaches_their_plan();
     scanning::each_scanning_method_finishes_a_whole_mat();
+    screenshot::the_screens_render_at_800x480();
+    care_data_in_logs::a_whole_turn_leaves_no_name_topic_card_or_answer_in_the_log(&log);
 }

@@ -2,12 +2,11 @@
 //! Slint's software renderer, and saves them as PNGs under target/screenshots
 //! for people to look at.
 
-mod common;
+use crate::common;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use sayso::core::Screen;
 use sayso::ui::screenshots::save_png;
 use sayso::AppWindow;
@@ -29,15 +28,7 @@ fn snapshot(window: &AppWindow, name: &str) -> SharedPixelBuffer<Rgba8Pixel> {
     buffer
 }
 
-#[test]
-fn the_screens_render_at_800x480() {
-    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
-        mock_time: true,
-        threading: true,
-        renderer_name: Some("software".into()),
-    })))
-    .expect("the testing backend");
-
+pub fn the_screens_render_at_800x480() {
     let test = common::open_kiosk(&common::demo_set());
     let kiosk = Rc::new(RefCell::new(test.kiosk));
     let window = AppWindow::new().expect("the window");

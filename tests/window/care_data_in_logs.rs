@@ -2,10 +2,11 @@
 //! home, at the log level the kiosk runs at, names no person, supporter,
 //! topic or card, and says nothing of what the person answered.
 //!
-//! A test binary of its own: it installs the process's global logger, which
-//! also catches the kiosk's background threads (sync).
+//! The process's global logger is installed first, before anything else in
+//! this test binary runs, so it also catches the background threads (sync)
+//! and every other flow run here.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -17,7 +18,7 @@ use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::voice::RecordingVoice;
 
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Captured {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
@@ -29,8 +30,8 @@ impl Write for Captured {
     }
 }
 
-#[test]
-fn a_whole_turn_leaves_no_name_topic_card_or_answer_in_the_log() {
+/// Installs the global logger, at the level the kiosk runs at, into a buffer.
+pub fn capture() -> Captured {
     let log = Captured::default();
     let writer = log.clone();
     tracing::subscriber::set_global_default(
@@ -41,7 +42,12 @@ fn a_whole_turn_leaves_no_name_topic_card_or_answer_in_the_log() {
             .finish(),
     )
     .unwrap();
+    log
+}
 
+/// A whole turn in the demo home, then: nothing in the log names a person,
+/// supporter, topic or card, or says what was answered.
+pub fn a_whole_turn_leaves_no_name_topic_card_or_answer_in_the_log(log: &Captured) {
     // The demo set with one card picture gone, so warnings are logged too.
     let dir = tempfile::tempdir().unwrap();
     let set_dir = dir.path().join("set");
