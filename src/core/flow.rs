@@ -135,7 +135,7 @@ struct CheckInLog {
     /// Answered or declined, or recorded when their window closed.
     settled: HashSet<(usize, String)>,
     /// Windows closed up to here have their outcome recorded.
-    checked_until: Option<DateTime<Utc>>,
+    checked_until: DateTime<Utc>,
 }
 
 pub struct Flow<Z: TimeZone> {
@@ -203,7 +203,7 @@ impl<Z: TimeZone> Flow<Z> {
             afresh: false,
             last_action: now.mono,
             check_ins: CheckInLog {
-                checked_until: Some(midnight),
+                checked_until: midnight,
                 ..CheckInLog::default()
             },
             sync_retry_at: None,
@@ -674,7 +674,11 @@ impl<Z: TimeZone> Flow<Z> {
     /// or never offered. A wall clock set back finds nothing new; one set
     /// forward settles the windows it passed over.
     fn record_closed_check_ins(&mut self, now: Now) -> Vec<FlowEffect> {
-        let since = self.check_ins.checked_until.unwrap_or(now.wall);
+        // A Pi without a real-time clock may start in 1970 and learn the
+        // date later: windows further back than yesterday are not looked at
+        // (a kiosk switched off for a week does not record that week either).
+        let yesterday = start_of_local_day(now.wall, &self.zone) - chrono::Duration::days(1);
+        let since = self.check_ins.checked_until.max(yesterday);
         if now.wall <= since {
             return Vec::new();
         }
@@ -693,7 +697,7 @@ impl<Z: TimeZone> Flow<Z> {
                 effects.extend(self.record_check_in(person, &window, outcome, None, now));
             }
         }
-        self.check_ins.checked_until = Some(now.wall);
+        self.check_ins.checked_until = now.wall;
         effects
     }
 

@@ -493,6 +493,22 @@ fn the_wall_clock_jumping_hours_during_a_mat_changes_nothing() {
 }
 
 #[test]
+fn a_clock_that_starts_in_1970_and_learns_the_date_records_no_years_of_check_ins() {
+    let boot = Now::new(Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 5).unwrap(), Mono(0));
+    let mut t = Test::new(&[], boot);
+    t.now.wall = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+    let effects = t.wait(Duration::seconds(1));
+    let keys: Vec<&str> = records(&effects)
+        .iter()
+        .filter_map(|r| match r {
+            Record::CheckIn { key, .. } => Some(key.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(keys, ["food@2026-11-01", "food@2026-11-02"]);
+}
+
+#[test]
 fn auto_scanning_steps_are_not_the_persons_actions() {
     let mut t = Test::to(&[], Screen::Mat);
     for _ in 0..100 {
