@@ -79,7 +79,7 @@ fn main() {
         notices: Vec::new(),
     };
     let mut ids = Counter(0);
-    let (mut flow, _) = Flow::start(config, Utc, t0, &mut ids);
+    let (mut flow, _) = Flow::start(config, Utc, t0, Default::default(), &mut ids);
     let mut flow_times = Vec::with_capacity(PRESSES);
     let key = |event| FlowEvent::Input(Input::new(event, InputMethod::Key));
     for i in 0..PRESSES {

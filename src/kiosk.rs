@@ -24,7 +24,7 @@ use crate::access::scan::AutoScanner;
 use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::access::AccessOutput;
 use crate::clock::Clock;
-use crate::core::flow::FlowPerson;
+use crate::core::flow::{FlowPerson, Restored};
 use crate::core::{
     Display, Event, Flow, FlowConfig, FlowEffect, FlowEvent, Input, KioskView, MatSession, NewIds,
     Now, PersonId, PersonRef, Record, Screen, SessionId, SyncResult, Utterance, Voicing, Whose,
@@ -279,7 +279,14 @@ impl Kiosk {
         );
 
         let mut ids = UuidIds;
-        let (flow, effects) = Flow::start(config, chrono::Local, now, &mut ids);
+        let restored = match &journal {
+            Some(journal) => journal.restored().unwrap_or_else(|e| {
+                error!("cannot read what the journal remembers: {e}");
+                Restored::default()
+            }),
+            None => Restored::default(),
+        };
+        let (flow, effects) = Flow::start(config, chrono::Local, now, restored, &mut ids);
         let (done_tx, done_rx) = mpsc::channel();
         let mut kiosk = Kiosk {
             paths,

@@ -73,6 +73,26 @@ pub struct FlowConfig {
     pub notices: Vec<String>,
 }
 
+/// What the journal remembers from before a restart (a power cut, a crash,
+/// an update): each person's most recent mat if it was left unfinished, and
+/// the check-in windows already settled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Restored {
+    pub left_mats: Vec<LeftMat>,
+    pub settled_check_ins: HashSet<(PersonId, String)>,
+}
+
+/// A person's most recent mat, started and never finished, as the journal
+/// has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftMat {
+    pub session_id: SessionId,
+    pub person_id: PersonId,
+    pub topic_id: TopicId,
+    pub company: Company,
+    pub actions: Vec<JournalAction>,
+}
+
 /// Whose settings are in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Whose {
@@ -168,12 +188,16 @@ pub struct Flow<Z: TimeZone> {
 
 impl<Z: TimeZone> Flow<Z> {
     /// Starts on the people of the home (with one person, on their turn),
-    /// records what became of check-in windows that closed earlier today,
-    /// and asks for a sync in case one was owed before a restart.
+    /// with what the journal remembers: a mat left open when the kiosk
+    /// stopped is partial now, offered to carry on when its person comes
+    /// back; check-ins already settled stay settled. Records what became of
+    /// check-in windows that closed since, and asks for a sync in case one
+    /// was owed before the restart.
     pub fn start(
         config: FlowConfig,
         zone: Z,
         now: Now,
+        restored: Restored,
         ids: &mut dyn NewIds,
     ) -> (Flow<Z>, Vec<FlowEffect>) {
         let device = config.device.clone();
@@ -211,10 +235,52 @@ impl<Z: TimeZone> Flow<Z> {
             config,
             zone,
         };
-        let mut effects = flow.record_closed_check_ins(now);
+        let mut effects = flow.restore(restored, now);
+        effects.extend(flow.record_closed_check_ins(now));
         effects.extend(flow.show_people(now, ids));
         effects.push(FlowEffect::StartSync);
         (flow, effects)
+    }
+
+    /// Takes up what the journal remembers. A mat of a person or topic no
+    /// longer in the home or the set stays in the journal as it is.
+    fn restore(&mut self, restored: Restored, now: Now) -> Vec<FlowEffect> {
+        let person_index =
+            |id: &PersonId| self.config.people.iter().position(|p| p.person.id == *id);
+        for (person_id, key) in &restored.settled_check_ins {
+            if let Some(person) = person_index(person_id) {
+                self.check_ins.settled.insert((person, key.clone()));
+            }
+        }
+        let mut effects = Vec::new();
+        for left in restored.left_mats {
+            let Some(person) = person_index(&left.person_id) else {
+                continue;
+            };
+            let Some(topic) = self.config.topics.iter().find(|t| t.id == left.topic_id) else {
+                continue;
+            };
+            let voicing = &self.config.people[person].voicing;
+            let settings = SessionSettings {
+                phrases: voicing.phrases.clone(),
+                auditory_cues: voicing.auditory_cues,
+                company: left.company,
+            };
+            let session = MatSession::resume(
+                left.session_id,
+                self.config.people[person].person.clone(),
+                topic.clone(),
+                settings,
+                &left.actions,
+                now,
+            );
+            effects.push(FlowEffect::Record(Record::Paused {
+                session_id: session.id().clone(),
+                at: now.wall,
+            }));
+            self.paused.insert(person, session);
+        }
+        effects
     }
 
     pub fn handle(&mut self, event: FlowEvent, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
@@ -853,10 +919,10 @@ impl UnfinishedMat {
     }
 }
 
-impl FlowMemory {
-    /// Rebuilds the memory from journal records, in the order written.
-    pub fn from_records(records: &[Record]) -> FlowMemory {
-        let mut latest: BTreeMap<PersonId, (SessionId, TopicId)> = BTreeMap::new();
+impl Restored {
+    /// What a journal of these records (in the order written) remembers.
+    pub fn from_records(records: &[Record]) -> Restored {
+        let mut latest: BTreeMap<PersonId, (SessionId, TopicId, Company)> = BTreeMap::new();
         let mut finished: HashSet<&SessionId> = HashSet::new();
         let mut actions: HashMap<&SessionId, Vec<JournalAction>> = HashMap::new();
         let mut settled = HashSet::new();
@@ -866,9 +932,13 @@ impl FlowMemory {
                     session_id,
                     person_id,
                     topic_id,
+                    company,
                     ..
                 } => {
-                    latest.insert(person_id.clone(), (session_id.clone(), topic_id.clone()));
+                    latest.insert(
+                        person_id.clone(),
+                        (session_id.clone(), topic_id.clone(), company.clone()),
+                    );
                 }
                 Record::Finished { session_id, .. } => {
                     finished.insert(session_id);
@@ -885,16 +955,38 @@ impl FlowMemory {
                 }
             }
         }
-        let unfinished = latest
+        let left_mats = latest
             .into_iter()
-            .filter(|(_, (session, _))| !finished.contains(session))
-            .map(|(person, (session_id, topic_id))| {
-                let mat = replay(actions.get(&session_id).map_or(&[], Vec::as_slice));
+            .filter(|(_, (session, _, _))| !finished.contains(session))
+            .map(|(person_id, (session_id, topic_id, company))| LeftMat {
+                actions: actions.remove(&session_id).unwrap_or_default(),
+                session_id,
+                person_id,
+                topic_id,
+                company,
+            })
+            .collect();
+        Restored {
+            left_mats,
+            settled_check_ins: settled,
+        }
+    }
+}
+
+impl FlowMemory {
+    /// Rebuilds the memory from journal records, in the order written.
+    pub fn from_records(records: &[Record]) -> FlowMemory {
+        let restored = Restored::from_records(records);
+        let unfinished = restored
+            .left_mats
+            .into_iter()
+            .map(|left| {
+                let mat = replay(&left.actions);
                 (
-                    person,
+                    left.person_id,
                     UnfinishedMat {
-                        session_id,
-                        topic_id,
+                        session_id: left.session_id,
+                        topic_id: left.topic_id,
                         mat,
                     },
                 )
@@ -902,7 +994,7 @@ impl FlowMemory {
             .collect();
         FlowMemory {
             unfinished,
-            settled_check_ins: settled,
+            settled_check_ins: restored.settled_check_ins,
         }
     }
 }

@@ -88,7 +88,8 @@ struct Test {
 impl Test {
     fn new(supporters: &[&str], now: Now) -> Test {
         let mut ids = Counter(0);
-        let (flow, effects) = Flow::start(config(supporters), Utc, now, &mut ids);
+        let (flow, effects) =
+            Flow::start(config(supporters), Utc, now, Restored::default(), &mut ids);
         Test {
             flow,
             ids,
@@ -463,6 +464,54 @@ fn an_idle_mat_is_saved_as_partial_and_the_person_carries_on_or_starts_afresh() 
 }
 
 #[test]
+fn after_a_restart_mid_mat_the_person_is_offered_to_carry_on_where_they_were() {
+    let mut t = Test::to(&["Jo"], Screen::Company);
+    t.tap(Event::Choose(1));
+    t.tap(Event::Choose(0));
+    t.tap(Event::TellMeMore);
+    t.tap(Event::PlaceOn(2));
+    t.tap(Event::Skip);
+    let before = t.flow.session().unwrap().as_replayed();
+    let rows: Vec<Record> = records(&t.effects).into_iter().cloned().collect();
+
+    // The plug is pulled; the kiosk starts again from its journal.
+    let now = later(t.now, Duration::minutes(2));
+    let (flow, effects) = Flow::start(
+        config(&["Jo"]),
+        Utc,
+        now,
+        Restored::from_records(&rows),
+        &mut t.ids,
+    );
+    assert!(
+        matches!(records(&effects)[..], [Record::Paused { .. }]),
+        "the open mat is partial now: {effects:?}"
+    );
+    assert_eq!(flow.screen(), Screen::People);
+    let mut t = Test {
+        flow,
+        ids: Counter(t.ids.0),
+        now,
+        effects: Vec::new(),
+    };
+    t.tap(Event::Choose(0));
+    t.tap(Event::Choose(1));
+    assert_eq!(t.flow.screen(), Screen::Resume);
+    let effects = t.tap(Event::Choose(0));
+    assert!(matches!(records(&effects)[..], [Record::Resumed { .. }]));
+    assert_eq!(said(&effects), ["a pizza"], "the card that was next");
+    let session = t.flow.session().unwrap();
+    assert_eq!(session.as_replayed(), before);
+    assert_eq!(session.company().supporter.as_deref(), Some("Jo"));
+    // Undo still steps back through what was done before the restart.
+    let effects = t.tap(Event::Undo);
+    let [Record::Undone { undoes, seq, .. }] = records(&effects)[..] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!((*undoes, *seq), (3, 4), "the skip, then a new seq");
+}
+
+#[test]
 fn the_wall_clock_jumping_hours_during_a_mat_changes_nothing() {
     let mut t = Test::to(&[], Screen::Mat);
     t.tap(Event::PlaceOn(0));
@@ -583,6 +632,21 @@ proptest::proptest! {
         }
         let rows: Vec<Record> = records(&t.effects).into_iter().cloned().collect();
         proptest::prop_assert_eq!(t.flow.memory(), FlowMemory::from_records(&rows));
+
+        // The kiosk restarts here (a power cut): what the journal remembers
+        // is what the flow remembered.
+        let (restarted, _) = Flow::start(
+            config(supporters),
+            Utc,
+            later(t.now, Duration::seconds(30)),
+            Restored::from_records(&rows),
+            &mut t.ids,
+        );
+        let (after, before) = (restarted.memory(), t.flow.memory());
+        proptest::prop_assert_eq!(after.unfinished, before.unfinished);
+        // Settled stays settled (a restart may settle more: windows that
+        // closed while it was off).
+        proptest::prop_assert!(after.settled_check_ins.is_superset(&before.settled_check_ins));
 
         // Within each mat, the journal's order (seq) only ever grows.
         let mut last: std::collections::HashMap<SessionId, u32> = Default::default();

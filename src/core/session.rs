@@ -19,7 +19,7 @@ use super::event::{Event, Input, InputMethod, Spot, Step};
 use super::ids::{CardId, PersonId, SessionId, TopicId};
 use super::phrases::{Phrase, Phrases, Prompt};
 use super::picture_set::{Card, Topic};
-use super::replay::{FinalPlacement, ReplayedMat};
+use super::replay::{FinalPlacement, JournalAction, ReplayedMat};
 use super::scale::{join_naturally, ScalePoint};
 use super::schedule::Outcome;
 use super::time::{Mono, Now};
@@ -315,6 +315,100 @@ impl MatSession {
             _ => effects.extend(session.enter_review()),
         }
         (session, effects)
+    }
+
+    /// A mat left unfinished (the kiosk stopped, or the person walked
+    /// away), rebuilt from its journal actions so the person can carry on:
+    /// the same cards where they were, the same marks, undo still working
+    /// back through them, the next card offered. The rule is the one
+    /// [`super::replay::replay`] reads finished mats with.
+    pub fn resume(
+        id: SessionId,
+        person: PersonRef,
+        mut topic: Topic,
+        settings: SessionSettings,
+        actions: &[JournalAction],
+        now: Now,
+    ) -> MatSession {
+        let mut ordered: Vec<&JournalAction> = actions.iter().collect();
+        ordered.sort_by_key(|a| a.seq());
+        let undone: std::collections::HashSet<u32> = ordered
+            .iter()
+            .filter_map(|a| match a {
+                JournalAction::Undone { undoes, .. } => Some(*undoes),
+                _ => None,
+            })
+            .collect();
+        // "Something else" cards are not in the set: they come back blank.
+        for action in &ordered {
+            let card_id = match action {
+                JournalAction::Placed { card_id, .. }
+                | JournalAction::Skipped { card_id, .. }
+                | JournalAction::Marked { card_id, .. } => card_id,
+                JournalAction::Undone { .. } => continue,
+            };
+            let known = topic.cards.iter().any(|c| c.id == *card_id);
+            if !known && card_id.starts_with(SOMETHING_ELSE_ID) {
+                topic
+                    .cards
+                    .push(blank_card(card_id.clone(), &settings.phrases));
+            }
+        }
+        let cards = topic.cards.len();
+        let mut session = MatSession {
+            placed: vec![None; cards],
+            skipped: vec![false; cards],
+            marked: vec![false; cards],
+            mat_order: Vec::new(),
+            id,
+            person,
+            topic,
+            settings,
+            history: Vec::new(),
+            next_seq: ordered.last().map_or(1, |a| a.seq() + 1),
+            stage: Stage::Reviewing,
+            highlight: None,
+            offered_at: now.mono,
+        };
+        for action in ordered {
+            if undone.contains(&action.seq()) {
+                continue;
+            }
+            let index =
+                |card_id: &CardId| session.topic.cards.iter().position(|c| c.id == *card_id);
+            match action {
+                JournalAction::Placed { seq, card_id, spot } => {
+                    // A card no longer in the set cannot be shown again.
+                    let Some(card) = index(card_id) else { continue };
+                    let before = session.placed[card];
+                    session.placed[card] = Some(*spot);
+                    session.mat_order.retain(|&c| c != card);
+                    session.mat_order.push(card);
+                    session.history.push(Action::Placed {
+                        seq: *seq,
+                        card,
+                        before,
+                    });
+                }
+                JournalAction::Skipped { seq, card_id } => {
+                    let Some(card) = index(card_id) else { continue };
+                    session.skipped[card] = true;
+                    session.history.push(Action::Skipped { seq: *seq, card });
+                }
+                JournalAction::Marked { seq, card_id } => {
+                    let Some(card) = index(card_id) else { continue };
+                    if !session.marked[card] {
+                        session.marked[card] = true;
+                        session.history.push(Action::Marked { seq: *seq, card });
+                    }
+                }
+                JournalAction::Undone { .. } => {}
+            }
+        }
+        if let Some(card) = session.next_open_card() {
+            session.stage = Stage::Offering { card };
+        }
+        session
     }
 
     pub fn handle(&mut self, input: Input, now: Now) -> Vec<Effect> {
@@ -710,24 +804,10 @@ impl MatSession {
             .filter(|c| c.id.starts_with(SOMETHING_ELSE_ID))
             .count()
             + 1;
-        let label = self
-            .settings
-            .phrases
-            .get(Prompt::SomethingElse)
-            .text
-            .clone();
-        self.topic.cards.push(Card {
-            id: CardId::new(format!("{SOMETHING_ELSE_ID}-{number}")),
-            label,
-            picture: Some(SOMETHING_ELSE_PICTURE.to_string()),
-            clip: self
-                .settings
-                .phrases
-                .get(Prompt::SomethingElse)
-                .clip
-                .clone(),
-            says: None,
-        });
+        let id = CardId::new(format!("{SOMETHING_ELSE_ID}-{number}"));
+        self.topic
+            .cards
+            .push(blank_card(id, &self.settings.phrases));
         self.placed.push(None);
         self.skipped.push(false);
         self.marked.push(false);
@@ -997,6 +1077,18 @@ impl MatSession {
         let seq = self.next_seq;
         self.next_seq += 1;
         seq
+    }
+}
+
+/// A "something else" card: blank, in the person's own words for it.
+fn blank_card(id: CardId, phrases: &Phrases) -> Card {
+    let phrase = phrases.get(Prompt::SomethingElse);
+    Card {
+        id,
+        label: phrase.text.clone(),
+        picture: Some(SOMETHING_ELSE_PICTURE.to_string()),
+        clip: phrase.clip.clone(),
+        says: None,
     }
 }
 
@@ -1738,6 +1830,32 @@ mod tests {
             if session.stage() == Stage::Finished {
                 let cards = session.topic().cards.len();
                 proptest::prop_assert_eq!(session.dealt_count(), cards);
+            } else {
+                // The kiosk stops here; the mat is rebuilt from its journal.
+                let actions: Vec<_> = records(&all)
+                    .into_iter()
+                    .filter_map(crate::core::JournalAction::from_record)
+                    .collect();
+                let topic = small_set().topic("food").unwrap().clone();
+                let resumed = MatSession::resume(
+                    session.id().clone(),
+                    session.person().clone(),
+                    topic,
+                    SessionSettings::default(),
+                    &actions,
+                    t(59),
+                );
+                proptest::prop_assert_eq!(resumed.as_replayed(), session.as_replayed());
+                proptest::prop_assert_eq!(on_screen(&resumed), on_screen(&session));
+                proptest::prop_assert_eq!(resumed.summary(), session.summary());
+                // Carrying on continues the same sequence of actions.
+                let next = resumed.clone().handle(key(Event::Undo), t(59));
+                let last_seq = seqs.last().copied().unwrap_or(0);
+                for record in records(&next) {
+                    if let Record::Undone { seq, .. } = record {
+                        proptest::prop_assert!(*seq > last_seq);
+                    }
+                }
             }
         }
     }

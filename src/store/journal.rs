@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::db::{self, StoreError};
 use super::{parse_timestamp, timestamp};
+use crate::core::flow::{LeftMat, Restored};
 use crate::core::{
     CardId, Company, JournalAction, PersonId, PersonRef, Record, SessionId, Spot, TopicId,
 };
@@ -86,6 +87,29 @@ pub struct UndoRow {
 }
 
 impl FinishedSession {
+    /// A session with nothing in it yet, to fill in.
+    fn empty(id: SessionId) -> FinishedSession {
+        FinishedSession {
+            id,
+            device_id: String::new(),
+            person: PersonRef {
+                id: PersonId::default(),
+                name: String::new(),
+            },
+            set_id: String::new(),
+            topic_id: TopicId::default(),
+            topic_title: String::new(),
+            started_at: DateTime::<Utc>::default(),
+            finished_at: DateTime::<Utc>::default(),
+            company: Company::default(),
+            mat_picture: None,
+            placements: Vec::new(),
+            skips: Vec::new(),
+            marks: Vec::new(),
+            undos: Vec::new(),
+        }
+    }
+
     /// The session's actions in the form the core replays.
     pub fn actions(&self) -> Vec<JournalAction> {
         let placed = self.placements.iter().map(|p| JournalAction::Placed {
@@ -325,6 +349,58 @@ impl Journal {
             marks: self.card_actions("marks", "marked_at", id)?,
             undos: self.undos(id)?,
         }))
+    }
+
+    /// What the kiosk's flow takes up again after a restart: each person's
+    /// most recent mat if it was never finished (with everything done on
+    /// it), and the check-in windows already settled.
+    pub fn restored(&self) -> Result<Restored, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT s.id, s.person_id, s.topic_id, s.supporter, s.supporter_helped
+             FROM sessions s
+             WHERE s.rowid = (SELECT MAX(l.rowid) FROM sessions l WHERE l.person_id = s.person_id)
+               AND NOT EXISTS (SELECT 1 FROM session_ends e WHERE e.session_id = s.id)",
+        )?;
+        let heads = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, SessionId>(0)?,
+                    row.get::<_, PersonId>(1)?,
+                    row.get::<_, TopicId>(2)?,
+                    Company {
+                        supporter: row.get(3)?,
+                        helped: row.get(4)?,
+                    },
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut left_mats = Vec::with_capacity(heads.len());
+        for (session_id, person_id, topic_id, company) in heads {
+            let session = FinishedSession {
+                placements: self.placements(&session_id)?,
+                skips: self.card_actions("skips", "skipped_at", &session_id)?,
+                marks: self.card_actions("marks", "marked_at", &session_id)?,
+                undos: self.undos(&session_id)?,
+                ..FinishedSession::empty(session_id.clone())
+            };
+            left_mats.push(LeftMat {
+                actions: session.actions(),
+                session_id,
+                person_id,
+                topic_id,
+                company,
+            });
+        }
+        let mut statement = self
+            .conn
+            .prepare("SELECT person_id, check_in FROM check_ins")?;
+        let settled_check_ins = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(Restored {
+            left_mats,
+            settled_check_ins,
+        })
     }
 
     pub fn placements(&self, session_id: &str) -> Result<Vec<PlacementRow>, StoreError> {

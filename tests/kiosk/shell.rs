@@ -124,3 +124,56 @@ fn the_wall_clock_set_by_ntp_during_a_mat_changes_nothing_on_it() {
     );
     assert!(rows[0].seq < rows[1].seq, "in the order placed");
 }
+
+#[test]
+fn after_a_restart_mid_mat_the_person_carries_on_and_the_whole_mat_reaches_the_plan() {
+    let mut test = common::open_kiosk(&common::demo_set());
+    tap(&mut test.kiosk, Event::PlaceOn(0));
+    tap(&mut test.kiosk, Event::PlaceOn(2));
+    let session = test.kiosk.session().unwrap().id().clone();
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
+
+    // The power goes: nothing is shut down, the kiosk simply stops.
+    let common::TestKiosk {
+        kiosk,
+        clock,
+        paths,
+        dir,
+        ..
+    } = test;
+    drop(kiosk);
+    clock.advance(chrono::Duration::minutes(3));
+    let (voice, spoken) = sayso::voice::RecordingVoice::new();
+    let mut kiosk = Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock.clone())).unwrap();
+    let partial = Journal::open(&paths.journal())
+        .unwrap()
+        .partial_sessions()
+        .unwrap();
+    assert_eq!(partial.len(), 1, "the open mat is partial now");
+    assert_eq!(partial[0].0, session.as_str());
+
+    assert_eq!(
+        kiosk.screen(),
+        Screen::Resume,
+        "one person: straight to carry on"
+    );
+    assert_eq!(
+        spoken.texts().last().unwrap(),
+        "Welcome back. Carry on with Food, or start afresh?"
+    );
+    tap(&mut kiosk, Event::Choose(0));
+    assert_eq!(kiosk.screen(), Screen::Mat);
+    assert_eq!(kiosk.session().unwrap().id(), &session);
+    assert_eq!(kiosk.session().unwrap().dealt_count(), 2);
+    while kiosk.screen() == Screen::Mat {
+        tap(&mut kiosk, Event::PlaceOn(1));
+    }
+    tap(&mut kiosk, Event::Finish);
+    kiosk.wait_for_jobs(common::JOB_WAIT);
+    let plan = Plan::open(&paths.plan).unwrap();
+    assert!(plan.synced_session_ids().unwrap().contains(&session));
+    let views = plan.preferences(None).unwrap();
+    let tea = views.iter().find(|v| v.card == "tea").expect("tea");
+    assert_eq!(tea.view.current_view, "like", "placed before the restart");
+    drop(dir);
+}
