@@ -794,10 +794,46 @@ fn open_journal(path: &Path, now: Now, notices: &mut Vec<String>) -> Option<Jour
                     }
                 }
             }
-            notices.push(format!(
-                "The journal was damaged; it was kept as {}",
-                aside.display()
-            ));
+            let fresh = match Journal::open(path) {
+                Ok(journal) => journal,
+                Err(e) => {
+                    error!("cannot start a new journal: {e}");
+                    notices.push(format!("Not saving: {e}"));
+                    return None;
+                }
+            };
+            drop(fresh);
+            let recovered = crate::store::recover::recover_journal(&aside, path);
+            let notice = match &recovered {
+                Ok(r) => {
+                    warn!(
+                        mats = r.mats,
+                        finished = r.finished,
+                        placements = r.placements,
+                        check_ins = r.check_ins,
+                        lost = r.lost,
+                        "recovered what could be read from the damaged journal"
+                    );
+                    format!(
+                        "The journal was damaged (kept as {}); recovered {} mat(s) ({} finished), \
+                         {} card placement(s), {} check-in(s); about {} row(s) could not be read",
+                        aside.display(),
+                        r.mats,
+                        r.finished,
+                        r.placements,
+                        r.check_ins,
+                        r.lost
+                    )
+                }
+                Err(e) => {
+                    error!("nothing could be recovered from the damaged journal: {e}");
+                    format!(
+                        "The journal was damaged; it was kept as {}, and nothing could be recovered from it",
+                        aside.display()
+                    )
+                }
+            };
+            notices.push(notice);
             Journal::open(path)
                 .inspect_err(|e| {
                     error!("cannot start a new journal: {e}");

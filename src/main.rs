@@ -256,8 +256,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn report(plan_path: &Path, person: Option<&str>, format: Format) -> anyhow::Result<()> {
-    let plan = Plan::open(plan_path)
-        .with_context(|| "no support plan to report on yet: finish a mat, or run `sayso sync`")?;
+    let mut plan = match Plan::open(plan_path) {
+        Ok(plan) => plan,
+        Err(sayso::store::StoreError::Missing { .. }) => anyhow::bail!(
+            "no support plan to report on yet at {}: finish a mat, or run `sayso sync`",
+            plan_path.display()
+        ),
+        Err(e) => return Err(e).context("cannot report"),
+    };
+    // A damaged plan is said to be damaged, not read as far as it goes.
+    plan.check_integrity().context("cannot report")?;
     let rows = plan.preferences(person)?;
     if rows.is_empty() && format == Format::Table {
         match person {

@@ -137,9 +137,16 @@ pub(crate) fn open(
 
 /// Runs SQLite's full integrity check; anything but "ok" is damage.
 pub(crate) fn check_integrity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
-    let mut statement = conn
-        .prepare("PRAGMA integrity_check")
-        .map_err(|e| corrupt_or(e, path))?;
+    run_check(conn, path, "PRAGMA integrity_check")
+}
+
+/// The quicker check (page structure, not index contents), for every open.
+pub(crate) fn quick_check(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    run_check(conn, path, "PRAGMA quick_check")
+}
+
+fn run_check(conn: &Connection, path: &Path, pragma: &str) -> Result<(), StoreError> {
+    let mut statement = conn.prepare(pragma).map_err(|e| corrupt_or(e, path))?;
     let lines: Vec<String> = statement
         .query_map([], |row| row.get(0))
         .and_then(|rows| rows.collect())

@@ -134,6 +134,8 @@ impl FinishedSession {
 }
 
 impl Journal {
+    /// Opens (or makes) the journal and checks it: damage anywhere in the
+    /// file is found now, not by a sync days later.
     pub fn open(path: &Path) -> Result<Journal, StoreError> {
         let conn = db::open(
             path,
@@ -141,6 +143,7 @@ impl Journal {
             db::JournalMode::Wal,
             db::IfMissing::Create,
         )?;
+        db::quick_check(&conn, path)?;
         let device_id = device_id(&conn)?;
         Ok(Journal {
             conn,

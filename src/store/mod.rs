@@ -10,6 +10,7 @@ mod db;
 mod ids;
 pub mod journal;
 pub mod plan;
+pub mod recover;
 pub mod sync;
 
 pub use db::StoreError;

@@ -217,3 +217,72 @@ cards = [ { id = "one", label = "one" } ]
     place(&mut test.kiosk, 0);
     assert_eq!(test.kiosk.session().unwrap().dealt_count(), 1);
 }
+
+#[test]
+fn a_journal_scribbled_in_the_middle_is_noticed_at_once_and_what_can_be_read_is_recovered() {
+    let mut test = common::open_kiosk_on_topics(&common::demo_set());
+    for _ in 0..30 {
+        common::pick_first_topic(&mut test.kiosk);
+        while test.kiosk.screen() == sayso::core::Screen::Mat {
+            place(&mut test.kiosk, 1);
+        }
+        test.kiosk
+            .handle(Input::new(Event::Finish, InputMethod::Touch));
+        test.kiosk
+            .handle(Input::new(Event::StartAgain, InputMethod::Touch));
+    }
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    let common::TestKiosk {
+        kiosk,
+        clock,
+        paths,
+        dir: _dir,
+        ..
+    } = test;
+    drop(kiosk);
+    let synced_before = sayso::store::Plan::open(&paths.plan)
+        .unwrap()
+        .synced_session_ids()
+        .unwrap();
+    assert_eq!(synced_before.len(), 30);
+
+    // 4 KB of nonsense in the middle of the file, on a page boundary.
+    let journal_path = paths.journal();
+    let mut bytes = std::fs::read(&journal_path).unwrap();
+    let middle = bytes.len() / 2 / 4096 * 4096;
+    bytes[middle..middle + 4096].fill(0xA5);
+    std::fs::write(&journal_path, &bytes).unwrap();
+
+    let (voice, _spoken) = sayso::voice::RecordingVoice::new();
+    let kiosk = sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
+    let notice = kiosk
+        .notices()
+        .iter()
+        .find(|n| n.contains("damaged"))
+        .unwrap_or_else(|| panic!("staff are told at once: {:?}", kiosk.notices()))
+        .clone();
+    assert!(notice.contains("recovered"), "{notice}");
+    let kept: Vec<_> = std::fs::read_dir(&paths.data_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("journal.sqlite.damaged-") && !name.ends_with("-shm"))
+        .collect();
+    assert!(!kept.is_empty(), "the damaged file is kept");
+    assert_eq!(
+        std::fs::read(paths.data_dir.join(&kept[0])).unwrap(),
+        bytes,
+        "and left untouched"
+    );
+
+    // The new journal is sound, holds what could be read with the same ids,
+    // and syncs without bringing anything in twice.
+    let journal = Journal::open(&paths.journal()).expect("a sound journal");
+    let recovered = journal.finished_session_ids().unwrap();
+    assert!(!recovered.is_empty(), "{notice}");
+    assert!(recovered.iter().all(|id| synced_before.contains(id)));
+    let report =
+        sayso::kiosk::sync_files(&paths.journal(), &paths.plan_target(), common::start_time())
+            .expect("sync works again");
+    assert_eq!(report.sessions, 0, "exactly once: nothing is doubled");
+    drop(kiosk);
+}

@@ -312,3 +312,42 @@ fn screenshots_draws_every_screen_at_every_size_in_both_themes() {
     assert_eq!(corner("finished-800x480-high-contrast.png"), (0, 0, 0));
     assert_eq!(corner("finished-800x480-standard.png"), (0xf4, 0xf1, 0xea));
 }
+
+#[test]
+fn report_on_a_damaged_or_newer_plan_says_which_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let plan = data.join("plan.sqlite");
+
+    let missing = sayso(data, &["report"]);
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("no support plan to report on yet"));
+
+    drop(sayso::store::Plan::create(&plan).unwrap());
+    rusqlite::Connection::open(&plan)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let newer = sayso(data, &["report"]);
+    assert!(!newer.status.success());
+    assert!(
+        stderr(&newer).contains("newer version of sayso"),
+        "{}",
+        stderr(&newer)
+    );
+
+    std::fs::remove_file(&plan).unwrap();
+    drop(sayso::store::Plan::create(&plan).unwrap());
+    let mut bytes = std::fs::read(&plan).unwrap();
+    let last_page = bytes.len() - 4096;
+    bytes[last_page..].fill(0x5A);
+    std::fs::write(&plan, &bytes).unwrap();
+    let damaged = sayso(data, &["report"]);
+    assert!(!damaged.status.success());
+    let said = stderr(&damaged);
+    assert!(
+        said.contains("damaged") || said.contains("not a sayso database"),
+        "{said}"
+    );
+    assert!(!said.contains("no support plan to report on yet"), "{said}");
+}
