@@ -40,32 +40,57 @@ impl Clock for SystemClock {
 }
 
 /// Clocks that only move when told to, for tests: `advance` moves both (time
-/// passing), `set_wall` moves the wall clock alone (NTP correcting it).
+/// passing), `shift_wall` moves the wall clock alone (NTP correcting it).
+/// A paced clock also moves on by a set step each time it is read: a person
+/// who takes that long over each thing they do.
 #[derive(Clone)]
-pub struct ManualClock(Arc<Mutex<Now>>);
+pub struct ManualClock(Arc<Mutex<Manual>>);
+
+struct Manual {
+    now: Now,
+    step: Duration,
+}
 
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> ManualClock {
-        ManualClock(Arc::new(Mutex::new(Now::new(start, Mono(0)))))
+        ManualClock::paced(start, Duration::zero())
+    }
+
+    /// A clock that moves on by `step` after each reading.
+    pub fn paced(start: DateTime<Utc>, step: Duration) -> ManualClock {
+        ManualClock(Arc::new(Mutex::new(Manual {
+            now: Now::new(start, Mono(0)),
+            step,
+        })))
     }
 
     /// Time passes: both clocks move on.
     pub fn advance(&self, by: Duration) {
-        let mut now = self.0.lock().expect("clock lock");
-        now.wall += by;
-        now.mono = now
-            .mono
-            .after_millis(u64::try_from(by.num_milliseconds()).unwrap_or(0));
+        self.0.lock().expect("clock lock").advance(by);
     }
 
     /// The wall clock is corrected, forwards or back; no time passes.
     pub fn shift_wall(&self, by: Duration) {
-        self.0.lock().expect("clock lock").wall += by;
+        self.0.lock().expect("clock lock").now.wall += by;
+    }
+}
+
+impl Manual {
+    fn advance(&mut self, by: Duration) {
+        self.now.wall += by;
+        self.now.mono = self
+            .now
+            .mono
+            .after_millis(u64::try_from(by.num_milliseconds()).unwrap_or(0));
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> Now {
-        *self.0.lock().expect("clock lock")
+        let mut manual = self.0.lock().expect("clock lock");
+        let now = manual.now;
+        let step = manual.step;
+        manual.advance(step);
+        now
     }
 }

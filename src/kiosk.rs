@@ -231,6 +231,7 @@ impl Kiosk {
             phrases: pack.phrases.clone(),
             auditory_cues: device.access.auditory_scanning,
             display: Display::default(),
+            answer_after_ms: device.access.answer_after_ms,
         };
         let mut people = Vec::new();
         let mut flow_people = Vec::new();
@@ -259,6 +260,7 @@ impl Kiosk {
                     phrases: pack.phrases,
                     auditory_cues: personal.access.auditory_scanning,
                     display: person.display,
+                    answer_after_ms: personal.access.answer_after_ms,
                 },
             });
             people.push(personal);
@@ -297,7 +299,7 @@ impl Kiosk {
             voice,
             clock,
             ids,
-            keys: KeyInput::new(device.access.keys.clone(), device.access.key_timing),
+            keys: KeyInput::new(device.access.keys.clone(), device.access.key_timing()),
             in_force: device.clone(),
             device,
             people,
@@ -456,7 +458,7 @@ impl Kiosk {
         self.voice.configure(&self.in_force.tts);
         self.volume_set = None;
         let access = &self.in_force.access;
-        self.keys = KeyInput::new(access.keys.clone(), access.key_timing);
+        self.keys = KeyInput::new(access.keys.clone(), access.key_timing());
         self.scanner = (access.method == AccessMethod::AutoScanning)
             .then(|| AutoScanner::new(access.scan, now.mono.millis()));
         if let Some(timing) = &self.button_timing {

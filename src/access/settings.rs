@@ -27,7 +27,10 @@
 //! [keys]                        # changes single keys of the default key map
 //! 6 = "point-1"
 //!
-//! [key_timing]                  # the timing filter for keys, if wanted
+//! key_filter = true             # keys go through a timing filter (the default)
+//! answer_after_ms = 600         # a card is on screen this long before it can be answered
+//!
+//! [key_timing]                  # the keys' own timing filter, instead of the default
 //! acceptance_ms = 100
 //! ```
 
@@ -55,7 +58,7 @@ pub enum AccessMethod {
     AutoScanning,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AccessSettings {
     pub method: AccessMethod,
@@ -67,8 +70,55 @@ pub struct AccessSettings {
     pub leds: Option<PinMap>,
     /// Changes to the default key map.
     pub keys: KeyMap,
-    /// The timing filter for keys (a USB switch interface); none by default.
+    /// Keys (a keyboard, a USB switch interface) go through a timing filter,
+    /// so a bounce or a double tap is one press. On by default.
+    pub key_filter: bool,
+    /// The keys' timing filter, when it should differ from [`KEY_TIMING`].
     pub key_timing: Option<TimingSettings>,
+    /// How long a card (or the finished mat's review) is on screen before a
+    /// press can answer it: a press earlier than that cannot have been an
+    /// answer to it, and is recorded as ignored.
+    pub answer_after_ms: u64,
+}
+
+/// The keys' timing filter by default: a pause after each press that
+/// counts, so a bouncing switch interface or a double tap makes one press.
+/// No debounce (keyboards and switch interfaces do their own), no
+/// acceptance time and no long hold, so a quick tap counts, on release.
+pub const KEY_TIMING: TimingSettings = TimingSettings {
+    debounce_ms: 0,
+    acceptance_ms: 0,
+    post_acceptance_ms: 200,
+    long_hold_ms: None,
+    stuck_after_ms: 10_000,
+};
+
+/// See [`AccessSettings::answer_after_ms`].
+pub const ANSWER_AFTER_MS: u64 = 600;
+
+impl Default for AccessSettings {
+    fn default() -> Self {
+        AccessSettings {
+            method: AccessMethod::default(),
+            auditory_scanning: false,
+            scan: AutoScanSettings::default(),
+            buttons: TimingSettings::default(),
+            pins: PinMap::default(),
+            leds: None,
+            keys: KeyMap::default(),
+            key_filter: true,
+            key_timing: None,
+            answer_after_ms: ANSWER_AFTER_MS,
+        }
+    }
+}
+
+impl AccessSettings {
+    /// The timing filter keys go through, if any.
+    pub fn key_timing(&self) -> Option<TimingSettings> {
+        self.key_filter
+            .then(|| self.key_timing.unwrap_or(KEY_TIMING))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -37,13 +37,16 @@ pub const SYNC_RETRY_MS: u64 = 60_000;
 pub const SYNC_NOTICE: &str = "Support plan not updated yet (see the log)";
 
 /// How a person (or the device, between people) is spoken to and shown
-/// things: their voice pack's words, auditory scanning, their display.
+/// things: their voice pack's words, auditory scanning, their display, and
+/// how long they need to see a card before they can answer it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Voicing {
     pub phrases: Phrases,
     /// Moving the highlight names what it lands on (auditory scanning).
     pub auditory_cues: bool,
     pub display: Display,
+    /// How long a card is on screen before a press can answer it.
+    pub answer_after_ms: u64,
 }
 
 /// A person of the home, as the flow needs them.
@@ -265,6 +268,7 @@ impl<Z: TimeZone> Flow<Z> {
                 phrases: voicing.phrases.clone(),
                 auditory_cues: voicing.auditory_cues,
                 company: left.company,
+                answer_after_ms: voicing.answer_after_ms,
             };
             let session = MatSession::resume(
                 left.session_id,
@@ -560,6 +564,7 @@ impl<Z: TimeZone> Flow<Z> {
             phrases: self.voicing.phrases.clone(),
             auditory_cues: self.voicing.auditory_cues,
             company: self.company.clone(),
+            answer_after_ms: self.voicing.answer_after_ms,
         };
         let (session, effects) = MatSession::start(
             ids.new_session_id(),

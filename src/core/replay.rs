@@ -67,6 +67,7 @@ impl JournalAction {
             | Record::Finished { .. }
             | Record::CheckIn { .. }
             | Record::MatKept { .. }
+            | Record::Ignored { .. }
             | Record::Paused { .. }
             | Record::Resumed { .. } => return None,
         })

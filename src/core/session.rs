@@ -178,6 +178,14 @@ pub enum Record {
         session_id: SessionId,
         at: DateTime<Utc>,
     },
+    /// A press that came too soon after the card (or the review) appeared
+    /// to answer it: kept, never counted.
+    Ignored {
+        session_id: SessionId,
+        at: DateTime<Utc>,
+        via: InputMethod,
+        would_have: WouldHave,
+    },
     /// The picture of a finished mat was kept.
     MatKept {
         session_id: SessionId,
@@ -200,6 +208,24 @@ pub enum Record {
     },
 }
 
+/// What an ignored press would have done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WouldHave {
+    /// Placed or skipped the card on offer.
+    Answered,
+    /// Finished the mat from the review.
+    Finished,
+}
+
+impl WouldHave {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WouldHave::Answered => "answered",
+            WouldHave::Finished => "finished",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Say(Utterance),
@@ -217,6 +243,9 @@ pub struct SessionSettings {
     pub phrases: Phrases,
     pub auditory_cues: bool,
     pub company: Company,
+    /// How long a card (or the review) is on screen before a press can
+    /// answer it; earlier presses are ignored and recorded as such.
+    pub answer_after_ms: u64,
 }
 
 /// The id every "something else" card starts with; a number after it tells
@@ -413,6 +442,16 @@ impl MatSession {
 
     pub fn handle(&mut self, input: Input, now: Now) -> Vec<Effect> {
         let Input { event, via } = input;
+        if let Some(would_have) = self.would_answer(event) {
+            if now.mono.since(self.offered_at) < self.settings.answer_after_ms {
+                return vec![Effect::Record(Record::Ignored {
+                    session_id: self.id.clone(),
+                    at: now.wall,
+                    via,
+                    would_have,
+                })];
+            }
+        }
         match (self.stage, event) {
             (_, Event::MoveHighlight(step)) => {
                 self.move_highlight(step);
@@ -450,6 +489,30 @@ impl MatSession {
             (_, Event::Choose(_) | Event::NextPage | Event::NotNow | Event::SomeoneElse) => {
                 Vec::new()
             }
+        }
+    }
+
+    /// Whether this event would answer the card on offer, or finish the mat
+    /// from the review: what a press too soon after they appear must not do.
+    fn would_answer(&self, event: Event) -> Option<WouldHave> {
+        let highlighted = self.highlighted_choice();
+        match (self.stage, event) {
+            (
+                Stage::Offering { .. },
+                Event::PlaceOn(_) | Event::PlaceAt(_) | Event::DropAt(_) | Event::Skip,
+            ) => Some(WouldHave::Answered),
+            (Stage::Offering { .. }, Event::Select)
+                if matches!(highlighted, Some(Choice::Point(_) | Choice::Skip)) =>
+            {
+                Some(WouldHave::Answered)
+            }
+            (Stage::Reviewing, Event::Finish) => Some(WouldHave::Finished),
+            (Stage::Reviewing, Event::Select)
+                if matches!(highlighted, None | Some(Choice::Finish)) =>
+            {
+                Some(WouldHave::Finished)
+            }
+            _ => None,
         }
     }
 
@@ -719,6 +782,7 @@ impl MatSession {
             }
             None => {
                 self.stage = Stage::Reviewing;
+                self.offered_at = now.mono;
                 let mut effects = vec![Effect::Show(Screen::Review)];
                 effects.extend(self.enter_review());
                 effects
@@ -1235,6 +1299,56 @@ mod tests {
             _ => None,
         });
         assert_eq!(clip, Some(Some("cake.wav".to_string())));
+    }
+
+    #[test]
+    fn a_press_before_the_card_could_be_seen_is_ignored_and_recorded_as_ignored() {
+        let person = PersonRef {
+            id: "p1".into(),
+            name: "Alex".into(),
+        };
+        let settings = SessionSettings {
+            answer_after_ms: 600,
+            ..SessionSettings::default()
+        };
+        let topic = small_set().topic("food").unwrap().clone();
+        let at = |ms: u64| Now::new(t(0).wall, Mono(ms));
+        let (mut session, _) =
+            MatSession::start("s1".into(), person, "test", topic, settings, at(0));
+        // A bounce 40 ms after the card appeared: not an answer.
+        let effects = session.handle(key(Event::PlaceOn(0)), at(40));
+        assert!(matches!(
+            records(&effects)[..],
+            [Record::Ignored {
+                would_have: WouldHave::Answered,
+                ..
+            }]
+        ));
+        assert!(spoken(&effects).is_empty(), "nothing is said for it");
+        assert_eq!(session.dealt_count(), 0);
+        // Saying it again, or moving the highlight, is never too soon.
+        assert!(!session.handle(key(Event::SayAgain), at(50)).is_empty());
+        // At 600 ms the card has been seen: the press answers it.
+        let effects = session.handle(key(Event::PlaceOn(0)), at(600));
+        assert!(matches!(records(&effects)[..], [Record::Placed { .. }]));
+        // The next card appeared just now: a double tap does not answer it.
+        let effects = session.handle(key(Event::Skip), at(650));
+        assert!(matches!(records(&effects)[..], [Record::Ignored { .. }]));
+        session.handle(key(Event::PlaceOn(1)), at(1300));
+        session.handle(key(Event::PlaceOn(2)), at(2000));
+        assert_eq!(session.stage(), Stage::Reviewing);
+        // Nor does it finish the mat when the review has just appeared.
+        let effects = session.handle(key(Event::Finish), at(2100));
+        assert!(matches!(
+            records(&effects)[..],
+            [Record::Ignored {
+                would_have: WouldHave::Finished,
+                ..
+            }]
+        ));
+        assert_eq!(session.stage(), Stage::Reviewing);
+        session.handle(key(Event::Finish), at(2600));
+        assert_eq!(session.stage(), Stage::Finished);
     }
 
     #[test]

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/journal/0002_mat_actions.sql"),
     include_str!("migrations/journal/0003_check_ins.sql"),
     include_str!("migrations/journal/0004_kept_mats_and_pauses.sql"),
+    include_str!("migrations/journal/0005_ignored_presses.sql"),
 ];
 
 pub struct Journal {
@@ -659,6 +660,23 @@ fn write_record(conn: &Connection, device_id: &str, record: &Record) -> Result<(
             conn.execute(
                 "INSERT INTO resumes (session_id, resumed_at) VALUES (?1, ?2)",
                 params![session_id, timestamp(*at)],
+            )?;
+        }
+        Record::Ignored {
+            session_id,
+            at,
+            via,
+            would_have,
+        } => {
+            conn.execute(
+                "INSERT INTO ignored_presses (session_id, pressed_at, input_method, would_have)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    session_id,
+                    timestamp(*at),
+                    via.as_str(),
+                    would_have.as_str()
+                ],
             )?;
         }
         Record::MatKept {

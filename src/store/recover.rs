@@ -27,7 +27,7 @@ pub struct Recovered {
 }
 
 /// The journal's tables, each after those its rows point to.
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 12] = [
     "people",
     "sessions",
     "placements",
@@ -39,6 +39,7 @@ const TABLES: [&str; 11] = [
     "resumes",
     "kept_mats",
     "check_ins",
+    "ignored_presses",
 ];
 
 /// Copies what can be read from the journal at `damaged` into the (fresh,

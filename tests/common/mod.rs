@@ -34,12 +34,35 @@ pub fn open_kiosk(set: &Path) -> TestKiosk {
     test
 }
 
-/// A kiosk as it opens: on the topic picker (or, with one topic, its mat).
+/// The same, with a clock that moves only when the test says.
+pub fn open_kiosk_exactly(set: &Path) -> TestKiosk {
+    let mut test = open_kiosk_on_topics_exactly(set);
+    pick_first_topic(&mut test.kiosk);
+    test
+}
+
+/// How long the people of these tests take over each thing they do: long
+/// enough to see each card before answering it, and for each key press to
+/// be a press of its own.
+pub fn pace() -> chrono::Duration {
+    chrono::Duration::seconds(1)
+}
+
+/// A kiosk as it opens: on the topic picker (or, with one topic, its mat),
+/// with a clock that moves on by [`pace`] at each reading.
 pub fn open_kiosk_on_topics(set: &Path) -> TestKiosk {
+    open_kiosk_with(set, ManualClock::paced(start_time(), pace()))
+}
+
+/// The same, with a clock that moves only when the test says.
+pub fn open_kiosk_on_topics_exactly(set: &Path) -> TestKiosk {
+    open_kiosk_with(set, ManualClock::new(start_time()))
+}
+
+fn open_kiosk_with(set: &Path, clock: ManualClock) -> TestKiosk {
     let dir = tempfile::tempdir().expect("a temporary data directory");
     let paths = KioskPaths::in_data_dir(&dir.path().join("data"), set);
     let (voice, spoken) = RecordingVoice::new();
-    let clock = ManualClock::new(start_time());
     let kiosk = Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock.clone()))
         .expect("the kiosk opens");
     TestKiosk {

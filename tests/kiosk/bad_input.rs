@@ -85,7 +85,7 @@ fn a_damaged_journal_is_kept_aside_and_a_new_one_started() {
 
     let paths = sayso::kiosk::KioskPaths::in_data_dir(&data, &common::demo_set());
     let (voice, _spoken) = sayso::voice::RecordingVoice::new();
-    let clock = sayso::clock::ManualClock::new(common::start_time());
+    let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
     let mut kiosk =
         sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
     common::pick_first_topic(&mut kiosk);
@@ -129,7 +129,7 @@ fn a_journal_from_a_newer_version_is_left_alone_and_the_mat_goes_on() {
 
     let paths = sayso::kiosk::KioskPaths::in_data_dir(&data, &common::demo_set());
     let (voice, spoken) = sayso::voice::RecordingVoice::new();
-    let clock = sayso::clock::ManualClock::new(common::start_time());
+    let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
     let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
     common::pick_first_topic(&mut kiosk);
     assert!(

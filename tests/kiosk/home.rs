@@ -70,7 +70,7 @@ fn open_home(at: DateTime<Utc>) -> Home {
     let mut paths = KioskPaths::in_data_dir(&dir.path().join("data"), &common::demo_set());
     paths.home = Some(home);
     let (voice, spoken) = RecordingVoice::new();
-    let clock = ManualClock::new(at);
+    let clock = ManualClock::paced(at, common::pace());
     let kiosk = Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock.clone())).unwrap();
     Home {
         kiosk,

@@ -13,7 +13,7 @@ fn a_finished_mat_is_kept_as_a_picture_linked_from_journal_and_plan() {
         sayso::kiosk::KioskPaths::in_data_dir(&dir.path().join("data"), &common::demo_set());
     paths.keeper = Some(env!("CARGO_BIN_EXE_sayso").into());
     let (voice, _spoken) = sayso::voice::RecordingVoice::new();
-    let clock = sayso::clock::ManualClock::new(common::start_time());
+    let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
     let mut kiosk =
         sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
     common::pick_first_topic(&mut kiosk);

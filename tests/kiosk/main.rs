@@ -5,6 +5,7 @@
 mod common;
 
 mod bad_input;
+mod bursts;
 mod cli;
 mod clips;
 mod gpio;

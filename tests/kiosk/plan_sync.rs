@@ -436,7 +436,7 @@ fn the_kiosk_tries_a_failed_sync_again_by_itself() {
         sayso::kiosk::KioskPaths::in_data_dir(&dir.path().join("data"), &common::demo_set());
     paths.plan = share.clone();
     let (voice, _spoken) = sayso::voice::RecordingVoice::new();
-    let clock = sayso::clock::ManualClock::new(common::start_time());
+    let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
     let mut kiosk =
         sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock.clone())).unwrap();
     common::pick_first_topic(&mut kiosk);

@@ -28,7 +28,7 @@ fn a_familys_pack_rewords_the_prompts_and_sets_the_voice() {
     let mut paths = KioskPaths::in_data_dir(&dir.path().join("data"), &common::demo_set());
     paths.voice_pack = pack.clone();
     let (voice, spoken) = RecordingVoice::new();
-    let clock = ManualClock::new(common::start_time());
+    let clock = ManualClock::paced(common::start_time(), common::pace());
     let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
     common::pick_first_topic(&mut kiosk);
 
@@ -88,7 +88,7 @@ fn the_volume_is_set_and_a_silent_device_is_a_warning_for_staff() {
         let kiosk = Kiosk::open(
             paths,
             Box::new(voice),
-            Box::new(ManualClock::new(common::start_time())),
+            Box::new(ManualClock::paced(common::start_time(), common::pace())),
         )
         .unwrap();
         (kiosk, spoken)
@@ -133,7 +133,7 @@ fn auditory_scanning_cues_are_quieter_than_the_answers() {
     let mut kiosk = Kiosk::open(
         paths,
         Box::new(voice),
-        Box::new(ManualClock::new(common::start_time())),
+        Box::new(ManualClock::paced(common::start_time(), common::pace())),
     )
     .unwrap();
     common::pick_first_topic(&mut kiosk);

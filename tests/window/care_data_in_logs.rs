@@ -63,7 +63,7 @@ pub fn a_whole_turn_leaves_no_name_topic_card_or_answer_in_the_log(log: &Capture
         .earliest()
         .unwrap()
         .with_timezone(&chrono::Utc);
-    let clock = ManualClock::new(start);
+    let clock = ManualClock::paced(start, common::pace());
     let (voice, spoken) = RecordingVoice::new();
     let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone())).unwrap();
     let tap = |kiosk: &mut Kiosk, event| kiosk.handle(Input::new(event, InputMethod::Touch));

@@ -26,7 +26,7 @@ pub fn a_person_finishes_a_mat_and_it_reaches_their_plan() {
         clock,
         paths,
         dir: _dir,
-    } = common::open_kiosk_on_topics(&common::demo_set());
+    } = common::open_kiosk_on_topics_exactly(&common::demo_set());
     let kiosk = Rc::new(RefCell::new(kiosk));
     let window = AppWindow::new().unwrap();
     let _bridge = sayso::ui::connect(&window, kiosk.clone(), sayso::ui::Pictures::immediate());

@@ -55,7 +55,10 @@ fn open(access_toml: &str) -> Scanning {
 }
 
 impl Scanning {
+    /// A switch press, a little after the last thing the person did: long
+    /// enough to see what is highlighted, and to be a press of its own.
     fn key(&self, text: &str) {
+        self.clock.advance(chrono::Duration::milliseconds(400));
         self.window
             .window()
             .dispatch_event(WindowEvent::KeyPressed { text: text.into() });

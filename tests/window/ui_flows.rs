@@ -33,7 +33,7 @@ pub fn every_screen_by_touch() {
         .earliest()
         .unwrap()
         .with_timezone(&Utc);
-    let clock = ManualClock::new(noon);
+    let clock = ManualClock::paced(noon, common::pace());
     let (voice, spoken) = RecordingVoice::new();
     let kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone())).unwrap();
     let kiosk = Rc::new(RefCell::new(kiosk));
