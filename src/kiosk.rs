@@ -31,6 +31,7 @@ use crate::core::{
 };
 use crate::library::home::{Home, HOME_FILE};
 use crate::library::{load_set, LoadedSet};
+use crate::store::reserve::Reserve;
 use crate::store::{self, Journal, Plan, StoreError, SyncReport};
 use crate::voice::pack::TtsPrefs;
 use crate::voice::volume::{VolumeSettings, VOICE_FILE};
@@ -146,6 +147,10 @@ pub struct Kiosk {
     jobs: Jobs,
     /// Staff (or the screenshots) chose a display for everyone.
     display_override: Option<Display>,
+    /// Space kept aside for the journal when the disk fills.
+    reserve: Reserve,
+    /// Finished mats whose picture waits for the journal to have room.
+    keep_later: Vec<SessionId>,
 }
 
 impl Kiosk {
@@ -222,6 +227,16 @@ impl Kiosk {
 
         let now = clock.now();
         let journal = open_journal(&paths.journal(), now, &mut notices);
+        let reserve = Reserve::in_data_dir(&paths.data_dir);
+        if journal.is_some() {
+            if let Err(e) = reserve.take() {
+                warn!("no room for the journal's reserve: {e}");
+                notices.push(
+                    "The disk is nearly full: no space could be kept in reserve for the journal"
+                        .to_string(),
+                );
+            }
+        }
         let device = Personal {
             access,
             volume,
@@ -316,6 +331,8 @@ impl Kiosk {
                 keepers_running: 0,
             },
             display_override: None,
+            reserve,
+            keep_later: Vec::new(),
         };
         kiosk.carry_out(effects, now);
         Ok(kiosk)
@@ -402,6 +419,15 @@ impl Kiosk {
     /// mats, retries; and background jobs that have ended. Never waits.
     pub fn tick(&mut self) {
         self.poll_jobs();
+        // Records kept in memory are written the moment there is room, and
+        // the reserve is taken again after.
+        if self.unsaved.is_empty() {
+            if self.journal.is_some() && !self.reserve.is_held() {
+                let _ = self.reserve.take();
+            }
+        } else {
+            self.write_unsaved();
+        }
         let now = self.clock.now();
         self.run(FlowEvent::Tick, now);
     }
@@ -491,36 +517,82 @@ impl Kiosk {
     /// Writes a record now, after any that could not be written before, in order.
     fn save(&mut self, record: Record) {
         self.unsaved.push(record);
-        let Some(journal) = &self.journal else {
+        self.write_unsaved();
+    }
+
+    /// Writes the records kept in memory. A full disk gives up the reserve
+    /// for them; still full, they stay in memory, the person is no longer
+    /// told "saved", and staff are told why.
+    fn write_unsaved(&mut self) {
+        if self.journal.is_none() || self.unsaved.is_empty() {
             return;
-        };
-        let mut written = 0;
-        let mut failure = None;
-        for record in &self.unsaved {
-            match journal.record(record) {
-                Ok(()) => written += 1,
-                Err(e) => {
-                    error!("cannot write to the journal: {e}");
-                    failure = Some(format!("Not saving right now: {e}"));
-                    break;
+        }
+        let mut outcome = self.write_in_order();
+        if outcome.as_ref().is_err_and(StoreError::is_full) && self.reserve.release() {
+            warn!("the disk is full: the journal's reserve was given up");
+            self.problem(
+                "The disk is full: sayso is writing into the space it kept in reserve. Free some space."
+                    .to_string(),
+            );
+            outcome = self.write_in_order();
+        }
+        let now = self.clock.now();
+        match outcome {
+            Ok(()) => {
+                if !self.flow.saving() {
+                    info!("the journal can be written again");
+                    self.run(FlowEvent::Saving(true), now);
+                    for session_id in std::mem::take(&mut self.keep_later) {
+                        self.keep_mat(&session_id);
+                    }
+                }
+                if self.jobs.sync_owed {
+                    self.start_sync();
                 }
             }
+            Err(e) => {
+                error!("cannot write to the journal: {e}");
+                if self.flow.saving() {
+                    self.run(FlowEvent::Saving(false), now);
+                }
+                let notice = if e.is_full() {
+                    "Not saving: the disk is full. What the person does is kept in memory \
+                     and written when there is room; free some space, and do not switch off."
+                        .to_string()
+                } else {
+                    format!("Not saving right now: {e}")
+                };
+                self.problem(notice);
+            }
+        }
+    }
+
+    fn write_in_order(&mut self) -> Result<(), StoreError> {
+        let Some(journal) = &self.journal else {
+            return Ok(());
+        };
+        let mut written = 0;
+        let mut outcome = Ok(());
+        for record in &self.unsaved {
+            if let Err(e) = journal.record(record) {
+                outcome = Err(e);
+                break;
+            }
+            written += 1;
         }
         self.unsaved.drain(..written);
-        match failure {
-            Some(notice) => self.problem(notice),
-            None if self.jobs.sync_owed => self.start_sync(),
-            None => {}
-        }
+        outcome
     }
 
     /// Has the picture of a finished mat drawn and kept in the journal, by
     /// `sayso keep-mat` in a process of its own, so the kiosk never waits.
-    fn keep_mat(&mut self, session_id: &str) {
+    fn keep_mat(&mut self, session_id: &SessionId) {
         let Some(keeper) = &self.paths.keeper else {
             return;
         };
         if !self.unsaved.is_empty() {
+            // Drawn when the mat is in the journal: when there is room.
+            self.keep_later.push(session_id.clone());
             return;
         }
         let child = std::process::Command::new(keeper)
@@ -529,7 +601,7 @@ impl Kiosk {
             .arg("--set")
             .arg(&self.paths.set)
             .arg("keep-mat")
-            .arg(session_id)
+            .arg(session_id.as_str())
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .spawn();

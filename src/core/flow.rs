@@ -128,6 +128,9 @@ pub enum FlowEvent {
     MatKept,
     /// Something for staff to know (a missing picture, a stuck key).
     Problem(String),
+    /// The journal can be written (true), or cannot just now (false: a full
+    /// disk): what the person is told follows it.
+    Saving(bool),
 }
 
 /// What the shell must do, in order.
@@ -187,6 +190,8 @@ pub struct Flow<Z: TimeZone> {
     notices: Vec<String>,
     /// The scale point a card was just placed on, until the next action.
     just_chosen: Option<usize>,
+    /// The journal can be written.
+    saving: bool,
 }
 
 impl<Z: TimeZone> Flow<Z> {
@@ -235,6 +240,7 @@ impl<Z: TimeZone> Flow<Z> {
             },
             sync_retry_at: None,
             just_chosen: None,
+            saving: true,
             config,
             zone,
         };
@@ -319,6 +325,13 @@ impl<Z: TimeZone> Flow<Z> {
             FlowEvent::MatKept => vec![FlowEffect::StartSync],
             FlowEvent::Problem(problem) => {
                 self.add_notice(problem);
+                Vec::new()
+            }
+            FlowEvent::Saving(saving) => {
+                self.saving = saving;
+                if let Some(session) = &mut self.session {
+                    session.set_saving(saving);
+                }
                 Vec::new()
             }
         }
@@ -574,6 +587,8 @@ impl<Z: TimeZone> Flow<Z> {
             settings,
             now,
         );
+        let mut session = session;
+        session.set_saving(self.saving);
         let session_id = session.id().clone();
         // This is now the person's most recent mat; an older partial one
         // stays in the journal as it is.
@@ -604,6 +619,7 @@ impl<Z: TimeZone> Flow<Z> {
             return self.show_topics(now, ids);
         };
         session.set_helping(self.company.helped);
+        session.set_saving(self.saving);
         let mut out = vec![
             FlowEffect::Record(Record::Resumed {
                 session_id: session.id().clone(),
@@ -847,6 +863,11 @@ impl<Z: TimeZone> Flow<Z> {
     /// Short messages for staff, newest last.
     pub fn notices(&self) -> &[String] {
         &self.notices
+    }
+
+    /// Whether what the person does is being saved.
+    pub fn saving(&self) -> bool {
+        self.saving
     }
 
     /// What must survive a restart: see [`FlowMemory`].

@@ -31,6 +31,8 @@ pub enum Prompt {
     /// Spoken when the mat is finished. Deliberately neutral: the device
     /// never praises one answer over another.
     Finished,
+    /// Said instead when the journal cannot be written just now.
+    FinishedUnsaved,
     /// The card on offer is skipped; `{card}` is its name.
     Skipped,
     /// The name of the blank card a person adds for something not offered.
@@ -57,7 +59,7 @@ pub enum Prompt {
 }
 
 impl Prompt {
-    pub const ALL: [Prompt; 28] = [
+    pub const ALL: [Prompt; 29] = [
         Prompt::ChoosePerson,
         Prompt::ChooseCompany,
         Prompt::OnMyOwn,
@@ -70,6 +72,7 @@ impl Prompt {
         Prompt::ReviewIntro,
         Prompt::ReviewEmpty,
         Prompt::Finished,
+        Prompt::FinishedUnsaved,
         Prompt::Skipped,
         Prompt::SomethingElse,
         Prompt::PickedUp,
@@ -114,6 +117,7 @@ impl Prompt {
             Prompt::ReviewIntro => "review_intro",
             Prompt::ReviewEmpty => "review_empty",
             Prompt::Finished => "finished",
+            Prompt::FinishedUnsaved => "finished_unsaved",
             Prompt::Skipped => "skipped",
             Prompt::SomethingElse => "something_else",
             Prompt::PickedUp => "picked_up",
@@ -147,6 +151,9 @@ impl Prompt {
             Prompt::ReviewIntro => "Let's look at your mat.",
             Prompt::ReviewEmpty => "Your mat is empty.",
             Prompt::Finished => "Your mat is finished and saved.",
+            // Said while the journal cannot be written (a full disk): never
+            // "saved" when it is not.
+            Prompt::FinishedUnsaved => "Your mat is finished.",
             Prompt::Skipped => "Skip {card}.",
             Prompt::SomethingElse => "something else",
             Prompt::PickedUp => "Where does {card} go?",

@@ -292,6 +292,8 @@ pub struct MatSession {
     stage: Stage,
     highlight: Option<usize>,
     offered_at: Mono,
+    /// The journal cannot be written just now.
+    unsaved: bool,
 }
 
 impl MatSession {
@@ -325,6 +327,7 @@ impl MatSession {
             stage,
             highlight: None,
             offered_at: now.mono,
+            unsaved: false,
         };
         let mut effects = vec![
             Effect::Record(Record::Started {
@@ -398,6 +401,7 @@ impl MatSession {
             stage: Stage::Reviewing,
             highlight: None,
             offered_at: now.mono,
+            unsaved: false,
         };
         for action in ordered {
             if undone.contains(&action.seq()) {
@@ -513,6 +517,20 @@ impl MatSession {
                 Some(WouldHave::Finished)
             }
             _ => None,
+        }
+    }
+
+    /// Whether what happens is being saved (the journal can be written); the
+    /// shell tells the flow, the flow tells the mat.
+    pub fn set_saving(&mut self, saving: bool) {
+        self.unsaved = !saving;
+    }
+
+    fn finished_prompt(&self) -> Prompt {
+        if self.unsaved {
+            Prompt::FinishedUnsaved
+        } else {
+            Prompt::Finished
         }
     }
 
@@ -1008,7 +1026,7 @@ impl MatSession {
         self.stage = Stage::Finished;
         self.highlight = None;
         vec![
-            self.prompt(Prompt::Finished, SpeakMode::Interrupt),
+            self.prompt(self.finished_prompt(), SpeakMode::Interrupt),
             Effect::Record(Record::Finished {
                 session_id: self.id.clone(),
                 at: now.wall,
@@ -1034,7 +1052,7 @@ impl MatSession {
                 }
                 effects
             }
-            Stage::Finished => vec![self.prompt(Prompt::Finished, SpeakMode::Interrupt)],
+            Stage::Finished => vec![self.prompt(self.finished_prompt(), SpeakMode::Interrupt)],
         }
     }
 

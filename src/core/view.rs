@@ -67,6 +67,8 @@ pub struct KioskView {
     pub staff_notice: String,
     /// Filled in by the shell, which knows the voice.
     pub no_sound: bool,
+    /// What the person does is being saved (false: a full disk).
+    pub saving: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -139,6 +141,7 @@ impl<Z: TimeZone> Flow<Z> {
             supporter: company.supporter.clone().unwrap_or_default(),
             helping: company.helped,
             staff_notice: self.notices().last().cloned().unwrap_or_default(),
+            saving: self.saving(),
             ..KioskView::default()
         };
         match (self.picker(), self.session()) {

@@ -55,6 +55,11 @@ impl StoreError {
         )
     }
 
+    /// True when the disk (or the file system) is full.
+    pub fn is_full(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull))
+    }
+
     /// True when another writer held the database for longer than the busy timeout.
     pub fn is_busy(&self) -> bool {
         matches!(self, StoreError::Sqlite(e) if matches!(

@@ -11,6 +11,7 @@ mod ids;
 pub mod journal;
 pub mod plan;
 pub mod recover;
+pub mod reserve;
 pub mod sync;
 
 pub use db::StoreError;

@@ -178,3 +178,76 @@ fn after_a_restart_mid_mat_the_person_carries_on_and_the_whole_mat_reaches_the_p
     assert_eq!(tea.view.current_view, "like", "placed before the restart");
     drop(dir);
 }
+
+mod full_disk {
+    use sayso::store::journal::full_disk::{clear, fill, Full};
+    use sayso::store::reserve::{RESERVE_BYTES, RESERVE_FILE};
+
+    use super::*;
+
+    #[test]
+    fn a_disk_filled_by_something_else_gives_up_the_reserve_and_the_answer_is_kept() {
+        let mut test = common::open_kiosk(&common::demo_set());
+        let reserve = test.paths.data_dir.join(RESERVE_FILE);
+        assert_eq!(std::fs::metadata(&reserve).unwrap().len(), RESERVE_BYTES);
+
+        fill(&test.paths.journal(), Full::Once);
+        tap(&mut test.kiosk, Event::PlaceOn(0));
+        assert!(!reserve.exists(), "the reserve was given up");
+        let session = test.kiosk.session().unwrap().id().clone();
+        let journal = Journal::open(&test.paths.journal()).unwrap();
+        assert_eq!(journal.placements(&session).unwrap().len(), 1, "written");
+        assert!(test.kiosk.view().saving);
+        assert!(
+            test.kiosk.notices().iter().any(|n| n.contains("reserve")),
+            "{:?}",
+            test.kiosk.notices()
+        );
+        // With room again, the reserve is taken again.
+        test.kiosk.tick();
+        assert!(reserve.exists());
+    }
+
+    #[test]
+    fn with_the_disk_full_the_person_is_never_told_saved_and_nothing_is_lost_when_room_returns() {
+        let mut test = common::open_kiosk(&common::demo_set());
+        let journal_path = test.paths.journal();
+        tap(&mut test.kiosk, Event::PlaceOn(0));
+        fill(&journal_path, Full::UntilCleared);
+        while test.kiosk.screen() == Screen::Mat {
+            tap(&mut test.kiosk, Event::PlaceOn(2));
+        }
+        tap(&mut test.kiosk, Event::Finish);
+        assert_eq!(test.kiosk.screen(), Screen::Finished);
+        let said = test.spoken.texts();
+        assert_eq!(said.last().unwrap(), "Your mat is finished.");
+        assert!(said.iter().all(|s| !s.contains("saved")), "{said:?}");
+        let view = test.kiosk.view();
+        assert!(
+            !view.saving,
+            "the finished screen does not say saved either"
+        );
+        assert!(
+            view.staff_notice.contains("disk is full"),
+            "{}",
+            view.staff_notice
+        );
+        let session = test.kiosk.session().unwrap().id().clone();
+        let journal = Journal::open(&journal_path).unwrap();
+        assert_eq!(journal.placements(&session).unwrap().len(), 1);
+        assert!(journal.finished_session_ids().unwrap().is_empty());
+
+        // Someone frees some space: within a tick, everything is written.
+        clear(&journal_path);
+        test.kiosk.tick();
+        assert_eq!(journal.placements(&session).unwrap().len(), 6);
+        assert_eq!(
+            journal.finished_session_ids().unwrap(),
+            std::slice::from_ref(&session)
+        );
+        assert!(test.kiosk.view().saving);
+        test.kiosk.wait_for_jobs(common::JOB_WAIT);
+        let plan = Plan::open(&test.paths.plan).unwrap();
+        assert!(plan.synced_session_ids().unwrap().contains(&session));
+    }
+}
