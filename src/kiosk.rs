@@ -29,7 +29,7 @@ use crate::core::{
     Display, Event, Flow, FlowConfig, FlowEffect, FlowEvent, Input, KioskView, MatSession, NewIds,
     Now, PersonId, PersonRef, Record, Screen, SessionId, SyncResult, Utterance, Voicing, Whose,
 };
-use crate::library::home::{Home, HOME_FILE};
+use crate::library::home::{Home, HomePerson, HOME_FILE};
 use crate::library::{load_set, LoadedSet};
 use crate::store::reserve::Reserve;
 use crate::store::{self, Journal, Plan, StoreError, SyncReport};
@@ -186,8 +186,10 @@ impl Kiosk {
                 set.warnings.len()
             ));
         }
+        let now = clock.now();
+        let journal = open_journal(&paths.journal(), now, &mut notices);
         let home = match &paths.home {
-            Some(path) => Home::load(path, &set.set).unwrap_or_else(|e| {
+            Some(path) => load_home(path, &set.set, journal.as_ref()).unwrap_or_else(|e| {
                 // Its text may quote a person's name: the reason goes to staff.
                 error!("the home file ({HOME_FILE}) cannot be used; see the staff line");
                 notices.push(format!("Home file not read: {e}"));
@@ -225,8 +227,6 @@ impl Kiosk {
             notices.push(warning);
         }
 
-        let now = clock.now();
-        let journal = open_journal(&paths.journal(), now, &mut notices);
         let reserve = Reserve::in_data_dir(&paths.data_dir);
         if journal.is_some() {
             if let Err(e) = reserve.take() {
@@ -267,7 +267,7 @@ impl Kiosk {
                 tts: pack.tts.clone(),
             };
             flow_people.push(FlowPerson {
-                person: person_ref(journal.as_ref(), &person.name, now),
+                person: person_ref(journal.as_ref(), person, now),
                 photo: person.photo.clone(),
                 topics: person.topics.clone(),
                 schedule: person.schedule.clone(),
@@ -806,9 +806,55 @@ impl NewIds for UuidIds {
     }
 }
 
-/// The journal's record of a person of the home, added the first time; with
-/// no journal, an id for this run only.
-fn person_ref(journal: Option<&Journal>, name: &str, now: Now) -> PersonRef {
+/// Reads the home file, first writing in an id for each person who has
+/// none (the one this device's journal knows them by, if any). A home file
+/// that cannot be written (a read-only share) is read as it is, and its
+/// people are known by name as before.
+fn load_home(
+    path: &Path,
+    set: &crate::core::PictureSet,
+    journal: Option<&Journal>,
+) -> Result<Home, crate::library::home::HomeError> {
+    let home = Home::load(path, set)?;
+    if home.people.iter().all(|p| p.id.is_some()) {
+        return Ok(home);
+    }
+    let known_people = journal.and_then(|j| j.people().ok()).unwrap_or_default();
+    let known = |name: &str| {
+        known_people
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.id.clone())
+    };
+    match crate::library::home::write_missing_ids(path, known) {
+        Ok(written) => {
+            info!(people = written, "ids written into the home file");
+            Home::load(path, set)
+        }
+        Err(e) => {
+            warn!("{e}; its people are known by name on this device");
+            Ok(home)
+        }
+    }
+}
+
+/// A person of the home as the journal knows them: by the home's id when
+/// the home file gives one, else by name (added the first time); with no
+/// journal, an id for this run only.
+fn person_ref(journal: Option<&Journal>, person: &HomePerson, now: Now) -> PersonRef {
+    let name = person.name.as_str();
+    if let Some(id) = &person.id {
+        let person = PersonRef {
+            id: id.clone(),
+            name: name.to_string(),
+        };
+        if let Some(journal) = journal {
+            if let Err(e) = journal.ensure_person(&person, now.wall) {
+                error!("cannot add a person to the journal: {e}");
+            }
+        }
+        return person;
+    }
     let found =
         journal.map(
             |journal| match journal.people()?.into_iter().find(|p| p.name == name) {

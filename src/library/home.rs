@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::access::settings::AccessSettings;
 use crate::core::schedule::{CheckIn, Schedule};
-use crate::core::PictureSet;
+use crate::core::{PersonId, PictureSet};
 use crate::voice::volume::VolumeSettings;
 
 /// The file name inside the data directory.
@@ -33,6 +33,9 @@ pub struct Home {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HomePerson {
+    /// The person's id, the same on every device of the home; `None` until
+    /// one is written into the home file.
+    pub id: Option<PersonId>,
     pub name: String,
     pub photo: Option<PathBuf>,
     /// Indices of the person's topics in the picture set, in their order.
@@ -88,6 +91,7 @@ struct HomeFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PersonFile {
+    id: Option<String>,
     name: String,
     photo: Option<String>,
     /// Topic ids; left out: every topic of the set.
@@ -140,6 +144,7 @@ impl Home {
     pub fn single(name: &str, set: &PictureSet) -> Home {
         Home {
             people: vec![HomePerson {
+                id: None,
                 name: name.to_string(),
                 photo: None,
                 topics: (0..set.topics.len()).collect(),
@@ -208,6 +213,7 @@ impl Home {
                     .map(|p| format!("{}: {p}", person.name)),
             );
             people.push(HomePerson {
+                id: person.id.map(PersonId::new),
                 photo: person.photo.map(|p| root.join(p)),
                 voice_pack: person.voice_pack.map(|p| root.join(p)),
                 name: person.name,
@@ -228,6 +234,53 @@ impl Home {
             problems,
         })
     }
+}
+
+/// Gives every person of the home file at `path` who has no `id` one, and
+/// writes it into the file (keeping its comments and layout), so the person
+/// is the same person on every device and after any reset. `known` offers
+/// the id a person already has (in this device's journal), so their history
+/// stays theirs; otherwise a new one is made.
+pub fn write_missing_ids(
+    path: &Path,
+    known: impl Fn(&str) -> Option<PersonId>,
+) -> Result<usize, HomeIdError> {
+    let text = std::fs::read_to_string(path)?;
+    let mut doc: toml_edit::DocumentMut = text.parse()?;
+    let mut written = 0;
+    if let Some(people) = doc
+        .get_mut("people")
+        .and_then(|p| p.as_array_of_tables_mut())
+    {
+        for person in people.iter_mut() {
+            if person.contains_key("id") {
+                continue;
+            }
+            let name = person.get("name").and_then(|n| n.as_str()).unwrap_or("");
+            let id = known(name).unwrap_or_else(|| PersonId::new(uuid::Uuid::now_v7().to_string()));
+            person.insert("id", toml_edit::value(id.as_str()));
+            written += 1;
+        }
+    }
+    if written > 0 {
+        // Written whole, then put in place: a power cut leaves the old file
+        // or the new one, never half of one.
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut file = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut file, doc.to_string().as_bytes())?;
+        file.as_file().sync_all()?;
+        file.persist(path)
+            .map_err(|e| HomeIdError::Write(e.error))?;
+    }
+    Ok(written)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HomeIdError {
+    #[error("cannot write the people's ids into the home file: {0}")]
+    Write(#[from] std::io::Error),
+    #[error("the home file is not valid TOML: {0}")]
+    Syntax(#[from] toml_edit::TomlError),
 }
 
 #[cfg(test)]

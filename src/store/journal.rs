@@ -189,6 +189,16 @@ impl Journal {
         Ok(person)
     }
 
+    /// Makes sure the journal knows a person of the home by their own id
+    /// (the home's, not the device's), so their mats carry it.
+    pub fn ensure_person(&self, person: &PersonRef, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO people (id, name, created_at) VALUES (?1, ?2, ?3)",
+            params![person.id, person.name, timestamp(now)],
+        )?;
+        Ok(())
+    }
+
     /// Writes one record, committed before this returns.
     pub fn record(&self, record: &Record) -> Result<(), StoreError> {
         #[cfg(feature = "fault-injection")]

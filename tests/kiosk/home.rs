@@ -308,3 +308,76 @@ fn a_mat_left_untouched_is_saved_as_partial_and_can_be_carried_on_or_started_afr
     assert_eq!(h.kiosk.screen(), Screen::Topics);
     assert_eq!(journal.partial_sessions().unwrap().len(), 1);
 }
+
+/// A kiosk of its own (its own data directory) on a home file, syncing into
+/// a shared plan.
+fn device(data: &Path, home: &Path, plan: &Path) -> Kiosk {
+    let mut paths = KioskPaths::in_data_dir(data, &common::demo_set());
+    paths.home = Some(home.to_path_buf());
+    paths.plan = plan.to_path_buf();
+    let (voice, _) = RecordingVoice::new();
+    let clock = ManualClock::paced(local(12, 0), common::pace());
+    Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap()
+}
+
+#[test]
+fn one_person_is_one_person_on_every_device_of_the_home() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("office/plan.sqlite");
+    std::fs::create_dir_all(plan.parent().unwrap()).unwrap();
+    drop(Plan::create(&plan).unwrap());
+    let home = dir.path().join("home.toml");
+    std::fs::write(&home, HOME).unwrap();
+
+    // The first device to read the home file gives each person an id, and
+    // writes it in, keeping the rest of the file as it was.
+    let mut first = device(&dir.path().join("kitchen"), &home, &plan);
+    let written = std::fs::read_to_string(&home).unwrap();
+    assert_eq!(written.matches("id = ").count(), 2, "{written}");
+    assert!(written.contains("supporters = [\"Jo\"]"));
+    assert!(written.contains("topic = \"going-out\""));
+
+    // A second kiosk in the home gets the same file.
+    let second_home = dir.path().join("lounge-home.toml");
+    std::fs::copy(&home, &second_home).unwrap();
+    let mut second = device(&dir.path().join("lounge"), &second_home, &plan);
+    assert_eq!(
+        std::fs::read_to_string(&second_home).unwrap(),
+        written,
+        "nothing more to write"
+    );
+
+    // Alex finishes a mat on each; both reach the plan under one Alex.
+    for kiosk in [&mut first, &mut second] {
+        touch(kiosk, Event::Choose(0));
+        touch(kiosk, Event::Choose(0));
+        touch(kiosk, Event::Choose(0));
+        while kiosk.screen() == Screen::Mat {
+            touch(kiosk, Event::PlaceOn(0));
+        }
+        touch(kiosk, Event::Finish);
+        kiosk.wait_for_jobs(common::JOB_WAIT);
+    }
+    let conn = rusqlite::Connection::open(&plan).unwrap();
+    let people: Vec<String> = conn
+        .prepare("SELECT name FROM people ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        people,
+        ["Alex", "Sam"],
+        "each person once (Sam through their check-ins), not once per device"
+    );
+    let alex_sessions: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM synced_sessions s JOIN people p ON p.id = s.person_id
+             WHERE p.name = 'Alex'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(alex_sessions, 2);
+}
