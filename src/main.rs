@@ -238,16 +238,39 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             for warning in &loaded.warnings {
                 println!("warning: {warning}");
             }
+            // A picture that is there but cannot be shown (empty, cut short,
+            // text, too big) gets the placeholder on the kiosk; say so now.
+            for (what, relative) in sayso::library::pictures_of(&loaded.set) {
+                let Ok(path) = loaded.resolve_inside(&relative) else {
+                    continue;
+                };
+                if path.is_file() {
+                    if let Err(e) =
+                        sayso::ui::pictures::decode(&path, sayso::ui::pictures::MAX_SIDE)
+                    {
+                        println!("warning: {what}: {relative}: {e}");
+                    }
+                }
+            }
             // A clip that is there but will not play is spoken with TTS instead; say so now.
             for card in loaded.set.topics.iter().flat_map(|t| &t.cards) {
                 let Some(clip) = card.clip.as_deref() else {
                     continue;
                 };
-                let path = loaded.resolve(clip);
+                let Ok(path) = loaded.resolve_inside(clip) else {
+                    continue;
+                };
                 if path.is_file() {
                     if let Err(e) = ClipVoice::check(&path.to_string_lossy()) {
                         println!("warning: card \"{}\": {e}", card.id);
                     }
+                }
+            }
+            // The home file: every problem, by person.
+            if let Some(home) = &paths.home {
+                let home = sayso::library::home::Home::load(home, &loaded.set)?;
+                for problem in &home.problems {
+                    println!("warning: home: {problem}");
                 }
             }
             Ok(())

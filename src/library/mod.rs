@@ -52,7 +52,37 @@ impl LoadedSet {
             None => self.root.join(relative),
         }
     }
+
+    /// The same, refused if the path leads out of its folder (`..`, an
+    /// absolute path, a link pointing elsewhere): a set shows its own
+    /// pictures and nothing else on the device.
+    pub fn resolve_inside(&self, relative: &str) -> Result<PathBuf, OutsideSet> {
+        let (folder, inner) = match relative.strip_prefix(BUNDLED) {
+            Some(bundled) => (bundled_images_dir(), bundled),
+            None => (self.root.clone(), relative),
+        };
+        let stays_inside = Path::new(inner).components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+        if !stays_inside {
+            return Err(OutsideSet(relative.to_string()));
+        }
+        let path = folder.join(inner);
+        if let (Ok(real), Ok(real_folder)) = (path.canonicalize(), folder.canonicalize()) {
+            if !real.starts_with(real_folder) {
+                return Err(OutsideSet(relative.to_string()));
+            }
+        }
+        Ok(path)
+    }
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is outside the picture set's folder")]
+pub struct OutsideSet(pub String);
 
 /// Loads a set from its `set.toml`, or from the folder holding one.
 pub fn load_set(path: &Path) -> Result<LoadedSet, LibraryError> {
@@ -83,10 +113,16 @@ pub fn load_set(path: &Path) -> Result<LoadedSet, LibraryError> {
 fn missing_files(loaded: &LoadedSet) -> Vec<String> {
     let set = &loaded.set;
     let mut warnings = Vec::new();
-    let mut check = |what: String, relative: &str| {
-        if !loaded.resolve(relative).is_file() {
-            warnings.push(format!("{what}: file {relative} is missing"));
-        }
+    let mut check = |what: String, relative: &str| match loaded.resolve_inside(relative) {
+        Err(outside) => warnings.push(format!("{what}: {outside}")),
+        Ok(path) => match std::fs::metadata(&path) {
+            Err(_) => warnings.push(format!("{what}: file {relative} is missing")),
+            // A folder, a FIFO, a device: nothing a picture or clip can be.
+            Ok(meta) if !meta.is_file() => {
+                warnings.push(format!("{what}: {relative} is not a plain file"))
+            }
+            Ok(_) => {}
+        },
     };
     for topic in &set.topics {
         if let Some(picture) = &topic.picture {
@@ -130,4 +166,30 @@ pub fn bundled_images_dir() -> PathBuf {
     } else {
         installed.to_path_buf()
     }
+}
+
+/// Every picture a set shows, with what it is for: topic pictures, scale
+/// symbols, card pictures.
+pub fn pictures_of(set: &PictureSet) -> Vec<(String, String)> {
+    let mut pictures = Vec::new();
+    for topic in &set.topics {
+        if let Some(picture) = &topic.picture {
+            pictures.push((format!("topic \"{}\" picture", topic.id), picture.clone()));
+        }
+        for point in &topic.scale.points {
+            let what = format!(
+                "scale \"{}\" symbol for \"{}\"",
+                topic.scale.id, point.label
+            );
+            pictures.push((what, point.symbol.clone()));
+        }
+        for card in &topic.cards {
+            if let Some(picture) = &card.picture {
+                pictures.push((format!("card \"{}\" picture", card.id), picture.clone()));
+            }
+        }
+    }
+    pictures.sort();
+    pictures.dedup();
+    pictures
 }

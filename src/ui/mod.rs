@@ -7,7 +7,7 @@
 //! only translates and displays.
 
 pub mod kept_mat;
-mod pictures;
+pub mod pictures;
 pub mod screenshots;
 
 use std::cell::RefCell;

@@ -118,7 +118,19 @@ impl Pictures {
     pub fn get(&mut self, set: &LoadedSet, picture: &PictureRef) -> Option<Image> {
         let path = match picture {
             PictureRef::None => return None,
-            PictureRef::InSet(relative) => set.resolve(relative),
+            PictureRef::InSet(relative) => match set.resolve_inside(relative) {
+                Ok(path) => path,
+                Err(outside) => {
+                    let path = set.resolve(relative);
+                    if !self.slots.contains_key(&path) {
+                        warn!("a picture is outside its set's folder");
+                        self.new_warnings
+                            .push(format!("Picture not shown: {outside}"));
+                        self.slots.insert(path, Slot::Broken);
+                    }
+                    return None;
+                }
+            },
             PictureRef::File(path) => path.clone(),
         };
         match self.slots.get(&path) {

@@ -351,3 +351,127 @@ fn report_on_a_damaged_or_newer_plan_says_which_and_exits_non_zero() {
     );
     assert!(!said.contains("no support plan to report on yet"), "{said}");
 }
+
+#[test]
+fn check_names_every_picture_the_kiosk_would_stumble_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let set_dir = dir.path().join("set");
+    std::fs::create_dir_all(set_dir.join("cards")).unwrap();
+    let cards = [
+        ("empty", "cards/empty.png"),
+        ("cut", "cards/cut.png"),
+        ("text", "cards/text.png"),
+        ("notxml", "cards/notxml.svg"),
+        ("huge", "cards/huge.png"),
+        ("away", "../../../etc/passwd"),
+        ("fifo", "cards/fifo.png"),
+        ("good", "cards/good.svg"),
+    ];
+    let mut toml = String::from(
+        "id = \"hostile\"\ntitle = \"Hostile\"\n[[topics]]\nid = \"things\"\ntitle = \"Things\"\n\
+         question = \"What about these?\"\nscale = \"like\"\ncards = [\n",
+    );
+    for (id, picture) in cards {
+        toml.push_str(&format!(
+            "  {{ id = \"{id}\", label = \"{id}\", picture = \"{picture}\" }},\n"
+        ));
+    }
+    toml.push_str("]\n");
+    std::fs::write(set_dir.join("set.toml"), toml).unwrap();
+    std::fs::write(set_dir.join("cards/empty.png"), b"").unwrap();
+    let tea = std::fs::read(common::demo_set().parent().unwrap().join("cards/tea.svg")).unwrap();
+    std::fs::write(set_dir.join("cards/good.svg"), &tea).unwrap();
+    std::fs::write(
+        set_dir.join("cards/notxml.svg"),
+        b"<svg this is not finished",
+    )
+    .unwrap();
+    std::fs::write(set_dir.join("cards/text.png"), b"hello, I am not a picture").unwrap();
+    // A real PNG, cut short.
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, 64, 64);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&vec![7u8; 64 * 64 * 4]).unwrap();
+    }
+    std::fs::write(set_dir.join("cards/cut.png"), &png[..png.len() / 2]).unwrap();
+    // What a decompression bomb says about itself: 30000 x 30000.
+    let mut huge = png[..33].to_vec();
+    huge[16..20].copy_from_slice(&30_000u32.to_be_bytes());
+    huge[20..24].copy_from_slice(&30_000u32.to_be_bytes());
+    let crc = crc32(&huge[12..29]);
+    huge[29..33].copy_from_slice(&crc.to_be_bytes());
+    huge.extend_from_slice(&png[33..]);
+    std::fs::write(set_dir.join("cards/huge.png"), &huge).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(set_dir.join("cards/fifo.png"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+
+    let output = sayso(
+        dir.path(),
+        &["check", "--set", set_dir.join("set.toml").to_str().unwrap()],
+    );
+    let said = stdout(&output);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for (id, expected) in [
+        ("empty", "not a picture"),
+        ("cut", "not a picture"),
+        ("text", "not a picture"),
+        ("notxml", "not a picture"),
+        ("huge", "too big"),
+        ("away", "outside the picture set's folder"),
+        ("fifo", "not a plain file"),
+    ] {
+        let line = said
+            .lines()
+            .find(|l| l.contains(&format!("card \"{id}\"")))
+            .unwrap_or_else(|| panic!("nothing said of {id}:\n{said}"));
+        assert!(line.contains(expected), "{id}: {line}");
+    }
+    assert!(!said.contains("card \"good\""), "{said}");
+
+    // The kiosk on the same set: every card placeable, each bad picture a
+    // placeholder with a word for staff, nothing hangs on the FIFO.
+    let mut test = common::open_kiosk(&set_dir.join("set.toml"));
+    let mut pictures = sayso::ui::Pictures::immediate();
+    let topic = test.kiosk.set().set.topics[0].clone();
+    let shown: Vec<bool> = topic
+        .cards
+        .iter()
+        .map(|card| {
+            let picture = sayso::core::PictureRef::in_set(card.picture.as_deref());
+            pictures.get(test.kiosk.set(), &picture).is_some()
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [false, false, false, false, false, false, false, true]
+    );
+    assert_eq!(pictures.take_new_warnings().len(), 7);
+    while test.kiosk.screen() == sayso::core::Screen::Mat {
+        test.kiosk.handle(sayso::core::Input::new(
+            sayso::core::Event::PlaceOn(0),
+            sayso::core::InputMethod::Touch,
+        ));
+    }
+    assert_eq!(test.kiosk.session().unwrap().dealt_count(), 8);
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
