@@ -98,6 +98,13 @@ enum PlanCommand {
         /// Where to create it. An existing file is never overwritten.
         path: PathBuf,
     },
+    /// Join a shared plan after using a plan of this device's own: the
+    /// device moves to the shared plan's home and brings its history along,
+    /// exactly once. Its people must match the plan's by id.
+    Join {
+        /// The shared plan, which must exist.
+        path: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -201,6 +208,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Plan::create(&path)?;
             println!(
                 "Created an empty support plan (schema {PLAN_SCHEMA_VERSION}) at {}",
+                path.display()
+            );
+            Ok(())
+        }
+        Command::Plan(PlanCommand::Join { path }) => {
+            let journal = paths.journal();
+            anyhow::ensure!(
+                journal.is_file(),
+                "there is no journal at {}",
+                journal.display()
+            );
+            let journal = Journal::open(&journal)?;
+            let mut plan = Plan::open(&path)?;
+            let report = sayso::store::join(&journal, &mut plan, chrono::Utc::now())?;
+            println!(
+                "Joined {}: {} finished mat(s) brought in. Run the kiosk with --plan {} \
+                 (or SAYSO_PLAN) to keep syncing there.",
+                path.display(),
+                report.sessions,
                 path.display()
             );
             Ok(())

@@ -301,6 +301,16 @@ impl Journal {
         Ok(())
     }
 
+    /// Moves this device to another home (`sayso plan join`): its history
+    /// goes with it at the next sync. Only after the people were checked.
+    pub(crate) fn move_home(&self, home_id: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO device (key, value) VALUES ('home_id', ?1)",
+            [home_id],
+        )?;
+        Ok(())
+    }
+
     /// One finished session, or `None` if it does not exist or is not finished.
     pub fn finished_session(&self, id: &str) -> Result<Option<FinishedSession>, StoreError> {
         let head = self

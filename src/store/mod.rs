@@ -20,7 +20,7 @@ pub use plan::{
     ActionStatus, Confirmation, ConfirmationKind, Faults, Plan, PlanOp, PreferenceRow,
     ProfileSection, PLAN_SCHEMA_VERSION,
 };
-pub use sync::{sync, sync_with, SyncOptions, SyncReport};
+pub use sync::{join, sync, sync_with, JoinError, SyncOptions, SyncReport};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

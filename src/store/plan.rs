@@ -13,8 +13,8 @@ use super::db::{self, IfMissing, JournalMode, StoreError};
 use super::sync::{decide_home, HomeBinding, HomeMismatch};
 use super::{parse_timestamp, timestamp};
 use crate::core::{
-    current_view, Answer, CardId, Company, PersonId, PreferenceSummary, Said, SessionId, Spot,
-    TopicId,
+    current_view, Answer, CardId, Company, PersonId, PersonRef, PreferenceSummary, Said, SessionId,
+    Spot, TopicId,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -251,6 +251,20 @@ impl Plan {
             .conn
             .prepare("SELECT session_id FROM synced_sessions")?;
         let rows = statement.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Everyone in the plan.
+    pub fn people(&self) -> Result<Vec<PersonRef>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT id, name FROM people ORDER BY name")?;
+        let rows = statement.query_map([], |row| {
+            Ok(PersonRef {
+                id: row.get(0)?,
+                name: row.get(1)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

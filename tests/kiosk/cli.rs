@@ -475,3 +475,98 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// A kiosk on the demo home in `data`, syncing into `plan`: Alex finishes
+/// one mat.
+fn alex_finishes_a_mat(data: &Path, plan: &Path) {
+    let home = data.join("home.toml");
+    if !home.exists() {
+        std::fs::create_dir_all(data).unwrap();
+        std::fs::copy(
+            common::demo_set().parent().unwrap().join("home.toml"),
+            &home,
+        )
+        .unwrap();
+    }
+    let mut paths = sayso::kiosk::KioskPaths::in_data_dir(data, &common::demo_set());
+    paths.home = Some(home);
+    paths.plan = plan.to_path_buf();
+    let (voice, _) = sayso::voice::RecordingVoice::new();
+    let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
+    let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
+    let tap = |kiosk: &mut sayso::kiosk::Kiosk, event| {
+        kiosk.handle(sayso::core::Input::new(event, InputMethod::Touch))
+    };
+    for _ in 0..3 {
+        tap(&mut kiosk, sayso::core::Event::Choose(0));
+    }
+    while kiosk.screen() == sayso::core::Screen::Mat {
+        tap(&mut kiosk, sayso::core::Event::PlaceOn(0));
+    }
+    tap(&mut kiosk, sayso::core::Event::Finish);
+    kiosk.wait_for_jobs(common::JOB_WAIT);
+}
+
+#[test]
+fn a_device_that_used_its_own_plan_joins_a_shared_one_and_brings_its_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let kitchen = dir.path().join("kitchen");
+    let lounge = dir.path().join("lounge");
+    let shared = dir.path().join("office/plan.sqlite");
+    std::fs::create_dir_all(shared.parent().unwrap()).unwrap();
+    drop(sayso::store::Plan::create(&shared).unwrap());
+
+    // The kitchen kiosk used its own plan; the lounge one the shared plan.
+    alex_finishes_a_mat(&kitchen, &kitchen.join("plan.sqlite"));
+    alex_finishes_a_mat(&lounge, &shared);
+
+    let refused = sayso(&kitchen, &["sync", "--to", shared.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("different home"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let joined = sayso(&kitchen, &["plan", "join", shared.to_str().unwrap()]);
+    assert!(joined.status.success(), "{}", stderr(&joined));
+    assert!(
+        stdout(&joined).contains("1 finished mat(s) brought in"),
+        "{}",
+        stdout(&joined)
+    );
+    let again = sayso(&kitchen, &["sync", "--to", shared.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("Synced 0 finished mat(s)"),
+        "{}",
+        stdout(&again)
+    );
+
+    let conn = rusqlite::Connection::open(&shared).unwrap();
+    let (mats, alexes): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM synced_sessions),
+                    (SELECT COUNT(*) FROM people WHERE name = 'Alex')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((mats, alexes), (2, 1), "both mats, one Alex");
+
+    // A device whose Alex has another id is refused, by name, not guessed at.
+    let stranger = dir.path().join("stranger");
+    std::fs::create_dir_all(&stranger).unwrap();
+    let home = std::fs::read_to_string(common::demo_set().parent().unwrap().join("home.toml"))
+        .unwrap()
+        .replace("00000000a1e5", "0000000b0b0b");
+    std::fs::write(stranger.join("home.toml"), home).unwrap();
+    alex_finishes_a_mat(&stranger, &stranger.join("plan.sqlite"));
+    let mismatch = sayso(&stranger, &["plan", "join", shared.to_str().unwrap()]);
+    assert!(!mismatch.status.success());
+    assert!(
+        stderr(&mismatch).contains("Alex is"),
+        "{}",
+        stderr(&mismatch)
+    );
+}
