@@ -98,6 +98,20 @@ enum PlanCommand {
         /// Where to create it. An existing file is never overwritten.
         path: PathBuf,
     },
+    /// List people who may be one person twice (the same name under more
+    /// than one id); with --merge and --into, merge them, keeping every
+    /// piece of evidence. Never done without being asked.
+    MergePeople {
+        /// The id of the person to merge away.
+        #[arg(long, requires = "into")]
+        merge: Option<String>,
+        /// The id of the person to keep.
+        #[arg(long, requires = "merge")]
+        into: Option<String>,
+        /// Who is doing it, for the audit log.
+        #[arg(long, default_value = "staff")]
+        by: String,
+    },
     /// Join a shared plan after using a plan of this device's own: the
     /// device moves to the shared plan's home and brings its history along,
     /// exactly once. Its people must match the plan's by id.
@@ -210,6 +224,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "Created an empty support plan (schema {PLAN_SCHEMA_VERSION}) at {}",
                 path.display()
             );
+            Ok(())
+        }
+        Command::Plan(PlanCommand::MergePeople { merge, into, by }) => {
+            let mut plan = Plan::open(&paths.plan)?;
+            match (merge, into) {
+                (Some(from), Some(into)) => {
+                    let moved = plan.merge_people(
+                        &from.as_str().into(),
+                        &into.as_str().into(),
+                        &by,
+                        chrono::Utc::now(),
+                    )?;
+                    println!("Merged {from} into {into}: {moved} mat(s) moved.");
+                }
+                _ => {
+                    let candidates = plan.merge_candidates()?;
+                    if candidates.is_empty() {
+                        println!("Nobody appears twice in {}.", paths.plan.display());
+                    }
+                    for (name, ids) in candidates {
+                        println!("{name}:");
+                        for (id, mats) in &ids {
+                            println!("  {id}  ({mats} mat(s))");
+                        }
+                        println!(
+                            "  to merge: sayso plan merge-people --merge {} --into {}",
+                            ids[1].0, ids[0].0
+                        );
+                    }
+                }
+            }
             Ok(())
         }
         Command::Plan(PlanCommand::Join { path }) => {

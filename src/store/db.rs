@@ -39,6 +39,8 @@ pub enum StoreError {
     DifferentHome { plan: PathBuf },
     #[error("{path} already exists; it was left as it is")]
     AlreadyExists { path: PathBuf },
+    #[error("there is no person {0} in the support plan to merge (or it is the same person)")]
+    NoSuchPerson(String),
     #[error("a timestamp in the database is not RFC 3339: {0}")]
     BadTimestamp(String),
     #[cfg(feature = "fault-injection")]

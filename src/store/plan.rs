@@ -254,6 +254,102 @@ impl Plan {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// People who may be one person twice: the same name under more than
+    /// one id (two devices, or a journal started afresh, before a home file
+    /// gave them one id). Each with the ids and how many mats each has.
+    pub fn merge_candidates(&self) -> Result<Vec<(String, Vec<(PersonId, i64)>)>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT p.name, p.id, (SELECT COUNT(*) FROM synced_sessions s WHERE s.person_id = p.id)
+             FROM people p
+             WHERE p.name IN (SELECT name FROM people GROUP BY name HAVING COUNT(*) > 1)
+             ORDER BY p.name, p.id",
+        )?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?))
+            })?
+            .collect::<Result<Vec<(String, PersonId, i64)>, _>>()?;
+        let mut candidates: Vec<(String, Vec<(PersonId, i64)>)> = Vec::new();
+        for (name, id, mats) in rows {
+            match candidates.last_mut() {
+                Some((last, ids)) if *last == name => ids.push((id, mats)),
+                _ => candidates.push((name, vec![(id, mats)])),
+            }
+        }
+        Ok(candidates)
+    }
+
+    /// Merges one person into another, as staff confirmed: every mat, piece
+    /// of evidence, confirmation and action moves over, check-ins and
+    /// profile sections too (the kept person's own win where both have
+    /// one), views are worked out again from all the evidence, and the
+    /// audit log says who did it. Returns how many mats moved.
+    pub fn merge_people(
+        &mut self,
+        from: &PersonId,
+        into: &PersonId,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for id in [from, into] {
+            let known: i64 =
+                tx.query_row("SELECT COUNT(*) FROM people WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+            if known == 0 || from == into {
+                return Err(StoreError::NoSuchPerson(id.to_string()));
+            }
+        }
+        let moved = tx.execute(
+            "UPDATE synced_sessions SET person_id = ?2 WHERE person_id = ?1",
+            params![from, into],
+        )?;
+        for table in ["evidence", "confirmations", "actions"] {
+            tx.execute(
+                &format!("UPDATE {table} SET person_id = ?2 WHERE person_id = ?1"),
+                params![from, into],
+            )?;
+        }
+        for table in ["check_ins", "profile_sections"] {
+            tx.execute(
+                &format!("UPDATE OR IGNORE {table} SET person_id = ?2 WHERE person_id = ?1"),
+                params![from, into],
+            )?;
+            tx.execute(&format!("DELETE FROM {table} WHERE person_id = ?1"), [from])?;
+        }
+        tx.execute(
+            "DELETE FROM preferences WHERE person_id IN (?1, ?2)",
+            params![from, into],
+        )?;
+        let cards: Vec<(String, String, String, String)> = {
+            let mut statement = tx.prepare(
+                "SELECT e.topic_id, e.card_id, MAX(s.topic_title), MAX(e.card_label)
+                 FROM evidence e JOIN synced_sessions s ON s.session_id = e.session_id
+                 WHERE e.person_id = ?1 GROUP BY e.topic_id, e.card_id",
+            )?;
+            let rows = statement
+                .query_map([into], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (topic_id, card_id, topic_title, card_label) in &cards {
+            refresh_preference(&tx, into, topic_id, topic_title, card_id, card_label)?;
+        }
+        tx.execute("DELETE FROM people WHERE id = ?1", [from])?;
+        tx.execute(
+            "INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, 'merge-people', ?3)",
+            params![
+                timestamp(now),
+                by_whom,
+                format!("person {from} merged into {into}: {moved} mat(s)")
+            ],
+        )?;
+        tx.commit()?;
+        Ok(moved)
+    }
+
     /// Everyone in the plan.
     pub fn people(&self) -> Result<Vec<PersonRef>, StoreError> {
         let mut statement = self

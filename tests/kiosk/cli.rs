@@ -570,3 +570,79 @@ fn a_device_that_used_its_own_plan_joins_a_shared_one_and_brings_its_history() {
         stderr(&mismatch)
     );
 }
+
+#[test]
+fn staff_merge_one_person_found_twice_keeping_every_piece_of_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.sqlite");
+    drop(sayso::store::Plan::create(&plan).unwrap());
+    // Two kiosks that knew Alex under two ids, before the home file had one.
+    for (device, id) in [("kitchen", "00000000a1e5"), ("lounge", "0000000b0b0b")] {
+        let data = dir.path().join(device);
+        std::fs::create_dir_all(&data).unwrap();
+        let home = std::fs::read_to_string(common::demo_set().parent().unwrap().join("home.toml"))
+            .unwrap()
+            .replace("00000000a1e5", id);
+        std::fs::write(data.join("home.toml"), home).unwrap();
+        alex_finishes_a_mat(&data, &plan);
+    }
+    let count = |sql: &str| -> i64 {
+        rusqlite::Connection::open(&plan)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM people WHERE name = 'Alex'"), 2);
+    let evidence = count("SELECT COUNT(*) FROM evidence");
+
+    let kitchen = dir.path().join("kitchen");
+    let listed = sayso(
+        &kitchen,
+        &["--plan", plan.to_str().unwrap(), "plan", "merge-people"],
+    );
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let text = stdout(&listed);
+    assert!(text.contains("Alex:"), "{text}");
+    let command = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("to merge: sayso "))
+        .expect("the command to merge")
+        .to_string();
+    assert_eq!(
+        count("SELECT COUNT(*) FROM people WHERE name = 'Alex'"),
+        2,
+        "listing changes nothing"
+    );
+
+    let mut args: Vec<&str> = vec!["--plan", plan.to_str().unwrap()];
+    args.extend(command.split_whitespace());
+    args.extend(["--by", "Jo"]);
+    let merged = sayso(&kitchen, &args);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    assert!(
+        stdout(&merged).contains("1 mat(s) moved"),
+        "{}",
+        stdout(&merged)
+    );
+
+    assert_eq!(count("SELECT COUNT(*) FROM people WHERE name = 'Alex'"), 1);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM evidence"),
+        evidence,
+        "every piece of evidence kept"
+    );
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT person_id) FROM synced_sessions"),
+        1,
+        "both mats under the one Alex"
+    );
+    assert_eq!(
+        count("SELECT MAX(times_asked) FROM preferences"),
+        2,
+        "views worked out again from both mats"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM audit_log WHERE action = 'merge-people' AND actor = 'Jo'"),
+        1
+    );
+}
