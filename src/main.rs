@@ -243,9 +243,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     if candidates.is_empty() {
                         println!("Nobody appears twice in {}.", paths.plan.display());
                     }
-                    for (name, ids) in candidates {
-                        println!("{name}:");
-                        for (id, mats) in &ids {
+                    for candidate in candidates {
+                        let ids = &candidate.ids;
+                        println!("{}:", candidate.name);
+                        for (id, mats) in ids {
                             println!("  {id}  ({mats} mat(s))");
                         }
                         println!(

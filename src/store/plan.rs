@@ -100,6 +100,14 @@ pub struct EvidenceRow {
     pub placed_at: DateTime<Utc>,
 }
 
+/// A name found under more than one id in the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeCandidate {
+    pub name: String,
+    /// Each id, with how many mats it has.
+    pub ids: Vec<(PersonId, i64)>,
+}
+
 /// One line of the report: a person's current view of one card.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PreferenceRow {
@@ -257,7 +265,7 @@ impl Plan {
     /// People who may be one person twice: the same name under more than
     /// one id (two devices, or a journal started afresh, before a home file
     /// gave them one id). Each with the ids and how many mats each has.
-    pub fn merge_candidates(&self) -> Result<Vec<(String, Vec<(PersonId, i64)>)>, StoreError> {
+    pub fn merge_candidates(&self) -> Result<Vec<MergeCandidate>, StoreError> {
         let mut statement = self.conn.prepare(
             "SELECT p.name, p.id, (SELECT COUNT(*) FROM synced_sessions s WHERE s.person_id = p.id)
              FROM people p
@@ -269,11 +277,14 @@ impl Plan {
                 Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?))
             })?
             .collect::<Result<Vec<(String, PersonId, i64)>, _>>()?;
-        let mut candidates: Vec<(String, Vec<(PersonId, i64)>)> = Vec::new();
+        let mut candidates: Vec<MergeCandidate> = Vec::new();
         for (name, id, mats) in rows {
             match candidates.last_mut() {
-                Some((last, ids)) if *last == name => ids.push((id, mats)),
-                _ => candidates.push((name, vec![(id, mats)])),
+                Some(last) if last.name == name => last.ids.push((id, mats)),
+                _ => candidates.push(MergeCandidate {
+                    name,
+                    ids: vec![(id, mats)],
+                }),
             }
         }
         Ok(candidates)
