@@ -54,18 +54,13 @@ pub use crate::core::Display;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HomeError {
-    #[error("cannot read the home file {path}: {source}")]
+    #[error("cannot read the home file {path}: {cause}")]
     Read {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("the home file {path} has a problem: {source}")]
-    Invalid {
-        path: PathBuf,
-        #[source]
-        source: HomeTextError,
-    },
+    #[error("the home file {path} has a problem: {cause}")]
+    Invalid { path: PathBuf, cause: HomeTextError },
 }
 
 /// What is wrong with the text of a home file.
@@ -164,12 +159,12 @@ impl Home {
     pub fn load(path: &Path, set: &PictureSet) -> Result<Home, HomeError> {
         let text = std::fs::read_to_string(path).map_err(|source| HomeError::Read {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         })?;
         let root = path.parent().unwrap_or(Path::new("."));
         Home::from_toml(&text, root, set).map_err(|source| HomeError::Invalid {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         })
     }
 

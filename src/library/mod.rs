@@ -18,18 +18,13 @@ pub const SET_FILE: &str = "set.toml";
 
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
-    #[error("cannot read the picture set file {path}: {source}")]
+    #[error("cannot read the picture set file {path}: {cause}")]
     Read {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("the picture set file {path} has a problem: {source}")]
-    Invalid {
-        path: PathBuf,
-        #[source]
-        source: SetError,
-    },
+    #[error("the picture set file {path} has a problem: {cause}")]
+    Invalid { path: PathBuf, cause: SetError },
 }
 
 #[derive(Debug, Clone)]
@@ -93,11 +88,11 @@ pub fn load_set(path: &Path) -> Result<LoadedSet, LibraryError> {
     };
     let text = std::fs::read_to_string(&path).map_err(|source| LibraryError::Read {
         path: path.clone(),
-        source,
+        cause: source,
     })?;
     let set = PictureSet::from_toml(&text).map_err(|source| LibraryError::Invalid {
         path: path.clone(),
-        source,
+        cause: source,
     })?;
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut loaded = LoadedSet {

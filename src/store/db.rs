@@ -11,13 +11,13 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    // Said once: SQLite's own words already name the trouble.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("cannot create the folder {path}: {source}")]
+    Sqlite(rusqlite::Error),
+    #[error("cannot create the folder {path}: {cause}")]
     CreateDir {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{path} does not exist (is the drive or network share there?)")]
     Missing { path: PathBuf },
@@ -46,6 +46,12 @@ pub enum StoreError {
     #[cfg(feature = "fault-injection")]
     #[error("injected failure at statement {0} (a test of crash safety)")]
     Injected(usize),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite(e)
+    }
 }
 
 impl StoreError {
@@ -116,7 +122,7 @@ pub(crate) fn open(
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
                 path: dir.to_path_buf(),
-                source,
+                cause: source,
             })?;
         }
     }

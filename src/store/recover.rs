@@ -51,7 +51,7 @@ pub fn recover_journal(damaged: &Path, into: &Path) -> Result<Recovered, StoreEr
         tempfile::tempdir_in(into.parent().unwrap_or(Path::new("."))).map_err(|source| {
             StoreError::CreateDir {
                 path: into.to_path_buf(),
-                source,
+                cause: source,
             }
         })?;
     let copy = scratch.path().join("damaged.sqlite");
@@ -61,7 +61,7 @@ pub fn recover_journal(damaged: &Path, into: &Path) -> Result<Recovered, StoreEr
             let to = std::path::PathBuf::from(format!("{}{suffix}", copy.display()));
             std::fs::copy(&from, &to).map_err(|source| StoreError::CreateDir {
                 path: to.clone(),
-                source,
+                cause: source,
             })?;
         }
     }

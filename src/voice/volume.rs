@@ -59,11 +59,10 @@ impl Default for VolumeSettings {
 
 #[derive(Debug, thiserror::Error)]
 pub enum VoiceFileError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {cause}")]
     Read {
         path: std::path::PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{path}: {reason}")]
     Invalid {
@@ -83,7 +82,7 @@ impl VolumeSettings {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(VolumeSettings::default()),
             Err(source) => Err(VoiceFileError::Read {
                 path: path.to_path_buf(),
-                source,
+                cause: source,
             }),
         }
     }

@@ -40,6 +40,11 @@ fn a_missing_set_file_is_named_and_the_kiosk_exits_non_zero() {
         "{message}"
     );
     assert!(!message.contains("panicked"), "{message}");
+    assert_eq!(
+        message.matches("os error 2").count(),
+        1,
+        "said once: {message}"
+    );
 }
 
 #[test]
@@ -60,6 +65,11 @@ fn a_malformed_set_file_is_named_with_the_problem() {
         "the problem is located: {message}"
     );
     assert!(!message.contains("panicked"), "{message}");
+    assert_eq!(
+        message.matches("TOML parse error").count(),
+        1,
+        "said once: {message}"
+    );
 
     std::fs::write(&set, "id = \"x\"\ntitle = \"X\"\n").unwrap();
     let message = stderr(&sayso(
@@ -350,6 +360,9 @@ fn report_on_a_damaged_or_newer_plan_says_which_and_exits_non_zero() {
         "{said}"
     );
     assert!(!said.contains("no support plan to report on yet"), "{said}");
+    for word in ["malformed", "damaged", "not a database"] {
+        assert!(said.matches(word).count() <= 1, "said once: {said}");
+    }
 }
 
 #[test]
