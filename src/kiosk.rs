@@ -163,6 +163,13 @@ impl Kiosk {
         clock: Box<dyn Clock>,
     ) -> anyhow::Result<Kiosk> {
         let set = load_set(&paths.set)?;
+        if set.set.topics.is_empty() {
+            anyhow::bail!(
+                "the picture set {} has no topic that can be used: {}",
+                set.path.display(),
+                set.set.set_aside.join("; ")
+            );
+        }
         let mut notices = Vec::new();
         // The log names no topic or card: counts there, the words for staff.
         if !set.warnings.is_empty() {

@@ -156,11 +156,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     paths.keeper = std::env::current_exe().ok();
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
-            let mut kiosk = Kiosk::open(
-                paths,
+            let opened = Kiosk::open(
+                paths.clone(),
                 Box::new(Speaker::start()),
                 Box::new(SystemClock::new()),
-            )?;
+            );
+            let mut kiosk = match opened {
+                Ok(kiosk) => kiosk,
+                Err(e) => return cannot_start(&e, &paths.set),
+            };
             if let Some(leds) = kiosk.access().leds.clone() {
                 match RppalLights::open(&leds.pin_numbers()) {
                     Ok(outputs) => kiosk.attach_lights(Lights::new(leds, Box::new(outputs))),
@@ -347,6 +351,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// The kiosk cannot start: staff see why on the screen (not a restart loop
+/// behind a blank one), and the kiosk starts afresh by itself once the set
+/// is mended.
+fn cannot_start(problem: &anyhow::Error, set: &Path) -> anyhow::Result<()> {
+    tracing::error!("the kiosk cannot start; the reason is on its screen");
+    let set = set.to_path_buf();
+    let mended = move || load_set(&set).is_ok_and(|loaded| !loaded.set.topics.is_empty());
+    match sayso::ui::show_cannot_start(&format!("{problem:#}"), mended) {
+        Ok(true) => {
+            // Start again as a new process, on the mended set.
+            use std::os::unix::process::CommandExt;
+            let exe = std::env::current_exe()?;
+            Err(std::process::Command::new(exe)
+                .args(std::env::args_os().skip(1))
+                .exec())
+            .context("cannot start the kiosk again")
+        }
+        // Closed, or no screen to show it on either: say it here.
+        Ok(false) | Err(_) => Err(anyhow::anyhow!("{problem:#}")),
     }
 }
 

@@ -65,6 +65,36 @@ pub fn run(kiosk: Kiosk, buttons: Option<(Box<dyn PinSource>, ButtonPanel)>) -> 
     Ok(())
 }
 
+/// How often the cannot-start screen looks whether the file was mended.
+const MENDED_CHECK: Duration = Duration::from_secs(5);
+
+/// When the kiosk cannot start (a broken picture set): a screen for staff
+/// saying what is wrong and where, instead of a blank screen and a restart
+/// loop. Returns true once `mended` says the kiosk can start, false if the
+/// window was closed.
+pub fn show_cannot_start(
+    problem: &str,
+    mended: impl Fn() -> bool + 'static,
+) -> anyhow::Result<bool> {
+    let window = AppWindow::new()?;
+    let adapter = window.global::<KioskAdapter>();
+    adapter.set_screen(ScreenKind::CannotStart);
+    adapter.set_cannot_start(problem.into());
+    let is_mended = Rc::new(std::cell::Cell::new(false));
+    let timer = slint::Timer::default();
+    timer.start(slint::TimerMode::Repeated, MENDED_CHECK, {
+        let is_mended = is_mended.clone();
+        move || {
+            if mended() {
+                is_mended.set(true);
+                let _ = slint::quit_event_loop();
+            }
+        }
+    });
+    window.run()?;
+    Ok(is_mended.get())
+}
+
 /// Runs the buttons on their own thread; what they do is posted to the UI
 /// thread and goes into the kiosk like a tap or a key.
 pub fn start_buttons(source: Box<dyn PinSource>, panel: ButtonPanel) {

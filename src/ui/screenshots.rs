@@ -172,6 +172,14 @@ fn render_walkthrough(
         }
         shot("resume")?;
     }
+    // What staff see instead of a blank screen when the set cannot be used.
+    adapter.set_cannot_start(
+        "the picture set file /var/lib/sayso/sets/home/set.toml has a problem: \
+         it is not valid TOML: TOML parse error at line 12, column 9"
+            .into(),
+    );
+    adapter.set_screen(crate::ScreenKind::CannotStart);
+    shot("cannot-start")?;
     window.hide()?;
     Ok(written)
 }

@@ -286,3 +286,24 @@ fn a_journal_scribbled_in_the_middle_is_noticed_at_once_and_what_can_be_read_is_
     assert_eq!(report.sessions, 0, "exactly once: nothing is doubled");
     drop(kiosk);
 }
+
+#[test]
+fn a_set_with_no_usable_topic_is_refused_at_start_naming_the_file_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set.toml");
+    std::fs::write(
+        &set,
+        "id = \"x\"\ntitle = \"X\"\n[[topics]]\nid = \"food\"\ntitle = \"Food\"\n\
+         question = \"?\"\nscale = \"like\"\ncards = []\n",
+    )
+    .unwrap();
+    let paths = sayso::kiosk::KioskPaths::in_data_dir(&dir.path().join("data"), &set);
+    let (voice, _) = sayso::voice::RecordingVoice::new();
+    let clock = sayso::clock::ManualClock::new(common::start_time());
+    let Err(e) = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)) else {
+        panic!("a set with nothing to show cannot start a kiosk");
+    };
+    let message = format!("{e:#}");
+    assert!(message.contains(set.to_str().unwrap()), "{message}");
+    assert!(message.contains("topic \"food\" is set aside"), "why: {message}");
+}

@@ -279,6 +279,7 @@ fn screenshots_draws_every_screen_at_every_size_in_both_themes() {
         "review-moving",
         "finished",
         "resume",
+        "cannot-start",
     ];
     for screen in screens {
         for (size, (width, height)) in [
