@@ -305,5 +305,8 @@ fn a_set_with_no_usable_topic_is_refused_at_start_naming_the_file_and_why() {
     };
     let message = format!("{e:#}");
     assert!(message.contains(set.to_str().unwrap()), "{message}");
-    assert!(message.contains("topic \"food\" is set aside"), "why: {message}");
+    assert!(
+        message.contains("topic \"food\" is set aside"),
+        "why: {message}"
+    );
 }
