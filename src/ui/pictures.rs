@@ -78,7 +78,7 @@ impl Pictures {
     pub fn in_background_with(arrived: impl Fn() + Send + 'static) -> Pictures {
         let (jobs, job_rx) = mpsc::channel::<PathBuf>();
         let (done_tx, done) = mpsc::channel();
-        std::thread::Builder::new()
+        let started = std::thread::Builder::new()
             .name("pictures".into())
             .spawn(move || {
                 for path in job_rx {
@@ -88,8 +88,12 @@ impl Pictures {
                     }
                     arrived();
                 }
-            })
-            .expect("a thread for decoding pictures");
+            });
+        if let Err(e) = started {
+            // Pictures still show, decoded as they are asked for.
+            warn!("no thread for decoding pictures: {e}");
+            return Pictures::immediate();
+        }
         Pictures {
             slots: HashMap::new(),
             worker: Some(Worker { jobs, done }),
