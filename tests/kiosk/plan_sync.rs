@@ -767,3 +767,69 @@ fn two_new_devices_syncing_into_a_new_plan_at_once_end_up_in_one_home() {
         }
     }
 }
+
+#[test]
+fn a_real_sync_process_killed_at_any_moment_leaves_a_plan_the_next_sync_completes_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let journal_path = data.join("journal.sqlite");
+    let mut journal = new_journal(&journal_path);
+    // Enough mats that a sync takes a while to be caught in the middle.
+    let actions: Actions = &[("tea", Some(0)), ("cake", Some(2)), ("pizza", Some(1))];
+    let mats: Vec<Record> = (0..1500)
+        .flat_map(|i| {
+            records(&Mat {
+                id: format!("0190a000-0000-7000-8000-{i:012}"),
+                day: 1 + i % 28,
+                actions,
+            })
+        })
+        .collect();
+    journal.record_all(&mats).unwrap();
+    drop(journal);
+    let plan = dir.path().join("plan.sqlite");
+    drop(Plan::create(&plan).unwrap());
+
+    let run_sync = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sayso"))
+            .args(["sync", "--to", plan.to_str().unwrap()])
+            .env("SAYSO_DATA_DIR", &data)
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // kill -9 at a different moment each time.
+    for after_ms in [30, 80, 150, 250, 400] {
+        let mut child = run_sync();
+        // The moment of the power cut, not a wait for anything.
+        std::thread::sleep(std::time::Duration::from_millis(after_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    assert!(
+        run_sync().wait().unwrap().success(),
+        "the next sync completes"
+    );
+
+    let reference_path = dir.path().join("reference.sqlite");
+    let mut reference = Plan::open_or_create(&reference_path).unwrap();
+    sync(
+        &Journal::open(&journal_path).unwrap(),
+        &mut reference,
+        now(),
+    )
+    .ok();
+    let plan = Plan::open(&plan).unwrap();
+    assert_eq!(
+        plan.synced_session_ids().unwrap().len(),
+        1500,
+        "every mat, once"
+    );
+    assert_eq!(plan.evidence_count().unwrap(), 1500 * 3);
+    assert_eq!(
+        plan.preferences(None).unwrap().len(),
+        reference.preferences(None).unwrap().len()
+    );
+}
