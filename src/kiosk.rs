@@ -107,7 +107,13 @@ enum JobDone {
     Sync(SyncOutcome),
     /// `sayso keep-mat` ended; true if it kept the picture.
     MatKept(bool),
+    /// The journal's full check at a quiet moment.
+    JournalChecked(Result<(), StoreError>),
 }
+
+/// How often the journal gets its full check, at a quiet moment (nobody at
+/// the kiosk): once a day.
+const FULL_CHECK_EVERY_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// Background work: at most one sync at a time, and a "run again" flag
 /// instead of ever waiting for the one under way.
@@ -120,6 +126,8 @@ struct Jobs {
     sync_owed: bool,
     /// `sayso keep-mat` processes not yet ended.
     keepers_running: usize,
+    /// The journal's full check is under way.
+    checking: bool,
 }
 
 pub struct Kiosk {
@@ -149,6 +157,8 @@ pub struct Kiosk {
     display_override: Option<Display>,
     /// Space kept aside for the journal when the disk fills.
     reserve: Reserve,
+    /// When the journal last had its full check.
+    fully_checked_at: crate::core::Mono,
     /// Finished mats whose picture waits for the journal to have room.
     keep_later: Vec<SessionId>,
 }
@@ -336,9 +346,11 @@ impl Kiosk {
                 sync_again: false,
                 sync_owed: false,
                 keepers_running: 0,
+                checking: false,
             },
             display_override: None,
             reserve,
+            fully_checked_at: now.mono,
             keep_later: Vec::new(),
         };
         kiosk.carry_out(effects, now);
@@ -437,6 +449,29 @@ impl Kiosk {
         }
         let now = self.clock.now();
         self.run(FlowEvent::Tick, now);
+        self.check_journal_when_quiet(now);
+    }
+
+    /// Once a day, while no mat is under way, the journal gets SQLite's
+    /// full check on a thread of its own; damage found is told to staff
+    /// (the journal is set aside and recovered at the next start).
+    fn check_journal_when_quiet(&mut self, now: Now) {
+        let due = now.mono.since(self.fully_checked_at) >= FULL_CHECK_EVERY_MS;
+        let quiet = matches!(
+            self.flow.screen(),
+            Screen::People | Screen::Topics | Screen::Finished
+        );
+        if !due || !quiet || self.journal.is_none() {
+            return;
+        }
+        self.jobs.checking = true;
+        self.fully_checked_at = now.mono;
+        let path = self.paths.journal();
+        let done = self.jobs.done_tx.clone();
+        std::thread::spawn(move || {
+            let checked = Journal::open(&path).and_then(|journal| journal.check_fully());
+            let _ = done.send(JobDone::JournalChecked(checked));
+        });
     }
 
     /// Staff on the mat: the supporter starts or stops helping.
@@ -697,6 +732,20 @@ impl Kiosk {
                 }
                 Some(outcome)
             }
+            JobDone::JournalChecked(Ok(())) => {
+                self.jobs.checking = false;
+                None
+            }
+            JobDone::JournalChecked(Err(e)) => {
+                self.jobs.checking = false;
+                error!("the journal's full check found a problem: {e}");
+                self.problem(
+                    "The journal is damaged: restart sayso soon, and it will be set aside and \
+                     what can be read recovered"
+                        .to_string(),
+                );
+                None
+            }
             JobDone::MatKept(kept) => {
                 self.jobs.keepers_running = self.jobs.keepers_running.saturating_sub(1);
                 if kept {
@@ -716,7 +765,7 @@ impl Kiosk {
     pub fn wait_for_jobs(&mut self, timeout: Duration) -> Option<SyncOutcome> {
         let deadline = std::time::Instant::now() + timeout;
         let mut last = None;
-        while self.jobs.sync_running || self.jobs.keepers_running > 0 {
+        while self.jobs.sync_running || self.jobs.keepers_running > 0 || self.jobs.checking {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             let Ok(done) = self.jobs.done_rx.recv_timeout(left) else {
                 break;

@@ -189,6 +189,12 @@ impl Journal {
         Ok(person)
     }
 
+    /// SQLite's full integrity check (slower than the one at every open):
+    /// for a quiet moment, off the UI thread.
+    pub fn check_fully(&self) -> Result<(), StoreError> {
+        db::check_integrity(&self.conn, &self.path)
+    }
+
     /// Makes sure the journal knows a person of the home by their own id
     /// (the home's, not the device's), so their mats carry it.
     pub fn ensure_person(&self, person: &PersonRef, now: DateTime<Utc>) -> Result<(), StoreError> {

@@ -310,3 +310,47 @@ fn a_set_with_no_usable_topic_is_refused_at_start_naming_the_file_and_why() {
         "why: {message}"
     );
 }
+
+#[test]
+fn damage_that_appears_while_the_kiosk_runs_is_found_by_the_daily_full_check() {
+    let mut test = common::open_kiosk_on_topics(&common::demo_set());
+    for _ in 0..10 {
+        common::pick_first_topic(&mut test.kiosk);
+        while test.kiosk.screen() == sayso::core::Screen::Mat {
+            place(&mut test.kiosk, 1);
+        }
+        test.kiosk
+            .handle(Input::new(Event::Finish, InputMethod::Touch));
+        test.kiosk
+            .handle(Input::new(Event::StartAgain, InputMethod::Touch));
+    }
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    // Everything into the main file, then 4 KB of nonsense in its middle.
+    let journal_path = test.paths.journal();
+    rusqlite::Connection::open(&journal_path)
+        .unwrap()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .unwrap();
+    let mut bytes = std::fs::read(&journal_path).unwrap();
+    let middle = bytes.len() / 2 / 4096 * 4096;
+    bytes[middle..middle + 4096].fill(0xA5);
+    std::fs::write(&journal_path, &bytes).unwrap();
+
+    test.kiosk.tick();
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    assert!(
+        !test.kiosk.notices().iter().any(|n| n.contains("damaged")),
+        "not before a day has passed"
+    );
+    test.clock.advance(chrono::Duration::hours(24));
+    test.kiosk.tick();
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    assert!(
+        test.kiosk
+            .notices()
+            .iter()
+            .any(|n| n.contains("journal is damaged")),
+        "{:?}",
+        test.kiosk.notices()
+    );
+}
