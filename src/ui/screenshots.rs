@@ -91,7 +91,9 @@ fn render_walkthrough(
         .earliest()
         .context("a local time")?
         .with_timezone(&chrono::Utc);
-    let clock = ManualClock::new(start);
+    // The person takes a second over each thing they do: long enough to
+    // see each card before answering it.
+    let clock = ManualClock::paced(start, chrono::Duration::seconds(1));
     let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone()))?;
     kiosk.override_display(Display {
         high_contrast,
@@ -113,7 +115,16 @@ fn render_walkthrough(
     };
 
     let mut written = Vec::new();
-    let mut shot = |name: &str| -> anyhow::Result<()> {
+    // Each picture is of the screen it is named for, or the walk has gone
+    // wrong (a press ignored, a screen changed) and says so.
+    let mut shot = |name: &str, screen: Option<Screen>| -> anyhow::Result<()> {
+        if let Some(expected) = screen {
+            let shown = kiosk.borrow().screen();
+            anyhow::ensure!(
+                shown == expected,
+                "the {name} picture would show the {shown:?} screen"
+            );
+        }
         let path = dir.join(format!("{name}-{suffix}.png"));
         save_png(&window.window().take_snapshot()?, &path)?;
         written.push(path);
@@ -121,39 +132,43 @@ fn render_walkthrough(
     };
 
     if kiosk.borrow().screen() == Screen::People {
-        shot("people")?;
+        shot("people", Some(Screen::People))?;
         adapter.invoke_choose(0);
     }
     if kiosk.borrow().screen() == Screen::Company {
-        shot("company")?;
+        shot("company", Some(Screen::Company))?;
         adapter.invoke_choose(1);
     }
-    shot("topics")?;
+    shot("topics", Some(Screen::Topics))?;
     adapter.invoke_choose(0);
     for point in [0, 2, 0] {
         adapter.invoke_place(point);
     }
     adapter.invoke_tell_me_more();
-    shot("mat")?;
+    shot("mat", Some(Screen::Mat))?;
     switch();
     switch();
-    shot("mat-highlight")?;
+    shot("mat-highlight", Some(Screen::Mat))?;
     adapter.invoke_pick_up(1);
-    shot("mat-moving")?;
+    shot("mat-moving", Some(Screen::Mat))?;
     adapter.invoke_put_back();
     for point in [1, 0, 2] {
         adapter.invoke_place(point);
     }
-    shot("review")?;
+    shot("review", Some(Screen::Review))?;
     for _ in 0..4 {
         switch();
     }
-    shot("review-highlight")?;
+    shot("review-highlight", Some(Screen::Review))?;
     adapter.invoke_pick_up(4);
-    shot("review-moving")?;
+    shot("review-moving", Some(Screen::Review))?;
     adapter.invoke_put_back();
     adapter.invoke_finish();
-    shot("finished")?;
+    shot("finished", Some(Screen::Finished))?;
+    // The same while the disk is full: never "saved" when it is not.
+    adapter.set_saving(false);
+    shot("finished-not-saved", Some(Screen::Finished))?;
+    adapter.set_saving(true);
 
     // A mat left part-way, and the person coming back to it.
     adapter.invoke_start_again();
@@ -170,7 +185,7 @@ fn render_walkthrough(
         if kiosk.borrow().screen() == Screen::Company {
             adapter.invoke_choose(1);
         }
-        shot("resume")?;
+        shot("resume", Some(Screen::Resume))?;
     }
     // What staff see instead of a blank screen when the set cannot be used.
     adapter.set_cannot_start(
@@ -179,7 +194,7 @@ fn render_walkthrough(
             .into(),
     );
     adapter.set_screen(crate::ScreenKind::CannotStart);
-    shot("cannot-start")?;
+    shot("cannot-start", None)?;
     window.hide()?;
     Ok(written)
 }

@@ -278,6 +278,7 @@ fn screenshots_draws_every_screen_at_every_size_in_both_themes() {
         "review-highlight",
         "review-moving",
         "finished",
+        "finished-not-saved",
         "resume",
         "cannot-start",
     ];
@@ -508,16 +509,14 @@ fn alex_finishes_a_mat(data: &Path, plan: &Path) {
     let (voice, _) = sayso::voice::RecordingVoice::new();
     let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
     let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
-    let tap = |kiosk: &mut sayso::kiosk::Kiosk, event| {
-        kiosk.handle(sayso::core::Input::new(event, InputMethod::Touch))
-    };
-    for _ in 0..3 {
-        tap(&mut kiosk, sayso::core::Event::Choose(0));
+    // Alex, on their own.
+    for _ in 0..2 {
+        kiosk.handle(sayso::core::Input::new(
+            sayso::core::Event::Choose(0),
+            InputMethod::Touch,
+        ));
     }
-    while kiosk.screen() == sayso::core::Screen::Mat {
-        tap(&mut kiosk, sayso::core::Event::PlaceOn(0));
-    }
-    tap(&mut kiosk, sayso::core::Event::Finish);
+    common::finish_a_mat(&mut kiosk, 0);
     kiosk.wait_for_jobs(common::JOB_WAIT);
 }
 
