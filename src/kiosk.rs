@@ -578,11 +578,11 @@ impl Kiosk {
             );
             outcome = self.write_in_order();
         }
-        let now = self.clock.now();
         match outcome {
             Ok(()) => {
                 if !self.flow.saving() {
                     info!("the journal can be written again");
+                    let now = self.clock.now();
                     self.run(FlowEvent::Saving(true), now);
                     for session_id in std::mem::take(&mut self.keep_later) {
                         self.keep_mat(&session_id);
@@ -595,6 +595,7 @@ impl Kiosk {
             Err(e) => {
                 error!("cannot write to the journal: {e}");
                 if self.flow.saving() {
+                    let now = self.clock.now();
                     self.run(FlowEvent::Saving(false), now);
                 }
                 let notice = if e.is_full() {

@@ -339,118 +339,66 @@ impl<Z: TimeZone> Flow<Z> {
 
     /// An event goes to the picker or the mat on screen.
     fn dispatch(&mut self, input: Input, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
-        match self.screen {
-            Screen::People => {
-                let effects = self.people.handle(input.event);
-                self.picked_person(effects, now, ids)
-            }
-            Screen::Company => {
-                let effects = self.company_picker.handle(input.event);
-                self.picked_company(effects, now, ids)
-            }
-            Screen::Resume => {
-                let effects = self.resume_picker.handle(input.event);
-                self.picked_resume(effects, now, ids)
-            }
-            Screen::Topics => {
-                let effects = self.topics.handle(input.event);
-                self.picked_topic(effects, now, ids)
-            }
-            Screen::Mat | Screen::Review | Screen::Finished => match &mut self.session {
-                Some(session) => {
-                    let effects = session.handle(input, now);
-                    self.carry_out_mat(effects, now, ids)
-                }
-                None => Vec::new(),
-            },
-        }
-    }
-
-    fn picked_person(
-        &mut self,
-        effects: Vec<PickerEffect>,
-        now: Now,
-        ids: &mut dyn NewIds,
-    ) -> Vec<FlowEffect> {
-        let mut out = Vec::new();
-        for effect in effects {
-            match effect {
-                PickerEffect::Say(utterance) => out.push(FlowEffect::Say(utterance)),
-                PickerEffect::Chosen(person) => out.extend(self.choose_person(person, now, ids)),
-                PickerEffect::Declined | PickerEffect::SomeoneElse => {}
-            }
-        }
-        out
-    }
-
-    fn picked_company(
-        &mut self,
-        effects: Vec<PickerEffect>,
-        now: Now,
-        ids: &mut dyn NewIds,
-    ) -> Vec<FlowEffect> {
-        let mut out = Vec::new();
-        for effect in effects {
-            match effect {
-                PickerEffect::Say(utterance) => out.push(FlowEffect::Say(utterance)),
-                PickerEffect::Chosen(choice) => {
-                    // 0 is "on my own"; then the supporters, in order.
-                    self.company = Company {
-                        supporter: choice
-                            .checked_sub(1)
-                            .and_then(|i| self.config.supporters.get(i).cloned()),
-                        helped: false,
-                    };
-                    out.extend(self.show_topics(now, ids));
-                }
-                PickerEffect::Declined | PickerEffect::SomeoneElse => {}
-            }
-        }
-        out
-    }
-
-    fn picked_resume(
-        &mut self,
-        effects: Vec<PickerEffect>,
-        now: Now,
-        ids: &mut dyn NewIds,
-    ) -> Vec<FlowEffect> {
-        let mut out = Vec::new();
-        for effect in effects {
-            match effect {
-                PickerEffect::Say(utterance) => out.push(FlowEffect::Say(utterance)),
-                PickerEffect::Chosen(RESUME_CARRY_ON) => out.extend(self.carry_on(now, ids)),
-                PickerEffect::Chosen(_) => {
-                    // The partial mat stays as it is in the journal.
-                    self.afresh = true;
-                    out.extend(self.show_topics(now, ids));
-                }
-                PickerEffect::Declined | PickerEffect::SomeoneElse => {}
-            }
-        }
-        out
-    }
-
-    fn picked_topic(
-        &mut self,
-        effects: Vec<PickerEffect>,
-        now: Now,
-        ids: &mut dyn NewIds,
-    ) -> Vec<FlowEffect> {
-        let mut out = Vec::new();
-        for effect in effects {
-            match effect {
-                PickerEffect::Say(utterance) => out.push(FlowEffect::Say(utterance)),
-                PickerEffect::Chosen(item) => {
-                    if let Some(&topic) = self.person_topics().get(item) {
-                        out.extend(self.start_mat(topic, now, ids));
+        let picked = match self.screen {
+            Screen::People => self.people.handle(input.event),
+            Screen::Company => self.company_picker.handle(input.event),
+            Screen::Resume => self.resume_picker.handle(input.event),
+            Screen::Topics => self.topics.handle(input.event),
+            Screen::Mat | Screen::Review | Screen::Finished => {
+                return match &mut self.session {
+                    Some(session) => {
+                        let effects = session.handle(input, now);
+                        self.carry_out_mat(effects, now, ids)
                     }
-                }
+                    None => Vec::new(),
+                };
+            }
+        };
+        let screen = self.screen;
+        let mut out = Vec::new();
+        for effect in picked {
+            match effect {
+                PickerEffect::Say(utterance) => out.push(FlowEffect::Say(utterance)),
+                PickerEffect::Chosen(item) => out.extend(self.chosen(screen, item, now, ids)),
                 PickerEffect::Declined => out.extend(self.decline_check_in(now)),
                 PickerEffect::SomeoneElse => out.extend(self.show_people(now, ids)),
             }
         }
         out
+    }
+
+    /// What choosing item `item` on the picker of `screen` leads to.
+    fn chosen(
+        &mut self,
+        screen: Screen,
+        item: usize,
+        now: Now,
+        ids: &mut dyn NewIds,
+    ) -> Vec<FlowEffect> {
+        match screen {
+            Screen::People => self.choose_person(item, now, ids),
+            Screen::Company => {
+                // 0 is "on my own"; then the supporters, in order.
+                self.company = Company {
+                    supporter: item
+                        .checked_sub(1)
+                        .and_then(|i| self.config.supporters.get(i).cloned()),
+                    helped: false,
+                };
+                self.show_topics(now, ids)
+            }
+            Screen::Resume if item == RESUME_CARRY_ON => self.carry_on(now, ids),
+            Screen::Resume => {
+                // The partial mat stays as it is in the journal.
+                self.afresh = true;
+                self.show_topics(now, ids)
+            }
+            Screen::Topics => match self.person_topics().get(item) {
+                Some(&topic) => self.start_mat(topic, now, ids),
+                None => Vec::new(),
+            },
+            Screen::Mat | Screen::Review | Screen::Finished => Vec::new(),
+        }
     }
 
     fn carry_out_mat(

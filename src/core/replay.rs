@@ -32,6 +32,16 @@ pub enum JournalAction {
 }
 
 impl JournalAction {
+    /// The card acted on, for all but an undo.
+    pub fn card_id(&self) -> Option<&CardId> {
+        match self {
+            JournalAction::Placed { card_id, .. }
+            | JournalAction::Skipped { card_id, .. }
+            | JournalAction::Marked { card_id, .. } => Some(card_id),
+            JournalAction::Undone { .. } => None,
+        }
+    }
+
     pub fn seq(&self) -> u32 {
         match self {
             JournalAction::Placed { seq, .. }
@@ -99,27 +109,32 @@ pub struct ReplayedMat {
     pub marked: Vec<(CardId, u32)>,
 }
 
-/// The mat after every action. Actions may come in any order; they are
-/// applied by `seq`. A card placed again (moved) sits where it was placed
-/// last; undoing that move puts it back where it was before.
-pub fn replay(actions: &[JournalAction]) -> ReplayedMat {
-    let mut ordered: Vec<&JournalAction> = actions.iter().collect();
-    ordered.sort_by_key(|a| a.seq());
-
-    let undone: std::collections::HashSet<u32> = ordered
+/// The actions that still stand, in the order they were taken: sorted by
+/// `seq`, without the undos and without what they took back.
+pub fn standing(actions: &[JournalAction]) -> Vec<&JournalAction> {
+    let undone: std::collections::HashSet<u32> = actions
         .iter()
         .filter_map(|a| match a {
             JournalAction::Undone { undoes, .. } => Some(*undoes),
             _ => None,
         })
         .collect();
+    let mut standing: Vec<&JournalAction> = actions
+        .iter()
+        .filter(|a| !matches!(a, JournalAction::Undone { .. }) && !undone.contains(&a.seq()))
+        .collect();
+    standing.sort_by_key(|a| a.seq());
+    standing
+}
+
+/// The mat after every action. Actions may come in any order; they are
+/// applied by `seq`. A card placed again (moved) sits where it was placed
+/// last; undoing that move puts it back where it was before.
+pub fn replay(actions: &[JournalAction]) -> ReplayedMat {
     let mut live: Vec<FinalPlacement> = Vec::new();
     let mut skipped: Vec<(CardId, u32)> = Vec::new();
     let mut marked: Vec<(CardId, u32)> = Vec::new();
-    for action in ordered {
-        if undone.contains(&action.seq()) {
-            continue;
-        }
+    for action in standing(actions) {
         match action {
             JournalAction::Placed { seq, card_id, spot } => {
                 live.retain(|p| p.card_id != *card_id);

@@ -19,7 +19,7 @@ use super::event::{Event, Input, InputMethod, Spot, Step};
 use super::ids::{CardId, PersonId, SessionId, TopicId};
 use super::phrases::{Phrase, Phrases, Prompt};
 use super::picture_set::{Card, Topic};
-use super::replay::{FinalPlacement, JournalAction, ReplayedMat};
+use super::replay::{standing, FinalPlacement, JournalAction, ReplayedMat};
 use super::scale::{join_naturally, ScalePoint};
 use super::schedule::Outcome;
 use super::time::{Mono, Now};
@@ -307,28 +307,12 @@ impl MatSession {
         settings: SessionSettings,
         now: Now,
     ) -> (MatSession, Vec<Effect>) {
-        let cards = topic.cards.len();
-        let stage = if cards == 0 {
-            Stage::Reviewing
-        } else {
-            Stage::Offering { card: 0 }
+        let mut session = MatSession::untouched(id, person, topic, settings, now);
+        let stage = match session.next_open_card() {
+            Some(card) => Stage::Offering { card },
+            None => Stage::Reviewing,
         };
-        let session = MatSession {
-            placed: vec![None; cards],
-            skipped: vec![false; cards],
-            marked: vec![false; cards],
-            mat_order: Vec::new(),
-            id,
-            person,
-            topic,
-            settings,
-            history: Vec::new(),
-            next_seq: 1,
-            stage,
-            highlight: None,
-            offered_at: now.mono,
-            unsaved: false,
-        };
+        session.stage = stage;
         let mut effects = vec![
             Effect::Record(Record::Started {
                 session_id: session.id.clone(),
@@ -362,23 +346,8 @@ impl MatSession {
         actions: &[JournalAction],
         now: Now,
     ) -> MatSession {
-        let mut ordered: Vec<&JournalAction> = actions.iter().collect();
-        ordered.sort_by_key(|a| a.seq());
-        let undone: std::collections::HashSet<u32> = ordered
-            .iter()
-            .filter_map(|a| match a {
-                JournalAction::Undone { undoes, .. } => Some(*undoes),
-                _ => None,
-            })
-            .collect();
         // "Something else" cards are not in the set: they come back blank.
-        for action in &ordered {
-            let card_id = match action {
-                JournalAction::Placed { card_id, .. }
-                | JournalAction::Skipped { card_id, .. }
-                | JournalAction::Marked { card_id, .. } => card_id,
-                JournalAction::Undone { .. } => continue,
-            };
+        for card_id in actions.iter().filter_map(JournalAction::card_id) {
             let known = topic.cards.iter().any(|c| c.id == *card_id);
             if !known && card_id.starts_with(SOMETHING_ELSE_ID) {
                 topic
@@ -386,8 +355,51 @@ impl MatSession {
                     .push(blank_card(card_id.clone(), &settings.phrases));
             }
         }
+        let mut session = MatSession::untouched(id, person, topic, settings, now);
+        session.next_seq = actions.iter().map(|a| a.seq() + 1).max().unwrap_or(1);
+        for action in standing(actions) {
+            // A card no longer in the set cannot be shown again.
+            let Some(card) = action
+                .card_id()
+                .and_then(|id| session.topic.cards.iter().position(|c| c.id == *id))
+            else {
+                continue;
+            };
+            match *action {
+                JournalAction::Placed { seq, spot, .. } => {
+                    let before = session.placed[card];
+                    session.placed[card] = Some(spot);
+                    session.mat_order.retain(|&c| c != card);
+                    session.mat_order.push(card);
+                    session.history.push(Action::Placed { seq, card, before });
+                }
+                JournalAction::Skipped { seq, .. } => {
+                    session.skipped[card] = true;
+                    session.history.push(Action::Skipped { seq, card });
+                }
+                JournalAction::Marked { seq, .. } if !session.marked[card] => {
+                    session.marked[card] = true;
+                    session.history.push(Action::Marked { seq, card });
+                }
+                JournalAction::Marked { .. } | JournalAction::Undone { .. } => {}
+            }
+        }
+        if let Some(card) = session.next_open_card() {
+            session.stage = Stage::Offering { card };
+        }
+        session
+    }
+
+    /// A mat with nothing done on it yet, on the review until told otherwise.
+    fn untouched(
+        id: SessionId,
+        person: PersonRef,
+        topic: Topic,
+        settings: SessionSettings,
+        now: Now,
+    ) -> MatSession {
         let cards = topic.cards.len();
-        let mut session = MatSession {
+        MatSession {
             placed: vec![None; cards],
             skipped: vec![false; cards],
             marked: vec![false; cards],
@@ -397,51 +409,12 @@ impl MatSession {
             topic,
             settings,
             history: Vec::new(),
-            next_seq: ordered.last().map_or(1, |a| a.seq() + 1),
+            next_seq: 1,
             stage: Stage::Reviewing,
             highlight: None,
             offered_at: now.mono,
             unsaved: false,
-        };
-        for action in ordered {
-            if undone.contains(&action.seq()) {
-                continue;
-            }
-            let index =
-                |card_id: &CardId| session.topic.cards.iter().position(|c| c.id == *card_id);
-            match action {
-                JournalAction::Placed { seq, card_id, spot } => {
-                    // A card no longer in the set cannot be shown again.
-                    let Some(card) = index(card_id) else { continue };
-                    let before = session.placed[card];
-                    session.placed[card] = Some(*spot);
-                    session.mat_order.retain(|&c| c != card);
-                    session.mat_order.push(card);
-                    session.history.push(Action::Placed {
-                        seq: *seq,
-                        card,
-                        before,
-                    });
-                }
-                JournalAction::Skipped { seq, card_id } => {
-                    let Some(card) = index(card_id) else { continue };
-                    session.skipped[card] = true;
-                    session.history.push(Action::Skipped { seq: *seq, card });
-                }
-                JournalAction::Marked { seq, card_id } => {
-                    let Some(card) = index(card_id) else { continue };
-                    if !session.marked[card] {
-                        session.marked[card] = true;
-                        session.history.push(Action::Marked { seq: *seq, card });
-                    }
-                }
-                JournalAction::Undone { .. } => {}
-            }
         }
-        if let Some(card) = session.next_open_card() {
-            session.stage = Stage::Offering { card };
-        }
-        session
     }
 
     pub fn handle(&mut self, input: Input, now: Now) -> Vec<Effect> {

@@ -97,3 +97,29 @@ pub fn tick(kiosk: &mut Kiosk) -> bool {
     kiosk.tick();
     kiosk.view() != before
 }
+
+/// Places every card of the mat on offer under `point` and finishes it;
+/// after a finished mat, starts the next one on the first topic.
+pub fn finish_a_mat(kiosk: &mut Kiosk, point: usize) {
+    kiosk.handle(Input::new(Event::StartAgain, InputMethod::Touch));
+    pick_first_topic(kiosk);
+    while kiosk.screen() == Screen::Mat {
+        kiosk.handle(Input::new(Event::PlaceOn(point), InputMethod::Touch));
+    }
+    kiosk.handle(Input::new(Event::Finish, InputMethod::Touch));
+    assert_eq!(kiosk.screen(), Screen::Finished);
+}
+
+/// Copies a folder and everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a folder to copy into");
+    for entry in std::fs::read_dir(from).expect("a folder to copy") {
+        let entry = entry.expect("a file to copy");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("its kind").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("a copy");
+        }
+    }
+}

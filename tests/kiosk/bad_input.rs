@@ -14,21 +14,8 @@ use sayso::voice::ClipVoice;
 /// A copy of the demo set in `dir`, which a test can then damage.
 fn copy_demo_set(dir: &Path) -> PathBuf {
     let from = common::demo_set().parent().unwrap().to_path_buf();
-    copy_dir(&from, dir);
+    common::copy_dir(&from, dir);
     dir.join("set.toml")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn place(kiosk: &mut sayso::kiosk::Kiosk, point: usize) {
@@ -222,14 +209,7 @@ cards = [ { id = "one", label = "one" } ]
 fn a_journal_scribbled_in_the_middle_is_noticed_at_once_and_what_can_be_read_is_recovered() {
     let mut test = common::open_kiosk_on_topics(&common::demo_set());
     for _ in 0..30 {
-        common::pick_first_topic(&mut test.kiosk);
-        while test.kiosk.screen() == sayso::core::Screen::Mat {
-            place(&mut test.kiosk, 1);
-        }
-        test.kiosk
-            .handle(Input::new(Event::Finish, InputMethod::Touch));
-        test.kiosk
-            .handle(Input::new(Event::StartAgain, InputMethod::Touch));
+        common::finish_a_mat(&mut test.kiosk, 1);
     }
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
     let common::TestKiosk {
@@ -315,14 +295,7 @@ fn a_set_with_no_usable_topic_is_refused_at_start_naming_the_file_and_why() {
 fn damage_that_appears_while_the_kiosk_runs_is_found_by_the_daily_full_check() {
     let mut test = common::open_kiosk_on_topics(&common::demo_set());
     for _ in 0..10 {
-        common::pick_first_topic(&mut test.kiosk);
-        while test.kiosk.screen() == sayso::core::Screen::Mat {
-            place(&mut test.kiosk, 1);
-        }
-        test.kiosk
-            .handle(Input::new(Event::Finish, InputMethod::Touch));
-        test.kiosk
-            .handle(Input::new(Event::StartAgain, InputMethod::Touch));
+        common::finish_a_mat(&mut test.kiosk, 1);
     }
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
     // Everything into the main file, then 4 KB of nonsense in its middle.

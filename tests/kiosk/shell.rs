@@ -14,19 +14,6 @@ fn tap(kiosk: &mut Kiosk, event: Event) {
     kiosk.handle(Input::new(event, InputMethod::Touch));
 }
 
-/// Places every card of the mat on offer, then finishes it.
-fn finish_a_mat(kiosk: &mut Kiosk) {
-    if kiosk.screen() == Screen::Finished {
-        tap(kiosk, Event::StartAgain);
-    }
-    common::pick_first_topic(kiosk);
-    while kiosk.screen() == Screen::Mat {
-        tap(kiosk, Event::PlaceOn(0));
-    }
-    tap(kiosk, Event::Finish);
-    assert_eq!(kiosk.screen(), Screen::Finished);
-}
-
 /// Generous: the real figure is in `cargo bench --bench session`.
 const ANSWERED_WITHIN: Duration = Duration::from_millis(500);
 
@@ -35,7 +22,7 @@ fn mats_finished_while_another_writer_holds_the_plan_never_keep_the_person_waiti
     let mut test = common::open_kiosk_on_topics(&common::demo_set());
     let kiosk = &mut test.kiosk;
     kiosk.wait_for_jobs(common::JOB_WAIT);
-    finish_a_mat(kiosk);
+    common::finish_a_mat(kiosk, 0);
     kiosk.wait_for_jobs(common::JOB_WAIT);
     let plan_path = test.paths.plan.clone();
     assert_eq!(
@@ -57,7 +44,7 @@ fn mats_finished_while_another_writer_holds_the_plan_never_keep_the_person_waiti
     // person's next taps are answered at once all the same.
     for _ in 0..2 {
         let started = Instant::now();
-        finish_a_mat(kiosk);
+        common::finish_a_mat(kiosk, 0);
         tap(kiosk, Event::StartAgain);
         assert_eq!(kiosk.screen(), Screen::Topics);
         assert!(

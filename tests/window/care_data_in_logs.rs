@@ -51,7 +51,7 @@ pub fn a_whole_turn_leaves_no_name_topic_card_or_answer_in_the_log(log: &Capture
     // The demo set with one card picture gone, so warnings are logged too.
     let dir = tempfile::tempdir().unwrap();
     let set_dir = dir.path().join("set");
-    copy_dir(common::demo_set().parent().unwrap(), &set_dir);
+    common::copy_dir(common::demo_set().parent().unwrap(), &set_dir);
     std::fs::remove_file(set_dir.join("cards/pizza.svg")).unwrap();
     let set = set_dir.join("set.toml");
     let data = dir.path().join("data");
@@ -130,18 +130,5 @@ pub fn a_whole_turn_leaves_no_name_topic_card_or_answer_in_the_log(log: &Capture
             tokens.contains(&word)
         };
         assert!(!found, "the log names \"{word}\":\n{text}");
-    }
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
