@@ -342,11 +342,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
             }
-            // The home file: every problem, by person.
-            if let Some(home) = &paths.home {
-                let home = sayso::library::home::Home::load(home, &loaded.set)?;
+            // The home file: every problem, with its line.
+            if let Some(path) = &paths.home {
+                let home = sayso::library::home::Home::load(path, &loaded.set)?;
                 for problem in &home.problems {
-                    println!("warning: home: {problem}");
+                    println!("warning: {}: {problem}", path.display());
                 }
             }
             Ok(())

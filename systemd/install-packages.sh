@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages sayso needs to build, test and run:
 # build tools and headers, a font (Slint embeds none), the speech service with
-# espeak-ng, and the libraries a window needs on X11 or Wayland.
+# espeak-ng, the libraries a window needs on X11 or Wayland, and for the
+# tests an X server of their own (Xvfb), xdotool to press keys in it and GNU
+# time to measure memory.
 # Safe to run again: it installs only what is missing.
 set -eu
 
@@ -25,6 +27,9 @@ libwayland-cursor0
 libwayland-egl1
 libegl1
 libgl1
+xvfb
+xdotool
+time
 "
 
 missing=""

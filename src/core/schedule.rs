@@ -92,14 +92,23 @@ impl CheckIn {
     }
 }
 
+/// A check-in that was set aside: which one (its place in the list given)
+/// and why, for staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInSetAside {
+    pub index: usize,
+    pub reason: String,
+}
+
 impl Schedule {
     /// The problems that set check-ins aside, for staff: a topic that does
     /// not exist, a window that ends before it starts, two windows that
     /// overlap on a day. Returns the check-ins that remain, and the problems.
-    pub fn checked(check_ins: Vec<CheckIn>, topics: &[&str]) -> (Schedule, Vec<String>) {
+    pub fn checked(check_ins: Vec<CheckIn>, topics: &[&str]) -> (Schedule, Vec<CheckInSetAside>) {
         let mut problems = Vec::new();
         let mut kept: Vec<CheckIn> = Vec::new();
-        for check_in in check_ins {
+        for (index, check_in) in check_ins.into_iter().enumerate() {
+            let mut set_aside = |reason: String| problems.push(CheckInSetAside { index, reason });
             let name = format!(
                 "check-in \"{}\" {}-{}",
                 check_in.topic,
@@ -107,14 +116,14 @@ impl Schedule {
                 check_in.until.format("%H:%M")
             );
             if !topics.contains(&check_in.topic.as_str()) {
-                problems.push(format!(
+                set_aside(format!(
                     "{name} is set aside: there is no topic \"{}\"",
                     check_in.topic
                 ));
                 continue;
             }
             if check_in.until <= check_in.from {
-                problems.push(format!("{name} is set aside: it ends before it starts"));
+                set_aside(format!("{name} is set aside: it ends before it starts"));
                 continue;
             }
             let overlapping = kept.iter().find(|other| {
@@ -124,7 +133,7 @@ impl Schedule {
                 share_a_day && check_in.from < other.until && other.from < check_in.until
             });
             if let Some(other) = overlapping {
-                problems.push(format!(
+                set_aside(format!(
                     "{name} is set aside: it overlaps check-in \"{}\" {}-{}",
                     other.topic,
                     other.from.format("%H:%M"),
@@ -375,9 +384,12 @@ mod tests {
         );
         assert_eq!(kept.check_ins.len(), 1);
         assert_eq!(problems.len(), 4, "{problems:?}");
-        assert!(problems[0].contains("overlaps check-in \"breakfast\" 08:00-09:30"));
-        assert!(problems[1].contains("there is no topic \"football\""));
-        assert!(problems[2].contains("ends before it starts"));
-        assert!(problems[3].contains("\"college\" 09:00-10:00 is set aside: it overlaps"));
+        let reasons: Vec<&str> = problems.iter().map(|p| p.reason.as_str()).collect();
+        assert!(reasons[0].contains("overlaps check-in \"breakfast\" 08:00-09:30"));
+        assert!(reasons[1].contains("there is no topic \"football\""));
+        assert!(reasons[2].contains("ends before it starts"));
+        assert!(reasons[3].contains("\"college\" 09:00-10:00 is set aside: it overlaps"));
+        let which: Vec<usize> = problems.iter().map(|p| p.index).collect();
+        assert_eq!(which, [1, 2, 3, 4], "each problem names its check-in");
     }
 }

@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::access::settings::AccessSettings;
 use crate::core::schedule::{CheckIn, Schedule};
@@ -87,10 +88,11 @@ struct HomeFile {
 #[serde(deny_unknown_fields)]
 struct PersonFile {
     id: Option<String>,
-    name: String,
+    /// Spans say which line a problem is on, for staff.
+    name: Spanned<String>,
     photo: Option<String>,
     /// Topic ids; left out: every topic of the set.
-    topics: Option<Vec<String>>,
+    topics: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     high_contrast: bool,
     #[serde(default)]
@@ -99,7 +101,7 @@ struct PersonFile {
     access: Option<AccessSettings>,
     voice: Option<VolumeSettings>,
     #[serde(default)]
-    check_ins: Vec<CheckIn>,
+    check_ins: Vec<Spanned<CheckIn>>,
 }
 
 /// How long a mat may be left untouched before it is saved as partial.
@@ -176,42 +178,50 @@ impl Home {
         }
         let mut problems = Vec::new();
         let mut people = Vec::new();
+        let line_of = |span: std::ops::Range<usize>| text[..span.start].matches('\n').count() + 1;
         for person in file.people {
+            let name = person.name.get_ref().clone();
+            let mut problem = |span: std::ops::Range<usize>, what: String| {
+                problems.push(format!("line {}: {name}: {what}", line_of(span)));
+            };
             let mut topics = Vec::new();
             match &person.topics {
                 None => topics.extend(0..set.topics.len()),
                 Some(ids) => {
                     for id in ids {
-                        match set.topics.iter().position(|t| &t.id == id) {
+                        match set.topics.iter().position(|t| t.id == *id.get_ref()) {
                             Some(i) => topics.push(i),
-                            None => problems.push(format!(
-                                "{}: topic \"{id}\" is not in the picture set (or was set aside)",
-                                person.name
-                            )),
+                            None => problem(
+                                id.span(),
+                                format!(
+                                    "topic \"{}\" is not in the picture set (or was set aside)",
+                                    id.get_ref()
+                                ),
+                            ),
                         }
                     }
                 }
             }
             if topics.is_empty() {
-                problems.push(format!(
-                    "{}: no topics left, so every topic is offered",
-                    person.name
-                ));
+                problem(
+                    person.name.span(),
+                    "no topics left, so every topic is offered".to_string(),
+                );
                 topics.extend(0..set.topics.len());
             }
             let their_topics: Vec<&str> =
                 topics.iter().map(|&i| set.topics[i].id.as_str()).collect();
-            let (schedule, schedule_problems) = Schedule::checked(person.check_ins, &their_topics);
-            problems.extend(
-                schedule_problems
-                    .into_iter()
-                    .map(|p| format!("{}: {p}", person.name)),
-            );
+            let spans: Vec<_> = person.check_ins.iter().map(Spanned::span).collect();
+            let check_ins = person.check_ins.into_iter().map(Spanned::into_inner);
+            let (schedule, set_aside) = Schedule::checked(check_ins.collect(), &their_topics);
+            for check_in in set_aside {
+                problem(spans[check_in.index].clone(), check_in.reason);
+            }
             people.push(HomePerson {
                 id: person.id.map(PersonId::new),
                 photo: person.photo.map(|p| root.join(p)),
                 voice_pack: person.voice_pack.map(|p| root.join(p)),
-                name: person.name,
+                name,
                 topics,
                 display: Display {
                     high_contrast: person.high_contrast,
@@ -335,8 +345,19 @@ mod tests {
         assert!(sam.display.large_text);
         assert_eq!(sam.volume.as_ref().unwrap().volume, 40);
         assert_eq!(home.problems.len(), 2, "{:?}", home.problems);
-        assert!(home.problems[0].starts_with("Alex: check-in \"food\" 08:30-10:00 is set aside"));
-        assert!(home.problems[1].contains("Sam: topic \"holidays\" is not in the picture set"));
+        // Each problem says the line it is on (the text starts with a newline).
+        assert!(
+            home.problems[0]
+                .starts_with("line 15: Alex: check-in \"food\" 08:30-10:00 is set aside"),
+            "{:?}",
+            home.problems
+        );
+        assert!(
+            home.problems[1]
+                .starts_with("line 22: Sam: topic \"holidays\" is not in the picture set"),
+            "{:?}",
+            home.problems
+        );
     }
 
     #[test]

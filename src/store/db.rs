@@ -34,7 +34,9 @@ pub enum StoreError {
     #[error("{path} is damaged (integrity check: {detail}); nothing was written to it")]
     Damaged { path: PathBuf, detail: String },
     #[error(
-        "{plan} belongs to a different home (its people are not this device's); nothing was written to it"
+        "{plan} belongs to a different home (its people are not this device's); nothing was \
+         written to it. If this kiosk now belongs to that home, move it there with \
+         `sayso plan join {plan}`"
     )]
     DifferentHome { plan: PathBuf },
     #[error("{path} already exists; it was left as it is")]

@@ -96,6 +96,48 @@ fn check_describes_the_demo_set() {
 }
 
 #[test]
+fn check_names_each_problem_of_the_home_file_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home.toml");
+    std::fs::write(
+        &home,
+        "supporters = [\"Jo\"]\n\
+         \n\
+         [[people]]\n\
+         name = \"Alex\"\n\
+         topics = [\"food\", \"holidays\"]\n\
+         \n\
+         [[people.check_ins]]\n\
+         topic = \"food\"\n\
+         from = \"10:00\"\n\
+         until = \"09:00\"\n",
+    )
+    .unwrap();
+    let output = sayso(
+        dir.path(),
+        &["check", "--home", home.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stdout(&output);
+    let warnings: Vec<&str> = said.lines().filter(|l| l.starts_with("warning")).collect();
+    let file = home.display().to_string();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "warning: {file}: line 5: Alex: topic \"holidays\" is not in the picture set \
+                 (or was set aside)"
+            ),
+            format!(
+                "warning: {file}: line 7: Alex: check-in \"food\" 10:00-09:00 is set aside: \
+                 it ends before it starts"
+            ),
+        ],
+        "{said}"
+    );
+}
+
+#[test]
 fn sync_brings_a_finished_mat_into_the_plan_once_and_report_shows_it() {
     let dir = tempfile::tempdir().unwrap();
     let output = sayso(dir.path(), &["report"]);
@@ -535,10 +577,12 @@ fn a_device_that_used_its_own_plan_joins_a_shared_one_and_brings_its_history() {
 
     let refused = sayso(&kitchen, &["sync", "--to", shared.to_str().unwrap()]);
     assert!(!refused.status.success());
+    // Never moved by a mistyped path: staff are told how to join.
+    let said = stderr(&refused);
+    assert!(said.contains("different home"), "{said}");
     assert!(
-        stderr(&refused).contains("different home"),
-        "{}",
-        stderr(&refused)
+        said.contains(&format!("sayso plan join {}", shared.display())),
+        "{said}"
     );
 
     let joined = sayso(&kitchen, &["plan", "join", shared.to_str().unwrap()]);
