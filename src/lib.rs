@@ -16,5 +16,6 @@ pub mod report;
 pub mod store;
 pub mod ui;
 pub mod voice;
+pub mod web;
 
 slint::include_modules!();

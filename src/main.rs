@@ -89,6 +89,29 @@ enum Command {
     /// Show every press of the GPIO buttons live, with its pin, its timing and
     /// whether the timing filter accepted it: for whoever wires the buttons.
     Buttons,
+    /// Run the staff web app over the support plan (--plan, else the data
+    /// directory's). Only on this machine (127.0.0.1) for now.
+    Serve {
+        /// The address and port to listen on.
+        #[arg(long, default_value = sayso::web::DEFAULT_LISTEN, value_name = "ADDR:PORT")]
+        listen: std::net::SocketAddr,
+    },
+    /// Staff accounts of the web app.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Make an account and print its one-time set-up code and link (valid
+    /// for 7 days). The person chooses their own passphrase with it; there
+    /// is no default password.
+    Add {
+        /// The name they sign in with (as they are known at work).
+        name: String,
+    },
+    /// List the accounts.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -290,6 +313,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("kept {}", path.display());
             // The kiosk's next sync carries the picture into the plan: one
             // writer to the plan per device.
+            Ok(())
+        }
+        Command::Serve { listen } => sayso::web::serve(paths.plan.clone(), listen),
+        Command::Staff(StaffCommand::Add { name }) => {
+            let mut plan = Plan::open(&paths.plan)?;
+            let code = plan
+                .add_account(
+                    &name,
+                    sayso::store::accounts::Role::Staff,
+                    None,
+                    "sayso staff add",
+                    chrono::Utc::now(),
+                )?
+                .map_err(anyhow::Error::new)?;
+            println!(
+                "Account {} made. To set a passphrase, within 7 days:",
+                name.trim()
+            );
+            println!("  set-up code: {code}");
+            println!(
+                "  or open: http://{}/setup?code={code}",
+                sayso::web::DEFAULT_LISTEN
+            );
+            Ok(())
+        }
+        Command::Staff(StaffCommand::List) => {
+            let plan = Plan::open(&paths.plan)?;
+            for account in plan.accounts()? {
+                println!("{} ({})", account.name, account.role.as_str());
+            }
             Ok(())
         }
         Command::Screenshots { dir } => {

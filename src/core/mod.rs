@@ -16,6 +16,7 @@ pub mod replay;
 pub mod scale;
 pub mod schedule;
 pub mod session;
+pub mod standing;
 pub mod time;
 pub mod view;
 
@@ -35,5 +36,6 @@ pub use session::{
     Choice, Company, Effect, MatSession, PersonRef, Record, Screen, SessionSettings, SpeakMode,
     Stage, Utterance, SOMETHING_ELSE_ID,
 };
+pub use standing::{standing, Standing, Verdict};
 pub use time::{Mono, Now};
 pub use view::{Display, HighlightedAction, KioskView, PictureRef};

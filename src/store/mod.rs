@@ -6,12 +6,14 @@
 //! journal is in WAL mode, the plan in rollback-journal mode because it may
 //! sit on a network share.
 
+pub mod accounts;
 mod db;
 mod ids;
 pub mod journal;
 pub mod plan;
 pub mod recover;
 pub mod reserve;
+pub mod staff;
 pub mod sync;
 
 pub use db::StoreError;

@@ -22,13 +22,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0002_profile_staff_actions_audit.sql"),
     include_str!("migrations/plan/0003_company_spots_tell_me_more.sql"),
     include_str!("migrations/plan/0004_check_ins.sql"),
+    include_str!("migrations/plan/0005_accounts.sql"),
 ];
 
 /// The schema version this build writes.
 pub const PLAN_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub struct Plan {
-    conn: Connection,
+    pub(super) conn: Connection,
     path: PathBuf,
     /// Whether this connection has run the integrity check yet.
     checked: bool,
@@ -771,6 +772,14 @@ impl ActionStatus {
             ActionStatus::Dropped => "dropped",
         }
     }
+
+    pub fn parse(text: &str) -> ActionStatus {
+        match text {
+            "done" => ActionStatus::Done,
+            "dropped" => ActionStatus::Dropped,
+            _ => ActionStatus::Open,
+        }
+    }
 }
 
 /// The sections of a one-page profile, in the order they are shown.
@@ -854,6 +863,30 @@ fn audit(
     tx.execute(
         "INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
         params![timestamp(at), actor, action, detail],
+    )?;
+    Ok(())
+}
+
+/// An audit row that says what a change replaced and what it became.
+pub(super) fn audit_change(
+    tx: &Transaction,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO audit_log (at, actor, action, detail, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            timestamp(at),
+            actor,
+            action,
+            after.unwrap_or(""),
+            before,
+            after
+        ],
     )?;
     Ok(())
 }

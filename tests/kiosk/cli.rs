@@ -113,10 +113,7 @@ fn check_names_each_problem_of_the_home_file_with_its_line() {
          until = \"09:00\"\n",
     )
     .unwrap();
-    let output = sayso(
-        dir.path(),
-        &["check", "--home", home.to_str().unwrap()],
-    );
+    let output = sayso(dir.path(), &["check", "--home", home.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
     let said = stdout(&output);
     let warnings: Vec<&str> = said.lines().filter(|l| l.starts_with("warning")).collect();

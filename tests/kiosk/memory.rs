@@ -74,7 +74,10 @@ fn the_largest_picture_accepted_is_decoded_within_the_memory_bound() {
     let set = one_card_set(&dir.path().join("set"), "cards/photo.png");
     write_png(&dir.path().join("set/cards/photo.png"), width, height);
     let (said, peak) = check_with_peak(&dir.path().join("data"), &set);
-    eprintln!("peak resident with a {width}x{height} picture: {} MB", peak / 1024);
+    eprintln!(
+        "peak resident with a {width}x{height} picture: {} MB",
+        peak / 1024
+    );
     assert!(
         !said.contains("warning"),
         "the photo is decoded, not refused: {said}"
@@ -93,7 +96,10 @@ fn a_picture_over_the_limit_is_refused_before_it_is_decoded() {
     // The 11000 x 11000 PNG, whole: 484 MB once decoded.
     write_png(&dir.path().join("set/cards/huge.png"), 11_000, 11_000);
     let (said, peak) = check_with_peak(&dir.path().join("data"), &set);
-    eprintln!("peak resident with an 11000x11000 picture: {} MB", peak / 1024);
+    eprintln!(
+        "peak resident with an 11000x11000 picture: {} MB",
+        peak / 1024
+    );
     assert!(said.contains("too big (11000x11000 pixels)"), "{said}");
     assert!(
         peak < 100 * 1024,
@@ -131,7 +137,10 @@ fn the_running_kiosk_shows_the_largest_picture_within_the_memory_bound() {
             .is_ok_and(|log| log.contains("picture ready") && log.contains("photo.png"))
     });
     let peak = peak_so_far_kb(kiosk.pid());
-    eprintln!("the kiosk's peak resident with a {width}x{height} picture: {} MB", peak / 1024);
+    eprintln!(
+        "the kiosk's peak resident with a {width}x{height} picture: {} MB",
+        peak / 1024
+    );
     assert!(
         peak < PEAK_LIMIT_KB,
         "the kiosk's peak resident with a 24 MP picture: {} MB",

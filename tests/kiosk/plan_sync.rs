@@ -769,6 +769,71 @@ fn two_new_devices_syncing_into_a_new_plan_at_once_end_up_in_one_home() {
 }
 
 #[test]
+fn two_real_sync_processes_started_together_on_a_new_plan_end_up_in_one_home() {
+    // As an outside tester does it: two processes, not two threads.
+    for round in 0..10u32 {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = dir.path().join("plan.sqlite");
+        drop(Plan::create(&plan).unwrap());
+        let data_dirs: Vec<std::path::PathBuf> = (0..2u32)
+            .map(|device| {
+                let data = dir.path().join(format!("device-{device}"));
+                let mut journal = new_journal(&data.join("journal.sqlite"));
+                write(
+                    &mut journal,
+                    &Mat {
+                        id: format!("0190a000-0000-7000-8000-{device:012}"),
+                        day: 1 + device,
+                        actions: &[("tea", Some(0))],
+                    },
+                );
+                data
+            })
+            .collect();
+        let sync_into_plan = |data: &std::path::Path| {
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_sayso"));
+            command
+                .args(["sync", "--to", plan.to_str().unwrap()])
+                .env("SAYSO_DATA_DIR", data)
+                .env("RUST_LOG", "error")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            command
+        };
+        let children: Vec<_> = data_dirs
+            .iter()
+            .map(|data| sync_into_plan(data).spawn().unwrap())
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        assert_eq!(
+            Plan::open(&plan)
+                .unwrap()
+                .synced_session_ids()
+                .unwrap()
+                .len(),
+            2,
+            "round {round}: both mats in the one plan"
+        );
+        // Neither device was shut out: each syncs there again.
+        for data in &data_dirs {
+            let again = sync_into_plan(data).output().unwrap();
+            assert!(
+                again.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&again.stderr)
+            );
+        }
+    }
+}
+
+#[test]
 fn a_real_sync_process_killed_at_any_moment_leaves_a_plan_the_next_sync_completes_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

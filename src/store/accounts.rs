@@ -1,0 +1,578 @@
+//! Staff and family accounts in the support plan, and their signed-in
+//! browser sessions. Passphrases and PINs are kept as argon2id hashes; set-up
+//! codes and session tokens as SHA-256 hashes (they are long and random, so
+//! a fast hash is enough), so a copy of the plan file signs nobody in.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use super::db::StoreError;
+use super::plan::Plan;
+use super::{parse_timestamp, timestamp};
+use crate::core::PersonId;
+
+/// How long a set-up code can be used.
+pub const SETUP_VALID_FOR: Duration = Duration::days(7);
+/// How long a browser stays signed in: one long shift.
+pub const SESSION_LASTS: Duration = Duration::hours(12);
+/// Wrong passphrases allowed before the account waits.
+pub const FREE_TRIES: i64 = 5;
+/// The first wait; each further wrong passphrase doubles it, up to an hour.
+pub const FIRST_LOCKOUT: Duration = Duration::seconds(30);
+const LONGEST_LOCKOUT: Duration = Duration::hours(1);
+/// Shortest passphrase accepted.
+pub const MIN_PASSPHRASE_CHARS: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Staff,
+    Family,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Family => "family",
+        }
+    }
+
+    fn parse(text: &str) -> Role {
+        if text == "family" {
+            Role::Family
+        } else {
+            Role::Staff
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    /// A family account's one person.
+    pub person: Option<PersonId>,
+    pub last_looked: Option<DateTime<Utc>>,
+}
+
+impl Account {
+    /// Whether this account may see people's views and act on them. A
+    /// family account edits its person's picture sets and sees no views.
+    pub fn sees_views(&self) -> bool {
+        self.role == Role::Staff
+    }
+}
+
+/// The outcome of a sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignIn {
+    Welcome(Account),
+    /// Wrong name or passphrase (which one is not said).
+    Wrong,
+    /// Too many wrong passphrases: try again after this.
+    Wait(DateTime<Utc>),
+}
+
+/// A signed-in browser: the account, and the token its forms must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSession {
+    pub account: Account,
+    pub csrf_token: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AccountError {
+    #[error("there is already an account called {0}")]
+    NameTaken(String),
+    #[error("a name is needed (at most 80 characters)")]
+    BadName,
+    #[error("there is nobody with id {0} in the support plan")]
+    NoSuchPerson(String),
+    #[error("that set-up code is not known, was used already, or is more than 7 days old")]
+    BadSetupCode,
+    #[error("the passphrase must be at least {MIN_PASSPHRASE_CHARS} characters")]
+    ShortPassphrase,
+    #[error("a PIN is 4 to 8 digits")]
+    BadPin,
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buffer);
+    buffer.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn hash_secret(secret: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .expect("argon2id with default parameters hashes any input")
+        .to_string()
+}
+
+fn secret_matches(secret: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(secret.as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
+/// A set-up code a person can read out or type: 12 characters from an
+/// alphabet without look-alikes (no 0/O, 1/I/L), in groups of four.
+fn new_setup_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut bytes = [0u8; 12];
+    OsRng.fill_bytes(&mut bytes);
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Set-up codes are typed by people: case, spaces and dashes do not matter.
+fn normal_setup_code(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+fn lockout_after(failures: i64) -> Option<Duration> {
+    let over = failures - FREE_TRIES;
+    (over >= 0).then(|| {
+        let factor = 1i32 << over.min(10);
+        (FIRST_LOCKOUT * factor).min(LONGEST_LOCKOUT)
+    })
+}
+
+const ACCOUNT_COLUMNS: &str = "a.id, a.name, a.role, a.person_id, a.last_looked";
+
+fn account_from_row(row: &rusqlite::Row) -> rusqlite::Result<(Account, Option<String>)> {
+    Ok((
+        Account {
+            id: row.get(0)?,
+            name: row.get(1)?,
+            role: Role::parse(&row.get::<_, String>(2)?),
+            person: row.get::<_, Option<String>>(3)?.map(PersonId::new),
+            last_looked: None,
+        },
+        row.get(4)?,
+    ))
+}
+
+fn with_last_looked(
+    (mut account, last_looked): (Account, Option<String>),
+) -> Result<Account, StoreError> {
+    account.last_looked = last_looked.as_deref().map(parse_timestamp).transpose()?;
+    Ok(account)
+}
+
+impl Plan {
+    /// Makes an account with no passphrase, and returns the one-time code
+    /// its owner sets one with. Audited.
+    pub fn add_account(
+        &mut self,
+        name: &str,
+        role: Role,
+        person: Option<&PersonId>,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<String, AccountError>, StoreError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Ok(Err(AccountError::BadName));
+        }
+        let tx = self.conn.transaction()?;
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM accounts WHERE name = ?1)",
+            [name],
+            |row| row.get(0),
+        )?;
+        if taken {
+            return Ok(Err(AccountError::NameTaken(name.to_string())));
+        }
+        if let Some(person) = person {
+            let known: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM people WHERE id = ?1)",
+                [person.as_str()],
+                |row| row.get(0),
+            )?;
+            if !known {
+                return Ok(Err(AccountError::NoSuchPerson(person.to_string())));
+            }
+        }
+        let code = new_setup_code();
+        tx.execute(
+            "INSERT INTO accounts (name, role, person_id, setup_code, setup_expires, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                name,
+                role.as_str(),
+                person.map(PersonId::as_str),
+                sha256_hex(&normal_setup_code(&code)),
+                timestamp(now + SETUP_VALID_FOR),
+                timestamp(now)
+            ],
+        )?;
+        let after = format!("{} account {name}", role.as_str());
+        super::plan::audit_change(&tx, now, by_whom, "account added", None, Some(&after))?;
+        tx.commit()?;
+        Ok(Ok(code))
+    }
+
+    /// Sets the passphrase of the account a set-up code was made for; the
+    /// code cannot be used again.
+    pub fn redeem_setup_code(
+        &mut self,
+        code: &str,
+        passphrase: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Account, AccountError>, StoreError> {
+        if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+            return Ok(Err(AccountError::ShortPassphrase));
+        }
+        let tx = self.conn.transaction()?;
+        let found = tx
+            .query_row(
+                &format!(
+                    "SELECT {ACCOUNT_COLUMNS}, a.setup_expires FROM accounts a
+                     WHERE a.setup_code = ?1"
+                ),
+                [sha256_hex(&normal_setup_code(code))],
+                |row| Ok((account_from_row(row)?, row.get::<_, Option<String>>(5)?)),
+            )
+            .optional()?;
+        let Some((account, expires)) = found else {
+            return Ok(Err(AccountError::BadSetupCode));
+        };
+        let expired = match expires.as_deref().map(parse_timestamp).transpose()? {
+            Some(expires) => expires < now,
+            None => true,
+        };
+        if expired {
+            return Ok(Err(AccountError::BadSetupCode));
+        }
+        let account = with_last_looked(account)?;
+        tx.execute(
+            "UPDATE accounts SET passphrase = ?1, setup_code = NULL, setup_expires = NULL,
+                    failed_signins = 0, locked_until = NULL
+             WHERE id = ?2",
+            params![hash_secret(passphrase), account.id],
+        )?;
+        super::plan::audit_change(
+            &tx,
+            now,
+            &account.name,
+            "passphrase set",
+            None,
+            Some("with a set-up code"),
+        )?;
+        tx.commit()?;
+        Ok(Ok(account))
+    }
+
+    /// Checks a name and passphrase. Wrong ones count towards a wait that
+    /// grows with each one after the first few; a right one clears them.
+    pub fn sign_in(
+        &mut self,
+        name: &str,
+        passphrase: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SignIn, StoreError> {
+        let found = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {ACCOUNT_COLUMNS}, a.passphrase, a.failed_signins, a.locked_until
+                     FROM accounts a WHERE a.name = ?1"
+                ),
+                [name.trim()],
+                |row| {
+                    Ok((
+                        account_from_row(row)?,
+                        row.get::<_, Option<String>>(5)?,
+                        row.get::<_, i64>(6)?,
+                        row.get::<_, Option<String>>(7)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((account, stored, failures, locked_until)) = found else {
+            // The same work as for a real account, so the time taken does
+            // not tell which names exist.
+            let _ = secret_matches(passphrase, &hash_secret("no such account"));
+            return Ok(SignIn::Wrong);
+        };
+        if let Some(until) = locked_until.as_deref().map(parse_timestamp).transpose()? {
+            if until > now {
+                return Ok(SignIn::Wait(until));
+            }
+        }
+        let right = stored
+            .as_deref()
+            .is_some_and(|stored| secret_matches(passphrase, stored));
+        let account = with_last_looked(account)?;
+        if right {
+            self.conn.execute(
+                "UPDATE accounts SET failed_signins = 0, locked_until = NULL WHERE id = ?1",
+                [account.id],
+            )?;
+            return Ok(SignIn::Welcome(account));
+        }
+        let failures = failures + 1;
+        let until = lockout_after(failures).map(|wait| now + wait);
+        self.conn.execute(
+            "UPDATE accounts SET failed_signins = ?1, locked_until = ?2 WHERE id = ?3",
+            params![failures, until.map(timestamp), account.id],
+        )?;
+        Ok(match until {
+            Some(until) => SignIn::Wait(until),
+            None => SignIn::Wrong,
+        })
+    }
+
+    /// Starts a signed-in session; returns the cookie's token and the
+    /// session's CSRF token.
+    pub fn start_web_session(
+        &mut self,
+        account: &Account,
+        now: DateTime<Utc>,
+    ) -> Result<(String, String), StoreError> {
+        let token = random_hex(32);
+        let csrf = random_hex(32);
+        self.conn.execute(
+            "DELETE FROM web_sessions WHERE expires_at < ?1",
+            [timestamp(now)],
+        )?;
+        self.conn.execute(
+            "INSERT INTO web_sessions (token_hash, account_id, csrf_token, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                sha256_hex(&token),
+                account.id,
+                csrf,
+                timestamp(now),
+                timestamp(now + SESSION_LASTS)
+            ],
+        )?;
+        Ok((token, csrf))
+    }
+
+    /// The session a cookie's token belongs to, if it has not expired.
+    pub fn web_session(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<WebSession>, StoreError> {
+        let found = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {ACCOUNT_COLUMNS}, s.csrf_token, s.expires_at
+                     FROM web_sessions s JOIN accounts a ON a.id = s.account_id
+                     WHERE s.token_hash = ?1"
+                ),
+                [sha256_hex(token)],
+                |row| {
+                    Ok((
+                        account_from_row(row)?,
+                        row.get::<_, String>(5)?,
+                        row.get::<_, String>(6)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((account, csrf_token, expires)) = found else {
+            return Ok(None);
+        };
+        if parse_timestamp(&expires)? <= now {
+            return Ok(None);
+        }
+        Ok(Some(WebSession {
+            account: with_last_looked(account)?,
+            csrf_token,
+        }))
+    }
+
+    pub fn end_web_session(&mut self, token: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM web_sessions WHERE token_hash = ?1",
+            [sha256_hex(token)],
+        )?;
+        Ok(())
+    }
+
+    /// "What's new" for this account is what comes after `at`.
+    pub fn mark_looked(&mut self, account_id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE accounts SET last_looked = ?1 WHERE id = ?2",
+            params![timestamp(at), account_id],
+        )?;
+        Ok(())
+    }
+
+    /// Sets the PIN of the kiosk's staff screen for an account.
+    pub fn set_pin(
+        &mut self,
+        account_id: i64,
+        pin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), AccountError>, StoreError> {
+        if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
+            return Ok(Err(AccountError::BadPin));
+        }
+        let tx = self.conn.transaction()?;
+        let name: String = tx.query_row(
+            "SELECT name FROM accounts WHERE id = ?1",
+            [account_id],
+            |row| row.get(0),
+        )?;
+        tx.execute(
+            "UPDATE accounts SET pin = ?1 WHERE id = ?2",
+            params![hash_secret(pin), account_id],
+        )?;
+        super::plan::audit_change(&tx, now, &name, "PIN set", None, None)?;
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+
+    pub fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a ORDER BY a.name"
+        ))?;
+        let rows = statement.query_map([], account_from_row)?;
+        rows.map(|row| with_last_looked(row?)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap()
+    }
+
+    fn plan_with_jo() -> (tempfile::TempDir, Plan, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut plan = Plan::create(&dir.path().join("plan.sqlite")).unwrap();
+        let code = plan
+            .add_account("Jo", Role::Staff, None, "cli", now())
+            .unwrap()
+            .unwrap();
+        (dir, plan, code)
+    }
+
+    #[test]
+    fn an_account_has_no_passphrase_until_its_set_up_code_is_used_once() {
+        let (_dir, mut plan, code) = plan_with_jo();
+        assert_eq!(
+            plan.sign_in("Jo", "", now()).unwrap(),
+            SignIn::Wrong,
+            "no default password"
+        );
+        let typed = code.to_lowercase().replace('-', " ");
+        let jo = plan
+            .redeem_setup_code(&typed, "correct horse battery", now())
+            .unwrap()
+            .unwrap();
+        assert_eq!(jo.name, "Jo");
+        assert_eq!(
+            plan.redeem_setup_code(&code, "another passphrase", now())
+                .unwrap(),
+            Err(AccountError::BadSetupCode),
+            "used once"
+        );
+        assert!(matches!(
+            plan.sign_in("jo", "correct horse battery", now()).unwrap(),
+            SignIn::Welcome(account) if account.name == "Jo"
+        ));
+    }
+
+    #[test]
+    fn a_set_up_code_expires_and_a_short_passphrase_is_refused() {
+        let (_dir, mut plan, code) = plan_with_jo();
+        assert_eq!(
+            plan.redeem_setup_code(&code, "short", now()).unwrap(),
+            Err(AccountError::ShortPassphrase)
+        );
+        let later = now() + SETUP_VALID_FOR + Duration::minutes(1);
+        assert_eq!(
+            plan.redeem_setup_code(&code, "long enough passphrase", later)
+                .unwrap(),
+            Err(AccountError::BadSetupCode)
+        );
+    }
+
+    #[test]
+    fn wrong_passphrases_lock_the_account_for_longer_each_time() {
+        let (_dir, mut plan, code) = plan_with_jo();
+        plan.redeem_setup_code(&code, "correct horse battery", now())
+            .unwrap()
+            .unwrap();
+        for _ in 1..FREE_TRIES {
+            assert_eq!(plan.sign_in("Jo", "guess", now()).unwrap(), SignIn::Wrong);
+        }
+        let SignIn::Wait(first) = plan.sign_in("Jo", "guess", now()).unwrap() else {
+            panic!("locked after {FREE_TRIES} wrong passphrases");
+        };
+        assert_eq!(first, now() + FIRST_LOCKOUT);
+        // While locked, even the right passphrase waits.
+        assert_eq!(
+            plan.sign_in("Jo", "correct horse battery", now()).unwrap(),
+            SignIn::Wait(first)
+        );
+        let SignIn::Wait(second) = plan.sign_in("Jo", "guess", first).unwrap() else {
+            panic!("still locked");
+        };
+        assert_eq!(second, first + FIRST_LOCKOUT * 2, "the wait doubles");
+        assert!(matches!(
+            plan.sign_in("Jo", "correct horse battery", second).unwrap(),
+            SignIn::Welcome(_)
+        ));
+        assert_eq!(
+            plan.sign_in("Jo", "guess", second).unwrap(),
+            SignIn::Wrong,
+            "a right passphrase clears the count"
+        );
+    }
+
+    #[test]
+    fn a_session_expires_and_ends_and_only_its_token_hash_is_kept() {
+        let (_dir, mut plan, code) = plan_with_jo();
+        let jo = plan
+            .redeem_setup_code(&code, "correct horse battery", now())
+            .unwrap()
+            .unwrap();
+        let (token, csrf) = plan.start_web_session(&jo, now()).unwrap();
+        let session = plan.web_session(&token, now()).unwrap().unwrap();
+        assert_eq!(session.account.name, "Jo");
+        assert_eq!(session.csrf_token, csrf);
+        assert!(!plan.contents().unwrap().contains(&token));
+        assert!(plan
+            .web_session(&token, now() + SESSION_LASTS)
+            .unwrap()
+            .is_none());
+        plan.end_web_session(&token).unwrap();
+        assert!(plan.web_session(&token, now()).unwrap().is_none());
+    }
+}

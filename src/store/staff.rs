@@ -1,0 +1,744 @@
+//! What the staff web app reads from and writes to the support plan: the
+//! news since someone last looked, a person's views laid out like the mat,
+//! their mats and actions, and staff's verdicts and notes. Pages see only
+//! these types and the [`StaffPlan`] trait, so another backend (an
+//! organisation's PostgreSQL server) can stand in for the SQLite plan.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension};
+
+use super::accounts::{Account, AccountError, SignIn, WebSession};
+use super::db::StoreError;
+use super::plan::{ActionStatus, Plan};
+use super::{parse_timestamp, timestamp};
+use crate::core::{standing, PersonId, PersonRef, Standing, Verdict};
+
+/// What happened for one person since a staff member last looked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonNews {
+    pub person: PersonRef,
+    pub new_mats: i64,
+    pub changed_views: i64,
+    /// "Tell me more" marks with no note or verdict since.
+    pub tell_me_more: i64,
+    pub check_ins_missed: i64,
+    pub check_ins_declined: i64,
+    pub actions_due_soon: i64,
+    pub actions_overdue: i64,
+    /// Current views no one has confirmed or disputed.
+    pub unconfirmed: i64,
+    pub last_mat: Option<DateTime<Utc>>,
+}
+
+/// One kiosk, as the plan knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceHealth {
+    pub device_id: String,
+    pub last_sync: DateTime<Utc>,
+    pub mats: i64,
+}
+
+/// A person's views of one topic, laid out like the mat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicViews {
+    pub topic_id: String,
+    pub title: String,
+    /// The scale's points, left to right, as the evidence names them.
+    pub points: Vec<String>,
+    pub cards: Vec<CardView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardView {
+    pub card_id: String,
+    pub label: String,
+    /// Which of the topic's points the current view is.
+    pub point: Option<usize>,
+    pub view: String,
+    pub times_said: u32,
+    pub times_asked: u32,
+    pub since: DateTime<Utc>,
+    pub last_at: DateTime<Utc>,
+    pub changed_from: Option<String>,
+    pub changed_until: Option<DateTime<Utc>>,
+    pub standing: Standing,
+    pub tell_me_more: bool,
+    /// Verdicts and notes on this card, newest first.
+    pub notes: Vec<StaffNote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffNote {
+    pub kind: String,
+    pub body: String,
+    pub by_whom: String,
+    pub at: DateTime<Utc>,
+}
+
+/// One mat brought in from a kiosk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatRow {
+    pub session_id: String,
+    pub topic_title: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    /// "finished" or "declined".
+    pub outcome: String,
+    pub supporter: Option<String>,
+    pub helped: bool,
+    pub cards_placed: i64,
+    pub cards_skipped: i64,
+    pub tell_me_more: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRow {
+    pub id: i64,
+    pub card: Option<(String, String)>,
+    pub what: String,
+    pub who: String,
+    pub due: Option<NaiveDate>,
+    pub status: ActionStatus,
+    pub outcome_note: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new action, as staff write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAction {
+    pub person: PersonId,
+    pub card: Option<(String, String)>,
+    pub what: String,
+    pub who: String,
+    pub due: Option<NaiveDate>,
+}
+
+/// Staff's word on one card's current view: a verdict, or a note alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    pub person: PersonId,
+    pub topic: String,
+    pub card: String,
+    /// `None`: a note, which leaves the view's standing as it was.
+    pub verdict: Option<Verdict>,
+    pub body: String,
+}
+
+/// A card of a person: (person, topic, card).
+type CardKey = (String, String, String);
+
+/// The support plan as the web app needs it. Every write is audited with
+/// who made it.
+pub trait StaffPlan: Send {
+    fn people(&self) -> Result<Vec<PersonRef>, StoreError>;
+    fn person(&self, id: &PersonId) -> Result<Option<PersonRef>, StoreError>;
+    fn news(
+        &self,
+        since: Option<DateTime<Utc>>,
+        today: NaiveDate,
+    ) -> Result<Vec<PersonNews>, StoreError>;
+    fn devices(&self) -> Result<Vec<DeviceHealth>, StoreError>;
+    fn views(&self, person: &PersonId) -> Result<Vec<TopicViews>, StoreError>;
+    fn mats(&self, person: &PersonId, limit: usize) -> Result<Vec<MatRow>, StoreError>;
+    fn actions(&self, person: &PersonId) -> Result<Vec<ActionRow>, StoreError>;
+    /// Confirms or disputes a view, or adds a note to it; false if the
+    /// person has no view of that card.
+    fn judge(
+        &mut self,
+        judgement: &Judgement,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    fn add_action(
+        &mut self,
+        action: &NewAction,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
+    /// Sets an action's status, with what became of it; false if there is
+    /// no such action for this person.
+    fn settle_action(
+        &mut self,
+        person: &PersonId,
+        id: i64,
+        status: ActionStatus,
+        note: &str,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    fn sign_in(
+        &mut self,
+        name: &str,
+        passphrase: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SignIn, StoreError>;
+    fn redeem_setup_code(
+        &mut self,
+        code: &str,
+        passphrase: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Account, AccountError>, StoreError>;
+    fn start_web_session(
+        &mut self,
+        account: &Account,
+        now: DateTime<Utc>,
+    ) -> Result<(String, String), StoreError>;
+    fn web_session(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<WebSession>, StoreError>;
+    fn end_web_session(&mut self, token: &str) -> Result<(), StoreError>;
+    fn mark_looked(&mut self, account_id: i64, at: DateTime<Utc>) -> Result<(), StoreError>;
+}
+
+fn verdict_of(kind: &str) -> Option<Verdict> {
+    match kind {
+        "confirmed" => Some(Verdict::Confirmed),
+        "disputed" => Some(Verdict::Disputed),
+        _ => None,
+    }
+}
+
+impl Plan {
+    /// Every verdict and note, by (person, topic, card), newest first.
+    fn notes_by_card(
+        &self,
+        person: Option<&PersonId>,
+    ) -> Result<HashMap<CardKey, Vec<StaffNote>>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT person_id, topic_id, card_id, kind, body, by_whom, at FROM confirmations
+             WHERE ?1 IS NULL OR person_id = ?1 ORDER BY at DESC, id DESC",
+        )?;
+        let rows = statement.query_map([person.map(PersonId::as_str)], |row| {
+            Ok((
+                (row.get(0)?, row.get(1)?, row.get(2)?),
+                (
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                ),
+            ))
+        })?;
+        let mut notes: HashMap<_, Vec<StaffNote>> = HashMap::new();
+        for row in rows {
+            let (key, (kind, body, by_whom, at)) = row?;
+            notes.entry(key).or_default().push(StaffNote {
+                kind,
+                body,
+                by_whom,
+                at: parse_timestamp(&at)?,
+            });
+        }
+        Ok(notes)
+    }
+}
+
+fn standing_of(since: DateTime<Utc>, notes: &[StaffNote]) -> Standing {
+    let verdicts: Vec<_> = notes
+        .iter()
+        .filter_map(|n| verdict_of(&n.kind).map(|v| (n.at, v)))
+        .collect();
+    standing(since, &verdicts)
+}
+
+impl StaffPlan for Plan {
+    fn people(&self) -> Result<Vec<PersonRef>, StoreError> {
+        Plan::people(self)
+    }
+
+    fn person(&self, id: &PersonId) -> Result<Option<PersonRef>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name FROM people WHERE id = ?1",
+                [id.as_str()],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()?
+            .map(|name| PersonRef {
+                id: id.clone(),
+                name,
+            }))
+    }
+
+    fn news(
+        &self,
+        since: Option<DateTime<Utc>>,
+        today: NaiveDate,
+    ) -> Result<Vec<PersonNews>, StoreError> {
+        let since_text = since.map_or_else(String::new, timestamp);
+        let soon = (today + chrono::Days::new(7)).to_string();
+        let today = today.to_string();
+        let count = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Result<i64, StoreError> {
+            Ok(self
+                .conn
+                .prepare_cached(sql)?
+                .query_row(args, |row| row.get(0))?)
+        };
+        let notes = self.notes_by_card(None)?;
+        let mut news = Vec::new();
+        for person in Plan::people(self)? {
+            let id = person.id.as_str();
+            let mut unconfirmed = 0;
+            let mut statement = self.conn.prepare_cached(
+                "SELECT topic_id, card_id, since FROM preferences WHERE person_id = ?1",
+            )?;
+            let rows = statement.query_map([id], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (topic, card, view_since) = row?;
+                let key = (id.to_string(), topic, card);
+                let card_notes = notes.get(&key).map_or(&[][..], Vec::as_slice);
+                if standing_of(parse_timestamp(&view_since)?, card_notes) == Standing::Unconfirmed {
+                    unconfirmed += 1;
+                }
+            }
+            let last_mat: Option<String> = self.conn.query_row(
+                "SELECT max(finished_at) FROM synced_sessions WHERE person_id = ?1",
+                [id],
+                |row| row.get(0),
+            )?;
+            news.push(PersonNews {
+                new_mats: count(
+                    "SELECT count(*) FROM synced_sessions
+                     WHERE person_id = ?1 AND outcome = 'finished' AND synced_at > ?2",
+                    &[&id, &since_text],
+                )?,
+                changed_views: count(
+                    "SELECT count(*) FROM preferences
+                     WHERE person_id = ?1 AND changed_from IS NOT NULL AND since > ?2",
+                    &[&id, &since_text],
+                )?,
+                tell_me_more: count(
+                    "SELECT count(DISTINCT e.topic_id || '/' || e.card_id) FROM evidence e
+                     WHERE e.person_id = ?1 AND e.tell_me_more = 1
+                       AND NOT EXISTS (SELECT 1 FROM confirmations c
+                           WHERE c.person_id = e.person_id AND c.topic_id = e.topic_id
+                             AND c.card_id = e.card_id AND c.at >= e.placed_at)",
+                    &[&id],
+                )?,
+                check_ins_missed: count(
+                    "SELECT count(*) FROM check_ins
+                     WHERE person_id = ?1 AND outcome = 'not-offered' AND window_closes > ?2",
+                    &[&id, &since_text],
+                )?,
+                check_ins_declined: count(
+                    "SELECT count(*) FROM check_ins
+                     WHERE person_id = ?1 AND outcome = 'declined' AND window_closes > ?2",
+                    &[&id, &since_text],
+                )?,
+                actions_due_soon: count(
+                    "SELECT count(*) FROM actions
+                     WHERE person_id = ?1 AND status = 'open' AND due >= ?2 AND due <= ?3",
+                    &[&id, &today, &soon],
+                )?,
+                actions_overdue: count(
+                    "SELECT count(*) FROM actions
+                     WHERE person_id = ?1 AND status = 'open' AND due < ?2",
+                    &[&id, &today],
+                )?,
+                unconfirmed,
+                last_mat: last_mat.as_deref().map(parse_timestamp).transpose()?,
+                person,
+            });
+        }
+        Ok(news)
+    }
+
+    fn devices(&self) -> Result<Vec<DeviceHealth>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT device_id, max(synced_at), count(*) FROM synced_sessions
+             GROUP BY device_id ORDER BY device_id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut devices = Vec::new();
+        for row in rows {
+            let (device_id, last_sync, mats) = row?;
+            devices.push(DeviceHealth {
+                device_id,
+                last_sync: parse_timestamp(&last_sync)?,
+                mats,
+            });
+        }
+        Ok(devices)
+    }
+
+    fn views(&self, person: &PersonId) -> Result<Vec<TopicViews>, StoreError> {
+        let id = person.as_str();
+        // The scale of each topic, from the points its evidence names.
+        let mut points: BTreeMap<String, BTreeMap<i64, String>> = BTreeMap::new();
+        {
+            let mut statement = self.conn.prepare(
+                "SELECT topic_id, point, view FROM evidence
+                 WHERE person_id = ?1 AND kind = 'placed' GROUP BY topic_id, point",
+            )?;
+            let rows = statement.query_map([id], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (topic, point, view) = row?;
+                points.entry(topic).or_default().insert(point, view);
+            }
+        }
+        let notes = self.notes_by_card(Some(person))?;
+        let mut statement = self.conn.prepare(
+            "SELECT f.topic_id, f.topic_title, f.card_id, f.card_label, f.current_view,
+                    f.times_said, f.times_asked, f.since, f.last_at, f.changed_from,
+                    f.changed_until,
+                    EXISTS (SELECT 1 FROM evidence e WHERE e.person_id = f.person_id
+                            AND e.topic_id = f.topic_id AND e.card_id = f.card_id
+                            AND e.tell_me_more = 1)
+             FROM preferences f WHERE f.person_id = ?1
+             ORDER BY f.topic_title, f.topic_id, f.card_label",
+        )?;
+        let rows = statement.query_map([id], |row| {
+            Ok((
+                (
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                ),
+                (
+                    row.get::<_, u32>(5)?,
+                    row.get::<_, u32>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, String>(8)?,
+                    row.get::<_, Option<String>>(9)?,
+                    row.get::<_, Option<String>>(10)?,
+                    row.get::<_, bool>(11)?,
+                ),
+            ))
+        })?;
+        let mut topics: Vec<TopicViews> = Vec::new();
+        for row in rows {
+            let (
+                (topic_id, title, card_id, label, view),
+                (times_said, times_asked, since, last_at, changed_from, changed_until, more),
+            ) = row?;
+            if topics.last().is_none_or(|t| t.topic_id != topic_id) {
+                let scale = points.get(&topic_id).cloned().unwrap_or_default();
+                topics.push(TopicViews {
+                    topic_id: topic_id.clone(),
+                    title,
+                    points: scale.into_values().collect(),
+                    cards: Vec::new(),
+                });
+            }
+            let topic = topics.last_mut().expect("pushed above");
+            let since = parse_timestamp(&since)?;
+            let card_notes = notes
+                .get(&(id.to_string(), topic_id, card_id.clone()))
+                .cloned()
+                .unwrap_or_default();
+            topic.cards.push(CardView {
+                point: topic.points.iter().position(|p| *p == view),
+                standing: standing_of(since, &card_notes),
+                card_id,
+                label,
+                view,
+                times_said,
+                times_asked,
+                since,
+                last_at: parse_timestamp(&last_at)?,
+                changed_from,
+                changed_until: changed_until.as_deref().map(parse_timestamp).transpose()?,
+                tell_me_more: more,
+                notes: card_notes,
+            });
+        }
+        // Unconfirmed views first within each topic.
+        for topic in &mut topics {
+            topic
+                .cards
+                .sort_by_key(|c| (c.standing != Standing::Unconfirmed, c.label.clone()));
+        }
+        Ok(topics)
+    }
+
+    fn mats(&self, person: &PersonId, limit: usize) -> Result<Vec<MatRow>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT s.session_id, s.topic_title, s.started_at, s.finished_at, s.outcome,
+                    s.supporter, s.supporter_helped,
+                    (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
+                        AND e.kind = 'placed'),
+                    (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
+                        AND e.kind = 'skipped'),
+                    (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
+                        AND e.tell_me_more = 1)
+             FROM synced_sessions s WHERE s.person_id = ?1
+             ORDER BY s.finished_at DESC LIMIT ?2",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = statement.query_map(params![person.as_str(), limit], |row| {
+            Ok((
+                (
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                ),
+                (
+                    row.get::<_, Option<String>>(5)?,
+                    row.get::<_, bool>(6)?,
+                    row.get::<_, i64>(7)?,
+                    row.get::<_, i64>(8)?,
+                    row.get::<_, i64>(9)?,
+                ),
+            ))
+        })?;
+        let mut mats = Vec::new();
+        for row in rows {
+            let (
+                (session_id, topic_title, started_at, finished_at, outcome),
+                (supporter, helped, cards_placed, cards_skipped, tell_me_more),
+            ) = row?;
+            mats.push(MatRow {
+                session_id,
+                topic_title,
+                started_at: parse_timestamp(&started_at)?,
+                finished_at: parse_timestamp(&finished_at)?,
+                outcome,
+                supporter,
+                helped,
+                cards_placed,
+                cards_skipped,
+                tell_me_more,
+            });
+        }
+        Ok(mats)
+    }
+
+    fn actions(&self, person: &PersonId) -> Result<Vec<ActionRow>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, topic_id, card_id, what, who, due, status, outcome_note, updated_at
+             FROM actions WHERE person_id = ?1
+             ORDER BY status = 'open' DESC, due IS NULL, due, id",
+        )?;
+        let rows = statement.query_map([person.as_str()], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, Option<String>>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, Option<String>>(5)?,
+                (
+                    row.get::<_, String>(6)?,
+                    row.get::<_, Option<String>>(7)?,
+                    row.get::<_, String>(8)?,
+                ),
+            ))
+        })?;
+        let mut actions = Vec::new();
+        for row in rows {
+            let (id, topic, card, what, who, due, (status, outcome_note, updated_at)) = row?;
+            actions.push(ActionRow {
+                id,
+                card: topic.zip(card),
+                what,
+                who,
+                due: due.and_then(|d| d.parse().ok()),
+                status: ActionStatus::parse(&status),
+                outcome_note,
+                updated_at: parse_timestamp(&updated_at)?,
+            });
+        }
+        Ok(actions)
+    }
+
+    fn judge(
+        &mut self,
+        judgement: &Judgement,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let Judgement {
+            person,
+            topic,
+            card,
+            verdict,
+            body,
+        } = judgement;
+        let tx = self.conn.transaction()?;
+        let view: Option<String> = tx
+            .query_row(
+                "SELECT current_view FROM preferences
+                 WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3",
+                params![person.as_str(), topic, card],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let Some(view) = view else {
+            return Ok(false);
+        };
+        let before: Option<(String, String)> = tx
+            .query_row(
+                "SELECT kind, body FROM confirmations
+                 WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3
+                   AND kind IN ('confirmed', 'disputed')
+                 ORDER BY at DESC, id DESC LIMIT 1",
+                params![person.as_str(), topic, card],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let kind = match verdict {
+            Some(Verdict::Confirmed) => "confirmed",
+            Some(Verdict::Disputed) => "disputed",
+            None => "note",
+        };
+        tx.execute(
+            "INSERT INTO confirmations (person_id, topic_id, card_id, kind, body, by_whom, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                person.as_str(),
+                topic,
+                card,
+                kind,
+                body,
+                by_whom,
+                timestamp(at)
+            ],
+        )?;
+        let before = before.map(|(kind, body)| format!("{topic}/{card}: {kind} {body}"));
+        let after = format!("{topic}/{card} ({view}): {kind} {body}");
+        super::plan::audit_change(
+            &tx,
+            at,
+            by_whom,
+            kind,
+            before.as_deref().map(str::trim_end),
+            Some(after.trim_end()),
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn add_action(
+        &mut self,
+        action: &NewAction,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO actions (person_id, topic_id, card_id, what, who, due, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            params![
+                action.person.as_str(),
+                action.card.as_ref().map(|c| c.0.as_str()),
+                action.card.as_ref().map(|c| c.1.as_str()),
+                action.what,
+                action.who,
+                action.due.map(|d| d.to_string()),
+                timestamp(at)
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        let due = action.due.map_or_else(String::new, |d| format!(" by {d}"));
+        let after = format!("#{id}: {} ({}{due})", action.what, action.who);
+        super::plan::audit_change(&tx, at, by_whom, "action added", None, Some(&after))?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn settle_action(
+        &mut self,
+        person: &PersonId,
+        id: i64,
+        status: ActionStatus,
+        note: &str,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let before: Option<String> = tx
+            .query_row(
+                "SELECT status FROM actions WHERE id = ?1 AND person_id = ?2",
+                params![id, person.as_str()],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let Some(before) = before else {
+            return Ok(false);
+        };
+        tx.execute(
+            "UPDATE actions SET status = ?1, outcome_note = ?2, updated_at = ?3 WHERE id = ?4",
+            params![status.as_str(), note, timestamp(at), id],
+        )?;
+        let after = format!("#{id}: {} {note}", status.as_str());
+        super::plan::audit_change(
+            &tx,
+            at,
+            by_whom,
+            "action status",
+            Some(&format!("#{id}: {before}")),
+            Some(after.trim_end()),
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn sign_in(
+        &mut self,
+        name: &str,
+        passphrase: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SignIn, StoreError> {
+        Plan::sign_in(self, name, passphrase, now)
+    }
+
+    fn redeem_setup_code(
+        &mut self,
+        code: &str,
+        passphrase: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Account, AccountError>, StoreError> {
+        Plan::redeem_setup_code(self, code, passphrase, now)
+    }
+
+    fn start_web_session(
+        &mut self,
+        account: &Account,
+        now: DateTime<Utc>,
+    ) -> Result<(String, String), StoreError> {
+        Plan::start_web_session(self, account, now)
+    }
+
+    fn web_session(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<WebSession>, StoreError> {
+        Plan::web_session(self, token, now)
+    }
+
+    fn end_web_session(&mut self, token: &str) -> Result<(), StoreError> {
+        Plan::end_web_session(self, token)
+    }
+
+    fn mark_looked(&mut self, account_id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+        Plan::mark_looked(self, account_id, at)
+    }
+}

@@ -1,0 +1,126 @@
+//! The staff and family web app (`sayso serve`): server-rendered pages over
+//! the support plan, behind accounts. The pages reach the plan only through
+//! [`crate::store::staff::StaffPlan`]; every request that changes anything
+//! carries the session's CSRF token, and every change is audited.
+//!
+//! Listens on loopback only: nothing is reachable from the network unless
+//! staff turn it on (HTTPS for other addresses is not built yet, so they are
+//! refused).
+
+mod auth;
+mod error;
+mod pages;
+mod routes;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+use crate::store::staff::StaffPlan;
+use crate::store::{Plan, StoreError};
+
+pub use error::WebError;
+pub use routes::app;
+
+/// The address `sayso serve` listens on unless told otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8470";
+
+type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// What every request shares: the plan (opened when first needed, and again
+/// after it could not be), and the clock.
+#[derive(Clone)]
+pub struct AppState {
+    plan_path: PathBuf,
+    plan: Arc<Mutex<Option<Box<dyn StaffPlan>>>>,
+    clock: Clock,
+    /// Cookies marked `Secure` (only when served over HTTPS).
+    secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(plan_path: PathBuf) -> AppState {
+        AppState::with_clock(plan_path, Arc::new(Utc::now))
+    }
+
+    /// With a clock of the caller's (tests move time on to expire sessions).
+    pub fn with_clock(plan_path: PathBuf, clock: Clock) -> AppState {
+        AppState {
+            plan_path,
+            plan: Arc::new(Mutex::new(None)),
+            clock,
+            secure_cookies: false,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Runs `work` with the plan, off the async threads (SQLite blocks, and
+    /// waits while a kiosk's sync holds the plan's lock).
+    pub async fn with_plan<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut dyn StaffPlan) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, WebError> {
+        let plan = self.plan.clone();
+        let path = self.plan_path.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut slot = plan.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if slot.is_none() {
+                let mut opened = Plan::open(&path).map_err(WebError::Plan)?;
+                opened
+                    .set_busy_timeout(std::time::Duration::from_secs(10))
+                    .map_err(WebError::Plan)?;
+                *slot = Some(Box::new(opened));
+            }
+            let result = work(slot.as_deref_mut().expect("opened above"));
+            if result.is_err() {
+                // Opened afresh next time: the file may have been mended,
+                // replaced or set aside meanwhile.
+                *slot = None;
+            }
+            result.map_err(WebError::Plan)
+        })
+        .await
+        .map_err(|_| WebError::Internal)?
+    }
+}
+
+/// Refuses an address beyond this machine: without HTTPS, care data would
+/// cross the network in the clear.
+pub fn check_listen_address(addr: &SocketAddr) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        addr.ip().is_loopback(),
+        "sayso serve listens only on this machine (127.0.0.1 or ::1) for now: {addr} would \
+         send care data over the network without HTTPS, which sayso does not serve yet"
+    );
+    Ok(())
+}
+
+/// Serves the web app until Ctrl+C (or SIGTERM).
+pub fn serve(plan: PathBuf, listen: SocketAddr) -> anyhow::Result<()> {
+    check_listen_address(&listen)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the web server's runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let address = listener.local_addr()?;
+        println!("sayso web app on http://{address}/ (Ctrl+C to stop)");
+        tracing::info!(%address, "web app listening");
+        axum::serve(listener, app(AppState::new(plan)))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .context("the web server stopped")
+    })
+}

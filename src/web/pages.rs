@@ -1,0 +1,433 @@
+//! The pages, as HTML. They lay out what the routes give them and hold no
+//! rules; maud escapes every value, so a label or note of `<script>` shows as
+//! text.
+
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use maud::{html, Markup, DOCTYPE};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+
+use super::WebError;
+use crate::core::{PersonRef, Standing};
+use crate::store::accounts::WebSession;
+use crate::store::staff::{ActionRow, CardView, DeviceHealth, MatRow, PersonNews, TopicViews};
+use crate::store::ActionStatus;
+
+/// A kiosk not heard from for this long is flagged on What's new.
+const QUIET_DEVICE_HOURS: i64 = 36;
+
+pub fn local_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local)
+        .format("%a %-d %b %Y, %H:%M")
+        .to_string()
+}
+
+fn local_date(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local).format("%-d %b %Y").to_string()
+}
+
+/// One segment of a URL path.
+pub fn path_part(text: &str) -> String {
+    utf8_percent_encode(text, NON_ALPHANUMERIC).to_string()
+}
+
+/// The id of a card's box on a person's page, for links back to it.
+pub fn card_anchor(topic: &str, card: &str) -> String {
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect()
+    };
+    format!("card-{}-{}", safe(topic), safe(card))
+}
+
+fn layout(title: &str, session: Option<&WebSession>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · sayso" }
+                link rel="stylesheet" href="/static/sayso.css";
+            }
+            body {
+                header.top {
+                    a.brand href="/" { "sayso" }
+                    @if let Some(session) = session {
+                        nav aria-label="Main" {
+                            a href="/" { "What's new" }
+                        }
+                        form.signout method="post" action="/signout" {
+                            input type="hidden" name="csrf" value=(session.csrf_token);
+                            span.who { "Signed in as " (session.account.name) }
+                            button type="submit" { "Sign out" }
+                        }
+                    }
+                }
+                main id="main" { (body) }
+            }
+        }
+    }
+}
+
+pub fn problem(error: &WebError) -> Markup {
+    let (heading, advice) = error.advice();
+    layout(
+        heading,
+        None,
+        html! {
+            h1 { (heading) }
+            p.problem role="alert" { (advice) }
+            p { a href="/" { "Back to What's new" } }
+        },
+    )
+}
+
+pub fn sign_in(message: Option<&str>) -> Markup {
+    layout(
+        "Sign in",
+        None,
+        html! {
+            h1 { "Sign in" }
+            @if let Some(message) = message {
+                p.problem role="alert" { (message) }
+            }
+            form.stack method="post" action="/signin" {
+                label for="name" { "Your name" }
+                input id="name" name="name" autocomplete="username" required maxlength="80";
+                label for="passphrase" { "Passphrase" }
+                input id="passphrase" name="passphrase" type="password"
+                    autocomplete="current-password" required;
+                button.primary type="submit" { "Sign in" }
+            }
+            p.hint { "New here? Use the set-up link or code you were given: "
+                a href="/setup" { "set up your account" } "." }
+        },
+    )
+}
+
+pub fn setup(code: &str, message: Option<&str>) -> Markup {
+    layout(
+        "Set up your account",
+        None,
+        html! {
+            h1 { "Set up your account" }
+            @if let Some(message) = message {
+                p.problem role="alert" { (message) }
+            }
+            form.stack method="post" action="/setup" {
+                label for="code" { "Set-up code" }
+                input id="code" name="code" value=(code) required autocomplete="one-time-code"
+                    maxlength="40";
+                label for="passphrase" { "Choose a passphrase (at least 10 characters; a few words are easiest)" }
+                input id="passphrase" name="passphrase" type="password" required
+                    autocomplete="new-password" minlength="10";
+                label for="again" { "The same passphrase again" }
+                input id="again" name="again" type="password" required
+                    autocomplete="new-password" minlength="10";
+                button.primary type="submit" { "Set up and sign in" }
+            }
+        },
+    )
+}
+
+pub fn family_home(session: &WebSession) -> Markup {
+    layout(
+        "Welcome",
+        Some(session),
+        html! {
+            h1 { "Welcome, " (session.account.name) }
+            p { "This account is for setting up a person's picture sets. The person's answers are kept for their support staff." }
+        },
+    )
+}
+
+fn count_line(n: i64, one: &str, many: &str) -> Option<String> {
+    match n {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    }
+}
+
+pub fn whats_new(
+    session: &WebSession,
+    news: &[PersonNews],
+    devices: &[DeviceHealth],
+    now: DateTime<Utc>,
+) -> Markup {
+    let since = session.account.last_looked;
+    layout(
+        "What's new",
+        Some(session),
+        html! {
+            h1 { "What's new" }
+            p.hint {
+                @match since {
+                    Some(at) => { "Since you last marked things as seen, " (local_time(at)) "." }
+                    None => { "Everything so far: you have not marked anything as seen yet." }
+                }
+            }
+            @if news.is_empty() {
+                p { "Nobody's answers have reached the support plan yet. They arrive when a kiosk syncs." }
+            }
+            ul.people {
+                @for item in news {
+                    @let lines: Vec<(String, &str)> = [
+                        (count_line(item.new_mats, "new mat", "new mats"), "news"),
+                        (count_line(item.changed_views, "view changed", "views changed"), "change"),
+                        (count_line(item.tell_me_more, "“tell me more” to follow up", "“tell me more” to follow up"), "news"),
+                        (count_line(item.check_ins_missed, "check-in nobody offered", "check-ins nobody offered"), "warn"),
+                        (count_line(item.check_ins_declined, "check-in declined", "check-ins declined"), "news"),
+                        (count_line(item.actions_overdue, "action overdue", "actions overdue"), "warn"),
+                        (count_line(item.actions_due_soon, "action due this week", "actions due this week"), "news"),
+                        (count_line(item.unconfirmed, "view not confirmed yet", "views not confirmed yet"), "news"),
+                    ].into_iter().filter_map(|(line, kind)| line.map(|l| (l, kind))).collect();
+                    li.person-news {
+                        h2 { a href={ "/people/" (path_part(item.person.id.as_str())) } { (item.person.name) } }
+                        @if lines.is_empty() {
+                            p.quiet { "Nothing new." }
+                        } @else {
+                            ul.badges {
+                                @for (line, kind) in &lines {
+                                    li class=(kind) {
+                                        @if *kind == "warn" { span.mark aria-hidden="true" { "! " } }
+                                        (line)
+                                    }
+                                }
+                            }
+                        }
+                        @if let Some(at) = item.last_mat {
+                            p.quiet { "Last mat: " (local_time(at)) }
+                        }
+                    }
+                }
+            }
+            @if !news.is_empty() {
+                form method="post" action="/seen" {
+                    input type="hidden" name="csrf" value=(session.csrf_token);
+                    button type="submit" { "I've seen these" }
+                }
+            }
+            h2 { "Kiosks" }
+            @if devices.is_empty() {
+                p.quiet { "No kiosk has synced into this plan yet." }
+            }
+            ul.devices {
+                @for device in devices {
+                    @let quiet = (now - device.last_sync).num_hours() >= QUIET_DEVICE_HOURS;
+                    li class=@if quiet { "warn" } @else { "" } {
+                        "Kiosk " code { (device.device_id.chars().take(8).collect::<String>()) }
+                        ": last synced " (local_time(device.last_sync))
+                        " (" (device.mats) " mats)"
+                        @if quiet {
+                            " " strong { "— nothing for " ((now - device.last_sync).num_hours()) " hours: is it switched on and connected?" }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn standing_badge(standing: Standing) -> Markup {
+    let class = match standing {
+        Standing::Unconfirmed => "badge unconfirmed",
+        Standing::Confirmed => "badge confirmed",
+        Standing::Disputed => "badge disputed",
+    };
+    html! { span class=(class) { (standing.as_str()) } }
+}
+
+fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: &str) -> Markup {
+    let action = format!(
+        "/people/{}/cards/{}/{}",
+        path_part(person.id.as_str()),
+        path_part(&topic.topic_id),
+        path_part(&card.card_id)
+    );
+    html! {
+        article.card id=(card_anchor(&topic.topic_id, &card.card_id)) {
+            h4 { (card.label) }
+            p.said { "Said " (card.times_said) " of " (card.times_asked) " times since " (local_date(card.since)) }
+            @if let Some(before) = &card.changed_from {
+                p.change {
+                    strong { "Changed: " }
+                    "was " em { (before) }
+                    @if let Some(until) = card.changed_until { " until " (local_date(until)) }
+                }
+            }
+            @if card.tell_me_more { p.more { "Asked to tell more" } }
+            p { (standing_badge(card.standing)) }
+            @if !card.notes.is_empty() {
+                ul.notes {
+                    @for note in &card.notes {
+                        li {
+                            strong { (note.kind) } " by " (note.by_whom) ", " (local_date(note.at))
+                            @if !note.body.is_empty() { ": " (note.body) }
+                        }
+                    }
+                }
+            }
+            details {
+                summary { "Confirm, dispute or add a note" }
+                form.stack method="post" action=(action) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for={ "body-" (card_anchor(&topic.topic_id, &card.card_id)) } { "Note or reason (needed to dispute)" }
+                    textarea id={ "body-" (card_anchor(&topic.topic_id, &card.card_id)) } name="body" rows="2" maxlength="2000" {}
+                    div.buttons {
+                        button type="submit" name="verdict" value="confirm" { "Confirm" }
+                        button type="submit" name="verdict" value="dispute" { "Dispute" }
+                        button type="submit" name="verdict" value="note" { "Add note" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn topic_mat(person: &PersonRef, topic: &TopicViews, csrf: &str) -> Markup {
+    let unplaced: Vec<&CardView> = topic.cards.iter().filter(|c| c.point.is_none()).collect();
+    html! {
+        section.topic aria-labelledby={ "topic-" (card_anchor(&topic.topic_id, "")) } {
+            h3 id={ "topic-" (card_anchor(&topic.topic_id, "")) } { (topic.title) }
+            div.mat style={ "--points: " (topic.points.len().max(1)) } {
+                @for (i, point) in topic.points.iter().enumerate() {
+                    div.point {
+                        h4.point-label { (point) }
+                        @for card in topic.cards.iter().filter(|c| c.point == Some(i)) {
+                            (card_box(person, topic, card, csrf))
+                        }
+                    }
+                }
+                @if !unplaced.is_empty() {
+                    div.point {
+                        h4.point-label { "Other" }
+                        @for card in unplaced { (card_box(person, topic, card, csrf)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn status_word(status: ActionStatus) -> &'static str {
+    match status {
+        ActionStatus::Open => "open",
+        ActionStatus::Done => "done",
+        ActionStatus::Dropped => "dropped",
+    }
+}
+
+pub fn person(
+    session: &WebSession,
+    person: &PersonRef,
+    views: &[TopicViews],
+    mats: &[MatRow],
+    actions: &[ActionRow],
+    today: NaiveDate,
+) -> Markup {
+    let csrf = &session.csrf_token;
+    let base = format!("/people/{}", path_part(person.id.as_str()));
+    layout(
+        &person.name,
+        Some(session),
+        html! {
+            h1 { (person.name) }
+            nav.jump aria-label="On this page" {
+                a href="#views" { "Views" } a href="#actions" { "Actions" } a href="#mats" { "Mats" }
+            }
+            h2 id="views" { "What " (person.name) " says" }
+            @if views.is_empty() {
+                p.quiet { "No finished mats yet." }
+            }
+            @for topic in views { (topic_mat(person, topic, csrf)) }
+
+            h2 id="actions" { "Actions" }
+            @if actions.is_empty() { p.quiet { "No actions yet." } }
+            ul.actions {
+                @for action in actions {
+                    @let overdue = action.status == ActionStatus::Open && action.due.is_some_and(|d| d < today);
+                    li class=@if overdue { "action warn" } @else { "action" } {
+                        p {
+                            strong { (action.what) } " — " (action.who)
+                            @if let Some(due) = action.due { ", by " (due.format("%-d %b %Y")) }
+                            " · " span.status { (status_word(action.status)) }
+                            @if overdue { " · " strong { "overdue" } }
+                        }
+                        @if let Some((topic, card)) = &action.card { p.quiet { "About " (topic) " / " (card) } }
+                        @if let Some(note) = &action.outcome_note { @if !note.is_empty() { p { (note) } } }
+                        @if action.status == ActionStatus::Open {
+                            details {
+                                summary { "Mark done or dropped" }
+                                form.stack method="post" action={ (base) "/actions/" (action.id) "/status" } {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    label for={ "note-" (action.id) } { "What was done, or why it was dropped" }
+                                    textarea id={ "note-" (action.id) } name="note" rows="2" maxlength="2000" {}
+                                    div.buttons {
+                                        button type="submit" name="status" value="done" { "Done" }
+                                        button type="submit" name="status" value="dropped" { "Dropped" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            details.add-action open[actions.is_empty()] {
+                summary { "Add an action" }
+                form.stack method="post" action={ (base) "/actions" } {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="what" { "What will be done" }
+                    input id="what" name="what" required maxlength="200";
+                    label for="who" { "Who will do it" }
+                    input id="who" name="who" required maxlength="200" value=(session.account.name);
+                    label for="due" { "By when (optional)" }
+                    input id="due" name="due" type="date";
+                    label for="card" { "About which card (optional)" }
+                    select id="card" name="card" {
+                        option value="" { "No one card" }
+                        @for topic in views {
+                            optgroup label=(topic.title) {
+                                @for card in &topic.cards {
+                                    option value={ (topic.topic_id) "/" (card.card_id) } { (card.label) " (" (card.view) ")" }
+                                }
+                            }
+                        }
+                    }
+                    button.primary type="submit" { "Add the action" }
+                }
+            }
+
+            h2 id="mats" { "Mats" }
+            @if mats.is_empty() { p.quiet { "No mats yet." } }
+            @else {
+                table.mats {
+                    thead { tr { th scope="col" { "When" } th scope="col" { "Topic" } th scope="col" { "What happened" } th scope="col" { "With" } } }
+                    tbody {
+                        @for mat in mats {
+                            tr {
+                                td { (local_time(mat.finished_at)) }
+                                td { (mat.topic_title) }
+                                td {
+                                    @if mat.outcome == "declined" { "Said “not now”" }
+                                    @else {
+                                        (mat.cards_placed) " placed"
+                                        @if mat.cards_skipped > 0 { ", " (mat.cards_skipped) " skipped" }
+                                        @if mat.tell_me_more > 0 { ", " (mat.tell_me_more) " “tell me more”" }
+                                    }
+                                }
+                                td {
+                                    @match &mat.supporter {
+                                        Some(name) => { (name) @if mat.helped { " (helped)" } }
+                                        None => { "On their own" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,476 @@
+//! The web app's routes: each reads a request, asks the plan, and hands a
+//! page what to show. Input is checked here (lengths, dates, choices) before
+//! anything is written; pages only lay out.
+
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, SET_COOKIE,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use maud::Markup;
+use serde::Deserialize;
+
+use super::auth::{self, SignedIn};
+use super::{pages, AppState, WebError};
+use crate::core::{PersonId, Verdict};
+use crate::store::accounts::SignIn;
+use crate::store::staff::{Judgement, NewAction};
+use crate::store::ActionStatus;
+
+/// Forms are short: anything bigger is refused before it is read.
+const MAX_FORM_BYTES: usize = 32 * 1024;
+const MAX_NOTE_CHARS: usize = 2000;
+const MAX_SHORT_CHARS: usize = 200;
+/// Mats shown on a person's page.
+const MATS_SHOWN: usize = 50;
+
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(whats_new))
+        .route("/static/sayso.css", get(stylesheet))
+        .route("/signin", get(sign_in_page).post(sign_in))
+        .route("/setup", get(setup_page).post(set_up))
+        .route("/signout", post(sign_out))
+        .route("/seen", post(seen))
+        .route("/people/{person}", get(person_page))
+        .route("/people/{person}/cards/{topic}/{card}", post(judge_card))
+        .route("/people/{person}/actions", post(add_action))
+        .route(
+            "/people/{person}/actions/{action}/status",
+            post(settle_action),
+        )
+        .fallback(|| async { WebError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Every response: no scripts or styles from anywhere else, no framing, no
+/// caching of care data, no referrer leaking ids.
+async fn security_headers(request: axum::extract::Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("sayso.css"),
+    )
+}
+
+fn short(field: &str, text: &str, needed: bool) -> Result<String, WebError> {
+    let text = text.trim();
+    if needed && text.is_empty() {
+        return Err(WebError::BadInput(format!("{field} is needed.")));
+    }
+    if text.chars().count() > MAX_SHORT_CHARS {
+        return Err(WebError::BadInput(format!(
+            "{field} is too long (at most {MAX_SHORT_CHARS} characters)."
+        )));
+    }
+    Ok(text.to_string())
+}
+
+fn note(field: &str, text: &str, needed: bool) -> Result<String, WebError> {
+    let text = text.trim();
+    if needed && text.is_empty() {
+        return Err(WebError::BadInput(format!("{field} is needed.")));
+    }
+    if text.chars().count() > MAX_NOTE_CHARS {
+        return Err(WebError::BadInput(format!(
+            "{field} is too long (at most {MAX_NOTE_CHARS} characters)."
+        )));
+    }
+    Ok(text.to_string())
+}
+
+fn staff_only(signed_in: &SignedIn) -> Result<(), WebError> {
+    if signed_in.session.account.sees_views() {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+// --- Signing in -----------------------------------------------------------
+
+async fn sign_in_page() -> Markup {
+    pages::sign_in(None)
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    passphrase: String,
+}
+
+fn signed_in_response(token: &str, state: &AppState) -> Response {
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&auth::session_cookie(token, state.secure_cookies)) {
+        response.headers_mut().insert(SET_COOKIE, cookie);
+    }
+    response
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    auth::check_same_site(&headers)?;
+    let now = state.now();
+    let outcome = state
+        .with_plan(move |plan| {
+            Ok(match plan.sign_in(&form.name, &form.passphrase, now)? {
+                SignIn::Welcome(account) => Ok(plan.start_web_session(&account, now)?.0),
+                refused => Err(refused),
+            })
+        })
+        .await?;
+    Ok(match outcome {
+        Ok(token) => signed_in_response(&token, &state),
+        Err(SignIn::Wait(until)) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            pages::sign_in(Some(&format!(
+                "Too many wrong passphrases. Try again after {}.",
+                pages::local_time(until)
+            ))),
+        )
+            .into_response(),
+        Err(_) => (
+            StatusCode::UNAUTHORIZED,
+            pages::sign_in(Some("That name and passphrase do not match.")),
+        )
+            .into_response(),
+    })
+}
+
+#[derive(Deserialize)]
+struct SetupQuery {
+    #[serde(default)]
+    code: String,
+}
+
+async fn setup_page(Query(query): Query<SetupQuery>) -> Markup {
+    pages::setup(&query.code, None)
+}
+
+#[derive(Deserialize)]
+struct SetupForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    passphrase: String,
+    #[serde(default)]
+    again: String,
+}
+
+async fn set_up(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, WebError> {
+    auth::check_same_site(&headers)?;
+    if form.passphrase != form.again {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::setup(&form.code, Some("The two passphrases are not the same.")),
+        )
+            .into_response());
+    }
+    let now = state.now();
+    let code = form.code.clone();
+    let outcome = state
+        .with_plan(move |plan| {
+            Ok(
+                match plan.redeem_setup_code(&form.code, &form.passphrase, now)? {
+                    Ok(account) => Ok(plan.start_web_session(&account, now)?.0),
+                    Err(e) => Err(e),
+                },
+            )
+        })
+        .await?;
+    Ok(match outcome {
+        Ok(token) => signed_in_response(&token, &state),
+        Err(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::setup(&code, Some(&format!("{}.", capitalised(&e.to_string())))),
+        )
+            .into_response(),
+    })
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    let token = signed_in.token.clone();
+    state
+        .with_plan(move |plan| plan.end_web_session(&token))
+        .await?;
+    let mut response = Redirect::to("/signin").into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&auth::cleared_cookie()) {
+        response.headers_mut().insert(SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+// --- What's new -----------------------------------------------------------
+
+async fn whats_new(State(state): State<AppState>, signed_in: SignedIn) -> Result<Markup, WebError> {
+    if !signed_in.session.account.sees_views() {
+        return Ok(pages::family_home(&signed_in.session));
+    }
+    let since = signed_in.session.account.last_looked;
+    let now = state.now();
+    let today = now.with_timezone(&chrono::Local).date_naive();
+    let (news, devices) = state
+        .with_plan(move |plan| Ok((plan.news(since, today)?, plan.devices()?)))
+        .await?;
+    Ok(pages::whats_new(&signed_in.session, &news, &devices, now))
+}
+
+async fn seen(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    let now = state.now();
+    let account = signed_in.session.account.id;
+    state
+        .with_plan(move |plan| plan.mark_looked(account, now))
+        .await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+// --- A person -------------------------------------------------------------
+
+async fn person_page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(person): Path<String>,
+) -> Result<Markup, WebError> {
+    staff_only(&signed_in)?;
+    let id = PersonId::new(person);
+    let (found, views, mats, actions) = state
+        .with_plan(move |plan| {
+            Ok((
+                plan.person(&id)?,
+                plan.views(&id)?,
+                plan.mats(&id, MATS_SHOWN)?,
+                plan.actions(&id)?,
+            ))
+        })
+        .await?;
+    let person = found.ok_or(WebError::NotFound)?;
+    let today = state.now().with_timezone(&chrono::Local).date_naive();
+    Ok(pages::person(
+        &signed_in.session,
+        &person,
+        &views,
+        &mats,
+        &actions,
+        today,
+    ))
+}
+
+#[derive(Deserialize)]
+struct JudgeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    verdict: String,
+    #[serde(default)]
+    body: String,
+}
+
+async fn judge_card(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((person, topic, card)): Path<(String, String, String)>,
+    Form(form): Form<JudgeForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    let verdict = match form.verdict.as_str() {
+        "confirm" => Some(Verdict::Confirmed),
+        "dispute" => Some(Verdict::Disputed),
+        "note" => None,
+        _ => {
+            return Err(WebError::BadInput(
+                "Choose confirm, dispute or note.".into(),
+            ))
+        }
+    };
+    let body = match verdict {
+        Some(Verdict::Disputed) => note("A reason for disputing", &form.body, true)?,
+        None => note("The note", &form.body, true)?,
+        Some(Verdict::Confirmed) => note("The note", &form.body, false)?,
+    };
+    let judgement = Judgement {
+        person: PersonId::new(person.clone()),
+        topic: topic.clone(),
+        card: card.clone(),
+        verdict,
+        body,
+    };
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let judged = state
+        .with_plan(move |plan| plan.judge(&judgement, &by, now))
+        .await?;
+    if !judged {
+        return Err(WebError::NotFound);
+    }
+    Ok(Redirect::to(&format!(
+        "/people/{}#{}",
+        pages::path_part(&person),
+        pages::card_anchor(&topic, &card)
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    what: String,
+    #[serde(default)]
+    who: String,
+    #[serde(default)]
+    due: String,
+    /// "topic/card", or empty for an action about no one card.
+    #[serde(default)]
+    card: String,
+}
+
+fn parse_due(text: &str) -> Result<Option<NaiveDate>, WebError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            WebError::BadInput("The date is not a date (it should look like 2026-12-31).".into())
+        })
+}
+
+async fn add_action(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(person): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    let action = NewAction {
+        person: PersonId::new(person.clone()),
+        card: form
+            .card
+            .split_once('/')
+            .map(|(topic, card)| (topic.to_string(), card.to_string())),
+        what: short("What will be done", &form.what, true)?,
+        who: short("Who will do it", &form.who, true)?,
+        due: parse_due(&form.due)?,
+    };
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let id = action.person.clone();
+    state
+        .with_plan(move |plan| {
+            if plan.person(&id)?.is_none() {
+                return Ok(None);
+            }
+            plan.add_action(&action, &by, now).map(Some)
+        })
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(Redirect::to(&format!("/people/{}#actions", pages::path_part(&person))).into_response())
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn settle_action(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((person, action)): Path<(String, i64)>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    let (status, outcome) = match form.status.as_str() {
+        "done" => (
+            ActionStatus::Done,
+            note("What was done", &form.note, false)?,
+        ),
+        "dropped" => (
+            ActionStatus::Dropped,
+            note("Why it was dropped", &form.note, true)?,
+        ),
+        "open" => (ActionStatus::Open, String::new()),
+        _ => return Err(WebError::BadInput("Choose done, dropped or open.".into())),
+    };
+    let id = PersonId::new(person.clone());
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let settled = state
+        .with_plan(move |plan| plan.settle_action(&id, action, status, &outcome, &by, now))
+        .await?;
+    if !settled {
+        return Err(WebError::NotFound);
+    }
+    Ok(Redirect::to(&format!("/people/{}#actions", pages::path_part(&person))).into_response())
+}

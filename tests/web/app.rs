@@ -1,0 +1,509 @@
+//! The web app through its router, as a browser's requests would reach it:
+//! signing in, What's new, a person's page, verdicts, notes and actions, and
+//! everything that must be refused.
+
+use axum::http::StatusCode;
+use rusqlite::Connection;
+
+use super::client::Client;
+use super::fixture::{self, ALEX, JO_PASSPHRASE};
+
+fn home_with_jo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
+    (dir, plan)
+}
+
+fn audit_rows(plan: &std::path::Path) -> Vec<(String, String, Option<String>, Option<String>)> {
+    let db = Connection::open(plan).unwrap();
+    let mut statement = db
+        .prepare("SELECT actor, action, before, after FROM audit_log ORDER BY id")
+        .unwrap();
+    statement
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The text between a column's heading and the next column's on a person's
+/// page: the cards under that point.
+fn column<'a>(page: &'a str, topic: &str, point: &str) -> &'a str {
+    let topic_at = page
+        .find(&format!(">{topic}</h3>"))
+        .unwrap_or_else(|| panic!("no topic {topic}"));
+    let rest = &page[topic_at..];
+    let heading = format!("<h4 class=\"point-label\">{point}</h4>");
+    let start = rest
+        .find(&heading)
+        .unwrap_or_else(|| panic!("no column {point}"))
+        + heading.len();
+    let rest = &rest[start..];
+    let end = [rest.find("point-label"), rest.find("<h3")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+#[test]
+fn nothing_but_the_sign_in_page_without_signing_in() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    for path in ["/", &format!("/people/{ALEX}")] {
+        let page = browser.get(path);
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(page.location.as_deref(), Some("/signin"));
+    }
+    let refused = browser.post(&format!("/people/{ALEX}/actions"), &[("what", "x")]);
+    assert_eq!(refused.location.as_deref(), Some("/signin"));
+    assert!(!Connection::open(&plan)
+        .unwrap()
+        .query_row("SELECT count(*) > 0 FROM actions", [], |r| r
+            .get::<_, bool>(0))
+        .unwrap());
+}
+
+#[test]
+fn whats_new_lists_each_person_with_what_came_in_since_the_last_look() {
+    let (dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    let page = browser.sign_in("Jo", JO_PASSPHRASE);
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(
+        body.contains(&format!("href=\"/people/{}", ALEX.replace('-', "%2D"))),
+        "{body}"
+    );
+    assert!(body.contains("4 new mats"), "{body}");
+    // Tea went from like to don't like; pizza from not sure to like.
+    assert!(body.contains("2 views changed"), "{body}");
+    assert!(body.contains("1 “tell me more” to follow up"), "the bus");
+    assert!(body.contains("1 new mat<"), "Sam's");
+    assert!(body.contains("Kiosk "), "the kiosk and its last sync");
+
+    // Marked as seen: the same mats are no longer news; a new one is.
+    let csrf = page.csrf();
+    browser.wait(chrono::Duration::minutes(5));
+    let seen = browser.post("/seen", &[("csrf", &csrf)]);
+    assert_eq!(seen.status, StatusCode::SEE_OTHER);
+    assert!(!browser.get("/").body.contains("new mat"));
+    browser.wait(chrono::Duration::minutes(5));
+    fixture::sync_one_more(
+        dir.path(),
+        fixture::now() + chrono::Duration::minutes(20),
+        &fixture::Mat {
+            id: "019a5000-0000-7000-8000-000000000099",
+            person: ALEX,
+            day: 20,
+            topic: fixture::FOOD,
+            cards: &[("tea", "tea", Some(2))],
+        },
+    );
+    let body = browser.get("/").body;
+    assert!(
+        body.contains("1 new mat<"),
+        "a mat synced after the look: {body}"
+    );
+}
+
+#[test]
+fn a_persons_page_shows_each_card_under_the_point_of_their_current_view() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    browser.sign_in("Jo", JO_PASSPHRASE);
+    let page = browser.get(&format!("/people/{ALEX}"));
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let body = &page.body;
+    assert!(column(body, "Food", "don't like").contains("<h4>tea</h4>"));
+    assert!(column(body, "Food", "like").contains("<h4>pizza</h4>"));
+    assert!(!column(body, "Food", "like").contains("<h4>tea</h4>"));
+    assert!(column(body, "Going out", "not sure").contains("<h4>the bus</h4>"));
+    // A change is shown as a change, never averaged.
+    let tea = column(body, "Food", "don't like");
+    assert!(tea.contains("was <em>like</em> until"), "{tea}");
+    assert!(column(body, "Going out", "not sure").contains("Asked to tell more"));
+    assert!(body.contains("not confirmed yet"));
+}
+
+#[test]
+fn staff_confirm_dispute_note_and_act_and_each_change_is_audited() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    browser.sign_in("Jo", JO_PASSPHRASE);
+    let person = format!("/people/{ALEX}");
+    let csrf = browser.get(&person).csrf();
+
+    let confirmed = browser.post(
+        &format!("{person}/cards/food/pizza"),
+        &[("csrf", &csrf), ("verdict", "confirm"), ("body", "")],
+    );
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+    let no_reason = browser.post(
+        &format!("{person}/cards/food/tea"),
+        &[("csrf", &csrf), ("verdict", "dispute"), ("body", "  ")],
+    );
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.body.contains("A reason for disputing is needed"));
+    browser.post(
+        &format!("{person}/cards/food/tea"),
+        &[
+            ("csrf", &csrf),
+            ("verdict", "dispute"),
+            ("body", "the tea was cold that week"),
+        ],
+    );
+    browser.post(
+        &format!("{person}/cards/going-out/bus"),
+        &[
+            ("csrf", &csrf),
+            ("verdict", "note"),
+            ("body", "asked about the 42"),
+        ],
+    );
+    let page = browser.get(&person).body;
+    assert!(column(&page, "Food", "like").contains("confirmed"));
+    assert!(column(&page, "Food", "don't like").contains("the tea was cold that week"));
+    assert!(column(&page, "Food", "don't like").contains("disputed"));
+
+    let added = browser.post(
+        &format!("{person}/actions"),
+        &[
+            ("csrf", &csrf),
+            ("what", "Find a bus buddy"),
+            ("who", "Priya"),
+            ("due", "2026-11-19"),
+            ("card", "going-out/bus"),
+        ],
+    );
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = browser.get(&person).body;
+    assert!(page.contains("Find a bus buddy"));
+    assert!(page.contains("overdue"), "due yesterday, still open");
+    let overdue = browser.get("/").body;
+    assert!(overdue.contains("1 action overdue"), "{overdue}");
+
+    let action_id: i64 = Connection::open(&plan)
+        .unwrap()
+        .query_row("SELECT id FROM actions", [], |r| r.get(0))
+        .unwrap();
+    let done = browser.post(
+        &format!("{person}/actions/{action_id}/status"),
+        &[
+            ("csrf", &csrf),
+            ("status", "done"),
+            ("note", "Sam's cousin goes too"),
+        ],
+    );
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = browser.get(&person).body;
+    assert!(page.contains("Sam&#39;s cousin goes too") || page.contains("Sam's cousin goes too"));
+    assert!(!page.contains("overdue"));
+
+    let audit = audit_rows(&plan);
+    let by_jo: Vec<_> = audit.iter().filter(|row| row.0 == "Jo").collect();
+    let actions: Vec<&str> = by_jo.iter().map(|row| row.1.as_str()).collect();
+    assert!(actions.starts_with(&["passphrase set"]) || actions.contains(&"confirmed"));
+    for expected in [
+        "confirmed",
+        "disputed",
+        "note",
+        "action added",
+        "action status",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} audited: {actions:?}"
+        );
+    }
+    let status = by_jo.iter().find(|row| row.1 == "action status").unwrap();
+    assert_eq!(
+        status.2.as_deref(),
+        Some(format!("#{action_id}: open").as_str())
+    );
+    assert_eq!(
+        status.3.as_deref(),
+        Some(format!("#{action_id}: done Sam's cousin goes too").as_str())
+    );
+}
+
+#[test]
+fn a_form_without_its_token_or_from_another_site_is_refused_and_nothing_is_written() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    browser.sign_in("Jo", JO_PASSPHRASE);
+    let person = format!("/people/{ALEX}");
+    let csrf = browser.get(&person).csrf();
+    let before = audit_rows(&plan).len();
+    for token in ["", "0000", &"f".repeat(64)] {
+        let refused = browser.post(
+            &format!("{person}/cards/food/pizza"),
+            &[("csrf", token), ("verdict", "confirm")],
+        );
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert!(refused.body.contains("This form has expired"));
+    }
+    let forged_sign_in = browser.post_with(
+        "/signin",
+        &[("name", "Jo"), ("passphrase", JO_PASSPHRASE)],
+        Some("https://evil.example"),
+    );
+    assert_eq!(forged_sign_in.status, StatusCode::FORBIDDEN);
+    assert_eq!(audit_rows(&plan).len(), before, "nothing written");
+    let ok = browser.post(
+        &format!("{person}/cards/food/pizza"),
+        &[("csrf", &csrf), ("verdict", "confirm")],
+    );
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "the real token works");
+}
+
+#[test]
+fn wrong_passphrases_lock_the_account_and_the_page_says_until_when() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    for _ in 0..4 {
+        let wrong = browser.post("/signin", &[("name", "Jo"), ("passphrase", "guess")]);
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(wrong
+            .body
+            .contains("That name and passphrase do not match."));
+    }
+    let locked = browser.post("/signin", &[("name", "Jo"), ("passphrase", "guess")]);
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked
+        .body
+        .contains("Too many wrong passphrases. Try again after"));
+    let right_but_locked =
+        browser.post("/signin", &[("name", "Jo"), ("passphrase", JO_PASSPHRASE)]);
+    assert_eq!(right_but_locked.status, StatusCode::TOO_MANY_REQUESTS);
+    browser.wait(chrono::Duration::minutes(1));
+    assert_eq!(browser.sign_in("Jo", JO_PASSPHRASE).status, StatusCode::OK);
+    // An unknown name gets the same answer as a wrong passphrase.
+    let unknown = browser.post("/signin", &[("name", "Nobody"), ("passphrase", "guess")]);
+    assert!(unknown
+        .body
+        .contains("That name and passphrase do not match."));
+}
+
+#[test]
+fn a_session_ends_after_a_shift_and_on_signing_out() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    let page = browser.sign_in("Jo", JO_PASSPHRASE);
+    browser.wait(chrono::Duration::hours(13));
+    assert_eq!(browser.get("/").location.as_deref(), Some("/signin"));
+
+    browser.wait(chrono::Duration::minutes(1));
+    let page2 = browser.sign_in("Jo", JO_PASSPHRASE);
+    assert_ne!(page.csrf(), page2.csrf(), "a new session, a new token");
+    let out = browser.post("/signout", &[("csrf", &page2.csrf())]);
+    assert_eq!(out.location.as_deref(), Some("/signin"));
+    assert_eq!(browser.get("/").location.as_deref(), Some("/signin"));
+}
+
+#[test]
+fn a_family_account_sees_none_of_the_persons_views() {
+    let (_dir, plan) = home_with_jo();
+    {
+        let mut p = sayso::store::Plan::open(&plan).unwrap();
+        let code = p
+            .add_account(
+                "Alex's sister",
+                sayso::store::accounts::Role::Family,
+                Some(&ALEX.into()),
+                "Jo",
+                fixture::now(),
+            )
+            .unwrap()
+            .unwrap();
+        p.redeem_setup_code(&code, "her own long passphrase", fixture::now())
+            .unwrap()
+            .unwrap();
+    }
+    let mut browser = Client::new(&plan);
+    let home = browser.sign_in("Alex's sister", "her own long passphrase");
+    assert!(!home.body.contains("new mat"), "{}", home.body);
+    assert!(!home.body.contains("Sam"));
+    for person in [ALEX, fixture::SAM] {
+        let page = browser.get(&format!("/people/{person}"));
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        assert!(!page.body.contains("tea"));
+    }
+    let csrf = home.csrf();
+    let refused = browser.post(
+        &format!("/people/{ALEX}/cards/food/tea"),
+        &[("csrf", &csrf), ("verdict", "confirm")],
+    );
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[test]
+fn script_in_names_labels_and_notes_is_shown_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal_path = dir.path().join("journal.sqlite");
+    let mut journal = fixture::journal_with_people(&journal_path);
+    journal
+        .record_all(&fixture::records(&fixture::Mat {
+            id: "019a5000-0000-7000-8000-0000000000aa",
+            person: ALEX,
+            day: 4,
+            topic: ("food", "<img src=x onerror=alert(1)>"),
+            cards: &[("tea", "<script>alert('tea')</script>", Some(0))],
+        }))
+        .unwrap();
+    let plan = dir.path().join("plan.sqlite");
+    sayso::store::sync(
+        &journal,
+        &mut sayso::store::Plan::open_or_create(&plan).unwrap(),
+        fixture::now(),
+    )
+    .unwrap();
+    fixture::add_staff(&plan, "<b>Jo</b>", JO_PASSPHRASE);
+    let mut browser = Client::new(&plan);
+    let home = browser.sign_in("<b>Jo</b>", JO_PASSPHRASE);
+    assert!(home.body.contains("&lt;b&gt;Jo&lt;/b&gt;"));
+    let person = format!("/people/{ALEX}");
+    browser.post(
+        &format!("{person}/cards/food/tea"),
+        &[
+            ("csrf", &home.csrf()),
+            ("verdict", "note"),
+            ("body", "<script>document.title='owned'</script>"),
+        ],
+    );
+    let page = browser.get(&person).body;
+    for raw in ["<script>", "<img src=x", "<b>Jo"] {
+        assert!(!page.contains(raw), "{raw} must be escaped");
+    }
+    assert!(
+        page.contains("&lt;script&gt;alert(&#39;tea&#39;)&lt;/script&gt;")
+            || page.contains("&lt;script&gt;alert('tea')&lt;/script&gt;")
+    );
+    assert!(page.contains("&lt;script&gt;document.title"));
+}
+
+#[test]
+fn bad_input_gets_a_clear_message_and_writes_nothing() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
+    let person = format!("/people/{ALEX}");
+    let before = audit_rows(&plan).len();
+    let bad_date = browser.post(
+        &format!("{person}/actions"),
+        &[
+            ("csrf", &csrf),
+            ("what", "x"),
+            ("who", "Jo"),
+            ("due", "31/12/2026"),
+        ],
+    );
+    assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_date.body.contains("The date is not a date"));
+    let long = "x".repeat(5000);
+    let too_long = browser.post(
+        &format!("{person}/cards/food/tea"),
+        &[("csrf", &csrf), ("verdict", "note"), ("body", &long)],
+    );
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_long.body.contains("too long"));
+    let huge = "y".repeat(100_000);
+    let oversized = browser.post(
+        &format!("{person}/cards/food/tea"),
+        &[("csrf", &csrf), ("verdict", "note"), ("body", &huge)],
+    );
+    assert_eq!(oversized.status, StatusCode::PAYLOAD_TOO_LARGE);
+    for path in [
+        "/people/nobody".to_string(),
+        format!("{person}/nothing-here"),
+    ] {
+        let page = browser.get(&path);
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.body.contains("Not found"));
+    }
+    let unknown_card = browser.post(
+        &format!("{person}/cards/food/no-such-card"),
+        &[("csrf", &csrf), ("verdict", "confirm")],
+    );
+    assert_eq!(unknown_card.status, StatusCode::NOT_FOUND);
+    let unknown_action = browser.post(
+        &format!("{person}/actions/999/status"),
+        &[("csrf", &csrf), ("status", "done")],
+    );
+    assert_eq!(unknown_action.status, StatusCode::NOT_FOUND);
+    assert_eq!(audit_rows(&plan).len(), before, "nothing written");
+}
+
+#[test]
+fn a_missing_newer_or_damaged_plan_gets_a_page_that_says_which_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.sqlite");
+    let mut browser = Client::new(&plan);
+    let page = browser.post("/signin", &[("name", "Jo"), ("passphrase", "x")]);
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.body.contains("The support plan is not there"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("panicked"));
+
+    let (_home, plan) = home_with_jo();
+    Connection::open(&plan)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let page = Client::new(&plan).post("/signin", &[("name", "Jo"), ("passphrase", "x")]);
+    assert!(
+        page.body.contains("The support plan is from a newer sayso"),
+        "{}",
+        page.body
+    );
+
+    let (_home, plan) = home_with_jo();
+    std::fs::write(&plan, b"this is not a database at all, just some text").unwrap();
+    let page = Client::new(&plan).post("/signin", &[("name", "Jo"), ("passphrase", "x")]);
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.body.contains("The support plan is damaged"),
+        "{}",
+        page.body
+    );
+}
+
+#[test]
+fn every_page_forbids_other_sites_scripts_and_framing_and_is_not_cached() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    let page = browser.get("/signin");
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'"));
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(page.headers["x-frame-options"], "DENY");
+    assert_eq!(page.headers["cache-control"], "no-store");
+    let signed_in = browser.post("/signin", &[("name", "Jo"), ("passphrase", JO_PASSPHRASE)]);
+    let cookie = signed_in.headers["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+}
+
+#[test]
+fn the_server_refuses_to_listen_beyond_this_machine_without_https() {
+    for address in ["0.0.0.0:8470", "192.168.1.20:8470", "[::]:8470"] {
+        let refused = sayso::web::check_listen_address(&address.parse().unwrap());
+        let message = refused.unwrap_err().to_string();
+        assert!(message.contains("without HTTPS"), "{message}");
+    }
+    assert!(sayso::web::check_listen_address(&"127.0.0.1:8470".parse().unwrap()).is_ok());
+}

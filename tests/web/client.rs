@@ -1,0 +1,141 @@
+//! A browser's worth of HTTP for the router, without a network: requests in,
+//! responses out, cookies kept, the clock under the test's control.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use tower::ServiceExt;
+
+use super::fixture;
+use sayso::web::{app, AppState};
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// The value of the first hidden `csrf` field on the page.
+    pub fn csrf(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a form with a CSRF token");
+        let rest = &self.body[at + "name=\"csrf\" value=\"".len()..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+}
+
+pub struct Client {
+    router: Router,
+    cookie: Option<String>,
+    /// Seconds the clock has moved on from the fixture's `now`.
+    pub later: Arc<AtomicI64>,
+}
+
+impl Client {
+    pub fn new(plan: &Path) -> Client {
+        let later = Arc::new(AtomicI64::new(0));
+        let moved = later.clone();
+        let state = AppState::with_clock(
+            plan.to_path_buf(),
+            Arc::new(move || {
+                fixture::now() + chrono::Duration::seconds(moved.load(Ordering::SeqCst))
+            }),
+        );
+        Client {
+            router: app(state),
+            cookie: None,
+            later,
+        }
+    }
+
+    pub fn wait(&self, duration: chrono::Duration) {
+        self.later
+            .fetch_add(duration.num_seconds(), Ordering::SeqCst);
+    }
+
+    fn send(&mut self, request: Request<Body>) -> Page {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let response = runtime
+            .block_on(self.router.clone().oneshot(request))
+            .unwrap();
+        if let Some(cookie) = response.headers().get(header::SET_COOKIE) {
+            let cookie = cookie.to_str().unwrap();
+            let pair = cookie.split(';').next().unwrap().to_string();
+            self.cookie = (!pair.ends_with('=')).then_some(pair);
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let location = headers
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_string());
+        let bytes = runtime
+            .block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
+            .unwrap();
+        Page {
+            status,
+            location,
+            headers,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+        }
+    }
+
+    pub fn get(&mut self, path: &str) -> Page {
+        let mut request = Request::get(path);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap())
+    }
+
+    pub fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.post_with(path, form, None)
+    }
+
+    /// A form posted from a page of `origin` (another site, in an attack).
+    pub fn post_with(&mut self, path: &str, form: &[(&str, &str)], origin: Option<&str>) -> Page {
+        let body = form
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    percent_encoding::utf8_percent_encode(k, percent_encoding::NON_ALPHANUMERIC),
+                    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "127.0.0.1:8470");
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body)).unwrap())
+    }
+
+    /// Signs in and returns What's new.
+    pub fn sign_in(&mut self, name: &str, passphrase: &str) -> Page {
+        let signed_in = self.post("/signin", &[("name", name), ("passphrase", passphrase)]);
+        assert_eq!(
+            signed_in.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            signed_in.body
+        );
+        self.get("/")
+    }
+}

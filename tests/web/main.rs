@@ -1,0 +1,6 @@
+//! The staff web app: through its router (every rule, quickly), and in a
+//! real browser (Chromium over WebDriver).
+
+mod app;
+mod client;
+mod fixture;
