@@ -2,6 +2,22 @@
 CREATE INDEX confirmations_by_card ON confirmations (person_id, topic_id, card_id);
 -- index evidence_by_card
 CREATE INDEX evidence_by_card ON evidence (person_id, topic_id, card_id);
+-- table accounts
+CREATE TABLE accounts (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role            TEXT NOT NULL CHECK (role IN ('staff', 'family')),
+    person_id       TEXT REFERENCES people(id),   -- a family account's one person
+    passphrase      TEXT,                         -- argon2id, PHC string
+    pin             TEXT,                         -- argon2id, PHC string: the kiosk's staff screen
+    setup_code      TEXT,                         -- SHA-256 of the one-time code; NULL once used
+    setup_expires   TEXT,
+    failed_signins  INTEGER NOT NULL DEFAULT 0,
+    locked_until    TEXT,                         -- RFC 3339, UTC
+    last_looked     TEXT,                         -- "What's new" is what came after this
+    created_at      TEXT NOT NULL,
+    CHECK (role = 'staff' OR person_id IS NOT NULL)
+);
 -- table actions
 CREATE TABLE actions (
     id         INTEGER PRIMARY KEY,
@@ -14,7 +30,7 @@ CREATE TABLE actions (
     status     TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-);
+, outcome_note TEXT);
 -- table audit_log
 CREATE TABLE audit_log (
     id     INTEGER PRIMARY KEY,
@@ -22,7 +38,7 @@ CREATE TABLE audit_log (
     actor  TEXT NOT NULL,                  -- 'device:<id>' or a staff member's name
     action TEXT NOT NULL,
     detail TEXT NOT NULL
-);
+, before TEXT, after TEXT);
 -- table check_ins
 CREATE TABLE check_ins (
     person_id     TEXT NOT NULL REFERENCES people(id),
@@ -106,3 +122,11 @@ CREATE TABLE synced_sessions (
     synced_at   TEXT NOT NULL
 , outcome TEXT NOT NULL DEFAULT 'finished'
     CHECK (outcome IN ('finished', 'declined')), mat_picture TEXT, supporter TEXT, supporter_helped INTEGER NOT NULL DEFAULT 0);
+-- table web_sessions
+CREATE TABLE web_sessions (
+    token_hash  TEXT PRIMARY KEY,
+    account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    csrf_token  TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+);
