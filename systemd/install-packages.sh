@@ -2,8 +2,8 @@
 # Installs the Debian packages sayso needs to build, test and run:
 # build tools and headers, a font (Slint embeds none), the speech service with
 # espeak-ng, the libraries a window needs on X11 or Wayland, and for the
-# tests an X server of their own (Xvfb), xdotool to press keys in it and GNU
-# time to measure memory.
+# tests an X server of their own (Xvfb), xdotool to press keys in it, GNU
+# time to measure memory, and Chromium with its WebDriver for the web app.
 # Safe to run again: it installs only what is missing.
 set -eu
 
@@ -30,6 +30,8 @@ libgl1
 xvfb
 xdotool
 time
+chromium
+chromium-driver
 "
 
 missing=""

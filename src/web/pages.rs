@@ -249,7 +249,10 @@ fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: &str)
     html! {
         article.card id=(card_anchor(&topic.topic_id, &card.card_id)) {
             h4 { (card.label) }
-            p.said { "Said " (card.times_said) " of " (card.times_asked) " times since " (local_date(card.since)) }
+            p.said {
+                "Said " (card.times_said) " time" @if card.times_said != 1 { "s" }
+                " out of " (card.times_asked) ", since " (local_date(card.since))
+            }
             @if let Some(before) = &card.changed_from {
                 p.change {
                     strong { "Changed: " }
@@ -288,10 +291,12 @@ fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: &str)
 
 fn topic_mat(person: &PersonRef, topic: &TopicViews, csrf: &str) -> Markup {
     let unplaced: Vec<&CardView> = topic.cards.iter().filter(|c| c.point.is_none()).collect();
+    let columns = (topic.points.len() + usize::from(!unplaced.is_empty())).clamp(1, 6);
     html! {
         section.topic aria-labelledby={ "topic-" (card_anchor(&topic.topic_id, "")) } {
             h3 id={ "topic-" (card_anchor(&topic.topic_id, "")) } { (topic.title) }
-            div.mat style={ "--points: " (topic.points.len().max(1)) } {
+            // A class, not a style attribute: the page's CSP forbids inline styles.
+            div class={ "mat points-" (columns) } {
                 @for (i, point) in topic.points.iter().enumerate() {
                     div.point {
                         h4.point-label { (point) }
@@ -309,6 +314,20 @@ fn topic_mat(person: &PersonRef, topic: &TopicViews, csrf: &str) -> Markup {
             }
         }
     }
+}
+
+/// "the bus (Going out)", from the ids an action keeps.
+fn card_name(views: &[TopicViews], topic: &str, card: &str) -> String {
+    views
+        .iter()
+        .find(|t| t.topic_id == topic)
+        .and_then(|t| {
+            t.cards
+                .iter()
+                .find(|c| c.card_id == card)
+                .map(|c| format!("{} ({})", c.label, t.title))
+        })
+        .unwrap_or_else(|| format!("{card} ({topic})"))
 }
 
 fn status_word(status: ActionStatus) -> &'static str {
@@ -355,7 +374,9 @@ pub fn person(
                             " · " span.status { (status_word(action.status)) }
                             @if overdue { " · " strong { "overdue" } }
                         }
-                        @if let Some((topic, card)) = &action.card { p.quiet { "About " (topic) " / " (card) } }
+                        @if let Some((topic, card)) = &action.card {
+                            p.quiet { "About " (card_name(views, topic, card)) }
+                        }
                         @if let Some(note) = &action.outcome_note { @if !note.is_empty() { p { (note) } } }
                         @if action.status == ActionStatus::Open {
                             details {

@@ -52,7 +52,9 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Every response: no scripts or styles from anywhere else, no framing, no
-/// caching of care data, no referrer leaking ids.
+/// caching of care data, no referrer (with ids in it) sent to other sites.
+/// ("no-referrer" would make browsers send `Origin: null` with this site's
+/// own forms, which the same-site check then refuses.)
 async fn security_headers(request: axum::extract::Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -65,7 +67,7 @@ async fn security_headers(request: axum::extract::Request, next: Next) -> Respon
     );
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     if !headers.contains_key(CACHE_CONTROL) {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

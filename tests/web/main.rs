@@ -2,5 +2,6 @@
 //! real browser (Chromium over WebDriver).
 
 mod app;
+mod browser;
 mod client;
 mod fixture;

@@ -1,0 +1,384 @@
+//! The web app in a real browser: Debian's Chromium, headless, driven over
+//! WebDriver (chromedriver) the way a support worker clicks through it. The
+//! pages are also photographed at a phone's width and a laptop's, into
+//! `target/screenshots/web/`, to be looked at.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use rusqlite::Connection;
+
+use super::fixture::{self, ALEX};
+use sayso::store::accounts::Role;
+use sayso::store::Plan;
+
+/// chromedriver on a port of its own; stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is installed (systemd/install-packages.sh)");
+        let mut said = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("started successfully") {
+            line.clear();
+            let read = said.read_line(&mut line).unwrap();
+            assert!(read > 0, "chromedriver stopped before it was ready");
+        }
+        // Keep reading its output so that it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in said.lines() {});
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().next().map(|uid| uid == "0"))
+        .unwrap_or(false)
+}
+
+async fn open_browser(driver: &Driver) -> Client {
+    let mut args = vec!["--headless=new", "--disable-gpu", "--window-size=1280,1000"];
+    if running_as_root() {
+        // Chromium's sandbox cannot run as root (CI machines often are).
+        args.push("--no-sandbox");
+    }
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "binary": "/usr/bin/chromium", "args": args }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a Chromium session")
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/web");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The page at a phone's width (360) and a laptop's (1280), whole.
+async fn photograph(browser: &Client, name: &str) {
+    for (width, label) in [(360u32, "phone"), (1280, "laptop")] {
+        browser.set_window_size(width, 1000).await.unwrap();
+        let height = browser
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(1000);
+        browser
+            .set_window_size(width, u32::try_from(height.min(6000)).unwrap() + 140)
+            .await
+            .unwrap();
+        let png = browser.screenshot().await.unwrap();
+        std::fs::write(screenshot_dir().join(format!("{name}-{label}.png")), png).unwrap();
+    }
+    browser.set_window_size(1280, 1000).await.unwrap();
+}
+
+/// Clicks a button that submits a form (or a link), and waits until the
+/// browser shows the page that comes back.
+async fn click_and_wait(browser: &Client, button: fantoccini::elements::Element) {
+    browser
+        .execute("window.saysoOldPage = true;", vec![])
+        .await
+        .unwrap();
+    button.click().await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let old = browser
+            .execute("return window.saysoOldPage === true;", vec![])
+            .await
+            .map(|v| v.as_bool() == Some(true))
+            // Mid-navigation there may be no page to ask: not there yet.
+            .unwrap_or(true);
+        let loaded = browser
+            .execute("return document.readyState;", vec![])
+            .await
+            .is_ok_and(|v| v.as_str() == Some("complete"));
+        if !old && loaded {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no new page within a minute"
+        );
+        tokio::task::yield_now().await;
+    }
+}
+
+/// The card labels in one column of a topic's mat on a person's page.
+async fn cards_under(browser: &Client, topic: &str, point: &str) -> Vec<String> {
+    let xpath = format!(
+        "//section[h3=\"{topic}\"]//div[contains(@class,'point')][h4=\"{point}\"]//article/h4"
+    );
+    let mut labels = Vec::new();
+    for card in browser.find_all(Locator::XPath(&xpath)).await.unwrap() {
+        labels.push(card.text().await.unwrap());
+    }
+    labels
+}
+
+/// The box of one card on a person's page.
+async fn card(browser: &Client, topic: &str, card: &str) -> fantoccini::elements::Element {
+    browser
+        .find(Locator::Id(&format!("card-{topic}-{card}")))
+        .await
+        .unwrap_or_else(|_| panic!("card {topic}/{card} on the page"))
+}
+
+async fn judge(browser: &Client, topic: &str, card_id: &str, button: &str, words: &str) {
+    let card = card(browser, topic, card_id).await;
+    card.find(Locator::Css("summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    if !words.is_empty() {
+        card.find(Locator::Css("textarea"))
+            .await
+            .unwrap()
+            .send_keys(words)
+            .await
+            .unwrap();
+    }
+    let button = card
+        .find(Locator::XPath(&format!(".//button[text()='{button}']")))
+        .await
+        .unwrap();
+    click_and_wait(browser, button).await;
+}
+
+fn serve(runtime: &tokio::runtime::Runtime, plan: &Path) -> String {
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = sayso::web::app(sayso::web::AppState::new(plan.to_path_buf()));
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    format!("http://{address}")
+}
+
+#[test]
+fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    let code = Plan::open(&plan)
+        .unwrap()
+        .add_account("Jo", Role::Staff, None, "sayso staff add", fixture::now())
+        .unwrap()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let site = serve(&runtime, &plan);
+    let driver = Driver::start();
+
+    runtime.block_on(async {
+        let browser = open_browser(&driver).await;
+        browser.goto(&format!("{site}/signin")).await.unwrap();
+        photograph(&browser, "sign-in").await;
+
+        // Jo follows the set-up link she was given and chooses a passphrase.
+        browser
+            .goto(&format!("{site}/setup?code={code}"))
+            .await
+            .unwrap();
+        photograph(&browser, "set-up").await;
+        for field in ["passphrase", "again"] {
+            browser
+                .find(Locator::Id(field))
+                .await
+                .unwrap()
+                .send_keys("a long shift at the end")
+                .await
+                .unwrap();
+        }
+        let set_up = browser.find(Locator::Css("button.primary")).await.unwrap();
+        click_and_wait(&browser, set_up).await;
+
+        // What's new lists the mats that synced in.
+        let alex = browser
+            .find(Locator::XPath(
+                "//li[contains(@class,'person-news')][.//a[text()='Alex']]",
+            ))
+            .await
+            .expect("Alex on What's new");
+        let news = alex.text().await.unwrap();
+        assert!(news.contains("4 new mats"), "{news}");
+        assert!(news.contains("2 views changed"), "{news}");
+        photograph(&browser, "whats-new").await;
+
+        // Alex's page: each card under the point of their current view.
+        let link = alex.find(Locator::LinkText("Alex")).await.unwrap();
+        click_and_wait(&browser, link).await;
+        assert_eq!(cards_under(&browser, "Food", "don't like").await, ["tea"]);
+        assert_eq!(cards_under(&browser, "Food", "like").await, ["pizza"]);
+        assert_eq!(
+            cards_under(&browser, "Going out", "not sure").await,
+            ["the bus"]
+        );
+        photograph(&browser, "person").await;
+
+        judge(&browser, "food", "pizza", "Confirm", "").await;
+        judge(
+            &browser,
+            "food",
+            "tea",
+            "Dispute",
+            "the tea was cold that week",
+        )
+        .await;
+        judge(
+            &browser,
+            "going-out",
+            "bus",
+            "Add note",
+            "asked about the 42",
+        )
+        .await;
+        let pizza = card(&browser, "food", "pizza").await.text().await.unwrap();
+        assert!(pizza.contains("confirmed"), "{pizza}");
+        let tea = card(&browser, "food", "tea").await.text().await.unwrap();
+        assert!(
+            tea.contains("disputed") && tea.contains("the tea was cold"),
+            "{tea}"
+        );
+
+        // An action about the bus, then done.
+        // Open already while there are no actions; opened otherwise.
+        let adding = browser
+            .find(Locator::Css("details.add-action"))
+            .await
+            .unwrap();
+        if adding.attr("open").await.unwrap().is_none() {
+            adding
+                .find(Locator::Css("summary"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+        browser
+            .find(Locator::Id("what"))
+            .await
+            .unwrap()
+            .send_keys("Find a bus buddy")
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Css("select#card option[value='going-out/bus']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let add = browser
+            .find(Locator::XPath("//button[text()='Add the action']"))
+            .await
+            .unwrap();
+        click_and_wait(&browser, add).await;
+        let action = browser
+            .find(Locator::XPath(
+                "//li[contains(@class,'action')][.//strong[text()='Find a bus buddy']]",
+            ))
+            .await
+            .expect("the new action");
+        action
+            .find(Locator::Css("summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        action
+            .find(Locator::Css("textarea"))
+            .await
+            .unwrap()
+            .send_keys("Priya goes with Alex on Tuesdays")
+            .await
+            .unwrap();
+        let done = action
+            .find(Locator::XPath(".//button[text()='Done']"))
+            .await
+            .unwrap();
+        click_and_wait(&browser, done).await;
+        let done = browser
+            .find(Locator::XPath(
+                "//li[contains(@class,'action')][.//strong[text()='Find a bus buddy']]",
+            ))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            done.contains("done") && done.contains("Priya goes with Alex"),
+            "{done}"
+        );
+        photograph(&browser, "person-after").await;
+        browser.close().await.unwrap();
+    });
+
+    let db = Connection::open(&plan).unwrap();
+    let audited: Vec<String> = db
+        .prepare("SELECT action FROM audit_log WHERE actor = 'Jo' ORDER BY id")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        audited,
+        [
+            "passphrase set",
+            "confirmed",
+            "disputed",
+            "note",
+            "action added",
+            "action status"
+        ]
+    );
+    let about: (String, String) = db
+        .query_row(
+            "SELECT card_id, status FROM actions WHERE person_id = ?1",
+            [ALEX],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(about, ("bus".to_string(), "done".to_string()));
+}
