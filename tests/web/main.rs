@@ -3,5 +3,6 @@
 
 mod app;
 mod browser;
+mod cli;
 mod client;
 mod fixture;

@@ -1,0 +1,88 @@
+//! The README's commands for the web app, as staff type them.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+
+use super::fixture;
+
+fn sayso(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args(args)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap()
+}
+
+fn http_get(address: &str, path: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn staff_add_prints_a_code_that_the_served_set_up_page_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    let plan = plan.to_str().unwrap();
+    let added = sayso(&["--plan", plan, "staff", "add", "Jo"]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let said = String::from_utf8_lossy(&added.stdout).to_string();
+    let code = said
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("set-up code: "))
+        .unwrap_or_else(|| panic!("a code in {said}"))
+        .to_string();
+    assert!(said.contains(&format!("/setup?code={code}")), "{said}");
+    let again = sayso(&["--plan", plan, "staff", "add", "jo"]);
+    assert!(!again.status.success(), "one Jo");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already an account called jo"));
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args(["--plan", plan, "serve", "--listen", &address])
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains(&format!("http://{address}/")), "{line}");
+    let page = http_get(&address, &format!("/setup?code={code}"));
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains(&format!("value=\"{code}\"")), "{page}");
+}
+
+#[test]
+fn serve_refuses_an_address_beyond_this_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    let refused = sayso(&[
+        "--plan",
+        plan.to_str().unwrap(),
+        "serve",
+        "--listen",
+        "0.0.0.0:8470",
+    ]);
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("without HTTPS"), "{message}");
+}
