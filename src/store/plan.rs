@@ -811,6 +811,20 @@ impl ProfileSection {
             ProfileSection::Communication => "communication",
         }
     }
+
+    pub fn parse(text: &str) -> Option<ProfileSection> {
+        ProfileSection::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The heading of the section on a one-page profile.
+    pub fn heading(self) -> &'static str {
+        match self {
+            ProfileSection::Appreciate => "What people appreciate about me",
+            ProfileSection::Important => "What's important to me",
+            ProfileSection::Support => "How best to support me",
+            ProfileSection::Communication => "How I communicate, and how to communicate with me",
+        }
+    }
 }
 
 /// A member of staff's word on one of the person's views.

@@ -11,7 +11,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::accounts::{Account, AccountError, SignIn, WebSession};
 use super::db::StoreError;
-use super::plan::{ActionStatus, Plan};
+use super::plan::{ActionStatus, Plan, ProfileSection};
 use super::{parse_timestamp, timestamp};
 use crate::core::{standing, PersonId, PersonRef, Standing, Verdict};
 
@@ -165,6 +165,17 @@ pub trait StaffPlan: Send {
         id: i64,
         status: ActionStatus,
         note: &str,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// The one-page profile: each section's text (empty if not written).
+    fn profile(&self, person: &PersonId) -> Result<Vec<(ProfileSection, String)>, StoreError>;
+    /// Rewrites one section; false if nothing changed.
+    fn set_profile(
+        &mut self,
+        person: &PersonId,
+        section: ProfileSection,
+        body: &str,
         by_whom: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
@@ -695,6 +706,58 @@ impl StaffPlan for Plan {
             "action status",
             Some(&format!("#{id}: {before}")),
             Some(after.trim_end()),
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn profile(&self, person: &PersonId) -> Result<Vec<(ProfileSection, String)>, StoreError> {
+        let written = Plan::profile(self, person.as_str())?;
+        Ok(ProfileSection::ALL
+            .into_iter()
+            .map(|section| {
+                let body = written
+                    .iter()
+                    .find(|(s, _)| *s == section)
+                    .map(|(_, body)| body.clone())
+                    .unwrap_or_default();
+                (section, body)
+            })
+            .collect())
+    }
+
+    fn set_profile(
+        &mut self,
+        person: &PersonId,
+        section: ProfileSection,
+        body: &str,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let before: Option<String> = tx
+            .query_row(
+                "SELECT body FROM profile_sections WHERE person_id = ?1 AND section = ?2",
+                params![person.as_str(), section.as_str()],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if before.as_deref().unwrap_or("") == body {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO profile_sections (person_id, section, body, updated_by, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![person.as_str(), section.as_str(), body, by_whom, timestamp(at)],
+        )?;
+        let name = |text: &str| format!("{}: {text}", section.as_str());
+        super::plan::audit_change(
+            &tx,
+            at,
+            by_whom,
+            "profile",
+            before.as_deref().map(name).as_deref(),
+            Some(&name(body)),
         )?;
         tx.commit()?;
         Ok(true)

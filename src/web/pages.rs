@@ -10,7 +10,7 @@ use super::WebError;
 use crate::core::{PersonRef, Standing};
 use crate::store::accounts::WebSession;
 use crate::store::staff::{ActionRow, CardView, DeviceHealth, MatRow, PersonNews, TopicViews};
-use crate::store::ActionStatus;
+use crate::store::{ActionStatus, ProfileSection};
 
 /// A kiosk not heard from for this long is flagged on What's new.
 const QUIET_DEVICE_HOURS: i64 = 36;
@@ -355,6 +355,7 @@ pub fn person(
             h1 { (person.name) }
             nav.jump aria-label="On this page" {
                 a href="#views" { "Views" } a href="#actions" { "Actions" } a href="#mats" { "Mats" }
+                a href={ (base) "/profile" } { "One-page profile" }
             }
             h2 id="views" { "What " (person.name) " says" }
             @if views.is_empty() {
@@ -445,6 +446,68 @@ pub fn person(
                                     }
                                 }
                             }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Confirmed views, as lines a profile can take: "Likes pizza (Food)".
+fn confirmed_lines(views: &[TopicViews]) -> Vec<String> {
+    views
+        .iter()
+        .flat_map(|topic| {
+            topic
+                .cards
+                .iter()
+                .filter(|card| card.standing == Standing::Confirmed)
+                .map(move |card| format!("{}: {} ({})", card.view, card.label, topic.title))
+        })
+        .collect()
+}
+
+pub fn profile(
+    session: &WebSession,
+    person: &PersonRef,
+    sections: &[(ProfileSection, String)],
+    views: &[TopicViews],
+) -> Markup {
+    let base = format!("/people/{}", path_part(person.id.as_str()));
+    let lines = confirmed_lines(views);
+    layout(
+        &format!("{}'s profile", person.name),
+        Some(session),
+        html! {
+            h1 { (person.name) "'s one-page profile" }
+            p { a href=(base) { "Back to " (person.name) "'s views" } }
+            form.stack method="post" action={ (base) "/profile" } {
+                input type="hidden" name="csrf" value=(session.csrf_token);
+                @for (section, body) in sections {
+                    label for=(section.as_str()) { (section.heading()) }
+                    textarea id=(section.as_str()) name=(section.as_str()) rows="5" maxlength="2000" { (body) }
+                }
+                button.primary type="submit" { "Save the profile" }
+            }
+            h2 { "Confirmed views to add" }
+            @if lines.is_empty() {
+                p.quiet { "None yet: views confirmed on " (person.name) "'s page are offered here." }
+            }
+            ul.lines {
+                @for (i, line) in lines.iter().enumerate() {
+                    li {
+                        form.line method="post" action={ (base) "/profile/lines" } {
+                            input type="hidden" name="csrf" value=(session.csrf_token);
+                            input type="hidden" name="line" value=(line);
+                            span { (line) }
+                            label.hidden-label for={ "section-" (i) } { "Add to which section" }
+                            select id={ "section-" (i) } name="section" {
+                                @for (section, _) in sections {
+                                    option value=(section.as_str()) selected[*section == ProfileSection::Important] { (section.heading()) }
+                                }
+                            }
+                            button type="submit" { "Add" }
                         }
                     }
                 }

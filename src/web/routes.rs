@@ -21,7 +21,7 @@ use super::{pages, AppState, WebError};
 use crate::core::{PersonId, Verdict};
 use crate::store::accounts::SignIn;
 use crate::store::staff::{Judgement, NewAction};
-use crate::store::ActionStatus;
+use crate::store::{ActionStatus, ProfileSection};
 
 /// Forms are short: anything bigger is refused before it is read.
 const MAX_FORM_BYTES: usize = 32 * 1024;
@@ -40,6 +40,11 @@ pub fn app(state: AppState) -> Router {
         .route("/seen", post(seen))
         .route("/people/{person}", get(person_page))
         .route("/people/{person}/cards/{topic}/{card}", post(judge_card))
+        .route(
+            "/people/{person}/profile",
+            get(profile_page).post(save_profile),
+        )
+        .route("/people/{person}/profile/lines", post(add_profile_line))
         .route("/people/{person}/actions", post(add_action))
         .route(
             "/people/{person}/actions/{action}/status",
@@ -475,4 +480,129 @@ async fn settle_action(
         return Err(WebError::NotFound);
     }
     Ok(Redirect::to(&format!("/people/{}#actions", pages::path_part(&person))).into_response())
+}
+
+// --- The one-page profile ---------------------------------------------------
+
+async fn profile_page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(person): Path<String>,
+) -> Result<Markup, WebError> {
+    staff_only(&signed_in)?;
+    let id = PersonId::new(person);
+    let (found, profile, views) = state
+        .with_plan(move |plan| Ok((plan.person(&id)?, plan.profile(&id)?, plan.views(&id)?)))
+        .await?;
+    let person = found.ok_or(WebError::NotFound)?;
+    Ok(pages::profile(
+        &signed_in.session,
+        &person,
+        &profile,
+        &views,
+    ))
+}
+
+#[derive(Deserialize)]
+struct ProfileForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    appreciate: String,
+    #[serde(default)]
+    important: String,
+    #[serde(default)]
+    support: String,
+    #[serde(default)]
+    communication: String,
+}
+
+async fn save_profile(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(person): Path<String>,
+    Form(form): Form<ProfileForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    let mut sections = Vec::new();
+    for (section, text) in [
+        (ProfileSection::Appreciate, &form.appreciate),
+        (ProfileSection::Important, &form.important),
+        (ProfileSection::Support, &form.support),
+        (ProfileSection::Communication, &form.communication),
+    ] {
+        sections.push((section, note(section.heading(), text, false)?));
+    }
+    let id = PersonId::new(person.clone());
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let found = state
+        .with_plan(move |plan| {
+            if plan.person(&id)?.is_none() {
+                return Ok(false);
+            }
+            for (section, body) in &sections {
+                plan.set_profile(&id, *section, body, &by, now)?;
+            }
+            Ok(true)
+        })
+        .await?;
+    if !found {
+        return Err(WebError::NotFound);
+    }
+    Ok(Redirect::to(&format!("/people/{}/profile", pages::path_part(&person))).into_response())
+}
+
+#[derive(Deserialize)]
+struct ProfileLineForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    section: String,
+    #[serde(default)]
+    line: String,
+}
+
+/// Adds one line (a confirmed view, offered on the page) to a section.
+async fn add_profile_line(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(person): Path<String>,
+    Form(form): Form<ProfileLineForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    let section = ProfileSection::parse(&form.section)
+        .ok_or_else(|| WebError::BadInput("Choose a section of the profile.".into()))?;
+    let line = short("The line", &form.line, true)?;
+    let id = PersonId::new(person.clone());
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let found = state
+        .with_plan(move |plan| {
+            if plan.person(&id)?.is_none() {
+                return Ok(false);
+            }
+            let body = plan
+                .profile(&id)?
+                .into_iter()
+                .find(|(s, _)| *s == section)
+                .map(|(_, body)| body)
+                .unwrap_or_default();
+            let body = if body.lines().any(|l| l.trim() == line) {
+                body
+            } else if body.trim().is_empty() {
+                line
+            } else {
+                format!("{}\n{line}", body.trim_end())
+            };
+            plan.set_profile(&id, section, &body, &by, now)?;
+            Ok(true)
+        })
+        .await?;
+    if !found {
+        return Err(WebError::NotFound);
+    }
+    Ok(Redirect::to(&format!("/people/{}/profile", pages::path_part(&person))).into_response())
 }

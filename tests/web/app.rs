@@ -507,3 +507,68 @@ fn the_server_refuses_to_listen_beyond_this_machine_without_https() {
     }
     assert!(sayso::web::check_listen_address(&"127.0.0.1:8470".parse().unwrap()).is_ok());
 }
+
+#[test]
+fn the_one_page_profile_is_edited_and_takes_confirmed_views_as_lines() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
+    let person = format!("/people/{ALEX}");
+    let empty = browser.get(&format!("{person}/profile"));
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(
+        empty.body.contains("What's important to me")
+            || empty.body.contains("What&#39;s important to me")
+    );
+    assert!(empty.body.contains("None yet"), "nothing confirmed yet");
+
+    browser.post(
+        &format!("{person}/cards/food/pizza"),
+        &[("csrf", &csrf), ("verdict", "confirm")],
+    );
+    let offered = browser.get(&format!("{person}/profile")).body;
+    assert!(offered.contains("like: pizza (Food)"), "{offered}");
+
+    let saved = browser.post(
+        &format!("{person}/profile"),
+        &[
+            ("csrf", &csrf),
+            ("appreciate", "Alex's laugh"),
+            ("important", "Tea with Sam on Sundays"),
+            ("support", ""),
+            ("communication", "Give Alex time to answer"),
+        ],
+    );
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let added = browser.post(
+        &format!("{person}/profile/lines"),
+        &[
+            ("csrf", &csrf),
+            ("section", "important"),
+            ("line", "like: pizza (Food)"),
+        ],
+    );
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = browser.get(&format!("{person}/profile")).body;
+    assert!(
+        page.contains("Tea with Sam on Sundays\nlike: pizza (Food)</textarea>"),
+        "{page}"
+    );
+
+    let audit = audit_rows(&plan);
+    let last = audit.last().unwrap();
+    assert_eq!(last.1, "profile");
+    assert_eq!(
+        last.2.as_deref(),
+        Some("important: Tea with Sam on Sundays")
+    );
+    assert_eq!(
+        last.3.as_deref(),
+        Some("important: Tea with Sam on Sundays\nlike: pizza (Food)")
+    );
+    let bad_section = browser.post(
+        &format!("{person}/profile/lines"),
+        &[("csrf", &csrf), ("section", "secrets"), ("line", "x")],
+    );
+    assert_eq!(bad_section.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

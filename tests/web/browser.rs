@@ -351,6 +351,30 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
             "{done}"
         );
         photograph(&browser, "person-after").await;
+
+        // The one-page profile offers the view Jo confirmed as a line.
+        let link = browser
+            .find(Locator::LinkText("One-page profile"))
+            .await
+            .unwrap();
+        click_and_wait(&browser, link).await;
+        let add = browser
+            .find(Locator::XPath(
+                "//form[contains(@class,'line')][.//span[text()='like: pizza (Food)']]//button",
+            ))
+            .await
+            .expect("the confirmed view offered as a line");
+        click_and_wait(&browser, add).await;
+        let important = browser
+            .find(Locator::Id("important"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert_eq!(important, "like: pizza (Food)");
+        photograph(&browser, "profile").await;
         browser.close().await.unwrap();
     });
 
@@ -370,7 +394,8 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
             "disputed",
             "note",
             "action added",
-            "action status"
+            "action status",
+            "profile"
         ]
     );
     let about: (String, String) = db
