@@ -45,7 +45,8 @@ pub struct DeviceHealth {
 pub struct TopicViews {
     pub topic_id: String,
     pub title: String,
-    /// The scale's points, left to right, as the evidence names them.
+    /// The scale's points, left to right, as the evidence names them
+    /// (indexed as on the scale).
     pub points: Vec<String>,
     pub cards: Vec<CardView>,
 }
@@ -67,6 +68,8 @@ pub struct CardView {
     pub tell_me_more: bool,
     /// Verdicts and notes on this card, newest first.
     pub notes: Vec<StaffNote>,
+    /// Every answer, oldest first: when, and the point (`None`: skipped).
+    pub history: Vec<(DateTime<Utc>, Option<usize>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -411,6 +414,32 @@ impl StaffPlan for Plan {
             }
         }
         let notes = self.notes_by_card(Some(person))?;
+        let mut history: HashMap<(String, String), Vec<(DateTime<Utc>, Option<usize>)>> =
+            HashMap::new();
+        {
+            let mut statement = self.conn.prepare(
+                "SELECT topic_id, card_id, placed_at, point, kind FROM evidence
+                 WHERE person_id = ?1 ORDER BY placed_at",
+            )?;
+            let rows = statement.query_map([id], |row| {
+                Ok((
+                    (row.get::<_, String>(0)?, row.get::<_, String>(1)?),
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                    row.get::<_, String>(4)?,
+                ))
+            })?;
+            for row in rows {
+                let (card, at, point, kind) = row?;
+                let point = (kind == "placed")
+                    .then(|| usize::try_from(point).ok())
+                    .flatten();
+                history
+                    .entry(card)
+                    .or_default()
+                    .push((parse_timestamp(&at)?, point));
+            }
+        }
         let mut statement = self.conn.prepare(
             "SELECT f.topic_id, f.topic_title, f.card_id, f.card_label, f.current_view,
                     f.times_said, f.times_asked, f.since, f.last_at, f.changed_from,
@@ -448,19 +477,33 @@ impl StaffPlan for Plan {
                 (times_said, times_asked, since, last_at, changed_from, changed_until, more),
             ) = row?;
             if topics.last().is_none_or(|t| t.topic_id != topic_id) {
+                // Indexed as on the scale: a point nobody has used yet keeps
+                // its place (the plan knows its number, not its word).
                 let scale = points.get(&topic_id).cloned().unwrap_or_default();
+                let last = scale.keys().next_back().copied().unwrap_or(-1);
+                let labels = (0..=last)
+                    .map(|i| {
+                        scale
+                            .get(&i)
+                            .cloned()
+                            .unwrap_or_else(|| format!("point {}", i + 1))
+                    })
+                    .collect();
                 topics.push(TopicViews {
                     topic_id: topic_id.clone(),
                     title,
-                    points: scale.into_values().collect(),
+                    points: labels,
                     cards: Vec::new(),
                 });
             }
             let topic = topics.last_mut().expect("pushed above");
             let since = parse_timestamp(&since)?;
             let card_notes = notes
-                .get(&(id.to_string(), topic_id, card_id.clone()))
+                .get(&(id.to_string(), topic_id.clone(), card_id.clone()))
                 .cloned()
+                .unwrap_or_default();
+            let card_history = history
+                .remove(&(topic_id, card_id.clone()))
                 .unwrap_or_default();
             topic.cards.push(CardView {
                 point: topic.points.iter().position(|p| *p == view),
@@ -476,6 +519,7 @@ impl StaffPlan for Plan {
                 changed_until: changed_until.as_deref().map(parse_timestamp).transpose()?,
                 tell_me_more: more,
                 notes: card_notes,
+                history: card_history,
             });
         }
         // Unconfirmed views first within each topic.

@@ -11,6 +11,7 @@ mod auth;
 mod error;
 mod pages;
 mod routes;
+mod trend;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

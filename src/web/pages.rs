@@ -253,6 +253,7 @@ fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: &str)
                 "Said " (card.times_said) " time" @if card.times_said != 1 { "s" }
                 " out of " (card.times_asked) ", since " (local_date(card.since))
             }
+            (super::trend::chart(&card.label, &topic.points, &card.history))
             @if let Some(before) = &card.changed_from {
                 p.change {
                     strong { "Changed: " }

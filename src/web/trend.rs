@@ -1,0 +1,137 @@
+//! A card's answers over time as a small SVG chart, drawn on the server:
+//! one row per scale point (labelled), one marker per answer, a line from
+//! each answer to the next. Each point has its own marker shape as well as
+//! its row, so the chart reads without colour; a skipped card is a hollow
+//! mark on a row of its own.
+
+use chrono::{DateTime, Utc};
+use maud::{html, Markup};
+
+const WIDTH: f64 = 300.0;
+const LABEL_WIDTH: f64 = 90.0;
+const ROW: f64 = 22.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 30.0;
+
+fn marker(shape: usize, x: f64, y: f64) -> Markup {
+    let r = 6.0;
+    match shape % 3 {
+        0 => html! { circle cx=(x) cy=(y) r=(r) fill="currentColor" {} },
+        1 => {
+            html! { rect x=(x - r) y=(y - r) width=(2.0 * r) height=(2.0 * r) fill="currentColor" {} }
+        }
+        _ => html! {
+            polygon points={ (x) "," (y - r) " " (x + r) "," (y + r) " " (x - r) "," (y + r) }
+                fill="currentColor" {}
+        },
+    }
+}
+
+/// The chart of one card's `answers` (oldest first) on a scale of `points`.
+pub fn chart(card: &str, points: &[String], answers: &[(DateTime<Utc>, Option<usize>)]) -> Markup {
+    if answers.is_empty() {
+        return html! {};
+    }
+    let skipped_row = points.len();
+    let rows = points.len() + usize::from(answers.iter().any(|(_, p)| p.is_none()));
+    let height = TOP + ROW * rows as f64 + BOTTOM;
+    let first = answers[0].0;
+    let last = answers[answers.len() - 1].0;
+    let span = (last - first).num_seconds().max(1) as f64;
+    let x_of = |at: DateTime<Utc>| {
+        if answers.len() == 1 {
+            LABEL_WIDTH + (WIDTH - LABEL_WIDTH) / 2.0
+        } else {
+            LABEL_WIDTH
+                + 8.0
+                + (at - first).num_seconds() as f64 / span * (WIDTH - LABEL_WIDTH - 16.0)
+        }
+    };
+    let y_of = |row: usize| TOP + ROW * row as f64 + ROW / 2.0;
+    let row_of = |point: Option<usize>| point.unwrap_or(skipped_row);
+    let described: Vec<String> = answers
+        .iter()
+        .map(|(at, point)| {
+            let said = point
+                .and_then(|p| points.get(p).cloned())
+                .unwrap_or_else(|| "skipped".to_string());
+            format!("{said} on {}", at.format("%-d %b"))
+        })
+        .collect();
+    let summary = format!("{card} over time: {}", described.join(", "));
+    html! {
+        svg.trend viewBox={ "0 0 " (WIDTH) " " (height) } role="img" aria-label=(summary) {
+            title { (summary) }
+            @for (row, label) in points.iter().enumerate() {
+                text x="0" y=(y_of(row) + 4.0) font-size="12" fill="currentColor" { (label) }
+                line x1=(LABEL_WIDTH) x2=(WIDTH) y1=(y_of(row)) y2=(y_of(row))
+                    stroke="currentColor" stroke-opacity="0.25" {}
+            }
+            @if rows > points.len() {
+                text x="0" y=(y_of(skipped_row) + 4.0) font-size="12" fill="currentColor" { "skipped" }
+            }
+            @for pair in answers.windows(2) {
+                line x1=(x_of(pair[0].0)) y1=(y_of(row_of(pair[0].1)))
+                    x2=(x_of(pair[1].0)) y2=(y_of(row_of(pair[1].1)))
+                    stroke="currentColor" stroke-width="1.5" {}
+            }
+            @for (at, point) in answers {
+                @match point {
+                    Some(p) => { (marker(*p, x_of(*at), y_of(*p))) }
+                    None => {
+                        circle cx=(x_of(*at)) cy=(y_of(skipped_row)) r="5" fill="none"
+                            stroke="currentColor" stroke-width="2" {}
+                    }
+                }
+            }
+            text x=(LABEL_WIDTH) y=(height - 8.0) font-size="11" fill="currentColor" { (first.format("%-d %b %Y")) }
+            @if answers.len() > 1 {
+                text x=(WIDTH) y=(height - 8.0) font-size="11" fill="currentColor" text-anchor="end" { (last.format("%-d %b %Y")) }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn day(d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, d, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn each_answer_is_a_marker_on_its_points_row_and_the_chart_says_them_in_words() {
+        let points = ["like".to_string(), "not sure".into(), "don't like".into()];
+        let svg = chart(
+            "tea",
+            &points,
+            &[(day(3), Some(0)), (day(10), None), (day(17), Some(2))],
+        )
+        .into_string();
+        assert_eq!(
+            svg.matches("<circle").count(),
+            2,
+            "like (filled) and skipped (hollow)"
+        );
+        assert_eq!(svg.matches("<polygon").count(), 1, "don't like");
+        assert!(svg.contains("fill=\"none\""), "skipped is hollow");
+        assert!(
+            svg.contains(
+                "tea over time: like on 3 Nov, skipped on 10 Nov, don&#39;t like on 17 Nov"
+            ) || svg
+                .contains("tea over time: like on 3 Nov, skipped on 10 Nov, don't like on 17 Nov")
+        );
+        assert_eq!(
+            svg.matches("<line").count(),
+            3 + 2,
+            "a rule per point, a line per step"
+        );
+    }
+
+    #[test]
+    fn no_answers_no_chart() {
+        assert_eq!(chart("tea", &["like".to_string()], &[]).into_string(), "");
+    }
+}
