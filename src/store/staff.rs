@@ -68,8 +68,8 @@ pub struct CardView {
     pub tell_me_more: bool,
     /// Verdicts and notes on this card, newest first.
     pub notes: Vec<StaffNote>,
-    /// Every answer, oldest first: when, and the point (`None`: skipped).
-    pub history: Vec<(DateTime<Utc>, Option<usize>)>,
+    /// Every answer, oldest first.
+    pub history: Vec<AnswerAt>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +128,9 @@ pub struct Judgement {
     pub verdict: Option<Verdict>,
     pub body: String,
 }
+
+/// One answer: when, and the point (`None`: skipped).
+pub type AnswerAt = (DateTime<Utc>, Option<usize>);
 
 /// A card of a person: (person, topic, card).
 type CardKey = (String, String, String);
@@ -414,8 +417,7 @@ impl StaffPlan for Plan {
             }
         }
         let notes = self.notes_by_card(Some(person))?;
-        let mut history: HashMap<(String, String), Vec<(DateTime<Utc>, Option<usize>)>> =
-            HashMap::new();
+        let mut history: HashMap<(String, String), Vec<AnswerAt>> = HashMap::new();
         {
             let mut statement = self.conn.prepare(
                 "SELECT topic_id, card_id, placed_at, point, kind FROM evidence
