@@ -728,6 +728,15 @@ impl Kiosk {
                     }
                 };
                 self.run(FlowEvent::SyncDone(result), now);
+                if result == SyncResult::Synced {
+                    // What staff did, brought down by the sync, to be told.
+                    if let Some(journal) = &self.journal {
+                        match journal.pending_news() {
+                            Ok(news) => self.run(FlowEvent::News(news), now),
+                            Err(e) => warn!("news from the support plan cannot be read: {e}"),
+                        }
+                    }
+                }
                 if std::mem::take(&mut self.jobs.sync_again) {
                     self.start_sync();
                 }

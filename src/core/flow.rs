@@ -19,6 +19,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::event::{Event, Input, InputMethod, Step};
 use super::ids::{PersonId, SessionId, TopicId};
+use super::news::{News, NEWS_TOPIC};
 use super::phrases::{Phrases, Prompt};
 use super::picker::{Picker, PickerEffect, PickerKind};
 use super::picture_set::Topic;
@@ -83,6 +84,8 @@ pub struct FlowConfig {
 pub struct Restored {
     pub left_mats: Vec<LeftMat>,
     pub settled_check_ins: HashSet<(PersonId, String)>,
+    /// What staff did about things people said, not yet told to them.
+    pub news: Vec<News>,
 }
 
 /// A person's most recent mat, started and never finished, as the journal
@@ -131,6 +134,9 @@ pub enum FlowEvent {
     /// The journal can be written (true), or cannot just now (false: a full
     /// disk): what the person is told follows it.
     Saving(bool),
+    /// A sync brought down what staff did: everything not yet told, for
+    /// everyone (it replaces what the flow had).
+    News(Vec<News>),
 }
 
 /// What the shell must do, in order.
@@ -192,6 +198,8 @@ pub struct Flow<Z: TimeZone> {
     just_chosen: Option<usize>,
     /// The journal can be written.
     saving: bool,
+    /// What staff did about things people said, not yet told to them.
+    news: Vec<News>,
 }
 
 impl<Z: TimeZone> Flow<Z> {
@@ -241,6 +249,7 @@ impl<Z: TimeZone> Flow<Z> {
             sync_retry_at: None,
             just_chosen: None,
             saving: true,
+            news: Vec::new(),
             config,
             zone,
         };
@@ -254,6 +263,7 @@ impl<Z: TimeZone> Flow<Z> {
     /// Takes up what the journal remembers. A mat of a person or topic no
     /// longer in the home or the set stays in the journal as it is.
     fn restore(&mut self, restored: Restored, now: Now) -> Vec<FlowEffect> {
+        self.news = restored.news;
         let person_index =
             |id: &PersonId| self.config.people.iter().position(|p| p.person.id == *id);
         for (person_id, key) in &restored.settled_check_ins {
@@ -333,6 +343,24 @@ impl<Z: TimeZone> Flow<Z> {
                     session.set_saving(saving);
                 }
                 Vec::new()
+            }
+            FlowEvent::News(news) => {
+                // One on screen now stays until the person finishes it.
+                let telling = self.telling();
+                self.news = news
+                    .into_iter()
+                    .filter(|n| Some(n.card_id_told()) != telling)
+                    .collect();
+                // A person at the start of their turn (as a one-person
+                // kiosk always is) hears it now; anyone else when next chosen.
+                match self.person {
+                    Some(person)
+                        if self.screen == Screen::Topics && self.news_for(person).is_some() =>
+                    {
+                        self.show_topics(now, ids)
+                    }
+                    _ => Vec::new(),
+                }
             }
         }
     }
@@ -419,6 +447,11 @@ impl<Z: TimeZone> Flow<Z> {
                         Record::Finished { session_id, .. } => Some(session_id.clone()),
                         _ => None,
                     };
+                    if finished.is_some() {
+                        if let Some(told) = self.telling() {
+                            self.news.retain(|n| n.card_id_told() != told);
+                        }
+                    }
                     out.push(FlowEffect::Record(record));
                     if let Some(session_id) = finished {
                         out.push(FlowEffect::StartSync);
@@ -498,6 +531,10 @@ impl<Z: TimeZone> Flow<Z> {
             self.screen = Screen::Resume;
             return says(self.resume_picker.greeting());
         }
+        if let Some(news) = self.news_for(person) {
+            let topic = news.as_topic(&self.config.topics, &self.voicing.phrases);
+            return self.start_mat_on(topic, now, ids);
+        }
         if let [only] = self.person_topics() {
             let only = *only;
             return self.start_mat(only, now, ids);
@@ -513,14 +550,45 @@ impl<Z: TimeZone> Flow<Z> {
             .map_or(&[], |i| self.config.people[i].topics.as_slice())
     }
 
+    /// The first thing staff did for the person at the kiosk not yet told.
+    fn news_for(&self, person: usize) -> Option<&News> {
+        let id = &self.config.people[person].person.id;
+        self.news.iter().find(|n| n.person_id == *id)
+    }
+
+    /// The card of news on the mat under way, if the mat is telling news.
+    fn telling(&self) -> Option<crate::core::CardId> {
+        let session = self.session.as_ref()?;
+        (session.topic().id.as_str() == NEWS_TOPIC)
+            .then(|| session.topic().cards.first().map(|c| c.id.clone()))
+            .flatten()
+    }
+
+    /// A mat on one of the person's topics, answering the check-in that is
+    /// due on it, if any.
     fn start_mat(&mut self, topic: usize, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
-        let Some(person) = self.person else {
-            return Vec::new();
-        };
         let topic = self.config.topics[topic].clone();
         let answers = self
             .due_check_in(now)
             .filter(|(_, window)| window.topic == topic.id);
+        let mut out = self.start_mat_on(topic, now, ids);
+        if let (Some((person, window)), Some(session)) = (answers, &self.session) {
+            let session_id = session.id().clone();
+            out.extend(self.record_check_in(
+                person,
+                &window,
+                Outcome::Answered,
+                Some(session_id),
+                now,
+            ));
+        }
+        out
+    }
+
+    fn start_mat_on(&mut self, topic: Topic, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        let Some(person) = self.person else {
+            return Vec::new();
+        };
         let settings = SessionSettings {
             phrases: self.voicing.phrases.clone(),
             auditory_cues: self.voicing.auditory_cues,
@@ -537,7 +605,6 @@ impl<Z: TimeZone> Flow<Z> {
         );
         let mut session = session;
         session.set_saving(self.saving);
-        let session_id = session.id().clone();
         // This is now the person's most recent mat; an older partial one
         // stays in the journal as it is.
         self.paused.remove(&person);
@@ -546,15 +613,6 @@ impl<Z: TimeZone> Flow<Z> {
         self.screen = Screen::Mat;
         let mut out = vec![preload];
         out.extend(self.carry_out_mat(effects, now, ids));
-        if let Some((person, window)) = answers {
-            out.extend(self.record_check_in(
-                person,
-                &window,
-                Outcome::Answered,
-                Some(session_id),
-                now,
-            ));
-        }
         out
     }
 
@@ -943,6 +1001,8 @@ impl Restored {
         Restored {
             left_mats,
             settled_check_ins: settled,
+            // News comes down from the plan, not from the person's records.
+            news: Vec::new(),
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod event;
 pub mod flow;
 pub mod ids;
+pub mod news;
 pub mod phrases;
 pub mod picker;
 pub mod picture_set;
@@ -26,6 +27,7 @@ pub use flow::{
     Whose,
 };
 pub use ids::{CardId, PersonId, SessionId, TopicId};
+pub use news::{News, NEWS_TOPIC};
 pub use phrases::{Phrase, Phrases, Prompt};
 pub use picker::{Picker, PickerChoice, PickerEffect, PickerKind, PAGE_SIZE};
 pub use picture_set::{Card, PictureSet, SetError, Topic};

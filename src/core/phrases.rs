@@ -56,10 +56,16 @@ pub enum Prompt {
     CueMoreTopics,
     CueNotNow,
     CueSomeoneElse,
+    /// The title of a mat that tells the person what staff did about
+    /// something they said.
+    YouSaidWeDid,
+    /// How that mat begins; `{what}` is what they said, as the review says
+    /// it ("you don't like swimming").
+    YouSaid,
 }
 
 impl Prompt {
-    pub const ALL: [Prompt; 29] = [
+    pub const ALL: [Prompt; 31] = [
         Prompt::ChoosePerson,
         Prompt::ChooseCompany,
         Prompt::OnMyOwn,
@@ -89,6 +95,8 @@ impl Prompt {
         Prompt::CueMoreTopics,
         Prompt::CueNotNow,
         Prompt::CueSomeoneElse,
+        Prompt::YouSaidWeDid,
+        Prompt::YouSaid,
     ];
 
     /// The placeholder a pack's wording must keep, if any.
@@ -99,6 +107,7 @@ impl Prompt {
             }
             Prompt::ReviewTellMeMore => Some("{cards}"),
             Prompt::CheckInDue | Prompt::WelcomeBack => Some("{topic}"),
+            Prompt::YouSaid => Some("{what}"),
             _ => None,
         }
     }
@@ -134,6 +143,8 @@ impl Prompt {
             Prompt::CueMoreTopics => "cue_more_topics",
             Prompt::CueNotNow => "cue_not_now",
             Prompt::CueSomeoneElse => "cue_someone_else",
+            Prompt::YouSaidWeDid => "you_said_we_did",
+            Prompt::YouSaid => "you_said",
         }
     }
 
@@ -170,6 +181,8 @@ impl Prompt {
             Prompt::CueMoreTopics => "more topics",
             Prompt::CueNotNow => "not now",
             Prompt::CueSomeoneElse => "someone else",
+            Prompt::YouSaidWeDid => "You said, we did",
+            Prompt::YouSaid => "You said {what}.",
         }
     }
 }

@@ -10,7 +10,8 @@ use super::db::{self, StoreError};
 use super::{parse_timestamp, timestamp};
 use crate::core::flow::{LeftMat, Restored};
 use crate::core::{
-    CardId, Company, JournalAction, PersonId, PersonRef, Record, SessionId, Spot, TopicId,
+    CardId, Company, JournalAction, News, PersonId, PersonRef, Record, SessionId, Spot, TopicId,
+    NEWS_TOPIC,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -19,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/journal/0003_check_ins.sql"),
     include_str!("migrations/journal/0004_kept_mats_and_pauses.sql"),
     include_str!("migrations/journal/0005_ignored_presses.sql"),
+    include_str!("migrations/journal/0006_news.sql"),
 ];
 
 pub struct Journal {
@@ -432,7 +434,72 @@ impl Journal {
         Ok(Restored {
             left_mats,
             settled_check_ins,
+            news: self.pending_news()?,
         })
+    }
+
+    /// Keeps what the plan says staff did, to be told (once each).
+    pub fn store_news(&self, news: &[News], now: DateTime<Utc>) -> Result<(), StoreError> {
+        for item in news {
+            self.conn.execute(
+                "INSERT OR IGNORE INTO news (action_id, person_id, topic_id, card_id, card_label,
+                                             said_view, words, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    item.action_id,
+                    item.person_id,
+                    item.topic_id,
+                    item.card_id,
+                    item.card_label,
+                    item.said_view,
+                    item.words,
+                    timestamp(now)
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// News told (and answered) on another kiosk of the home: not told here.
+    pub fn settle_news(&self, action_ids: &[i64], now: DateTime<Utc>) -> Result<(), StoreError> {
+        for id in action_ids {
+            self.conn.execute(
+                "INSERT OR IGNORE INTO news_settled (action_id, settled_at) VALUES (?1, ?2)",
+                params![id, timestamp(now)],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// News not yet told: neither settled elsewhere nor answered on a
+    /// finished mat here.
+    pub fn pending_news(&self) -> Result<Vec<News>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT n.action_id, n.person_id, n.topic_id, n.card_id, n.card_label, n.said_view,
+                    n.words
+             FROM news n
+             WHERE NOT EXISTS (SELECT 1 FROM news_settled t WHERE t.action_id = n.action_id)
+               AND NOT EXISTS (
+                   SELECT 1 FROM sessions s JOIN session_ends e ON e.session_id = s.id
+                   WHERE s.topic_id = ?1 AND s.person_id = n.person_id
+                     AND (EXISTS (SELECT 1 FROM placements p WHERE p.session_id = s.id
+                                  AND p.card_id = 'action-' || n.action_id)
+                          OR EXISTS (SELECT 1 FROM skips k WHERE k.session_id = s.id
+                                  AND k.card_id = 'action-' || n.action_id)))
+             ORDER BY n.action_id",
+        )?;
+        let rows = statement.query_map([NEWS_TOPIC], |row| {
+            Ok(News {
+                action_id: row.get(0)?,
+                person_id: row.get(1)?,
+                topic_id: row.get(2)?,
+                card_id: row.get(3)?,
+                card_label: row.get(4)?,
+                said_view: row.get(5)?,
+                words: row.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn placements(&self, session_id: &str) -> Result<Vec<PlacementRow>, StoreError> {

@@ -10,6 +10,7 @@ pub mod accounts;
 mod db;
 mod ids;
 pub mod journal;
+mod news;
 pub mod plan;
 pub mod recover;
 pub mod reserve;

@@ -105,6 +105,8 @@ pub struct ActionRow {
     pub due: Option<NaiveDate>,
     pub status: ActionStatus,
     pub outcome_note: Option<String>,
+    /// Words told to the person on the kiosk.
+    pub tell_person: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -116,6 +118,19 @@ pub struct NewAction {
     pub what: String,
     pub who: String,
     pub due: Option<NaiveDate>,
+}
+
+/// What became of an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub person: PersonId,
+    pub action: i64,
+    pub status: ActionStatus,
+    /// What was done, or why it was dropped.
+    pub note: String,
+    /// Words for the person, told on the kiosk ("you said, we did"); empty:
+    /// nothing is told.
+    pub tell_person: String,
 }
 
 /// Staff's word on one card's current view: a verdict, or a note alone.
@@ -167,10 +182,7 @@ pub trait StaffPlan: Send {
     /// no such action for this person.
     fn settle_action(
         &mut self,
-        person: &PersonId,
-        id: i64,
-        status: ActionStatus,
-        note: &str,
+        settlement: &Settlement,
         by_whom: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
@@ -589,7 +601,8 @@ impl StaffPlan for Plan {
 
     fn actions(&self, person: &PersonId) -> Result<Vec<ActionRow>, StoreError> {
         let mut statement = self.conn.prepare(
-            "SELECT id, topic_id, card_id, what, who, due, status, outcome_note, updated_at
+            "SELECT id, topic_id, card_id, what, who, due, status, outcome_note, updated_at,
+                    tell_person
              FROM actions WHERE person_id = ?1
              ORDER BY status = 'open' DESC, due IS NULL, due, id",
         )?;
@@ -605,12 +618,14 @@ impl StaffPlan for Plan {
                     row.get::<_, String>(6)?,
                     row.get::<_, Option<String>>(7)?,
                     row.get::<_, String>(8)?,
+                    row.get::<_, Option<String>>(9)?,
                 ),
             ))
         })?;
         let mut actions = Vec::new();
         for row in rows {
-            let (id, topic, card, what, who, due, (status, outcome_note, updated_at)) = row?;
+            let (id, topic, card, what, who, due, (status, outcome_note, updated_at, tell_person)) =
+                row?;
             actions.push(ActionRow {
                 id,
                 card: topic.zip(card),
@@ -619,6 +634,7 @@ impl StaffPlan for Plan {
                 due: due.and_then(|d| d.parse().ok()),
                 status: ActionStatus::parse(&status),
                 outcome_note,
+                tell_person,
                 updated_at: parse_timestamp(&updated_at)?,
             });
         }
@@ -699,9 +715,22 @@ impl StaffPlan for Plan {
         at: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         let tx = self.conn.transaction()?;
+        // What the person said about the card, as the action answers it.
+        let about_view: Option<String> = match &action.card {
+            Some((topic, card)) => tx
+                .query_row(
+                    "SELECT current_view FROM preferences
+                     WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3",
+                    params![action.person.as_str(), topic, card],
+                    |row| row.get(0),
+                )
+                .optional()?,
+            None => None,
+        };
         tx.execute(
-            "INSERT INTO actions (person_id, topic_id, card_id, what, who, due, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            "INSERT INTO actions (person_id, topic_id, card_id, what, who, due, created_at,
+                                  updated_at, about_view)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
             params![
                 action.person.as_str(),
                 action.card.as_ref().map(|c| c.0.as_str()),
@@ -709,7 +738,8 @@ impl StaffPlan for Plan {
                 action.what,
                 action.who,
                 action.due.map(|d| d.to_string()),
-                timestamp(at)
+                timestamp(at),
+                about_view
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -722,13 +752,17 @@ impl StaffPlan for Plan {
 
     fn settle_action(
         &mut self,
-        person: &PersonId,
-        id: i64,
-        status: ActionStatus,
-        note: &str,
+        settlement: &Settlement,
         by_whom: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let Settlement {
+            person,
+            action: id,
+            status,
+            note,
+            tell_person,
+        } = settlement;
         let tx = self.conn.transaction()?;
         let before: Option<String> = tx
             .query_row(
@@ -740,11 +774,15 @@ impl StaffPlan for Plan {
         let Some(before) = before else {
             return Ok(false);
         };
+        let tell = (*status == ActionStatus::Done && !tell_person.trim().is_empty())
+            .then(|| tell_person.trim());
         tx.execute(
-            "UPDATE actions SET status = ?1, outcome_note = ?2, updated_at = ?3 WHERE id = ?4",
-            params![status.as_str(), note, timestamp(at), id],
+            "UPDATE actions SET status = ?1, outcome_note = ?2, tell_person = ?3, updated_at = ?4
+             WHERE id = ?5",
+            params![status.as_str(), note, tell, timestamp(at), id],
         )?;
-        let after = format!("#{id}: {} {note}", status.as_str());
+        let told = tell.map_or_else(String::new, |words| format!(" (to tell: {words})"));
+        let after = format!("#{id}: {} {note}{told}", status.as_str());
         super::plan::audit_change(
             &tx,
             at,

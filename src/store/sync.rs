@@ -153,6 +153,18 @@ pub fn sync_with(
             plan.execute(&check_ins, &mut faults)
         })?;
     }
+
+    // Down: what staff did about things this device's people said, to tell
+    // them; and what another kiosk of the home has told already.
+    let people: Vec<_> = journal.people()?.into_iter().map(|p| p.id).collect();
+    let news = plan.news_for(&people)?;
+    journal.store_news(&news, now)?;
+    let waiting: Vec<i64> = journal
+        .pending_news()?
+        .iter()
+        .map(|n| n.action_id)
+        .collect();
+    journal.settle_news(&plan.answered_news(&waiting)?, now)?;
     Ok(report)
 }
 

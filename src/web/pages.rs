@@ -380,6 +380,9 @@ pub fn person(
                             p.quiet { "About " (card_name(views, topic, card)) }
                         }
                         @if let Some(note) = &action.outcome_note { @if !note.is_empty() { p { (note) } } }
+                        @if let Some(words) = &action.tell_person {
+                            p.told { "Told " (person.name) " on the kiosk: “" (words) "”" }
+                        }
                         @if action.status == ActionStatus::Open {
                             details {
                                 summary { "Mark done or dropped" }
@@ -387,6 +390,12 @@ pub fn person(
                                     input type="hidden" name="csrf" value=(csrf);
                                     label for={ "note-" (action.id) } { "What was done, or why it was dropped" }
                                     textarea id={ "note-" (action.id) } name="note" rows="2" maxlength="2000" {}
+                                    @if action.card.is_some() {
+                                        label for={ "tell-" (action.id) } {
+                                            "When it is done: what to tell " (person.name) " on the kiosk (optional, a short sentence with the card's picture, e.g. “Jo found a new class: trampolining.”)"
+                                        }
+                                        input id={ "tell-" (action.id) } name="tell" maxlength="200";
+                                    }
                                     div.buttons {
                                         button type="submit" name="status" value="done" { "Done" }
                                         button type="submit" name="status" value="dropped" { "Dropped" }

@@ -20,7 +20,7 @@ use super::auth::{self, SignedIn};
 use super::{pages, AppState, WebError};
 use crate::core::{PersonId, Verdict};
 use crate::store::accounts::SignIn;
-use crate::store::staff::{Judgement, NewAction};
+use crate::store::staff::{Judgement, NewAction, Settlement};
 use crate::store::{ActionStatus, ProfileSection};
 
 /// Forms are short: anything bigger is refused before it is read.
@@ -448,6 +448,9 @@ struct StatusForm {
     status: String,
     #[serde(default)]
     note: String,
+    /// Words for the person, told on the kiosk when the action is done.
+    #[serde(default)]
+    tell: String,
 }
 
 async fn settle_action(
@@ -470,11 +473,17 @@ async fn settle_action(
         "open" => (ActionStatus::Open, String::new()),
         _ => return Err(WebError::BadInput("Choose done, dropped or open.".into())),
     };
-    let id = PersonId::new(person.clone());
+    let settlement = Settlement {
+        person: PersonId::new(person.clone()),
+        action,
+        status,
+        note: outcome,
+        tell_person: short("What to tell the person", &form.tell, false)?,
+    };
     let by = signed_in.name().to_string();
     let now = state.now();
     let settled = state
-        .with_plan(move |plan| plan.settle_action(&id, action, status, &outcome, &by, now))
+        .with_plan(move |plan| plan.settle_action(&settlement, &by, now))
         .await?;
     if !settled {
         return Err(WebError::NotFound);

@@ -17,3 +17,4 @@ mod real_kiosk;
 mod shell;
 mod switch_filter;
 mod voice_pack;
+mod you_said_we_did;

@@ -30,7 +30,7 @@ CREATE TABLE actions (
     status     TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-, outcome_note TEXT);
+, outcome_note TEXT, about_view TEXT, tell_person TEXT);
 -- table audit_log
 CREATE TABLE audit_log (
     id     INTEGER PRIMARY KEY,

@@ -36,3 +36,10 @@ ALTER TABLE audit_log ADD COLUMN after TEXT;
 
 -- What became of an action that is done, or why it was dropped.
 ALTER TABLE actions ADD COLUMN outcome_note TEXT;
+
+-- "You said, we did": what the person said about the card when the action
+-- was made, and the words staff wrote for the person when it was done. An
+-- action done with words is told on the kiosk, and the person's answer comes
+-- back as evidence under the topic 'you-said-we-did', card 'action-<id>'.
+ALTER TABLE actions ADD COLUMN about_view TEXT;
+ALTER TABLE actions ADD COLUMN tell_person TEXT;

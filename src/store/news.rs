@@ -1,0 +1,70 @@
+//! "You said, we did" between the plan and the kiosks: the actions staff
+//! marked done with words for the person go down to every kiosk of the home
+//! at each sync; the person's answer comes back up as a mat like any other.
+
+use rusqlite::params;
+
+use super::db::StoreError;
+use super::plan::Plan;
+use crate::core::{News, PersonId, NEWS_TOPIC};
+
+impl Plan {
+    /// Actions done with words for one of `people`, about a card, that no
+    /// kiosk has told yet (no answer to them in the plan).
+    pub fn news_for(&self, people: &[PersonId]) -> Result<Vec<News>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT a.id, a.person_id, a.topic_id, a.card_id,
+                    coalesce((SELECT f.card_label FROM preferences f
+                              WHERE f.person_id = a.person_id AND f.topic_id = a.topic_id
+                                AND f.card_id = a.card_id), a.card_id),
+                    coalesce(a.about_view, (SELECT f.current_view FROM preferences f
+                              WHERE f.person_id = a.person_id AND f.topic_id = a.topic_id
+                                AND f.card_id = a.card_id), ''),
+                    a.tell_person
+             FROM actions a
+             WHERE a.person_id = ?1 AND a.status = 'done'
+               AND a.topic_id IS NOT NULL AND a.card_id IS NOT NULL
+               AND trim(coalesce(a.tell_person, '')) != ''
+               AND NOT EXISTS (SELECT 1 FROM evidence e
+                               WHERE e.person_id = a.person_id AND e.topic_id = ?2
+                                 AND e.card_id = 'action-' || a.id)
+             ORDER BY a.id",
+        )?;
+        let mut news = Vec::new();
+        for person in people {
+            let rows = statement.query_map(params![person.as_str(), NEWS_TOPIC], |row| {
+                Ok(News {
+                    action_id: row.get(0)?,
+                    person_id: row.get(1)?,
+                    topic_id: row.get(2)?,
+                    card_id: row.get(3)?,
+                    card_label: row.get(4)?,
+                    said_view: row.get(5)?,
+                    words: row.get(6)?,
+                })
+            })?;
+            for row in rows {
+                news.push(row?);
+            }
+        }
+        Ok(news)
+    }
+
+    /// Which of these actions a kiosk has told (the person's answer is in).
+    pub fn answered_news(&self, action_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT EXISTS (SELECT 1 FROM evidence WHERE topic_id = ?1 AND card_id = ?2)",
+        )?;
+        let mut answered = Vec::new();
+        for id in action_ids {
+            let told: bool = statement
+                .query_row(params![NEWS_TOPIC, format!("action-{id}")], |row| {
+                    row.get(0)
+                })?;
+            if told {
+                answered.push(*id);
+            }
+        }
+        Ok(answered)
+    }
+}
