@@ -13,10 +13,12 @@ use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferTyp
 use slint::platform::{Platform, WindowAdapter};
 use slint::{ComponentHandle, Rgba8Pixel, SharedPixelBuffer};
 
+use crate::clock::Clock;
 use crate::clock::ManualClock;
-use crate::core::Screen;
+use crate::core::{News, Screen};
 use crate::kiosk::{Kiosk, KioskPaths};
 use crate::library::home::{find_home, Display};
+use crate::store::Journal;
 use crate::voice::RecordingVoice;
 use crate::{AppWindow, KioskAdapter};
 
@@ -72,6 +74,53 @@ pub fn render_all(dir: &Path, set: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(written)
 }
 
+/// Gives the first person of the home something staff did about what they
+/// said of the set's first card, as a sync would bring it down.
+fn something_staff_did(paths: &KioskPaths, clock: &ManualClock) -> anyhow::Result<()> {
+    // Opened once first, so that the journal knows the home's people.
+    let (voice, _) = RecordingVoice::new();
+    drop(Kiosk::open(
+        paths.clone(),
+        Box::new(voice),
+        Box::new(clock.clone()),
+    )?);
+    let journal = Journal::open(&paths.journal())?;
+    let set = crate::library::load_set(&paths.set)?;
+    // The first person on the people screen, as the walk chooses them.
+    let first_name = match &paths.home {
+        Some(home) => crate::library::home::Home::load(home, &set.set)?
+            .people
+            .first()
+            .map(|p| p.name.clone()),
+        None => None,
+    };
+    let people = journal.people()?;
+    let person = people
+        .iter()
+        .find(|p| Some(&p.name) == first_name.as_ref())
+        .or(people.first());
+    let (Some(person), Some(topic)) = (person.cloned(), set.set.topics.first()) else {
+        return Ok(());
+    };
+    let Some(card) = topic.cards.first() else {
+        return Ok(());
+    };
+    let said = topic.scale.points.last().map(|p| p.label.clone());
+    journal.store_news(
+        &[News {
+            action_id: 1,
+            person_id: person.id,
+            topic_id: topic.id.clone(),
+            card_id: card.id.clone(),
+            card_label: card.label.clone(),
+            said_view: said.unwrap_or_default(),
+            words: "Jo found a new one for you to try.".into(),
+        }],
+        clock.now().wall,
+    )?;
+    Ok(())
+}
+
 /// A person's way through a mat, one picture per screen on the way.
 fn render_walkthrough(
     dir: &Path,
@@ -94,6 +143,7 @@ fn render_walkthrough(
     // The person takes a second over each thing they do: long enough to
     // see each card before answering it.
     let clock = ManualClock::paced(start, chrono::Duration::seconds(1));
+    something_staff_did(&paths, &clock)?;
     let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone()))?;
     kiosk.override_display(Display {
         high_contrast,
@@ -138,6 +188,13 @@ fn render_walkthrough(
     if kiosk.borrow().screen() == Screen::Company {
         shot("company", Some(Screen::Company))?;
         adapter.invoke_choose(1);
+    }
+    // What staff did about something the person said, told first.
+    if kiosk.borrow().screen() == Screen::Mat {
+        shot("you-said-we-did", Some(Screen::Mat))?;
+        adapter.invoke_place(0);
+        adapter.invoke_finish();
+        adapter.invoke_start_again();
     }
     shot("topics", Some(Screen::Topics))?;
     adapter.invoke_choose(0);

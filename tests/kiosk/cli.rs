@@ -309,6 +309,7 @@ fn screenshots_draws_every_screen_at_every_size_in_both_themes() {
     let screens = [
         "people",
         "company",
+        "you-said-we-did",
         "topics",
         "mat",
         "mat-highlight",

@@ -180,6 +180,33 @@ async fn judge(browser: &Client, topic: &str, card_id: &str, button: &str, words
     click_and_wait(browser, button).await;
 }
 
+const TOLD: &str = "Priya will come with you on the bus on Tuesdays.";
+
+/// Alex's kiosk (the demo home, a fake voice) syncs with the plan; Alex
+/// chooses themselves, hears what was done, likes it and finishes. Returns
+/// what the kiosk said.
+fn alex_answers_on_the_kiosk(plan: &Path, dir: &Path) -> Vec<String> {
+    use sayso::core::{Event, Input, InputMethod, Screen};
+    let set = super::common::demo_set();
+    let mut paths = sayso::kiosk::KioskPaths::in_data_dir(&dir.join("kiosk"), &set);
+    paths.plan = plan.to_path_buf();
+    paths.home = Some(set.with_file_name("home.toml"));
+    let (voice, spoken) = sayso::voice::RecordingVoice::new();
+    let clock = sayso::clock::ManualClock::paced(fixture::now(), chrono::Duration::seconds(1));
+    let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
+    kiosk.wait_for_jobs(super::common::JOB_WAIT);
+    let tap = |kiosk: &mut sayso::kiosk::Kiosk, event| {
+        kiosk.handle(Input::new(event, InputMethod::Touch));
+    };
+    tap(&mut kiosk, Event::Choose(0)); // Alex
+    tap(&mut kiosk, Event::Choose(0)); // on my own
+    assert_eq!(kiosk.screen(), Screen::Mat, "told first");
+    tap(&mut kiosk, Event::PlaceOn(0)); // like
+    tap(&mut kiosk, Event::Finish);
+    kiosk.wait_for_jobs(super::common::JOB_WAIT);
+    spoken.texts()
+}
+
 fn serve(runtime: &tokio::runtime::Runtime, plan: &Path) -> String {
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -332,6 +359,13 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
             .send_keys("Priya goes with Alex on Tuesdays")
             .await
             .unwrap();
+        action
+            .find(Locator::Css("input[name='tell']"))
+            .await
+            .unwrap()
+            .send_keys(TOLD)
+            .await
+            .unwrap();
         let done = action
             .find(Locator::XPath(".//button[text()='Done']"))
             .await
@@ -351,6 +385,7 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
             "{done}"
         );
         photograph(&browser, "person-after").await;
+        let alex_page = browser.current_url().await.unwrap();
 
         // The one-page profile offers the view Jo confirmed as a line.
         let link = browser
@@ -375,6 +410,21 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
             .unwrap_or_default();
         assert_eq!(important, "like: pizza (Food)");
         photograph(&browser, "profile").await;
+
+        // Alex's kiosk syncs with the plan, and Alex hears what was done.
+        let spoken = alex_answers_on_the_kiosk(&plan, dir.path());
+        assert!(
+            spoken.contains(&"You said you're not sure about the bus.".to_string()),
+            "{spoken:?}"
+        );
+        assert!(spoken.contains(&TOLD.to_string()), "{spoken:?}");
+        browser.goto(alex_page.as_str()).await.unwrap();
+        assert_eq!(
+            cards_under(&browser, "You said, we did", "like").await,
+            [TOLD],
+            "Alex's answer, on Alex's page"
+        );
+        photograph(&browser, "person-told").await;
         browser.close().await.unwrap();
     });
 

@@ -1,6 +1,9 @@
 //! The staff web app: through its router (every rule, quickly), and in a
 //! real browser (Chromium over WebDriver).
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod app;
 mod browser;
 mod cli;
