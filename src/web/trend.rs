@@ -4,8 +4,15 @@
 //! its row, so the chart reads without colour; a skipped card is a hollow
 //! mark on a row of its own.
 
-use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Utc};
 use maud::{html, Markup};
+
+use crate::store::staff::AnswerAt;
+
+/// More answers than this are drawn a week at a time.
+const MAX_MARKS: usize = 60;
 
 const WIDTH: f64 = 300.0;
 const LABEL_WIDTH: f64 = 90.0;
@@ -27,11 +34,48 @@ fn marker(shape: usize, x: f64, y: f64) -> Markup {
     }
 }
 
+/// Many answers, a mark per week: the answer given most often that week
+/// (the latest of those tied), never an average between points.
+pub fn by_week(answers: &[AnswerAt]) -> Vec<AnswerAt> {
+    let mut weeks: BTreeMap<(i32, u32), Vec<AnswerAt>> = BTreeMap::new();
+    for answer in answers {
+        let week = answer.0.iso_week();
+        weeks
+            .entry((week.year(), week.week()))
+            .or_default()
+            .push(*answer);
+    }
+    weeks
+        .into_values()
+        .map(|week| {
+            let mut counts: BTreeMap<Option<usize>, (usize, DateTime<Utc>)> = BTreeMap::new();
+            for (at, point) in &week {
+                let entry = counts.entry(*point).or_insert((0, *at));
+                entry.0 += 1;
+                entry.1 = entry.1.max(*at);
+            }
+            let (point, _) = counts
+                .into_iter()
+                .max_by_key(|(_, (count, latest))| (*count, *latest))
+                .expect("a week has an answer");
+            (week[0].0, point)
+        })
+        .collect()
+}
+
 /// The chart of one card's `answers` (oldest first) on a scale of `points`.
-pub fn chart(card: &str, points: &[String], answers: &[(DateTime<Utc>, Option<usize>)]) -> Markup {
+pub fn chart(card: &str, points: &[String], answers: &[AnswerAt]) -> Markup {
     if answers.is_empty() {
         return html! {};
     }
+    let weekly = answers.len() > MAX_MARKS;
+    let weeks;
+    let answers = if weekly {
+        weeks = by_week(answers);
+        weeks.as_slice()
+    } else {
+        answers
+    };
     let skipped_row = points.len();
     let rows = points.len() + usize::from(answers.iter().any(|(_, p)| p.is_none()));
     let height = TOP + ROW * rows as f64 + BOTTOM;
@@ -58,7 +102,14 @@ pub fn chart(card: &str, points: &[String], answers: &[(DateTime<Utc>, Option<us
             format!("{said} on {}", at.format("%-d %b"))
         })
         .collect();
-    let summary = format!("{card} over time: {}", described.join(", "));
+    let summary = if weekly {
+        format!(
+            "{card} over time, the answer given most each week: {}",
+            described.join(", ")
+        )
+    } else {
+        format!("{card} over time: {}", described.join(", "))
+    };
     html! {
         svg.trend viewBox={ "0 0 " (WIDTH) " " (height) } role="img" aria-label=(summary) {
             title { (summary) }
@@ -127,6 +178,40 @@ mod tests {
             svg.matches("<line").count(),
             3 + 2,
             "a rule per point, a line per step"
+        );
+    }
+
+    #[test]
+    fn a_year_of_answers_is_drawn_a_week_at_a_time_with_each_weeks_most_given_answer() {
+        let start = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(); // a Monday
+        let answers: Vec<_> = (0..365 * 2)
+            .map(|i| {
+                let at = start + chrono::Duration::hours(12 * i);
+                // Mostly "like" in the first half of the year, then "not sure".
+                let point = if i < 365 {
+                    if i % 7 == 0 {
+                        2
+                    } else {
+                        0
+                    }
+                } else {
+                    1
+                };
+                (at, Some(point))
+            })
+            .collect();
+        let weeks = by_week(&answers);
+        assert_eq!(weeks.len(), 53);
+        assert_eq!(weeks[0].1, Some(0), "like, given most in the first week");
+        assert_eq!(weeks.last().unwrap().1, Some(1));
+        assert!(weeks.iter().all(|(_, p)| *p != Some(2)), "never most given");
+        let points = ["like".to_string(), "not sure".into(), "don't like".into()];
+        let svg = chart("tea", &points, &answers).into_string();
+        assert!(svg.contains("the answer given most each week"));
+        assert_eq!(
+            svg.matches("<circle").count() + svg.matches("<rect").count(),
+            53,
+            "a mark per week"
         );
     }
 

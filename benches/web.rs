@@ -1,0 +1,217 @@
+//! The staff web app on a big plan: 20 people, each with a year of eight
+//! daily check-ins of ten cards (about 600,000 placements), brought in by
+//! sync as the kiosks would.
+//!
+//! Measures the server time of What's new and of a person's page (the whole
+//! request through the router: session lookup, plan queries, the page), each
+//! against the plain SQL query that fetches the same rows, in the same run.
+//!
+//! Run with `cargo bench --bench web`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::Connection;
+use sayso::core::{Company, InputMethod, Record, Spot};
+use sayso::store::accounts::Role;
+use sayso::store::{sync, Journal, Plan};
+use sayso::web::{app, AppState};
+use tower::ServiceExt;
+
+const PEOPLE: u32 = 20;
+const DAYS: u32 = 365;
+const MATS_PER_DAY: u32 = 8;
+const CARDS_PER_MAT: u32 = 10;
+const RUNS: usize = 40;
+const VIEWS: [&str; 3] = ["like", "not sure", "don't like"];
+
+fn main() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let plan_path = dir.path().join("plan.sqlite");
+    let now = Utc.with_ymd_and_hms(2027, 1, 1, 9, 0, 0).unwrap();
+
+    let started = Instant::now();
+    let mut journal = Journal::open(&dir.path().join("journal.sqlite")).unwrap();
+    let people: Vec<_> = (0..PEOPLE)
+        .map(|p| {
+            journal
+                .add_person(
+                    &format!("Person {p}"),
+                    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+                )
+                .unwrap()
+        })
+        .collect();
+    let mut placements = 0;
+    for (p, person) in people.iter().enumerate() {
+        for day in 0..DAYS {
+            let records: Vec<Record> = (0..MATS_PER_DAY)
+                .flat_map(|mat| mat_records(&person.id, p as u32, day, mat))
+                .collect();
+            placements += records
+                .iter()
+                .filter(|r| matches!(r, Record::Placed { .. }))
+                .count();
+            journal.record_all(&records).unwrap();
+        }
+    }
+    let mut plan = Plan::open_or_create(&plan_path).unwrap();
+    sync(&journal, &mut plan, now).unwrap();
+    let code = plan
+        .add_account("Jo", Role::Staff, None, "bench", now)
+        .unwrap()
+        .unwrap();
+    plan.redeem_setup_code(&code, "a long shift at the end", now)
+        .unwrap()
+        .unwrap();
+    let (token, _) = plan
+        .start_web_session(&plan.accounts().unwrap().remove(0), now)
+        .unwrap();
+    drop(plan);
+    println!(
+        "plan: {PEOPLE} people, {placements} placements, made and synced in {:.1?}",
+        started.elapsed()
+    );
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let router = app(AppState::with_clock(
+        plan_path.clone(),
+        Arc::new(move || now),
+    ));
+    let cookie = format!("sayso_session={token}");
+    let get = |path: &str| -> (Duration, usize) {
+        let request = Request::get(path)
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap();
+        let started = Instant::now();
+        let response = runtime.block_on(router.clone().oneshot(request)).unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        let body = runtime
+            .block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
+            .unwrap();
+        (started.elapsed(), body.len())
+    };
+
+    let db = Connection::open(&plan_path).unwrap();
+    let person = people[7].id.to_string();
+
+    let (whats_new, size) = measure(|| get("/"));
+    let (plain_news, _) = measure(|| {
+        let started = Instant::now();
+        let rows: i64 = db
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT person_id, count(*) FROM synced_sessions
+                 GROUP BY person_id)",
+            )
+            .unwrap()
+            .query_row([], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, i64::from(PEOPLE));
+        (started.elapsed(), 0)
+    });
+    report("What's new", whats_new, size, plain_news);
+
+    let path = format!("/people/{person}");
+    let (page, size) = measure(|| get(&path));
+    let (plain_page, _) = measure(|| {
+        let started = Instant::now();
+        let mut statement = db
+            .prepare_cached(
+                "SELECT topic_id, card_id, placed_at, point FROM evidence WHERE person_id = ?1",
+            )
+            .unwrap();
+        let rows = statement
+            .query_map([&person], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .unwrap()
+            .count();
+        assert!(rows > 20_000);
+        (started.elapsed(), 0)
+    });
+    report("a person's page", page, size, plain_page);
+}
+
+/// p50 and p95 of `RUNS` runs (after one to warm up), and the last size.
+fn measure(mut run: impl FnMut() -> (Duration, usize)) -> ((Duration, Duration), usize) {
+    run();
+    let mut times = Vec::with_capacity(RUNS);
+    let mut size = 0;
+    for _ in 0..RUNS {
+        let (time, bytes) = run();
+        times.push(time);
+        size = bytes;
+    }
+    times.sort();
+    let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
+    ((times[times.len() / 2], p95), size)
+}
+
+fn report(
+    name: &str,
+    (p50, p95): (Duration, Duration),
+    size: usize,
+    (b50, b95): (Duration, Duration),
+) {
+    println!(
+        "{name:<16} p50 {p50:>9.2?}  p95 {p95:>9.2?}  ({} KB)   plain SQL p50 {b50:>9.2?}  p95 {b95:>9.2?}   ratio p50 {:.1}x  p95 {:.1}x",
+        size / 1024,
+        p50.as_secs_f64() / b50.as_secs_f64(),
+        p95.as_secs_f64() / b95.as_secs_f64()
+    );
+}
+
+fn mat_records(person_id: &str, person: u32, day: u32, mat: u32) -> Vec<Record> {
+    let start: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap()
+        + chrono::Duration::days(day.into())
+        + chrono::Duration::hours(mat.into());
+    let session_id = format!("0190a000-0000-7000-8{person:03}-{day:06}{mat:06}");
+    let mut records = vec![Record::Started {
+        session_id: session_id.clone().into(),
+        person_id: person_id.into(),
+        set_id: "year".into(),
+        topic_id: format!("topic-{}", mat % 4).into(),
+        topic_title: format!("Topic {}", mat % 4),
+        company: Company::default(),
+        at: start,
+    }];
+    for card in 0..CARDS_PER_MAT {
+        // Views drift through the year, so some cards change.
+        let point = ((day / 60 + card + mat + person) % 3) as usize;
+        records.push(Record::Placed {
+            session_id: session_id.clone().into(),
+            seq: card + 1,
+            card_id: format!("card-{}-{card}", mat / 4).into(),
+            card_label: format!("card {card}"),
+            spot: Spot::on(point),
+            point_label: VIEWS[point].into(),
+            at: start + chrono::Duration::seconds(i64::from(card) * 5),
+            via: InputMethod::Key,
+            response_ms: 2500,
+            helped: false,
+        });
+    }
+    records.push(Record::Finished {
+        session_id: session_id.into(),
+        at: start + chrono::Duration::minutes(2),
+        via: InputMethod::Touch,
+    });
+    records
+}
