@@ -73,6 +73,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// The support plan as a FHIR R4 Bundle (JSON), for a care-record
+    /// system: an Observation per current view, a QuestionnaireResponse per
+    /// mat, a Provenance per staff verdict.
+    Fhir {
+        /// Only this person (by name).
+        #[arg(long)]
+        person: Option<String>,
+    },
     /// The support plan database itself.
     #[command(subcommand)]
     Plan(PlanCommand),
@@ -245,6 +253,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Report { person, format } => report(&paths.plan, person.as_deref(), format),
+        Command::Fhir { person } => fhir(&paths.plan, person.as_deref()),
         Command::Plan(PlanCommand::Init { path }) => {
             Plan::create(&path)?;
             println!(
@@ -427,6 +436,25 @@ fn cannot_start(problem: &anyhow::Error, set: &Path) -> anyhow::Result<()> {
         // Closed, or no screen to show it on either: say it here.
         Ok(false) | Err(_) => Err(anyhow::anyhow!("{problem:#}")),
     }
+}
+
+fn fhir(plan_path: &Path, person: Option<&str>) -> anyhow::Result<()> {
+    let mut plan = Plan::open(plan_path).context("cannot export")?;
+    plan.check_integrity().context("cannot export")?;
+    let people: Vec<_> = sayso::store::staff::StaffPlan::people(&plan)?
+        .into_iter()
+        .filter(|p| person.is_none_or(|name| p.name.eq_ignore_ascii_case(name)))
+        .collect();
+    if let Some(name) = person {
+        anyhow::ensure!(
+            !people.is_empty(),
+            "there is nobody called {name} in {}",
+            plan_path.display()
+        );
+    }
+    let bundle = sayso::report::fhir::bundle(&plan, &people, chrono::Utc::now())?;
+    println!("{}", serde_json::to_string_pretty(&bundle)?);
+    Ok(())
 }
 
 fn report(plan_path: &Path, person: Option<&str>, format: Format) -> anyhow::Result<()> {

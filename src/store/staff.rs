@@ -144,6 +144,9 @@ pub struct Judgement {
     pub body: String,
 }
 
+/// One card of a mat: (card id, label, the view given, or `None`: skipped).
+pub type MatCard = (String, String, Option<String>);
+
 /// One answer: when, and the point (`None`: skipped).
 pub type AnswerAt = (DateTime<Utc>, Option<usize>);
 
@@ -164,6 +167,9 @@ pub trait StaffPlan: Send {
     fn views(&self, person: &PersonId) -> Result<Vec<TopicViews>, StoreError>;
     fn mats(&self, person: &PersonId, limit: usize) -> Result<Vec<MatRow>, StoreError>;
     fn actions(&self, person: &PersonId) -> Result<Vec<ActionRow>, StoreError>;
+    /// Each card of one mat, in the order placed: (card id, label, the
+    /// view, or `None` if skipped).
+    fn mat_cards(&self, session: &str) -> Result<Vec<MatCard>, StoreError>;
     /// Confirms or disputes a view, or adds a note to it; false if the
     /// person has no view of that card.
     fn judge(
@@ -639,6 +645,22 @@ impl StaffPlan for Plan {
             });
         }
         Ok(actions)
+    }
+
+    fn mat_cards(&self, session: &str) -> Result<Vec<MatCard>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT card_id, card_label, kind, view FROM evidence
+             WHERE session_id = ?1 ORDER BY placed_seq, card_id",
+        )?;
+        let rows = statement.query_map([session], |row| {
+            let kind: String = row.get(2)?;
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                (kind == "placed").then(|| row.get(3)).transpose()?,
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn judge(

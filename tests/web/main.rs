@@ -8,4 +8,5 @@ mod app;
 mod browser;
 mod cli;
 mod client;
+mod fhir;
 mod fixture;

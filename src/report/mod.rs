@@ -1,5 +1,8 @@
 //! `sayso report`: the person's views as they stand in the support plan, as a
-//! table for people, or CSV and JSON for other tools.
+//! table for people, or CSV and JSON for other tools, or a FHIR R4 bundle
+//! for care-record systems ([`fhir`]).
+
+pub mod fhir;
 
 use chrono::{DateTime, Local, Utc};
 
