@@ -357,6 +357,7 @@ pub fn person(
             nav.jump aria-label="On this page" {
                 a href="#views" { "Views" } a href="#actions" { "Actions" } a href="#mats" { "Mats" }
                 a href={ (base) "/profile" } { "One-page profile" }
+                a href={ (base) "/report" } { "Review-meeting report" }
             }
             h2 id="views" { "What " (person.name) " says" }
             @if views.is_empty() {
@@ -518,6 +519,108 @@ pub fn profile(
                                 }
                             }
                             button type="submit" { "Add" }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn review_report(session: &WebSession, report: &crate::report::review::ReviewReport) -> Markup {
+    let person = &report.person;
+    let base = format!("/people/{}", path_part(person.id.as_str()));
+    let period = format!(
+        "{} to {}",
+        report.from.format("%-d %b %Y"),
+        report.to.format("%-d %b %Y")
+    );
+    layout(
+        &format!("{}: review-meeting report", person.name),
+        Some(session),
+        html! {
+            div.report {
+                h1 { (person.name) ": review-meeting report" }
+                p.period { (period) }
+                form.no-print.period-form method="get" action={ (base) "/report" } {
+                    label for="from" { "From" }
+                    input id="from" name="from" type="date" value=(report.from);
+                    label for="to" { "To" }
+                    input id="to" name="to" type="date" value=(report.to);
+                    button type="submit" { "Show" }
+                    span.hint { "Print this page (Ctrl+P) for the meeting." }
+                }
+
+                h2 { "One-page profile" }
+                @let written: Vec<_> = report.profile.iter().filter(|(_, body)| !body.trim().is_empty()).collect();
+                @if written.is_empty() { p.quiet { "Not written yet." } }
+                @for (section, body) in written {
+                    h3 { (section.heading()) }
+                    @for line in body.lines() { p { (line) } }
+                }
+
+                h2 { "What " (person.name) " says now" }
+                @if report.views.is_empty() { p.quiet { "No views yet." } }
+                @for topic in &report.views {
+                    h3 { (topic.title) }
+                    table.views {
+                        thead { tr { th scope="col" { "Card" } th scope="col" { "View" } th scope="col" { "How often" } th scope="col" { "Since" } th scope="col" { "Staff" } } }
+                        tbody {
+                            @for card in &topic.cards {
+                                tr {
+                                    td { (card.label) }
+                                    td { strong { (card.view) } }
+                                    td { (card.times_said) " of " (card.times_asked) }
+                                    td { (local_date(card.since)) }
+                                    td { (card.standing.as_str()) }
+                                }
+                            }
+                        }
+                    }
+                }
+
+                h2 { "What changed in this period" }
+                @if report.changes.is_empty() { p.quiet { "No view changed." } }
+                ul {
+                    @for change in &report.changes {
+                        li { (change.card) " (" (change.topic) "): was " em { (change.before) } ", now " strong { (change.now) } " since " (local_date(change.since)) }
+                    }
+                }
+
+                h2 { "Mats in this period" }
+                p { (report.mats.len()) " mat(s)." }
+                @if !report.mats.is_empty() {
+                    table.mats {
+                        thead { tr { th scope="col" { "When" } th scope="col" { "Topic" } th scope="col" { "What happened" } th scope="col" { "With" } } }
+                        tbody {
+                            @for mat in &report.mats {
+                                tr {
+                                    td { (local_time(mat.finished_at)) }
+                                    td { (mat.topic_title) }
+                                    td { (mat.cards_placed) " placed" @if mat.cards_skipped > 0 { ", " (mat.cards_skipped) " skipped" } }
+                                    td { @match &mat.supporter { Some(name) => { (name) @if mat.helped { " (helped)" } } None => { "On their own" } } }
+                                }
+                            }
+                        }
+                    }
+                }
+
+                h2 { "“Something else”: cards " (person.name) " added" }
+                @if report.something_else.is_empty() { p.quiet { "None in this period." } }
+                ul {
+                    @for added in &report.something_else {
+                        li { (added.label) " (" (added.topic) ", " (local_date(added.at)) ")" @if let Some(view) = &added.view { ": " strong { (view) } } }
+                    }
+                }
+
+                h2 { "Actions" }
+                @if report.actions.is_empty() { p.quiet { "No actions in this period." } }
+                ul {
+                    @for action in &report.actions {
+                        li {
+                            strong { (action.what) } " — " (action.who) ": " (status_word(action.status))
+                            @if let Some(note) = &action.outcome_note { @if !note.is_empty() { ". " (note) } }
+                            @if let Some(words) = &action.tell_person { " · Told " (person.name) ": “" (words) "”" }
                         }
                     }
                 }

@@ -45,6 +45,7 @@ pub fn app(state: AppState) -> Router {
             get(profile_page).post(save_profile),
         )
         .route("/people/{person}/profile/lines", post(add_profile_line))
+        .route("/people/{person}/report", get(review_report))
         .route("/people/{person}/actions", post(add_action))
         .route(
             "/people/{person}/actions/{action}/status",
@@ -614,4 +615,38 @@ async fn add_profile_line(
         return Err(WebError::NotFound);
     }
     Ok(Redirect::to(&format!("/people/{}/profile", pages::path_part(&person))).into_response())
+}
+
+// --- The review-meeting report ----------------------------------------------
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// A printable report for a review meeting; by default the last three months.
+async fn review_report(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(person): Path<String>,
+    Query(query): Query<ReportQuery>,
+) -> Result<Markup, WebError> {
+    staff_only(&signed_in)?;
+    let today = state.now().with_timezone(&chrono::Local).date_naive();
+    let to = parse_due(&query.to)?.unwrap_or(today);
+    let from = parse_due(&query.from)?.unwrap_or(to - chrono::Months::new(3));
+    if from > to {
+        return Err(WebError::BadInput(
+            "The report's first day comes after its last day.".into(),
+        ));
+    }
+    let id = PersonId::new(person);
+    let report = state
+        .with_plan(move |plan| crate::report::review::review(plan, &id, from, to))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(pages::review_report(&signed_in.session, &report))
 }

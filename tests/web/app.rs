@@ -572,3 +572,63 @@ fn the_one_page_profile_is_edited_and_takes_confirmed_views_as_lines() {
     );
     assert_eq!(bad_section.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[test]
+fn the_review_meeting_report_gathers_the_period_and_refuses_a_backwards_one() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
+    let person = format!("/people/{ALEX}");
+    browser.post(
+        &format!("{person}/profile"),
+        &[
+            ("csrf", &csrf),
+            ("important", "Tea with Sam on Sundays"),
+            ("appreciate", ""),
+            ("support", ""),
+            ("communication", ""),
+        ],
+    );
+    browser.post(
+        &format!("{person}/actions"),
+        &[
+            ("csrf", &csrf),
+            ("what", "Find a bus buddy"),
+            ("who", "Priya"),
+        ],
+    );
+    let report = browser.get(&format!("{person}/report?from=2026-11-15&to=2026-11-20"));
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let body = &report.body;
+    assert!(body.contains("15 Nov 2026 to 20 Nov 2026"));
+    assert!(body.contains("Tea with Sam on Sundays"), "the profile");
+    // Tea changed on 17 Nov (in the period); pizza on 10 Nov (before it).
+    assert!(
+        body.contains("tea (Food): was <em>like</em>, now <strong>don&#39;t like</strong>")
+            || body.contains("tea (Food): was <em>like</em>, now <strong>don't like</strong>"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("pizza (Food): was"),
+        "changed before the period"
+    );
+    assert!(body.contains("2 mat(s)."), "the 17th and the 18th");
+    assert!(
+        body.contains("Find a bus buddy"),
+        "open actions are always there"
+    );
+
+    let whole = browser.get(&format!("{person}/report?from=2026-11-01&to=2026-11-20"));
+    assert!(whole.body.contains("4 mat(s)."));
+    let backwards = browser.get(&format!("{person}/report?from=2026-11-20&to=2026-11-01"));
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(backwards
+        .body
+        .contains("first day comes after its last day"));
+    let bad = browser.get(&format!("{person}/report?from=yesterday"));
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        browser.get("/people/nobody/report").status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -425,6 +425,22 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
             "Alex's answer, on Alex's page"
         );
         photograph(&browser, "person-told").await;
+        browser
+            .goto(&format!(
+                "{}/report?from=2026-11-01&to=2026-11-30",
+                alex_page.as_str().split('#').next().unwrap()
+            ))
+            .await
+            .unwrap();
+        let heading = browser
+            .find(Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(heading, "Alex: review-meeting report");
+        photograph(&browser, "report").await;
         browser.close().await.unwrap();
     });
 
