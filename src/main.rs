@@ -66,12 +66,22 @@ enum Command {
     },
     /// Show each person's views as they stand in the support plan.
     Report {
-        /// Only this person (by name).
+        /// Only this person (by name); needed for a PDF.
         #[arg(long)]
         person: Option<String>,
-        /// A table for people, or CSV or JSON for a spreadsheet or another tool.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// A table for people, CSV or JSON for a spreadsheet or another
+        /// tool, or the review-meeting report as a PDF.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// The PDF's first day (YYYY-MM-DD). Default: three months before --to.
+        #[arg(long, value_name = "DATE")]
+        from: Option<chrono::NaiveDate>,
+        /// The PDF's last day (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "DATE")]
+        to: Option<chrono::NaiveDate>,
+        /// Where to write the PDF. Default: NAME-review-FROM-TO.pdf here.
+        #[arg(long, value_name = "PATH")]
+        output: Option<PathBuf>,
     },
     /// The support plan as a FHIR R4 Bundle (JSON), for a care-record
     /// system: an Observation per current view, a QuestionnaireResponse per
@@ -107,6 +117,14 @@ enum Command {
     /// Staff accounts of the web app.
     #[command(subcommand)]
     Staff(StaffCommand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+    Pdf,
 }
 
 #[derive(Subcommand)]
@@ -252,7 +270,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Report { person, format } => report(&paths.plan, person.as_deref(), format),
+        Command::Report {
+            person,
+            format,
+            from,
+            to,
+            output,
+        } => {
+            let text = match format {
+                ReportFormat::Table => Format::Table,
+                ReportFormat::Csv => Format::Csv,
+                ReportFormat::Json => Format::Json,
+                ReportFormat::Pdf => {
+                    let name = person
+                        .as_deref()
+                        .context("a PDF report is about one person: give --person NAME")?;
+                    return review_pdf(&paths, name, from, to, output);
+                }
+            };
+            report(&paths.plan, person.as_deref(), text)
+        }
         Command::Fhir { person } => fhir(&paths.plan, person.as_deref()),
         Command::Plan(PlanCommand::Init { path }) => {
             Plan::create(&path)?;
@@ -324,7 +361,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // writer to the plan per device.
             Ok(())
         }
-        Command::Serve { listen } => sayso::web::serve(paths.plan.clone(), listen),
+        Command::Serve { listen } => {
+            sayso::web::serve(paths.plan.clone(), paths.data_dir.clone(), listen)
+        }
         Command::Staff(StaffCommand::Add { name }) => {
             let mut plan = Plan::open(&paths.plan)?;
             let code = plan
@@ -436,6 +475,32 @@ fn cannot_start(problem: &anyhow::Error, set: &Path) -> anyhow::Result<()> {
         // Closed, or no screen to show it on either: say it here.
         Ok(false) | Err(_) => Err(anyhow::anyhow!("{problem:#}")),
     }
+}
+
+fn review_pdf(
+    paths: &KioskPaths,
+    name: &str,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let mut plan = Plan::open(&paths.plan).context("cannot report")?;
+    plan.check_integrity().context("cannot report")?;
+    let person = sayso::store::staff::StaffPlan::people(&plan)?
+        .into_iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+        .with_context(|| format!("there is nobody called {name} in {}", paths.plan.display()))?;
+    let to = to.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let from = from.unwrap_or(to - chrono::Months::new(3));
+    anyhow::ensure!(from <= to, "--from {from} comes after --to {to}");
+    let report = sayso::report::review::review(&plan, &person.id, from, to)?
+        .context("the person is no longer in the plan")?;
+    let pdf = sayso::report::pdf::review_pdf(&report, Some(&paths.data_dir))?;
+    let output =
+        output.unwrap_or_else(|| PathBuf::from(format!("{}-review-{from}-{to}.pdf", person.name)));
+    std::fs::write(&output, pdf).with_context(|| format!("cannot write {}", output.display()))?;
+    println!("Wrote {}", output.display());
+    Ok(())
 }
 
 fn fhir(plan_path: &Path, person: Option<&str>) -> anyhow::Result<()> {

@@ -94,6 +94,8 @@ pub struct MatRow {
     pub cards_placed: i64,
     pub cards_skipped: i64,
     pub tell_me_more: i64,
+    /// The kept picture of the mat, relative to its kiosk's data directory.
+    pub picture: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -560,7 +562,8 @@ impl StaffPlan for Plan {
                     (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
                         AND e.kind = 'skipped'),
                     (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
-                        AND e.tell_me_more = 1)
+                        AND e.tell_me_more = 1),
+                    s.mat_picture
              FROM synced_sessions s WHERE s.person_id = ?1
              ORDER BY s.finished_at DESC LIMIT ?2",
         )?;
@@ -580,6 +583,7 @@ impl StaffPlan for Plan {
                     row.get::<_, i64>(7)?,
                     row.get::<_, i64>(8)?,
                     row.get::<_, i64>(9)?,
+                    row.get::<_, Option<String>>(10)?,
                 ),
             ))
         })?;
@@ -587,7 +591,7 @@ impl StaffPlan for Plan {
         for row in rows {
             let (
                 (session_id, topic_title, started_at, finished_at, outcome),
-                (supporter, helped, cards_placed, cards_skipped, tell_me_more),
+                (supporter, helped, cards_placed, cards_skipped, tell_me_more, picture),
             ) = row?;
             mats.push(MatRow {
                 session_id,
@@ -600,6 +604,7 @@ impl StaffPlan for Plan {
                 cards_placed,
                 cards_skipped,
                 tell_me_more,
+                picture,
             });
         }
         Ok(mats)

@@ -40,6 +40,9 @@ pub struct AppState {
     clock: Clock,
     /// Cookies marked `Secure` (only when served over HTTPS).
     secure_cookies: bool,
+    /// The kiosk's data directory, where kept mats' pictures are, when the
+    /// web app runs beside it.
+    pictures: Option<PathBuf>,
 }
 
 impl AppState {
@@ -54,7 +57,14 @@ impl AppState {
             plan: Arc::new(Mutex::new(None)),
             clock,
             secure_cookies: false,
+            pictures: None,
         }
+    }
+
+    /// Kept mats' pictures are found in this data directory.
+    pub fn with_pictures(mut self, data_dir: PathBuf) -> AppState {
+        self.pictures = Some(data_dir);
+        self
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -102,8 +112,9 @@ pub fn check_listen_address(addr: &SocketAddr) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serves the web app until Ctrl+C (or SIGTERM).
-pub fn serve(plan: PathBuf, listen: SocketAddr) -> anyhow::Result<()> {
+/// Serves the web app until Ctrl+C (or SIGTERM), over `plan`, with kept
+/// mats' pictures from the kiosk's `data_dir`.
+pub fn serve(plan: PathBuf, data_dir: PathBuf, listen: SocketAddr) -> anyhow::Result<()> {
     check_listen_address(&listen)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -117,7 +128,7 @@ pub fn serve(plan: PathBuf, listen: SocketAddr) -> anyhow::Result<()> {
         let address = listener.local_addr()?;
         println!("sayso web app on http://{address}/ (Ctrl+C to stop)");
         tracing::info!(%address, "web app listening");
-        axum::serve(listener, app(AppState::new(plan)))
+        axum::serve(listener, app(AppState::new(plan).with_pictures(data_dir)))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

@@ -548,7 +548,8 @@ pub fn review_report(session: &WebSession, report: &crate::report::review::Revie
                     label for="to" { "To" }
                     input id="to" name="to" type="date" value=(report.to);
                     button type="submit" { "Show" }
-                    span.hint { "Print this page (Ctrl+P) for the meeting." }
+                    a.button href={ (base) "/report.pdf?from=" (report.from) "&to=" (report.to) } { "Download as PDF" }
+                    span.hint { "Or print this page (Ctrl+P) for the meeting." }
                 }
 
                 h2 { "One-page profile" }

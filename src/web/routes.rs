@@ -46,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/people/{person}/profile/lines", post(add_profile_line))
         .route("/people/{person}/report", get(review_report))
+        .route("/people/{person}/report.pdf", get(review_report_pdf))
         .route("/people/{person}/actions", post(add_action))
         .route(
             "/people/{person}/actions/{action}/status",
@@ -634,7 +635,17 @@ async fn review_report(
     Path(person): Path<String>,
     Query(query): Query<ReportQuery>,
 ) -> Result<Markup, WebError> {
-    staff_only(&signed_in)?;
+    let report = gather_report(&state, &signed_in, person, &query).await?;
+    Ok(pages::review_report(&signed_in.session, &report))
+}
+
+async fn gather_report(
+    state: &AppState,
+    signed_in: &SignedIn,
+    person: String,
+    query: &ReportQuery,
+) -> Result<crate::report::review::ReviewReport, WebError> {
+    staff_only(signed_in)?;
     let today = state.now().with_timezone(&chrono::Local).date_naive();
     let to = parse_due(&query.to)?.unwrap_or(today);
     let from = parse_due(&query.from)?.unwrap_or(to - chrono::Months::new(3));
@@ -644,9 +655,39 @@ async fn review_report(
         ));
     }
     let id = PersonId::new(person);
-    let report = state
+    state
         .with_plan(move |plan| crate::report::review::review(plan, &id, from, to))
         .await?
-        .ok_or(WebError::NotFound)?;
-    Ok(pages::review_report(&signed_in.session, &report))
+        .ok_or(WebError::NotFound)
+}
+
+/// The same report as a PDF, to download.
+async fn review_report_pdf(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(person): Path<String>,
+    Query(query): Query<ReportQuery>,
+) -> Result<Response, WebError> {
+    let report = gather_report(&state, &signed_in, person, &query).await?;
+    let pictures = state.pictures.clone();
+    let (from, to) = (report.from, report.to);
+    let pdf = tokio::task::spawn_blocking(move || {
+        crate::report::pdf::review_pdf(&report, pictures.as_deref())
+    })
+    .await
+    .map_err(|_| WebError::Internal)?
+    .map_err(|e| {
+        tracing::warn!("review report PDF: {e}");
+        WebError::Internal
+    })?;
+    // The file name holds dates, not the person's name.
+    let disposition = format!("attachment; filename=\"review-{from}-{to}.pdf\"");
+    Ok((
+        [
+            (CONTENT_TYPE, "application/pdf".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        pdf,
+    )
+        .into_response())
 }

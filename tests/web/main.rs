@@ -10,3 +10,4 @@ mod cli;
 mod client;
 mod fhir;
 mod fixture;
+mod report_pdf;

@@ -1,0 +1,177 @@
+//! The review-meeting report as a PDF: real text that `pdftotext` reads
+//! back, the kept mats' pictures, from the command line and as a download.
+
+use std::path::Path;
+use std::process::Command;
+
+use axum::http::StatusCode;
+use rusqlite::Connection;
+
+use super::client::Client;
+use super::fixture::{self, ALEX, JO_PASSPHRASE};
+
+/// A plan with a profile line, an action done with words, and a kept mat
+/// whose picture is in the data directory `data`.
+fn plan_for_the_meeting(dir: &Path) -> std::path::PathBuf {
+    let plan = fixture::plan_after_a_fortnight(dir);
+    fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
+    let mut browser = Client::new(&plan);
+    let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
+    let person = format!("/people/{ALEX}");
+    browser.post(
+        &format!("{person}/profile"),
+        &[
+            ("csrf", &csrf),
+            ("important", "Tea with Sam on Sundays"),
+            ("appreciate", ""),
+            ("support", ""),
+            ("communication", ""),
+        ],
+    );
+    browser.post(
+        &format!("{person}/actions"),
+        &[
+            ("csrf", &csrf),
+            ("what", "Find a bus buddy"),
+            ("who", "Priya"),
+            ("card", "going-out/bus"),
+        ],
+    );
+    let picture = "mats/019a5000-0000-7000-8000-000000000003.png";
+    std::fs::create_dir_all(dir.join("data/mats")).unwrap();
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, 120, 80);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&vec![200u8; 120 * 80 * 3]).unwrap();
+    }
+    std::fs::write(dir.join("data").join(picture), png).unwrap();
+    Connection::open(&plan)
+        .unwrap()
+        .execute(
+            "UPDATE synced_sessions SET mat_picture = ?1
+             WHERE session_id = '019a5000-0000-7000-8000-000000000003'",
+            [picture],
+        )
+        .unwrap();
+    plan
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (systemd/install-packages.sh)");
+    assert!(out.status.success(), "pdftotext reads the PDF");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn the_pdf_from_the_command_line_has_searchable_text_and_the_kept_mat() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_for_the_meeting(dir.path());
+    let pdf = dir.path().join("alex.pdf");
+    let made = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args(["--plan", plan.to_str().unwrap(), "--data-dir"])
+        .arg(dir.path().join("data"))
+        .args([
+            "report",
+            "--person",
+            "alex",
+            "--format",
+            "pdf",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--output",
+        ])
+        .arg(&pdf)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+
+    let text = pdftotext(&pdf);
+    for expected in [
+        "Alex: review-meeting report",
+        "1 Nov 2026 to 30 Nov 2026",
+        "Tea with Sam on Sundays",
+        "tea: don't like",
+        "pizza: like",
+        "the bus: not sure",
+        "the park: like",
+        "Find a bus buddy (Priya): open",
+        "Mats in this period: 4",
+    ] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    let images = Command::new("pdfimages")
+        .arg("-list")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&images.stdout);
+    assert_eq!(
+        listed.lines().skip(2).count(),
+        1,
+        "the kept mat's picture: {listed}"
+    );
+    // The pages as pictures, to look at.
+    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/web/report-pdf");
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+    let rendered = Command::new("pdftoppm")
+        .args(["-png", "-r", "70"])
+        .arg(&pdf)
+        .arg(&shot)
+        .status()
+        .unwrap();
+    assert!(rendered.success());
+
+    let refused = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args([
+            "--plan",
+            plan.to_str().unwrap(),
+            "report",
+            "--format",
+            "pdf",
+        ])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("give --person NAME"));
+}
+
+#[test]
+fn staff_download_the_pdf_from_the_report_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_for_the_meeting(dir.path());
+    let mut browser = Client::new(&plan);
+    browser.sign_in("Jo", JO_PASSPHRASE);
+    let page = browser.get(&format!(
+        "/people/{ALEX}/report?from=2026-11-01&to=2026-11-30"
+    ));
+    assert!(page
+        .body
+        .contains("report.pdf?from=2026-11-01&amp;to=2026-11-30"));
+    let pdf = browser.get(&format!(
+        "/people/{ALEX}/report.pdf?from=2026-11-01&to=2026-11-30"
+    ));
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    let disposition = pdf.headers["content-disposition"].to_str().unwrap();
+    assert_eq!(
+        disposition,
+        "attachment; filename=\"review-2026-11-01-2026-11-30.pdf\""
+    );
+    assert!(!disposition.contains("Alex"), "no names in headers");
+    assert!(pdf.body.starts_with("%PDF-"));
+}
