@@ -3,8 +3,9 @@
 //! sync as the kiosks would.
 //!
 //! Measures the server time of What's new and of a person's page (the whole
-//! request through the router: session lookup, plan queries, the page), each
-//! against the plain SQL query that fetches the same rows, in the same run.
+//! request through the router: session lookup, plan queries, the page), and
+//! the review-meeting PDF for a year, each against the plain SQL query that
+//! fetches the same rows, in the same run.
 //!
 //! Run with `cargo bench --bench web`.
 
@@ -147,6 +148,46 @@ fn main() {
         (started.elapsed(), 0)
     });
     report("a person's page", page, size, plain_page);
+
+    // The review-meeting report for the whole year, as a PDF.
+    let year = (
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+    );
+    let plan = Plan::open(&plan_path).unwrap();
+    let mut pdf_times = Vec::new();
+    let mut pdf_size = 0;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let review = sayso::report::review::review(&plan, &people[7].id, year.0, year.1)
+            .unwrap()
+            .unwrap();
+        let pdf = sayso::report::pdf::review_pdf(&review, None).unwrap();
+        pdf_times.push(started.elapsed());
+        pdf_size = pdf.len();
+    }
+    pdf_times.sort();
+    let (plain_year, _) = measure(|| {
+        let started = Instant::now();
+        let rows = db
+            .prepare_cached(
+                "SELECT s.session_id, e.card_id, e.view FROM synced_sessions s
+                 JOIN evidence e ON e.session_id = s.session_id WHERE s.person_id = ?1",
+            )
+            .unwrap()
+            .query_map([&person], |r| r.get::<_, String>(0))
+            .unwrap()
+            .count();
+        assert!(rows > 20_000);
+        (started.elapsed(), 0)
+    });
+    println!(
+        "year's PDF report   median {:>9.2?} ({} KB)   plain SQL of its rows p50 {:>9.2?}   ratio {:.0}x",
+        pdf_times[pdf_times.len() / 2],
+        pdf_size / 1024,
+        plain_year.0,
+        pdf_times[pdf_times.len() / 2].as_secs_f64() / plain_year.0.as_secs_f64()
+    );
 }
 
 /// p50 and p95 of `RUNS` runs (after one to warm up), and the last size.
