@@ -108,11 +108,22 @@ enum Command {
     /// whether the timing filter accepted it: for whoever wires the buttons.
     Buttons,
     /// Run the staff web app over the support plan (--plan, else the data
-    /// directory's). Only on this machine (127.0.0.1) for now.
+    /// directory's). On this machine only (127.0.0.1) unless another address
+    /// is given, and then over HTTPS.
     Serve {
-        /// The address and port to listen on.
+        /// The address and port to listen on; e.g. 0.0.0.0:8470 for the
+        /// home's network (HTTPS).
         #[arg(long, default_value = sayso::web::DEFAULT_LISTEN, value_name = "ADDR:PORT")]
         listen: std::net::SocketAddr,
+        /// HTTPS on this machine's own address too.
+        #[arg(long)]
+        https: bool,
+        /// A certificate (PEM) of your own, instead of one made for this machine.
+        #[arg(long, requires = "key", value_name = "PATH")]
+        cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, requires = "cert", value_name = "PATH")]
+        key: Option<PathBuf>,
     },
     /// Staff accounts of the web app.
     #[command(subcommand)]
@@ -361,9 +372,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // writer to the plan per device.
             Ok(())
         }
-        Command::Serve { listen } => {
-            sayso::web::serve(paths.plan.clone(), paths.data_dir.clone(), listen)
-        }
+        Command::Serve {
+            listen,
+            https,
+            cert,
+            key,
+        } => sayso::web::serve(
+            paths.plan.clone(),
+            paths.data_dir.clone(),
+            sayso::web::Listen {
+                address: listen,
+                https,
+                certificate: cert.zip(key),
+            },
+        ),
         Command::Staff(StaffCommand::Add { name }) => {
             let mut plan = Plan::open(&paths.plan)?;
             let code = plan

@@ -3,8 +3,8 @@
 # build tools and headers, a font (Slint embeds none), the speech service with
 # espeak-ng, the libraries a window needs on X11 or Wayland, and for the
 # tests an X server of their own (Xvfb), xdotool to press keys in it, GNU
-# time to measure memory, Chromium with its WebDriver for the web app, and
-# poppler-utils to read the PDF reports back.
+# time to measure memory, Chromium with its WebDriver for the web app,
+# poppler-utils to read the PDF reports back, and curl to speak HTTPS to it.
 # Safe to run again: it installs only what is missing.
 set -eu
 
@@ -34,6 +34,7 @@ time
 chromium
 chromium-driver
 poppler-utils
+curl
 "
 
 missing=""

@@ -3,14 +3,14 @@
 //! [`crate::store::staff::StaffPlan`]; every request that changes anything
 //! carries the session's CSRF token, and every change is audited.
 //!
-//! Listens on loopback only: nothing is reachable from the network unless
-//! staff turn it on (HTTPS for other addresses is not built yet, so they are
-//! refused).
+//! Listens on this machine only unless staff give another address, and then
+//! only over HTTPS (a certificate of theirs, or one made for this machine).
 
 mod auth;
 mod error;
 mod pages;
 mod routes;
+pub mod tls;
 mod trend;
 
 use std::net::SocketAddr;
@@ -101,37 +101,83 @@ impl AppState {
     }
 }
 
-/// Refuses an address beyond this machine: without HTTPS, care data would
-/// cross the network in the clear.
-pub fn check_listen_address(addr: &SocketAddr) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        addr.ip().is_loopback(),
-        "sayso serve listens only on this machine (127.0.0.1 or ::1) for now: {addr} would \
-         send care data over the network without HTTPS, which sayso does not serve yet"
-    );
-    Ok(())
+/// How `sayso serve` listens.
+pub struct Listen {
+    pub address: SocketAddr,
+    /// HTTPS even on this machine's own address.
+    pub https: bool,
+    /// A certificate and key of staff's own; else one made for this machine.
+    pub certificate: Option<(PathBuf, PathBuf)>,
+}
+
+impl Listen {
+    /// Beyond this machine, always HTTPS: care data never crosses the
+    /// network in the clear.
+    pub fn uses_https(&self) -> bool {
+        self.https || self.certificate.is_some() || !self.address.ip().is_loopback()
+    }
 }
 
 /// Serves the web app until Ctrl+C (or SIGTERM), over `plan`, with kept
-/// mats' pictures from the kiosk's `data_dir`.
-pub fn serve(plan: PathBuf, data_dir: PathBuf, listen: SocketAddr) -> anyhow::Result<()> {
-    check_listen_address(&listen)?;
+/// mats' pictures and the self-made certificate in the kiosk's `data_dir`.
+pub fn serve(plan: PathBuf, data_dir: PathBuf, listen: Listen) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("cannot start the web server's runtime")?;
+    let https = listen.uses_https();
+    let mut state = AppState::new(plan).with_pictures(data_dir.clone());
+    state.secure_cookies = https;
+    let app = app(state);
+    if !https {
+        return runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind(listen.address)
+                .await
+                .with_context(|| format!("cannot listen on {}", listen.address))?;
+            let address = listener.local_addr()?;
+            println!("sayso web app on http://{address}/ (Ctrl+C to stop)");
+            tracing::info!(%address, "web app listening");
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+                .context("the web server stopped")
+        });
+    }
+    let certificate = match listen.certificate {
+        Some((cert, key)) => tls::given_certificate(cert, key)?,
+        None => tls::own_certificate(&data_dir, listen.address.ip())?,
+    };
+    // One TLS implementation in the build (ring), chosen here.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("cannot listen on {listen}"))?;
+        let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(
+            &certificate.cert,
+            &certificate.key,
+        )
+        .await
+        .with_context(|| format!("cannot use the certificate {}", certificate.cert.display()))?;
+        let listener = std::net::TcpListener::bind(listen.address)
+            .with_context(|| format!("cannot listen on {}", listen.address))?;
+        listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
-        println!("sayso web app on http://{address}/ (Ctrl+C to stop)");
-        tracing::info!(%address, "web app listening");
-        axum::serve(listener, app(AppState::new(plan).with_pictures(data_dir)))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+        println!("sayso web app on https://{address}/ (Ctrl+C to stop)");
+        println!(
+            "certificate fingerprint (SHA-256): {}",
+            certificate.fingerprint
+        );
+        tracing::info!(%address, "web app listening over HTTPS");
+        let handle = axum_server::Handle::new();
+        let stopping = handle.clone();
+        tokio::spawn(async move {
+            let _ = tokio::signal::ctrl_c().await;
+            stopping.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+        });
+        axum_server::from_tcp_rustls(listener, config)?
+            .handle(handle)
+            .serve(app.into_make_service())
             .await
             .context("the web server stopped")
     })

@@ -499,13 +499,17 @@ fn every_page_forbids_other_sites_scripts_and_framing_and_is_not_cached() {
 }
 
 #[test]
-fn the_server_refuses_to_listen_beyond_this_machine_without_https() {
+fn beyond_this_machine_the_server_always_uses_https() {
+    let listen = |address: &str, https: bool| sayso::web::Listen {
+        address: address.parse().unwrap(),
+        https,
+        certificate: None,
+    };
     for address in ["0.0.0.0:8470", "192.168.1.20:8470", "[::]:8470"] {
-        let refused = sayso::web::check_listen_address(&address.parse().unwrap());
-        let message = refused.unwrap_err().to_string();
-        assert!(message.contains("without HTTPS"), "{message}");
+        assert!(listen(address, false).uses_https(), "{address}");
     }
-    assert!(sayso::web::check_listen_address(&"127.0.0.1:8470".parse().unwrap()).is_ok());
+    assert!(!listen("127.0.0.1:8470", false).uses_https());
+    assert!(listen("127.0.0.1:8470", true).uses_https());
 }
 
 #[test]

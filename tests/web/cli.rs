@@ -72,17 +72,60 @@ fn staff_add_prints_a_code_that_the_served_set_up_page_takes() {
 }
 
 #[test]
-fn serve_refuses_an_address_beyond_this_machine() {
+fn serve_over_https_makes_a_certificate_once_and_plain_http_gets_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let plan = fixture::plan_after_a_fortnight(dir.path());
-    let refused = sayso(&[
-        "--plan",
-        plan.to_str().unwrap(),
-        "serve",
-        "--listen",
-        "0.0.0.0:8470",
-    ]);
-    assert!(!refused.status.success());
-    let message = String::from_utf8_lossy(&refused.stderr);
-    assert!(message.contains("without HTTPS"), "{message}");
+    let data = dir.path().join("data");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args(["--plan", plan.to_str().unwrap(), "--data-dir"])
+        .arg(&data)
+        .args(["serve", "--https", "--listen", &address])
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = BufReader::new(server.stdout.take().unwrap());
+    let mut first = String::new();
+    let mut second = String::new();
+    said.read_line(&mut first).unwrap();
+    said.read_line(&mut second).unwrap();
+    assert!(first.contains(&format!("https://{address}/")), "{first}");
+    assert!(
+        second.starts_with("certificate fingerprint (SHA-256): "),
+        "{second}"
+    );
+    let curl = |url: &str| {
+        Command::new("curl")
+            .args([
+                "-k",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "--max-time",
+                "20",
+            ])
+            .arg(url)
+            .output()
+            .expect("curl is installed (systemd/install-packages.sh)")
+    };
+    let over_https = curl(&format!("https://{address}/signin"));
+    let over_http = curl(&format!("http://{address}/signin"));
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(String::from_utf8_lossy(&over_https.stdout), "200");
+    assert_ne!(
+        String::from_utf8_lossy(&over_http.stdout),
+        "200",
+        "nothing in the clear"
+    );
+    assert!(data.join("web-cert.pem").is_file());
+    assert!(data.join("web-key.pem").is_file());
 }
