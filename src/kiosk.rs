@@ -693,9 +693,17 @@ impl Kiosk {
         let journal = self.paths.journal();
         let plan = self.paths.plan_target();
         let now = self.clock.now().wall;
+        // The staff line as it stands, but for the sync's own notice.
+        let problems: Vec<String> = self
+            .flow
+            .notices()
+            .iter()
+            .filter(|n| n.as_str() != crate::core::flow::SYNC_NOTICE)
+            .cloned()
+            .collect();
         let done = self.jobs.done_tx.clone();
         std::thread::spawn(move || {
-            let outcome = sync_files(&journal, &plan, now);
+            let outcome = sync_and_report(&journal, &plan, now, Some(&problems));
             let _ = done.send(JobDone::Sync(outcome));
         });
     }
@@ -855,13 +863,28 @@ pub fn sync_files(
     plan: &PlanTarget,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<SyncReport, StoreError> {
+    sync_and_report(journal, plan, now, None)
+}
+
+/// A sync that also tells the plan what this kiosk's staff line says, for
+/// What's new (`problems`; `None` from the command line, which cannot know).
+pub fn sync_and_report(
+    journal: &Path,
+    plan: &PlanTarget,
+    now: chrono::DateTime<chrono::Utc>,
+    problems: Option<&[String]>,
+) -> Result<SyncReport, StoreError> {
     let journal = Journal::open(journal)?;
     let mut plan = if plan.create_if_missing {
         Plan::open_or_create(&plan.path)?
     } else {
         Plan::open(&plan.path)?
     };
-    store::sync(&journal, &mut plan, now)
+    let report = store::sync(&journal, &mut plan, now)?;
+    if let Some(problems) = problems {
+        plan.report_device(journal.device_id(), problems, now)?;
+    }
+    Ok(report)
 }
 
 struct UuidIds;

@@ -1,6 +1,7 @@
-//! "You said, we did" between the plan and the kiosks: the actions staff
-//! marked done with words for the person go down to every kiosk of the home
-//! at each sync; the person's answer comes back up as a mat like any other.
+//! What goes between the plan and the kiosks besides mats: "you said, we
+//! did" (the actions staff marked done with words for the person go down to
+//! every kiosk of the home at each sync; the person's answer comes back up
+//! as a mat like any other), and each kiosk's health for What's new.
 
 use rusqlite::params;
 
@@ -66,5 +67,22 @@ impl Plan {
             }
         }
         Ok(answered)
+    }
+}
+
+impl Plan {
+    /// What a kiosk's staff line says, as of its sync at `at`.
+    pub fn report_device(
+        &mut self,
+        device_id: &str,
+        problems: &[String],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO devices (device_id, last_sync, problems) VALUES (?1, ?2, ?3)
+             ON CONFLICT (device_id) DO UPDATE SET last_sync = ?2, problems = ?3",
+            params![device_id, super::timestamp(at), problems.join("\n")],
+        )?;
+        Ok(())
     }
 }

@@ -38,6 +38,8 @@ pub struct DeviceHealth {
     pub device_id: String,
     pub last_sync: DateTime<Utc>,
     pub mats: i64,
+    /// What its staff line said at its last sync.
+    pub problems: Vec<String>,
 }
 
 /// A person's views of one topic, laid out like the mat.
@@ -392,24 +394,41 @@ impl StaffPlan for Plan {
     }
 
     fn devices(&self) -> Result<Vec<DeviceHealth>, StoreError> {
+        // Kiosks that reported themselves, and any that only brought mats.
         let mut statement = self.conn.prepare(
-            "SELECT device_id, max(synced_at), count(*) FROM synced_sessions
-             GROUP BY device_id ORDER BY device_id",
+            "SELECT d.device_id, max(d.last_sync, coalesce(m.synced, '')), coalesce(m.mats, 0),
+                    d.problems
+             FROM devices d LEFT JOIN (SELECT device_id, max(synced_at) AS synced,
+                                             count(*) AS mats
+                                      FROM synced_sessions GROUP BY device_id) m
+               ON m.device_id = d.device_id
+             UNION ALL
+             SELECT device_id, max(synced_at), count(*), ''
+             FROM synced_sessions
+             WHERE device_id NOT IN (SELECT device_id FROM devices)
+             GROUP BY device_id
+             ORDER BY 1",
         )?;
         let rows = statement.query_map([], |row| {
             Ok((
                 row.get::<_, String>(0)?,
                 row.get::<_, String>(1)?,
                 row.get::<_, i64>(2)?,
+                row.get::<_, String>(3)?,
             ))
         })?;
         let mut devices = Vec::new();
         for row in rows {
-            let (device_id, last_sync, mats) = row?;
+            let (device_id, last_sync, mats, problems) = row?;
             devices.push(DeviceHealth {
                 device_id,
                 last_sync: parse_timestamp(&last_sync)?,
                 mats,
+                problems: problems
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(str::to_string)
+                    .collect(),
             });
         }
         Ok(devices)

@@ -216,12 +216,17 @@ pub fn whats_new(
             ul.devices {
                 @for device in devices {
                     @let quiet = (now - device.last_sync).num_hours() >= QUIET_DEVICE_HOURS;
-                    li class=@if quiet { "warn" } @else { "" } {
+                    li class=@if quiet || !device.problems.is_empty() { "warn" } @else { "" } {
                         "Kiosk " code { (device.device_id.chars().take(8).collect::<String>()) }
                         ": last synced " (local_time(device.last_sync))
-                        " (" (device.mats) " mats)"
+                        " (" (count_line(device.mats, "mat", "mats").unwrap_or_else(|| "no mats".into())) ")"
                         @if quiet {
                             " " strong { "— nothing for " ((now - device.last_sync).num_hours()) " hours: is it switched on and connected?" }
+                        }
+                        @if !device.problems.is_empty() {
+                            ul.problems {
+                                @for problem in &device.problems { li { span.mark aria-hidden="true" { "! " } (problem) } }
+                            }
                         }
                     }
                 }

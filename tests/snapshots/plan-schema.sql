@@ -61,6 +61,12 @@ CREATE TABLE confirmations (
     by_whom    TEXT NOT NULL,
     at         TEXT NOT NULL
 );
+-- table devices
+CREATE TABLE devices (
+    device_id TEXT PRIMARY KEY,
+    last_sync TEXT NOT NULL,
+    problems  TEXT NOT NULL DEFAULT ''
+);
 -- table evidence
 CREATE TABLE evidence (
     session_id  TEXT NOT NULL REFERENCES synced_sessions(session_id),

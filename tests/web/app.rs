@@ -636,3 +636,53 @@ fn the_review_meeting_report_gathers_the_period_and_refuses_a_backwards_one() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[test]
+fn pages_are_served_while_a_kiosk_is_writing_the_plan() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    browser.sign_in("Jo", JO_PASSPHRASE);
+    // A sync under way: another connection holds the plan's write lock.
+    let writer = Connection::open(&plan).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    writer
+        .execute(
+            "INSERT INTO audit_log (at, actor, action, detail) VALUES ('2026-11-20T18:00:00.000Z', 'device:x', 'sync', '')",
+            [],
+        )
+        .unwrap();
+    let page = browser.get("/");
+    assert_eq!(page.status, StatusCode::OK, "read while the kiosk writes");
+    assert!(page.body.contains("4 new mats"));
+    let person = browser.get(&format!("/people/{ALEX}"));
+    assert_eq!(person.status, StatusCode::OK);
+    writer.execute_batch("COMMIT").unwrap();
+}
+
+#[test]
+fn whats_new_shows_what_each_kiosks_staff_line_said_at_its_last_sync() {
+    let mut test = super::common::open_kiosk(&super::common::demo_set());
+    test.kiosk
+        .problem("Picture cards/tea.svg cannot be shown: it is not there".into());
+    while test.kiosk.screen() == sayso::core::Screen::Mat {
+        test.kiosk.handle(sayso::core::Input::new(
+            sayso::core::Event::PlaceOn(0),
+            sayso::core::InputMethod::Touch,
+        ));
+    }
+    test.kiosk.handle(sayso::core::Input::new(
+        sayso::core::Event::Finish,
+        sayso::core::InputMethod::Touch,
+    ));
+    test.kiosk.wait_for_jobs(super::common::JOB_WAIT);
+    fixture::add_staff(&test.paths.plan, "Jo", JO_PASSPHRASE);
+    let mut browser = Client::new(&test.paths.plan);
+    let page = browser.sign_in("Jo", JO_PASSPHRASE);
+    assert!(
+        page.body
+            .contains("Picture cards/tea.svg cannot be shown: it is not there"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("(1 mat)"));
+}

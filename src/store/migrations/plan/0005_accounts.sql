@@ -43,3 +43,11 @@ ALTER TABLE actions ADD COLUMN outcome_note TEXT;
 -- back as evidence under the topic 'you-said-we-did', card 'action-<id>'.
 ALTER TABLE actions ADD COLUMN about_view TEXT;
 ALTER TABLE actions ADD COLUMN tell_person TEXT;
+
+-- Each kiosk of the home as its last sync left it: when, and what its staff
+-- line said then (one problem a line; empty when all is well).
+CREATE TABLE devices (
+    device_id TEXT PRIMARY KEY,
+    last_sync TEXT NOT NULL,
+    problems  TEXT NOT NULL DEFAULT ''
+);
