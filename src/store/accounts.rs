@@ -316,9 +316,11 @@ impl Plan {
             )
             .optional()?;
         let Some((account, stored, failures, locked_until)) = found else {
-            // The same work as for a real account, so the time taken does
-            // not tell which names exist.
-            let _ = secret_matches(passphrase, &hash_secret("no such account"));
+            // The same work as checking a real passphrase, so the time taken
+            // does not tell which names exist.
+            static NOBODY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            let nobody = NOBODY.get_or_init(|| hash_secret("no such account"));
+            let _ = secret_matches(passphrase, nobody);
             return Ok(SignIn::Wrong);
         };
         if let Some(until) = locked_until.as_deref().map(parse_timestamp).transpose()? {
