@@ -34,6 +34,14 @@ fn marker(shape: usize, x: f64, y: f64) -> Markup {
     }
 }
 
+/// The same answer given over a stretch of time.
+struct Run {
+    point: Option<usize>,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    count: usize,
+}
+
 /// Many answers, a mark per week: the answer given most often that week
 /// (the latest of those tied), never an average between points.
 pub fn by_week(answers: &[AnswerAt]) -> Vec<AnswerAt> {
@@ -93,23 +101,63 @@ pub fn chart(card: &str, points: &[String], answers: &[AnswerAt]) -> Markup {
     };
     let y_of = |row: usize| TOP + ROW * row as f64 + ROW / 2.0;
     let row_of = |point: Option<usize>| point.unwrap_or(skipped_row);
-    let described: Vec<String> = answers
+    // Said in words by runs: "like on 3 Nov and 10 Nov, then don't like on 17 Nov".
+    let mut runs: Vec<Run> = Vec::new();
+    for (at, point) in answers {
+        match runs.last_mut() {
+            Some(run) if run.point == *point => {
+                run.until = *at;
+                run.count += 1;
+            }
+            _ => runs.push(Run {
+                point: *point,
+                from: *at,
+                until: *at,
+                count: 1,
+            }),
+        }
+    }
+    let described: Vec<String> = runs
         .iter()
-        .map(|(at, point)| {
-            let said = point
-                .and_then(|p| points.get(p).cloned())
-                .unwrap_or_else(|| "skipped".to_string());
-            format!("{said} on {}", at.format("%-d %b"))
-        })
+        .map(
+            |Run {
+                 point,
+                 from,
+                 until,
+                 count,
+             }| {
+                let said = point
+                    .and_then(|p| points.get(p).cloned())
+                    .unwrap_or_else(|| "skipped".to_string());
+                match count {
+                    1 => format!("{said} on {}", from.format("%-d %b")),
+                    2 => format!(
+                        "{said} on {} and {}",
+                        from.format("%-d %b"),
+                        until.format("%-d %b")
+                    ),
+                    _ => format!(
+                        "{said} from {} to {}",
+                        from.format("%-d %b"),
+                        until.format("%-d %b")
+                    ),
+                }
+            },
+        )
         .collect();
     let summary = if weekly {
         format!(
             "{card} over time, the answer given most each week: {}",
-            described.join(", ")
+            described.join(", then ")
         )
     } else {
-        format!("{card} over time: {}", described.join(", "))
+        format!("{card} over time: {}", described.join(", then "))
     };
+    let steps: String = answers
+        .iter()
+        .map(|(at, point)| format!("{:.1},{:.1}", x_of(*at), y_of(row_of(*point))))
+        .collect::<Vec<_>>()
+        .join(" ");
     html! {
         svg.trend viewBox={ "0 0 " (WIDTH) " " (height) } role="img" aria-label=(summary) {
             title { (summary) }
@@ -121,17 +169,18 @@ pub fn chart(card: &str, points: &[String], answers: &[AnswerAt]) -> Markup {
             @if rows > points.len() {
                 text x="0" y=(y_of(skipped_row) + 4.0) font-size="12" fill="currentColor" { "skipped" }
             }
-            @for pair in answers.windows(2) {
-                line x1=(x_of(pair[0].0)) y1=(y_of(row_of(pair[0].1)))
-                    x2=(x_of(pair[1].0)) y2=(y_of(row_of(pair[1].1)))
-                    stroke="currentColor" stroke-width="1.5" {}
-            }
-            @for (at, point) in answers {
-                @match point {
-                    Some(p) => { (marker(*p, x_of(*at), y_of(*p))) }
-                    None => {
-                        circle cx=(x_of(*at)) cy=(y_of(skipped_row)) r="5" fill="none"
-                            stroke="currentColor" stroke-width="2" {}
+            polyline points=(steps) fill="none" stroke="currentColor" stroke-width="1.5" {}
+            @for (i, (at, point)) in answers.iter().enumerate() {
+                // Week by week, a mark where the answer changes (and at both
+                // ends); answer by answer, a mark for each.
+                @let changed = i == 0 || i + 1 == answers.len() || answers[i - 1].1 != *point;
+                @if !weekly || changed {
+                    @match point {
+                        Some(p) => { (marker(*p, x_of(*at), y_of(*p))) }
+                        None => {
+                            circle cx=(x_of(*at)) cy=(y_of(skipped_row)) r="5" fill="none"
+                                stroke="currentColor" stroke-width="2" {}
+                        }
                     }
                 }
             }
@@ -169,15 +218,15 @@ mod tests {
         assert_eq!(svg.matches("<polygon").count(), 1, "don't like");
         assert!(svg.contains("fill=\"none\""), "skipped is hollow");
         assert!(
-            svg.contains(
-                "tea over time: like on 3 Nov, skipped on 10 Nov, don&#39;t like on 17 Nov"
-            ) || svg
-                .contains("tea over time: like on 3 Nov, skipped on 10 Nov, don't like on 17 Nov")
+            svg.contains("tea over time: like on 3 Nov, then skipped on 10 Nov, then don")
+                && svg.contains("t like on 17 Nov"),
+            "{svg}"
         );
+        assert_eq!(svg.matches("<line").count(), 3, "a rule per point");
         assert_eq!(
-            svg.matches("<line").count(),
-            3 + 2,
-            "a rule per point, a line per step"
+            svg.matches("<polyline").count(),
+            1,
+            "the steps, in one line"
         );
     }
 
@@ -208,11 +257,13 @@ mod tests {
         let points = ["like".to_string(), "not sure".into(), "don't like".into()];
         let svg = chart("tea", &points, &answers).into_string();
         assert!(svg.contains("the answer given most each week"));
+        // A mark where the weekly answer changes, and at both ends.
+        let changes = weeks.windows(2).filter(|w| w[0].1 != w[1].1).count();
         assert_eq!(
             svg.matches("<circle").count() + svg.matches("<rect").count(),
-            53,
-            "a mark per week"
+            changes + 2
         );
+        assert!(svg.contains("like from"), "said by runs: {svg}");
     }
 
     #[test]

@@ -1,7 +1,15 @@
+-- index check_ins_by_person
+CREATE INDEX check_ins_by_person ON check_ins (person_id, window_closes);
 -- index confirmations_by_card
 CREATE INDEX confirmations_by_card ON confirmations (person_id, topic_id, card_id);
 -- index evidence_by_card
 CREATE INDEX evidence_by_card ON evidence (person_id, topic_id, card_id);
+-- index evidence_tell_me_more
+CREATE INDEX evidence_tell_me_more ON evidence (person_id, topic_id, card_id) WHERE tell_me_more = 1;
+-- index synced_sessions_by_person
+CREATE INDEX synced_sessions_by_person ON synced_sessions (person_id, synced_at);
+-- index synced_sessions_by_person_finished
+CREATE INDEX synced_sessions_by_person_finished ON synced_sessions (person_id, finished_at);
 -- table accounts
 CREATE TABLE accounts (
     id              INTEGER PRIMARY KEY,
