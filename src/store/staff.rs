@@ -436,30 +436,14 @@ impl StaffPlan for Plan {
 
     fn views(&self, person: &PersonId) -> Result<Vec<TopicViews>, StoreError> {
         let id = person.as_str();
-        // The scale of each topic, from the points its evidence names.
-        let mut points: BTreeMap<String, BTreeMap<i64, String>> = BTreeMap::new();
-        {
-            let mut statement = self.conn.prepare(
-                "SELECT topic_id, point, view FROM evidence
-                 WHERE person_id = ?1 AND kind = 'placed' GROUP BY topic_id, point",
-            )?;
-            let rows = statement.query_map([id], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, String>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (topic, point, view) = row?;
-                points.entry(topic).or_default().insert(point, view);
-            }
-        }
         let notes = self.notes_by_card(Some(person))?;
+        // One pass over the person's evidence, oldest first: each card's
+        // answers over time, and each topic's scale as the evidence names it.
+        let mut points: BTreeMap<String, BTreeMap<i64, String>> = BTreeMap::new();
         let mut history: HashMap<(String, String), Vec<AnswerAt>> = HashMap::new();
         {
             let mut statement = self.conn.prepare(
-                "SELECT topic_id, card_id, placed_at, point, kind FROM evidence
+                "SELECT topic_id, card_id, placed_at, point, kind, view FROM evidence
                  WHERE person_id = ?1 ORDER BY placed_at",
             )?;
             let rows = statement.query_map([id], |row| {
@@ -467,14 +451,20 @@ impl StaffPlan for Plan {
                     (row.get::<_, String>(0)?, row.get::<_, String>(1)?),
                     row.get::<_, String>(2)?,
                     row.get::<_, i64>(3)?,
-                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(4)? == "placed",
+                    row.get::<_, String>(5)?,
                 ))
             })?;
             for row in rows {
-                let (card, at, point, kind) = row?;
-                let point = (kind == "placed")
-                    .then(|| usize::try_from(point).ok())
-                    .flatten();
+                let (card, at, point, placed, view) = row?;
+                if placed {
+                    points
+                        .entry(card.0.clone())
+                        .or_default()
+                        .entry(point)
+                        .or_insert(view);
+                }
+                let point = placed.then(|| usize::try_from(point).ok()).flatten();
                 history
                     .entry(card)
                     .or_default()

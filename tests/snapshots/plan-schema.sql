@@ -4,8 +4,12 @@ CREATE INDEX check_ins_by_person ON check_ins (person_id, window_closes);
 CREATE INDEX confirmations_by_card ON confirmations (person_id, topic_id, card_id);
 -- index evidence_by_card
 CREATE INDEX evidence_by_card ON evidence (person_id, topic_id, card_id);
+-- index evidence_by_person_time
+CREATE INDEX evidence_by_person_time ON evidence (person_id, placed_at);
 -- index evidence_tell_me_more
 CREATE INDEX evidence_tell_me_more ON evidence (person_id, topic_id, card_id) WHERE tell_me_more = 1;
+-- index synced_sessions_by_device
+CREATE INDEX synced_sessions_by_device ON synced_sessions (device_id, synced_at);
 -- index synced_sessions_by_person
 CREATE INDEX synced_sessions_by_person ON synced_sessions (person_id, synced_at);
 -- index synced_sessions_by_person_finished

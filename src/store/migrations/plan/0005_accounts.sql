@@ -58,3 +58,5 @@ CREATE INDEX synced_sessions_by_person ON synced_sessions (person_id, synced_at)
 CREATE INDEX synced_sessions_by_person_finished ON synced_sessions (person_id, finished_at);
 CREATE INDEX evidence_tell_me_more ON evidence (person_id, topic_id, card_id) WHERE tell_me_more = 1;
 CREATE INDEX check_ins_by_person ON check_ins (person_id, window_closes);
+CREATE INDEX synced_sessions_by_device ON synced_sessions (device_id, synced_at);
+CREATE INDEX evidence_by_person_time ON evidence (person_id, placed_at);
