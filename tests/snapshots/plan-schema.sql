@@ -11,7 +11,7 @@ CREATE INDEX evidence_tell_me_more ON evidence (person_id, topic_id, card_id) WH
 -- index synced_sessions_by_device
 CREATE INDEX synced_sessions_by_device ON synced_sessions (device_id, synced_at);
 -- index synced_sessions_by_person
-CREATE INDEX synced_sessions_by_person ON synced_sessions (person_id, synced_at);
+CREATE INDEX synced_sessions_by_person ON synced_sessions (person_id, synced_at, outcome);
 -- index synced_sessions_by_person_finished
 CREATE INDEX synced_sessions_by_person_finished ON synced_sessions (person_id, finished_at);
 -- table accounts

@@ -54,7 +54,7 @@ CREATE TABLE devices (
 
 -- What's new and a person's page look things up by person: with a year of
 -- eight daily mats for twenty people, these keep each page well under 50 ms.
-CREATE INDEX synced_sessions_by_person ON synced_sessions (person_id, synced_at);
+CREATE INDEX synced_sessions_by_person ON synced_sessions (person_id, synced_at, outcome);
 CREATE INDEX synced_sessions_by_person_finished ON synced_sessions (person_id, finished_at);
 CREATE INDEX evidence_tell_me_more ON evidence (person_id, topic_id, card_id) WHERE tell_me_more = 1;
 CREATE INDEX check_ins_by_person ON check_ins (person_id, window_closes);
