@@ -685,3 +685,63 @@ proptest::proptest! {
         proptest::prop_assert!(finished.len() == closed.len());
     }
 }
+
+/// What staff did about Alex's view of tea.
+fn news_for_alex(flow: &Flow<Utc>) -> News {
+    News {
+        action_id: 7,
+        person_id: flow.config().people[0].person.id.clone(),
+        topic_id: "food".into(),
+        card_id: "tea".into(),
+        card_label: "tea".into(),
+        said_view: "don't like".into(),
+        words: "Jo makes it with oat milk now".into(),
+    }
+}
+
+#[test]
+fn news_from_staff_is_told_at_the_start_of_a_turn_and_never_interrupts_anything() {
+    for screen in ALL_SCREENS {
+        let mut t = Test::to(&["Jo"], screen);
+        let news = news_for_alex(&t.flow);
+        let effects = t.send(FlowEvent::News(vec![news]));
+        if screen == Screen::Topics {
+            assert_eq!(t.flow.screen(), Screen::Mat, "told now, on the topics");
+            let session = t.flow.session().unwrap();
+            assert_eq!(session.topic().id.as_str(), NEWS_TOPIC);
+            assert!(said(&effects).contains(&"You said you don't like tea."));
+        } else {
+            assert_eq!(t.flow.screen(), screen, "{screen:?} goes on as it was");
+            assert!(effects.is_empty(), "{screen:?}: {effects:?}");
+        }
+    }
+}
+
+#[test]
+fn news_is_told_once_and_someone_elses_is_kept_for_them() {
+    let mut t = Test::to(&["Jo"], Screen::Company);
+    let mut sams = news_for_alex(&t.flow);
+    sams.action_id = 8;
+    sams.person_id = t.flow.config().people[1].person.id.clone();
+    let alexs = news_for_alex(&t.flow);
+    t.send(FlowEvent::News(vec![sams, alexs]));
+    // Alex chooses who is with them: Alex's news first, not Sam's.
+    t.tap(Event::Choose(0));
+    assert_eq!(t.flow.screen(), Screen::Mat);
+    assert_eq!(
+        t.flow.session().unwrap().topic().cards[0].id.as_str(),
+        "action-7"
+    );
+    t.tap(Event::PlaceOn(0));
+    t.tap(Event::Finish);
+    t.tap(Event::StartAgain);
+    assert_eq!(t.flow.screen(), Screen::Topics, "told once");
+    // Sam's is still there for Sam.
+    t.tap(Event::SomeoneElse);
+    t.tap(Event::Choose(1));
+    t.tap(Event::Choose(0));
+    assert_eq!(
+        t.flow.session().unwrap().topic().cards[0].id.as_str(),
+        "action-8"
+    );
+}
