@@ -29,6 +29,11 @@ pub fn render(rows: &[PreferenceRow], format: Format) -> String {
     }
 }
 
+/// A day as people read it, in local time: "3 Nov 2026".
+pub fn readable_date(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local).format("%-d %b %Y").to_string()
+}
+
 fn local_date(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local).format("%Y-%m-%d").to_string()
 }

@@ -5,13 +5,13 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Local, Utc};
 use krilla::geom::{Point, Size, Transform};
 use krilla::image::Image;
 use krilla::page::PageSettings;
 use krilla::text::{Font, TextDirection};
 use krilla::Document;
 
+use super::readable_date as date;
 use super::review::ReviewReport;
 
 const PAGE_WIDTH: f32 = 595.0;
@@ -148,10 +148,6 @@ fn wrap(text: &str, per_line: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
-}
-
-fn date(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local).format("%-d %b %Y").to_string()
 }
 
 fn fonts() -> Result<(Font, Font), PdfError> {

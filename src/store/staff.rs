@@ -207,6 +207,33 @@ pub trait StaffPlan: Send {
         by_whom: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+    /// Adds one line (a confirmed view, say) to a section of the profile,
+    /// unless the section has it already.
+    fn add_profile_line(
+        &mut self,
+        person: &PersonId,
+        section: ProfileSection,
+        line: &str,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let body = self
+            .profile(person)?
+            .into_iter()
+            .find(|(s, _)| *s == section)
+            .map(|(_, body)| body)
+            .unwrap_or_default();
+        if body.lines().any(|l| l.trim() == line) {
+            return Ok(());
+        }
+        let body = if body.trim().is_empty() {
+            line.to_string()
+        } else {
+            format!("{}\n{line}", body.trim_end())
+        };
+        self.set_profile(person, section, &body, by_whom, at)
+            .map(|_| ())
+    }
     fn sign_in(
         &mut self,
         name: &str,

@@ -8,6 +8,7 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 use super::WebError;
 use crate::core::{PersonRef, Standing};
+use crate::report::readable_date as local_date;
 use crate::store::accounts::WebSession;
 use crate::store::staff::{ActionRow, CardView, DeviceHealth, MatRow, PersonNews, TopicViews};
 use crate::store::{ActionStatus, ProfileSection};
@@ -19,10 +20,6 @@ pub fn local_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local)
         .format("%a %-d %b %Y, %H:%M")
         .to_string()
-}
-
-fn local_date(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local).format("%-d %b %Y").to_string()
 }
 
 /// One segment of a URL path.

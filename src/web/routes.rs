@@ -12,7 +12,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use maud::Markup;
 use serde::Deserialize;
 
@@ -20,7 +20,8 @@ use super::auth::{self, SignedIn};
 use super::{pages, AppState, WebError};
 use crate::core::{PersonId, Verdict};
 use crate::store::accounts::SignIn;
-use crate::store::staff::{Judgement, NewAction, Settlement};
+use crate::store::staff::{Judgement, NewAction, Settlement, StaffPlan};
+use crate::store::StoreError;
 use crate::store::{ActionStatus, ProfileSection};
 
 /// Forms are short: anything bigger is refused before it is read.
@@ -122,6 +123,35 @@ fn staff_only(signed_in: &SignedIn) -> Result<(), WebError> {
         Ok(())
     } else {
         Err(WebError::Forbidden)
+    }
+}
+
+/// Carries out one change to a person's plan as the signed-in staff member,
+/// at the server's time. The person must be in the plan, and `change` says
+/// whether what it changes was there (a card, an action): if not, "not found".
+async fn change_plan(
+    state: &AppState,
+    signed_in: &SignedIn,
+    person: &PersonId,
+    change: impl FnOnce(&mut dyn StaffPlan, &str, DateTime<Utc>) -> Result<bool, StoreError>
+        + Send
+        + 'static,
+) -> Result<(), WebError> {
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let person = person.clone();
+    let changed = state
+        .with_plan(move |plan| {
+            if plan.person(&person)?.is_none() {
+                return Ok(false);
+            }
+            change(plan, &by, now)
+        })
+        .await?;
+    if changed {
+        Ok(())
+    } else {
+        Err(WebError::NotFound)
     }
 }
 
@@ -366,14 +396,11 @@ async fn judge_card(
         verdict,
         body,
     };
-    let by = signed_in.name().to_string();
-    let now = state.now();
-    let judged = state
-        .with_plan(move |plan| plan.judge(&judgement, &by, now))
-        .await?;
-    if !judged {
-        return Err(WebError::NotFound);
-    }
+    let id = judgement.person.clone();
+    change_plan(&state, &signed_in, &id, move |plan, by, now| {
+        plan.judge(&judgement, by, now)
+    })
+    .await?;
     Ok(Redirect::to(&format!(
         "/people/{}#{}",
         pages::path_part(&person),
@@ -427,18 +454,11 @@ async fn add_action(
         who: short("Who will do it", &form.who, true)?,
         due: parse_due(&form.due)?,
     };
-    let by = signed_in.name().to_string();
-    let now = state.now();
     let id = action.person.clone();
-    state
-        .with_plan(move |plan| {
-            if plan.person(&id)?.is_none() {
-                return Ok(None);
-            }
-            plan.add_action(&action, &by, now).map(Some)
-        })
-        .await?
-        .ok_or(WebError::NotFound)?;
+    change_plan(&state, &signed_in, &id, move |plan, by, now| {
+        plan.add_action(&action, by, now).map(|_| true)
+    })
+    .await?;
     Ok(Redirect::to(&format!("/people/{}#actions", pages::path_part(&person))).into_response())
 }
 
@@ -482,14 +502,11 @@ async fn settle_action(
         note: outcome,
         tell_person: short("What to tell the person", &form.tell, false)?,
     };
-    let by = signed_in.name().to_string();
-    let now = state.now();
-    let settled = state
-        .with_plan(move |plan| plan.settle_action(&settlement, &by, now))
-        .await?;
-    if !settled {
-        return Err(WebError::NotFound);
-    }
+    let id = settlement.person.clone();
+    change_plan(&state, &signed_in, &id, move |plan, by, now| {
+        plan.settle_action(&settlement, by, now)
+    })
+    .await?;
     Ok(Redirect::to(&format!("/people/{}#actions", pages::path_part(&person))).into_response())
 }
 
@@ -546,22 +563,14 @@ async fn save_profile(
         sections.push((section, note(section.heading(), text, false)?));
     }
     let id = PersonId::new(person.clone());
-    let by = signed_in.name().to_string();
-    let now = state.now();
-    let found = state
-        .with_plan(move |plan| {
-            if plan.person(&id)?.is_none() {
-                return Ok(false);
-            }
-            for (section, body) in &sections {
-                plan.set_profile(&id, *section, body, &by, now)?;
-            }
-            Ok(true)
-        })
-        .await?;
-    if !found {
-        return Err(WebError::NotFound);
-    }
+    let whose = id.clone();
+    change_plan(&state, &signed_in, &id, move |plan, by, now| {
+        for (section, body) in &sections {
+            plan.set_profile(&whose, *section, body, by, now)?;
+        }
+        Ok(true)
+    })
+    .await?;
     Ok(Redirect::to(&format!("/people/{}/profile", pages::path_part(&person))).into_response())
 }
 
@@ -588,33 +597,12 @@ async fn add_profile_line(
         .ok_or_else(|| WebError::BadInput("Choose a section of the profile.".into()))?;
     let line = short("The line", &form.line, true)?;
     let id = PersonId::new(person.clone());
-    let by = signed_in.name().to_string();
-    let now = state.now();
-    let found = state
-        .with_plan(move |plan| {
-            if plan.person(&id)?.is_none() {
-                return Ok(false);
-            }
-            let body = plan
-                .profile(&id)?
-                .into_iter()
-                .find(|(s, _)| *s == section)
-                .map(|(_, body)| body)
-                .unwrap_or_default();
-            let body = if body.lines().any(|l| l.trim() == line) {
-                body
-            } else if body.trim().is_empty() {
-                line
-            } else {
-                format!("{}\n{line}", body.trim_end())
-            };
-            plan.set_profile(&id, section, &body, &by, now)?;
-            Ok(true)
-        })
-        .await?;
-    if !found {
-        return Err(WebError::NotFound);
-    }
+    let whose = id.clone();
+    change_plan(&state, &signed_in, &id, move |plan, by, now| {
+        plan.add_profile_line(&whose, section, &line, by, now)?;
+        Ok(true)
+    })
+    .await?;
     Ok(Redirect::to(&format!("/people/{}/profile", pages::path_part(&person))).into_response())
 }
 

@@ -583,24 +583,7 @@ fn the_review_meeting_report_gathers_the_period_and_refuses_a_backwards_one() {
     let mut browser = Client::new(&plan);
     let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
     let person = format!("/people/{ALEX}");
-    browser.post(
-        &format!("{person}/profile"),
-        &[
-            ("csrf", &csrf),
-            ("important", "Tea with Sam on Sundays"),
-            ("appreciate", ""),
-            ("support", ""),
-            ("communication", ""),
-        ],
-    );
-    browser.post(
-        &format!("{person}/actions"),
-        &[
-            ("csrf", &csrf),
-            ("what", "Find a bus buddy"),
-            ("who", "Priya"),
-        ],
-    );
+    browser.ready_for_the_meeting(&csrf);
     let report = browser.get(&format!("{person}/report?from=2026-11-15&to=2026-11-20"));
     assert_eq!(report.status, StatusCode::OK, "{}", report.body);
     let body = &report.body;

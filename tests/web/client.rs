@@ -127,6 +127,36 @@ impl Client {
         self.send(request.body(Body::from(body)).unwrap())
     }
 
+    /// As Jo, before a review meeting: a line in Alex's profile and an
+    /// open action about the bus.
+    pub fn ready_for_the_meeting(&mut self, csrf: &str) {
+        let person = format!("/people/{}", fixture::ALEX);
+        for (path, form) in [
+            (
+                format!("{person}/profile"),
+                vec![
+                    ("important", "Tea with Sam on Sundays"),
+                    ("appreciate", ""),
+                    ("support", ""),
+                    ("communication", ""),
+                ],
+            ),
+            (
+                format!("{person}/actions"),
+                vec![
+                    ("what", "Find a bus buddy"),
+                    ("who", "Priya"),
+                    ("card", "going-out/bus"),
+                ],
+            ),
+        ] {
+            let mut form = form;
+            form.push(("csrf", csrf));
+            let done = self.post(&path, &form);
+            assert_eq!(done.status, StatusCode::SEE_OTHER, "{path}: {}", done.body);
+        }
+    }
+
     /// Signs in and returns What's new.
     pub fn sign_in(&mut self, name: &str, passphrase: &str) -> Page {
         let signed_in = self.post("/signin", &[("name", name), ("passphrase", passphrase)]);

@@ -17,26 +17,7 @@ fn plan_for_the_meeting(dir: &Path) -> std::path::PathBuf {
     fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
     let mut browser = Client::new(&plan);
     let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
-    let person = format!("/people/{ALEX}");
-    browser.post(
-        &format!("{person}/profile"),
-        &[
-            ("csrf", &csrf),
-            ("important", "Tea with Sam on Sundays"),
-            ("appreciate", ""),
-            ("support", ""),
-            ("communication", ""),
-        ],
-    );
-    browser.post(
-        &format!("{person}/actions"),
-        &[
-            ("csrf", &csrf),
-            ("what", "Find a bus buddy"),
-            ("who", "Priya"),
-            ("card", "going-out/bus"),
-        ],
-    );
+    browser.ready_for_the_meeting(&csrf);
     let picture = "mats/019a5000-0000-7000-8000-000000000003.png";
     std::fs::create_dir_all(dir.join("data/mats")).unwrap();
     let mut png = Vec::new();
