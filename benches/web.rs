@@ -168,7 +168,7 @@ fn main() {
         let review = sayso::report::review::review(&plan, &people[7].id, year.0, year.1)
             .unwrap()
             .unwrap();
-        let pdf = sayso::report::pdf::review_pdf(&review, None).unwrap();
+        let pdf = sayso::report::pdf::review_pdf(&review).unwrap();
         pdf_times.push(started.elapsed());
         pdf_size = pdf.len();
     }

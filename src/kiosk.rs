@@ -30,6 +30,7 @@ use crate::core::{
     Now, PersonId, PersonRef, Record, Screen, SessionId, SyncResult, Utterance, Voicing, Whose,
 };
 use crate::library::home::{Home, HomePerson, HOME_FILE};
+use crate::library::share::{share_pictures, Shared, ToShare};
 use crate::library::{load_set, LoadedSet};
 use crate::store::reserve::Reserve;
 use crate::store::{self, Journal, Plan, StoreError, SyncReport};
@@ -71,6 +72,29 @@ impl KioskPaths {
 
     pub fn journal(&self) -> PathBuf {
         self.data_dir.join(store::JOURNAL_FILE)
+    }
+
+    /// The pictures a sync from the command line carries into the plan: the
+    /// set's and the home's as far as they can be read (the kiosk says on
+    /// its staff line what cannot), and the kept mats.
+    pub fn to_share(&self) -> ToShare {
+        let set = crate::library::load_set(&self.set).ok();
+        let photos = match (&self.home, &set) {
+            (Some(home), Some(set)) => Home::load(home, &set.set)
+                .map(|home| {
+                    home.people
+                        .into_iter()
+                        .filter_map(|p| Some((p.id?, p.photo?)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        ToShare {
+            data_dir: self.data_dir.clone(),
+            set,
+            photos,
+        }
     }
 
     /// The local plan is made on first use; a plan elsewhere (a network
@@ -161,6 +185,8 @@ pub struct Kiosk {
     fully_checked_at: crate::core::Mono,
     /// Finished mats whose picture waits for the journal to have room.
     keep_later: Vec<SessionId>,
+    /// The pictures each sync carries into the plan for the staff pages.
+    to_share: std::sync::Arc<ToShare>,
 }
 
 impl Kiosk {
@@ -297,6 +323,14 @@ impl Kiosk {
             });
             people.push(personal);
         }
+        let to_share = std::sync::Arc::new(ToShare {
+            data_dir: paths.data_dir.clone(),
+            set: Some(set.clone()),
+            photos: flow_people
+                .iter()
+                .filter_map(|p| Some((p.person.id.clone(), p.photo.clone()?)))
+                .collect(),
+        });
         let config = FlowConfig {
             set_id: set.set.id.clone(),
             topics: set.set.topics.clone(),
@@ -323,6 +357,7 @@ impl Kiosk {
         let (flow, effects) = Flow::start(config, chrono::Local, now, restored, &mut ids);
         let (done_tx, done_rx) = mpsc::channel();
         let mut kiosk = Kiosk {
+            to_share,
             paths,
             set,
             flow,
@@ -702,8 +737,9 @@ impl Kiosk {
             .cloned()
             .collect();
         let done = self.jobs.done_tx.clone();
+        let to_share = self.to_share.clone();
         std::thread::spawn(move || {
-            let outcome = sync_and_report(&journal, &plan, now, Some(&problems));
+            let outcome = sync_and_report(&journal, &plan, now, Some(&problems), Some(&to_share));
             let _ = done.send(JobDone::Sync(outcome));
         });
     }
@@ -863,16 +899,18 @@ pub fn sync_files(
     plan: &PlanTarget,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<SyncReport, StoreError> {
-    sync_and_report(journal, plan, now, None)
+    sync_and_report(journal, plan, now, None, None)
 }
 
-/// A sync that also tells the plan what this kiosk's staff line says, for
+/// A sync that also carries this device's pictures into the plan
+/// (`pictures`), and tells the plan what this kiosk's staff line says, for
 /// What's new (`problems`; `None` from the command line, which cannot know).
 pub fn sync_and_report(
     journal: &Path,
     plan: &PlanTarget,
     now: chrono::DateTime<chrono::Utc>,
     problems: Option<&[String]>,
+    pictures: Option<&ToShare>,
 ) -> Result<SyncReport, StoreError> {
     let journal = Journal::open(journal)?;
     let mut plan = if plan.create_if_missing {
@@ -881,8 +919,21 @@ pub fn sync_and_report(
         Plan::open(&plan.path)?
     };
     let report = store::sync(&journal, &mut plan, now)?;
+    let shared = match pictures {
+        Some(what) => share_pictures(&mut plan, journal.device_id(), what, now)?,
+        None => Shared::default(),
+    };
+    if shared.added > 0 || shared.changed > 0 {
+        info!(
+            added = shared.added,
+            changed = shared.changed,
+            "pictures carried to the support plan"
+        );
+    }
     if let Some(problems) = problems {
-        plan.report_device(journal.device_id(), problems, now)?;
+        let mut problems = problems.to_vec();
+        problems.extend(shared.problems);
+        plan.report_device(journal.device_id(), &problems, now)?;
     }
     Ok(report)
 }

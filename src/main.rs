@@ -10,7 +10,7 @@ use sayso::access::gpio::{describe_step, run_buttons, ButtonPanel, PinSource, Rp
 use sayso::access::lights::{Lights, RppalLights};
 use sayso::access::settings::{AccessSettings, ACCESS_FILE};
 use sayso::clock::SystemClock;
-use sayso::kiosk::{sync_files, Kiosk, KioskPaths};
+use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::library::home::find_home;
 use sayso::library::{default_set_path, load_set};
 use sayso::report::Format;
@@ -272,7 +272,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "there is no journal at {}",
                 journal.display()
             );
-            let report = sync_files(&journal, &plan, chrono::Utc::now())?;
+            let report = sayso::kiosk::sync_and_report(
+                &journal,
+                &plan,
+                chrono::Utc::now(),
+                None,
+                Some(&paths.to_share()),
+            )?;
             println!(
                 "Synced {} finished mat(s), {} card(s), into {}",
                 report.sessions,
@@ -517,7 +523,7 @@ fn review_pdf(
     anyhow::ensure!(from <= to, "--from {from} comes after --to {to}");
     let report = sayso::report::review::review(&plan, &person.id, from, to)?
         .context("the person is no longer in the plan")?;
-    let pdf = sayso::report::pdf::review_pdf(&report, Some(&paths.data_dir))?;
+    let pdf = sayso::report::pdf::review_pdf(&report)?;
     let output =
         output.unwrap_or_else(|| PathBuf::from(format!("{}-review-{from}-{to}.pdf", person.name)));
     std::fs::write(&output, pdf).with_context(|| format!("cannot write {}", output.display()))?;

@@ -7,6 +7,8 @@
 //! only gives a warning, so the rest of the set still works.
 
 pub mod home;
+pub mod picture;
+pub mod share;
 
 use std::path::{Path, PathBuf};
 

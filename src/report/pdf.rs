@@ -1,9 +1,9 @@
 //! The review-meeting report as a PDF (krilla): A4, real text in an
 //! embedded font (searchable, and `pdftotext` reads it back), and the
-//! pictures of the most recent kept mats of the period when they can be
-//! read from the kiosk's data directory.
+//! pictures of the most recent kept mats of the period that reached the
+//! support plan.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use krilla::geom::{Point, Size, Transform};
 use krilla::image::Image;
@@ -19,8 +19,6 @@ const PAGE_HEIGHT: f32 = 842.0;
 const MARGIN: f32 = 50.0;
 /// DejaVu Sans is wide: no line of text is wider than this many ems.
 const AVERAGE_ADVANCE: f32 = 0.6;
-/// Kept mats drawn, the most recent of the period.
-pub const MAT_PICTURES: usize = 8;
 const FONT_DIRS: [&str; 2] = [
     "/usr/share/fonts/truetype/dejavu",
     "/usr/local/share/fonts/truetype/dejavu",
@@ -163,9 +161,8 @@ fn fonts() -> Result<(Font, Font), PdfError> {
     }
 }
 
-/// The report as PDF bytes. `pictures` is the data directory the kept mats'
-/// pictures are relative to, if it is on this machine.
-pub fn review_pdf(report: &ReviewReport, pictures: Option<&Path>) -> Result<Vec<u8>, PdfError> {
+/// The report as PDF bytes.
+pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
     let (regular, bold) = fonts()?;
     let person = &report.person.name;
     let mut layout = Layout::new();
@@ -270,39 +267,36 @@ pub fn review_pdf(report: &ReviewReport, pictures: Option<&Path>) -> Result<Vec<
             .supporter
             .as_deref()
             .map_or("on their own".to_string(), |s| format!("with {s}"));
+        let what = if mat.outcome == "declined" {
+            "said “not now”".to_string()
+        } else {
+            format!("{} placed, {} skipped", mat.cards_placed, mat.cards_skipped)
+        };
+        let practice = if mat.practice {
+            " (practice: not counted)"
+        } else {
+            ""
+        };
         layout.bullet(&format!(
-            "{}: {}, {} placed, {} skipped, {with}",
+            "{}: {}, {what}, {with}{practice}",
             date(mat.finished_at),
             mat.topic_title,
-            mat.cards_placed,
-            mat.cards_skipped
         ));
     }
-    let kept: Vec<(PathBuf, String)> = report
-        .mats
-        .iter()
-        .filter_map(|mat| {
-            let path = pictures?.join(mat.picture.as_deref()?);
-            path.is_file().then(|| {
-                (
-                    path,
-                    format!("{}, {}", mat.topic_title, date(mat.finished_at)),
-                )
-            })
-        })
-        .take(MAT_PICTURES)
-        .collect();
-    if !kept.is_empty() {
+    if !report.kept.is_empty() {
         // The heading goes with its first picture.
         layout.room_for(280.0);
         layout.heading("Kept mats");
-        for (path, caption) in kept {
-            let image = std::fs::read(&path)
-                .ok()
-                .and_then(|data| Image::from_png(data.into(), true).ok());
+        for kept in &report.kept {
+            let caption = format!("{}, {}", kept.topic, date(kept.finished_at));
+            let data = kept.bytes.clone().into();
+            let image = match kept.media_type.as_str() {
+                "image/jpeg" => Image::from_jpeg(data, true),
+                _ => Image::from_png(data, true),
+            };
             match image {
-                Some(image) => layout.picture(image, &caption),
-                None => layout.line(&format!("{caption}: the picture cannot be read.")),
+                Ok(image) => layout.picture(image, &caption),
+                Err(_) => layout.line(&format!("{caption}: the picture cannot be read.")),
             }
         }
     }

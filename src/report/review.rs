@@ -13,6 +13,17 @@ use crate::store::{ProfileSection, StoreError};
 
 /// Mats a report looks through at most.
 const MATS_LOOKED_AT: usize = 10_000;
+/// Kept mats' pictures a report shows at most: the most recent.
+pub const KEPT_PICTURES: usize = 8;
+
+/// The picture of a kept mat of the period, as the kiosk drew it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptPicture {
+    pub topic: String,
+    pub finished_at: DateTime<Utc>,
+    pub media_type: String,
+    pub bytes: Vec<u8>,
+}
 
 /// A view that changed during the period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +55,8 @@ pub struct ReviewReport {
     pub mats: Vec<MatRow>,
     pub actions: Vec<ActionRow>,
     pub something_else: Vec<SomethingElse>,
+    /// The most recent kept mats of the period that have their picture.
+    pub kept: Vec<KeptPicture>,
 }
 
 fn within(at: DateTime<Utc>, from: NaiveDate, to: NaiveDate) -> bool {
@@ -96,6 +109,21 @@ pub fn review(
             }
         }
     }
+    let mut kept = Vec::new();
+    for mat in &mats {
+        if kept.len() == KEPT_PICTURES {
+            break;
+        }
+        let Some(hash) = &mat.picture else { continue };
+        if let Some(picture) = plan.picture(hash)? {
+            kept.push(KeptPicture {
+                topic: mat.topic_title.clone(),
+                finished_at: mat.finished_at,
+                media_type: picture.media_type,
+                bytes: picture.bytes,
+            });
+        }
+    }
     // Actions of the period, and every one still open.
     let actions = plan
         .actions(&person.id)?
@@ -112,5 +140,6 @@ pub fn review(
         mats,
         actions,
         something_else,
+        kept,
     }))
 }

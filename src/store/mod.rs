@@ -11,6 +11,7 @@ mod db;
 mod ids;
 pub mod journal;
 mod news;
+pub mod pictures;
 pub mod plan;
 pub mod recover;
 pub mod reserve;
@@ -39,4 +40,13 @@ pub(crate) fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::BadTimestamp(text.to_string()))
+}
+
+/// Bytes as lowercase hex: how hashes and tokens are written in the plan.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }

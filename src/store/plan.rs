@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0003_company_spots_tell_me_more.sql"),
     include_str!("migrations/plan/0004_check_ins.sql"),
     include_str!("migrations/plan/0005_accounts.sql"),
+    include_str!("migrations/plan/0006_pictures_practice.sql"),
 ];
 
 /// The schema version this build writes.
@@ -906,7 +907,7 @@ pub(super) fn audit_change(
 }
 
 /// Re-derives one card's current view from all its evidence.
-fn refresh_preference(
+pub(super) fn refresh_preference(
     tx: &Transaction,
     person_id: &str,
     topic_id: &str,
@@ -915,8 +916,10 @@ fn refresh_preference(
     card_label: &str,
 ) -> Result<(), StoreError> {
     let mut statement = tx.prepare_cached(
-        "SELECT placed_at, view, kind, session_id FROM evidence
-         WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3",
+        "SELECT placed_at, view, kind, session_id FROM evidence e
+         WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3
+           AND NOT EXISTS (SELECT 1 FROM synced_sessions s INDEXED BY practice_sessions
+                           WHERE s.session_id = e.session_id AND s.practice = 1)",
     )?;
     let rows = statement.query_map(params![person_id, topic_id, card_id], |row| {
         Ok((
@@ -938,6 +941,11 @@ fn refresh_preference(
         answers.push(answer.from_session(&session));
     }
     let Some(summary) = current_view(&answers) else {
+        // Only practice left: no view.
+        tx.prepare_cached(
+            "DELETE FROM preferences WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3",
+        )?
+        .execute(params![person_id, topic_id, card_id])?;
         return Ok(());
     };
     tx.prepare_cached(

@@ -11,6 +11,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::accounts::{Account, AccountError, SignIn, WebSession};
 use super::db::StoreError;
+use super::pictures::StoredPicture;
 use super::plan::{ActionStatus, Plan, ProfileSection};
 use super::{parse_timestamp, timestamp};
 use crate::core::{standing, PersonId, PersonRef, Standing, Verdict};
@@ -30,6 +31,8 @@ pub struct PersonNews {
     /// Current views no one has confirmed or disputed.
     pub unconfirmed: i64,
     pub last_mat: Option<DateTime<Utc>>,
+    /// Their photo from the home file, by its name in the plan's pictures.
+    pub photo: Option<String>,
 }
 
 /// One kiosk, as the plan knows it.
@@ -68,6 +71,8 @@ pub struct CardView {
     pub changed_until: Option<DateTime<Utc>>,
     pub standing: Standing,
     pub tell_me_more: bool,
+    /// The card's picture, by its name in the plan's pictures.
+    pub picture: Option<String>,
     /// Verdicts and notes on this card, newest first.
     pub notes: Vec<StaffNote>,
     /// Every answer, oldest first.
@@ -96,8 +101,10 @@ pub struct MatRow {
     pub cards_placed: i64,
     pub cards_skipped: i64,
     pub tell_me_more: i64,
-    /// The kept picture of the mat, relative to its kiosk's data directory.
+    /// The kept picture of the mat, by its name in the plan's pictures.
     pub picture: Option<String>,
+    /// A teaching or practice mat: kept, never counted towards a view.
+    pub practice: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +181,21 @@ pub trait StaffPlan: Send {
     /// Each card of one mat, in the order placed: (card id, label, the
     /// view, or `None` if skipped).
     fn mat_cards(&self, session: &str) -> Result<Vec<MatCard>, StoreError>;
+    /// A picture the pages show, by its name.
+    fn picture(&self, hash: &str) -> Result<Option<StoredPicture>, StoreError>;
+    /// A person's photo, by its name in the plan's pictures.
+    fn photo(&self, person: &PersonId) -> Result<Option<String>, StoreError>;
+    /// Marks a mat of this person as practice (its answers stop counting
+    /// towards their views) or not; false if there is no such mat or it
+    /// already was.
+    fn set_practice(
+        &mut self,
+        person: &PersonId,
+        session: &str,
+        practice: bool,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     /// Confirms or disputes a view, or adds a note to it; false if the
     /// person has no view of that card.
     fn judge(
@@ -417,6 +439,7 @@ impl StaffPlan for Plan {
                 )?,
                 unconfirmed,
                 last_mat: last_mat.as_deref().map(parse_timestamp).transpose()?,
+                photo: StaffPlan::photo(self, &person.id)?,
                 person,
             });
         }
@@ -468,13 +491,16 @@ impl StaffPlan for Plan {
         let id = person.as_str();
         let notes = self.notes_by_card(Some(person))?;
         // One pass over the person's evidence, oldest first: each card's
-        // answers over time, and each topic's scale as the evidence names it.
+        // counted answers over time, and each topic's scale as the evidence
+        // names it.
         let mut points: BTreeMap<String, BTreeMap<i64, String>> = BTreeMap::new();
         let mut history: HashMap<(String, String), Vec<AnswerAt>> = HashMap::new();
         {
             let mut statement = self.conn.prepare(
-                "SELECT topic_id, card_id, placed_at, point, kind, view FROM evidence
-                 WHERE person_id = ?1 ORDER BY placed_at",
+                "SELECT topic_id, card_id, placed_at, point, kind, view,
+                        EXISTS (SELECT 1 FROM synced_sessions s INDEXED BY practice_sessions
+                                WHERE s.session_id = e.session_id AND s.practice = 1)
+                 FROM evidence e WHERE person_id = ?1 ORDER BY placed_at",
             )?;
             let rows = statement.query_map([id], |row| {
                 Ok((
@@ -483,16 +509,22 @@ impl StaffPlan for Plan {
                     row.get::<_, i64>(3)?,
                     row.get::<_, String>(4)? == "placed",
                     row.get::<_, String>(5)?,
+                    row.get::<_, bool>(6)?,
                 ))
             })?;
             for row in rows {
-                let (card, at, point, placed, view) = row?;
+                let (card, at, point, placed, view, practice) = row?;
                 if placed {
                     points
                         .entry(card.0.clone())
                         .or_default()
                         .entry(point)
                         .or_insert(view);
+                }
+                // A practice mat still names the scale's points; its answers
+                // are no part of the card's history.
+                if practice {
+                    continue;
                 }
                 let point = placed.then(|| usize::try_from(point).ok()).flatten();
                 history
@@ -532,6 +564,8 @@ impl StaffPlan for Plan {
             ))
         })?;
         let mut topics: Vec<TopicViews> = Vec::new();
+        // The pictures of the topic being read: (topic, card → picture).
+        let mut pictures = (String::new(), HashMap::new());
         for row in rows {
             let (
                 (topic_id, title, card_id, label, view),
@@ -557,6 +591,9 @@ impl StaffPlan for Plan {
                     cards: Vec::new(),
                 });
             }
+            if pictures.0 != topic_id {
+                pictures = (topic_id.clone(), self.card_pictures(&topic_id)?);
+            }
             let topic = topics.last_mut().expect("pushed above");
             let since = parse_timestamp(&since)?;
             let card_notes = notes
@@ -567,6 +604,7 @@ impl StaffPlan for Plan {
                 .remove(&(topic_id, card_id.clone()))
                 .unwrap_or_default();
             topic.cards.push(CardView {
+                picture: pictures.1.get(&card_id).cloned(),
                 point: topic.points.iter().position(|p| *p == view),
                 standing: standing_of(since, &card_notes),
                 card_id,
@@ -602,7 +640,7 @@ impl StaffPlan for Plan {
                         AND e.kind = 'skipped'),
                     (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
                         AND e.tell_me_more = 1),
-                    s.mat_picture
+                    s.mat_picture_hash, s.practice
              FROM synced_sessions s WHERE s.person_id = ?1
              ORDER BY s.finished_at DESC LIMIT ?2",
         )?;
@@ -623,6 +661,7 @@ impl StaffPlan for Plan {
                     row.get::<_, i64>(8)?,
                     row.get::<_, i64>(9)?,
                     row.get::<_, Option<String>>(10)?,
+                    row.get::<_, bool>(11)?,
                 ),
             ))
         })?;
@@ -630,7 +669,7 @@ impl StaffPlan for Plan {
         for row in rows {
             let (
                 (session_id, topic_title, started_at, finished_at, outcome),
-                (supporter, helped, cards_placed, cards_skipped, tell_me_more, picture),
+                (supporter, helped, cards_placed, cards_skipped, tell_me_more, picture, practice),
             ) = row?;
             mats.push(MatRow {
                 session_id,
@@ -644,6 +683,7 @@ impl StaffPlan for Plan {
                 cards_skipped,
                 tell_me_more,
                 picture,
+                practice,
             });
         }
         Ok(mats)
@@ -705,6 +745,75 @@ impl StaffPlan for Plan {
             ))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn picture(&self, hash: &str) -> Result<Option<StoredPicture>, StoreError> {
+        Plan::picture(self, hash)
+    }
+
+    fn photo(&self, person: &PersonId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT photo_hash FROM people WHERE id = ?1")?
+            .query_row([person.as_str()], |row| row.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    fn set_practice(
+        &mut self,
+        person: &PersonId,
+        session: &str,
+        practice: bool,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE synced_sessions SET practice = ?3
+             WHERE session_id = ?1 AND person_id = ?2 AND practice <> ?3",
+            params![session, person.as_str(), practice],
+        )?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        // Every card of the mat has its view worked out again without it
+        // (or with it, back).
+        let cards: Vec<(String, String, String, String, String)> = {
+            let mut statement = tx.prepare(
+                "SELECT DISTINCT e.topic_id, s.topic_title, e.card_id, e.card_label, e.person_id
+                 FROM evidence e JOIN synced_sessions s ON s.session_id = e.session_id
+                 WHERE e.session_id = ?1",
+            )?;
+            let rows = statement.query_map([session], |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (topic, title, card, label, person) in &cards {
+            super::plan::refresh_preference(&tx, person, topic, title, card, label)?;
+        }
+        let (before, after) = if practice {
+            ("counted", "practice")
+        } else {
+            ("practice", "counted")
+        };
+        super::plan::audit_change(
+            &tx,
+            at,
+            by_whom,
+            "practice",
+            Some(&format!("mat {session}: {before}")),
+            Some(&format!("mat {session}: {after}")),
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 
     fn judge(

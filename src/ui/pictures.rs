@@ -3,11 +3,10 @@
 //! broken one keeps the placeholder and gives one warning for staff, never a
 //! crash and never a wait.
 //!
-//! Decoding is limited: a picture is refused by its header if it has more
-//! pixels than [`MAX_PIXELS`] (or needs more memory to decode than 8-bit
-//! colour with alpha at that size would), and is scaled down to at most [`MAX_SIDE`]
-//! pixels a side as it is decoded, so a photo straight off a phone (or a
-//! hostile 11000x11000 PNG) cannot take the kiosk's memory.
+//! Decoding is limited (see [`crate::library::picture`]), and pictures are
+//! scaled down to at most [`MAX_SIDE`] pixels a side as they are decoded, so
+//! a photo straight off a phone (or a hostile 11000x11000 PNG) cannot take
+//! the kiosk's memory.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -22,14 +21,8 @@ use crate::library::LoadedSet;
 /// The longest side a picture is kept at: a card fills at most about half
 /// of a 1920x1080 screen.
 pub const MAX_SIDE: u32 = 1024;
-/// Pictures with more pixels than this are refused before decoding: a 24 MP
-/// camera's photo is the largest taken whole. A raster picture is decoded
-/// whole before it is scaled, so this bounds the kiosk's peak memory
-/// (measured: under 200 MB resident with such a picture).
-pub const MAX_PIXELS: u64 = 24_000_000;
-/// Memory the raster decoder may use for one picture: 24 MP at 8 bits per
-/// channel with alpha fits; 16 bits per channel must be smaller.
-const MAX_DECODE_BYTES: u64 = 4 * MAX_PIXELS;
+
+pub use crate::library::picture::{PictureError, MAX_PIXELS};
 
 /// A decoded picture, ready to become a Slint image on the UI thread.
 pub struct Decoded {
@@ -45,18 +38,6 @@ impl Decoded {
             Image::from_rgba8(self.pixels)
         }
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum PictureError {
-    #[error("it is not there or cannot be read ({0})")]
-    Unreadable(std::io::ErrorKind),
-    #[error("it is not a plain file")]
-    NotAFile,
-    #[error("it is not a picture sayso can show")]
-    NotAPicture,
-    #[error("it is too big ({width}x{height} pixels)")]
-    TooBig { width: u32, height: u32 },
 }
 
 enum Slot {
@@ -210,76 +191,10 @@ impl Pictures {
 
 /// Decodes a picture file (SVG, PNG or JPEG), scaled to fit `max_side`.
 pub fn decode(path: &Path, max_side: u32) -> Result<Decoded, PictureError> {
-    let meta = std::fs::metadata(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
-    // A FIFO or a device would block the reader for ever.
-    if !meta.is_file() {
-        return Err(PictureError::NotAFile);
-    }
-    let is_svg = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    if is_svg {
-        decode_svg(path, max_side)
-    } else {
-        decode_raster(path, max_side)
-    }
-}
-
-fn decode_svg(path: &Path, max_side: u32) -> Result<Decoded, PictureError> {
-    use resvg::{tiny_skia, usvg};
-    let data = std::fs::read(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
-    let tree = usvg::Tree::from_data(&data, &usvg::Options::default())
-        .map_err(|_| PictureError::NotAPicture)?;
-    let size = tree.size();
-    let scale = max_side as f32 / size.width().max(size.height());
-    let width = ((size.width() * scale).round() as u32).max(1);
-    let height = ((size.height() * scale).round() as u32).max(1);
-    let mut pixmap = tiny_skia::Pixmap::new(width, height).ok_or(PictureError::NotAPicture)?;
-    resvg::render(
-        &tree,
-        tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
+    let pixels = crate::library::picture::decode(path, max_side)?;
     Ok(Decoded {
-        pixels: SharedPixelBuffer::clone_from_slice(pixmap.data(), width, height),
-        premultiplied: true,
-    })
-}
-
-fn decode_raster(path: &Path, max_side: u32) -> Result<Decoded, PictureError> {
-    let reader = image::ImageReader::open(path)
-        .map_err(|e| PictureError::Unreadable(e.kind()))?
-        .with_guessed_format()
-        .map_err(|e| PictureError::Unreadable(e.kind()))?;
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|_| PictureError::NotAPicture)?;
-    if u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err(PictureError::TooBig { width, height });
-    }
-    let mut reader = image::ImageReader::open(path)
-        .map_err(|e| PictureError::Unreadable(e.kind()))?
-        .with_guessed_format()
-        .map_err(|e| PictureError::Unreadable(e.kind()))?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(width);
-    limits.max_image_height = Some(height);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    reader.limits(limits);
-    let picture = reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => PictureError::TooBig { width, height },
-        _ => PictureError::NotAPicture,
-    })?;
-    let picture = if width.max(height) > max_side {
-        picture.thumbnail(max_side, max_side)
-    } else {
-        picture
-    };
-    let rgba = picture.into_rgba8();
-    let (width, height) = rgba.dimensions();
-    Ok(Decoded {
-        pixels: SharedPixelBuffer::clone_from_slice(rgba.as_raw(), width, height),
-        premultiplied: false,
+        pixels: SharedPixelBuffer::clone_from_slice(&pixels.rgba, pixels.width, pixels.height),
+        premultiplied: pixels.premultiplied,
     })
 }
 

@@ -40,9 +40,6 @@ pub struct AppState {
     clock: Clock,
     /// Cookies marked `Secure` (only when served over HTTPS).
     secure_cookies: bool,
-    /// The kiosk's data directory, where kept mats' pictures are, when the
-    /// web app runs beside it.
-    pictures: Option<PathBuf>,
 }
 
 impl AppState {
@@ -57,14 +54,7 @@ impl AppState {
             plan: Arc::new(Mutex::new(None)),
             clock,
             secure_cookies: false,
-            pictures: None,
         }
-    }
-
-    /// Kept mats' pictures are found in this data directory.
-    pub fn with_pictures(mut self, data_dir: PathBuf) -> AppState {
-        self.pictures = Some(data_dir);
-        self
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -118,8 +108,8 @@ impl Listen {
     }
 }
 
-/// Serves the web app until Ctrl+C (or SIGTERM), over `plan`, with kept
-/// mats' pictures and the self-made certificate in the kiosk's `data_dir`.
+/// Serves the web app until Ctrl+C (or SIGTERM), over `plan`, with the
+/// self-made certificate in the kiosk's `data_dir`.
 pub fn serve(plan: PathBuf, data_dir: PathBuf, listen: Listen) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -127,7 +117,7 @@ pub fn serve(plan: PathBuf, data_dir: PathBuf, listen: Listen) -> anyhow::Result
         .build()
         .context("cannot start the web server's runtime")?;
     let https = listen.uses_https();
-    let mut state = AppState::new(plan).with_pictures(data_dir.clone());
+    let mut state = AppState::new(plan);
     state.secure_cookies = https;
     let app = app(state);
     if !https {

@@ -181,7 +181,14 @@ pub fn whats_new(
                         (count_line(item.unconfirmed, "view not confirmed yet", "views not confirmed yet"), "news"),
                     ].into_iter().filter_map(|(line, kind)| line.map(|l| (l, kind))).collect();
                     li.person-news {
-                        h2 { a href={ "/people/" (path_part(item.person.id.as_str())) } { (item.person.name) } }
+                        h2 {
+                            a href={ "/people/" (path_part(item.person.id.as_str())) } {
+                                @if let Some(hash) = &item.photo {
+                                    img.photo src={ "/pictures/" (hash) } alt="";
+                                }
+                                (item.person.name)
+                            }
+                        }
                         @if lines.is_empty() {
                             p.quiet { "Nothing new." }
                         } @else {
@@ -250,6 +257,10 @@ fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: &str)
     );
     html! {
         article.card id=(card_anchor(&topic.topic_id, &card.card_id)) {
+            // The label says it: the picture is not read out twice.
+            @if let Some(hash) = &card.picture {
+                img.card-picture src={ "/pictures/" (hash) } alt="" loading="lazy";
+            }
             h4 { (card.label) }
             p.said {
                 "Said " (card.times_said) " time" @if card.times_said != 1 { "s" }
@@ -341,21 +352,35 @@ fn status_word(status: ActionStatus) -> &'static str {
     }
 }
 
-pub fn person(
-    session: &WebSession,
-    person: &PersonRef,
-    views: &[TopicViews],
-    mats: &[MatRow],
-    actions: &[ActionRow],
-    today: NaiveDate,
-) -> Markup {
+/// What a person's page shows.
+pub struct PersonPage<'a> {
+    pub person: &'a PersonRef,
+    pub photo: Option<&'a str>,
+    pub views: &'a [TopicViews],
+    pub mats: &'a [MatRow],
+    pub actions: &'a [ActionRow],
+    pub today: NaiveDate,
+}
+
+pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
+    let PersonPage {
+        person,
+        photo,
+        views,
+        mats,
+        actions,
+        today,
+    } = *page;
     let csrf = &session.csrf_token;
     let base = format!("/people/{}", path_part(person.id.as_str()));
     layout(
         &person.name,
         Some(session),
         html! {
-            h1 { (person.name) }
+            h1 {
+                @if let Some(hash) = photo { img.photo.big src={ "/pictures/" (hash) } alt=""; }
+                (person.name)
+            }
             nav.jump aria-label="On this page" {
                 a href="#views" { "Views" } a href="#actions" { "Actions" } a href="#mats" { "Mats" }
                 a href={ (base) "/profile" } { "One-page profile" }
@@ -438,13 +463,14 @@ pub fn person(
             @if mats.is_empty() { p.quiet { "No mats yet." } }
             @else {
                 table.mats {
-                    thead { tr { th scope="col" { "When" } th scope="col" { "Topic" } th scope="col" { "What happened" } th scope="col" { "With" } } }
+                    thead { tr { th scope="col" { "When" } th scope="col" { "Topic" } th scope="col" { "What happened" } th scope="col" { "With" } th scope="col" { "The mat" } } }
                     tbody {
                         @for mat in mats {
-                            tr {
+                            tr class=@if mat.practice { "practice" } @else { "" } {
                                 td { (local_time(mat.finished_at)) }
                                 td { (mat.topic_title) }
                                 td {
+                                    @if mat.practice { strong { "Practice: not counted. " } }
                                     @if mat.outcome == "declined" { "Said “not now”" }
                                     @else {
                                         (mat.cards_placed) " placed"
@@ -456,6 +482,26 @@ pub fn person(
                                     @match &mat.supporter {
                                         Some(name) => { (name) @if mat.helped { " (helped)" } }
                                         None => { "On their own" }
+                                    }
+                                }
+                                td {
+                                    @if let Some(hash) = &mat.picture {
+                                        a href={ "/pictures/" (hash) } {
+                                            img.kept-mat src={ "/pictures/" (hash) } loading="lazy"
+                                                alt={ "The " (mat.topic_title) " mat as " (person.name) " left it, " (local_date(mat.finished_at)) };
+                                        }
+                                    }
+                                    @if mat.outcome != "declined" {
+                                        form.practice method="post" action={ (base) "/mats/" (path_part(&mat.session_id)) "/practice" } {
+                                            input type="hidden" name="csrf" value=(csrf);
+                                            @if mat.practice {
+                                                input type="hidden" name="practice" value="no";
+                                                button type="submit" { "Count it after all" }
+                                            } @else {
+                                                input type="hidden" name="practice" value="yes";
+                                                button type="submit" { "It was practice: don't count it" }
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -600,9 +646,27 @@ pub fn review_report(session: &WebSession, report: &crate::report::review::Revie
                                 tr {
                                     td { (local_time(mat.finished_at)) }
                                     td { (mat.topic_title) }
-                                    td { (mat.cards_placed) " placed" @if mat.cards_skipped > 0 { ", " (mat.cards_skipped) " skipped" } }
+                                    td {
+                                        @if mat.practice { strong { "Practice: not counted. " } }
+                                        @if mat.outcome == "declined" { "Said “not now”" }
+                                        @else { (mat.cards_placed) " placed" @if mat.cards_skipped > 0 { ", " (mat.cards_skipped) " skipped" } }
+                                    }
                                     td { @match &mat.supporter { Some(name) => { (name) @if mat.helped { " (helped)" } } None => { "On their own" } } }
                                 }
+                            }
+                        }
+                    }
+                }
+
+                @let kept: Vec<&MatRow> = report.mats.iter().filter(|m| m.picture.is_some()).take(crate::report::review::KEPT_PICTURES).collect();
+                @if !kept.is_empty() {
+                    h3 { "Kept mats, the most recent" }
+                    div.kept-mats {
+                        @for mat in kept {
+                            figure {
+                                img.kept-mat src={ "/pictures/" (mat.picture.as_deref().unwrap_or_default()) }
+                                    alt={ "The " (mat.topic_title) " mat as " (person.name) " left it" };
+                                figcaption { (mat.topic_title) ", " (local_date(mat.finished_at)) }
                             }
                         }
                     }

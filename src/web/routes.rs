@@ -50,6 +50,11 @@ pub fn app(state: AppState) -> Router {
         .route("/people/{person}/report.pdf", get(review_report_pdf))
         .route("/people/{person}/actions", post(add_action))
         .route(
+            "/people/{person}/mats/{session}/practice",
+            post(mark_practice),
+        )
+        .route("/pictures/{hash}", get(picture))
+        .route(
             "/people/{person}/actions/{action}/status",
             post(settle_action),
         )
@@ -334,10 +339,11 @@ async fn person_page(
 ) -> Result<Markup, WebError> {
     staff_only(&signed_in)?;
     let id = PersonId::new(person);
-    let (found, views, mats, actions) = state
+    let (found, photo, views, mats, actions) = state
         .with_plan(move |plan| {
             Ok((
                 plan.person(&id)?,
+                plan.photo(&id)?,
                 plan.views(&id)?,
                 plan.mats(&id, MATS_SHOWN)?,
                 plan.actions(&id)?,
@@ -348,12 +354,93 @@ async fn person_page(
     let today = state.now().with_timezone(&chrono::Local).date_naive();
     Ok(pages::person(
         &signed_in.session,
-        &person,
-        &views,
-        &mats,
-        &actions,
-        today,
+        &pages::PersonPage {
+            person: &person,
+            photo: photo.as_deref(),
+            views: &views,
+            mats: &mats,
+            actions: &actions,
+            today,
+        },
     ))
+}
+
+#[derive(Deserialize)]
+struct PracticeForm {
+    #[serde(default)]
+    csrf: String,
+    /// "yes": a practice mat, not counted; "no": counted.
+    #[serde(default)]
+    practice: String,
+}
+
+async fn mark_practice(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((person, session)): Path<(String, String)>,
+    Form(form): Form<PracticeForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    let practice = match form.practice.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            return Err(WebError::BadInput(
+                "Say whether the mat was practice.".into(),
+            ))
+        }
+    };
+    let id = PersonId::new(person.clone());
+    // Marking it again as it already is changes nothing, and is no error.
+    state
+        .with_plan({
+            let (id, by, now) = (id.clone(), signed_in.name().to_string(), state.now());
+            move |plan| {
+                if plan.person(&id)?.is_none()
+                    || !plan
+                        .mats(&id, usize::MAX)?
+                        .iter()
+                        .any(|m| m.session_id == session)
+                {
+                    return Ok(false);
+                }
+                plan.set_practice(&id, &session, practice, &by, now)?;
+                Ok(true)
+            }
+        })
+        .await?
+        .then_some(())
+        .ok_or(WebError::NotFound)?;
+    Ok(Redirect::to(&format!("/people/{}#mats", pages::path_part(&person))).into_response())
+}
+
+/// A picture the pages show (cards, photos, kept mats), by its name: the
+/// same name is always the same bytes, so the browser may keep it.
+async fn picture(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(hash): Path<String>,
+) -> Result<Response, WebError> {
+    staff_only(&signed_in)?;
+    if !crate::store::pictures::is_picture_hash(&hash) {
+        return Err(WebError::NotFound);
+    }
+    let picture = state
+        .with_plan(move |plan| plan.picture(&hash))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (CONTENT_TYPE, picture.media_type),
+            (
+                CACHE_CONTROL,
+                "private, max-age=31536000, immutable".to_string(),
+            ),
+        ],
+        picture.bytes,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -657,17 +744,14 @@ async fn review_report_pdf(
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, WebError> {
     let report = gather_report(&state, &signed_in, person, &query).await?;
-    let pictures = state.pictures.clone();
     let (from, to) = (report.from, report.to);
-    let pdf = tokio::task::spawn_blocking(move || {
-        crate::report::pdf::review_pdf(&report, pictures.as_deref())
-    })
-    .await
-    .map_err(|_| WebError::Internal)?
-    .map_err(|e| {
-        tracing::warn!("review report PDF: {e}");
-        WebError::Internal
-    })?;
+    let pdf = tokio::task::spawn_blocking(move || crate::report::pdf::review_pdf(&report))
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(|e| {
+            tracing::warn!("review report PDF: {e}");
+            WebError::Internal
+        })?;
     // The file name holds dates, not the person's name.
     let disposition = format!("attachment; filename=\"review-{from}-{to}.pdf\"");
     Ok((

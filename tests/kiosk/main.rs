@@ -12,6 +12,7 @@ mod gpio;
 mod home;
 mod kept_mat;
 mod memory;
+mod pictures_to_plan;
 mod plan_sync;
 mod real_kiosk;
 mod shell;

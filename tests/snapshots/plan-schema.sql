@@ -8,6 +8,10 @@ CREATE INDEX evidence_by_card ON evidence (person_id, topic_id, card_id);
 CREATE INDEX evidence_by_person_time ON evidence (person_id, placed_at);
 -- index evidence_tell_me_more
 CREATE INDEX evidence_tell_me_more ON evidence (person_id, topic_id, card_id) WHERE tell_me_more = 1;
+-- index pictures_by_source
+CREATE INDEX pictures_by_source ON pictures (source_hash);
+-- index practice_sessions
+CREATE INDEX practice_sessions ON synced_sessions (session_id) WHERE practice = 1;
 -- index synced_sessions_by_device
 CREATE INDEX synced_sessions_by_device ON synced_sessions (device_id, synced_at);
 -- index synced_sessions_by_person
@@ -51,6 +55,14 @@ CREATE TABLE audit_log (
     action TEXT NOT NULL,
     detail TEXT NOT NULL
 , before TEXT, after TEXT);
+-- table card_pictures
+CREATE TABLE card_pictures (
+    topic_id     TEXT NOT NULL,
+    card_id      TEXT NOT NULL,
+    picture_hash TEXT NOT NULL REFERENCES pictures(hash),
+    updated_at   TEXT NOT NULL,
+    PRIMARY KEY (topic_id, card_id)
+);
 -- table check_ins
 CREATE TABLE check_ins (
     person_id     TEXT NOT NULL REFERENCES people(id),
@@ -97,6 +109,16 @@ CREATE TABLE evidence (
 CREATE TABLE people (
     id   TEXT PRIMARY KEY,
     name TEXT NOT NULL
+, photo_hash TEXT REFERENCES pictures(hash));
+-- table pictures
+CREATE TABLE pictures (
+    hash        TEXT PRIMARY KEY,
+    source_hash TEXT NOT NULL,
+    media_type  TEXT NOT NULL CHECK (media_type IN ('image/png', 'image/jpeg')),
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    bytes       BLOB NOT NULL,
+    added_at    TEXT NOT NULL
 );
 -- table plan_info
 CREATE TABLE plan_info (
@@ -139,7 +161,7 @@ CREATE TABLE synced_sessions (
     finished_at TEXT NOT NULL,
     synced_at   TEXT NOT NULL
 , outcome TEXT NOT NULL DEFAULT 'finished'
-    CHECK (outcome IN ('finished', 'declined')), mat_picture TEXT, supporter TEXT, supporter_helped INTEGER NOT NULL DEFAULT 0);
+    CHECK (outcome IN ('finished', 'declined')), mat_picture TEXT, supporter TEXT, supporter_helped INTEGER NOT NULL DEFAULT 0, mat_picture_hash TEXT REFERENCES pictures(hash), practice INTEGER NOT NULL DEFAULT 0);
 -- table web_sessions
 CREATE TABLE web_sessions (
     token_hash  TEXT PRIMARY KEY,

@@ -669,3 +669,125 @@ fn whats_new_shows_what_each_kiosks_staff_line_said_at_its_last_sync() {
     );
     assert!(page.body.contains("(1 mat)"));
 }
+
+#[test]
+fn pages_show_the_pictures_the_kiosks_carried_into_the_plan_to_staff_only() {
+    let (_dir, plan) = home_with_jo();
+    let (tea, photo, mat) = fixture::add_pictures(&plan);
+    let mut browser = Client::new(&plan);
+    let signed_out = browser.get(&format!("/pictures/{tea}"));
+    assert_eq!(signed_out.location.as_deref(), Some("/signin"));
+
+    let home = browser.sign_in("Jo", JO_PASSPHRASE);
+    assert!(home.body.contains(&format!("src=\"/pictures/{photo}\"")));
+    let page = browser.get(&format!("/people/{ALEX}"));
+    let tea_card = column(&page.body, "Food", "don't like");
+    assert!(
+        tea_card.contains(&format!(
+            "<img class=\"card-picture\" src=\"/pictures/{tea}\""
+        )),
+        "{tea_card}"
+    );
+    assert!(page.body.contains(&format!("src=\"/pictures/{mat}\"")));
+    assert!(page.body.contains("alt=\"The Food mat as Alex left it"));
+
+    let served = browser.get(&format!("/pictures/{tea}"));
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.headers["content-type"], "image/png");
+    assert_eq!(served.bytes, fixture::png(48, 48, [120, 60, 20]));
+    // The same name is always the same bytes: the browser may keep it.
+    assert!(served.headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    for path in [
+        "/pictures/".to_string() + &"0".repeat(64),
+        "/pictures/..%2Fplan.sqlite".to_string(),
+        "/pictures/".to_string() + &tea.to_uppercase(),
+    ] {
+        assert_eq!(browser.get(&path).status, StatusCode::NOT_FOUND, "{path}");
+    }
+
+    // A family account sees none of it (their own person's sets come later,
+    // from the family pages).
+    {
+        let mut p = sayso::store::Plan::open(&plan).unwrap();
+        let code = p
+            .add_account(
+                "Alex's sister",
+                sayso::store::accounts::Role::Family,
+                Some(&ALEX.into()),
+                "Jo",
+                fixture::now(),
+            )
+            .unwrap()
+            .unwrap();
+        p.redeem_setup_code(&code, "her own long passphrase", fixture::now())
+            .unwrap()
+            .unwrap();
+    }
+    let mut family = Client::new(&plan);
+    family.sign_in("Alex's sister", "her own long passphrase");
+    assert_eq!(
+        family.get(&format!("/pictures/{mat}")).status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[test]
+fn a_practice_mat_is_kept_but_stops_counting_and_can_count_again() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
+    // 17 Nov: tea "don't like", pizza "like"; before it tea was "like".
+    let practice = "019a5000-0000-7000-8000-000000000003";
+    let page = browser.get(&format!("/people/{ALEX}"));
+    assert!(column(&page.body, "Food", "don't like").contains("<h4>tea</h4>"));
+
+    let marked = browser.post(
+        &format!("/people/{ALEX}/mats/{practice}/practice"),
+        &[("csrf", &csrf), ("practice", "yes")],
+    );
+    assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
+    let page = browser.get(&format!("/people/{ALEX}"));
+    // Without that mat, tea is back to "like", said 2 times out of 2.
+    let like = column(&page.body, "Food", "like");
+    assert!(like.contains("<h4>tea</h4>"), "{like}");
+    assert!(!column(&page.body, "Food", "don't like").contains("<h4>tea</h4>"));
+    assert!(like.contains("Said 2 times out of 2"), "{like}");
+    assert!(page.body.contains("Practice: not counted."));
+    assert!(page.body.contains("Count it after all"));
+    let audit = audit_rows(&plan);
+    let last = audit.last().unwrap();
+    assert_eq!((last.0.as_str(), last.1.as_str()), ("Jo", "practice"));
+    assert_eq!(
+        last.3.as_deref(),
+        Some(format!("mat {practice}: practice").as_str())
+    );
+
+    // Counted again: as it was.
+    browser.post(
+        &format!("/people/{ALEX}/mats/{practice}/practice"),
+        &[("csrf", &csrf), ("practice", "no")],
+    );
+    let page = browser.get(&format!("/people/{ALEX}"));
+    assert!(column(&page.body, "Food", "don't like").contains("<h4>tea</h4>"));
+    assert!(!page.body.contains("Practice: not counted."));
+
+    // Sam's mat through Alex's page, an unknown mat, or no answer: refused,
+    // nothing written.
+    let before = audit_rows(&plan).len();
+    let sams = "019a5000-0000-7000-8000-000000000005";
+    for (mat, answer, status) in [
+        (sams, "yes", StatusCode::NOT_FOUND),
+        ("no-such-mat", "yes", StatusCode::NOT_FOUND),
+        (practice, "maybe", StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let refused = browser.post(
+            &format!("/people/{ALEX}/mats/{mat}/practice"),
+            &[("csrf", &csrf), ("practice", answer)],
+        );
+        assert_eq!(refused.status, status, "{mat} {answer}");
+    }
+    assert_eq!(audit_rows(&plan).len(), before);
+}

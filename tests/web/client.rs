@@ -18,6 +18,7 @@ pub struct Page {
     pub location: Option<String>,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -87,6 +88,7 @@ impl Client {
             location,
             headers,
             body: String::from_utf8_lossy(&bytes).to_string(),
+            bytes: bytes.to_vec(),
         }
     }
 

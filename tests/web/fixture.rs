@@ -171,3 +171,44 @@ pub fn sync_one_more(dir: &Path, at: DateTime<Utc>, mat: &Mat) {
     let mut plan = Plan::open(&dir.join("plan.sqlite")).unwrap();
     sync(&journal, &mut plan, at).unwrap();
 }
+
+/// A small PNG of one colour, as sayso would keep a picture.
+pub fn png(width: u32, height: u32, colour: [u8; 3]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::RgbImage::from_pixel(width, height, image::Rgb(colour))
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+/// Puts a picture into the plan as a kiosk's sync does; returns its name.
+pub fn keep_picture(plan: &mut Plan, bytes: &[u8]) -> String {
+    plan.add_picture(
+        sayso::store::pictures::NewPicture {
+            source_hash: "0000",
+            media_type: "image/png",
+            width: 1,
+            height: 1,
+            bytes,
+        },
+        now(),
+    )
+    .unwrap()
+}
+
+/// The pictures a kiosk's sync carries: tea's card picture, Alex's photo,
+/// and the kept picture of the mat of 17 November. Returns (tea, photo, mat).
+pub fn add_pictures(plan_path: &Path) -> (String, String, String) {
+    let mut plan = Plan::open(plan_path).unwrap();
+    let tea = keep_picture(&mut plan, &png(48, 48, [120, 60, 20]));
+    plan.set_card_picture("food", "tea", &tea, now()).unwrap();
+    let photo = keep_picture(&mut plan, &png(40, 40, [30, 90, 200]));
+    plan.set_person_photo(&ALEX.into(), &photo).unwrap();
+    let mat = keep_picture(&mut plan, &png(120, 80, [200, 200, 200]));
+    plan.set_mat_picture_hash(&"019a5000-0000-7000-8000-000000000003".into(), &mat)
+        .unwrap();
+    (tea, photo, mat)
+}

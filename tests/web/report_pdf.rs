@@ -5,38 +5,19 @@ use std::path::Path;
 use std::process::Command;
 
 use axum::http::StatusCode;
-use rusqlite::Connection;
 
 use super::client::Client;
 use super::fixture::{self, ALEX, JO_PASSPHRASE};
 
 /// A plan with a profile line, an action done with words, and a kept mat
-/// whose picture is in the data directory `data`.
+/// whose picture the kiosk's sync carried into the plan.
 fn plan_for_the_meeting(dir: &Path) -> std::path::PathBuf {
     let plan = fixture::plan_after_a_fortnight(dir);
     fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
     let mut browser = Client::new(&plan);
     let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
     browser.ready_for_the_meeting(&csrf);
-    let picture = "mats/019a5000-0000-7000-8000-000000000003.png";
-    std::fs::create_dir_all(dir.join("data/mats")).unwrap();
-    let mut png = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut png, 120, 80);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header().unwrap();
-        writer.write_image_data(&vec![200u8; 120 * 80 * 3]).unwrap();
-    }
-    std::fs::write(dir.join("data").join(picture), png).unwrap();
-    Connection::open(&plan)
-        .unwrap()
-        .execute(
-            "UPDATE synced_sessions SET mat_picture = ?1
-             WHERE session_id = '019a5000-0000-7000-8000-000000000003'",
-            [picture],
-        )
-        .unwrap();
+    fixture::add_pictures(&plan);
     plan
 }
 
@@ -57,8 +38,9 @@ fn the_pdf_from_the_command_line_has_searchable_text_and_the_kept_mat() {
     let plan = plan_for_the_meeting(dir.path());
     let pdf = dir.path().join("alex.pdf");
     let made = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        // Another data directory than any kiosk's: the plan has the pictures.
         .args(["--plan", plan.to_str().unwrap(), "--data-dir"])
-        .arg(dir.path().join("data"))
+        .arg(dir.path().join("elsewhere"))
         .args([
             "report",
             "--person",

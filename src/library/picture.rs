@@ -1,0 +1,293 @@
+//! Picture files: decoding them within limits, and preparing them for the
+//! support plan, where the staff pages show them.
+//!
+//! Decoding is limited: a picture is refused by its header if it has more
+//! pixels than [`MAX_PIXELS`] (or needs more memory to decode than 8-bit
+//! colour with alpha at that size would), and is scaled down as it is
+//! decoded, so a photo straight off a phone (or a hostile 11000x11000 PNG)
+//! cannot take the device's memory.
+
+use std::io::Read;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+/// Pictures with more pixels than this are refused before decoding: a 24 MP
+/// camera's photo is the largest taken whole. A raster picture is decoded
+/// whole before it is scaled, so this bounds the kiosk's peak memory
+/// (measured: under 200 MB resident with such a picture).
+pub const MAX_PIXELS: u64 = 24_000_000;
+/// Memory the raster decoder may use for one picture: 24 MP at 8 bits per
+/// channel with alpha fits; 16 bits per channel must be smaller.
+const MAX_DECODE_BYTES: u64 = 4 * MAX_PIXELS;
+
+/// The longest side of a picture the staff pages show: a card is at most
+/// about 240 CSS pixels wide there, twice that for sharp screens.
+pub const PLAN_SIDE: u32 = 480;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PictureError {
+    #[error("it is not there or cannot be read ({0})")]
+    Unreadable(std::io::ErrorKind),
+    #[error("it is not a plain file")]
+    NotAFile,
+    #[error("it is not a picture sayso can show")]
+    NotAPicture,
+    #[error("it is too big ({width}x{height} pixels)")]
+    TooBig { width: u32, height: u32 },
+}
+
+/// A decoded picture: 8-bit RGBA, row by row.
+pub struct Pixels {
+    pub width: u32,
+    pub height: u32,
+    pub rgba: Vec<u8>,
+    /// Colour already multiplied by alpha (as SVG rendering gives it).
+    pub premultiplied: bool,
+}
+
+/// Decodes a picture file (SVG, PNG or JPEG), scaled to fit `max_side`.
+pub fn decode(path: &Path, max_side: u32) -> Result<Pixels, PictureError> {
+    let meta = std::fs::metadata(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
+    // A FIFO or a device would block the reader for ever.
+    if !meta.is_file() {
+        return Err(PictureError::NotAFile);
+    }
+    // One picture at a time in a process: the screen's decoder and a sync
+    // preparing pictures for the plan would otherwise each hold a whole
+    // 24 MP picture at once, past the kiosk's memory bound.
+    let _one_at_a_time = DECODING.lock().unwrap_or_else(|e| e.into_inner());
+    if is_svg(path) {
+        decode_svg(path, max_side)
+    } else {
+        decode_raster(path, max_side)
+    }
+}
+
+static DECODING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn is_svg(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+}
+
+fn decode_svg(path: &Path, max_side: u32) -> Result<Pixels, PictureError> {
+    use resvg::{tiny_skia, usvg};
+    let data = std::fs::read(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
+    let tree = usvg::Tree::from_data(&data, &usvg::Options::default())
+        .map_err(|_| PictureError::NotAPicture)?;
+    let size = tree.size();
+    let scale = max_side as f32 / size.width().max(size.height());
+    let width = ((size.width() * scale).round() as u32).max(1);
+    let height = ((size.height() * scale).round() as u32).max(1);
+    let mut pixmap = tiny_skia::Pixmap::new(width, height).ok_or(PictureError::NotAPicture)?;
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    Ok(Pixels {
+        width,
+        height,
+        rgba: pixmap.take(),
+        premultiplied: true,
+    })
+}
+
+fn decode_raster(path: &Path, max_side: u32) -> Result<Pixels, PictureError> {
+    let open = || {
+        image::ImageReader::open(path)
+            .map_err(|e| PictureError::Unreadable(e.kind()))?
+            .with_guessed_format()
+            .map_err(|e| PictureError::Unreadable(e.kind()))
+    };
+    let (width, height) = open()?
+        .into_dimensions()
+        .map_err(|_| PictureError::NotAPicture)?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PictureError::TooBig { width, height });
+    }
+    let mut reader = open()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let picture = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => PictureError::TooBig { width, height },
+        _ => PictureError::NotAPicture,
+    })?;
+    let picture = if width.max(height) > max_side {
+        picture.thumbnail(max_side, max_side)
+    } else {
+        picture
+    };
+    let rgba = picture.into_rgba8();
+    let (width, height) = rgba.dimensions();
+    Ok(Pixels {
+        width,
+        height,
+        rgba: rgba.into_raw(),
+        premultiplied: false,
+    })
+}
+
+/// A picture made for the support plan: re-encoded by sayso, so what a page
+/// shows is never the file as it came (no hostile SVG, no camera metadata
+/// with a location in it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanPicture {
+    pub media_type: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: Vec<u8>,
+}
+
+/// The SHA-256 of a file's bytes, read as a stream (lowercase hex).
+pub fn file_hash(path: &Path) -> Result<String, PictureError> {
+    let meta = std::fs::metadata(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
+    if !meta.is_file() {
+        return Err(PictureError::NotAFile);
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let read = file
+            .read(&mut buffer)
+            .map_err(|e| PictureError::Unreadable(e.kind()))?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+    }
+    Ok(crate::store::hex(&hasher.finalize()))
+}
+
+/// The picture at `path`, scaled to fit [`PLAN_SIDE`]: a JPEG when it is
+/// opaque (photos), else a PNG.
+pub fn for_plan(path: &Path) -> Result<PlanPicture, PictureError> {
+    let mut pixels = decode(path, PLAN_SIDE)?;
+    if pixels.premultiplied {
+        unpremultiply(&mut pixels.rgba);
+    }
+    let opaque = pixels.rgba.chunks_exact(4).all(|p| p[3] == u8::MAX);
+    let mut bytes = Vec::new();
+    let written = if opaque {
+        let rgb: Vec<u8> = pixels
+            .rgba
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85).encode(
+            &rgb,
+            pixels.width,
+            pixels.height,
+            image::ExtendedColorType::Rgb8,
+        )
+    } else {
+        image::ImageEncoder::write_image(
+            image::codecs::png::PngEncoder::new(&mut bytes),
+            &pixels.rgba,
+            pixels.width,
+            pixels.height,
+            image::ExtendedColorType::Rgba8,
+        )
+    };
+    written.map_err(|_| PictureError::NotAPicture)?;
+    Ok(PlanPicture {
+        media_type: if opaque { "image/jpeg" } else { "image/png" },
+        width: pixels.width,
+        height: pixels.height,
+        bytes,
+    })
+}
+
+/// A kept mat's picture as the kiosk drew it: a PNG, checked to be one.
+pub fn kept_mat_for_plan(path: &Path) -> Result<PlanPicture, PictureError> {
+    let meta = std::fs::metadata(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
+    if !meta.is_file() {
+        return Err(PictureError::NotAFile);
+    }
+    let bytes = std::fs::read(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
+    let reader =
+        image::ImageReader::with_format(std::io::Cursor::new(&bytes), image::ImageFormat::Png);
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|_| PictureError::NotAPicture)?;
+    Ok(PlanPicture {
+        media_type: "image/png",
+        width,
+        height,
+        bytes,
+    })
+}
+
+fn unpremultiply(rgba: &mut [u8]) {
+    for pixel in rgba.chunks_exact_mut(4) {
+        let alpha = u16::from(pixel[3]);
+        if alpha != 0 && alpha != 255 {
+            for channel in &mut pixel[..3] {
+                *channel = ((u16::from(*channel) * 255 + alpha / 2) / alpha).min(255) as u8;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_photo_for_the_plan_is_a_small_jpeg_without_its_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("photo.jpg");
+        let big = image::RgbImage::from_fn(1600, 1200, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        big.save(&photo).unwrap();
+        let made = for_plan(&photo).unwrap();
+        assert_eq!(made.media_type, "image/jpeg");
+        assert_eq!((made.width, made.height), (PLAN_SIDE, 360));
+        let back = image::load_from_memory(&made.bytes).unwrap();
+        assert_eq!((back.width(), back.height()), (PLAN_SIDE, 360));
+        // Nothing from the file but its pixels: no EXIF segment.
+        assert!(!made.bytes.windows(4).any(|w| w == b"Exif"));
+    }
+
+    #[test]
+    fn an_svg_card_for_the_plan_is_a_png_drawn_by_sayso() {
+        let dir = tempfile::tempdir().unwrap();
+        let card = dir.path().join("card.svg");
+        std::fs::write(
+            &card,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script><circle cx="5" cy="5" r="4" fill="red"/></svg>"#,
+        )
+        .unwrap();
+        let made = for_plan(&card).unwrap();
+        assert_eq!(made.media_type, "image/png");
+        assert_eq!((made.width, made.height), (PLAN_SIDE, PLAN_SIDE));
+        assert!(!made.bytes.windows(6).any(|w| w == b"script"));
+        let back = image::load_from_memory(&made.bytes).unwrap().into_rgba8();
+        let centre = back.get_pixel(PLAN_SIDE / 2, PLAN_SIDE / 2);
+        assert_eq!(centre.0, [255, 0, 0, 255], "the circle, not premultiplied");
+        assert_eq!(back.get_pixel(0, 0).0[3], 0, "transparent around it");
+    }
+
+    #[test]
+    fn what_is_not_a_picture_is_refused_for_the_plan() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("mat.png");
+        std::fs::write(&text, "not a png").unwrap();
+        assert!(matches!(for_plan(&text), Err(PictureError::NotAPicture)));
+        assert!(matches!(
+            kept_mat_for_plan(&text),
+            Err(PictureError::NotAPicture)
+        ));
+        assert!(matches!(file_hash(dir.path()), Err(PictureError::NotAFile)));
+        assert_eq!(
+            file_hash(&text).unwrap(),
+            crate::store::hex(&Sha256::digest(b"not a png")),
+        );
+    }
+}
