@@ -280,6 +280,14 @@ pub trait StaffPlan: Send {
     ) -> Result<Option<WebSession>, StoreError>;
     fn end_web_session(&mut self, token: &str) -> Result<(), StoreError>;
     fn mark_looked(&mut self, account_id: i64, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Whether the account has a PIN for the kiosk's staff screen.
+    fn has_pin(&self, account_id: i64) -> Result<bool, StoreError>;
+    fn set_pin(
+        &mut self,
+        account_id: i64,
+        pin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), AccountError>, StoreError>;
 }
 
 fn verdict_of(kind: &str) -> Option<Verdict> {
@@ -1058,6 +1066,23 @@ impl StaffPlan for Plan {
 
     fn end_web_session(&mut self, token: &str) -> Result<(), StoreError> {
         Plan::end_web_session(self, token)
+    }
+
+    fn has_pin(&self, account_id: i64) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT pin IS NOT NULL FROM accounts WHERE id = ?1",
+            [account_id],
+            |row| row.get(0),
+        )?)
+    }
+
+    fn set_pin(
+        &mut self,
+        account_id: i64,
+        pin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), AccountError>, StoreError> {
+        Plan::set_pin(self, account_id, pin, now)
     }
 
     fn mark_looked(&mut self, account_id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {

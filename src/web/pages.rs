@@ -53,6 +53,7 @@ fn layout(title: &str, session: Option<&WebSession>, body: Markup) -> Markup {
                     @if let Some(session) = session {
                         nav aria-label="Main" {
                             a href="/" { "What's new" }
+                            a href="/account" { "Your account" }
                         }
                         form.signout method="post" action="/signout" {
                             input type="hidden" name="csrf" value=(session.csrf_token);
@@ -123,6 +124,39 @@ pub fn setup(code: &str, message: Option<&str>) -> Markup {
                 input id="again" name="again" type="password" required
                     autocomplete="new-password" minlength="10";
                 button.primary type="submit" { "Set up and sign in" }
+            }
+        },
+    )
+}
+
+/// The signed-in person's own account: their PIN for the kiosk's staff screen.
+pub fn account(session: &WebSession, has_pin: bool, message: Option<(&str, bool)>) -> Markup {
+    layout(
+        "Your account",
+        Some(session),
+        html! {
+            h1 { "Your account" }
+            @if let Some((message, ok)) = message {
+                @if ok { p.done role="status" { (message) } }
+                @else { p.problem role="alert" { (message) } }
+            }
+            h2 { "PIN for the kiosk's staff screen" }
+            p {
+                @if has_pin { "You have a PIN. A new one replaces it." }
+                @else { "You have no PIN yet. With one, you can open the staff screen on the kiosk itself." }
+            }
+            form.stack method="post" action="/account/pin" {
+                input type="hidden" name="csrf" value=(session.csrf_token);
+                label for="pin" { "New PIN (4 to 8 digits)" }
+                input id="pin" name="pin" type="password" inputmode="numeric" required
+                    autocomplete="off" minlength="4" maxlength="8" pattern="[0-9]{4,8}";
+                label for="pin-again" { "The same PIN again" }
+                input id="pin-again" name="again" type="password" inputmode="numeric" required
+                    autocomplete="off" minlength="4" maxlength="8" pattern="[0-9]{4,8}";
+                label for="passphrase" { "Your passphrase, to show it is you" }
+                input id="passphrase" name="passphrase" type="password" required
+                    autocomplete="current-password";
+                button.primary type="submit" { "Set the PIN" }
             }
         },
     )
@@ -486,7 +520,7 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
                                 }
                                 td {
                                     @if let Some(hash) = &mat.picture {
-                                        a href={ "/pictures/" (hash) } {
+                                        a.kept-mat-link href={ "/pictures/" (hash) } {
                                             img.kept-mat src={ "/pictures/" (hash) } loading="lazy"
                                                 alt={ "The " (mat.topic_title) " mat as " (person.name) " left it, " (local_date(mat.finished_at)) };
                                         }

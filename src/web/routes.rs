@@ -39,6 +39,8 @@ pub fn app(state: AppState) -> Router {
         .route("/setup", get(setup_page).post(set_up))
         .route("/signout", post(sign_out))
         .route("/seen", post(seen))
+        .route("/account", get(account_page))
+        .route("/account/pin", post(set_pin))
         .route("/people/{person}", get(person_page))
         .route("/people/{person}/cards/{topic}/{card}", post(judge_card))
         .route(
@@ -328,6 +330,76 @@ async fn seen(
         .with_plan(move |plan| plan.mark_looked(account, now))
         .await?;
     Ok(Redirect::to("/").into_response())
+}
+
+// --- Your account -----------------------------------------------------------
+
+async fn account_page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Markup, WebError> {
+    let id = signed_in.session.account.id;
+    let has_pin = state.with_plan(move |plan| plan.has_pin(id)).await?;
+    Ok(pages::account(&signed_in.session, has_pin, None))
+}
+
+#[derive(Deserialize)]
+struct PinForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    pin: String,
+    #[serde(default)]
+    again: String,
+    #[serde(default)]
+    passphrase: String,
+}
+
+/// Sets the account's PIN for the kiosk's staff screen. The passphrase is
+/// asked again (and a wrong one counts towards the lockout), so a browser
+/// left signed in cannot be used to set someone's PIN.
+async fn set_pin(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Form(form): Form<PinForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    let account = signed_in.session.account.clone();
+    let refuse = |has_pin: bool, message: &str| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::account(&signed_in.session, has_pin, Some((message, false))),
+        )
+            .into_response()
+    };
+    let id = account.id;
+    let has_pin = state.with_plan(move |plan| plan.has_pin(id)).await?;
+    if form.pin != form.again {
+        return Ok(refuse(has_pin, "The two PINs are not the same."));
+    }
+    let now = state.now();
+    let outcome = state
+        .with_plan(move |plan| {
+            Ok(match plan.sign_in(&account.name, &form.passphrase, now)? {
+                SignIn::Welcome(_) => Ok(plan.set_pin(account.id, &form.pin, now)?),
+                SignIn::Wait(until) => Err(format!(
+                    "Too many wrong passphrases. Try again after {}.",
+                    pages::local_time(until)
+                )),
+                SignIn::Wrong => Err("That passphrase is not right.".to_string()),
+            })
+        })
+        .await?;
+    Ok(match outcome {
+        Ok(Ok(())) => pages::account(
+            &signed_in.session,
+            true,
+            Some(("Your PIN is set. Use it on the kiosk's staff screen.", true)),
+        )
+        .into_response(),
+        Ok(Err(e)) => refuse(has_pin, &format!("Not set: {e}.")),
+        Err(message) => refuse(has_pin, &message),
+    })
 }
 
 // --- A person -------------------------------------------------------------

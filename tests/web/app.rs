@@ -4,6 +4,7 @@
 
 use axum::http::StatusCode;
 use rusqlite::Connection;
+use sha2::Digest;
 
 use super::client::Client;
 use super::fixture::{self, ALEX, JO_PASSPHRASE};
@@ -694,7 +695,9 @@ fn pages_show_the_pictures_the_kiosks_carried_into_the_plan_to_staff_only() {
     let served = browser.get(&format!("/pictures/{tea}"));
     assert_eq!(served.status, StatusCode::OK);
     assert_eq!(served.headers["content-type"], "image/png");
-    assert_eq!(served.bytes, fixture::png(48, 48, [120, 60, 20]));
+    // Named by what it is: the SHA-256 of the bytes served.
+    assert_eq!(sayso::store::hex(&sha2::Sha256::digest(&served.bytes)), tea);
+    assert!(image::load_from_memory(&served.bytes).is_ok());
     // The same name is always the same bytes: the browser may keep it.
     assert!(served.headers["cache-control"]
         .to_str()
@@ -790,4 +793,69 @@ fn a_practice_mat_is_kept_but_stops_counting_and_can_count_again() {
         assert_eq!(refused.status, status, "{mat} {answer}");
     }
     assert_eq!(audit_rows(&plan).len(), before);
+}
+
+#[test]
+fn staff_set_their_kiosk_pin_only_with_their_passphrase() {
+    let (_dir, plan) = home_with_jo();
+    let mut browser = Client::new(&plan);
+    let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
+    let page = browser.get("/account");
+    assert!(page.body.contains("You have no PIN yet"), "{}", page.body);
+    let pin_of_jo = || -> Option<String> {
+        Connection::open(&plan)
+            .unwrap()
+            .query_row("SELECT pin FROM accounts WHERE name = 'Jo'", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    for (pin, again, passphrase, says) in [
+        (
+            "4821",
+            "4812",
+            JO_PASSPHRASE,
+            "The two PINs are not the same.",
+        ),
+        (
+            "4821",
+            "4821",
+            "not my passphrase",
+            "That passphrase is not right.",
+        ),
+        ("48a1", "48a1", JO_PASSPHRASE, "a PIN is 4 to 8 digits"),
+        ("123", "123", JO_PASSPHRASE, "a PIN is 4 to 8 digits"),
+    ] {
+        let refused = browser.post(
+            "/account/pin",
+            &[
+                ("csrf", &csrf),
+                ("pin", pin),
+                ("again", again),
+                ("passphrase", passphrase),
+            ],
+        );
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{pin}");
+        assert!(refused.body.contains(says), "{says}: {}", refused.body);
+        assert_eq!(pin_of_jo(), None);
+    }
+    let form = [
+        ("pin", "4821"),
+        ("again", "4821"),
+        ("passphrase", JO_PASSPHRASE),
+    ];
+    let without_token = browser.post("/account/pin", &form);
+    assert_eq!(without_token.status, StatusCode::FORBIDDEN);
+    assert_eq!(pin_of_jo(), None);
+
+    let mut with_token = vec![("csrf", csrf.as_str())];
+    with_token.extend(form);
+    let set = browser.post("/account/pin", &with_token);
+    assert_eq!(set.status, StatusCode::OK);
+    assert!(set.body.contains("Your PIN is set"));
+    let stored = pin_of_jo().unwrap();
+    assert!(stored.starts_with("$argon2id$") && !stored.contains("4821"));
+    let audit = audit_rows(&plan);
+    assert_eq!(audit.last().unwrap().1, "PIN set");
+    assert!(browser.get("/account").body.contains("You have a PIN"));
 }

@@ -15,13 +15,13 @@ use sayso::store::accounts::Role;
 use sayso::store::Plan;
 
 /// chromedriver on a port of its own; stopped when dropped.
-struct Driver {
+pub(super) struct Driver {
     child: Child,
     port: u16,
 }
 
 impl Driver {
-    fn start() -> Driver {
+    pub(super) fn start() -> Driver {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -62,7 +62,7 @@ fn running_as_root() -> bool {
         .unwrap_or(false)
 }
 
-async fn open_browser(driver: &Driver) -> Client {
+pub(super) async fn open_browser(driver: &Driver) -> Client {
     let mut args = vec!["--headless=new", "--disable-gpu", "--window-size=1280,1000"];
     if running_as_root() {
         // Chromium's sandbox cannot run as root (CI machines often are).
@@ -87,7 +87,7 @@ fn screenshot_dir() -> PathBuf {
 }
 
 /// The page at a phone's width (360) and a laptop's (1280), whole.
-async fn photograph(browser: &Client, name: &str) {
+pub(super) async fn photograph(browser: &Client, name: &str) {
     for (width, label) in [(360u32, "phone"), (1280, "laptop")] {
         browser.set_window_size(width, 1000).await.unwrap();
         let height = browser
@@ -108,7 +108,7 @@ async fn photograph(browser: &Client, name: &str) {
 
 /// Clicks a button that submits a form (or a link), and waits until the
 /// browser shows the page that comes back.
-async fn click_and_wait(browser: &Client, button: fantoccini::elements::Element) {
+pub(super) async fn click_and_wait(browser: &Client, button: fantoccini::elements::Element) {
     browser
         .execute("window.saysoOldPage = true;", vec![])
         .await
@@ -207,7 +207,7 @@ fn alex_answers_on_the_kiosk(plan: &Path, dir: &Path) -> Vec<String> {
     spoken.texts()
 }
 
-fn serve(runtime: &tokio::runtime::Runtime, plan: &Path) -> String {
+pub(super) fn serve(runtime: &tokio::runtime::Runtime, plan: &Path) -> String {
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
@@ -221,6 +221,7 @@ fn serve(runtime: &tokio::runtime::Runtime, plan: &Path) -> String {
 fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_browser() {
     let dir = tempfile::tempdir().unwrap();
     let plan = fixture::plan_after_a_fortnight(dir.path());
+    fixture::add_pictures(&plan);
     let code = Plan::open(&plan)
         .unwrap()
         .add_account("Jo", Role::Staff, None, "sayso staff add", fixture::now())

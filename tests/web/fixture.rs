@@ -199,13 +199,45 @@ pub fn keep_picture(plan: &mut Plan, bytes: &[u8]) -> String {
     .unwrap()
 }
 
-/// The pictures a kiosk's sync carries: tea's card picture, Alex's photo,
-/// and the kept picture of the mat of 17 November. Returns (tea, photo, mat).
+/// Puts the demo picture at `relative` (under `images/demo`) into the plan,
+/// as a kiosk's sync prepares it; returns its name.
+fn keep_demo_picture(plan: &mut Plan, relative: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("images/demo")
+        .join(relative);
+    let made = sayso::library::picture::for_plan(&path).unwrap();
+    plan.add_picture(
+        sayso::store::pictures::NewPicture {
+            source_hash: &sayso::library::picture::file_hash(&path).unwrap(),
+            media_type: made.media_type,
+            width: made.width,
+            height: made.height,
+            bytes: &made.bytes,
+        },
+        now(),
+    )
+    .unwrap()
+}
+
+/// The pictures a kiosk's sync carries: the demo set's pictures of the
+/// cards Alex and Sam answered, Alex's photo, and the kept picture of the
+/// mat of 17 November. Returns (tea, Alex's photo, that mat).
 pub fn add_pictures(plan_path: &Path) -> (String, String, String) {
     let mut plan = Plan::open(plan_path).unwrap();
-    let tea = keep_picture(&mut plan, &png(48, 48, [120, 60, 20]));
-    plan.set_card_picture("food", "tea", &tea, now()).unwrap();
-    let photo = keep_picture(&mut plan, &png(40, 40, [30, 90, 200]));
+    let mut tea = String::new();
+    for (topic, card) in [
+        ("food", "tea"),
+        ("food", "pizza"),
+        ("going-out", "bus"),
+        ("going-out", "park"),
+    ] {
+        let hash = keep_demo_picture(&mut plan, &format!("cards/{card}.svg"));
+        plan.set_card_picture(topic, card, &hash, now()).unwrap();
+        if card == "tea" {
+            tea = hash;
+        }
+    }
+    let photo = keep_demo_picture(&mut plan, "photos/alex.svg");
     plan.set_person_photo(&ALEX.into(), &photo).unwrap();
     let mat = keep_picture(&mut plan, &png(120, 80, [200, 200, 200]));
     plan.set_mat_picture_hash(&"019a5000-0000-7000-8000-000000000003".into(), &mat)
