@@ -197,11 +197,13 @@ pub fn bundle(
                 }
             }
         }
-        for mat in plan.mats(&person.id, MATS_IN_BUNDLE)? {
+        // A mat left part-way is not an answer yet.
+        let mats = plan.mats(&person.id, MATS_IN_BUNDLE)?;
+        for mat in mats.iter().filter(|m| m.outcome != "partial") {
             let cards = plan.mat_cards(&mat.session_id)?;
             entries.push(entry(
                 &uuid_of("mat", &mat.session_id),
-                questionnaire_response(&patient, person, &mat, &cards),
+                questionnaire_response(&patient, person, mat, &cards),
             ));
         }
     }

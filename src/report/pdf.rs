@@ -269,6 +269,11 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
             .map_or("on their own".to_string(), |s| format!("with {s}"));
         let what = if mat.outcome == "declined" {
             "said “not now”".to_string()
+        } else if mat.outcome == "partial" {
+            format!(
+                "left part-way with {} placed (not counted)",
+                mat.cards_placed
+            )
         } else {
             format!("{} placed, {} skipped", mat.cards_placed, mat.cards_skipped)
         };

@@ -74,6 +74,20 @@ pub struct CheckInRow {
     pub session_id: Option<SessionId>,
 }
 
+/// A mat left part-way (saved as partial when nobody touched it, never
+/// finished), as the staff pages show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialMat {
+    pub session_id: SessionId,
+    pub person: PersonRef,
+    pub topic_id: TopicId,
+    pub topic_title: String,
+    pub started_at: String,
+    pub left_at: String,
+    /// Cards on the mat when it was left (placements not taken back).
+    pub cards_placed: i64,
+}
+
 /// A skip or a "tell me more" mark.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardActionRow {
@@ -277,6 +291,36 @@ impl Journal {
              GROUP BY p.session_id ORDER BY 2",
         )?;
         let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every mat left part-way and not finished since.
+    pub fn partial_mats(&self) -> Result<Vec<PartialMat>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT s.id, s.person_id, pe.name, s.topic_id, s.topic_title, s.started_at,
+                    (SELECT max(paused_at) FROM pauses p WHERE p.session_id = s.id),
+                    (SELECT count(DISTINCT card_id) FROM placements pl
+                     WHERE pl.session_id = s.id AND NOT EXISTS
+                       (SELECT 1 FROM undos u WHERE u.session_id = s.id AND u.undoes_seq = pl.seq))
+             FROM sessions s JOIN people pe ON pe.id = s.person_id
+             WHERE EXISTS (SELECT 1 FROM pauses p WHERE p.session_id = s.id)
+               AND NOT EXISTS (SELECT 1 FROM session_ends e WHERE e.session_id = s.id)
+             ORDER BY s.started_at",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(PartialMat {
+                session_id: row.get(0)?,
+                person: PersonRef {
+                    id: row.get(1)?,
+                    name: row.get(2)?,
+                },
+                topic_id: row.get(3)?,
+                topic_title: row.get(4)?,
+                started_at: row.get(5)?,
+                left_at: row.get(6)?,
+                cards_placed: row.get(7)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -100,6 +100,8 @@ pub struct EvidenceRow {
     pub tell_me_more: bool,
     pub placed_seq: u32,
     pub placed_at: DateTime<Utc>,
+    /// How long the person took to answer, from the card being shown.
+    pub response_ms: Option<i64>,
 }
 
 /// A name found under more than one id in the plan.
@@ -396,6 +398,59 @@ impl Plan {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Makes the plan's list of this device's mats left part-way the
+    /// journal's: adds and updates those given, and drops the ones that
+    /// were finished (they are in `synced_sessions`) or are no longer left.
+    pub fn set_partial_mats(
+        &mut self,
+        device_id: &str,
+        mats: &[super::journal::PartialMat],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let left: HashSet<&str> = mats.iter().map(|m| m.session_id.as_str()).collect();
+        let known: Vec<String> = {
+            let mut statement =
+                tx.prepare("SELECT session_id FROM partial_mats WHERE device_id = ?1")?;
+            let rows = statement.query_map([device_id], |row| row.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for session in known.iter().filter(|s| !left.contains(s.as_str())) {
+            tx.execute("DELETE FROM partial_mats WHERE session_id = ?1", [session])?;
+        }
+        for mat in mats {
+            tx.prepare_cached("INSERT OR IGNORE INTO people (id, name) VALUES (?1, ?2)")?
+                .execute(params![mat.person.id, mat.person.name])?;
+            tx.prepare_cached(
+                "INSERT INTO partial_mats (session_id, device_id, person_id, topic_id, topic_title,
+                                           started_at, left_at, cards_placed, synced_at)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+                 WHERE NOT EXISTS (SELECT 1 FROM synced_sessions WHERE session_id = ?1)
+                 ON CONFLICT (session_id) DO UPDATE
+                 SET left_at = excluded.left_at, cards_placed = excluded.cards_placed
+                 WHERE left_at <> excluded.left_at OR cards_placed <> excluded.cards_placed",
+            )?
+            .execute(params![
+                mat.session_id,
+                device_id,
+                mat.person.id,
+                mat.topic_id,
+                mat.topic_title,
+                mat.started_at,
+                mat.left_at,
+                mat.cards_placed,
+                timestamp(now),
+            ])?;
+        }
+        tx.execute(
+            "DELETE FROM partial_mats
+             WHERE session_id IN (SELECT session_id FROM synced_sessions)",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Sessions whose mat picture has not arrived yet.
     pub fn sessions_without_picture(&self) -> Result<HashSet<SessionId>, StoreError> {
         let mut statement = self
@@ -462,8 +517,8 @@ impl Plan {
                     };
                     tx.prepare_cached("INSERT OR IGNORE INTO evidence
                              (session_id, card_id, person_id, topic_id, card_label, point, view, kind,
-                              placed_seq, placed_at, spot_offset, helped, tell_me_more)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")?.execute(params![
+                              placed_seq, placed_at, spot_offset, helped, tell_me_more, response_ms)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")?.execute(params![
                             e.session_id,
                             e.card_id,
                             e.person_id,
@@ -477,6 +532,7 @@ impl Plan {
                             e.spot.map_or(0, |s| s.offset),
                             e.helped,
                             e.tell_me_more,
+                            e.response_ms,
                         ],
                     )?;
                 }

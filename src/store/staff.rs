@@ -93,8 +93,9 @@ pub struct MatRow {
     pub session_id: String,
     pub topic_title: String,
     pub started_at: DateTime<Utc>,
+    /// When it was finished, or (part-way) left.
     pub finished_at: DateTime<Utc>,
-    /// "finished" or "declined".
+    /// "finished", "declined" or "partial" (left part-way: not evidence).
     pub outcome: String,
     pub supporter: Option<String>,
     pub helped: bool,
@@ -105,6 +106,10 @@ pub struct MatRow {
     pub picture: Option<String>,
     /// A teaching or practice mat: kept, never counted towards a view.
     pub practice: bool,
+    /// How long the person took over each card, on average and at most
+    /// (milliseconds; `None` where the plan does not know).
+    pub mean_response_ms: Option<i64>,
+    pub longest_response_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -639,18 +644,26 @@ impl StaffPlan for Plan {
     }
 
     fn mats(&self, person: &PersonId, limit: usize) -> Result<Vec<MatRow>, StoreError> {
+        // Finished and declined mats, and mats left part-way, newest first.
         let mut statement = self.conn.prepare(
-            "SELECT s.session_id, s.topic_title, s.started_at, s.finished_at, s.outcome,
-                    s.supporter, s.supporter_helped,
-                    (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
-                        AND e.kind = 'placed'),
-                    (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
-                        AND e.kind = 'skipped'),
-                    (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
-                        AND e.tell_me_more = 1),
-                    s.mat_picture_hash, s.practice
-             FROM synced_sessions s WHERE s.person_id = ?1
-             ORDER BY s.finished_at DESC LIMIT ?2",
+            "SELECT * FROM (
+               SELECT s.session_id, s.topic_title, s.started_at, s.finished_at, s.outcome,
+                      s.supporter, s.supporter_helped,
+                      (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
+                          AND e.kind = 'placed'),
+                      (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
+                          AND e.kind = 'skipped'),
+                      (SELECT count(*) FROM evidence e WHERE e.session_id = s.session_id
+                          AND e.tell_me_more = 1),
+                      s.mat_picture_hash, s.practice,
+                      (SELECT avg(response_ms) FROM evidence e WHERE e.session_id = s.session_id),
+                      (SELECT max(response_ms) FROM evidence e WHERE e.session_id = s.session_id)
+               FROM synced_sessions s WHERE s.person_id = ?1
+               UNION ALL
+               SELECT p.session_id, p.topic_title, p.started_at, p.left_at, 'partial',
+                      NULL, 0, p.cards_placed, 0, 0, NULL, 0, NULL, NULL
+               FROM partial_mats p WHERE p.person_id = ?1
+             ) ORDER BY 4 DESC LIMIT ?2",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = statement.query_map(params![person.as_str(), limit], |row| {
@@ -671,6 +684,10 @@ impl StaffPlan for Plan {
                     row.get::<_, Option<String>>(10)?,
                     row.get::<_, bool>(11)?,
                 ),
+                (
+                    row.get::<_, Option<f64>>(12)?,
+                    row.get::<_, Option<i64>>(13)?,
+                ),
             ))
         })?;
         let mut mats = Vec::new();
@@ -678,6 +695,7 @@ impl StaffPlan for Plan {
             let (
                 (session_id, topic_title, started_at, finished_at, outcome),
                 (supporter, helped, cards_placed, cards_skipped, tell_me_more, picture, practice),
+                (mean_response_ms, longest_response_ms),
             ) = row?;
             mats.push(MatRow {
                 session_id,
@@ -692,6 +710,8 @@ impl StaffPlan for Plan {
                 tell_me_more,
                 picture,
                 practice,
+                mean_response_ms: mean_response_ms.map(|ms| ms.round() as i64),
+                longest_response_ms,
             });
         }
         Ok(mats)

@@ -154,6 +154,12 @@ pub fn sync_with(
         })?;
     }
 
+    // Mats left part-way, for staff to see, not as evidence.
+    let partial = journal.partial_mats()?;
+    retrying(options, &mut report, || {
+        plan.set_partial_mats(journal.device_id(), &partial, now)
+    })?;
+
     // Down: what staff did about things this device's people said, to tell
     // them; and what another kiosk of the home has told already.
     let people: Vec<_> = journal.people()?.into_iter().map(|p| p.id).collect();
@@ -312,6 +318,7 @@ pub fn plan_batch(
                 tell_me_more: marked(&row.card_id),
                 placed_seq: row.seq,
                 placed_at: row.placed_at,
+                response_ms: Some(row.response_ms),
             });
         }
         for (card_id, seq) in &mat.skipped {
@@ -328,6 +335,7 @@ pub fn plan_batch(
                 said: Said::Skipped,
                 helped: false,
                 tell_me_more: marked(card_id),
+                response_ms: None,
                 placed_seq: row.seq,
                 placed_at: row.at,
             });

@@ -378,6 +378,31 @@ fn card_name(views: &[TopicViews], topic: &str, card: &str) -> String {
         .unwrap_or_else(|| format!("{card} ({topic})"))
 }
 
+/// What happened on a mat, told apart: finished (and how), practice, said
+/// "not now", or left part-way.
+fn mat_outcome(mat: &MatRow) -> Markup {
+    let seconds = |ms: i64| format!("{:.1} s", ms as f64 / 1000.0);
+    html! {
+        @match mat.outcome.as_str() {
+            "declined" => { "Said “not now”" }
+            "partial" => {
+                strong { "Left part-way: not counted. " }
+                (mat.cards_placed) " placed before it was left."
+            }
+            _ => {
+                @if mat.practice { strong { "Practice: not counted. " } }
+                (mat.cards_placed) " placed"
+                @if mat.cards_skipped > 0 { ", " (mat.cards_skipped) " skipped" }
+                @if mat.tell_me_more > 0 { ", " (mat.tell_me_more) " “tell me more”" }
+                @if let (Some(mean), Some(longest)) = (mat.mean_response_ms, mat.longest_response_ms) {
+                    br;
+                    span.quiet { "Answers took " (seconds(mean)) " on average, " (seconds(longest)) " at most." }
+                }
+            }
+        }
+    }
+}
+
 fn status_word(status: ActionStatus) -> &'static str {
     match status {
         ActionStatus::Open => "open",
@@ -500,18 +525,10 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
                     thead { tr { th scope="col" { "When" } th scope="col" { "Topic" } th scope="col" { "What happened" } th scope="col" { "With" } th scope="col" { "The mat" } } }
                     tbody {
                         @for mat in mats {
-                            tr class=@if mat.practice { "practice" } @else { "" } {
+                            tr class=[mat.practice.then_some("practice")] {
                                 td { (local_time(mat.finished_at)) }
                                 td { (mat.topic_title) }
-                                td {
-                                    @if mat.practice { strong { "Practice: not counted. " } }
-                                    @if mat.outcome == "declined" { "Said “not now”" }
-                                    @else {
-                                        (mat.cards_placed) " placed"
-                                        @if mat.cards_skipped > 0 { ", " (mat.cards_skipped) " skipped" }
-                                        @if mat.tell_me_more > 0 { ", " (mat.tell_me_more) " “tell me more”" }
-                                    }
-                                }
+                                td { (mat_outcome(mat)) }
                                 td {
                                     @match &mat.supporter {
                                         Some(name) => { (name) @if mat.helped { " (helped)" } }
@@ -525,7 +542,7 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
                                                 alt={ "The " (mat.topic_title) " mat as " (person.name) " left it, " (local_date(mat.finished_at)) };
                                         }
                                     }
-                                    @if mat.outcome != "declined" {
+                                    @if mat.outcome == "finished" {
                                         form.practice method="post" action={ (base) "/mats/" (path_part(&mat.session_id)) "/practice" } {
                                             input type="hidden" name="csrf" value=(csrf);
                                             @if mat.practice {
@@ -680,11 +697,7 @@ pub fn review_report(session: &WebSession, report: &crate::report::review::Revie
                                 tr {
                                     td { (local_time(mat.finished_at)) }
                                     td { (mat.topic_title) }
-                                    td {
-                                        @if mat.practice { strong { "Practice: not counted. " } }
-                                        @if mat.outcome == "declined" { "Said “not now”" }
-                                        @else { (mat.cards_placed) " placed" @if mat.cards_skipped > 0 { ", " (mat.cards_skipped) " skipped" } }
-                                    }
+                                    td { (mat_outcome(mat)) }
                                     td { @match &mat.supporter { Some(name) => { (name) @if mat.helped { " (helped)" } } None => { "On their own" } } }
                                 }
                             }

@@ -469,11 +469,11 @@ async fn mark_practice(
         .with_plan({
             let (id, by, now) = (id.clone(), signed_in.name().to_string(), state.now());
             move |plan| {
-                if plan.person(&id)?.is_none()
-                    || !plan
-                        .mats(&id, usize::MAX)?
-                        .iter()
-                        .any(|m| m.session_id == session)
+                // Only a finished mat of this person counts, or can stop counting.
+                let finished = |m: &crate::store::staff::MatRow| {
+                    m.session_id == session && m.outcome == "finished"
+                };
+                if plan.person(&id)?.is_none() || !plan.mats(&id, usize::MAX)?.iter().any(finished)
                 {
                     return Ok(false);
                 }

@@ -381,3 +381,62 @@ fn one_person_is_one_person_on_every_device_of_the_home() {
         .unwrap();
     assert_eq!(alex_sessions, 2);
 }
+
+#[test]
+fn staff_see_a_mat_left_part_way_as_such_until_it_is_finished() {
+    use sayso::store::staff::StaffPlan;
+    let mut h = open_home(local(12, 0));
+    touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::PlaceOn(0));
+    touch(&mut h.kiosk, Event::PlaceOn(2));
+    touch(&mut h.kiosk, Event::Undo);
+    let session = h.kiosk.session().unwrap().id().to_string();
+    h.clock.advance(Duration::minutes(10));
+    assert!(common::tick(&mut h.kiosk));
+    h.kiosk.wait_for_jobs(common::JOB_WAIT);
+    sync_files(&h.paths.journal(), &h.paths.plan_target(), local(12, 30)).unwrap();
+
+    let plan = Plan::open(&h.paths.plan).unwrap();
+    let alex = plan
+        .people()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "Alex")
+        .unwrap();
+    let mats = StaffPlan::mats(&plan, &alex.id, 10).unwrap();
+    assert_eq!(mats.len(), 1, "{mats:?}");
+    assert_eq!(
+        (
+            mats[0].session_id.as_str(),
+            mats[0].outcome.as_str(),
+            mats[0].cards_placed
+        ),
+        (session.as_str(), "partial", 1),
+        "one card on the mat: the other was taken back"
+    );
+    assert!(
+        StaffPlan::views(&plan, &alex.id).unwrap().is_empty(),
+        "a mat left part-way is not evidence"
+    );
+
+    // Alex carries on and finishes: one finished mat, nothing part-way.
+    touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::Choose(0));
+    touch(&mut h.kiosk, Event::Choose(0));
+    assert_eq!(h.kiosk.session().unwrap().id(), &session);
+    while h.kiosk.screen() == Screen::Mat {
+        touch(&mut h.kiosk, Event::PlaceOn(1));
+    }
+    touch(&mut h.kiosk, Event::Finish);
+    h.kiosk.wait_for_jobs(common::JOB_WAIT);
+    let mats = StaffPlan::mats(&plan, &alex.id, 10).unwrap();
+    assert_eq!(mats.len(), 1, "{mats:?}");
+    assert_eq!(mats[0].outcome, "finished");
+    // Each answer's time, from the card shown to the press (the test's
+    // clock moves a second at each reading).
+    let mean = mats[0].mean_response_ms.unwrap();
+    let longest = mats[0].longest_response_ms.unwrap();
+    assert!(mean > 0 && longest >= mean, "{mean} {longest}");
+}

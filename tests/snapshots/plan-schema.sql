@@ -8,6 +8,8 @@ CREATE INDEX evidence_by_card ON evidence (person_id, topic_id, card_id);
 CREATE INDEX evidence_by_person_time ON evidence (person_id, placed_at);
 -- index evidence_tell_me_more
 CREATE INDEX evidence_tell_me_more ON evidence (person_id, topic_id, card_id) WHERE tell_me_more = 1;
+-- index partial_mats_by_person
+CREATE INDEX partial_mats_by_person ON partial_mats (person_id, left_at);
 -- index pictures_by_source
 CREATE INDEX pictures_by_source ON pictures (source_hash);
 -- index practice_sessions
@@ -102,8 +104,20 @@ CREATE TABLE evidence (
     view        TEXT NOT NULL,             -- the scale point's label
     placed_seq  INTEGER NOT NULL,          -- placements.seq in the device journal
     placed_at   TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'placed'
-    CHECK (kind IN ('placed', 'skipped')), spot_offset INTEGER NOT NULL DEFAULT 0, helped INTEGER NOT NULL DEFAULT 0, tell_me_more INTEGER NOT NULL DEFAULT 0,
+    CHECK (kind IN ('placed', 'skipped')), spot_offset INTEGER NOT NULL DEFAULT 0, helped INTEGER NOT NULL DEFAULT 0, tell_me_more INTEGER NOT NULL DEFAULT 0, response_ms INTEGER,
     PRIMARY KEY (session_id, card_id)
+);
+-- table partial_mats
+CREATE TABLE partial_mats (
+    session_id   TEXT PRIMARY KEY,
+    device_id    TEXT NOT NULL,
+    person_id    TEXT NOT NULL REFERENCES people(id),
+    topic_id     TEXT NOT NULL,
+    topic_title  TEXT NOT NULL,
+    started_at   TEXT NOT NULL,
+    left_at      TEXT NOT NULL,
+    cards_placed INTEGER NOT NULL,
+    synced_at    TEXT NOT NULL
 );
 -- table people
 CREATE TABLE people (

@@ -859,3 +859,47 @@ fn staff_set_their_kiosk_pin_only_with_their_passphrase() {
     assert_eq!(audit.last().unwrap().1, "PIN set");
     assert!(browser.get("/account").body.contains("You have a PIN"));
 }
+
+#[test]
+fn a_mat_left_part_way_is_told_apart_and_cannot_be_marked_as_practice() {
+    let (_dir, plan) = home_with_jo();
+    let left = "019a5000-0000-7000-8000-0000000000aa";
+    sayso::store::Plan::open(&plan)
+        .unwrap()
+        .set_partial_mats(
+            "kiosk-1",
+            &[sayso::store::journal::PartialMat {
+                session_id: left.into(),
+                person: sayso::core::PersonRef {
+                    id: ALEX.into(),
+                    name: "Alex".into(),
+                },
+                topic_id: "food".into(),
+                topic_title: "Food".into(),
+                started_at: "2026-11-19T10:00:00.000Z".into(),
+                left_at: "2026-11-19T10:12:00.000Z".into(),
+                cards_placed: 2,
+            }],
+            fixture::now(),
+        )
+        .unwrap();
+    let mut browser = Client::new(&plan);
+    let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
+    let page = browser.get(&format!("/people/{ALEX}"));
+    let mats = &page.body[page.body.find("id=\"mats\"").unwrap()..];
+    let body = &mats[mats.find("<tbody>").unwrap()..];
+    let first_row = &body[..body.find("</tr>").unwrap()];
+    assert!(
+        first_row.contains("Left part-way: not counted."),
+        "{first_row}"
+    );
+    assert!(first_row.contains("2 placed before it was left"));
+    assert!(!first_row.contains("practice"), "{first_row}");
+    // The finished ones say how long answers took.
+    assert!(mats.contains("Answers took"), "{mats}");
+    let refused = browser.post(
+        &format!("/people/{ALEX}/mats/{left}/practice"),
+        &[("csrf", &csrf), ("practice", "yes")],
+    );
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}

@@ -1,5 +1,6 @@
 -- Version 6: the pictures the staff pages show, carried into the plan so the
--- pages work wherever the plan is; and practice mats.
+-- pages work wherever the plan is; practice mats; how long each answer
+-- took; and mats left part-way.
 
 -- Each picture once, named by the SHA-256 of its bytes (lowercase hex). What
 -- is kept is what the pages show: card pictures and photos scaled down and
@@ -37,3 +38,25 @@ ALTER TABLE synced_sessions ADD COLUMN mat_picture_hash TEXT REFERENCES pictures
 -- towards a view. Set on the kiosk before the mat or by staff afterwards.
 ALTER TABLE synced_sessions ADD COLUMN practice INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX practice_sessions ON synced_sessions (session_id) WHERE practice = 1;
+
+-- How long the person took to place the card, from it being shown, in
+-- milliseconds (NULL for skipped cards and for plans synced before version 6).
+ALTER TABLE evidence ADD COLUMN response_ms INTEGER;
+
+-- Each kiosk's mats left part-way (saved as partial when nobody touched
+-- them), as its last sync found them. Not evidence: a mat is final only once
+-- the person has finished it, and a partial mat can still be carried on.
+-- A row goes when its mat is finished (and is in `synced_sessions`) or
+-- started afresh.
+CREATE TABLE partial_mats (
+    session_id   TEXT PRIMARY KEY,
+    device_id    TEXT NOT NULL,
+    person_id    TEXT NOT NULL REFERENCES people(id),
+    topic_id     TEXT NOT NULL,
+    topic_title  TEXT NOT NULL,
+    started_at   TEXT NOT NULL,
+    left_at      TEXT NOT NULL,
+    cards_placed INTEGER NOT NULL,
+    synced_at    TEXT NOT NULL
+);
+CREATE INDEX partial_mats_by_person ON partial_mats (person_id, left_at);
