@@ -243,6 +243,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     None
                 }
             };
+            serve_staff_pages(&mut kiosk, &paths);
             sayso::ui::run(kiosk, buttons).context("cannot show the kiosk window")
         }
         Command::Buttons => {
@@ -502,6 +503,36 @@ fn cannot_start(problem: &anyhow::Error, set: &Path) -> anyhow::Result<()> {
         }
         // Closed, or no screen to show it on either: say it here.
         Ok(false) | Err(_) => Err(anyhow::anyhow!("{problem:#}")),
+    }
+}
+
+/// The staff web app beside the kiosk, when `web.toml` turns it on. A
+/// problem with it is the staff's to see; the person's mat goes on.
+fn serve_staff_pages(kiosk: &mut Kiosk, paths: &KioskPaths) {
+    use sayso::web::settings::{WebSettings, WEB_FILE};
+    let settings = match WebSettings::load(&paths.data_dir.join(WEB_FILE)) {
+        Ok(settings) => settings,
+        Err(e) => {
+            tracing::warn!("{e}");
+            kiosk.problem(format!(
+                "Staff web app not started: {WEB_FILE} cannot be used (see the log)"
+            ));
+            return;
+        }
+    };
+    if !settings.enabled {
+        return;
+    }
+    match sayso::web::serve_in_background(
+        paths.plan.clone(),
+        paths.data_dir.clone(),
+        settings.listen(),
+    ) {
+        Ok(serving) => tracing::info!(url = %serving.url, "staff web app served by the kiosk"),
+        Err(e) => {
+            tracing::warn!("the staff web app cannot start: {e:#}");
+            kiosk.problem(format!("Staff web app not started: {e:#}"));
+        }
     }
 }
 

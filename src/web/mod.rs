@@ -10,6 +10,7 @@ mod auth;
 mod error;
 mod pages;
 mod routes;
+pub mod settings;
 pub mod tls;
 mod trend;
 
@@ -108,67 +109,133 @@ impl Listen {
     }
 }
 
-/// Serves the web app until Ctrl+C (or SIGTERM), over `plan`, with the
-/// self-made certificate in the kiosk's `data_dir`.
-pub fn serve(plan: PathBuf, data_dir: PathBuf, listen: Listen) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the web server's runtime")?;
-    let https = listen.uses_https();
+/// Where the web app answers, once it is listening.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Serving {
+    pub url: String,
+    /// The certificate's SHA-256 fingerprint, for staff to check in the
+    /// browser (HTTPS only).
+    pub fingerprint: Option<String>,
+}
+
+/// A listening socket, and the certificate it answers with over HTTPS.
+struct Bound {
+    listener: std::net::TcpListener,
+    certificate: Option<tls::Certificate>,
+}
+
+/// Listens as `listen` says (with the self-made certificate in `data_dir`
+/// when it is HTTPS and none is given): any problem is found here, before
+/// anything runs.
+fn bind(data_dir: &std::path::Path, listen: Listen) -> anyhow::Result<(Bound, Serving)> {
+    let certificate = if listen.uses_https() {
+        Some(match listen.certificate {
+            Some((cert, key)) => tls::given_certificate(cert, key)?,
+            None => tls::own_certificate(data_dir, listen.address.ip())?,
+        })
+    } else {
+        None
+    };
+    let listener = std::net::TcpListener::bind(listen.address)
+        .with_context(|| format!("cannot listen on {}", listen.address))?;
+    listener.set_nonblocking(true)?;
+    let address = listener.local_addr()?;
+    let scheme = if certificate.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let serving = Serving {
+        url: format!("{scheme}://{address}/"),
+        fingerprint: certificate.as_ref().map(|c| c.fingerprint.clone()),
+    };
+    Ok((
+        Bound {
+            listener,
+            certificate,
+        },
+        serving,
+    ))
+}
+
+/// Answers on `bound` until `stop` ends.
+async fn run(
+    bound: Bound,
+    plan: PathBuf,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let mut state = AppState::new(plan);
-    state.secure_cookies = https;
+    state.secure_cookies = bound.certificate.is_some();
     let app = app(state);
-    if !https {
-        return runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind(listen.address)
-                .await
-                .with_context(|| format!("cannot listen on {}", listen.address))?;
-            let address = listener.local_addr()?;
-            println!("sayso web app on http://{address}/ (Ctrl+C to stop)");
-            tracing::info!(%address, "web app listening");
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await
-                .context("the web server stopped")
-        });
-    }
-    let certificate = match listen.certificate {
-        Some((cert, key)) => tls::given_certificate(cert, key)?,
-        None => tls::own_certificate(&data_dir, listen.address.ip())?,
+    let Some(certificate) = bound.certificate else {
+        let listener = tokio::net::TcpListener::from_std(bound.listener)?;
+        return axum::serve(listener, app)
+            .with_graceful_shutdown(stop)
+            .await
+            .context("the web server stopped");
     };
     // One TLS implementation in the build (ring), chosen here.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    runtime.block_on(async move {
-        let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(
-            &certificate.cert,
-            &certificate.key,
-        )
-        .await
-        .with_context(|| format!("cannot use the certificate {}", certificate.cert.display()))?;
-        let listener = std::net::TcpListener::bind(listen.address)
-            .with_context(|| format!("cannot listen on {}", listen.address))?;
-        listener.set_nonblocking(true)?;
-        let address = listener.local_addr()?;
-        println!("sayso web app on https://{address}/ (Ctrl+C to stop)");
-        println!(
-            "certificate fingerprint (SHA-256): {}",
-            certificate.fingerprint
-        );
-        tracing::info!(%address, "web app listening over HTTPS");
-        let handle = axum_server::Handle::new();
-        let stopping = handle.clone();
-        tokio::spawn(async move {
-            let _ = tokio::signal::ctrl_c().await;
-            stopping.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
-        });
-        axum_server::from_tcp_rustls(listener, config)?
-            .handle(handle)
-            .serve(app.into_make_service())
+    let config =
+        axum_server::tls_rustls::RustlsConfig::from_pem_file(&certificate.cert, &certificate.key)
             .await
-            .context("the web server stopped")
-    })
+            .with_context(|| {
+                format!("cannot use the certificate {}", certificate.cert.display())
+            })?;
+    let handle = axum_server::Handle::new();
+    let stopping = handle.clone();
+    tokio::spawn(async move {
+        stop.await;
+        stopping.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+    });
+    axum_server::from_tcp_rustls(bound.listener, config)?
+        .handle(handle)
+        .serve(app.into_make_service())
+        .await
+        .context("the web server stopped")
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the web server's runtime")
+}
+
+/// Serves the web app until Ctrl+C (or SIGTERM), over `plan`, with the
+/// self-made certificate in the kiosk's `data_dir`.
+pub fn serve(plan: PathBuf, data_dir: PathBuf, listen: Listen) -> anyhow::Result<()> {
+    let runtime = runtime()?;
+    let (bound, serving) = bind(&data_dir, listen)?;
+    println!("sayso web app on {} (Ctrl+C to stop)", serving.url);
+    if let Some(fingerprint) = &serving.fingerprint {
+        println!("certificate fingerprint (SHA-256): {fingerprint}");
+    }
+    tracing::info!(url = %serving.url, "web app listening");
+    runtime.block_on(run(bound, plan, async {
+        let _ = tokio::signal::ctrl_c().await;
+    }))
+}
+
+/// Serves the web app on a thread of its own for as long as the process
+/// runs (the kiosk, when `web.toml` turns it on). The kiosk's own signals
+/// are left alone.
+pub fn serve_in_background(
+    plan: PathBuf,
+    data_dir: PathBuf,
+    listen: Listen,
+) -> anyhow::Result<Serving> {
+    let runtime = runtime()?;
+    let (bound, serving) = bind(&data_dir, listen)?;
+    std::thread::Builder::new()
+        .name("web".into())
+        .spawn(move || {
+            if let Err(e) = runtime.block_on(run(bound, plan, std::future::pending())) {
+                tracing::error!("the staff web app stopped: {e:#}");
+            }
+        })
+        .context("no thread for the web app")?;
+    tracing::info!(url = %serving.url, "web app listening");
+    Ok(serving)
 }

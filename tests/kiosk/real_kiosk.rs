@@ -304,3 +304,56 @@ fn a_kiosk_killed_mid_mat_offers_to_carry_on_and_the_mat_ends_whole() {
         "the plan holds the whole mat once"
     );
 }
+
+/// Asks the staff web app on `port` for its sign-in page, as a browser
+/// would; `None` if nothing answers there.
+fn sign_in_page(port: u16) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .write_all(b"GET /signin HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        .ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    Some(answer)
+}
+
+#[test]
+fn the_kiosk_serves_the_staff_pages_only_when_web_toml_turns_them_on() {
+    let x = XServer::start();
+    let root = tempfile::tempdir().unwrap();
+    let data = data_dir(root.path());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+
+    // Off by default: the window is up, and nothing listens.
+    let kiosk = RunningKiosk::start(&x, &data);
+    assert!(
+        sign_in_page(port).is_none(),
+        "nothing listens when it is off"
+    );
+    drop(kiosk);
+
+    // Turned on: served beside the kiosk (it listens before the window opens).
+    std::fs::write(
+        data.join("web.toml"),
+        format!("enabled = true\nlisten = \"127.0.0.1:{port}\"\n"),
+    )
+    .unwrap();
+    let kiosk = RunningKiosk::start(&x, &data);
+    let page = sign_in_page(port).expect("the staff web app answers");
+    assert!(page.starts_with("HTTP/1.0 200"), "{page}");
+    assert!(page.contains("<h1>Sign in</h1>"), "{page}");
+    drop(kiosk);
+
+    // A file that cannot be used: the kiosk still runs, and says why in its log.
+    std::fs::write(data.join("web.toml"), "enabled = yes please\n").unwrap();
+    let kiosk = RunningKiosk::start(&x, &data);
+    assert!(sign_in_page(port).is_none());
+    drop(kiosk);
+    let log = std::fs::read_to_string(data.join("kiosk.err")).unwrap();
+    assert!(log.contains("web.toml"), "{log}");
+}

@@ -1,0 +1,109 @@
+//! `web.toml` in the data directory: whether the kiosk serves the staff web
+//! app itself, and where. Without the file, or with `enabled = false`,
+//! nothing listens.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::Listen;
+
+/// The file name inside the data directory.
+pub const WEB_FILE: &str = "web.toml";
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebSettings {
+    /// Off unless staff turn it on.
+    pub enabled: bool,
+    /// This machine only, unless another address is given (and then HTTPS).
+    pub listen: SocketAddr,
+    /// HTTPS on this machine's own address too.
+    pub https: bool,
+    /// A certificate and its key of the organisation's; else one is made.
+    pub certificate: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+}
+
+impl Default for WebSettings {
+    fn default() -> WebSettings {
+        WebSettings {
+            enabled: false,
+            listen: super::DEFAULT_LISTEN.parse().expect("a socket address"),
+            https: false,
+            certificate: None,
+            key: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the web app settings {path} cannot be used: {reason}")]
+pub struct WebFileError {
+    pub path: String,
+    pub reason: String,
+}
+
+impl WebSettings {
+    /// The settings in `path`; a missing file is the defaults (off).
+    pub fn load(path: &Path) -> Result<WebSettings, WebFileError> {
+        let error = |reason: String| WebFileError {
+            path: path.display().to_string(),
+            reason,
+        };
+        let settings: WebSettings = match std::fs::read_to_string(path) {
+            Ok(text) => {
+                toml::from_str(&text).map_err(|e| error(e.to_string().trim().to_string()))?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(WebSettings::default()),
+            Err(e) => return Err(error(e.to_string())),
+        };
+        if settings.certificate.is_some() != settings.key.is_some() {
+            return Err(error(
+                "give both `certificate` and `key`, or neither".to_string(),
+            ));
+        }
+        Ok(settings)
+    }
+
+    pub fn listen(&self) -> Listen {
+        Listen {
+            address: self.listen,
+            https: self.https,
+            certificate: self.certificate.clone().zip(self.key.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_the_file_nothing_listens_and_a_bad_file_says_what_is_wrong() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(WEB_FILE);
+        assert!(!WebSettings::load(&path).unwrap().enabled);
+
+        std::fs::write(&path, "enabled = true\nlisten = \"0.0.0.0:8443\"\n").unwrap();
+        let settings = WebSettings::load(&path).unwrap();
+        assert!(settings.enabled);
+        assert!(settings.listen().uses_https(), "beyond this machine: HTTPS");
+
+        std::fs::write(&path, "enabled = true\nlisten = \"everywhere\"\n").unwrap();
+        let error = WebSettings::load(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("web.toml") && error.contains("listen"),
+            "{error}"
+        );
+
+        std::fs::write(
+            &path,
+            "enabled = true\ncertificate = \"/etc/ssl/home.pem\"\n",
+        )
+        .unwrap();
+        let error = WebSettings::load(&path).unwrap_err().to_string();
+        assert!(error.contains("both `certificate` and `key`"), "{error}");
+    }
+}
