@@ -91,6 +91,45 @@ fn main() {
     let (p50, p95) = percentiles(&mut incremental);
     println!("incremental sync of 1 mat, open connection  p50 {p50:>10.2?}  p95 {p95:>10.2?}");
 
+    // The pictures each sync carries for the staff pages: the demo set's
+    // (every card, as SVG) and its two photos. The first time each is
+    // prepared; after that each file is only hashed.
+    let set = sayso::library::load_set(&sayso::library::default_set_path()).unwrap();
+    let photos = ["alex", "sam"]
+        .iter()
+        .map(|name| {
+            (
+                sayso::core::PersonId::new(format!("{name}-id")),
+                set.root.join(format!("photos/{name}.svg")),
+            )
+        })
+        .collect();
+    let what = sayso::library::share::ToShare {
+        data_dir: dir.path().to_path_buf(),
+        set: Some(set),
+        photos,
+    };
+    let started = Instant::now();
+    let shared = sayso::library::share::share_pictures(&mut plan, "bench", &what, now).unwrap();
+    let first_share = started.elapsed();
+    let mut again = Vec::new();
+    for _ in 0..30 {
+        let started = Instant::now();
+        let shared = sayso::library::share::share_pictures(&mut plan, "bench", &what, now).unwrap();
+        again.push(started.elapsed());
+        assert_eq!(shared.added, 0);
+    }
+    let (again_p50, again_p95) = percentiles(&mut again);
+    println!(
+        "pictures to the plan, first time ({} pictures)  {first_share:>10.2?}",
+        shared.added
+    );
+    println!("pictures to the plan, nothing new  p50 {again_p50:>10.2?}  p95 {again_p95:>10.2?}");
+    println!(
+        "nothing-new pictures / incremental sync  {:>10.2}x",
+        again_p50.as_secs_f64() / p50.as_secs_f64()
+    );
+
     let mut report_times = Vec::new();
     let mut lines = 0;
     for _ in 0..30 {

@@ -291,3 +291,118 @@ fn every_page_works_with_the_keyboard_alone_and_by_touch_on_a_phone() {
         browser.close().await.unwrap();
     });
 }
+
+/// A Chrome DevTools command, sent through chromedriver.
+#[derive(Debug)]
+struct DevTools {
+    command: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.command, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+#[test]
+fn in_forced_colours_nothing_is_told_by_colour_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    fixture::add_pictures(&plan);
+    fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
+    {
+        // One view confirmed and one disputed, so that each kind shows.
+        let mut browser = super::client::Client::new(&plan);
+        let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
+        for (card, verdict) in [("pizza", "confirm"), ("tea", "dispute")] {
+            browser.post(
+                &format!("/people/{ALEX}/cards/food/{card}"),
+                &[("csrf", &csrf), ("verdict", verdict), ("body", "seen it")],
+            );
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let site = serve(&runtime, &plan);
+    let driver = Driver::start();
+    runtime.block_on(async {
+        let browser = open_browser(&driver).await;
+        browser
+            .issue_cmd(DevTools {
+                command: "Emulation.setEmulatedMedia",
+                params: serde_json::json!({
+                    "features": [{ "name": "forced-colors", "value": "active" }]
+                }),
+            })
+            .await
+            .expect("chromedriver passes DevTools commands on");
+        browser.goto(&format!("{site}/signin")).await.unwrap();
+        let forced = browser
+            .execute(
+                "return matchMedia('(forced-colors: active)').matches;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(forced.as_bool(), Some(true), "forced colours are on");
+        browser
+            .find(Locator::Id("name"))
+            .await
+            .unwrap()
+            .send_keys("Jo")
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Id("passphrase"))
+            .await
+            .unwrap()
+            .send_keys(JO_PASSPHRASE)
+            .await
+            .unwrap();
+        let button = browser.find(Locator::Css("button.primary")).await.unwrap();
+        click_and_wait(&browser, button).await;
+        browser
+            .goto(&format!("{site}/people/{}", ALEX.replace('-', "%2D")))
+            .await
+            .unwrap();
+        // What colour told apart is told again by a word, a mark or a line
+        // style, which forced colours keep: each point's column has its
+        // border, and each standing its own mark and line.
+        let kept = browser
+            .execute(
+                "const style = (q, pseudo) => getComputedStyle(document.querySelector(q), pseudo);
+                 return [
+                   style('.point').borderTopStyle,
+                   style('.badge.confirmed', '::before').content,
+                   style('.badge.disputed', '::before').content,
+                   style('.badge.unconfirmed').borderTopStyle,
+                   style('.change').borderLeftStyle,
+                 ];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            kept,
+            serde_json::json!(["solid", "\"✓ \"", "\"✗ \"", "dashed", "solid"]),
+        );
+        photograph(&browser, "person-forced-colours").await;
+        browser.close().await.unwrap();
+    });
+}
