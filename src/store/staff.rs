@@ -190,6 +190,21 @@ pub trait StaffPlan: Send {
     fn picture(&self, hash: &str) -> Result<Option<StoredPicture>, StoreError>;
     /// A person's photo, by its name in the plan's pictures.
     fn photo(&self, person: &PersonId) -> Result<Option<String>, StoreError>;
+    /// Whether a family account of this person may see the picture: the
+    /// set's card pictures and the person's photo always (families make the
+    /// sets), the person's kept mats only when their views are shared.
+    fn family_may_see(&self, person: &PersonId, hash: &str) -> Result<bool, StoreError>;
+    /// Whether staff have shared the person's views with their family.
+    fn views_shared(&self, person: &PersonId) -> Result<bool, StoreError>;
+    /// Shares the person's views with their family accounts, or stops;
+    /// false if it already was so.
+    fn share_views(
+        &mut self,
+        person: &PersonId,
+        shared: bool,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     /// Marks a mat of this person as practice (its answers stop counting
     /// towards their views) or not; false if there is no such mat or it
     /// already was.
@@ -786,6 +801,63 @@ impl StaffPlan for Plan {
             .query_row([person.as_str()], |row| row.get(0))
             .optional()?
             .flatten())
+    }
+
+    fn family_may_see(&self, person: &PersonId, hash: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM card_pictures WHERE picture_hash = ?2)
+                 OR EXISTS (SELECT 1 FROM people WHERE id = ?1 AND photo_hash = ?2)
+                 OR EXISTS (SELECT 1 FROM synced_sessions s JOIN people p ON p.id = s.person_id
+                            WHERE s.person_id = ?1 AND s.mat_picture_hash = ?2
+                              AND p.views_shared = 1)",
+            params![person.as_str(), hash],
+            |row| row.get(0),
+        )?)
+    }
+
+    fn views_shared(&self, person: &PersonId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT views_shared FROM people WHERE id = ?1",
+                [person.as_str()],
+                |row| row.get(0),
+            )
+            .optional()?
+            .unwrap_or(false))
+    }
+
+    fn share_views(
+        &mut self,
+        person: &PersonId,
+        shared: bool,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE people SET views_shared = ?2 WHERE id = ?1 AND views_shared <> ?2",
+            params![person.as_str(), shared],
+        )?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        let (before, after) = if shared {
+            ("not shared", "shared")
+        } else {
+            ("shared", "not shared")
+        };
+        let about = format!("views of person {} with their family", person.as_str());
+        super::plan::audit_change(
+            &tx,
+            at,
+            by_whom,
+            "share views",
+            Some(&format!("{about}: {before}")),
+            Some(&format!("{about}: {after}")),
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 
     fn set_practice(

@@ -162,13 +162,36 @@ pub fn account(session: &WebSession, has_pin: bool, message: Option<(&str, bool)
     )
 }
 
-pub fn family_home(session: &WebSession) -> Markup {
+/// A family account's first page: their person, and that person's views
+/// if staff have shared them.
+pub fn family_home(
+    session: &WebSession,
+    person: Option<&PersonRef>,
+    photo: Option<&str>,
+    shared_views: Option<&[TopicViews]>,
+) -> Markup {
     layout(
         "Welcome",
         Some(session),
         html! {
             h1 { "Welcome, " (session.account.name) }
-            p { "This account is for setting up a person's picture sets. The person's answers are kept for their support staff." }
+            p { "This account is for setting up a person's picture sets." }
+            @if let Some(person) = person {
+                h2 {
+                    @if let Some(hash) = photo { img.photo src={ "/pictures/" (hash) } alt=""; }
+                    (person.name)
+                }
+                @match shared_views {
+                    Some(views) => {
+                        p.hint { "What " (person.name) " says, as their support staff have shared it with you." }
+                        @if views.is_empty() { p.quiet { "No finished mats yet." } }
+                        @for topic in views { (topic_mat(person, topic, None)) }
+                    }
+                    None => {
+                        p { (person.name) "'s answers are kept for their support staff, who can share them with you." }
+                    }
+                }
+            }
         },
     )
 }
@@ -282,7 +305,10 @@ fn standing_badge(standing: Standing) -> Markup {
     html! { span class=(class) { (standing.as_str()) } }
 }
 
-fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: &str) -> Markup {
+/// One card of a person's views: for staff, with their notes and forms
+/// (`csrf`); `None`: as shared with the family, to read only, without
+/// staff's notes.
+fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: Option<&str>) -> Markup {
     let action = format!(
         "/people/{}/cards/{}/{}",
         path_part(person.id.as_str()),
@@ -310,7 +336,7 @@ fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: &str)
             }
             @if card.tell_me_more { p.more { "Asked to tell more" } }
             p { (standing_badge(card.standing)) }
-            @if !card.notes.is_empty() {
+            @if csrf.is_some() && !card.notes.is_empty() {
                 ul.notes {
                     @for note in &card.notes {
                         li {
@@ -320,16 +346,18 @@ fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: &str)
                     }
                 }
             }
-            details {
-                summary { "Confirm, dispute or add a note" }
-                form.stack method="post" action=(action) {
-                    input type="hidden" name="csrf" value=(csrf);
-                    label for={ "body-" (card_anchor(&topic.topic_id, &card.card_id)) } { "Note or reason (needed to dispute)" }
-                    textarea id={ "body-" (card_anchor(&topic.topic_id, &card.card_id)) } name="body" rows="2" maxlength="2000" {}
-                    div.buttons {
-                        button type="submit" name="verdict" value="confirm" { "Confirm" }
-                        button type="submit" name="verdict" value="dispute" { "Dispute" }
-                        button type="submit" name="verdict" value="note" { "Add note" }
+            @if let Some(csrf) = csrf {
+                details {
+                    summary { "Confirm, dispute or add a note" }
+                    form.stack method="post" action=(action) {
+                        input type="hidden" name="csrf" value=(csrf);
+                        label for={ "body-" (card_anchor(&topic.topic_id, &card.card_id)) } { "Note or reason (needed to dispute)" }
+                        textarea id={ "body-" (card_anchor(&topic.topic_id, &card.card_id)) } name="body" rows="2" maxlength="2000" {}
+                        div.buttons {
+                            button type="submit" name="verdict" value="confirm" { "Confirm" }
+                            button type="submit" name="verdict" value="dispute" { "Dispute" }
+                            button type="submit" name="verdict" value="note" { "Add note" }
+                        }
                     }
                 }
             }
@@ -337,7 +365,7 @@ fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: &str)
     }
 }
 
-fn topic_mat(person: &PersonRef, topic: &TopicViews, csrf: &str) -> Markup {
+fn topic_mat(person: &PersonRef, topic: &TopicViews, csrf: Option<&str>) -> Markup {
     let unplaced: Vec<&CardView> = topic.cards.iter().filter(|c| c.point.is_none()).collect();
     let columns = (topic.points.len() + usize::from(!unplaced.is_empty())).clamp(1, 6);
     html! {
@@ -415,6 +443,8 @@ fn status_word(status: ActionStatus) -> &'static str {
 pub struct PersonPage<'a> {
     pub person: &'a PersonRef,
     pub photo: Option<&'a str>,
+    /// Shared with the person's family accounts.
+    pub views_shared: bool,
     pub views: &'a [TopicViews],
     pub mats: &'a [MatRow],
     pub actions: &'a [ActionRow],
@@ -425,6 +455,7 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
     let PersonPage {
         person,
         photo,
+        views_shared,
         views,
         mats,
         actions,
@@ -445,11 +476,23 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
                 a href={ (base) "/profile" } { "One-page profile" }
                 a href={ (base) "/report" } { "Review-meeting report" }
             }
+            form.sharing method="post" action={ (base) "/sharing" } {
+                input type="hidden" name="csrf" value=(csrf);
+                @if views_shared {
+                    input type="hidden" name="shared" value="no";
+                    span { (person.name) "'s family accounts can see these views (not your notes). " }
+                    button type="submit" { "Stop sharing with family" }
+                } @else {
+                    input type="hidden" name="shared" value="yes";
+                    span { (person.name) "'s family accounts cannot see these views. " }
+                    button type="submit" { "Share the views with family" }
+                }
+            }
             h2 id="views" { "What " (person.name) " says" }
             @if views.is_empty() {
                 p.quiet { "No finished mats yet." }
             }
-            @for topic in views { (topic_mat(person, topic, csrf)) }
+            @for topic in views { (topic_mat(person, topic, Some(csrf))) }
 
             h2 id="actions" { "Actions" }
             @if actions.is_empty() { p.quiet { "No actions yet." } }

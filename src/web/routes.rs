@@ -56,6 +56,7 @@ pub fn app(state: AppState) -> Router {
             post(mark_practice),
         )
         .route("/pictures/{hash}", get(picture))
+        .route("/people/{person}/sharing", post(share_views))
         .route(
             "/people/{person}/actions/{action}/status",
             post(settle_action),
@@ -307,7 +308,25 @@ async fn sign_out(
 
 async fn whats_new(State(state): State<AppState>, signed_in: SignedIn) -> Result<Markup, WebError> {
     if !signed_in.session.account.sees_views() {
-        return Ok(pages::family_home(&signed_in.session));
+        let Some(id) = signed_in.session.account.person.clone() else {
+            return Ok(pages::family_home(&signed_in.session, None, None, None));
+        };
+        let (person, photo, shared) = state
+            .with_plan(move |plan| {
+                let shared = if plan.views_shared(&id)? {
+                    Some(plan.views(&id)?)
+                } else {
+                    None
+                };
+                Ok((plan.person(&id)?, plan.photo(&id)?, shared))
+            })
+            .await?;
+        return Ok(pages::family_home(
+            &signed_in.session,
+            person.as_ref(),
+            photo.as_deref(),
+            shared.as_deref(),
+        ));
     }
     let since = signed_in.session.account.last_looked;
     let now = state.now();
@@ -411,11 +430,11 @@ async fn person_page(
 ) -> Result<Markup, WebError> {
     staff_only(&signed_in)?;
     let id = PersonId::new(person);
-    let (found, photo, views, mats, actions) = state
+    let (found, (photo, views_shared), views, mats, actions) = state
         .with_plan(move |plan| {
             Ok((
                 plan.person(&id)?,
-                plan.photo(&id)?,
+                (plan.photo(&id)?, plan.views_shared(&id)?),
                 plan.views(&id)?,
                 plan.mats(&id, MATS_SHOWN)?,
                 plan.actions(&id)?,
@@ -429,6 +448,7 @@ async fn person_page(
         &pages::PersonPage {
             person: &person,
             photo: photo.as_deref(),
+            views_shared,
             views: &views,
             mats: &mats,
             actions: &actions,
@@ -487,21 +507,65 @@ async fn mark_practice(
     Ok(Redirect::to(&format!("/people/{}#mats", pages::path_part(&person))).into_response())
 }
 
+#[derive(Deserialize)]
+struct SharingForm {
+    #[serde(default)]
+    csrf: String,
+    /// "yes": the family accounts see the person's views; "no": they do not.
+    #[serde(default)]
+    shared: String,
+}
+
+async fn share_views(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(person): Path<String>,
+    Form(form): Form<SharingForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    let shared = match form.shared.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(WebError::BadInput("Say whether to share the views.".into())),
+    };
+    let id = PersonId::new(person.clone());
+    let target = id.clone();
+    // Sharing what is shared already changes nothing, and is no error.
+    change_plan(&state, &signed_in, &id, move |plan, by, now| {
+        plan.share_views(&target, shared, by, now).map(|_| true)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/people/{}", pages::path_part(&person))).into_response())
+}
+
 /// A picture the pages show (cards, photos, kept mats), by its name: the
-/// same name is always the same bytes, so the browser may keep it.
+/// same name is always the same bytes, so the browser may keep it. Staff
+/// see every picture; a family account its person's (see
+/// [`StaffPlan::family_may_see`]).
 async fn picture(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(hash): Path<String>,
 ) -> Result<Response, WebError> {
-    staff_only(&signed_in)?;
     if !crate::store::pictures::is_picture_hash(&hash) {
         return Err(WebError::NotFound);
     }
+    let account = signed_in.session.account.clone();
     let picture = state
-        .with_plan(move |plan| plan.picture(&hash))
-        .await?
-        .ok_or(WebError::NotFound)?;
+        .with_plan(move |plan| {
+            if !account.sees_views() {
+                let allowed = match &account.person {
+                    Some(person) => plan.family_may_see(person, &hash)?,
+                    None => false,
+                };
+                if !allowed {
+                    return Ok(Err(WebError::Forbidden));
+                }
+            }
+            Ok(plan.picture(&hash)?.ok_or(WebError::NotFound))
+        })
+        .await??;
     Ok((
         [
             (CONTENT_TYPE, picture.media_type),

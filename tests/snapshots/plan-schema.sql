@@ -123,7 +123,7 @@ CREATE TABLE partial_mats (
 CREATE TABLE people (
     id   TEXT PRIMARY KEY,
     name TEXT NOT NULL
-, photo_hash TEXT REFERENCES pictures(hash));
+, photo_hash TEXT REFERENCES pictures(hash), views_shared INTEGER NOT NULL DEFAULT 0);
 -- table pictures
 CREATE TABLE pictures (
     hash        TEXT PRIMARY KEY,

@@ -903,3 +903,108 @@ fn a_mat_left_part_way_is_told_apart_and_cannot_be_marked_as_practice() {
     );
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 }
+
+/// Alex's sister, with a family account for Alex, signed in.
+fn alexs_sister(plan: &std::path::Path) -> Client {
+    {
+        let mut p = sayso::store::Plan::open(plan).unwrap();
+        let code = p
+            .add_account(
+                "Alex's sister",
+                sayso::store::accounts::Role::Family,
+                Some(&ALEX.into()),
+                "Jo",
+                fixture::now(),
+            )
+            .unwrap()
+            .unwrap();
+        p.redeem_setup_code(&code, "her own long passphrase", fixture::now())
+            .unwrap()
+            .unwrap();
+    }
+    let mut family = Client::new(plan);
+    family.sign_in("Alex's sister", "her own long passphrase");
+    family
+}
+
+#[test]
+fn staff_share_a_persons_views_with_their_family_to_read_and_can_stop() {
+    let (_dir, plan) = home_with_jo();
+    let (tea, photo, mat) = fixture::add_pictures(&plan);
+    let mut staff = Client::new(&plan);
+    let csrf = staff.sign_in("Jo", JO_PASSPHRASE).csrf();
+    staff.post(
+        &format!("/people/{ALEX}/cards/food/tea"),
+        &[
+            ("csrf", &csrf),
+            ("verdict", "note"),
+            ("body", "cold tea that week"),
+        ],
+    );
+    let mut family = alexs_sister(&plan);
+
+    // Not shared: her page has Alex's photo and the set's pictures are
+    // hers to see (she makes the sets), but no views and no kept mats.
+    let home = family.get("/");
+    assert!(
+        home.body.contains("can share them with you"),
+        "{}",
+        home.body
+    );
+    assert!(!home.body.contains("<h4>tea</h4>"));
+    assert_eq!(
+        family.get(&format!("/pictures/{tea}")).status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        family.get(&format!("/pictures/{photo}")).status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        family.get(&format!("/pictures/{mat}")).status,
+        StatusCode::FORBIDDEN
+    );
+
+    let page = staff.get(&format!("/people/{ALEX}"));
+    assert!(page.body.contains("family accounts cannot see these views"));
+    let shared = staff.post(
+        &format!("/people/{ALEX}/sharing"),
+        &[("csrf", &csrf), ("shared", "yes")],
+    );
+    assert_eq!(shared.status, StatusCode::SEE_OTHER);
+    let audit = audit_rows(&plan);
+    let last = audit.last().unwrap();
+    assert_eq!((last.0.as_str(), last.1.as_str()), ("Jo", "share views"));
+
+    // Shared: the views, to read; staff's notes and forms stay with staff.
+    let home = family.get("/");
+    assert!(column(&home.body, "Food", "don't like").contains("<h4>tea</h4>"));
+    assert!(!home.body.contains("cold tea that week"));
+    assert!(!home.body.contains("Confirm, dispute"));
+    assert_eq!(
+        family.get(&format!("/pictures/{mat}")).status,
+        StatusCode::OK
+    );
+    // Still nothing of anyone else's, and nothing to change.
+    assert!(!home.body.contains("Sam"));
+    assert_eq!(
+        family.get(&format!("/people/{}", fixture::SAM)).status,
+        StatusCode::FORBIDDEN
+    );
+    let csrf_family = home.csrf();
+    let refused = family.post(
+        &format!("/people/{ALEX}/sharing"),
+        &[("csrf", &csrf_family), ("shared", "no")],
+    );
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    staff.post(
+        &format!("/people/{ALEX}/sharing"),
+        &[("csrf", &csrf), ("shared", "no")],
+    );
+    assert!(!family.get("/").body.contains("<h4>tea</h4>"));
+    assert_eq!(
+        family.get(&format!("/pictures/{mat}")).status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -1,6 +1,6 @@
 -- Version 6: the pictures the staff pages show, carried into the plan so the
 -- pages work wherever the plan is; practice mats; how long each answer
--- took; and mats left part-way.
+-- took; mats left part-way; views shared with a person's family.
 
 -- Each picture once, named by the SHA-256 of its bytes (lowercase hex). What
 -- is kept is what the pages show: card pictures and photos scaled down and
@@ -29,6 +29,10 @@ CREATE TABLE card_pictures (
 
 -- A person's photo from the home file.
 ALTER TABLE people ADD COLUMN photo_hash TEXT REFERENCES pictures(hash);
+
+-- Staff have shared the person's views with their family accounts (read
+-- only). Not shared unless staff say so.
+ALTER TABLE people ADD COLUMN views_shared INTEGER NOT NULL DEFAULT 0;
 
 -- The kept picture of a mat, in `pictures` (`mat_picture` stays: the file's
 -- path on the kiosk that drew it).
