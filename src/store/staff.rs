@@ -525,12 +525,22 @@ impl StaffPlan for Plan {
         let mut history: HashMap<(String, String), Vec<AnswerAt>> = HashMap::new();
         {
             let mut statement = self.conn.prepare(
+                // Looked up for each answer only if the person has any
+                // practice mat at all (a year is tens of thousands of rows).
                 "SELECT topic_id, card_id, placed_at, point, kind, view,
-                        EXISTS (SELECT 1 FROM synced_sessions s INDEXED BY practice_sessions
-                                WHERE s.session_id = e.session_id AND s.practice = 1)
+                        CASE WHEN ?2 THEN EXISTS (
+                            SELECT 1 FROM synced_sessions s INDEXED BY practice_sessions
+                            WHERE s.session_id = e.session_id AND s.practice = 1)
+                        ELSE 0 END
                  FROM evidence e WHERE person_id = ?1 ORDER BY placed_at",
             )?;
-            let rows = statement.query_map([id], |row| {
+            let any_practice: bool = self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM synced_sessions INDEXED BY practice_sessions
+                                WHERE practice = 1 AND person_id = ?1)",
+                [id],
+                |row| row.get(0),
+            )?;
+            let rows = statement.query_map(params![id, any_practice], |row| {
                 Ok((
                     (row.get::<_, String>(0)?, row.get::<_, String>(1)?),
                     row.get::<_, String>(2)?,
@@ -661,6 +671,8 @@ impl StaffPlan for Plan {
     fn mats(&self, person: &PersonId, limit: usize) -> Result<Vec<MatRow>, StoreError> {
         // Finished and declined mats, and mats left part-way, newest first.
         let mut statement = self.conn.prepare(
+            // Each side sorted and cut on its own, through its index, so that
+            // the counts are worked out for the mats shown only.
             "SELECT * FROM (
                SELECT s.session_id, s.topic_title, s.started_at, s.finished_at, s.outcome,
                       s.supporter, s.supporter_helped,
@@ -674,11 +686,14 @@ impl StaffPlan for Plan {
                       (SELECT avg(response_ms) FROM evidence e WHERE e.session_id = s.session_id),
                       (SELECT max(response_ms) FROM evidence e WHERE e.session_id = s.session_id)
                FROM synced_sessions s WHERE s.person_id = ?1
-               UNION ALL
+               ORDER BY s.finished_at DESC LIMIT ?2)
+             UNION ALL
+             SELECT * FROM (
                SELECT p.session_id, p.topic_title, p.started_at, p.left_at, 'partial',
                       NULL, 0, p.cards_placed, 0, 0, NULL, 0, NULL, NULL
                FROM partial_mats p WHERE p.person_id = ?1
-             ) ORDER BY 4 DESC LIMIT ?2",
+               ORDER BY p.left_at DESC LIMIT ?2)
+             ORDER BY 4 DESC LIMIT ?2",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = statement.query_map(params![person.as_str(), limit], |row| {

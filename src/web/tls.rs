@@ -29,6 +29,12 @@ pub fn own_certificate(dir: &Path, ip: IpAddr) -> anyhow::Result<Certificate> {
         if !ip.is_unspecified() {
             names.push(ip.to_string());
         }
+        // Reached across the home's network by the machine's name too (a
+        // Pi answers to `name.local` over mDNS).
+        if let Some(host) = host_name() {
+            names.push(format!("{host}.local"));
+            names.push(host);
+        }
         let made = rcgen::generate_simple_self_signed(names)
             .context("cannot make a certificate for this machine")?;
         write_private(&key, made.signing_key.serialize_pem().as_bytes())?;
@@ -37,6 +43,18 @@ pub fn own_certificate(dir: &Path, ip: IpAddr) -> anyhow::Result<Certificate> {
         tracing::info!("made a certificate for the web app");
     }
     given_certificate(cert, key)
+}
+
+/// This machine's name, if it has a usable one.
+fn host_name() -> Option<String> {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
+    let name = name.trim();
+    let usable = !name.is_empty()
+        && name != "localhost"
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    usable.then(|| name.to_string())
 }
 
 /// A certificate staff give (`--cert`, `--key`).
