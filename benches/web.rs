@@ -155,6 +155,28 @@ fn main() {
     });
     report("a person's page", page, size, plain_page);
 
+    // Where a person's page spends its time, part by part.
+    {
+        use sayso::store::staff::StaffPlan;
+        let staff_plan = Plan::open(&plan_path).unwrap();
+        let id = sayso::core::PersonId::new(person.clone());
+        let part = |name: &str, run: &dyn Fn() -> usize| {
+            let (times, size) = measure(|| {
+                let started = Instant::now();
+                let size = run();
+                (started.elapsed(), size)
+            });
+            println!("  {name:<14} p50 {:>9.2?}  p95 {:>9.2?}  ({size} rows)", times.0, times.1);
+        };
+        part("views", &|| staff_plan.views(&id).unwrap().len());
+        part("mats", &|| staff_plan.mats(&id, 50).unwrap().len());
+        part("actions", &|| staff_plan.actions(&id).unwrap().len());
+        part("photo, shared", &|| {
+            usize::from(staff_plan.photo(&id).unwrap().is_some())
+                + usize::from(staff_plan.views_shared(&id).unwrap())
+        });
+    }
+
     // The review-meeting report for the whole year, as a PDF.
     let year = (
         chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),

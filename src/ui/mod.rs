@@ -9,6 +9,7 @@
 pub mod kept_mat;
 pub mod pictures;
 pub mod screenshots;
+mod service;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -60,6 +61,7 @@ pub fn run(kiosk: Kiosk, buttons: Option<(Box<dyn PinSource>, ButtonPanel)>) -> 
         kiosk.borrow_mut().attach_button_timing(panel.new_timing());
         start_buttons(source, panel);
     }
+    let _service = service::start(&window);
     window.run()?;
     kiosk.borrow_mut().wait_for_jobs(SHUTDOWN_WAIT);
     Ok(())

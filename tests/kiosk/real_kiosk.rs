@@ -98,10 +98,22 @@ impl<'x> RunningKiosk<'x> {
         set: Option<&Path>,
         log: &str,
     ) -> RunningKiosk<'x> {
+        Self::start_with_env(x, data, set, log, &[])
+    }
+
+    /// The same, with more of the environment (as systemd gives it).
+    pub fn start_with_env(
+        x: &'x XServer,
+        data: &Path,
+        set: Option<&Path>,
+        log: &str,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> RunningKiosk<'x> {
         let mut command = Command::new(env!("CARGO_BIN_EXE_sayso"));
         if let Some(set) = set {
             command.arg("--set").arg(set);
         }
+        command.envs(env.iter().copied());
         let mut child = command
             .env("SAYSO_DATA_DIR", data)
             .env("DISPLAY", &x.display)
@@ -356,4 +368,55 @@ fn the_kiosk_serves_the_staff_pages_only_when_web_toml_turns_them_on() {
     drop(kiosk);
     let log = std::fs::read_to_string(data.join("kiosk.err")).unwrap();
     assert!(log.contains("web.toml"), "{log}");
+}
+
+/// What the kiosk tells systemd, read from a socket the test owns (as
+/// systemd's `NOTIFY_SOCKET`); `None` once nothing came for `quiet`.
+fn told(socket: &std::os::unix::net::UnixDatagram, quiet: Duration) -> Option<String> {
+    socket.set_read_timeout(Some(quiet)).unwrap();
+    let mut buffer = [0u8; 512];
+    let read = socket.recv(&mut buffer).ok()?;
+    Some(String::from_utf8_lossy(&buffer[..read]).to_string())
+}
+
+#[test]
+fn the_kiosk_tells_systemd_it_is_ready_and_pings_until_its_screen_hangs() {
+    let x = XServer::start();
+    let root = tempfile::tempdir().unwrap();
+    let data = data_dir(root.path());
+    let socket_path = root.path().join("notify.sock");
+    let socket = std::os::unix::net::UnixDatagram::bind(&socket_path).unwrap();
+    // A ping every 0.2 s; the UI thread stops for good after 3 s.
+    let kiosk = RunningKiosk::start_with_env(
+        &x,
+        &data,
+        None,
+        "info",
+        &[
+            ("NOTIFY_SOCKET", socket_path.as_os_str()),
+            ("WATCHDOG_USEC", "400000".as_ref()),
+            ("SAYSO_FAULT_HANG_UI_AFTER_MS", "3000".as_ref()),
+        ],
+    );
+    let first = told(&socket, WAIT).expect("told systemd something");
+    assert_eq!(first.trim(), "READY=1", "ready first");
+    let mut pings = 0;
+    let started = Instant::now();
+    // Pings come while the screen turns; five missed pings in a row and
+    // they have stopped.
+    while let Some(message) = told(&socket, Duration::from_secs(1)) {
+        assert_eq!(message.trim(), "WATCHDOG=1");
+        pings += 1;
+        assert!(
+            started.elapsed() < WAIT,
+            "the pings never stopped, though the UI thread hangs"
+        );
+    }
+    assert!(pings >= 5, "regular pings before the hang: {pings}");
+    // The process is alive, its screen frozen: that is what the watchdog
+    // is there for.
+    let status = std::fs::read_to_string(format!("/proc/{}/status", kiosk.pid())).unwrap();
+    assert!(!status.contains("State:\tZ"), "alive, not a zombie");
+    let log = std::fs::read_to_string(data.join("kiosk.err")).unwrap();
+    assert!(log.contains("the UI thread hangs, on purpose"), "{log}");
 }
