@@ -166,7 +166,10 @@ fn main() {
                 let size = run();
                 (started.elapsed(), size)
             });
-            println!("  {name:<14} p50 {:>9.2?}  p95 {:>9.2?}  ({size} rows)", times.0, times.1);
+            println!(
+                "  {name:<14} p50 {:>9.2?}  p95 {:>9.2?}  ({size} rows)",
+                times.0, times.1
+            );
         };
         part("views", &|| staff_plan.views(&id).unwrap().len());
         part("mats", &|| staff_plan.mats(&id, 50).unwrap().len());

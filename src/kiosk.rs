@@ -74,6 +74,15 @@ impl KioskPaths {
         self.data_dir.join(store::JOURNAL_FILE)
     }
 
+    /// The picture set's folder (`set` names the file or the folder).
+    pub fn set_folder(&self) -> PathBuf {
+        if self.set.is_dir() {
+            self.set.clone()
+        } else {
+            self.set.with_file_name("")
+        }
+    }
+
     /// The pictures a sync from the command line carries into the plan: the
     /// set's and the home's as far as they can be read (the kiosk says on
     /// its staff line what cannot), and the kept mats.

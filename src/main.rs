@@ -64,6 +64,23 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         to: Option<PathBuf>,
     },
+    /// Copy the journal, the support plan, the settings, the kept mats and
+    /// the picture set into a new folder inside DIR (a USB stick, a share),
+    /// with a manifest and checksums. Safe while the kiosk runs.
+    Backup {
+        #[arg(value_name = "DIR")]
+        into: PathBuf,
+    },
+    /// Put a backup (a folder `sayso backup` made) back into the data
+    /// directory: on a new device, or after a damaged SD card. Stop the
+    /// kiosk first.
+    Restore {
+        #[arg(value_name = "BACKUP")]
+        from: PathBuf,
+        /// Replace the mats this device has already.
+        #[arg(long)]
+        overwrite: bool,
+    },
     /// Show each person's views as they stand in the support plan.
     Report {
         /// Only this person (by name); needed for a PDF.
@@ -286,6 +303,39 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 report.placements,
                 plan.path.display()
             );
+            Ok(())
+        }
+        Command::Backup { into } => {
+            let set_dir = paths.set_folder();
+            let bundled = sayso::library::default_set_path();
+            let sources = sayso::store::backup::Sources {
+                data_dir: paths.data_dir.clone(),
+                plan: paths.plan.clone(),
+                set_dir: (set_dir != bundled.with_file_name("")).then_some(set_dir),
+            };
+            let folder = sayso::store::backup::backup(&sources, &into, chrono::Utc::now())?;
+            println!("Backed up into {}", folder.display());
+            Ok(())
+        }
+        Command::Restore { from, overwrite } => {
+            let targets = sayso::store::backup::Targets {
+                data_dir: paths.data_dir.clone(),
+                plan: paths.plan.clone(),
+            };
+            let restored = sayso::store::backup::restore(&from, &targets, overwrite)?;
+            println!(
+                "Restored the backup of {} ({} files) into {}",
+                restored.manifest.made_at.format("%-d %b %Y %H:%M UTC"),
+                restored.manifest.files.len(),
+                paths.data_dir.display()
+            );
+            if let Some(set) = restored.set_dir {
+                println!(
+                    "Its picture set is in {}: start sayso with --set {}",
+                    set.display(),
+                    set.display()
+                );
+            }
             Ok(())
         }
         Command::Report {

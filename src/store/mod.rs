@@ -7,6 +7,7 @@
 //! sit on a network share.
 
 pub mod accounts;
+pub mod backup;
 mod db;
 mod ids;
 pub mod journal;

@@ -58,7 +58,10 @@ pub fn start(window: &impl ComponentHandle) -> Service {
 /// timer of the UI event loop.
 fn start_watchdog() -> Option<slint::Timer> {
     let every = sd_notify::watchdog_enabled()? / 2;
-    info!(every_ms = every.as_millis() as u64, "watchdog pings from the UI loop");
+    info!(
+        every_ms = every.as_millis() as u64,
+        "watchdog pings from the UI loop"
+    );
     let timer = slint::Timer::default();
     timer.start(slint::TimerMode::Repeated, every, || {
         if let Err(e) = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]) {

@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod backup;
 mod bad_input;
 mod bursts;
 mod cli;

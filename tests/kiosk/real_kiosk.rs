@@ -174,7 +174,7 @@ impl Drop for RunningKiosk<'_> {
 }
 
 /// Reads the journal beside the running kiosk, as another process would.
-fn count(journal: &Path, sql: &str) -> i64 {
+pub fn count(journal: &Path, sql: &str) -> i64 {
     let Ok(db) = Connection::open_with_flags(journal, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
         return 0;
     };
@@ -192,7 +192,7 @@ pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 
 const PLACEMENTS: &str = "SELECT count(*) FROM placements";
 
-fn place(kiosk: &RunningKiosk, journal: &Path, point: usize) {
+pub fn place(kiosk: &RunningKiosk, journal: &Path, point: usize) {
     let before = count(journal, PLACEMENTS);
     kiosk.key(&point.to_string());
     wait_until("the placement in the journal", || {
@@ -206,7 +206,7 @@ fn food_cards() -> i64 {
     food.expect("the demo set has Food").cards.len() as i64
 }
 
-fn data_dir(root: &Path) -> PathBuf {
+pub fn data_dir(root: &Path) -> PathBuf {
     let data = root.join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(

@@ -1,0 +1,452 @@
+//! Backup and restore of a device: the journal and the plan copied with
+//! SQLite's online backup API (a consistent copy while the kiosk writes),
+//! the settings, the kept mats' pictures and the picture set in use, with a
+//! manifest of every file's size and SHA-256.
+//!
+//! A restore checks every file against the manifest before it touches
+//! anything, refuses to replace a device's own mats unless told, and puts
+//! each file in place by renaming a full copy, so a restore cut off leaves
+//! either the old file or the new one.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::db::corrupt_or;
+use super::{JOURNAL_FILE, PLAN_FILE};
+
+/// The manifest's file name inside a backup.
+pub const MANIFEST: &str = "manifest.toml";
+/// The settings files of a data directory that a backup carries.
+pub const SETTINGS: [&str; 5] = [
+    "home.toml",
+    "access.toml",
+    "voice.toml",
+    "web.toml",
+    "backup.toml",
+];
+/// Kept mats' pictures, inside the data directory.
+const MATS_DIR: &str = "mats";
+/// The picture set, inside a backup.
+const SET_DIR: &str = "set";
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("cannot {what} {path}: {cause}")]
+    File {
+        what: &'static str,
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    #[error("{path}: {cause}")]
+    Database {
+        path: PathBuf,
+        cause: super::StoreError,
+    },
+    #[error("{0} is not a sayso backup (it has no {MANIFEST})")]
+    NotABackup(PathBuf),
+    #[error("the backup's {MANIFEST} cannot be read: {0}")]
+    BadManifest(String),
+    #[error("the backup is damaged: {0} is not as it was written (size or checksum); nothing was restored")]
+    Damaged(String),
+    #[error("the backup names a file outside itself ({0}); nothing was restored")]
+    Outside(String),
+    #[error(
+        "this device already has {mats} mat(s) in its journal, the newest from {newest}; \
+         restoring would replace them. Give --overwrite to replace them anyway"
+    )]
+    WouldReplace { mats: i64, newest: String },
+}
+
+fn file_error(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> BackupError {
+    let path = path.to_path_buf();
+    move |cause| BackupError::File { what, path, cause }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// This layout's version.
+    pub format: u32,
+    pub made_at: DateTime<Utc>,
+    pub sayso_version: String,
+    pub device_id: Option<String>,
+    pub files: Vec<ManifestFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestFile {
+    /// Relative to the backup folder, with `/` between parts.
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// What to back up.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub data_dir: PathBuf,
+    pub plan: PathBuf,
+    /// The picture set's folder, unless it is the bundled one (the package
+    /// brings that back).
+    pub set_dir: Option<PathBuf>,
+}
+
+/// Writes a backup of `sources` into a new folder inside `into`, named by
+/// the device and the time; returns that folder.
+pub fn backup(sources: &Sources, into: &Path, now: DateTime<Utc>) -> Result<PathBuf, BackupError> {
+    let journal = sources.data_dir.join(JOURNAL_FILE);
+    let device_id = device_id(&journal);
+    let name = format!(
+        "sayso-{}-{}",
+        device_id
+            .as_deref()
+            .map_or("device", |id| &id[..id.len().min(8)]),
+        now.format("%Y%m%dT%H%M%SZ")
+    );
+    // Two backups in one second each keep their own folder.
+    let name = (1..)
+        .map(|n| {
+            if n == 1 {
+                name.clone()
+            } else {
+                format!("{name}-{n}")
+            }
+        })
+        .find(|name| !into.join(name).exists())
+        .expect("a free name");
+    let folder = into.join(&name);
+    // Written under a temporary name, renamed when whole: a backup cut off
+    // (the stick pulled out) is never taken for a good one.
+    let partial = into.join(format!(".{name}.partial"));
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial).map_err(file_error("remove", &partial))?;
+    }
+    std::fs::create_dir_all(&partial).map_err(file_error("make the folder", &partial))?;
+
+    let mut files = Vec::new();
+    if journal.is_file() {
+        copy_database(&journal, &partial.join(JOURNAL_FILE))?;
+        files.push(JOURNAL_FILE.to_string());
+    }
+    if sources.plan.is_file() {
+        copy_database(&sources.plan, &partial.join(PLAN_FILE))?;
+        files.push(PLAN_FILE.to_string());
+    }
+    for setting in SETTINGS {
+        let from = sources.data_dir.join(setting);
+        if from.is_file() {
+            copy_file(&from, &partial.join(setting))?;
+            files.push(setting.to_string());
+        }
+    }
+    files.extend(copy_tree(
+        &sources.data_dir.join(MATS_DIR),
+        &partial,
+        MATS_DIR,
+    )?);
+    if let Some(set_dir) = &sources.set_dir {
+        files.extend(copy_tree(set_dir, &partial, SET_DIR)?);
+    }
+
+    let mut manifest = Manifest {
+        format: 1,
+        made_at: now,
+        sayso_version: env!("CARGO_PKG_VERSION").to_string(),
+        device_id,
+        files: Vec::new(),
+    };
+    for path in files {
+        let full = partial.join(&path);
+        let (bytes, sha256) = size_and_hash(&full)?;
+        manifest.files.push(ManifestFile {
+            path,
+            bytes,
+            sha256,
+        });
+    }
+    let text = toml::to_string(&manifest).map_err(|e| BackupError::BadManifest(e.to_string()))?;
+    write_synced(&partial.join(MANIFEST), text.as_bytes())?;
+    std::fs::rename(&partial, &folder).map_err(file_error("name the backup", &folder))?;
+    Ok(folder)
+}
+
+/// Where a restore puts things.
+#[derive(Debug, Clone)]
+pub struct Targets {
+    pub data_dir: PathBuf,
+    pub plan: PathBuf,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    pub manifest: Manifest,
+    /// Where the backup's picture set was put, if it had one.
+    pub set_dir: Option<PathBuf>,
+}
+
+/// Puts the backup in `from` back. Every file is checked first; the
+/// device's own mats are replaced only with `overwrite`.
+pub fn restore(from: &Path, to: &Targets, overwrite: bool) -> Result<Restored, BackupError> {
+    let manifest = read_manifest(from)?;
+    for file in &manifest.files {
+        let path = inside(from, &file.path)?;
+        let matches = size_and_hash(&path)
+            .is_ok_and(|(bytes, sha256)| bytes == file.bytes && sha256 == file.sha256);
+        if !matches {
+            return Err(BackupError::Damaged(file.path.clone()));
+        }
+    }
+    let journal = to.data_dir.join(JOURNAL_FILE);
+    if !overwrite {
+        if let Some((mats, newest)) = mats_in(&journal)? {
+            return Err(BackupError::WouldReplace { mats, newest });
+        }
+    }
+    std::fs::create_dir_all(&to.data_dir).map_err(file_error("make the folder", &to.data_dir))?;
+    let mut set_dir = None;
+    for file in &manifest.files {
+        let source = inside(from, &file.path)?;
+        let target = match file.path.as_str() {
+            JOURNAL_FILE => journal.clone(),
+            PLAN_FILE => to.plan.clone(),
+            other => {
+                if other.starts_with(&format!("{SET_DIR}/")) {
+                    set_dir = Some(to.data_dir.join(SET_DIR));
+                }
+                inside(&to.data_dir, other)?
+            }
+        };
+        if target == journal || target == to.plan {
+            // The old database's write-ahead log must not be replayed into
+            // the restored file.
+            for suffix in ["-wal", "-shm", "-journal"] {
+                let stale = PathBuf::from(format!("{}{suffix}", target.display()));
+                if stale.exists() {
+                    std::fs::remove_file(&stale).map_err(file_error("remove", &stale))?;
+                }
+            }
+        }
+        put_in_place(&source, &target)?;
+    }
+    Ok(Restored { manifest, set_dir })
+}
+
+pub fn read_manifest(from: &Path) -> Result<Manifest, BackupError> {
+    let path = from.join(MANIFEST);
+    if !path.is_file() {
+        return Err(BackupError::NotABackup(from.to_path_buf()));
+    }
+    let text = std::fs::read_to_string(&path).map_err(file_error("read", &path))?;
+    toml::from_str(&text).map_err(|e| BackupError::BadManifest(e.to_string().trim().to_string()))
+}
+
+/// A path of the manifest, refused if it leads out of `root`.
+fn inside(root: &Path, relative: &str) -> Result<PathBuf, BackupError> {
+    let path = Path::new(relative);
+    let plain = path
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain || relative.is_empty() {
+        return Err(BackupError::Outside(relative.to_string()));
+    }
+    Ok(root.join(path))
+}
+
+/// How many mats the journal has, and the newest one's time; `None` if it
+/// has none (or there is no journal).
+fn mats_in(journal: &Path) -> Result<Option<(i64, String)>, BackupError> {
+    if !journal.is_file() {
+        return Ok(None);
+    }
+    let db = Connection::open_with_flags(journal, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| database_error(journal, e))?;
+    let (mats, newest): (i64, Option<String>) = db
+        .query_row(
+            "SELECT count(*), max(started_at) FROM sessions",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .map_err(|e| database_error(journal, e))?;
+    Ok((mats > 0).then(|| (mats, newest.unwrap_or_default())))
+}
+
+fn device_id(journal: &Path) -> Option<String> {
+    let db = Connection::open_with_flags(journal, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    db.query_row(
+        "SELECT value FROM device WHERE key = 'device_id'",
+        [],
+        |row| row.get(0),
+    )
+    .ok()
+}
+
+fn database_error(path: &Path, error: rusqlite::Error) -> BackupError {
+    BackupError::Database {
+        path: path.to_path_buf(),
+        cause: corrupt_or(error, path),
+    }
+}
+
+/// A consistent copy of a database while others write to it: the whole
+/// copy in one step, inside one read transaction (a writer in WAL mode is
+/// not held up; in rollback mode it waits for the copy, as for any reader).
+fn copy_database(from: &Path, to: &Path) -> Result<(), BackupError> {
+    let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| database_error(from, e))?;
+    source
+        .busy_timeout(super::db::BUSY_TIMEOUT)
+        .map_err(|e| database_error(from, e))?;
+    let mut target = Connection::open(to).map_err(|e| database_error(to, e))?;
+    {
+        let backup = Backup::new(&source, &mut target).map_err(|e| database_error(from, e))?;
+        let mut tries = 0;
+        loop {
+            match backup.step(-1).map_err(|e| database_error(from, e))? {
+                StepResult::Done => break,
+                // Busy or locked: another writer holds it; its busy timeout
+                // has passed once already.
+                _ if tries < 10 => tries += 1,
+                _ => {
+                    return Err(database_error(
+                        from,
+                        rusqlite::Error::SqliteFailure(
+                            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                            Some("still busy after ten tries".into()),
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+    // A standalone file: no write-ahead log beside it.
+    target
+        .pragma_update(None, "journal_mode", "DELETE")
+        .map_err(|e| database_error(to, e))?;
+    super::db::check_integrity(&target, to).map_err(|cause| BackupError::Database {
+        path: to.to_path_buf(),
+        cause,
+    })?;
+    drop(target);
+    sync_file(to)
+}
+
+fn copy_file(from: &Path, to: &Path) -> Result<(), BackupError> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).map_err(file_error("make the folder", dir))?;
+    }
+    std::fs::copy(from, to).map_err(file_error("copy", from))?;
+    sync_file(to)
+}
+
+/// Copies every plain file under `from` into `root/name`; returns their
+/// paths relative to `root`. Links and odd files are left out.
+fn copy_tree(from: &Path, root: &Path, name: &str) -> Result<Vec<String>, BackupError> {
+    let mut copied = Vec::new();
+    if !from.is_dir() {
+        return Ok(copied);
+    }
+    let mut folders = vec![(from.to_path_buf(), name.to_string())];
+    while let Some((folder, relative)) = folders.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(file_error("read", &folder))?;
+        for entry in entries {
+            let entry = entry.map_err(file_error("read", &folder))?;
+            let kind = entry
+                .file_type()
+                .map_err(file_error("read", &entry.path()))?;
+            let Some(file_name) = entry.file_name().to_str().map(str::to_string) else {
+                continue;
+            };
+            let inner = format!("{relative}/{file_name}");
+            if kind.is_dir() {
+                folders.push((entry.path(), inner));
+            } else if kind.is_file() {
+                copy_file(&entry.path(), &root.join(&inner))?;
+                copied.push(inner);
+            }
+        }
+    }
+    copied.sort();
+    Ok(copied)
+}
+
+fn size_and_hash(path: &Path) -> Result<(u64, String), BackupError> {
+    let mut file = std::fs::File::open(path).map_err(file_error("read", path))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut bytes = 0u64;
+    loop {
+        let read = file.read(&mut buffer).map_err(file_error("read", path))?;
+        if read == 0 {
+            break;
+        }
+        bytes += read as u64;
+        hasher.update(&buffer[..read]);
+    }
+    Ok((bytes, super::hex(&hasher.finalize())))
+}
+
+fn sync_file(path: &Path) -> Result<(), BackupError> {
+    std::fs::File::open(path)
+        .and_then(|file| file.sync_all())
+        .map_err(file_error("write", path))
+}
+
+fn write_synced(path: &Path, data: &[u8]) -> Result<(), BackupError> {
+    std::fs::write(path, data).map_err(file_error("write", path))?;
+    sync_file(path)
+}
+
+/// A full copy beside the target, then a rename over it.
+fn put_in_place(source: &Path, target: &Path) -> Result<(), BackupError> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(file_error("make the folder", dir))?;
+    let name = target
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let temporary = dir.join(format!(".{name}.restoring"));
+    std::fs::copy(source, &temporary).map_err(file_error("copy", source))?;
+    sync_file(&temporary)?;
+    std::fs::rename(&temporary, target).map_err(file_error("put in place", target))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_naming_a_file_outside_the_backup_restores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("backup");
+        std::fs::create_dir_all(&from).unwrap();
+        std::fs::write(dir.path().join("evil.toml"), "x").unwrap();
+        let (bytes, sha256) = size_and_hash(&dir.path().join("evil.toml")).unwrap();
+        let manifest = Manifest {
+            format: 1,
+            made_at: Utc::now(),
+            sayso_version: "0".into(),
+            device_id: None,
+            files: vec![ManifestFile {
+                path: "../evil.toml".into(),
+                bytes,
+                sha256,
+            }],
+        };
+        std::fs::write(from.join(MANIFEST), toml::to_string(&manifest).unwrap()).unwrap();
+        let to = Targets {
+            data_dir: dir.path().join("data"),
+            plan: dir.path().join("data/plan.sqlite"),
+        };
+        let error = restore(&from, &to, true).unwrap_err();
+        assert!(matches!(error, BackupError::Outside(_)), "{error}");
+        assert!(!to.data_dir.exists());
+
+        let not_one = restore(dir.path(), &to, true).unwrap_err();
+        assert!(matches!(not_one, BackupError::NotABackup(_)));
+    }
+}
