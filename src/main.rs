@@ -261,7 +261,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             };
             serve_staff_pages(&mut kiosk, &paths);
-            sayso::ui::run(kiosk, buttons).context("cannot show the kiosk window")
+            sayso::ui::run(kiosk, buttons).with_context(no_screen_said_plainly)
         }
         Command::Buttons => {
             let access = AccessSettings::load(&paths.data_dir.join(ACCESS_FILE))?;
@@ -553,6 +553,31 @@ fn cannot_start(problem: &anyhow::Error, set: &Path) -> anyhow::Result<()> {
         }
         // Closed, or no screen to show it on either: say it here.
         Ok(false) | Err(_) => Err(anyhow::anyhow!("{problem:#}")),
+    }
+}
+
+/// Why the kiosk window could not open, in a sentence, before the
+/// backend's own details.
+fn no_screen_said_plainly() -> String {
+    let desktop = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
+    let screen_devices = std::fs::read_dir("/dev/dri")
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("card"))
+        })
+        .unwrap_or(false)
+        || Path::new("/dev/fb0").exists();
+    match (desktop, screen_devices) {
+        (false, false) => "cannot show the kiosk window: there is no desktop (DISPLAY, \
+             WAYLAND_DISPLAY) and no screen device (/dev/dri/card*, /dev/fb0) on this machine"
+            .to_string(),
+        (false, true) => "cannot show the kiosk window on the screen: is this user in the \
+             video, render and input groups, with a seat (see docs/raspberry-pi.md)?"
+            .to_string(),
+        _ => "cannot show the kiosk window".to_string(),
     }
 }
 

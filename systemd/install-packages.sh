@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages sayso needs to build, test and run:
-# build tools and headers, a font (Slint embeds none), the speech service with
+# build tools and headers (with those of the screen, input and seat
+# libraries for drawing without a desktop), a font (Slint embeds none), the speech service with
 # espeak-ng, the libraries a window needs on X11 or Wayland, and for the
 # tests an X server of their own (Xvfb), xdotool to press keys in it, GNU
 # time to measure memory, Chromium with its WebDriver for the web app,
@@ -14,6 +15,11 @@ libfontconfig-dev
 libasound2-dev
 libclang-dev
 libspeechd-dev
+libudev-dev
+libseat-dev
+libgbm-dev
+libinput-dev
+libxkbcommon-dev
 fonts-dejavu-core
 speech-dispatcher
 speech-dispatcher-espeak-ng
