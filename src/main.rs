@@ -199,12 +199,7 @@ enum PlanCommand {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    start_logging();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -553,6 +548,30 @@ fn cannot_start(problem: &anyhow::Error, set: &Path) -> anyhow::Result<()> {
         }
         // Closed, or no screen to show it on either: say it here.
         Ok(false) | Err(_) => Err(anyhow::anyhow!("{problem:#}")),
+    }
+}
+
+/// The log: to journald, with each line's priority, when systemd started
+/// sayso with its output going there (`JOURNAL_STREAM`); else to stderr.
+/// Only ids and counts are logged, never names or answers.
+fn start_logging() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let journald = std::env::var_os("JOURNAL_STREAM")
+        .is_some()
+        .then(|| tracing_journald::layer().ok())
+        .flatten();
+    match journald {
+        Some(journald) => tracing_subscriber::registry()
+            .with(filter)
+            .with(journald.with_syslog_identifier("sayso".into()))
+            .init(),
+        None => tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init(),
     }
 }
 
