@@ -32,6 +32,7 @@ use crate::core::{
 use crate::library::home::{Home, HomePerson, HOME_FILE};
 use crate::library::share::{share_pictures, Shared, ToShare};
 use crate::library::{load_set, LoadedSet};
+use crate::store::backup::{Nightly, NIGHTLY_FILE};
 use crate::store::reserve::Reserve;
 use crate::store::{self, Journal, Plan, StoreError, SyncReport};
 use crate::voice::pack::TtsPrefs;
@@ -142,6 +143,8 @@ enum JobDone {
     MatKept(bool),
     /// The journal's full check at a quiet moment.
     JournalChecked(Result<(), StoreError>),
+    /// The night's backup: the folder made, or why not.
+    BackedUp(Result<PathBuf, String>),
 }
 
 /// How often the journal gets its full check, at a quiet moment (nobody at
@@ -161,6 +164,8 @@ struct Jobs {
     keepers_running: usize,
     /// The journal's full check is under way.
     checking: bool,
+    /// The night's backup is under way.
+    backing_up: bool,
 }
 
 pub struct Kiosk {
@@ -196,6 +201,10 @@ pub struct Kiosk {
     keep_later: Vec<SessionId>,
     /// The pictures each sync carries into the plan for the staff pages.
     to_share: std::sync::Arc<ToShare>,
+    /// `backup.toml`: a backup every night, if staff turned it on.
+    nightly: Option<Nightly>,
+    /// The day of the last nightly backup made, or tried: one a night.
+    backed_up_on: Option<chrono::NaiveDate>,
 }
 
 impl Kiosk {
@@ -332,6 +341,13 @@ impl Kiosk {
             });
             people.push(personal);
         }
+        let nightly = Nightly::load(&paths.data_dir.join(NIGHTLY_FILE)).unwrap_or_else(|e| {
+            warn!("{e}");
+            notices.push(format!(
+                "Nightly backup not set up: {NIGHTLY_FILE} cannot be used (see the log)"
+            ));
+            None
+        });
         let to_share = std::sync::Arc::new(ToShare {
             data_dir: paths.data_dir.clone(),
             set: Some(set.clone()),
@@ -366,6 +382,8 @@ impl Kiosk {
         let (flow, effects) = Flow::start(config, chrono::Local, now, restored, &mut ids);
         let (done_tx, done_rx) = mpsc::channel();
         let mut kiosk = Kiosk {
+            nightly,
+            backed_up_on: None,
             to_share,
             paths,
             set,
@@ -391,6 +409,7 @@ impl Kiosk {
                 sync_owed: false,
                 keepers_running: 0,
                 checking: false,
+                backing_up: false,
             },
             display_override: None,
             reserve,
@@ -494,6 +513,49 @@ impl Kiosk {
         let now = self.clock.now();
         self.run(FlowEvent::Tick, now);
         self.check_journal_when_quiet(now);
+        self.back_up_when_quiet(now);
+    }
+
+    /// Screens where nobody is in the middle of something.
+    fn quiet(&self) -> bool {
+        matches!(
+            self.flow.screen(),
+            Screen::People | Screen::Topics | Screen::Finished
+        )
+    }
+
+    /// Once a night (after the time `backup.toml` says), while no mat is
+    /// under way, a backup on a thread of its own; the oldest are removed
+    /// beyond what is to be kept. One that fails is told to staff and
+    /// tried again the next night.
+    fn back_up_when_quiet(&mut self, now: Now) {
+        let Some(nightly) = self.nightly.clone() else {
+            return;
+        };
+        let local = now.wall.with_timezone(&chrono::Local).naive_local();
+        if self.jobs.backing_up || !self.quiet() || !nightly.due(local, self.backed_up_on) {
+            return;
+        }
+        self.jobs.backing_up = true;
+        self.backed_up_on = Some(local.date());
+        let sources = crate::store::backup::Sources {
+            data_dir: self.paths.data_dir.clone(),
+            plan: self.paths.plan.clone(),
+            set_dir: Some(self.paths.set_folder())
+                .filter(|dir| *dir != crate::library::default_set_path().with_file_name("")),
+        };
+        let done = self.jobs.done_tx.clone();
+        let wall = now.wall;
+        std::thread::spawn(move || {
+            let made = crate::store::backup::backup(&sources, &nightly.to, wall)
+                .and_then(|folder| {
+                    let device = crate::store::backup::device_of(&sources.data_dir);
+                    crate::store::backup::prune(&nightly.to, device.as_deref(), nightly.keep)?;
+                    Ok(folder)
+                })
+                .map_err(|e| e.to_string());
+            let _ = done.send(JobDone::BackedUp(made));
+        });
     }
 
     /// Once a day, while no mat is under way, the journal gets SQLite's
@@ -501,11 +563,7 @@ impl Kiosk {
     /// (the journal is set aside and recovered at the next start).
     fn check_journal_when_quiet(&mut self, now: Now) {
         let due = now.mono.since(self.fully_checked_at) >= FULL_CHECK_EVERY_MS;
-        let quiet = matches!(
-            self.flow.screen(),
-            Screen::People | Screen::Topics | Screen::Finished
-        );
-        if !due || !quiet || self.journal.is_none() {
+        if !due || !self.quiet() || self.journal.is_none() {
             return;
         }
         self.jobs.checking = true;
@@ -809,6 +867,19 @@ impl Kiosk {
                 );
                 None
             }
+            JobDone::BackedUp(Ok(_)) => {
+                self.jobs.backing_up = false;
+                info!("the nightly backup is made");
+                None
+            }
+            JobDone::BackedUp(Err(e)) => {
+                self.jobs.backing_up = false;
+                warn!("the nightly backup failed: {e}");
+                self.problem(format!(
+                    "Last night's backup failed (is the USB stick plugged in?): {e}"
+                ));
+                None
+            }
             JobDone::MatKept(kept) => {
                 self.jobs.keepers_running = self.jobs.keepers_running.saturating_sub(1);
                 if kept {
@@ -828,7 +899,11 @@ impl Kiosk {
     pub fn wait_for_jobs(&mut self, timeout: Duration) -> Option<SyncOutcome> {
         let deadline = std::time::Instant::now() + timeout;
         let mut last = None;
-        while self.jobs.sync_running || self.jobs.keepers_running > 0 || self.jobs.checking {
+        while self.jobs.sync_running
+            || self.jobs.keepers_running > 0
+            || self.jobs.checking
+            || self.jobs.backing_up
+        {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             let Ok(done) = self.jobs.done_rx.recv_timeout(left) else {
                 break;

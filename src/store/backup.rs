@@ -175,6 +175,91 @@ pub fn backup(sources: &Sources, into: &Path, now: DateTime<Utc>) -> Result<Path
     Ok(folder)
 }
 
+/// `backup.toml` in the data directory: a backup every night into a folder
+/// (a USB stick, a mounted share). Without the file, none.
+pub const NIGHTLY_FILE: &str = "backup.toml";
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nightly {
+    /// The folder backups go into.
+    pub to: PathBuf,
+    /// Local time after which the night's backup is made, at the first
+    /// moment nobody is in the middle of a mat.
+    #[serde(default = "two_in_the_morning", with = "hour_minute")]
+    pub at: chrono::NaiveTime,
+    /// Backups of this device kept there; older ones are removed.
+    #[serde(default = "a_week")]
+    pub keep: usize,
+}
+
+fn two_in_the_morning() -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(2, 0, 0).expect("a time")
+}
+
+fn a_week() -> usize {
+    7
+}
+
+mod hour_minute {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveTime, D::Error> {
+        let text = String::deserialize(d)?;
+        chrono::NaiveTime::parse_from_str(&text, "%H:%M").map_err(|_| {
+            serde::de::Error::custom(format!("\"{text}\" is not a time like \"02:00\""))
+        })
+    }
+}
+
+impl Nightly {
+    /// The settings in `path`; `None` without the file.
+    pub fn load(path: &Path) -> Result<Option<Nightly>, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text)
+                .map(Some)
+                .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// Whether tonight's backup is due at local time `now`, the last one
+    /// having been made on `last` (a day).
+    pub fn due(&self, now: chrono::NaiveDateTime, last: Option<chrono::NaiveDate>) -> bool {
+        now.time() >= self.at && last != Some(now.date())
+    }
+}
+
+/// Removes the oldest backups of `device_id` in `folder` beyond `keep`
+/// (the newest are kept); returns how many went.
+pub fn prune(folder: &Path, device_id: Option<&str>, keep: usize) -> Result<usize, BackupError> {
+    let prefix = format!(
+        "sayso-{}-",
+        device_id.map_or("device", |id| &id[..id.len().min(8)])
+    );
+    let mut mine: Vec<String> = std::fs::read_dir(folder)
+        .map_err(file_error("read", folder))?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|name| name.starts_with(&prefix) && folder.join(name).join(MANIFEST).is_file())
+        .collect();
+    // The names hold the time: sorted, the oldest come first.
+    mine.sort();
+    let extra = mine.len().saturating_sub(keep.max(1));
+    for name in &mine[..extra] {
+        let path = folder.join(name);
+        std::fs::remove_dir_all(&path).map_err(file_error("remove", &path))?;
+    }
+    Ok(extra)
+}
+
+/// The device id of the journal in `data_dir`, as backups are named by it.
+pub fn device_of(data_dir: &Path) -> Option<String> {
+    device_id(&data_dir.join(JOURNAL_FILE))
+}
+
 /// Where a restore puts things.
 #[derive(Debug, Clone)]
 pub struct Targets {

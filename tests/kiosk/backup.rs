@@ -175,3 +175,90 @@ fn a_backup_while_a_mat_is_placed_restores_on_a_new_device_as_it_was() {
     );
     assert!(!another.join("journal.sqlite").exists(), "nothing restored");
 }
+
+#[test]
+fn with_backup_toml_the_kiosk_backs_up_once_a_night_keeps_the_newest_and_says_when_it_cannot() {
+    use chrono::TimeZone;
+    use sayso::clock::ManualClock;
+    use sayso::kiosk::{Kiosk, KioskPaths};
+
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let stick = root.path().join("usb-stick");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&stick).unwrap();
+    std::fs::write(
+        data.join("backup.toml"),
+        format!("to = \"{}\"\nat = \"02:00\"\nkeep = 2\n", stick.display()),
+    )
+    .unwrap();
+    let backups = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&stick)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|name| name.starts_with("sayso-"))
+            .collect();
+        names.sort();
+        names
+    };
+    // 01:00 local: not yet.
+    let night = |day: u32, hour: u32| {
+        chrono::Local
+            .with_ymd_and_hms(2026, 11, day, hour, 0, 0)
+            .earliest()
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let clock = ManualClock::new(night(2, 1));
+    let paths = KioskPaths::in_data_dir(&data, &super::common::demo_set());
+    let (voice, _spoken) = sayso::voice::RecordingVoice::new();
+    let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone())).unwrap();
+    let tick = |kiosk: &mut Kiosk| {
+        kiosk.tick();
+        kiosk.wait_for_jobs(super::common::JOB_WAIT);
+    };
+    tick(&mut kiosk);
+    assert!(backups().is_empty(), "not before 02:00");
+
+    // After 02:00: one backup, and only one that night.
+    clock.advance(chrono::Duration::hours(2));
+    tick(&mut kiosk);
+    assert_eq!(backups().len(), 1);
+    clock.advance(chrono::Duration::minutes(30));
+    tick(&mut kiosk);
+    assert_eq!(backups().len(), 1, "once a night");
+
+    // More nights: the two newest are kept, the oldest go.
+    let mut before = backups();
+    for _ in 0..3 {
+        clock.advance(chrono::Duration::days(1));
+        tick(&mut kiosk);
+        let kept = backups();
+        assert_eq!(kept.len(), 2.min(before.len() + 1), "{kept:?}");
+        assert_eq!(
+            kept[kept.len() - 2],
+            *before.last().unwrap(),
+            "the newest stay"
+        );
+        assert!(Path::new(&stick)
+            .join(kept.last().unwrap())
+            .join("manifest.toml")
+            .is_file());
+        before = kept;
+    }
+
+    // The stick is gone: staff are told, and the kiosk carries on.
+    std::fs::remove_dir_all(&stick).unwrap();
+    std::fs::write(&stick, "not a folder").unwrap();
+    clock.advance(chrono::Duration::days(1));
+    tick(&mut kiosk);
+    assert!(
+        kiosk
+            .notices()
+            .iter()
+            .any(|n| n.starts_with("Last night's backup failed")),
+        "{:?}",
+        kiosk.notices()
+    );
+}
