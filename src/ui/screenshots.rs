@@ -271,3 +271,47 @@ pub fn save_png(buffer: &SharedPixelBuffer<Rgba8Pixel>, path: &Path) -> anyhow::
     writer.write_image_data(buffer.as_bytes())?;
     Ok(())
 }
+
+/// How long the software renderer takes to draw the mat screen (with the
+/// demo set, three cards placed) at `size`, whole, `frames` times: for the
+/// benchmarks. Needs [`use_offscreen_platform`].
+pub fn mat_frame_times(
+    set: &Path,
+    (width, height): (u32, u32),
+    frames: usize,
+) -> anyhow::Result<Vec<std::time::Duration>> {
+    let data = tempfile::tempdir().context("a temporary data directory")?;
+    let paths = KioskPaths::in_data_dir(data.path(), set);
+    let (voice, _) = RecordingVoice::new();
+    let clock = ManualClock::paced(chrono::Utc::now(), chrono::Duration::seconds(1));
+    let kiosk = Rc::new(RefCell::new(Kiosk::open(
+        paths,
+        Box::new(voice),
+        Box::new(clock),
+    )?));
+    let window = AppWindow::new()?;
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(width, height));
+    let _bridge = super::connect(&window, kiosk.clone(), super::Pictures::immediate());
+    window.show()?;
+    let adapter = window.global::<KioskAdapter>();
+    if kiosk.borrow().screen() == Screen::Topics {
+        adapter.invoke_choose(0);
+    }
+    for point in [0, 2, 1] {
+        adapter.invoke_place(point);
+    }
+    anyhow::ensure!(kiosk.borrow().screen() == Screen::Mat, "not on the mat");
+    // The first frame decodes the pictures: not a frame's time.
+    window.window().take_snapshot()?;
+    let mut times = Vec::with_capacity(frames);
+    for _ in 0..frames {
+        let started = std::time::Instant::now();
+        let frame = window.window().take_snapshot()?;
+        times.push(started.elapsed());
+        std::hint::black_box(frame);
+    }
+    window.hide()?;
+    Ok(times)
+}
