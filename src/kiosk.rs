@@ -25,6 +25,7 @@ use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::access::AccessOutput;
 use crate::clock::Clock;
 use crate::core::flow::{FlowPerson, Restored};
+use crate::core::staff_door::{PinCheck, StaffDoor, StaffEffect, StaffInput, StaffView};
 use crate::core::{
     Display, Event, Flow, FlowConfig, FlowEffect, FlowEvent, Input, KioskView, MatSession, NewIds,
     Now, PersonId, PersonRef, Record, Screen, SessionId, SyncResult, Utterance, Voicing, Whose,
@@ -32,6 +33,7 @@ use crate::core::{
 use crate::library::home::{Home, HomePerson, HOME_FILE};
 use crate::library::share::{share_pictures, Shared, ToShare};
 use crate::library::{load_set, LoadedSet};
+use crate::store::accounts::KioskPin;
 use crate::store::backup::{Nightly, NIGHTLY_FILE};
 use crate::store::reserve::Reserve;
 use crate::store::{self, Journal, Plan, StoreError, SyncReport};
@@ -124,6 +126,18 @@ pub struct PlanTarget {
     pub create_if_missing: bool,
 }
 
+/// What the staff screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StaffScreenView {
+    pub door: StaffView,
+    /// The staff line: what is wrong, and what to do.
+    pub problems: Vec<String>,
+    /// The voice's volume now, 0 to 100.
+    pub volume: u8,
+    /// Mats started on this kiosk today.
+    pub mats_today: i64,
+}
+
 /// How a background sync ended.
 pub type SyncOutcome = Result<SyncReport, StoreError>;
 
@@ -143,6 +157,8 @@ enum JobDone {
     MatKept(bool),
     /// The journal's full check at a quiet moment.
     JournalChecked(Result<(), StoreError>),
+    /// What the plan said of a PIN typed on the staff screen.
+    PinChecked(PinCheck),
     /// The night's backup: the folder made, or why not.
     BackedUp(Result<PathBuf, String>),
 }
@@ -166,6 +182,8 @@ struct Jobs {
     checking: bool,
     /// The night's backup is under way.
     backing_up: bool,
+    /// A PIN typed on the staff screen is being checked.
+    checking_pin: bool,
 }
 
 pub struct Kiosk {
@@ -201,6 +219,11 @@ pub struct Kiosk {
     keep_later: Vec<SessionId>,
     /// The pictures each sync carries into the plan for the staff pages.
     to_share: std::sync::Arc<ToShare>,
+    /// The staff screen, behind the held corner and a PIN.
+    staff: StaffDoor,
+    /// Staff turned the voice up or down on the staff screen, in steps of
+    /// ten (until the kiosk restarts).
+    volume_steps: i8,
     /// `backup.toml`: a backup every night, if staff turned it on.
     nightly: Option<Nightly>,
     /// The day of the last nightly backup made, or tried: one a night.
@@ -382,6 +405,8 @@ impl Kiosk {
         let (flow, effects) = Flow::start(config, chrono::Local, now, restored, &mut ids);
         let (done_tx, done_rx) = mpsc::channel();
         let mut kiosk = Kiosk {
+            staff: StaffDoor::default(),
+            volume_steps: 0,
             nightly,
             backed_up_on: None,
             to_share,
@@ -410,6 +435,7 @@ impl Kiosk {
                 keepers_running: 0,
                 checking: false,
                 backing_up: false,
+                checking_pin: false,
             },
             display_override: None,
             reserve,
@@ -423,6 +449,10 @@ impl Kiosk {
     /// A person's action: a tap, or what a key or button became. With auto
     /// scanning, any switch is "the switch": it chooses, or starts the scan.
     pub fn handle(&mut self, input: Input) {
+        // Staff at the kiosk, or the kiosk paused: the mat waits untouched.
+        if !self.staff.lets_person_through() {
+            return;
+        }
         let now = self.clock.now();
         let events = match (&mut self.scanner, input.event) {
             (Some(scanner), Event::Select | Event::MoveHighlight(_)) => {
@@ -484,6 +514,9 @@ impl Kiosk {
         let Some(scanner) = &mut self.scanner else {
             return acted;
         };
+        if !self.staff.lets_person_through() {
+            return acted;
+        }
         let steps = scanner.tick(now.mono.millis(), choices);
         for event in steps {
             if let Event::MoveHighlight(step) = event {
@@ -511,6 +544,7 @@ impl Kiosk {
             self.write_unsaved();
         }
         let now = self.clock.now();
+        self.staff.tick(now.mono);
         self.run(FlowEvent::Tick, now);
         self.check_journal_when_quiet(now);
         self.back_up_when_quiet(now);
@@ -588,6 +622,80 @@ impl Kiosk {
         self.run(FlowEvent::Problem(problem), now);
     }
 
+    /// Staff on the staff screen (by touch only: no key, switch or scan
+    /// leads here).
+    pub fn staff_input(&mut self, input: StaffInput) {
+        let now = self.clock.now();
+        for effect in self.staff.input(input, now.mono) {
+            match effect {
+                StaffEffect::CheckPin(pin) => {
+                    self.jobs.checking_pin = true;
+                    let plan = self.paths.plan.clone();
+                    let done = self.jobs.done_tx.clone();
+                    // Hashing is slow on purpose: off the UI thread.
+                    std::thread::spawn(move || {
+                        let check = match Plan::open(&plan).and_then(|p| p.kiosk_pin(&pin)) {
+                            Ok(KioskPin::Of(name)) => PinCheck::Right(name),
+                            Ok(KioskPin::Wrong) => PinCheck::Wrong,
+                            Ok(KioskPin::NoneSet) => PinCheck::NoneSet,
+                            Err(e) => {
+                                warn!("the plan cannot check a PIN: {e}");
+                                PinCheck::NoneSet
+                            }
+                        };
+                        let _ = done.send(JobDone::PinChecked(check));
+                    });
+                }
+                StaffEffect::Paused(paused) => {
+                    info!(paused, "staff paused or resumed the kiosk");
+                }
+                StaffEffect::Volume(step) => {
+                    self.volume_steps = (self.volume_steps + step).clamp(-10, 10);
+                    self.volume_set = None;
+                    // Said at the new volume, for staff to hear it.
+                    let volume = self.volume_now(now);
+                    self.say(
+                        Utterance {
+                            text: format!("Volume {volume}"),
+                            clip: None,
+                            mode: crate::core::SpeakMode::Interrupt,
+                            cue: false,
+                            volume: None,
+                        },
+                        now,
+                    );
+                }
+            }
+        }
+    }
+
+    /// The staff screen's view: the door, the staff line, the volume, and
+    /// how many mats were made on this kiosk today.
+    pub fn staff_view(&self) -> StaffScreenView {
+        let now = self.clock.now();
+        let local = now.wall.with_timezone(&chrono::Local);
+        // Counted only while staff look: the screen asks for this often.
+        let open = self.staff.stage() == crate::core::staff_door::StaffStage::Open;
+        let mats_today = self
+            .journal
+            .as_ref()
+            .filter(|_| open)
+            .and_then(|journal| journal.mats_since(local.date_naive()).ok())
+            .unwrap_or(0);
+        StaffScreenView {
+            door: self.staff.view(),
+            problems: self.flow.notices().to_vec(),
+            volume: self.volume_now(now),
+            mats_today,
+        }
+    }
+
+    fn volume_now(&self, now: Now) -> u8 {
+        let local = now.wall.with_timezone(&chrono::Local).time();
+        let base = i16::from(self.in_force.volume.volume_at(local));
+        (base + i16::from(self.volume_steps) * 10).clamp(0, 100) as u8
+    }
+
     /// Everything the screen shows now.
     pub fn view(&self) -> KioskView {
         let mut view = self.flow.view();
@@ -639,8 +747,7 @@ impl Kiosk {
 
     fn say(&mut self, mut utterance: Utterance, now: Now) {
         // Quiet hours begin and end while the kiosk runs.
-        let local = now.wall.with_timezone(&chrono::Local).time();
-        let volume = self.in_force.volume.volume_at(local);
+        let volume = self.volume_now(now);
         if self.volume_set != Some(volume) {
             self.voice.set_volume(volume);
             self.volume_set = Some(volume);
@@ -867,6 +974,11 @@ impl Kiosk {
                 );
                 None
             }
+            JobDone::PinChecked(check) => {
+                self.jobs.checking_pin = false;
+                self.staff.pin_checked(check, now.mono);
+                None
+            }
             JobDone::BackedUp(Ok(_)) => {
                 self.jobs.backing_up = false;
                 info!("the nightly backup is made");
@@ -903,6 +1015,7 @@ impl Kiosk {
             || self.jobs.keepers_running > 0
             || self.jobs.checking
             || self.jobs.backing_up
+            || self.jobs.checking_pin
         {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             let Ok(done) = self.jobs.done_rx.recv_timeout(left) else {

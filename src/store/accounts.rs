@@ -68,6 +68,16 @@ impl Account {
     }
 }
 
+/// Whose a PIN typed on the kiosk is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KioskPin {
+    /// This staff member's.
+    Of(String),
+    Wrong,
+    /// No staff member has a PIN.
+    NoneSet,
+}
+
 /// The outcome of a sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignIn {
@@ -451,6 +461,25 @@ impl Plan {
         super::plan::audit_change(&tx, now, &name, "PIN set", None, None)?;
         tx.commit()?;
         Ok(Ok(()))
+    }
+
+    /// Whose PIN this is, for the kiosk's staff screen. Every staff PIN is
+    /// tried (a kiosk has no name field); the kiosk itself locks out
+    /// guessing.
+    pub fn kiosk_pin(&self, pin: &str) -> Result<KioskPin, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT name, pin FROM accounts WHERE role = 'staff' AND pin IS NOT NULL ORDER BY id",
+        )?;
+        let pins: Vec<(String, String)> = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        if pins.is_empty() {
+            return Ok(KioskPin::NoneSet);
+        }
+        Ok(pins
+            .into_iter()
+            .find(|(_, stored)| secret_matches(pin, stored))
+            .map_or(KioskPin::Wrong, |(name, _)| KioskPin::Of(name)))
     }
 
     pub fn accounts(&self) -> Result<Vec<Account>, StoreError> {

@@ -147,6 +147,10 @@ pub(crate) fn open(
     }
     configure(&conn, mode).map_err(|e| corrupt_or(e, path))?;
     migrate(&mut conn, found, migrations).map_err(|e| corrupt_or(e, path))?;
+    // Every write transaction takes the write lock when it begins: one that
+    // read first and then found another writer there (a kiosk's sync under
+    // a staff member's change) would fail at once instead of waiting.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     Ok(conn)
 }
 

@@ -294,6 +294,20 @@ impl Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Mats started on this device since the start of local day `day`.
+    pub fn mats_since(&self, day: chrono::NaiveDate) -> Result<i64, StoreError> {
+        let start = day
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
+            .map(|t| super::timestamp(t.with_timezone(&chrono::Utc)))
+            .unwrap_or_default();
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM sessions WHERE started_at >= ?1",
+            [start],
+            |row| row.get(0),
+        )?)
+    }
+
     /// Every mat left part-way and not finished since.
     pub fn partial_mats(&self) -> Result<Vec<PartialMat>, StoreError> {
         let mut statement = self.conn.prepare(

@@ -20,9 +20,10 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use crate::access::gpio::{run_buttons, ButtonPanel, PinSource};
 use crate::access::keys::Key;
 use crate::access::AccessOutput;
+use crate::core::staff_door::{StaffInput, StaffStage};
 use crate::core::view::{CardView, MatView, PickerView, PointView};
 use crate::core::{Display, Event, HighlightedAction, Input, InputMethod, KioskView, Screen};
-use crate::kiosk::Kiosk;
+use crate::kiosk::{Kiosk, StaffScreenView};
 use crate::{
     AppWindow, CardItem, HighlightedAction as SlintAction, KioskAdapter, PickerItem, PointItem,
     ScreenKind, Theme,
@@ -136,6 +137,7 @@ struct ScreenState {
     kiosk: Rc<RefCell<Kiosk>>,
     pictures: Pictures,
     shown: Option<KioskView>,
+    shown_staff: Option<StaffScreenView>,
 }
 
 impl ScreenState {
@@ -147,6 +149,11 @@ impl ScreenState {
         if self.pictures.take_arrived() || self.shown.as_ref() != Some(&view) {
             show(&window, &view, &self.kiosk.borrow(), &mut self.pictures);
             self.shown = Some(view);
+        }
+        let staff = self.kiosk.borrow().staff_view();
+        if self.shown_staff.as_ref() != Some(&staff) {
+            show_staff(&window, &staff);
+            self.shown_staff = Some(staff);
         }
         for warning in self.pictures.take_new_warnings() {
             self.kiosk.borrow_mut().problem(warning);
@@ -161,6 +168,7 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
         kiosk: kiosk.clone(),
         pictures,
         shown: None,
+        shown_staff: None,
     }));
     let adapter = window.global::<KioskAdapter>();
 
@@ -213,6 +221,46 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
     adapter.on_say_again(touch(Event::SayAgain));
     adapter.on_finish(touch(Event::Finish));
     adapter.on_start_again(touch(Event::StartAgain));
+
+    // The staff screen: touch only.
+    let staff = |input: StaffInput| {
+        let act = act.clone();
+        move || act(&|kiosk| kiosk.staff_input(input))
+    };
+    adapter.on_staff_corner({
+        let act = act.clone();
+        move |pressed| {
+            let input = if pressed {
+                StaffInput::CornerPressed
+            } else {
+                StaffInput::CornerReleased
+            };
+            act(&|kiosk| kiosk.staff_input(input))
+        }
+    });
+    adapter.on_staff_digit({
+        let act = act.clone();
+        move |digit| {
+            if let Ok(digit) = u8::try_from(digit) {
+                act(&|kiosk| kiosk.staff_input(StaffInput::Digit(digit)));
+            }
+        }
+    });
+    adapter.on_staff_erase(staff(StaffInput::EraseDigit));
+    adapter.on_staff_enter(staff(StaffInput::EnterPin));
+    adapter.on_staff_close(staff(StaffInput::Close));
+    adapter.on_staff_pause(staff(StaffInput::TogglePause));
+    adapter.on_staff_volume_step({
+        let act = act.clone();
+        move |step| {
+            let input = if step > 0 {
+                StaffInput::VolumeUp
+            } else {
+                StaffInput::VolumeDown
+            };
+            act(&|kiosk| kiosk.staff_input(input))
+        }
+    });
 
     adapter.on_key({
         let act = act.clone();
@@ -277,6 +325,25 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
         _refresh: refresh,
         _access: access_timer,
     }
+}
+
+/// Puts the staff screen's view on screen.
+fn show_staff(window: &AppWindow, view: &StaffScreenView) {
+    let adapter = window.global::<KioskAdapter>();
+    adapter.set_staff_stage(match view.door.stage {
+        StaffStage::Closed => crate::StaffStage::Closed,
+        StaffStage::Pin => crate::StaffStage::Pin,
+        StaffStage::Open => crate::StaffStage::Open,
+    });
+    adapter.set_staff_pin_length(i32::try_from(view.door.pin_length).unwrap_or(0));
+    adapter.set_staff_message(view.door.message.as_str().into());
+    adapter.set_staff_name(view.door.staff_name.as_str().into());
+    adapter.set_paused(view.door.paused);
+    let problems: Vec<slint::SharedString> =
+        view.problems.iter().map(|p| p.as_str().into()).collect();
+    adapter.set_staff_problems(Rc::new(slint::VecModel::from(problems)).into());
+    adapter.set_staff_volume(i32::from(view.volume));
+    adapter.set_staff_mats_today(i32::try_from(view.mats_today).unwrap_or(i32::MAX));
 }
 
 /// Puts a view on screen.

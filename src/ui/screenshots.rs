@@ -121,6 +121,23 @@ fn something_staff_did(paths: &KioskPaths, clock: &ManualClock) -> anyhow::Resul
     Ok(())
 }
 
+/// Jo, a staff member with the kiosk PIN 4821, in the plan.
+fn give_jo_a_pin(plan: &Path, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+    let mut plan = crate::store::Plan::open_or_create(plan)?;
+    plan.add_account(
+        "Jo",
+        crate::store::accounts::Role::Staff,
+        None,
+        "screenshots",
+        now,
+    )?
+    .map_err(anyhow::Error::new)?;
+    let jo = plan.accounts()?.remove(0);
+    plan.set_pin(jo.id, "4821", now)?
+        .map_err(anyhow::Error::new)?;
+    Ok(())
+}
+
 /// A person's way through a mat, one picture per screen on the way.
 fn render_walkthrough(
     dir: &Path,
@@ -144,6 +161,7 @@ fn render_walkthrough(
     // see each card before answering it.
     let clock = ManualClock::paced(start, chrono::Duration::seconds(1));
     something_staff_did(&paths, &clock)?;
+    give_jo_a_pin(&paths.plan, clock.now().wall)?;
     let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone()))?;
     kiosk.override_display(Display {
         high_contrast,
@@ -244,6 +262,51 @@ fn render_walkthrough(
         }
         shot("resume", Some(Screen::Resume))?;
     }
+    // Staff at the kiosk: the corner held, the keypad, their screen, and the
+    // kiosk paused.
+    adapter.invoke_start_again();
+    adapter.invoke_staff_corner(true);
+    clock.advance(chrono::Duration::seconds(3));
+    kiosk.borrow_mut().tick();
+    adapter.invoke_staff_corner(false);
+    for digit in [4, 8] {
+        adapter.invoke_staff_digit(digit);
+    }
+    shot("staff-pin", None)?;
+    for digit in [2, 1] {
+        adapter.invoke_staff_digit(digit);
+    }
+    adapter.invoke_staff_enter();
+    kiosk
+        .borrow_mut()
+        .wait_for_jobs(std::time::Duration::from_secs(60));
+    kiosk
+        .borrow_mut()
+        .problem("No sound: is the speaker plugged in and switched on?".into());
+    bridge.refresh();
+    anyhow::ensure!(
+        kiosk.borrow().staff_view().door.stage == crate::core::staff_door::StaffStage::Open,
+        "the staff screen did not open with Jo's PIN"
+    );
+    shot("staff", None)?;
+    adapter.invoke_staff_pause();
+    adapter.invoke_staff_close();
+    shot("paused", None)?;
+    adapter.invoke_staff_corner(true);
+    clock.advance(chrono::Duration::seconds(3));
+    kiosk.borrow_mut().tick();
+    adapter.invoke_staff_corner(false);
+    for digit in [4, 8, 2, 1] {
+        adapter.invoke_staff_digit(digit);
+    }
+    adapter.invoke_staff_enter();
+    kiosk
+        .borrow_mut()
+        .wait_for_jobs(std::time::Duration::from_secs(60));
+    adapter.invoke_staff_pause();
+    adapter.invoke_staff_close();
+    bridge.refresh();
+
     // What staff see instead of a blank screen when the set cannot be used.
     adapter.set_cannot_start(
         "the picture set file /var/lib/sayso/sets/home/set.toml has a problem: \

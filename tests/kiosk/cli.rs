@@ -320,6 +320,9 @@ fn screenshots_draws_every_screen_at_every_size_in_both_themes() {
         "finished",
         "finished-not-saved",
         "resume",
+        "staff-pin",
+        "staff",
+        "paused",
         "cannot-start",
     ];
     for screen in screens {

@@ -17,6 +17,7 @@ mod pictures_to_plan;
 mod plan_sync;
 mod real_kiosk;
 mod shell;
+mod staff_screen;
 mod switch_filter;
 mod voice_pack;
 mod you_said_we_did;

@@ -1,0 +1,357 @@
+//! The way into the kiosk's staff screen, and the screen's own state: a
+//! press held for three seconds on the top bar's right-hand corner (no key,
+//! switch or scan can make one), then a PIN on a keypad. Wrong PINs lock
+//! the door for longer each time; the staff screen closes by itself after a
+//! minute untouched. While it is open, or while staff have paused the
+//! kiosk, the person's presses do nothing.
+//!
+//! No I/O: the shell checks a PIN against the plan's accounts and carries
+//! out what the effects say.
+
+use super::time::Mono;
+
+/// How long the corner must be held.
+pub const HOLD_MS: u64 = 3_000;
+/// The staff screen closes after this long untouched.
+pub const IDLE_MS: u64 = 60_000;
+/// Wrong PINs allowed before the door locks.
+pub const FREE_TRIES: u32 = 5;
+const FIRST_LOCK_MS: u64 = 60_000;
+const LONGEST_LOCK_MS: u64 = 60 * 60_000;
+const LONGEST_PIN: usize = 8;
+const SHORTEST_PIN: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StaffStage {
+    #[default]
+    Closed,
+    /// The keypad.
+    Pin,
+    Open,
+}
+
+/// What staff do, by touch only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffInput {
+    CornerPressed,
+    CornerReleased,
+    Digit(u8),
+    EraseDigit,
+    EnterPin,
+    Close,
+    TogglePause,
+    VolumeUp,
+    VolumeDown,
+}
+
+/// What the shell found for a PIN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinCheck {
+    /// A staff member's PIN: their name.
+    Right(String),
+    Wrong,
+    /// Nobody has a PIN yet.
+    NoneSet,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffEffect {
+    /// Check this PIN; answer with [`StaffDoor::pin_checked`].
+    CheckPin(String),
+    /// The kiosk is paused (the person's screen says so), or carries on.
+    Paused(bool),
+    /// Turn the voice up (+) or down (−) a step.
+    Volume(i8),
+}
+
+/// What the staff screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StaffView {
+    pub stage: StaffStage,
+    /// Digits typed so far (shown as dots).
+    pub pin_length: usize,
+    pub message: String,
+    /// Who opened it.
+    pub staff_name: String,
+    pub paused: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StaffDoor {
+    stage: StaffStage,
+    pin: String,
+    checking: bool,
+    message: String,
+    staff_name: String,
+    wrong: u32,
+    locked_until: Option<Mono>,
+    corner_since: Option<Mono>,
+    last_touch: Option<Mono>,
+    paused: bool,
+}
+
+impl StaffDoor {
+    /// Whether the person's presses go to their screen: not while staff
+    /// are at the kiosk or have paused it.
+    pub fn lets_person_through(&self) -> bool {
+        self.stage == StaffStage::Closed && !self.paused
+    }
+
+    pub fn stage(&self) -> StaffStage {
+        self.stage
+    }
+
+    pub fn input(&mut self, input: StaffInput, now: Mono) -> Vec<StaffEffect> {
+        if self.stage != StaffStage::Closed {
+            self.last_touch = Some(now);
+        }
+        match (self.stage, input) {
+            (_, StaffInput::CornerPressed) => {
+                self.corner_since = Some(now);
+                Vec::new()
+            }
+            (_, StaffInput::CornerReleased) => {
+                // Held long enough is seen by the tick, even without a release.
+                self.open_if_held(now);
+                self.corner_since = None;
+                Vec::new()
+            }
+            (StaffStage::Pin, StaffInput::Digit(digit)) if digit < 10 && !self.checking => {
+                if self.pin.len() < LONGEST_PIN {
+                    self.pin.push(char::from(b'0' + digit));
+                }
+                self.message.clear();
+                Vec::new()
+            }
+            (StaffStage::Pin, StaffInput::EraseDigit) if !self.checking => {
+                self.pin.pop();
+                Vec::new()
+            }
+            (StaffStage::Pin, StaffInput::EnterPin) if !self.checking => self.enter_pin(now),
+            (StaffStage::Pin | StaffStage::Open, StaffInput::Close) => {
+                self.close();
+                Vec::new()
+            }
+            (StaffStage::Open, StaffInput::TogglePause) => {
+                self.paused = !self.paused;
+                vec![StaffEffect::Paused(self.paused)]
+            }
+            (StaffStage::Open, StaffInput::VolumeUp) => vec![StaffEffect::Volume(1)],
+            (StaffStage::Open, StaffInput::VolumeDown) => vec![StaffEffect::Volume(-1)],
+            _ => Vec::new(),
+        }
+    }
+
+    fn enter_pin(&mut self, now: Mono) -> Vec<StaffEffect> {
+        if let Some(until) = self.locked_until.filter(|until| now < *until) {
+            let minutes = until.since(now).div_ceil(60_000);
+            self.message = format!(
+                "Too many wrong PINs. Try again in {minutes} minute{}.",
+                if minutes == 1 { "" } else { "s" }
+            );
+            self.pin.clear();
+            return Vec::new();
+        }
+        if self.pin.len() < SHORTEST_PIN {
+            self.message = format!("A PIN has {SHORTEST_PIN} to {LONGEST_PIN} digits.");
+            return Vec::new();
+        }
+        self.checking = true;
+        self.message = "Checking…".to_string();
+        vec![StaffEffect::CheckPin(std::mem::take(&mut self.pin))]
+    }
+
+    /// The shell's answer to [`StaffEffect::CheckPin`].
+    pub fn pin_checked(&mut self, check: PinCheck, now: Mono) {
+        self.checking = false;
+        if self.stage != StaffStage::Pin {
+            return;
+        }
+        self.last_touch = Some(now);
+        match check {
+            PinCheck::Right(name) => {
+                self.wrong = 0;
+                self.locked_until = None;
+                self.message.clear();
+                self.staff_name = name;
+                self.stage = StaffStage::Open;
+            }
+            PinCheck::NoneSet => {
+                self.message = "No PIN is set up yet: set yours on the staff web app, under \
+                                “Your account”."
+                    .to_string();
+            }
+            PinCheck::Wrong => {
+                self.wrong += 1;
+                if self.wrong >= FREE_TRIES {
+                    let doublings = (self.wrong - FREE_TRIES).min(6);
+                    let lock = (FIRST_LOCK_MS << doublings).min(LONGEST_LOCK_MS);
+                    self.locked_until = Some(now.after_millis(lock));
+                    self.message = format!(
+                        "That PIN is not right. Too many wrong PINs: wait {} minute{}.",
+                        lock / 60_000,
+                        if lock == 60_000 { "" } else { "s" }
+                    );
+                } else {
+                    self.message = "That PIN is not right.".to_string();
+                }
+            }
+        }
+    }
+
+    /// Time passing: the corner held long enough opens the keypad; an
+    /// untouched staff screen closes. True if what is shown changed.
+    pub fn tick(&mut self, now: Mono) -> bool {
+        let before = self.stage;
+        self.open_if_held(now);
+        let idle = self
+            .last_touch
+            .is_some_and(|touched| now.since(touched) >= IDLE_MS);
+        if self.stage != StaffStage::Closed && idle && !self.checking {
+            self.close();
+        }
+        self.stage != before
+    }
+
+    fn open_if_held(&mut self, now: Mono) {
+        let held = self
+            .corner_since
+            .is_some_and(|since| now.since(since) >= HOLD_MS);
+        if held && self.stage == StaffStage::Closed {
+            self.corner_since = None;
+            self.stage = StaffStage::Pin;
+            self.pin.clear();
+            self.message.clear();
+            self.last_touch = Some(now);
+        }
+    }
+
+    fn close(&mut self) {
+        self.stage = StaffStage::Closed;
+        self.pin.clear();
+        self.message.clear();
+        self.staff_name.clear();
+        self.corner_since = None;
+        self.last_touch = None;
+    }
+
+    pub fn view(&self) -> StaffView {
+        StaffView {
+            stage: self.stage,
+            pin_length: self.pin.len(),
+            message: self.message.clone(),
+            staff_name: self.staff_name.clone(),
+            paused: self.paused,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(ms: u64) -> Mono {
+        Mono(ms)
+    }
+
+    fn open_keypad(door: &mut StaffDoor) {
+        door.input(StaffInput::CornerPressed, at(0));
+        assert!(!door.tick(at(HOLD_MS - 1)), "not before three seconds");
+        assert!(door.tick(at(HOLD_MS)));
+        assert_eq!(door.stage(), StaffStage::Pin);
+    }
+
+    fn type_pin(door: &mut StaffDoor, pin: &str, now: Mono) -> Vec<StaffEffect> {
+        for digit in pin.bytes() {
+            door.input(StaffInput::Digit(digit - b'0'), now);
+        }
+        door.input(StaffInput::EnterPin, now)
+    }
+
+    #[test]
+    fn a_short_press_on_the_corner_does_nothing_and_a_long_one_opens_the_keypad() {
+        let mut door = StaffDoor::default();
+        door.input(StaffInput::CornerPressed, at(0));
+        door.input(StaffInput::CornerReleased, at(2_900));
+        door.tick(at(10_000));
+        assert_eq!(door.stage(), StaffStage::Closed);
+        assert!(door.lets_person_through());
+        open_keypad(&mut door);
+        assert!(!door.lets_person_through(), "the mat waits underneath");
+    }
+
+    #[test]
+    fn the_right_pin_opens_the_staff_screen_and_a_minute_untouched_closes_it() {
+        let mut door = StaffDoor::default();
+        open_keypad(&mut door);
+        let effects = type_pin(&mut door, "4821", at(5_000));
+        assert_eq!(effects, [StaffEffect::CheckPin("4821".into())]);
+        assert_eq!(door.view().pin_length, 0, "the PIN is not kept");
+        door.pin_checked(PinCheck::Right("Jo".into()), at(5_100));
+        assert_eq!(door.stage(), StaffStage::Open);
+        assert_eq!(door.view().staff_name, "Jo");
+        assert!(!door.tick(at(5_100 + IDLE_MS - 1)));
+        assert!(door.tick(at(5_100 + IDLE_MS)));
+        assert_eq!(door.stage(), StaffStage::Closed);
+        assert_eq!(door.view().staff_name, "");
+    }
+
+    #[test]
+    fn five_wrong_pins_lock_the_door_for_a_minute_then_longer_each_time() {
+        let mut door = StaffDoor::default();
+        open_keypad(&mut door);
+        for n in 1..=FREE_TRIES {
+            type_pin(&mut door, "1111", at(4_000));
+            door.pin_checked(PinCheck::Wrong, at(4_000));
+            assert_eq!(
+                n == FREE_TRIES,
+                door.view().message.contains("wait 1 minute")
+            );
+        }
+        // Locked: even the right PIN is not checked.
+        assert!(type_pin(&mut door, "4821", at(30_000)).is_empty());
+        assert!(door.view().message.contains("Try again in 1 minute"));
+        let after = 4_000 + 60_000;
+        assert_eq!(type_pin(&mut door, "1111", at(after)).len(), 1);
+        door.pin_checked(PinCheck::Wrong, at(after));
+        assert!(door.view().message.contains("wait 2 minutes"), "doubled");
+        assert!(type_pin(&mut door, "4821", at(after + 119_000)).is_empty());
+        assert_eq!(type_pin(&mut door, "4821", at(after + 120_000)).len(), 1);
+        door.pin_checked(PinCheck::Right("Jo".into()), at(after + 120_000));
+        assert_eq!(door.stage(), StaffStage::Open);
+    }
+
+    #[test]
+    fn pause_stops_the_persons_presses_until_staff_carry_on() {
+        let mut door = StaffDoor::default();
+        open_keypad(&mut door);
+        type_pin(&mut door, "4821", at(4_000));
+        door.pin_checked(PinCheck::Right("Jo".into()), at(4_000));
+        assert_eq!(
+            door.input(StaffInput::TogglePause, at(5_000)),
+            [StaffEffect::Paused(true)]
+        );
+        door.input(StaffInput::Close, at(6_000));
+        assert_eq!(door.stage(), StaffStage::Closed);
+        assert!(!door.lets_person_through(), "paused");
+        assert!(door.view().paused);
+        open_keypad(&mut door);
+        type_pin(&mut door, "4821", at(10_000));
+        door.pin_checked(PinCheck::Right("Jo".into()), at(10_000));
+        door.input(StaffInput::TogglePause, at(11_000));
+        door.input(StaffInput::Close, at(11_000));
+        assert!(door.lets_person_through());
+    }
+
+    #[test]
+    fn without_any_pin_set_the_keypad_says_where_to_set_one() {
+        let mut door = StaffDoor::default();
+        open_keypad(&mut door);
+        type_pin(&mut door, "12", at(4_000));
+        assert!(door.view().message.contains("4 to 8 digits"));
+        type_pin(&mut door, "34", at(4_000));
+        door.pin_checked(PinCheck::NoneSet, at(4_100));
+        assert_eq!(door.stage(), StaffStage::Pin);
+        assert!(door.view().message.contains("Your account"));
+    }
+}

@@ -1,0 +1,226 @@
+//! The kiosk's staff screen: reached only by holding the top bar's corner
+//! for three seconds, then a staff member's PIN (from the plan's accounts);
+//! wrong PINs lock it; pause, volume; it leaves by itself. No sequence of
+//! the person's presses, keys or scanning reaches it.
+
+use crate::common;
+
+use chrono::Duration;
+use proptest::prelude::*;
+use sayso::access::keys::Key;
+use sayso::core::staff_door::{StaffInput, StaffStage};
+use sayso::core::{Event, Input, InputMethod, Step};
+use sayso::kiosk::Kiosk;
+use sayso::store::accounts::Role;
+use sayso::store::Plan;
+
+/// Jo's PIN for the kiosk, set as the web app's "Your account" does.
+fn give_jo_a_pin(plan: &std::path::Path) {
+    let mut plan = Plan::open_or_create(plan).unwrap();
+    plan.add_account("Jo", Role::Staff, None, "test", common::start_time())
+        .unwrap()
+        .unwrap();
+    let jo = plan.accounts().unwrap().remove(0);
+    plan.set_pin(jo.id, "4821", common::start_time())
+        .unwrap()
+        .unwrap();
+}
+
+fn stage(kiosk: &Kiosk) -> StaffStage {
+    kiosk.staff_view().door.stage
+}
+
+fn type_pin(kiosk: &mut Kiosk, pin: &str) {
+    for digit in pin.bytes() {
+        kiosk.staff_input(StaffInput::Digit(digit - b'0'));
+    }
+    kiosk.staff_input(StaffInput::EnterPin);
+    kiosk.wait_for_jobs(common::JOB_WAIT);
+}
+
+fn hold_the_corner(test: &mut common::TestKiosk, seconds: i64) {
+    test.kiosk.staff_input(StaffInput::CornerPressed);
+    test.clock.advance(Duration::seconds(seconds));
+    test.kiosk.tick();
+    test.kiosk.staff_input(StaffInput::CornerReleased);
+}
+
+#[test]
+fn staff_open_their_screen_with_the_corner_and_their_pin_and_it_closes_by_itself() {
+    let mut test = common::open_kiosk_exactly(&common::demo_set());
+    give_jo_a_pin(&test.paths.plan);
+    let journal = test.paths.journal();
+    let placements = || {
+        let db = rusqlite::Connection::open(&journal).unwrap();
+        db.query_row("SELECT count(*) FROM placements", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
+    };
+    // (Each card is seen a moment before it is answered.)
+    test.clock.advance(Duration::seconds(1));
+    test.kiosk
+        .handle(Input::new(Event::PlaceOn(0), InputMethod::Touch));
+    assert_eq!(placements(), 1);
+
+    // A tap, or two seconds: nothing.
+    hold_the_corner(&mut test, 2);
+    assert_eq!(stage(&test.kiosk), StaffStage::Closed);
+    hold_the_corner(&mut test, 3);
+    assert_eq!(stage(&test.kiosk), StaffStage::Pin);
+    // The mat waits underneath: the person's presses do nothing now.
+    let said = test.spoken.texts().len();
+    test.kiosk
+        .handle(Input::new(Event::PlaceOn(1), InputMethod::Touch));
+    test.kiosk.key_down(Key::Char('2'), false);
+    test.clock.advance(Duration::milliseconds(120));
+    test.kiosk.key_up(Key::Char('2'));
+    assert_eq!(placements(), 1, "nothing placed behind the staff screen");
+    assert_eq!(test.spoken.texts().len(), said, "nothing said");
+
+    // Five wrong PINs lock it; the right one waits for the lock.
+    for _ in 0..5 {
+        type_pin(&mut test.kiosk, "1111");
+    }
+    assert!(test
+        .kiosk
+        .staff_view()
+        .door
+        .message
+        .contains("Too many wrong PINs"));
+    type_pin(&mut test.kiosk, "4821");
+    assert_eq!(stage(&test.kiosk), StaffStage::Pin, "locked");
+    test.clock.advance(Duration::seconds(61));
+    test.kiosk.staff_input(StaffInput::Digit(4)); // still touched: not idle
+    test.kiosk.staff_input(StaffInput::EraseDigit);
+    type_pin(&mut test.kiosk, "4821");
+    let view = test.kiosk.staff_view();
+    assert_eq!(view.door.stage, StaffStage::Open);
+    assert_eq!(view.door.staff_name, "Jo");
+    assert_eq!(view.mats_today, 1);
+
+    // Louder: the voice is turned up a step, and says so.
+    let before = view.volume;
+    test.kiosk.staff_input(StaffInput::VolumeUp);
+    let after = test.kiosk.staff_view().volume;
+    assert_eq!(after, (before + 10).min(100));
+    assert_eq!(
+        test.spoken.texts().last().unwrap(),
+        &format!("Volume {after}")
+    );
+
+    // Paused: closed, the person's screen says so and their presses wait.
+    test.kiosk.staff_input(StaffInput::TogglePause);
+    test.kiosk.staff_input(StaffInput::Close);
+    assert_eq!(stage(&test.kiosk), StaffStage::Closed);
+    assert!(test.kiosk.staff_view().door.paused);
+    test.kiosk
+        .handle(Input::new(Event::PlaceOn(1), InputMethod::Touch));
+    assert_eq!(placements(), 1, "paused");
+
+    // Back in, carry on, and a minute untouched closes the screen.
+    hold_the_corner(&mut test, 3);
+    type_pin(&mut test.kiosk, "4821");
+    test.kiosk.staff_input(StaffInput::TogglePause);
+    test.clock.advance(Duration::seconds(59));
+    test.kiosk.tick();
+    assert_eq!(stage(&test.kiosk), StaffStage::Open);
+    test.clock.advance(Duration::seconds(1));
+    test.kiosk.tick();
+    assert_eq!(stage(&test.kiosk), StaffStage::Closed);
+    test.clock.advance(Duration::seconds(1));
+    test.kiosk
+        .handle(Input::new(Event::PlaceOn(1), InputMethod::Touch));
+    assert_eq!(placements(), 2, "the person carries on");
+}
+
+#[test]
+fn with_no_pin_set_up_the_keypad_says_where_to_set_one() {
+    let mut test = common::open_kiosk_exactly(&common::demo_set());
+    hold_the_corner(&mut test, 3);
+    type_pin(&mut test.kiosk, "4821");
+    let view = test.kiosk.staff_view();
+    assert_eq!(view.door.stage, StaffStage::Pin);
+    assert!(
+        view.door.message.contains("Your account"),
+        "{}",
+        view.door.message
+    );
+}
+
+/// Anything a person can do: taps and what keys, switches and scanning
+/// become.
+#[derive(Debug, Clone)]
+enum PersonAction {
+    Touch(Event),
+    Key(Key),
+    Wait(i64),
+}
+
+fn person_action() -> impl Strategy<Value = PersonAction> {
+    let event = prop_oneof![
+        (0usize..6).prop_map(Event::PlaceOn),
+        (0u16..=1000).prop_map(Event::DropAt),
+        (0usize..8).prop_map(Event::PickUp),
+        (0usize..8).prop_map(Event::Choose),
+        Just(Event::PutBack),
+        Just(Event::Skip),
+        Just(Event::SomethingElse),
+        Just(Event::TellMeMore),
+        Just(Event::NextPage),
+        Just(Event::NotNow),
+        Just(Event::SomeoneElse),
+        Just(Event::MoveHighlight(Step::Forward)),
+        Just(Event::MoveHighlight(Step::Back)),
+        Just(Event::Select),
+        Just(Event::Undo),
+        Just(Event::SayAgain),
+        Just(Event::Finish),
+        Just(Event::StartAgain),
+    ];
+    prop_oneof![
+        event.prop_map(PersonAction::Touch),
+        prop_oneof![
+            prop::sample::select(vec![
+                Key::Space,
+                Key::Enter,
+                Key::Backspace,
+                Key::Left,
+                Key::Right,
+            ]),
+            prop::char::range('!', '~').prop_map(Key::Char),
+        ]
+        .prop_map(PersonAction::Key),
+        (0i64..5_000).prop_map(PersonAction::Wait),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn no_sequence_of_a_persons_presses_reaches_the_staff_screen(
+        actions in prop::collection::vec(person_action(), 1..60)
+    ) {
+        let mut test = common::open_kiosk_exactly(&common::demo_set());
+        give_jo_a_pin(&test.paths.plan);
+        for action in actions {
+            match action {
+                PersonAction::Touch(event) => {
+                    test.kiosk.handle(Input::new(event, InputMethod::Touch));
+                }
+                PersonAction::Key(key) => {
+                    test.kiosk.key_down(key, false);
+                    test.clock.advance(Duration::milliseconds(120));
+                    test.kiosk.key_up(key);
+                }
+                PersonAction::Wait(ms) => {
+                    test.clock.advance(Duration::milliseconds(ms));
+                    test.kiosk.tick_access();
+                    test.kiosk.tick();
+                }
+            }
+            prop_assert_eq!(stage(&test.kiosk), StaffStage::Closed);
+        }
+    }
+}
