@@ -103,7 +103,7 @@ fn start_and_idle(display: &str, backend: &str) -> (Duration, u64) {
     let mut buffer = [0u8; 64];
     let read = socket.recv(&mut buffer).expect("READY=1 within a minute");
     let first_frame = started.elapsed();
-    assert_eq!(&buffer[..read], b"READY=1");
+    assert_eq!(String::from_utf8_lossy(&buffer[..read]).trim(), "READY=1");
     // Idle: what it holds once the first screen is up and settled.
     std::thread::sleep(Duration::from_secs(2));
     let pss = pss_kib(child.id());
