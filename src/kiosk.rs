@@ -640,7 +640,7 @@ impl Kiosk {
                             Ok(KioskPin::NoneSet) => PinCheck::NoneSet,
                             Err(e) => {
                                 warn!("the plan cannot check a PIN: {e}");
-                                PinCheck::NoneSet
+                                PinCheck::CannotCheck
                             }
                         };
                         let _ = done.send(JobDone::PinChecked(check));

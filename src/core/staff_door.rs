@@ -52,6 +52,8 @@ pub enum PinCheck {
     Wrong,
     /// Nobody has a PIN yet.
     NoneSet,
+    /// The support plan, where the PINs are, cannot be read.
+    CannotCheck,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +177,11 @@ impl StaffDoor {
                 self.message.clear();
                 self.staff_name = name;
                 self.stage = StaffStage::Open;
+            }
+            PinCheck::CannotCheck => {
+                self.message = "The PIN cannot be checked: the support plan cannot be read \
+                                (see the log)."
+                    .to_string();
             }
             PinCheck::NoneSet => {
                 self.message = "No PIN is set up yet: set yours on the staff web app, under \
