@@ -135,30 +135,34 @@ pub fn account(session: &WebSession, has_pin: bool, message: Option<(&str, bool)
         "Your account",
         Some(session),
         html! {
-            h1 { "Your account" }
-            @if let Some((message, ok)) = message {
-                @if ok { p.done role="status" { (message) } }
-                @else { p.problem role="alert" { (message) } }
-            }
-            h2 { "PIN for the kiosk's staff screen" }
-            p {
-                @if has_pin { "You have a PIN. A new one replaces it." }
-                @else { "You have no PIN yet. With one, you can open the staff screen on the kiosk itself." }
-            }
-            form.stack method="post" action="/account/pin" {
-                input type="hidden" name="csrf" value=(session.csrf_token);
-                label for="pin" { "New PIN (4 to 8 digits)" }
-                input id="pin" name="pin" type="password" inputmode="numeric" required
-                    autocomplete="off" minlength="4" maxlength="8" pattern="[0-9]{4,8}";
-                label for="pin-again" { "The same PIN again" }
-                input id="pin-again" name="again" type="password" inputmode="numeric" required
-                    autocomplete="off" minlength="4" maxlength="8" pattern="[0-9]{4,8}";
-                label for="passphrase" { "Your passphrase, to show it is you" }
-                input id="passphrase" name="passphrase" type="password" required
-                    autocomplete="current-password";
-                button.primary type="submit" { "Set the PIN" }
-            }
-        },
+                    h1 { "Your account" }
+                    @if let Some((message, ok)) = message {
+                        @if ok { p.done role="status" { (message) } }
+                        @else { p.problem role="alert" { (message) } }
+                    }
+        @if !session.account.sees_views() {
+                        p { "This account sets up a person's picture sets. The kiosk's staff screen is for their support staff." }
+                    } @else {
+                    h2 { "PIN for the kiosk's staff screen" }
+                    p {
+                        @if has_pin { "You have a PIN. A new one replaces it." }
+                        @else { "You have no PIN yet. With one, you can open the staff screen on the kiosk itself." }
+                    }
+                    form.stack method="post" action="/account/pin" {
+                        input type="hidden" name="csrf" value=(session.csrf_token);
+                        label for="pin" { "New PIN (4 to 8 digits)" }
+                        input id="pin" name="pin" type="password" inputmode="numeric" required
+                            autocomplete="off" minlength="4" maxlength="8" pattern="[0-9]{4,8}";
+                        label for="pin-again" { "The same PIN again" }
+                        input id="pin-again" name="again" type="password" inputmode="numeric" required
+                            autocomplete="off" minlength="4" maxlength="8" pattern="[0-9]{4,8}";
+                        label for="passphrase" { "Your passphrase, to show it is you" }
+                        input id="passphrase" name="passphrase" type="password" required
+                            autocomplete="current-password";
+                        button.primary type="submit" { "Set the PIN" }
+                    }
+                    }
+                },
     )
 }
 

@@ -383,6 +383,8 @@ async fn set_pin(
     Form(form): Form<PinForm>,
 ) -> Result<Response, WebError> {
     signed_in.check_form(&form.csrf)?;
+    // The kiosk's staff screen is for staff.
+    staff_only(&signed_in)?;
     let account = signed_in.session.account.clone();
     let refuse = |has_pin: bool, message: &str| {
         (

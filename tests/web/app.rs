@@ -1008,3 +1008,25 @@ fn staff_share_a_persons_views_with_their_family_to_read_and_can_stop() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[test]
+fn a_family_account_has_no_kiosk_pin_to_set() {
+    let (_dir, plan) = home_with_jo();
+    let mut family = alexs_sister(&plan);
+    let page = family.get("/account");
+    assert!(page
+        .body
+        .contains("staff screen is for their support staff"));
+    assert!(!page.body.contains("New PIN"));
+    let csrf = page.csrf();
+    let refused = family.post(
+        "/account/pin",
+        &[
+            ("csrf", &csrf),
+            ("pin", "4821"),
+            ("again", "4821"),
+            ("passphrase", "her own long passphrase"),
+        ],
+    );
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
