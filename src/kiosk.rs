@@ -622,6 +622,26 @@ impl Kiosk {
         self.run(FlowEvent::Problem(problem), now);
     }
 
+    /// Staff said the mat that just began is a teaching mat.
+    fn mark_teaching(&mut self, session_id: &SessionId, now: Now) {
+        let marked = self
+            .journal
+            .as_ref()
+            .map(|journal| journal.mark_practice(session_id, now.wall));
+        match marked {
+            Some(Ok(())) => info!("a teaching mat began"),
+            Some(Err(e)) => {
+                warn!("the teaching mat could not be marked: {e}");
+                self.problem(
+                    "The teaching mat could not be marked: mark it on the staff web app".into(),
+                );
+            }
+            None => self.problem(
+                "The teaching mat could not be marked: mark it on the staff web app".into(),
+            ),
+        }
+    }
+
     /// Staff on the staff screen (by touch only: no key, switch or scan
     /// leads here).
     pub fn staff_input(&mut self, input: StaffInput) {
@@ -715,7 +735,16 @@ impl Kiosk {
         for effect in effects {
             match effect {
                 FlowEffect::Say(utterance) => self.say(utterance, now),
-                FlowEffect::Record(record) => self.save(record),
+                FlowEffect::Record(record) => {
+                    let started = match &record {
+                        Record::Started { session_id, .. } => Some(session_id.clone()),
+                        _ => None,
+                    };
+                    self.save(record);
+                    if let Some(session_id) = started.filter(|_| self.staff.take_teaching()) {
+                        self.mark_teaching(&session_id, now);
+                    }
+                }
                 FlowEffect::ApplySettings(whose) => self.apply_settings(whose, now),
                 FlowEffect::Preload(clips) => {
                     let clips: Vec<String> = clips.iter().map(|c| self.resolve(c)).collect();

@@ -40,6 +40,8 @@ pub enum StaffInput {
     EnterPin,
     Close,
     TogglePause,
+    /// The next mat is a teaching mat (or, again, not).
+    ToggleTeaching,
     VolumeUp,
     VolumeDown,
 }
@@ -76,6 +78,8 @@ pub struct StaffView {
     /// Who opened it.
     pub staff_name: String,
     pub paused: bool,
+    /// The next mat begun is a teaching mat, not counted.
+    pub teaching_next: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -90,6 +94,7 @@ pub struct StaffDoor {
     corner_since: Option<Mono>,
     last_touch: Option<Mono>,
     paused: bool,
+    teaching_next: bool,
 }
 
 impl StaffDoor {
@@ -101,6 +106,12 @@ impl StaffDoor {
 
     pub fn stage(&self) -> StaffStage {
         self.stage
+    }
+
+    /// A mat begins: whether staff said it is a teaching mat (said once,
+    /// for that mat only).
+    pub fn take_teaching(&mut self) -> bool {
+        std::mem::take(&mut self.teaching_next)
     }
 
     pub fn input(&mut self, input: StaffInput, now: Mono) -> Vec<StaffEffect> {
@@ -137,6 +148,10 @@ impl StaffDoor {
             (StaffStage::Open, StaffInput::TogglePause) => {
                 self.paused = !self.paused;
                 vec![StaffEffect::Paused(self.paused)]
+            }
+            (StaffStage::Open, StaffInput::ToggleTeaching) => {
+                self.teaching_next = !self.teaching_next;
+                Vec::new()
             }
             (StaffStage::Open, StaffInput::VolumeUp) => vec![StaffEffect::Volume(1)],
             (StaffStage::Open, StaffInput::VolumeDown) => vec![StaffEffect::Volume(-1)],
@@ -249,6 +264,7 @@ impl StaffDoor {
             message: self.message.clone(),
             staff_name: self.staff_name.clone(),
             paused: self.paused,
+            teaching_next: self.teaching_next,
         }
     }
 }

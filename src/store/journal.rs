@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/journal/0004_kept_mats_and_pauses.sql"),
     include_str!("migrations/journal/0005_ignored_presses.sql"),
     include_str!("migrations/journal/0006_news.sql"),
+    include_str!("migrations/journal/0007_practice.sql"),
 ];
 
 pub struct Journal {
@@ -43,6 +44,8 @@ pub struct FinishedSession {
     pub company: Company,
     /// The kept picture of the mat, relative to the data directory.
     pub mat_picture: Option<String>,
+    /// A teaching or practice mat, marked by staff before it began.
+    pub practice: bool,
     pub placements: Vec<PlacementRow>,
     pub skips: Vec<CardActionRow>,
     pub marks: Vec<CardActionRow>,
@@ -120,6 +123,7 @@ impl FinishedSession {
             finished_at: DateTime::<Utc>::default(),
             company: Company::default(),
             mat_picture: None,
+            practice: false,
             placements: Vec::new(),
             skips: Vec::new(),
             marks: Vec::new(),
@@ -294,6 +298,16 @@ impl Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Marks a mat as a teaching or practice mat (staff said so before it
+    /// began).
+    pub fn mark_practice(&self, session: &SessionId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO practice_mats (session_id, marked_at) VALUES (?1, ?2)",
+            params![session.as_str(), super::timestamp(at)],
+        )?;
+        Ok(())
+    }
+
     /// Mats started on this device since the start of local day `day`.
     pub fn mats_since(&self, day: chrono::NaiveDate) -> Result<i64, StoreError> {
         let start = day
@@ -383,7 +397,8 @@ impl Journal {
             .conn
             .query_row(
                 "SELECT s.device_id, s.person_id, p.name, s.set_id, s.topic_id, s.topic_title,
-                        s.started_at, e.ended_at, s.supporter, s.supporter_helped, k.picture
+                        s.started_at, e.ended_at, s.supporter, s.supporter_helped, k.picture,
+                        EXISTS (SELECT 1 FROM practice_mats m WHERE m.session_id = s.id)
                  FROM sessions s
                  JOIN people p ON p.id = s.person_id
                  JOIN session_ends e ON e.session_id = s.id AND e.outcome = 'finished'
@@ -407,6 +422,7 @@ impl Journal {
                             helped: row.get(9)?,
                         },
                         row.get::<_, Option<String>>(10)?,
+                        row.get::<_, bool>(11)?,
                     ))
                 },
             )
@@ -421,6 +437,7 @@ impl Journal {
             finished_at,
             company,
             mat_picture,
+            practice,
         )) = head
         else {
             return Ok(None);
@@ -436,6 +453,7 @@ impl Journal {
             finished_at: parse_timestamp(&finished_at)?,
             company,
             mat_picture,
+            practice,
             placements: self.placements(id)?,
             skips: self.card_actions("skips", "skipped_at", id)?,
             marks: self.card_actions("marks", "marked_at", id)?,

@@ -84,6 +84,8 @@ pub struct SessionRow {
     pub outcome: &'static str,
     pub mat_picture: Option<String>,
     pub company: Company,
+    /// A teaching or practice mat: its evidence never counts.
+    pub practice: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -491,8 +493,8 @@ impl Plan {
                             "INSERT OR IGNORE INTO synced_sessions
                              (session_id, device_id, person_id, set_id, topic_id, topic_title,
                               started_at, finished_at, synced_at, outcome, mat_picture,
-                              supporter, supporter_helped)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                              supporter, supporter_helped, practice)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                         )?
                         .execute(params![
                             s.session_id,
@@ -508,6 +510,7 @@ impl Plan {
                             s.mat_picture,
                             s.company.supporter,
                             s.company.helped,
+                            s.practice,
                         ])?;
                 }
                 PlanOp::AddEvidence(e) => {

@@ -293,6 +293,7 @@ pub fn plan_batch(
             synced_at: now,
             outcome: "finished",
             mat_picture: session.mat_picture.clone(),
+            practice: session.practice,
             company: Company {
                 supporter: session.company.supporter.clone(),
                 // Helping may begin part-way through a mat.
@@ -466,6 +467,7 @@ mod tests {
             finished_at: at(30),
             company: Company::default(),
             mat_picture: None,
+            practice: false,
             placements,
             skips: Vec::new(),
             marks: Vec::new(),

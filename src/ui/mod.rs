@@ -250,6 +250,7 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
     adapter.on_staff_enter(staff(StaffInput::EnterPin));
     adapter.on_staff_close(staff(StaffInput::Close));
     adapter.on_staff_pause(staff(StaffInput::TogglePause));
+    adapter.on_staff_teaching(staff(StaffInput::ToggleTeaching));
     adapter.on_staff_volume_step({
         let act = act.clone();
         move |step| {
@@ -339,6 +340,7 @@ fn show_staff(window: &AppWindow, view: &StaffScreenView) {
     adapter.set_staff_message(view.door.message.as_str().into());
     adapter.set_staff_name(view.door.staff_name.as_str().into());
     adapter.set_paused(view.door.paused);
+    adapter.set_staff_teaching_next(view.door.teaching_next);
     let problems: Vec<slint::SharedString> =
         view.problems.iter().map(|p| p.as_str().into()).collect();
     adapter.set_staff_problems(Rc::new(slint::VecModel::from(problems)).into());

@@ -224,3 +224,55 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_mat_staff_mark_as_teaching_is_kept_but_never_counts_and_the_next_one_does() {
+    let mut test = common::open_kiosk_on_topics(&common::demo_set());
+    give_jo_a_pin(&test.paths.plan);
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    hold_the_corner(&mut test, 3);
+    type_pin(&mut test.kiosk, "4821");
+    test.kiosk.staff_input(StaffInput::ToggleTeaching);
+    assert!(test.kiosk.staff_view().door.teaching_next);
+    test.kiosk.staff_input(StaffInput::Close);
+
+    // A supporter shows how the mat works: every card under "like".
+    common::pick_first_topic(&mut test.kiosk);
+    let teaching = test.kiosk.session().unwrap().id().to_string();
+    while test.kiosk.screen() == sayso::core::Screen::Mat {
+        test.kiosk
+            .handle(Input::new(Event::PlaceOn(0), InputMethod::Touch));
+    }
+    test.kiosk
+        .handle(Input::new(Event::Finish, InputMethod::Touch));
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    assert!(!test.kiosk.staff_view().door.teaching_next, "for one mat");
+
+    let plan = Plan::open(&test.paths.plan).unwrap();
+    let practice_of = |session: &str| -> bool {
+        rusqlite::Connection::open(&test.paths.plan)
+            .unwrap()
+            .query_row(
+                "SELECT practice FROM synced_sessions WHERE session_id = ?1",
+                [session],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert!(practice_of(&teaching), "kept, marked as teaching");
+    assert!(
+        plan.preferences(None).unwrap().is_empty(),
+        "and not counted"
+    );
+
+    // Then the person's own mat: counted.
+    common::finish_a_mat(&mut test.kiosk, 2);
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    let own = test.kiosk.session().unwrap().id().to_string();
+    assert!(!practice_of(&own));
+    let views = plan.preferences(None).unwrap();
+    assert!(!views.is_empty());
+    assert!(views
+        .iter()
+        .all(|v| v.view.current_view == "don't like" && v.view.times_said == 1));
+}
