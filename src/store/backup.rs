@@ -61,6 +61,11 @@ pub enum BackupError {
          restoring would replace them. Give --overwrite to replace them anyway"
     )]
     WouldReplace { mats: i64, newest: String },
+    #[error(
+        "the support plan {path} already has {mats} mat(s), maybe from other kiosks of the \
+         home; restoring would replace it with the backup's. Give --overwrite to replace it anyway"
+    )]
+    WouldReplacePlan { path: PathBuf, mats: i64 },
 }
 
 fn file_error(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> BackupError {
@@ -292,6 +297,13 @@ pub fn restore(from: &Path, to: &Targets, overwrite: bool) -> Result<Restored, B
         if let Some((mats, newest)) = mats_in(&journal)? {
             return Err(BackupError::WouldReplace { mats, newest });
         }
+        let has_plan = manifest.files.iter().any(|f| f.path == PLAN_FILE);
+        if let Some(mats) = has_plan.then(|| plan_mats(&to.plan)).transpose()?.flatten() {
+            return Err(BackupError::WouldReplacePlan {
+                path: to.plan.clone(),
+                mats,
+            });
+        }
     }
     std::fs::create_dir_all(&to.data_dir).map_err(file_error("make the folder", &to.data_dir))?;
     let mut set_dir = None;
@@ -359,6 +371,19 @@ fn mats_in(journal: &Path) -> Result<Option<(i64, String)>, BackupError> {
         )
         .map_err(|e| database_error(journal, e))?;
     Ok((mats > 0).then(|| (mats, newest.unwrap_or_default())))
+}
+
+/// How many mats the plan at `plan` holds; `None` if none (or no plan).
+fn plan_mats(plan: &Path) -> Result<Option<i64>, BackupError> {
+    if !plan.is_file() {
+        return Ok(None);
+    }
+    let db = Connection::open_with_flags(plan, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| database_error(plan, e))?;
+    let mats: i64 = db
+        .query_row("SELECT count(*) FROM synced_sessions", [], |row| row.get(0))
+        .map_err(|e| database_error(plan, e))?;
+    Ok((mats > 0).then_some(mats))
 }
 
 fn device_id(journal: &Path) -> Option<String> {

@@ -160,6 +160,20 @@ fn a_backup_while_a_mat_is_placed_restores_on_a_new_device_as_it_was() {
     );
     assert_eq!(journal_rows(&journal), rows_now, "nothing replaced");
 
+    // Nor does it replace a plan that has mats (one shared by the home's
+    // kiosks, say) on a device with an empty journal.
+    let shared = root.path().join("shared-plan-device");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::copy(data.join("plan.sqlite"), shared.join("plan.sqlite")).unwrap();
+    let refused = sayso(&shared, &["restore", made.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("already has 1 mat(s), maybe from other kiosks"),
+        "{said}"
+    );
+    assert!(!shared.join("journal.sqlite").exists(), "nothing restored");
+
     // A damaged backup is refused before anything is touched.
     let damaged = pressing.last().unwrap();
     let plan_copy = damaged.join("plan.sqlite");
