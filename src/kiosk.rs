@@ -657,7 +657,10 @@ impl Kiosk {
                         let check = match Plan::open(&plan).and_then(|p| p.kiosk_pin(&pin)) {
                             Ok(KioskPin::Of(name)) => PinCheck::Right(name),
                             Ok(KioskPin::Wrong) => PinCheck::Wrong,
-                            Ok(KioskPin::NoneSet) => PinCheck::NoneSet,
+                            // No plan yet (nothing synced): no PIN either.
+                            Ok(KioskPin::NoneSet) | Err(StoreError::Missing { .. }) => {
+                                PinCheck::NoneSet
+                            }
                             Err(e) => {
                                 warn!("the plan cannot check a PIN: {e}");
                                 PinCheck::CannotCheck

@@ -135,14 +135,32 @@ fn staff_open_their_screen_with_the_corner_and_their_pin_and_it_closes_by_itself
 }
 
 #[test]
-fn with_no_pin_set_up_the_keypad_says_where_to_set_one() {
+fn with_no_pin_set_up_the_keypad_says_where_to_set_one_and_a_damaged_plan_says_so() {
     let mut test = common::open_kiosk_exactly(&common::demo_set());
+    // Before the first sync there is no plan, after it one with no
+    // accounts: either way, nobody has a PIN yet.
     hold_the_corner(&mut test, 3);
+    type_pin(&mut test.kiosk, "4821");
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
     type_pin(&mut test.kiosk, "4821");
     let view = test.kiosk.staff_view();
     assert_eq!(view.door.stage, StaffStage::Pin);
     assert!(
         view.door.message.contains("Your account"),
+        "{}",
+        view.door.message
+    );
+
+    std::fs::write(
+        &test.paths.plan,
+        "not a database at all, not even close to one",
+    )
+    .unwrap();
+    type_pin(&mut test.kiosk, "4821");
+    let view = test.kiosk.staff_view();
+    assert_eq!(view.door.stage, StaffStage::Pin);
+    assert!(
+        view.door.message.contains("cannot be checked"),
         "{}",
         view.door.message
     );
