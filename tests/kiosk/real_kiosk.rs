@@ -402,17 +402,28 @@ fn the_kiosk_tells_systemd_it_is_ready_and_pings_until_its_screen_hangs() {
     assert_eq!(first.trim(), "READY=1", "ready first");
     let mut pings = 0;
     let started = Instant::now();
-    // Pings come while the screen turns; five missed pings in a row and
-    // they have stopped.
-    while let Some(message) = told(&socket, Duration::from_secs(1)) {
-        assert_eq!(message.trim(), "WATCHDOG=1");
-        pings += 1;
+    let hung = || {
+        std::fs::read_to_string(data.join("kiosk.err"))
+            .unwrap_or_default()
+            .contains("the UI thread hangs, on purpose")
+    };
+    // Pings come while the screen turns; once it hangs, five missed pings
+    // in a row and they have stopped. (A slow machine may miss some before.)
+    loop {
+        match told(&socket, Duration::from_secs(1)) {
+            Some(message) => {
+                assert_eq!(message.trim(), "WATCHDOG=1");
+                pings += 1;
+            }
+            None if hung() => break,
+            None => {}
+        }
         assert!(
             started.elapsed() < WAIT,
             "the pings never stopped, though the UI thread hangs"
         );
     }
-    assert!(pings >= 5, "regular pings before the hang: {pings}");
+    assert!(pings >= 3, "regular pings before the hang: {pings}");
     // The process is alive, its screen frozen: that is what the watchdog
     // is there for.
     let status = std::fs::read_to_string(format!("/proc/{}/status", kiosk.pid())).unwrap();
