@@ -136,6 +136,8 @@ pub struct StaffScreenView {
     pub volume: u8,
     /// Mats started on this kiosk today.
     pub mats_today: i64,
+    /// Where the staff web app answers, if this kiosk serves it.
+    pub web_address: Option<String>,
 }
 
 /// How a background sync ended.
@@ -224,6 +226,8 @@ pub struct Kiosk {
     /// Staff turned the voice up or down on the staff screen, in steps of
     /// ten (until the kiosk restarts).
     volume_steps: i8,
+    /// Where this kiosk serves the staff web app (`web.toml`), if it does.
+    web_address: Option<String>,
     /// `backup.toml`: a backup every night, if staff turned it on.
     nightly: Option<Nightly>,
     /// The day of the last nightly backup made, or tried: one a night.
@@ -407,6 +411,7 @@ impl Kiosk {
         let mut kiosk = Kiosk {
             staff: StaffDoor::default(),
             volume_steps: 0,
+            web_address: None,
             nightly,
             backed_up_on: None,
             to_share,
@@ -710,7 +715,14 @@ impl Kiosk {
             problems: self.flow.notices().to_vec(),
             volume: self.volume_now(now),
             mats_today,
+            web_address: self.web_address.clone(),
         }
+    }
+
+    /// This kiosk serves the staff web app at `address`: the staff screen
+    /// shows it.
+    pub fn serving_staff_pages(&mut self, address: String) {
+        self.web_address = Some(address);
     }
 
     fn volume_now(&self, now: Now) -> u8 {

@@ -622,7 +622,11 @@ fn serve_staff_pages(kiosk: &mut Kiosk, paths: &KioskPaths) {
         paths.data_dir.clone(),
         settings.listen(),
     ) {
-        Ok(serving) => tracing::info!(url = %serving.url, "staff web app served by the kiosk"),
+        Ok(serving) => {
+            tracing::info!(url = %serving.url, "staff web app served by the kiosk");
+            let host = sayso::web::tls::host_name();
+            kiosk.serving_staff_pages(serving.for_people(host.as_deref()));
+        }
         Err(e) => {
             tracing::warn!("the staff web app cannot start: {e:#}");
             kiosk.problem(format!("Staff web app not started: {e:#}"));

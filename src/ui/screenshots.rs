@@ -283,6 +283,9 @@ fn render_walkthrough(
     kiosk
         .borrow_mut()
         .problem("No sound: is the speaker plugged in and switched on?".into());
+    kiosk
+        .borrow_mut()
+        .serving_staff_pages("https://sayso-kitchen.local:8470/".into());
     bridge.refresh();
     anyhow::ensure!(
         kiosk.borrow().staff_view().door.stage == crate::core::staff_door::StaffStage::Open,

@@ -118,6 +118,23 @@ pub struct Serving {
     pub fingerprint: Option<String>,
 }
 
+impl Serving {
+    /// The address to give people: on every address of this machine
+    /// (0.0.0.0), its name on the home's network (`name.local`) instead.
+    pub fn for_people(&self, host_name: Option<&str>) -> String {
+        let Some(name) = host_name else {
+            return self.url.clone();
+        };
+        ["0.0.0.0", "[::]"]
+            .iter()
+            .find(|any| self.url.contains(&format!("://{any}:")))
+            .map_or_else(
+                || self.url.clone(),
+                |any| self.url.replacen(any, &format!("{name}.local"), 1),
+            )
+    }
+}
+
 /// A listening socket, and the certificate it answers with over HTTPS.
 struct Bound {
     listener: std::net::TcpListener,
@@ -238,4 +255,33 @@ pub fn serve_in_background(
         .context("no thread for the web app")?;
     tracing::info!(url = %serving.url, "web app listening");
     Ok(serving)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_are_given_the_machines_name_not_every_address() {
+        let serving = |url: &str| Serving {
+            url: url.into(),
+            fingerprint: None,
+        };
+        assert_eq!(
+            serving("https://0.0.0.0:8470/").for_people(Some("kiosk")),
+            "https://kiosk.local:8470/"
+        );
+        assert_eq!(
+            serving("https://[::]:8470/").for_people(Some("kiosk")),
+            "https://kiosk.local:8470/"
+        );
+        assert_eq!(
+            serving("https://192.168.1.20:8470/").for_people(Some("kiosk")),
+            "https://192.168.1.20:8470/"
+        );
+        assert_eq!(
+            serving("https://0.0.0.0:8470/").for_people(None),
+            "https://0.0.0.0:8470/"
+        );
+    }
 }

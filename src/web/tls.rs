@@ -46,7 +46,7 @@ pub fn own_certificate(dir: &Path, ip: IpAddr) -> anyhow::Result<Certificate> {
 }
 
 /// This machine's name, if it has a usable one.
-fn host_name() -> Option<String> {
+pub fn host_name() -> Option<String> {
     let name = std::fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
     let name = name.trim();
     let usable = !name.is_empty()
