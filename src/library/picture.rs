@@ -7,10 +7,7 @@
 //! decoded, so a photo straight off a phone (or a hostile 11000x11000 PNG)
 //! cannot take the device's memory.
 
-use std::io::Read;
 use std::path::Path;
-
-use sha2::{Digest, Sha256};
 
 /// Pictures with more pixels than this are refused before decoding: a 24 MP
 /// camera's photo is the largest taken whole. A raster picture is decoded
@@ -149,19 +146,9 @@ pub fn file_hash(path: &Path) -> Result<String, PictureError> {
     if !meta.is_file() {
         return Err(PictureError::NotAFile);
     }
-    let mut file = std::fs::File::open(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        let read = file
-            .read(&mut buffer)
-            .map_err(|e| PictureError::Unreadable(e.kind()))?;
-        if read == 0 {
-            break;
-        }
-        hasher.update(&buffer[..read]);
-    }
-    Ok(crate::store::hex(&hasher.finalize()))
+    crate::store::file_sha256(path)
+        .map(|(_, hash)| hash)
+        .map_err(|e| PictureError::Unreadable(e.kind()))
 }
 
 /// The picture at `path`, scaled to fit [`PLAN_SIDE`]: a JPEG when it is
@@ -237,6 +224,7 @@ fn unpremultiply(rgba: &mut [u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     #[test]
     fn a_photo_for_the_plan_is_a_small_jpeg_without_its_metadata() {

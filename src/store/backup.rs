@@ -8,14 +8,12 @@
 //! each file in place by renaming a full copy, so a restore cut off leaves
 //! either the old file or the new one.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::db::corrupt_or;
 use super::{JOURNAL_FILE, PLAN_FILE};
@@ -486,19 +484,7 @@ fn copy_tree(from: &Path, root: &Path, name: &str) -> Result<Vec<String>, Backup
 }
 
 fn size_and_hash(path: &Path) -> Result<(u64, String), BackupError> {
-    let mut file = std::fs::File::open(path).map_err(file_error("read", path))?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    let mut bytes = 0u64;
-    loop {
-        let read = file.read(&mut buffer).map_err(file_error("read", path))?;
-        if read == 0 {
-            break;
-        }
-        bytes += read as u64;
-        hasher.update(&buffer[..read]);
-    }
-    Ok((bytes, super::hex(&hasher.finalize())))
+    super::file_sha256(path).map_err(file_error("read", path))
 }
 
 fn sync_file(path: &Path) -> Result<(), BackupError> {

@@ -51,3 +51,23 @@ pub fn hex(bytes: &[u8]) -> String {
         out
     })
 }
+
+/// A file's size and the SHA-256 of its bytes (lowercase hex), read as a
+/// stream: what pictures are named by and backups are checked with.
+pub fn file_sha256(path: &std::path::Path) -> std::io::Result<(u64, String)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut bytes = 0u64;
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        bytes += read as u64;
+        hasher.update(&buffer[..read]);
+    }
+    Ok((bytes, hex(&hasher.finalize())))
+}

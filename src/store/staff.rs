@@ -353,6 +353,26 @@ impl Plan {
     }
 }
 
+/// Audits a change between two states of `about` (`states`: off, on),
+/// now `on`: "about: off" became "about: on", or the other way.
+fn audit_switch(
+    tx: &rusqlite::Transaction,
+    (at, by_whom, action): (DateTime<Utc>, &str, &str),
+    about: &str,
+    (off, on): (&str, &str),
+    now_on: bool,
+) -> Result<(), StoreError> {
+    let (before, after) = if now_on { (off, on) } else { (on, off) };
+    super::plan::audit_change(
+        tx,
+        at,
+        by_whom,
+        action,
+        Some(&format!("{about}: {before}")),
+        Some(&format!("{about}: {after}")),
+    )
+}
+
 fn standing_of(since: DateTime<Utc>, notes: &[StaffNote]) -> Standing {
     let verdicts: Vec<_> = notes
         .iter()
@@ -857,19 +877,13 @@ impl StaffPlan for Plan {
         if changed == 0 {
             return Ok(false);
         }
-        let (before, after) = if shared {
-            ("not shared", "shared")
-        } else {
-            ("shared", "not shared")
-        };
         let about = format!("views of person {} with their family", person.as_str());
-        super::plan::audit_change(
+        audit_switch(
             &tx,
-            at,
-            by_whom,
-            "share views",
-            Some(&format!("{about}: {before}")),
-            Some(&format!("{about}: {after}")),
+            (at, by_whom, "share views"),
+            &about,
+            ("not shared", "shared"),
+            shared,
         )?;
         tx.commit()?;
         Ok(true)
@@ -914,18 +928,12 @@ impl StaffPlan for Plan {
         for (topic, title, card, label, person) in &cards {
             super::plan::refresh_preference(&tx, person, topic, title, card, label)?;
         }
-        let (before, after) = if practice {
-            ("counted", "practice")
-        } else {
-            ("practice", "counted")
-        };
-        super::plan::audit_change(
+        audit_switch(
             &tx,
-            at,
-            by_whom,
-            "practice",
-            Some(&format!("mat {session}: {before}")),
-            Some(&format!("mat {session}: {after}")),
+            (at, by_whom, "practice"),
+            &format!("mat {session}"),
+            ("counted", "practice"),
+            practice,
         )?;
         tx.commit()?;
         Ok(true)

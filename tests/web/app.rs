@@ -314,24 +314,8 @@ fn a_session_ends_after_a_shift_and_on_signing_out() {
 #[test]
 fn a_family_account_sees_none_of_the_persons_views() {
     let (_dir, plan) = home_with_jo();
-    {
-        let mut p = sayso::store::Plan::open(&plan).unwrap();
-        let code = p
-            .add_account(
-                "Alex's sister",
-                sayso::store::accounts::Role::Family,
-                Some(&ALEX.into()),
-                "Jo",
-                fixture::now(),
-            )
-            .unwrap()
-            .unwrap();
-        p.redeem_setup_code(&code, "her own long passphrase", fixture::now())
-            .unwrap()
-            .unwrap();
-    }
-    let mut browser = Client::new(&plan);
-    let home = browser.sign_in("Alex's sister", "her own long passphrase");
+    let mut browser = alexs_sister(&plan);
+    let home = browser.get("/");
     assert!(!home.body.contains("new mat"), "{}", home.body);
     assert!(!home.body.contains("Sam"));
     for person in [ALEX, fixture::SAM] {
@@ -713,24 +697,7 @@ fn pages_show_the_pictures_the_kiosks_carried_into_the_plan_to_staff_only() {
 
     // A family account sees none of it (their own person's sets come later,
     // from the family pages).
-    {
-        let mut p = sayso::store::Plan::open(&plan).unwrap();
-        let code = p
-            .add_account(
-                "Alex's sister",
-                sayso::store::accounts::Role::Family,
-                Some(&ALEX.into()),
-                "Jo",
-                fixture::now(),
-            )
-            .unwrap()
-            .unwrap();
-        p.redeem_setup_code(&code, "her own long passphrase", fixture::now())
-            .unwrap()
-            .unwrap();
-    }
-    let mut family = Client::new(&plan);
-    family.sign_in("Alex's sister", "her own long passphrase");
+    let mut family = alexs_sister(&plan);
     assert_eq!(
         family.get(&format!("/pictures/{mat}")).status,
         StatusCode::FORBIDDEN
