@@ -23,7 +23,7 @@ use crate::access::lights::{lit_roles, Lights};
 use crate::access::scan::AutoScanner;
 use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::access::AccessOutput;
-use crate::clock::Clock;
+use crate::clock::{Clock, KioskClock, SinceBoot};
 use crate::core::flow::{FlowPerson, Restored};
 use crate::core::staff_door::{PinCheck, StaffDoor, StaffEffect, StaffInput, StaffView};
 use crate::core::{
@@ -196,7 +196,8 @@ pub struct Kiosk {
     /// Records not yet in the journal (it could not be opened or written).
     unsaved: Vec<Record>,
     voice: Box<dyn Voice>,
-    clock: Box<dyn Clock>,
+    /// The system's clock, watched for a wall clock not yet set.
+    clock: KioskClock,
     ids: UuidIds,
     device: Personal,
     /// By person of the home, in its order.
@@ -274,8 +275,16 @@ impl Kiosk {
                 set.warnings.len()
             ));
         }
+        let journal = open_journal(&paths.journal(), clock.now(), &mut notices);
+        let (latest, last_mark) = match &journal {
+            Some(journal) => (
+                journal.latest_time().unwrap_or_default(),
+                journal.clock_marks().ok().and_then(|mut marks| marks.pop()),
+            ),
+            None => (None, None),
+        };
+        let clock = KioskClock::new(clock, latest, last_mark);
         let now = clock.now();
-        let journal = open_journal(&paths.journal(), now, &mut notices);
         let home = match &paths.home {
             Some(path) => load_home(path, &set.set, journal.as_ref()).unwrap_or_else(|e| {
                 // Its text may quote a person's name: the reason goes to staff.
@@ -541,7 +550,7 @@ impl Kiosk {
         self.poll_jobs();
         // Records kept in memory are written the moment there is room, and
         // the reserve is taken again after.
-        if self.unsaved.is_empty() {
+        if self.unsaved.is_empty() && !self.clock.has_marks() {
             if self.journal.is_some() && !self.reserve.is_held() {
                 let _ = self.reserve.take();
             }
@@ -710,9 +719,18 @@ impl Kiosk {
             .filter(|_| open)
             .and_then(|journal| journal.mats_since(local.date_naive()).ok())
             .unwrap_or(0);
+        let mut problems = self.flow.notices().to_vec();
+        if self.clock.unset_for_ms().is_some() {
+            problems.push(
+                "The clock has not been set yet (no network time): mats are kept with the \
+                 time counted from the last one known, and put right in the plan once it is set. \
+                 Check the network."
+                    .to_string(),
+            );
+        }
         StaffScreenView {
             door: self.staff.view(),
-            problems: self.flow.notices().to_vec(),
+            problems,
             volume: self.volume_now(now),
             mats_today,
             web_address: self.web_address.clone(),
@@ -819,7 +837,7 @@ impl Kiosk {
     /// for them; still full, they stay in memory, the person is no longer
     /// told "saved", and staff are told why.
     fn write_unsaved(&mut self) {
-        if self.journal.is_none() || self.unsaved.is_empty() {
+        if self.journal.is_none() || (self.unsaved.is_empty() && !self.clock.has_marks()) {
             return;
         }
         let mut outcome = self.write_in_order();
@@ -867,6 +885,14 @@ impl Kiosk {
         let Some(journal) = &self.journal else {
             return Ok(());
         };
+        // Before the records whose times they explain.
+        let marks = self.clock.take_marks();
+        if !marks.is_empty() {
+            if let Err(e) = journal.record_clock_marks(&marks) {
+                self.clock.put_back_marks(marks);
+                return Err(e);
+            }
+        }
         let mut written = 0;
         let mut outcome = Ok(());
         for record in &self.unsaved {
@@ -956,8 +982,16 @@ impl Kiosk {
             .collect();
         let done = self.jobs.done_tx.clone();
         let to_share = self.to_share.clone();
+        let since_boot = self.clock.since_boot();
         std::thread::spawn(move || {
-            let outcome = sync_and_report(&journal, &plan, now, Some(&problems), Some(&to_share));
+            let outcome = sync_and_report(
+                &journal,
+                &plan,
+                now,
+                Some(&problems),
+                Some(&to_share),
+                Some(since_boot),
+            );
             let _ = done.send(JobDone::Sync(outcome));
         });
     }
@@ -1140,7 +1174,7 @@ pub fn sync_files(
     plan: &PlanTarget,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<SyncReport, StoreError> {
-    sync_and_report(journal, plan, now, None, None)
+    sync_and_report(journal, plan, now, None, None, None)
 }
 
 /// A sync that also carries this device's pictures into the plan
@@ -1152,6 +1186,7 @@ pub fn sync_and_report(
     now: chrono::DateTime<chrono::Utc>,
     problems: Option<&[String]>,
     pictures: Option<&ToShare>,
+    clock: Option<SinceBoot>,
 ) -> Result<SyncReport, StoreError> {
     let journal = Journal::open(journal)?;
     let mut plan = if plan.create_if_missing {
@@ -1159,7 +1194,17 @@ pub fn sync_and_report(
     } else {
         Plan::open(&plan.path)?
     };
-    let report = store::sync(&journal, &mut plan, now)?;
+    let options = store::SyncOptions {
+        clock,
+        ..store::SyncOptions::default()
+    };
+    let report = store::sync_with(&journal, &mut plan, now, &options)?;
+    if report.waiting_for_clock > 0 {
+        info!(
+            mats = report.waiting_for_clock,
+            "mats recorded before the clock was set wait for it"
+        );
+    }
     let shared = match pictures {
         Some(what) => share_pictures(&mut plan, journal.device_id(), what, now)?,
         None => Shared::default(),

@@ -291,6 +291,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 chrono::Utc::now(),
                 None,
                 Some(&paths.to_share()),
+                Some(sayso::clock::Clock::since_boot(&SystemClock::new())),
             )?;
             println!(
                 "Synced {} finished mat(s), {} card(s), into {}",
@@ -298,6 +299,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 report.placements,
                 plan.path.display()
             );
+            if report.waiting_for_clock > 0 {
+                println!(
+                    "{} mat(s) recorded before this machine's clock was set wait for it to be set",
+                    report.waiting_for_clock
+                );
+            }
             Ok(())
         }
         Command::Backup { into } => {

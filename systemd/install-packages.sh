@@ -46,10 +46,14 @@ dpkg-dev
 systemd
 "
 
+# Installed for this machine's own architecture: a cross-compiling machine
+# may hold the arm64 one of the same name.
+native=$(dpkg --print-architecture)
 missing=""
 for package in $PACKAGES; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-        missing="$missing $package"
+    if ! dpkg-query -W -f='${Architecture} ${Status}\n' "$package" 2>/dev/null |
+        grep -Eq "^($native|all) install ok installed"; then
+        missing="$missing $package:$native"
     fi
 done
 if [ -z "$missing" ]; then

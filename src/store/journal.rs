@@ -9,6 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::db::{self, StoreError};
 use super::{parse_timestamp, timestamp};
 use crate::core::flow::{LeftMat, Restored};
+use crate::core::time::ClockMark;
 use crate::core::{
     CardId, Company, JournalAction, News, PersonId, PersonRef, Record, SessionId, Spot, TopicId,
     NEWS_TOPIC,
@@ -22,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/journal/0005_ignored_presses.sql"),
     include_str!("migrations/journal/0006_news.sql"),
     include_str!("migrations/journal/0007_practice.sql"),
+    include_str!("migrations/journal/0008_clock_marks.sql"),
 ];
 
 pub struct Journal {
@@ -230,6 +232,70 @@ impl Journal {
         #[cfg(feature = "fault-injection")]
         full_disk::check(&self.path)?;
         write_record(&self.conn, &self.device_id, record)
+    }
+
+    /// Writes where the wall clock could be believed, committed before this returns.
+    pub fn record_clock_marks(&self, marks: &[ClockMark]) -> Result<(), StoreError> {
+        #[cfg(feature = "fault-injection")]
+        full_disk::check(&self.path)?;
+        for mark in marks {
+            self.conn.execute(
+                "INSERT INTO clock_marks (boot_id, boot_ms, wall, wall_set) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    mark.boot,
+                    i64::try_from(mark.boot_ms).unwrap_or(i64::MAX),
+                    timestamp(mark.wall),
+                    mark.set
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The latest time the kiosk has recorded: a wall clock reading earlier
+    /// has not been set (time does not go backwards).
+    pub fn latest_time(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let latest: Option<String> = self.conn.query_row(
+            "SELECT max(t) FROM (
+                 SELECT max(started_at) AS t FROM sessions
+                 UNION ALL SELECT max(ended_at) FROM session_ends
+                 UNION ALL SELECT max(placed_at) FROM placements
+                 UNION ALL SELECT max(undone_at) FROM undos
+                 UNION ALL SELECT max(skipped_at) FROM skips
+                 UNION ALL SELECT max(marked_at) FROM marks
+                 UNION ALL SELECT max(paused_at) FROM pauses
+                 UNION ALL SELECT max(resumed_at) FROM resumes
+                 UNION ALL SELECT max(wall) FROM clock_marks)",
+            [],
+            |row| row.get(0),
+        )?;
+        latest.map(|t| parse_timestamp(&t)).transpose()
+    }
+
+    /// Every clock mark, in the order written.
+    pub fn clock_marks(&self) -> Result<Vec<ClockMark>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT boot_id, boot_ms, wall, wall_set FROM clock_marks ORDER BY seq")?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, bool>(3)?,
+            ))
+        })?;
+        let mut marks = Vec::new();
+        for row in rows {
+            let (boot, boot_ms, wall, set) = row?;
+            marks.push(ClockMark {
+                boot,
+                boot_ms: u64::try_from(boot_ms).unwrap_or(0),
+                wall: parse_timestamp(&wall)?,
+                set,
+            });
+        }
+        Ok(marks)
     }
 
     /// Writes several records in one transaction: all or none (imports, tests).

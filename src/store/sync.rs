@@ -21,6 +21,7 @@ use tracing::warn;
 use super::db::StoreError;
 use super::journal::{FinishedSession, Journal};
 use super::plan::{EvidenceRow, Faults, Plan, PlanOp, SessionRow};
+use crate::core::time::{correct, may_yet_be_set, ClockMark, Recorded, SinceBoot};
 use crate::core::{replay, Company, Said, SessionId};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -31,6 +32,8 @@ pub struct SyncReport {
     pub placements: usize,
     /// Times a batch found the plan held by another writer and was tried again.
     pub busy_retries: u32,
+    /// Finished mats recorded before the clock was set, held back until it is.
+    pub waiting_for_clock: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +44,9 @@ pub struct SyncOptions {
     pub busy_retries: u32,
     /// How long one try waits for another writer before it counts as busy.
     pub busy_timeout: Duration,
+    /// This machine's boot and the time since: mats recorded before the
+    /// clock was set wait while this boot may still set it.
+    pub clock: Option<SinceBoot>,
     /// For crash-safety tests: fail on purpose at this statement.
     #[cfg(feature = "fault-injection")]
     pub fail_at_statement: Option<usize>,
@@ -55,6 +61,7 @@ impl Default for SyncOptions {
             batch_size: 200,
             busy_retries: 3,
             busy_timeout: super::db::BUSY_TIMEOUT,
+            clock: None,
             #[cfg(feature = "fault-injection")]
             fail_at_statement: None,
             #[cfg(feature = "fault-injection")]
@@ -95,6 +102,11 @@ pub fn sync_with(
         }
     }
 
+    let marks = journal.clock_marks()?;
+    let waiting_for_clock = options
+        .clock
+        .as_ref()
+        .is_some_and(|now| may_yet_be_set(&marks, now));
     let finished = journal.finished_session_ids()?;
     let in_plan = plan.synced_session_ids()?;
     let missing = sessions_to_apply(&finished, &in_plan);
@@ -106,7 +118,14 @@ pub fn sync_with(
     for ids in missing.chunks(options.batch_size.max(1)) {
         let mut sessions = Vec::with_capacity(ids.len());
         for id in ids {
-            sessions.extend(journal.finished_session(id)?);
+            let Some(mut session) = journal.finished_session(id)? else {
+                continue;
+            };
+            if !correct_session_times(&mut session, &marks) && waiting_for_clock {
+                report.waiting_for_clock += 1;
+                continue;
+            }
+            sessions.push(session);
         }
         let ops = plan_batch(&sessions, journal.device_id(), now);
         let added = retrying(options, &mut report, || plan.execute(&ops, &mut faults))?;
@@ -155,7 +174,11 @@ pub fn sync_with(
     }
 
     // Mats left part-way, for staff to see, not as evidence.
-    let partial = journal.partial_mats()?;
+    let mut partial = journal.partial_mats()?;
+    for mat in &mut partial {
+        correct_text_time(&mut mat.started_at, &marks);
+        correct_text_time(&mut mat.left_at, &marks);
+    }
     retrying(options, &mut report, || {
         plan.set_partial_mats(journal.device_id(), &partial, now)
     })?;
@@ -172,6 +195,39 @@ pub fn sync_with(
         .collect();
     journal.settle_news(&plan.answered_news(&waiting)?, now)?;
     Ok(report)
+}
+
+/// Puts right the times of a mat recorded before the clock was set (see
+/// [`crate::core::time::correct`]). False if some could not be put right.
+fn correct_session_times(session: &mut FinishedSession, marks: &[ClockMark]) -> bool {
+    if marks.iter().all(|m| m.set) {
+        return true;
+    }
+    let mut known = true;
+    let mut fix = |at: &mut DateTime<Utc>| {
+        let recorded = correct(*at, marks);
+        known &= matches!(recorded, Recorded::Known(_));
+        *at = recorded.time();
+    };
+    fix(&mut session.started_at);
+    fix(&mut session.finished_at);
+    session
+        .placements
+        .iter_mut()
+        .for_each(|p| fix(&mut p.placed_at));
+    session.skips.iter_mut().for_each(|s| fix(&mut s.at));
+    session.marks.iter_mut().for_each(|m| fix(&mut m.at));
+    known
+}
+
+/// The same for a time kept as text; text that is not a time stays as it is.
+fn correct_text_time(text: &mut String, marks: &[ClockMark]) {
+    if marks.iter().all(|m| m.set) {
+        return;
+    }
+    if let Ok(at) = super::parse_timestamp(text) {
+        *text = super::timestamp(correct(at, marks).time());
+    }
 }
 
 /// Why a device cannot join a plan's home.
@@ -740,7 +796,8 @@ mod tests {
             SyncReport {
                 sessions: 2,
                 placements: 2,
-                busy_retries: 0
+                busy_retries: 0,
+                waiting_for_clock: 0
             }
         );
         mat_with_tea(&journal, &person, "s3", 10, 2, "don't like");
@@ -749,7 +806,8 @@ mod tests {
             SyncReport {
                 sessions: 1,
                 placements: 1,
-                busy_retries: 0
+                busy_retries: 0,
+                waiting_for_clock: 0
             }
         );
         assert_eq!(

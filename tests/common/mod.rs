@@ -59,7 +59,8 @@ pub fn open_kiosk_on_topics_exactly(set: &Path) -> TestKiosk {
     open_kiosk_with(set, ManualClock::new(start_time()))
 }
 
-fn open_kiosk_with(set: &Path, clock: ManualClock) -> TestKiosk {
+/// A kiosk on `set` with the clock given.
+pub fn open_kiosk_with(set: &Path, clock: ManualClock) -> TestKiosk {
     let dir = tempfile::tempdir().expect("a temporary data directory");
     let paths = KioskPaths::in_data_dir(&dir.path().join("data"), set);
     let (voice, spoken) = RecordingVoice::new();

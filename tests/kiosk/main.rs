@@ -9,6 +9,7 @@ mod bad_input;
 mod bursts;
 mod cli;
 mod clips;
+mod clock;
 mod gpio;
 mod home;
 mod kept_mat;

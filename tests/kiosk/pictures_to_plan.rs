@@ -55,6 +55,7 @@ fn sync_again(paths: &KioskPaths, at: chrono::DateTime<chrono::Utc>) {
         at,
         Some(&[]),
         Some(&paths.to_share()),
+        None,
     )
     .unwrap();
 }
@@ -142,6 +143,7 @@ fn a_sync_carries_card_pictures_photos_and_the_kept_mat_into_the_plan_once_each(
         common::start_time() + chrono::Duration::hours(2),
         Some(&[]),
         Some(&paths.to_share()),
+        None,
     )
     .unwrap();
     let now = card_pictures(plan);
