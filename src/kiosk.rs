@@ -25,7 +25,9 @@ use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::access::AccessOutput;
 use crate::clock::{Clock, KioskClock, SinceBoot};
 use crate::core::flow::{FlowPerson, Restored};
-use crate::core::staff_door::{PinCheck, StaffDoor, StaffEffect, StaffInput, StaffView};
+use crate::core::staff_door::{
+    PinCheck, PowerAction, StaffDoor, StaffEffect, StaffInput, StaffView,
+};
 use crate::core::{
     Display, Event, Flow, FlowConfig, FlowEffect, FlowEvent, Input, KioskView, MatSession, NewIds,
     Now, PersonId, PersonRef, Record, Screen, SessionId, SyncResult, Utterance, Voicing, Whose,
@@ -140,6 +142,43 @@ pub struct StaffScreenView {
     pub web_address: Option<String>,
 }
 
+/// The staff web app, turned on and off from the staff screen.
+pub trait StaffPages {
+    /// Starts serving (and remembers it): the address to give people.
+    fn turn_on(&mut self) -> anyhow::Result<String>;
+    /// Stops serving (and remembers it).
+    fn turn_off(&mut self) -> anyhow::Result<()>;
+}
+
+/// Restarting and shutting down the machine.
+pub trait Power {
+    fn act(&mut self, action: PowerAction) -> anyhow::Result<()>;
+}
+
+/// The machine's own: `systemctl reboot` or `poweroff`, which systemd-logind
+/// allows the kiosk's user by the package's polkit rule. systemd then stops
+/// the kiosk like any service, after the journal has everything.
+pub struct SystemPower;
+
+impl Power for SystemPower {
+    fn act(&mut self, action: PowerAction) -> anyhow::Result<()> {
+        let verb = match action {
+            PowerAction::Restart => "reboot",
+            PowerAction::ShutDown => "poweroff",
+        };
+        let output = std::process::Command::new("systemctl")
+            .arg(verb)
+            .output()
+            .map_err(|e| anyhow::anyhow!("systemctl cannot be run: {e}"))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            let said = String::from_utf8_lossy(&output.stderr);
+            anyhow::bail!("systemctl {verb} failed: {}", said.trim())
+        }
+    }
+}
+
 /// How a background sync ended.
 pub type SyncOutcome = Result<SyncReport, StoreError>;
 
@@ -229,6 +268,10 @@ pub struct Kiosk {
     volume_steps: i8,
     /// Where this kiosk serves the staff web app (`web.toml`), if it does.
     web_address: Option<String>,
+    /// The staff web app, for the staff screen to turn on and off.
+    staff_pages: Option<Box<dyn StaffPages>>,
+    /// Restart and shut down, where the kiosk may (on the appliance).
+    power: Option<Box<dyn Power>>,
     /// `backup.toml`: a backup every night, if staff turned it on.
     nightly: Option<Nightly>,
     /// The day of the last nightly backup made, or tried: one a night.
@@ -421,6 +464,8 @@ impl Kiosk {
             staff: StaffDoor::default(),
             volume_steps: 0,
             web_address: None,
+            staff_pages: None,
+            power: None,
             nightly,
             backed_up_on: None,
             to_share,
@@ -686,6 +731,8 @@ impl Kiosk {
                 StaffEffect::Paused(paused) => {
                     info!(paused, "staff paused or resumed the kiosk");
                 }
+                StaffEffect::ToggleWebApp => self.toggle_staff_pages(),
+                StaffEffect::Power(action) => self.power(action),
                 StaffEffect::Volume(step) => {
                     self.volume_steps = (self.volume_steps + step).clamp(-10, 10);
                     self.volume_set = None;
@@ -735,6 +782,62 @@ impl Kiosk {
             mats_today,
             web_address: self.web_address.clone(),
         }
+    }
+
+    fn toggle_staff_pages(&mut self) {
+        let Some(pages) = &mut self.staff_pages else {
+            self.problem("The staff web app cannot be turned on from this kiosk".to_string());
+            return;
+        };
+        if self.web_address.is_some() {
+            if let Err(e) = pages.turn_off() {
+                warn!("the staff web app was stopped, but not remembered: {e:#}");
+                self.problem(format!(
+                    "The staff web app is off, but only until a restart: {e:#}"
+                ));
+            }
+            info!("staff turned the web app off at the kiosk");
+            self.web_address = None;
+            return;
+        }
+        match pages.turn_on() {
+            Ok(address) => {
+                info!("staff turned the web app on at the kiosk");
+                self.web_address = Some(address);
+            }
+            Err(e) => {
+                warn!("the staff web app cannot start: {e:#}");
+                self.problem(format!("The staff web app could not be turned on: {e:#}"));
+            }
+        }
+    }
+
+    /// Restart or shut down: the journal has every record first (those kept
+    /// in memory are written now, if the disk lets them).
+    fn power(&mut self, action: PowerAction) {
+        self.write_unsaved();
+        let Some(power) = &mut self.power else {
+            self.problem("This kiosk cannot restart or shut down the machine".to_string());
+            return;
+        };
+        if !self.unsaved.is_empty() {
+            warn!("restart or shut down with records not yet written");
+        }
+        info!(?action, "staff restart or shut down the machine");
+        if let Err(e) = power.act(action) {
+            warn!("{e:#}");
+            self.problem(format!("Could not restart or shut down: {e:#}"));
+        }
+    }
+
+    /// The staff screen can turn the staff web app on and off with this.
+    pub fn connect_staff_pages(&mut self, pages: Box<dyn StaffPages>) {
+        self.staff_pages = Some(pages);
+    }
+
+    /// The staff screen can restart and shut down the machine with this.
+    pub fn connect_power(&mut self, power: Box<dyn Power>) {
+        self.power = Some(power);
     }
 
     /// This kiosk serves the staff web app at `address`: the staff screen

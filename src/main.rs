@@ -256,6 +256,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             };
             serve_staff_pages(&mut kiosk, &paths);
+            kiosk.connect_power(Box::new(sayso::kiosk::SystemPower));
             sayso::ui::run(kiosk, buttons).with_context(no_screen_said_plainly)
         }
         Command::Buttons => {
@@ -607,38 +608,21 @@ fn no_screen_said_plainly() -> String {
     }
 }
 
-/// The staff web app beside the kiosk, when `web.toml` turns it on. A
-/// problem with it is the staff's to see; the person's mat goes on.
+/// The staff web app beside the kiosk, when `web.toml` turns it on; staff
+/// turn it on or off on the kiosk's staff screen. A problem with it is the
+/// staff's to see; the person's mat goes on.
 fn serve_staff_pages(kiosk: &mut Kiosk, paths: &KioskPaths) {
-    use sayso::web::settings::{WebSettings, WEB_FILE};
-    let settings = match WebSettings::load(&paths.data_dir.join(WEB_FILE)) {
-        Ok(settings) => settings,
-        Err(e) => {
-            tracing::warn!("{e}");
-            kiosk.problem(format!(
-                "Staff web app not started: {WEB_FILE} cannot be used (see the log)"
-            ));
-            return;
-        }
-    };
-    if !settings.enabled {
-        return;
-    }
-    match sayso::web::serve_in_background(
-        paths.plan.clone(),
-        paths.data_dir.clone(),
-        settings.listen(),
-    ) {
-        Ok(serving) => {
-            tracing::info!(url = %serving.url, "staff web app served by the kiosk");
-            let host = sayso::web::tls::host_name();
-            kiosk.serving_staff_pages(serving.for_people(host.as_deref()));
-        }
+    use sayso::web::settings::WEB_FILE;
+    let mut web = sayso::web::KioskWebApp::new(paths.plan.clone(), paths.data_dir.clone());
+    match web.start_if_enabled() {
+        Ok(Some(address)) => kiosk.serving_staff_pages(address),
+        Ok(None) => {}
         Err(e) => {
             tracing::warn!("the staff web app cannot start: {e:#}");
-            kiosk.problem(format!("Staff web app not started: {e:#}"));
+            kiosk.problem(format!("Staff web app not started ({WEB_FILE}): {e:#}"));
         }
     }
+    kiosk.connect_staff_pages(Box::new(web));
 }
 
 fn review_pdf(

@@ -29,7 +29,7 @@ for field in "Package: sayso" "Architecture: amd64" "Maintainer:"; do
 done
 for dependency in libinput10 libseat1 libgbm1 libudev1 libxkbcommon0 libasound2 \
     libfontconfig1 libspeechd2 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng \
-    fonts-dejavu-core adduser; do
+    fonts-dejavu-core adduser polkitd; do
     grep "^ Depends:" "$work/info" | grep -q "$dependency" ||
         fail "does not depend on $dependency"
 done
@@ -40,6 +40,7 @@ done
 dpkg-deb -c "$work/sayso.deb" | awk '{ print $6 }' >"$work/files"
 for file in ./usr/bin/sayso ./usr/lib/systemd/system/sayso.service \
     ./lib/udev/rules.d/60-sayso.rules ./usr/share/sayso/61-sayso-touch-rotation.rules \
+    ./usr/share/polkit-1/rules.d/50-sayso.rules \
     ./usr/share/sayso/images/demo/set.toml ./usr/share/sayso/images/demo/home.toml \
     ./usr/share/sayso/images/scales/like.svg ./usr/share/sayso/voices/en-GB/pack.toml \
     ./usr/share/doc/sayso/raspberry-pi.md ./usr/share/doc/sayso/copyright; do

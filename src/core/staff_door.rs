@@ -44,6 +44,21 @@ pub enum StaffInput {
     ToggleTeaching,
     VolumeUp,
     VolumeDown,
+    /// Turn the staff web app on, or off.
+    ToggleWebApp,
+    /// Restart or shut down the device: asked again first.
+    Ask(PowerAction),
+    /// Yes, restart (or shut down).
+    Confirm,
+    /// No: back to the staff screen.
+    Cancel,
+}
+
+/// Restarting or shutting down the device, from the staff screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PowerAction {
+    Restart,
+    ShutDown,
 }
 
 /// What the shell found for a PIN.
@@ -66,6 +81,10 @@ pub enum StaffEffect {
     Paused(bool),
     /// Turn the voice up (+) or down (−) a step.
     Volume(i8),
+    /// Turn the staff web app on if it is off, off if it is on.
+    ToggleWebApp,
+    /// Restart or shut down the device, now (staff said yes).
+    Power(PowerAction),
 }
 
 /// What the staff screen shows.
@@ -80,6 +99,8 @@ pub struct StaffView {
     pub paused: bool,
     /// The next mat begun is a teaching mat, not counted.
     pub teaching_next: bool,
+    /// Restart or shut down, waiting for a yes.
+    pub asking: Option<PowerAction>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -95,6 +116,7 @@ pub struct StaffDoor {
     last_touch: Option<Mono>,
     paused: bool,
     teaching_next: bool,
+    asking: Option<PowerAction>,
 }
 
 impl StaffDoor {
@@ -155,6 +177,19 @@ impl StaffDoor {
             }
             (StaffStage::Open, StaffInput::VolumeUp) => vec![StaffEffect::Volume(1)],
             (StaffStage::Open, StaffInput::VolumeDown) => vec![StaffEffect::Volume(-1)],
+            (StaffStage::Open, StaffInput::ToggleWebApp) => vec![StaffEffect::ToggleWebApp],
+            (StaffStage::Open, StaffInput::Ask(action)) => {
+                self.asking = Some(action);
+                Vec::new()
+            }
+            (StaffStage::Open, StaffInput::Cancel) => {
+                self.asking = None;
+                Vec::new()
+            }
+            (StaffStage::Open, StaffInput::Confirm) => match self.asking.take() {
+                Some(action) => vec![StaffEffect::Power(action)],
+                None => Vec::new(),
+            },
             _ => Vec::new(),
         }
     }
@@ -255,6 +290,7 @@ impl StaffDoor {
         self.staff_name.clear();
         self.corner_since = None;
         self.last_touch = None;
+        self.asking = None;
     }
 
     pub fn view(&self) -> StaffView {
@@ -265,6 +301,7 @@ impl StaffDoor {
             staff_name: self.staff_name.clone(),
             paused: self.paused,
             teaching_next: self.teaching_next,
+            asking: self.asking,
         }
     }
 }
@@ -376,5 +413,40 @@ mod tests {
         door.pin_checked(PinCheck::NoneSet, at(4_100));
         assert_eq!(door.stage(), StaffStage::Pin);
         assert!(door.view().message.contains("Your account"));
+    }
+
+    #[test]
+    fn restart_and_shut_down_are_asked_again_and_only_a_yes_does_them() {
+        let mut door = StaffDoor::default();
+        open_keypad(&mut door);
+        type_pin(&mut door, "4821", at(HOLD_MS));
+        door.pin_checked(PinCheck::Right("Jo".into()), at(HOLD_MS));
+        assert_eq!(door.stage(), StaffStage::Open);
+        let now = at(HOLD_MS + 10);
+        assert!(door
+            .input(StaffInput::Ask(PowerAction::Restart), now)
+            .is_empty());
+        assert_eq!(door.view().asking, Some(PowerAction::Restart));
+        assert!(door.input(StaffInput::Cancel, now).is_empty());
+        assert_eq!(door.view().asking, None);
+        assert!(
+            door.input(StaffInput::Confirm, now).is_empty(),
+            "nothing asked"
+        );
+        door.input(StaffInput::Ask(PowerAction::ShutDown), now);
+        assert_eq!(
+            door.input(StaffInput::Confirm, now),
+            vec![StaffEffect::Power(PowerAction::ShutDown)]
+        );
+        assert_eq!(
+            door.input(StaffInput::ToggleWebApp, now),
+            vec![StaffEffect::ToggleWebApp]
+        );
+        // Closed, nothing is asked any more, and nothing reaches them.
+        door.input(StaffInput::Ask(PowerAction::Restart), now);
+        door.input(StaffInput::Close, now);
+        assert_eq!(door.view().asking, None);
+        assert!(door.input(StaffInput::Confirm, now).is_empty());
+        assert!(door.input(StaffInput::ToggleWebApp, now).is_empty());
     }
 }

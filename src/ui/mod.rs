@@ -20,7 +20,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use crate::access::gpio::{run_buttons, ButtonPanel, PinSource};
 use crate::access::keys::Key;
 use crate::access::AccessOutput;
-use crate::core::staff_door::{StaffInput, StaffStage};
+use crate::core::staff_door::{PowerAction, StaffInput, StaffStage};
 use crate::core::view::{CardView, MatView, PickerView, PointView};
 use crate::core::{Display, Event, HighlightedAction, Input, InputMethod, KioskView, Screen};
 use crate::kiosk::{Kiosk, StaffScreenView};
@@ -251,6 +251,20 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
     adapter.on_staff_close(staff(StaffInput::Close));
     adapter.on_staff_pause(staff(StaffInput::TogglePause));
     adapter.on_staff_teaching(staff(StaffInput::ToggleTeaching));
+    adapter.on_staff_web_toggle(staff(StaffInput::ToggleWebApp));
+    adapter.on_staff_confirm(staff(StaffInput::Confirm));
+    adapter.on_staff_cancel(staff(StaffInput::Cancel));
+    adapter.on_staff_ask_power({
+        let act = act.clone();
+        move |which| {
+            let action = if which == 0 {
+                PowerAction::Restart
+            } else {
+                PowerAction::ShutDown
+            };
+            act(&|kiosk| kiosk.staff_input(StaffInput::Ask(action)))
+        }
+    });
     adapter.on_staff_volume_step({
         let act = act.clone();
         move |step| {
@@ -347,6 +361,47 @@ fn show_staff(window: &AppWindow, view: &StaffScreenView) {
     adapter.set_staff_volume(i32::from(view.volume));
     adapter.set_staff_mats_today(i32::try_from(view.mats_today).unwrap_or(i32::MAX));
     adapter.set_staff_web_address(view.web_address.as_deref().unwrap_or_default().into());
+    adapter.set_staff_web_qr(
+        view.web_address
+            .as_deref()
+            .and_then(qr_code)
+            .unwrap_or_default(),
+    );
+    adapter.set_staff_asking(
+        match view.door.asking {
+            None => "",
+            Some(PowerAction::Restart) => "restart",
+            Some(PowerAction::ShutDown) => "shut down",
+        }
+        .into(),
+    );
+}
+
+/// `text` as a QR code, a pixel a module with the quiet zone around it (the
+/// screen scales it up without smoothing).
+fn qr_code(text: &str) -> Option<slint::Image> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    const QUIET: usize = 4;
+    let width = code.width();
+    let side = width + 2 * QUIET;
+    let mut pixels = slint::SharedPixelBuffer::<slint::Rgb8Pixel>::new(side as u32, side as u32);
+    let white = slint::Rgb8Pixel {
+        r: 255,
+        g: 255,
+        b: 255,
+    };
+    let black = slint::Rgb8Pixel { r: 0, g: 0, b: 0 };
+    let modules = code.to_colors();
+    for (i, pixel) in pixels.make_mut_slice().iter_mut().enumerate() {
+        let (x, y) = (i % side, i / side);
+        let dark = x >= QUIET
+            && y >= QUIET
+            && x < QUIET + width
+            && y < QUIET + width
+            && modules[(y - QUIET) * width + (x - QUIET)] == qrcode::Color::Dark;
+        *pixel = if dark { black } else { white };
+    }
+    Some(slint::Image::from_rgb8(pixels))
 }
 
 /// Puts a view on screen.

@@ -292,6 +292,9 @@ fn render_walkthrough(
         "the staff screen did not open with Jo's PIN"
     );
     shot("staff", None)?;
+    adapter.invoke_staff_ask_power(0);
+    shot("staff-restart", None)?;
+    adapter.invoke_staff_cancel();
     adapter.invoke_staff_pause();
     adapter.invoke_staff_close();
     shot("paused", None)?;

@@ -235,26 +235,124 @@ pub fn serve(plan: PathBuf, data_dir: PathBuf, listen: Listen) -> anyhow::Result
     }))
 }
 
-/// Serves the web app on a thread of its own for as long as the process
-/// runs (the kiosk, when `web.toml` turns it on). The kiosk's own signals
-/// are left alone.
+/// Serves the web app on a thread of its own until [`Background::stop`]
+/// (or for as long as the process runs). The kiosk's own signals are left
+/// alone.
 pub fn serve_in_background(
     plan: PathBuf,
     data_dir: PathBuf,
     listen: Listen,
-) -> anyhow::Result<Serving> {
+) -> anyhow::Result<Background> {
     let runtime = runtime()?;
     let (bound, serving) = bind(&data_dir, listen)?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     std::thread::Builder::new()
         .name("web".into())
         .spawn(move || {
-            if let Err(e) = runtime.block_on(run(bound, plan, std::future::pending())) {
+            let stop = async {
+                let _ = stopped.await;
+            };
+            if let Err(e) = runtime.block_on(run(bound, plan, stop)) {
                 tracing::error!("the staff web app stopped: {e:#}");
             }
         })
         .context("no thread for the web app")?;
     tracing::info!(url = %serving.url, "web app listening");
-    Ok(serving)
+    Ok(Background {
+        serving,
+        stop: Some(stop),
+    })
+}
+
+/// The web app running beside the kiosk.
+pub struct Background {
+    pub serving: Serving,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Background {
+    /// Stops listening; requests under way finish first.
+    pub fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Dropped, it goes on serving (for as long as the process runs).
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            std::mem::forget(stop);
+        }
+    }
+}
+
+/// The staff web app on the kiosk: on when `web.toml` says so, and turned
+/// on or off from the kiosk's staff screen, which `web.toml` then remembers.
+pub struct KioskWebApp {
+    plan: PathBuf,
+    data_dir: PathBuf,
+    running: Option<Background>,
+}
+
+impl KioskWebApp {
+    pub fn new(plan: PathBuf, data_dir: PathBuf) -> KioskWebApp {
+        KioskWebApp {
+            plan,
+            data_dir,
+            running: None,
+        }
+    }
+
+    fn settings_file(&self) -> PathBuf {
+        self.data_dir.join(settings::WEB_FILE)
+    }
+
+    /// Serves if `web.toml` turns it on: the address to give people.
+    pub fn start_if_enabled(&mut self) -> anyhow::Result<Option<String>> {
+        let settings = settings::WebSettings::load(&self.settings_file())?;
+        if !settings.enabled {
+            return Ok(None);
+        }
+        self.serve(&settings).map(Some)
+    }
+
+    fn serve(&mut self, settings: &settings::WebSettings) -> anyhow::Result<String> {
+        let running =
+            serve_in_background(self.plan.clone(), self.data_dir.clone(), settings.listen())?;
+        tracing::info!(url = %running.serving.url, "staff web app served by the kiosk");
+        let address = running.serving.for_people(tls::host_name().as_deref());
+        self.running = Some(running);
+        Ok(address)
+    }
+}
+
+impl crate::kiosk::StaffPages for KioskWebApp {
+    /// Turned on at the kiosk, it is for the home's network (over HTTPS):
+    /// on every address unless `web.toml` names one.
+    fn turn_on(&mut self) -> anyhow::Result<String> {
+        let mut settings = settings::WebSettings::load(&self.settings_file())?;
+        if settings.listen.ip().is_loopback() {
+            settings
+                .listen
+                .set_ip(std::net::Ipv4Addr::UNSPECIFIED.into());
+        }
+        settings.enabled = true;
+        let address = self.serve(&settings)?;
+        settings.save(&self.settings_file())?;
+        Ok(address)
+    }
+
+    fn turn_off(&mut self) -> anyhow::Result<()> {
+        if let Some(running) = self.running.take() {
+            running.stop();
+        }
+        let mut settings = settings::WebSettings::load(&self.settings_file())?;
+        settings.enabled = false;
+        settings.save(&self.settings_file())?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -5,14 +5,14 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::Listen;
 
 /// The file name inside the data directory.
 pub const WEB_FILE: &str = "web.toml";
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct WebSettings {
     /// Off unless staff turn it on.
@@ -22,7 +22,9 @@ pub struct WebSettings {
     /// HTTPS on this machine's own address too.
     pub https: bool,
     /// A certificate and its key of the organisation's; else one is made.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<PathBuf>,
 }
 
@@ -65,6 +67,23 @@ impl WebSettings {
             ));
         }
         Ok(settings)
+    }
+
+    /// Writes the settings to `path` whole or not at all (a new file put in
+    /// place of the old).
+    pub fn save(&self, path: &Path) -> Result<(), WebFileError> {
+        let error = |reason: String| WebFileError {
+            path: path.display().to_string(),
+            reason,
+        };
+        let text = toml::to_string(self).map_err(|e| error(e.to_string()))?;
+        let text = format!(
+            "# The staff web app on this kiosk (turned on or off on its staff screen).\n{text}"
+        );
+        let partial = path.with_extension("toml.partial");
+        std::fs::write(&partial, text)
+            .and_then(|()| std::fs::rename(&partial, path))
+            .map_err(|e| error(e.to_string()))
     }
 
     pub fn listen(&self) -> Listen {

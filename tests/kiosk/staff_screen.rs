@@ -8,9 +8,9 @@ use crate::common;
 use chrono::Duration;
 use proptest::prelude::*;
 use sayso::access::keys::Key;
-use sayso::core::staff_door::{StaffInput, StaffStage};
+use sayso::core::staff_door::{PowerAction, StaffInput, StaffStage};
 use sayso::core::{Event, Input, InputMethod, Step};
-use sayso::kiosk::Kiosk;
+use sayso::kiosk::{Kiosk, Power};
 use sayso::store::accounts::Role;
 use sayso::store::Plan;
 
@@ -293,4 +293,116 @@ fn a_mat_staff_mark_as_teaching_is_kept_but_never_counts_and_the_next_one_does()
     assert!(views
         .iter()
         .all(|v| v.view.current_view == "don't like" && v.view.times_said == 1));
+}
+
+/// Opens the staff screen with Jo's PIN.
+fn open_as_jo(test: &mut common::TestKiosk) {
+    hold_the_corner(test, 3);
+    type_pin(&mut test.kiosk, "4821");
+    assert_eq!(stage(&test.kiosk), StaffStage::Open);
+}
+
+/// A restart or shut down as the machine would be asked for it.
+#[derive(Clone, Default)]
+struct FakePower(std::sync::Arc<std::sync::Mutex<Vec<PowerAction>>>);
+
+impl Power for FakePower {
+    fn act(&mut self, action: PowerAction) -> anyhow::Result<()> {
+        self.0.lock().unwrap().push(action);
+        Ok(())
+    }
+}
+
+#[test]
+fn staff_restart_or_shut_down_only_after_saying_yes_and_only_where_the_kiosk_may() {
+    let mut test = common::open_kiosk_exactly(&common::demo_set());
+    give_jo_a_pin(&test.paths.plan);
+    open_as_jo(&mut test);
+
+    // Not connected (a laptop): nothing happens, and staff are told why.
+    test.kiosk
+        .staff_input(StaffInput::Ask(PowerAction::Restart));
+    test.kiosk.staff_input(StaffInput::Confirm);
+    assert!(test
+        .kiosk
+        .staff_view()
+        .problems
+        .iter()
+        .any(|p| p.contains("cannot restart or shut down")));
+
+    let power = FakePower::default();
+    test.kiosk.connect_power(Box::new(power.clone()));
+    test.kiosk
+        .staff_input(StaffInput::Ask(PowerAction::ShutDown));
+    assert_eq!(
+        test.kiosk.staff_view().door.asking,
+        Some(PowerAction::ShutDown)
+    );
+    test.kiosk.staff_input(StaffInput::Cancel);
+    assert!(power.0.lock().unwrap().is_empty(), "no means no");
+    test.kiosk
+        .staff_input(StaffInput::Ask(PowerAction::Restart));
+    test.kiosk.staff_input(StaffInput::Confirm);
+    assert_eq!(*power.0.lock().unwrap(), vec![PowerAction::Restart]);
+}
+
+/// The port the kiosk's web app answers on, from the address staff see.
+fn port_of(address: &str) -> u16 {
+    address
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {address}"))
+}
+
+fn answers(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+#[test]
+fn staff_turn_the_web_app_on_and_off_at_the_kiosk_and_the_kiosk_remembers() {
+    let mut test = common::open_kiosk_exactly(&common::demo_set());
+    give_jo_a_pin(&test.paths.plan);
+    let web_toml = test.paths.data_dir.join("web.toml");
+    // Any free port, for the test: turned on at the kiosk, it is for the
+    // home's network.
+    std::fs::write(&web_toml, "listen = \"127.0.0.1:0\"\n").unwrap();
+    let web = sayso::web::KioskWebApp::new(test.paths.plan.clone(), test.paths.data_dir.clone());
+    test.kiosk.connect_staff_pages(Box::new(web));
+    open_as_jo(&mut test);
+    assert_eq!(test.kiosk.staff_view().web_address, None);
+
+    test.kiosk.staff_input(StaffInput::ToggleWebApp);
+    let address = test
+        .kiosk
+        .staff_view()
+        .web_address
+        .expect("the address is shown (and as a QR code)");
+    assert!(address.starts_with("https://"), "over HTTPS: {address}");
+    let port = port_of(&address);
+    assert!(answers(port), "the web app answers on {port}");
+    let settings = sayso::web::settings::WebSettings::load(&web_toml).unwrap();
+    assert!(settings.enabled, "web.toml remembers it is on");
+    assert!(
+        settings.listen.ip().is_unspecified(),
+        "on the home's network: {}",
+        settings.listen
+    );
+
+    test.kiosk.staff_input(StaffInput::ToggleWebApp);
+    assert_eq!(test.kiosk.staff_view().web_address, None);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while answers(port) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the web app still answers after being turned off"
+        );
+        std::thread::yield_now();
+    }
+    assert!(
+        !sayso::web::settings::WebSettings::load(&web_toml)
+            .unwrap()
+            .enabled
+    );
 }
