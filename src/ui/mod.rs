@@ -64,8 +64,25 @@ pub fn run(kiosk: Kiosk, buttons: Option<(Box<dyn PinSource>, ButtonPanel)>) -> 
     }
     let _service = service::start(&window);
     window.run()?;
+    // Straight on the screen, Slint ends its event loop on Ctrl+Alt+Backspace
+    // (or Delete): a person's keyboard must not close the kiosk. Only
+    // systemd stops it there (SIGTERM ends the process).
+    while draws_without_desktop() {
+        tracing::warn!("the event loop was asked to end by a key combination; the kiosk goes on");
+        window.run()?;
+    }
     kiosk.borrow_mut().wait_for_jobs(SHUTDOWN_WAIT);
     Ok(())
+}
+
+/// The `linuxkms` backend: chosen by `SLINT_BACKEND`, or by Slint itself
+/// where there is no desktop to open a window on.
+fn draws_without_desktop() -> bool {
+    let chosen = std::env::var("SLINT_BACKEND").unwrap_or_default();
+    if !chosen.is_empty() {
+        return chosen.starts_with("linuxkms");
+    }
+    std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none()
 }
 
 /// How often the cannot-start screen looks whether the file was mended.
@@ -145,6 +162,10 @@ impl ScreenState {
         let Some(window) = self.window.upgrade() else {
             return;
         };
+        let size = window.window().size();
+        if size.width > 0 && size.height > 0 {
+            self.pictures.fit_to_screen(size.width, size.height);
+        }
         let view = self.kiosk.borrow().view();
         if self.pictures.take_arrived() || self.shown.as_ref() != Some(&view) {
             show(&window, &view, &self.kiosk.borrow(), &mut self.pictures);

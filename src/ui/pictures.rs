@@ -22,6 +22,13 @@ use crate::library::LoadedSet;
 /// of a 1920x1080 screen.
 pub const MAX_SIDE: u32 = 1024;
 
+/// The longest side a picture needs on a screen of this size: a card fills
+/// at most about half its longer side. Smaller screens keep smaller
+/// pictures (an 800x480 screen a sixth of the memory of [`MAX_SIDE`]).
+pub fn side_for_screen(width: u32, height: u32) -> u32 {
+    (width.max(height) / 2).clamp(256, MAX_SIDE)
+}
+
 pub use crate::library::picture::{PictureError, MAX_PIXELS};
 
 /// A decoded picture, ready to become a Slint image on the UI thread.
@@ -53,6 +60,8 @@ struct Worker {
 
 pub struct Pictures {
     slots: HashMap<PathBuf, Slot>,
+    /// The longest side pictures are decoded at, shared with the worker.
+    side: std::sync::Arc<std::sync::atomic::AtomicU32>,
     /// `None`: decode at once, on the calling thread (offscreen drawing).
     worker: Option<Worker>,
     new_warnings: Vec<String>,
@@ -64,11 +73,14 @@ impl Pictures {
     pub fn in_background_with(arrived: impl Fn() + Send + 'static) -> Pictures {
         let (jobs, job_rx) = mpsc::channel::<PathBuf>();
         let (done_tx, done) = mpsc::channel();
+        let side = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(MAX_SIDE));
+        let worker_side = side.clone();
         let started = std::thread::Builder::new()
             .name("pictures".into())
             .spawn(move || {
                 for path in job_rx {
-                    let decoded = decode(&path, MAX_SIDE);
+                    let side = worker_side.load(std::sync::atomic::Ordering::Relaxed);
+                    let decoded = decode(&path, side);
                     if done_tx.send((path, decoded)).is_err() {
                         return;
                     }
@@ -82,6 +94,7 @@ impl Pictures {
         }
         Pictures {
             slots: HashMap::new(),
+            side,
             worker: Some(Worker { jobs, done }),
             new_warnings: Vec::new(),
         }
@@ -99,6 +112,7 @@ impl Pictures {
     pub fn immediate() -> Pictures {
         Pictures {
             slots: HashMap::new(),
+            side: std::sync::Arc::new(std::sync::atomic::AtomicU32::new(MAX_SIDE)),
             worker: None,
             new_warnings: Vec::new(),
         }
@@ -137,13 +151,27 @@ impl Pictures {
                 None
             }
             None => {
-                let decoded = decode(&path, MAX_SIDE);
+                let decoded = decode(&path, self.side());
                 self.settle(path.clone(), decoded);
                 match self.slots.get(&path) {
                     Some(Slot::Ready(image)) => Some(image.clone()),
                     _ => None,
                 }
             }
+        }
+    }
+
+    fn side(&self) -> u32 {
+        self.side.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Pictures are decoded for a screen of this size from now on; those
+    /// kept at a smaller size than it needs are decoded again.
+    pub fn fit_to_screen(&mut self, width: u32, height: u32) {
+        let side = side_for_screen(width, height);
+        let before = self.side.swap(side, std::sync::atomic::Ordering::Relaxed);
+        if side > before {
+            self.slots.retain(|_, slot| !matches!(slot, Slot::Ready(_)));
         }
     }
 
@@ -201,6 +229,15 @@ pub fn decode(path: &Path, max_side: u32) -> Result<Decoded, PictureError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pictures_are_kept_at_the_size_the_screen_needs() {
+        assert_eq!(side_for_screen(800, 480), 400);
+        assert_eq!(side_for_screen(720, 1280), 640);
+        assert_eq!(side_for_screen(1920, 1080), 960);
+        assert_eq!(side_for_screen(3840, 2160), MAX_SIDE);
+        assert_eq!(side_for_screen(320, 240), 256);
+    }
 
     fn demo() -> LoadedSet {
         crate::library::load_set(&crate::library::default_set_path()).expect("the demo set")
