@@ -327,3 +327,31 @@ fn damage_that_appears_while_the_kiosk_runs_is_found_by_the_daily_full_check() {
         test.kiosk.notices()
     );
 }
+
+#[test]
+fn a_data_directory_that_cannot_be_written_tells_staff_and_the_person_carries_on() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the data directory should be: nothing can be made in it,
+    // whoever the kiosk runs as.
+    let blocker = dir.path().join("data");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let paths = sayso::kiosk::KioskPaths::in_data_dir(&blocker.join("sayso"), &common::demo_set());
+    let (voice, spoken) = sayso::voice::RecordingVoice::new();
+    let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
+    let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock))
+        .expect("the kiosk opens without a data directory");
+    common::pick_first_topic(&mut kiosk);
+    let said_before = spoken.texts().len();
+    place(&mut kiosk, 0);
+    kiosk.tick();
+    assert!(
+        spoken.texts().len() > said_before,
+        "the person's card is still spoken"
+    );
+    let problems = kiosk.staff_view().problems;
+    assert!(
+        problems.iter().any(|p| p.starts_with("Not saving")),
+        "staff are told nothing is saved: {problems:?}"
+    );
+    assert!(!blocker.join("sayso").exists());
+}
