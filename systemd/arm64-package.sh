@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes the Raspberry Pi package (arm64) on an x86_64 Debian 12 machine,
 # cross-compiled with Debian's multiarch packages (installed here when
-# missing), into target/debian/sayso_*_arm64.deb; then checks it: the
+# missing), into the target directory's debian/sayso_*_arm64.deb (its path
+# is printed); then checks it: the
 # control fields, and its own binary run under qemu-aarch64 (qemu-user-static)
 # checking the demo set and drawing every screen into a folder.
 # Safe to run again.
@@ -53,14 +54,13 @@ export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
 export PKG_CONFIG_ALLOW_CROSS=1
 export PKG_CONFIG_LIBDIR_aarch64_unknown_linux_gnu=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig
 export BINDGEN_EXTRA_CLANG_ARGS_aarch64_unknown_linux_gnu="--sysroot=/usr/aarch64-linux-gnu -I/usr/include"
-cargo deb --locked --target aarch64-unknown-linux-gnu
-
-package=$(ls -t target/aarch64-unknown-linux-gnu/debian/sayso_*_arm64.deb target/debian/sayso_*_arm64.deb 2>/dev/null | head -n 1)
 fail() {
     echo "arm64 package check: $*" >&2
     exit 1
 }
-[ -n "$package" ] || fail "no package was made"
+# cargo-deb prints where it put the package (under the target directory).
+package=$(cargo deb --locked --target aarch64-unknown-linux-gnu | tail -n 1)
+[ -f "$package" ] || fail "no package was made"
 dpkg-deb -I "$package" | grep -q "Architecture: arm64" || fail "not an arm64 package"
 
 work=$(mktemp -d)
@@ -81,7 +81,7 @@ run screenshots "$work/screens" >"$work/screens.log" 2>&1 || {
     cat "$work/screens.log"
     fail "sayso screenshots failed under qemu-aarch64"
 }
-for screen in people mat review staff; do
+for screen in topics mat review staff; do
     [ -s "$work/screens/$screen-800x480-standard.png" ] || fail "no $screen screen was drawn"
 done
 echo "arm64 package check: ok ($package, $(du -h "$package" | cut -f1); $(ls "$work/screens" | wc -l) screens drawn under qemu-aarch64)"
