@@ -251,7 +251,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     Some((Box::new(pins) as Box<dyn PinSource>, panel))
                 }
                 Err(e) => {
-                    tracing::info!("{e}; the kiosk runs without GPIO buttons");
+                    let model = sayso::access::gpio::machine_model();
+                    match sayso::access::gpio::buttons_problem(model.as_deref(), &e) {
+                        Some(problem) => {
+                            tracing::warn!("{e}; the kiosk runs without GPIO buttons");
+                            kiosk.problem(problem);
+                        }
+                        None => tracing::info!("{e}; the kiosk runs without GPIO buttons"),
+                    }
                     None
                 }
             };

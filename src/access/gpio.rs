@@ -33,6 +33,27 @@ pub enum GpioError {
     Closed,
 }
 
+/// What staff are told when the buttons cannot be opened, by the machine's
+/// model (`/proc/device-tree/model`): on a Raspberry Pi the buttons should
+/// be there, so staff must know the person cannot use them; elsewhere (a
+/// laptop) there are none to miss.
+pub fn buttons_problem(model: Option<&str>, error: &GpioError) -> Option<String> {
+    let on_a_pi = model.is_some_and(|m| m.trim_start().starts_with("Raspberry Pi"));
+    on_a_pi.then(|| {
+        format!(
+            "The buttons cannot be read ({error}): touch and keys still work. \
+             Check the wiring, and that the sayso user is in the gpio group."
+        )
+    })
+}
+
+/// This machine's model as the device tree gives it, if it has one.
+pub fn machine_model() -> Option<String> {
+    std::fs::read_to_string("/proc/device-tree/model")
+        .ok()
+        .map(|m| m.trim_end_matches('\0').trim().to_string())
+}
+
 pub trait PinSource: Send {
     /// Waits up to `timeout` for the next edge.
     fn next_edge(&mut self, timeout: Duration) -> Result<Option<PinEdge>, GpioError>;
@@ -494,6 +515,16 @@ impl PinSource for FakePins {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staff_hear_of_buttons_that_cannot_be_read_on_a_pi_and_not_on_a_laptop() {
+        let error = GpioError::Unavailable("Permission denied".into());
+        let said = buttons_problem(Some("Raspberry Pi 4 Model B Rev 1.5"), &error)
+            .expect("a Pi should have its buttons");
+        assert!(said.contains("Permission denied") && said.contains("gpio group"));
+        assert_eq!(buttons_problem(None, &error), None);
+        assert_eq!(buttons_problem(Some("QEMU Virtual Machine"), &error), None);
+    }
 
     fn panel() -> ButtonPanel {
         ButtonPanel::new(PinMap::default(), TimingSettings::default())
