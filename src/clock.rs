@@ -207,15 +207,12 @@ struct Watch {
     carry_on: Option<ClockMark>,
     /// While the clock is not set: the time the guess gives at mono 0.
     guess_from: Option<DateTime<Utc>>,
-    decided: bool,
-    checked_at: Mono,
+    /// Whether the clock was set when last asked; `None` before that.
+    set: Option<bool>,
     /// Since when (monotonic) the clock has not been set.
     unset_since: Option<Mono>,
     marks: Vec<ClockMark>,
 }
-
-/// How often the system is asked again whether its clock is set.
-const RECHECK_MS: u64 = 1000;
 
 impl KioskClock {
     /// `latest` is the latest time the journal has recorded: no clock
@@ -232,18 +229,52 @@ impl KioskClock {
             .max(latest.unwrap_or(DateTime::<Utc>::MIN_UTC));
         let boot = inner.since_boot().boot;
         let carry_on = last_mark.filter(|m| !m.set && m.boot == boot);
-        KioskClock {
+        let clock = KioskClock {
             inner,
             state: Mutex::new(Watch {
                 floor,
                 carry_on,
                 guess_from: None,
-                decided: false,
-                checked_at: Mono(0),
+                set: None,
                 unset_since: None,
                 marks: Vec::new(),
             }),
+        };
+        clock.watch();
+        clock
+    }
+
+    /// Asks the system whether its wall clock is set (files under /run and
+    /// /sys), and writes a mark when that changed: from the kiosk's tick,
+    /// about once a second, never on the way from a press to speech.
+    pub fn watch(&self) {
+        let raw = self.inner.now();
+        let mut watch = self.state.lock().expect("clock lock");
+        let set = wall_is_set(raw.wall, watch.floor, self.inner.time_service());
+        if watch.set == Some(set) {
+            return;
         }
+        watch.set = Some(set);
+        if set {
+            watch.guess_from = None;
+            watch.unset_since = None;
+            let mark = self.mark(raw.wall, true);
+            watch.marks.push(mark);
+            return;
+        }
+        let since = self.inner.since_boot();
+        let continued = watch
+            .carry_on
+            .as_ref()
+            .map(|m| m.wall + Duration::milliseconds(since.ms.saturating_sub(m.boot_ms) as i64));
+        let start = raw
+            .wall
+            .max(watch.floor)
+            .max(continued.unwrap_or(watch.floor));
+        watch.guess_from = Some(start - Duration::milliseconds(raw.mono.millis() as i64));
+        watch.unset_since = Some(raw.mono);
+        let mark = self.mark(start, false);
+        watch.marks.push(mark);
     }
 
     /// The marks not yet handed over for the journal, oldest first.
@@ -275,36 +306,11 @@ impl KioskClock {
 }
 
 impl Clock for KioskClock {
+    /// The system's time, or the guess while its clock is not set. Asks the
+    /// system nothing: [`KioskClock::watch`] does, once a second.
     fn now(&self) -> Now {
         let raw = self.inner.now();
-        let mut watch = self.state.lock().expect("clock lock");
-        if !watch.decided || raw.mono.since(watch.checked_at) >= RECHECK_MS {
-            watch.checked_at = raw.mono;
-            let set = wall_is_set(raw.wall, watch.floor, self.inner.time_service());
-            let was_set = watch.decided && watch.guess_from.is_none();
-            let was_unset = watch.decided && watch.guess_from.is_some();
-            watch.decided = true;
-            if set && !was_set {
-                watch.guess_from = None;
-                watch.unset_since = None;
-                let mark = self.mark(raw.wall, true);
-                watch.marks.push(mark);
-            } else if !set && !was_unset {
-                let since = self.inner.since_boot();
-                let continued = watch.carry_on.as_ref().map(|m| {
-                    m.wall + Duration::milliseconds(since.ms.saturating_sub(m.boot_ms) as i64)
-                });
-                let start = raw
-                    .wall
-                    .max(watch.floor)
-                    .max(continued.unwrap_or(watch.floor));
-                let from = start - Duration::milliseconds(raw.mono.millis() as i64);
-                watch.guess_from = Some(from);
-                watch.unset_since = Some(raw.mono);
-                let mark = self.mark(start, false);
-                watch.marks.push(mark);
-            }
-        }
+        let watch = self.state.lock().expect("clock lock");
         match watch.guess_from {
             Some(from) => Now::new(
                 from + Duration::milliseconds(raw.mono.millis() as i64),

@@ -592,6 +592,7 @@ impl Kiosk {
     /// Time passing for the flow (about once a second): check-ins, idle
     /// mats, retries; and background jobs that have ended. Never waits.
     pub fn tick(&mut self) {
+        self.clock.watch();
         self.poll_jobs();
         // Records kept in memory are written the moment there is room, and
         // the reserve is taken again after.
