@@ -148,6 +148,10 @@ pub trait StaffPages {
     fn turn_on(&mut self) -> anyhow::Result<String>;
     /// Stops serving (and remembers it).
     fn turn_off(&mut self) -> anyhow::Result<()>;
+    /// Why nobody else could reach it now (no network), for staff.
+    fn network_problem(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Restarting and shutting down the machine.
@@ -804,7 +808,11 @@ impl Kiosk {
         match pages.turn_on() {
             Ok(address) => {
                 info!("staff turned the web app on at the kiosk");
+                let unreachable = pages.network_problem();
                 self.web_address = Some(address);
+                if let Some(problem) = unreachable {
+                    self.problem(problem);
+                }
             }
             Err(e) => {
                 warn!("the staff web app cannot start: {e:#}");

@@ -209,6 +209,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// A picture is decoded whole before it is scaled down for the screen.
+/// glibc's allocator raises its threshold for handing large blocks back to
+/// the system each time one is freed, so after the first few pictures those
+/// megabytes stay with the kiosk for good; a fixed threshold gives them back.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn return_large_allocations_at_once() {
+    // SAFETY: mallopt only changes the allocator's tuning; called before the
+    // kiosk starts its threads.
+    let set = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024) };
+    if set != 1 {
+        tracing::debug!("the allocator's threshold was not changed");
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_large_allocations_at_once() {}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let data_dir = match cli.data_dir {
         Some(dir) => dir,
@@ -228,6 +246,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     paths.keeper = std::env::current_exe().ok();
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
+            return_large_allocations_at_once();
             let opened = Kiosk::open(
                 paths.clone(),
                 Box::new(Speaker::start()),
@@ -263,6 +282,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             };
             serve_staff_pages(&mut kiosk, &paths);
+            if sayso::ui::draws_without_desktop() {
+                let devices = std::path::Path::new(sayso::access::devices::INPUT_DIR);
+                if let Some(problem) = sayso::access::devices::input_problem(devices) {
+                    tracing::warn!("{problem}");
+                    kiosk.problem(problem);
+                }
+            }
             kiosk.connect_power(Box::new(sayso::kiosk::SystemPower));
             sayso::ui::run(kiosk, buttons).with_context(no_screen_said_plainly)
         }
@@ -622,7 +648,12 @@ fn serve_staff_pages(kiosk: &mut Kiosk, paths: &KioskPaths) {
     use sayso::web::settings::WEB_FILE;
     let mut web = sayso::web::KioskWebApp::new(paths.plan.clone(), paths.data_dir.clone());
     match web.start_if_enabled() {
-        Ok(Some(address)) => kiosk.serving_staff_pages(address),
+        Ok(Some(address)) => {
+            kiosk.serving_staff_pages(address);
+            if let Some(problem) = sayso::kiosk::StaffPages::network_problem(&web) {
+                kiosk.problem(problem);
+            }
+        }
         Ok(None) => {}
         Err(e) => {
             tracing::warn!("the staff web app cannot start: {e:#}");

@@ -11,6 +11,7 @@
 //! Architecture invariant: sources only translate. None of them knows about the
 //! session, the journal or the screen.
 
+pub mod devices;
 pub mod filter;
 pub mod gpio;
 pub mod keys;

@@ -77,7 +77,7 @@ pub fn run(kiosk: Kiosk, buttons: Option<(Box<dyn PinSource>, ButtonPanel)>) -> 
 
 /// The `linuxkms` backend: chosen by `SLINT_BACKEND`, or by Slint itself
 /// where there is no desktop to open a window on.
-fn draws_without_desktop() -> bool {
+pub fn draws_without_desktop() -> bool {
     let chosen = std::env::var("SLINT_BACKEND").unwrap_or_default();
     if !chosen.is_empty() {
         return chosen.starts_with("linuxkms");

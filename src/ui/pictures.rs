@@ -60,8 +60,13 @@ struct Worker {
 
 pub struct Pictures {
     slots: HashMap<PathBuf, Slot>,
-    /// The longest side pictures are decoded at, shared with the worker.
+    /// The longest side pictures are decoded at, shared with the worker;
+    /// 0 until the window has a size.
     side: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    /// Pictures asked for before the window had a size: decoding them at
+    /// [`MAX_SIDE`] would keep them several times larger than an 800x480
+    /// screen needs.
+    waiting: Vec<PathBuf>,
     /// `None`: decode at once, on the calling thread (offscreen drawing).
     worker: Option<Worker>,
     new_warnings: Vec<String>,
@@ -73,7 +78,7 @@ impl Pictures {
     pub fn in_background_with(arrived: impl Fn() + Send + 'static) -> Pictures {
         let (jobs, job_rx) = mpsc::channel::<PathBuf>();
         let (done_tx, done) = mpsc::channel();
-        let side = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(MAX_SIDE));
+        let side = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
         let worker_side = side.clone();
         let started = std::thread::Builder::new()
             .name("pictures".into())
@@ -95,6 +100,7 @@ impl Pictures {
         Pictures {
             slots: HashMap::new(),
             side,
+            waiting: Vec::new(),
             worker: Some(Worker { jobs, done }),
             new_warnings: Vec::new(),
         }
@@ -113,6 +119,7 @@ impl Pictures {
         Pictures {
             slots: HashMap::new(),
             side: std::sync::Arc::new(std::sync::atomic::AtomicU32::new(MAX_SIDE)),
+            waiting: Vec::new(),
             worker: None,
             new_warnings: Vec::new(),
         }
@@ -145,7 +152,9 @@ impl Pictures {
         match &self.worker {
             Some(worker) => {
                 self.slots.insert(path.clone(), Slot::Pending);
-                if worker.jobs.send(path).is_err() {
+                if self.side() == 0 {
+                    self.waiting.push(path);
+                } else if worker.jobs.send(path).is_err() {
                     warn!("the picture decoder has stopped");
                 }
                 None
@@ -170,8 +179,15 @@ impl Pictures {
     pub fn fit_to_screen(&mut self, width: u32, height: u32) {
         let side = side_for_screen(width, height);
         let before = self.side.swap(side, std::sync::atomic::Ordering::Relaxed);
-        if side > before {
+        if before != 0 && side > before {
             self.slots.retain(|_, slot| !matches!(slot, Slot::Ready(_)));
+        }
+        if let Some(worker) = &self.worker {
+            for path in self.waiting.drain(..) {
+                if worker.jobs.send(path).is_err() {
+                    warn!("the picture decoder has stopped");
+                }
+            }
         }
     }
 
@@ -288,13 +304,19 @@ mod tests {
             let _ = arrived_tx.send(());
         });
         let tea = PictureRef::InSet("cards/tea.svg".into());
+        // Asked for before the window has a size (as the first screen is).
         assert!(pictures.get(&set, &tea).is_none(), "the placeholder first");
+        pictures.fit_to_screen(800, 480);
         arrived
             .recv_timeout(std::time::Duration::from_secs(30))
             .expect("the worker decodes it");
         assert!(pictures.take_arrived());
         let image = pictures.get(&set, &tea).expect("then the picture");
-        assert_eq!(image.size().width.max(image.size().height), MAX_SIDE);
+        assert_eq!(
+            image.size().width.max(image.size().height),
+            side_for_screen(800, 480),
+            "decoded at the size this screen needs, not the largest"
+        );
         assert!(pictures.take_new_warnings().is_empty());
     }
 

@@ -8,6 +8,7 @@
 
 mod auth;
 mod error;
+pub mod network;
 mod pages;
 mod routes;
 pub mod settings;
@@ -342,6 +343,10 @@ impl crate::kiosk::StaffPages for KioskWebApp {
         let address = self.serve(&settings)?;
         settings.save(&self.settings_file())?;
         Ok(address)
+    }
+
+    fn network_problem(&self) -> Option<String> {
+        network::network_problem()
     }
 
     fn turn_off(&mut self) -> anyhow::Result<()> {

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use sayso::access::keys::Key;
 use sayso::core::staff_door::{PowerAction, StaffInput, StaffStage};
 use sayso::core::{Event, Input, InputMethod, Step};
-use sayso::kiosk::{Kiosk, Power};
+use sayso::kiosk::{Kiosk, Power, StaffPages};
 use sayso::store::accounts::Role;
 use sayso::store::Plan;
 
@@ -404,5 +404,40 @@ fn staff_turn_the_web_app_on_and_off_at_the_kiosk_and_the_kiosk_remembers() {
         !sayso::web::settings::WebSettings::load(&web_toml)
             .unwrap()
             .enabled
+    );
+}
+
+/// The web app as a kiosk with no network serves it.
+struct PagesWithoutNetwork;
+
+impl StaffPages for PagesWithoutNetwork {
+    fn turn_on(&mut self) -> anyhow::Result<String> {
+        Ok("https://kiosk.local:8470/".to_string())
+    }
+    fn turn_off(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn network_problem(&self) -> Option<String> {
+        Some("This device is on no network".to_string())
+    }
+}
+
+#[test]
+fn turning_the_web_app_on_with_no_network_tells_staff_beside_its_address() {
+    let mut test = common::open_kiosk_exactly(&common::demo_set());
+    give_jo_a_pin(&test.paths.plan);
+    open_as_jo(&mut test);
+    test.kiosk
+        .connect_staff_pages(Box::new(PagesWithoutNetwork));
+    test.kiosk.staff_input(StaffInput::ToggleWebApp);
+    let view = test.kiosk.staff_view();
+    assert_eq!(
+        view.web_address.as_deref(),
+        Some("https://kiosk.local:8470/")
+    );
+    assert!(
+        view.problems.iter().any(|p| p.contains("on no network")),
+        "{:?}",
+        view.problems
     );
 }
