@@ -111,6 +111,9 @@ enum Command {
     /// The support plan database itself.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Change a picture set (the one given with --set).
+    #[command(subcommand)]
+    Set(SetCommand),
     /// Check a picture set and list every problem found in it.
     Check,
     /// Draw the picture of a finished mat into the data directory and link it
@@ -166,6 +169,23 @@ enum StaffCommand {
     },
     /// List the accounts.
     List,
+}
+
+#[derive(Subcommand)]
+enum SetCommand {
+    /// Make a card of each photo in DIR (JPEG, PNG or WebP), in the topic
+    /// TOPIC (made if the set has none): turned upright, scaled for the
+    /// kiosk, stripped of their location and other metadata, labelled from
+    /// their file names (edit the labels in set.toml after).
+    ImportPhotos {
+        dir: PathBuf,
+        /// The topic's id, e.g. food.
+        #[arg(long)]
+        topic: String,
+        /// Keep only the middle square of each photo.
+        #[arg(long)]
+        square: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -234,6 +254,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             .context("no data directory: give --data-dir or set SAYSO_DATA_DIR")?
             .join("sayso"),
     };
+    let chosen_set = cli.set.clone();
     let set = cli.set.unwrap_or_else(default_set_path);
     let mut paths = KioskPaths::in_data_dir(&data_dir, &set);
     if let Some(plan) = cli.plan {
@@ -395,6 +416,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             report(&paths.plan, person.as_deref(), text)
         }
         Command::Fhir { person } => fhir(&paths.plan, person.as_deref()),
+        Command::Set(SetCommand::ImportPhotos { dir, topic, square }) => {
+            let set = chosen_set.context("give the set to add the photos to with --set")?;
+            import_photos(&set, &dir, &topic, square)
+        }
         Command::Plan(PlanCommand::Init { path }) => {
             Plan::create(&path)?;
             println!(
@@ -639,6 +664,61 @@ fn no_screen_said_plainly() -> String {
             .to_string(),
         _ => "cannot show the kiosk window".to_string(),
     }
+}
+
+fn import_photos(set: &Path, dir: &Path, topic: &str, square: bool) -> anyhow::Result<()> {
+    use sayso::library::import::{self, ImportError};
+    use sayso::library::photo::Framing;
+    let set_file = if set.is_dir() {
+        set.join(sayso::library::SET_FILE)
+    } else {
+        set.to_path_buf()
+    };
+    let photos = import::photos_in(dir)?;
+    let bar = indicatif::ProgressBar::new(photos.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} photos  {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let framing = if square {
+        Framing::Square
+    } else {
+        Framing::AsTaken
+    };
+    let imported = import::import_photos(&set_file, topic, &photos, framing, |done| {
+        bar.set_message(
+            done.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        );
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    let report = match imported {
+        Ok(report) => report,
+        Err(ImportError::NoneUsable(report)) => {
+            for (path, why) in &report.refused {
+                eprintln!("{}: {why}", path.display());
+            }
+            anyhow::bail!("none of the photos could be used, so the set was left as it was");
+        }
+        Err(e) => return Err(e.into()),
+    };
+    println!(
+        "Added {} cards to the topic \"{topic}\"{} in {}.",
+        report.added.len(),
+        if report.new_topic {
+            " (a new topic)"
+        } else {
+            ""
+        },
+        set_file.display()
+    );
+    if !report.refused.is_empty() {
+        println!("{} photos were left out:", report.refused.len());
+        for (path, why) in &report.refused {
+            println!("  {}: {why}", path.display());
+        }
+    }
+    Ok(())
 }
 
 /// The staff web app beside the kiosk, when `web.toml` turns it on; staff

@@ -7,8 +7,13 @@
 //! only gives a warning, so the rest of the set still works.
 
 pub mod home;
+pub mod import;
+pub mod photo;
 pub mod picture;
+pub mod set_file;
 pub mod share;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod test_photos;
 
 use std::path::{Path, PathBuf};
 

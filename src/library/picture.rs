@@ -9,6 +9,8 @@
 
 use std::path::Path;
 
+use image::ImageDecoder;
+
 /// Pictures with more pixels than this are refused before decoding: a 24 MP
 /// camera's photo is the largest taken whole. A raster picture is decoded
 /// whole before it is scaled, so this bounds the kiosk's peak memory
@@ -104,21 +106,29 @@ fn decode_raster(path: &Path, max_side: u32) -> Result<Pixels, PictureError> {
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(PictureError::TooBig { width, height });
     }
-    let mut reader = open()?;
+    let mut decoder = open()?
+        .into_decoder()
+        .map_err(|_| PictureError::NotAPicture)?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(width);
     limits.max_image_height = Some(height);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
-    reader.limits(limits);
-    let picture = reader.decode().map_err(|e| match e {
+    decoder
+        .set_limits(limits)
+        .map_err(|_| PictureError::TooBig { width, height })?;
+    // A photo copied straight off a phone into a set is stored turned;
+    // Slint would show it so.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| match e {
         image::ImageError::Limits(_) => PictureError::TooBig { width, height },
         _ => PictureError::NotAPicture,
     })?;
-    let picture = if width.max(height) > max_side {
-        picture.thumbnail(max_side, max_side)
-    } else {
-        picture
-    };
+    if width.max(height) > max_side {
+        picture = picture.thumbnail(max_side, max_side);
+    }
+    picture.apply_orientation(orientation);
     let rgba = picture.into_rgba8();
     let (width, height) = rgba.dimensions();
     Ok(Pixels {
@@ -241,6 +251,32 @@ mod tests {
         assert_eq!((back.width(), back.height()), (PLAN_SIDE, 360));
         // Nothing from the file but its pixels: no EXIF segment.
         assert!(!made.bytes.windows(4).any(|w| w == b"Exif"));
+    }
+
+    #[test]
+    fn a_photo_copied_off_a_phone_into_a_set_is_shown_upright() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("photo.jpg");
+        let upright = image::RgbImage::from_fn(300, 200, |x, _| {
+            if x < 150 {
+                image::Rgb([230, 20, 20])
+            } else {
+                image::Rgb([20, 20, 230])
+            }
+        });
+        // Stored turned, with EXIF orientation 6 saying how to show it.
+        std::fs::write(&photo, crate::library::test_photos::phone_jpeg(&upright, 6)).unwrap();
+        let shown = decode(&photo, 1024).unwrap();
+        assert_eq!((shown.width, shown.height), (300, 200));
+        let at = |x: usize, y: usize| &shown.rgba[(y * 300 + x) * 4..][..3];
+        assert!(
+            at(40, 100)[0] > 180 && at(40, 100)[2] < 80,
+            "red on the left"
+        );
+        assert!(
+            at(260, 100)[2] > 180 && at(260, 100)[0] < 80,
+            "blue on the right"
+        );
     }
 
     #[test]

@@ -259,43 +259,6 @@ mod tests {
         crate::library::load_set(&crate::library::default_set_path()).expect("the demo set")
     }
 
-    /// A PNG that says, in its header, that it is `width` x `height`, and
-    /// holds (almost) nothing: what a decompression bomb looks like before
-    /// it is unpacked.
-    fn png_header(width: u32, height: u32) -> Vec<u8> {
-        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-        let mut header = width.to_be_bytes().to_vec();
-        header.extend(height.to_be_bytes());
-        header.extend([8, 6, 0, 0, 0]);
-        for (kind, data) in [
-            (b"IHDR", header),
-            (b"IDAT", Vec::new()),
-            (b"IEND", Vec::new()),
-        ] {
-            let mut chunk = kind.to_vec();
-            chunk.extend(&data);
-            bytes.extend(u32::try_from(data.len()).unwrap().to_be_bytes());
-            bytes.extend(&chunk);
-            bytes.extend(crc32(&chunk).to_be_bytes());
-        }
-        bytes
-    }
-
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &byte in data {
-            crc ^= u32::from(byte);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-
     #[test]
     fn a_picture_arrives_from_the_worker_and_shows_after_a_placeholder() {
         let set = demo();
@@ -324,7 +287,7 @@ mod tests {
     fn a_huge_picture_is_refused_by_its_header_and_odd_files_by_what_they_are() {
         let dir = tempfile::tempdir().unwrap();
         let huge = dir.path().join("huge.png");
-        std::fs::write(&huge, png_header(11_000, 11_000)).unwrap();
+        std::fs::write(&huge, crate::library::test_photos::png_bomb(11_000, 11_000)).unwrap();
         assert!(matches!(
             decode(&huge, MAX_SIDE),
             Err(PictureError::TooBig {

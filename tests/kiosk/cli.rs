@@ -456,12 +456,7 @@ fn check_names_every_picture_the_kiosk_would_stumble_on() {
     }
     std::fs::write(set_dir.join("cards/cut.png"), &png[..png.len() / 2]).unwrap();
     // What a decompression bomb says about itself: 30000 x 30000.
-    let mut huge = png[..33].to_vec();
-    huge[16..20].copy_from_slice(&30_000u32.to_be_bytes());
-    huge[20..24].copy_from_slice(&30_000u32.to_be_bytes());
-    let crc = crc32(&huge[12..29]);
-    huge[29..33].copy_from_slice(&crc.to_be_bytes());
-    huge.extend_from_slice(&png[33..]);
+    let huge = sayso::library::test_photos::png_bomb(30_000, 30_000);
     std::fs::write(set_dir.join("cards/huge.png"), &huge).unwrap();
     let fifo = std::process::Command::new("mkfifo")
         .arg(set_dir.join("cards/fifo.png"))
@@ -517,21 +512,6 @@ fn check_names_every_picture_the_kiosk_would_stumble_on() {
         ));
     }
     assert_eq!(test.kiosk.session().unwrap().dealt_count(), 8);
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 /// A kiosk on the demo home in `data`, syncing into `plan`: Alex finishes

@@ -14,6 +14,7 @@ mod gpio;
 mod home;
 mod kept_mat;
 mod memory;
+mod photos;
 mod pictures_to_plan;
 mod plan_sync;
 mod real_kiosk;
