@@ -6,9 +6,8 @@
 //! preparation in this process.
 //!
 //! Run with `cargo bench --bench photos` (ImageMagick: `apt-get install
-//! imagemagick`; without it only sayso is measured).
-
-#![allow(unsafe_code)]
+//! imagemagick`; without it only sayso is measured; GNU time measures the
+//! memory: systemd/install-packages.sh).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -34,7 +33,11 @@ fn main() {
             sayso::library::photo::prepare_file(&photo, sayso::library::photo::Framing::AsTaken)
                 .unwrap();
         in_process.push(started.elapsed());
-        assert_eq!((card.width, card.height), (768, 1024), "upright");
+        assert_eq!(
+            (card.width, card.height),
+            (1024, 768),
+            "upright, as the scene"
+        );
     }
     println!(
         "  sayso, in process            median {:>9.1?}",
@@ -119,30 +122,28 @@ fn write_set(set: &Path) {
     .unwrap();
 }
 
-/// Runs a command to its end: its wall time and its peak resident memory
-/// (KiB), from the kernel's accounting for that one child.
-fn measure(command: &mut Command) -> (Duration, i64) {
+/// Runs a command to its end under GNU time: its wall time and its peak
+/// resident memory (KiB).
+fn measure(command: &mut Command) -> (Duration, u64) {
+    let mut timed = Command::new("/usr/bin/time");
+    timed
+        .args(["-f", "peak-kb %M"])
+        .arg(command.get_program())
+        .args(command.get_args());
     let started = Instant::now();
-    // Reaped by wait4 below, which also gives its memory.
-    #[allow(clippy::zombie_processes)]
-    let child = command
+    let output = timed
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the command starts");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for this child,
-    // which std has not waited for.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        .output()
+        .expect("GNU time is installed");
     let elapsed = started.elapsed();
-    assert_eq!(waited, pid);
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{command:?} failed"
-    );
-    (elapsed, usage.ru_maxrss)
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{command:?}: {said}");
+    let peak = said
+        .lines()
+        .find_map(|line| line.strip_prefix("peak-kb "))
+        .and_then(|kb| kb.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak in {said}"));
+    (elapsed, peak)
 }
 
 fn has_imagemagick() -> bool {
