@@ -702,9 +702,12 @@ fn import_photos(set: &Path, dir: &Path, topic: &str, square: bool) -> anyhow::R
         }
         Err(e) => return Err(e.into()),
     };
+    let cards = match report.added.len() {
+        1 => "1 card".to_string(),
+        n => format!("{n} cards"),
+    };
     println!(
-        "Added {} cards to the topic \"{topic}\"{} in {}.",
-        report.added.len(),
+        "Added {cards} to the topic \"{topic}\"{} in {}.",
         if report.new_topic {
             " (a new topic)"
         } else {
@@ -713,7 +716,10 @@ fn import_photos(set: &Path, dir: &Path, topic: &str, square: bool) -> anyhow::R
         set_file.display()
     );
     if !report.refused.is_empty() {
-        println!("{} photos were left out:", report.refused.len());
+        match report.refused.len() {
+            1 => println!("1 photo was left out:"),
+            n => println!("{n} photos were left out:"),
+        }
         for (path, why) in &report.refused {
             println!("  {}: {why}", path.display());
         }

@@ -166,3 +166,39 @@ fn a_folder_with_no_usable_photo_leaves_the_set_as_it_was_and_says_why() {
     );
     assert!(!set_dir.join("cards").read_dir().unwrap().any(|_| true));
 }
+
+#[test]
+fn a_thirty_thousand_pixel_png_is_refused_with_memory_to_spare() {
+    let dir = tempfile::tempdir().unwrap();
+    let set_dir = dir.path().join("sam");
+    std::fs::create_dir_all(&set_dir).unwrap();
+    std::fs::write(set_dir.join("set.toml"), EMPTY_TOPIC).unwrap();
+    let photos = dir.path().join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    std::fs::write(photos.join("bomb.png"), png_bomb(30_000, 30_000)).unwrap();
+    std::fs::write(photos.join("garden.jpg"), phone_jpeg(&scene(), 6)).unwrap();
+    let output = Command::new("/usr/bin/time")
+        .args(["-f", "peak-kb %M"])
+        .arg(env!("CARGO_BIN_EXE_sayso"))
+        .arg("--set")
+        .arg(&set_dir)
+        .args(["set", "import-photos"])
+        .arg(&photos)
+        .args(["--topic", "my-things"])
+        .env("SAYSO_DATA_DIR", dir.path())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("GNU time is installed (systemd/install-packages.sh)");
+    let said = String::from_utf8_lossy(&output.stdout);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{said}{err}");
+    assert!(said.contains("bomb.png: This photo has too many pixels"), "{said}");
+    assert!(said.contains("Added 1 card to"), "{said}");
+    let peak_kb: u64 = err
+        .lines()
+        .find_map(|line| line.strip_prefix("peak-kb "))
+        .and_then(|kb| kb.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak in {err}"));
+    // Decoded, the bomb alone would be 3.6 GB.
+    assert!(peak_kb < 200 * 1024, "peak {peak_kb} KB");
+}
