@@ -120,14 +120,18 @@ pub fn import_photos(
                     });
                 }
                 written.push(target);
-                file.add_card(
+                let added = file.add_card(
                     topic,
                     NewCard {
                         id: &id,
                         label: &label_from(&stem),
                         picture: &format!("cards/{file_name}"),
                     },
-                )?;
+                );
+                if let Err(e) = added {
+                    remove_all(&written);
+                    return Err(e.into());
+                }
                 taken.push(id.clone());
                 report.added.push(id);
             }
@@ -213,6 +217,24 @@ mod tests {
         assert_eq!(card_id_from("../../etc/passwd"), "etc-passwd");
         assert_eq!(card_id_from("çà"), "photo");
         assert_eq!(card_id_from("IMG_0042"), "img-0042");
+    }
+
+    #[test]
+    fn a_set_file_that_cannot_take_the_cards_keeps_no_stray_pictures() {
+        let dir = tempfile::tempdir().unwrap();
+        let set = dir.path().join("set.toml");
+        let text = "id = \"s\"\ntitle = \"S\"\n[[topics]]\nid = \"food\"\ntitle = \"Food\"\nquestion = \"?\"\nscale = \"like\"\ncards = \"not a list\"\n";
+        std::fs::write(&set, text).unwrap();
+        let photo = dir.path().join("mug.jpg");
+        let scene = image::RgbImage::from_pixel(64, 48, image::Rgb([200, 100, 0]));
+        std::fs::write(&photo, crate::library::test_photos::phone_jpeg(&scene, 1)).unwrap();
+        let result = import_photos(&set, "food", &[photo], Framing::AsTaken, |_| {});
+        assert!(matches!(result, Err(ImportError::SetFile(_))), "{result:?}");
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("cards")).unwrap().count(),
+            0
+        );
+        assert_eq!(std::fs::read_to_string(&set).unwrap(), text);
     }
 
     #[test]

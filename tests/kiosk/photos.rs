@@ -192,7 +192,10 @@ fn a_thirty_thousand_pixel_png_is_refused_with_memory_to_spare() {
     let said = String::from_utf8_lossy(&output.stdout);
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{said}{err}");
-    assert!(said.contains("bomb.png: This photo has too many pixels"), "{said}");
+    assert!(
+        said.contains("bomb.png: This photo has too many pixels"),
+        "{said}"
+    );
     assert!(said.contains("Added 1 card to"), "{said}");
     let peak_kb: u64 = err
         .lines()
