@@ -16,6 +16,7 @@ qemu-user-static
 libc6:arm64
 libfontconfig-dev:arm64
 libasound2-dev:arm64
+libopus-dev:arm64
 libspeechd-dev:arm64
 libudev-dev:arm64
 libseat-dev:arm64

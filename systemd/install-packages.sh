@@ -14,6 +14,7 @@ PACKAGES="
 pkg-config
 libfontconfig-dev
 libasound2-dev
+libopus-dev
 libclang-dev
 libspeechd-dev
 libudev-dev

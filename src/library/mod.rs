@@ -10,6 +10,7 @@ pub mod home;
 pub mod import;
 pub mod photo;
 pub mod picture;
+pub mod recording;
 pub mod set_file;
 pub mod share;
 #[cfg(any(test, feature = "test-fixtures"))]
