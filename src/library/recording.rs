@@ -32,8 +32,9 @@ const PEAK_CEILING_DBFS: f64 = -1.0;
 const SILENCE_DBFS: f32 = -45.0;
 /// Kept before the first sound and after the last: words start softly.
 const MARGIN_SECONDS: f32 = 0.1;
-/// Decoding stops past this: a small file may claim hours.
-const MAX_DECODED_SECONDS: f32 = 600.0;
+/// Decoding stops past this: a small file may claim hours, and two
+/// minutes of 48 kHz samples are already 23 MB.
+const MAX_DECODED_SECONDS: f32 = 120.0;
 
 /// A clip ready to be written into a set.
 #[derive(Debug, Clone, PartialEq)]
