@@ -12,7 +12,9 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use image::{DynamicImage, ImageFormat, ImageReader};
+
+use super::picture::{decode_upright, Limited};
 
 /// The longest side of a card's photo: a card fills at most about half of
 /// a 1920x1080 screen (the kiosk scales it down further for smaller ones).
@@ -22,9 +24,6 @@ pub const MAX_PHOTO_BYTES: u64 = 40 * 1024 * 1024;
 /// Photos with more pixels than this are refused before decoding: a
 /// 48 MP phone camera's photo still fits.
 pub const MAX_PHOTO_PIXELS: u64 = 50_000_000;
-/// What the decoder may allocate for one photo: 8-bit RGBA at the largest
-/// size; anything claiming more is refused.
-const MAX_DECODE_BYTES: u64 = 4 * MAX_PHOTO_PIXELS;
 /// JPEG quality of a card's photo: no visible loss at the kiosk's sizes.
 const JPEG_QUALITY: u8 = 85;
 
@@ -118,36 +117,11 @@ pub fn prepare(bytes: &[u8], framing: Framing) -> Result<CardPhoto, PhotoError> 
     if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
         return Err(PhotoError::Damaged);
     }
-    let reader = || ImageReader::with_format(Cursor::new(bytes), format);
-    let (width, height) = reader()
-        .into_dimensions()
-        .map_err(|_| PhotoError::Damaged)?;
-    if u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS {
-        return Err(PhotoError::TooManyPixels { width, height });
-    }
-    let mut decoder = reader().into_decoder().map_err(|_| PhotoError::Damaged)?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(width);
-    limits.max_image_height = Some(height);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    decoder
-        .set_limits(limits)
-        .map_err(|_| PhotoError::TooManyPixels { width, height })?;
-    // A photo with no orientation, or one that cannot be read, is taken
-    // as it is stored.
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut photo = DynamicImage::from_decoder(decoder).map_err(|e| match e {
-        image::ImageError::Limits(_) => PhotoError::TooManyPixels { width, height },
-        _ => PhotoError::Damaged,
+    let reader = || Ok::<_, ()>(ImageReader::with_format(Cursor::new(bytes), format));
+    let mut photo = decode_upright(reader, MAX_PHOTO_PIXELS, PHOTO_SIDE).map_err(|e| match e {
+        Limited::Open(()) | Limited::Damaged => PhotoError::Damaged,
+        Limited::TooBig { width, height } => PhotoError::TooManyPixels { width, height },
     })?;
-    // Scaled first, then turned: turning a 12 MP photo costs more than
-    // scaling it.
-    if photo.width().max(photo.height()) > PHOTO_SIDE {
-        photo = photo.thumbnail(PHOTO_SIDE, PHOTO_SIDE);
-    }
-    photo.apply_orientation(orientation);
     if framing == Framing::Square {
         let side = photo.width().min(photo.height());
         photo = photo.crop_imm(

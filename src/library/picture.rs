@@ -16,9 +16,6 @@ use image::ImageDecoder;
 /// whole before it is scaled, so this bounds the kiosk's peak memory
 /// (measured: under 200 MB resident with such a picture).
 pub const MAX_PIXELS: u64 = 24_000_000;
-/// Memory the raster decoder may use for one picture: 24 MP at 8 bits per
-/// channel with alpha fits; 16 bits per channel must be smaller.
-const MAX_DECODE_BYTES: u64 = 4 * MAX_PIXELS;
 
 /// The longest side of a picture the staff pages show: a card is at most
 /// about 240 CSS pixels wide there, twice that for sharp screens.
@@ -100,35 +97,11 @@ fn decode_raster(path: &Path, max_side: u32) -> Result<Pixels, PictureError> {
             .with_guessed_format()
             .map_err(|e| PictureError::Unreadable(e.kind()))
     };
-    let (width, height) = open()?
-        .into_dimensions()
-        .map_err(|_| PictureError::NotAPicture)?;
-    if u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err(PictureError::TooBig { width, height });
-    }
-    let mut decoder = open()?
-        .into_decoder()
-        .map_err(|_| PictureError::NotAPicture)?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(width);
-    limits.max_image_height = Some(height);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    decoder
-        .set_limits(limits)
-        .map_err(|_| PictureError::TooBig { width, height })?;
-    // A photo copied straight off a phone into a set is stored turned;
-    // Slint would show it so.
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| match e {
-        image::ImageError::Limits(_) => PictureError::TooBig { width, height },
-        _ => PictureError::NotAPicture,
+    let picture = decode_upright(open, MAX_PIXELS, max_side).map_err(|e| match e {
+        Limited::Open(e) => e,
+        Limited::Damaged => PictureError::NotAPicture,
+        Limited::TooBig { width, height } => PictureError::TooBig { width, height },
     })?;
-    if width.max(height) > max_side {
-        picture = picture.thumbnail(max_side, max_side);
-    }
-    picture.apply_orientation(orientation);
     let rgba = picture.into_rgba8();
     let (width, height) = rgba.dimensions();
     Ok(Pixels {
@@ -137,6 +110,63 @@ fn decode_raster(path: &Path, max_side: u32) -> Result<Pixels, PictureError> {
         rgba: rgba.into_raw(),
         premultiplied: false,
     })
+}
+
+/// Why [`decode_upright`] gave no picture.
+pub(crate) enum Limited<E> {
+    /// Opening the reader failed.
+    Open(E),
+    Damaged,
+    TooBig {
+        width: u32,
+        height: u32,
+    },
+}
+
+/// Decodes a raster picture within limits, scaled to fit `max_side` and
+/// turned upright by its EXIF orientation (a photo straight off a phone is
+/// stored turned; Slint would show it so). Refused by its header if it has
+/// more than `max_pixels`, and by the decoder if it needs more memory than
+/// 8-bit RGBA at that size; `open` is called twice, for the header and
+/// for the decoding.
+pub(crate) fn decode_upright<R: std::io::BufRead + std::io::Seek, E>(
+    open: impl Fn() -> Result<image::ImageReader<R>, E>,
+    max_pixels: u64,
+    max_side: u32,
+) -> Result<image::DynamicImage, Limited<E>> {
+    let (width, height) = open()
+        .map_err(Limited::Open)?
+        .into_dimensions()
+        .map_err(|_| Limited::Damaged)?;
+    let too_big = Limited::TooBig { width, height };
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return Err(too_big);
+    }
+    let mut decoder = open()
+        .map_err(Limited::Open)?
+        .into_decoder()
+        .map_err(|_| Limited::Damaged)?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(4 * max_pixels);
+    if decoder.set_limits(limits).is_err() {
+        return Err(too_big);
+    }
+    // A picture whose orientation cannot be read is taken as it is stored.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| match e {
+        image::ImageError::Limits(_) => Limited::TooBig { width, height },
+        _ => Limited::Damaged,
+    })?;
+    // Scaled first, then turned: turning a 12 MP photo costs more.
+    if width.max(height) > max_side {
+        picture = picture.thumbnail(max_side, max_side);
+    }
+    picture.apply_orientation(orientation);
+    Ok(picture)
 }
 
 /// A picture made for the support plan: re-encoded by sayso, so what a page

@@ -214,12 +214,18 @@ cards = [
 ]
 "#;
 
-    #[test]
-    fn a_card_is_added_on_a_line_of_its_own_and_the_comments_stay() {
+    /// Alex's set written to a folder of its own, and opened for changes.
+    fn alexs_set() -> (tempfile::TempDir, PathBuf, SetFile) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("set.toml");
         std::fs::write(&path, SET).unwrap();
-        let mut file = SetFile::open(&path).unwrap();
+        let file = SetFile::open(&path).unwrap();
+        (dir, path, file)
+    }
+
+    #[test]
+    fn a_card_is_added_on_a_line_of_its_own_and_the_comments_stay() {
+        let (_dir, path, mut file) = alexs_set();
         file.add_card(
             "food",
             NewCard {
@@ -243,10 +249,7 @@ cards = [
 
     #[test]
     fn a_new_topic_asks_its_question_and_uses_the_like_scale() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("set.toml");
-        std::fs::write(&path, SET).unwrap();
-        let mut file = SetFile::open(&path).unwrap();
+        let (_dir, _path, mut file) = alexs_set();
         assert!(!file.has_topic("people").unwrap());
         file.add_topic("people", "People").unwrap();
         file.add_card(
@@ -266,10 +269,7 @@ cards = [
 
     #[test]
     fn a_change_that_would_break_the_set_leaves_the_file_as_it_was() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("set.toml");
-        std::fs::write(&path, SET).unwrap();
-        let mut file = SetFile::open(&path).unwrap();
+        let (dir, path, mut file) = alexs_set();
         // A second card "tea" in the same topic: the set check refuses it.
         file.add_card(
             "food",

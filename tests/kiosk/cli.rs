@@ -10,7 +10,8 @@ use chrono::Duration;
 use sayso::core::{Company, InputMethod, Record, Spot};
 use sayso::store::Journal;
 
-fn sayso(data_dir: &Path, args: &[&str]) -> Output {
+/// `sayso ARGS` on the data directory `data_dir`, to its end.
+pub(crate) fn sayso(data_dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sayso"))
         .args(args)
         .env("SAYSO_DATA_DIR", data_dir)

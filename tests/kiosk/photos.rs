@@ -3,21 +3,13 @@
 //! taken, labelled from their names; the files that are not photos are
 //! named with why, the rest still added, and the kiosk offers the cards.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use sayso::library::test_photos::{phone_jpeg, png_bomb};
 
+use crate::cli::sayso;
 use crate::common;
-
-fn sayso(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sayso"))
-        .args(args)
-        .env("SAYSO_DATA_DIR", data_dir)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("sayso runs")
-}
 
 /// A scene wider than tall: left half orange, right half teal.
 fn scene() -> image::RgbImage {
@@ -42,14 +34,20 @@ scale = "like"
 cards = []
 "#;
 
+/// Sam's set (one empty topic) and an empty folder for photos, in `dir`.
+fn sams_set_and_a_photo_folder(dir: &Path) -> (PathBuf, PathBuf) {
+    let set_dir = dir.join("sam");
+    std::fs::create_dir_all(&set_dir).unwrap();
+    std::fs::write(set_dir.join("set.toml"), EMPTY_TOPIC).unwrap();
+    let photos = dir.join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    (set_dir, photos)
+}
+
 #[test]
 fn a_folder_of_phone_photos_becomes_upright_cards_the_kiosk_offers_and_the_rest_are_named() {
     let dir = tempfile::tempdir().unwrap();
-    let set_dir = dir.path().join("sam");
-    std::fs::create_dir_all(&set_dir).unwrap();
-    std::fs::write(set_dir.join("set.toml"), EMPTY_TOPIC).unwrap();
-    let photos = dir.path().join("from the phone");
-    std::fs::create_dir_all(&photos).unwrap();
+    let (set_dir, photos) = sams_set_and_a_photo_folder(dir.path());
     std::fs::write(photos.join("My_Mug.jpg"), phone_jpeg(&scene(), 6)).unwrap();
     std::fs::write(photos.join("nan and grandad.JPG"), phone_jpeg(&scene(), 8)).unwrap();
     std::fs::write(photos.join("the dog.jpeg"), phone_jpeg(&scene(), 3)).unwrap();
@@ -128,11 +126,7 @@ fn a_folder_of_phone_photos_becomes_upright_cards_the_kiosk_offers_and_the_rest_
 #[test]
 fn a_folder_with_no_usable_photo_leaves_the_set_as_it_was_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
-    let set_dir = dir.path().join("sam");
-    std::fs::create_dir_all(&set_dir).unwrap();
-    std::fs::write(set_dir.join("set.toml"), EMPTY_TOPIC).unwrap();
-    let photos = dir.path().join("photos");
-    std::fs::create_dir_all(&photos).unwrap();
+    let (set_dir, photos) = sams_set_and_a_photo_folder(dir.path());
     std::fs::write(photos.join("empty.jpg"), b"").unwrap();
     std::fs::write(
         photos.join("iphone.heic"),
@@ -170,11 +164,7 @@ fn a_folder_with_no_usable_photo_leaves_the_set_as_it_was_and_says_why() {
 #[test]
 fn a_thirty_thousand_pixel_png_is_refused_with_memory_to_spare() {
     let dir = tempfile::tempdir().unwrap();
-    let set_dir = dir.path().join("sam");
-    std::fs::create_dir_all(&set_dir).unwrap();
-    std::fs::write(set_dir.join("set.toml"), EMPTY_TOPIC).unwrap();
-    let photos = dir.path().join("photos");
-    std::fs::create_dir_all(&photos).unwrap();
+    let (set_dir, photos) = sams_set_and_a_photo_folder(dir.path());
     std::fs::write(photos.join("bomb.png"), png_bomb(30_000, 30_000)).unwrap();
     std::fs::write(photos.join("garden.jpg"), phone_jpeg(&scene(), 6)).unwrap();
     let output = Command::new("/usr/bin/time")
