@@ -29,10 +29,14 @@ use crate::core::staff_door::{
     PinCheck, PowerAction, StaffDoor, StaffEffect, StaffInput, StaffView,
 };
 use crate::core::{
-    Display, Event, Flow, FlowConfig, FlowEffect, FlowEvent, Input, KioskView, MatSession, NewIds,
-    Now, PersonId, PersonRef, Record, Screen, SessionId, SyncResult, Utterance, Voicing, Whose,
+    ChangedTopics, Display, Event, Flow, FlowConfig, FlowEffect, FlowEvent, Input, KioskView,
+    MatSession, NewIds, Now, PersonId, PersonRef, Record, Screen, SessionId, SyncResult, Utterance,
+    Voicing, Whose,
 };
 use crate::library::home::{Home, HomePerson, HOME_FILE};
+use crate::library::plan_sets::{
+    combine, local_sets, plan_topics, take_newest, LocalSet, SETS_DIR,
+};
 use crate::library::share::{share_pictures, Shared, ToShare};
 use crate::library::{load_set, LoadedSet};
 use crate::store::accounts::KioskPin;
@@ -276,6 +280,11 @@ pub struct Kiosk {
     staff_pages: Option<Box<dyn StaffPages>>,
     /// Restart and shut down, where the kiosk may (on the appliance).
     power: Option<Box<dyn Power>>,
+    /// Each person of the home and their topics in the kiosk's own set,
+    /// for adding the sets from the support plan to again when they change.
+    home_topics: Vec<(PersonId, Vec<usize>)>,
+    /// The sets from the support plan the topics were made with.
+    plan_sets: Vec<LocalSet>,
     /// `backup.toml`: a backup every night, if staff turned it on.
     nightly: Option<Nightly>,
     /// The day of the last nightly backup made, or tried: one a night.
@@ -291,7 +300,7 @@ impl Kiosk {
         voice: Box<dyn Voice>,
         clock: Box<dyn Clock>,
     ) -> anyhow::Result<Kiosk> {
-        let set = load_set(&paths.set)?;
+        let mut set = load_set(&paths.set)?;
         if set.set.topics.is_empty() {
             anyhow::bail!(
                 "the picture set {} has no topic that can be used: {}",
@@ -439,9 +448,21 @@ impl Kiosk {
                 .filter_map(|p| Some((p.person.id.clone(), p.photo.clone()?)))
                 .collect(),
         });
+        let home_topics: Vec<(PersonId, Vec<usize>)> = flow_people
+            .iter()
+            .map(|p| (p.person.id.clone(), p.topics.clone()))
+            .collect();
+        let sets_dir = paths.data_dir.join(SETS_DIR);
+        set.plan_sets = Some(sets_dir.clone());
+        let (plan_sets, with_plan_sets, problems) =
+            home_topics_with_plan_sets(&set.set.topics, &home_topics, &sets_dir);
+        notices.extend(problems);
+        for (person, topics) in flow_people.iter_mut().zip(with_plan_sets.person_topics) {
+            person.topics = topics;
+        }
         let config = FlowConfig {
             set_id: set.set.id.clone(),
-            topics: set.set.topics.clone(),
+            topics: with_plan_sets.topics,
             people: flow_people,
             supporters: home.supporters.clone(),
             idle_ms: u64::from(home.idle_minutes) * 60_000,
@@ -449,7 +470,7 @@ impl Kiosk {
             notices,
         };
         info!(
-            topics = set.set.topics.len(),
+            topics = config.topics.len(),
             people = home.people.len(),
             "kiosk ready"
         );
@@ -471,6 +492,8 @@ impl Kiosk {
             staff_pages: None,
             power: None,
             nightly,
+            home_topics,
+            plan_sets,
             backed_up_on: None,
             to_share,
             paths,
@@ -1108,6 +1131,27 @@ impl Kiosk {
         });
     }
 
+    /// A sync brought a new version of a set from the support plan: the
+    /// flow takes its topics up when a person next comes to their topics.
+    fn take_up_changed_sets(&mut self) {
+        let sets_dir = self.paths.data_dir.join(SETS_DIR);
+        let (local, _) = local_sets(&sets_dir);
+        if local == self.plan_sets {
+            return;
+        }
+        let (local, changed, problems) =
+            home_topics_with_plan_sets(&self.set.set.topics, &self.home_topics, &sets_dir);
+        info!(
+            sets = local.len(),
+            "picture sets from the support plan changed"
+        );
+        for problem in problems {
+            self.problem(problem);
+        }
+        self.plan_sets = local;
+        self.flow.change_topics(changed);
+    }
+
     /// Takes in the background jobs that have ended, without waiting.
     fn poll_jobs(&mut self) {
         while let Ok(done) = self.jobs.done_rx.try_recv() {
@@ -1137,6 +1181,7 @@ impl Kiosk {
                 };
                 self.run(FlowEvent::SyncDone(result), now);
                 if result == SyncResult::Synced {
+                    self.take_up_changed_sets();
                     // What staff did, brought down by the sync, to be told.
                     if let Some(journal) = &self.journal {
                         match journal.pending_news() {
@@ -1317,10 +1362,24 @@ pub fn sync_and_report(
             "mats recorded before the clock was set wait for it"
         );
     }
-    let shared = match pictures {
+    let mut shared = match pictures {
         Some(what) => share_pictures(&mut plan, journal.device_id(), what, now)?,
         None => Shared::default(),
     };
+    if let Some(what) = pictures {
+        // The mats are in the plan already: a set not taken now is taken
+        // at the next sync, and the kiosk works on with what it has.
+        match take_newest(&plan, &what.data_dir.join(SETS_DIR)) {
+            Ok(0) => {}
+            Ok(sets) => info!(sets, "picture sets taken from the support plan"),
+            Err(e) => {
+                warn!("picture sets not taken from the support plan: {e}");
+                shared
+                    .problems
+                    .push(format!("New picture sets could not be taken: {e}"));
+            }
+        }
+    }
     if shared.added > 0 || shared.changed > 0 {
         info!(
             added = shared.added,
@@ -1334,6 +1393,24 @@ pub fn sync_and_report(
         plan.report_device(journal.device_id(), &problems, now)?;
     }
     Ok(report)
+}
+
+/// The kiosk's own topics with those of the sets taken from the support
+/// plan, each person's added to theirs; problems for staff.
+fn home_topics_with_plan_sets(
+    own: &[crate::core::Topic],
+    home_topics: &[(PersonId, Vec<usize>)],
+    sets_dir: &Path,
+) -> (Vec<LocalSet>, ChangedTopics, Vec<String>) {
+    let (local, mut problems) = local_sets(sets_dir);
+    let (from_plan, more) = plan_topics(&local);
+    problems.extend(more);
+    let (changed, more) = combine(own, home_topics, from_plan);
+    problems.extend(more);
+    for problem in &problems {
+        warn!("{problem}");
+    }
+    (local, changed, problems)
 }
 
 struct UuidIds;

@@ -148,6 +148,24 @@ enum Command {
     /// Staff accounts of the web app.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Family accounts of the web app.
+    #[command(subcommand)]
+    Family(FamilyCommand),
+}
+
+#[derive(Subcommand)]
+enum FamilyCommand {
+    /// Invite a family member to make PERSON's picture sets: makes their
+    /// account and prints a one-time link (also as a QR code to scan with a
+    /// phone) and code, valid for 7 days. They see none of PERSON's views
+    /// unless staff share them.
+    Invite {
+        /// The person (by name, as in the support plan, or by id).
+        person: String,
+        /// The family member's name, which they sign in with, e.g. "Sam's mum".
+        #[arg(long = "name", value_name = "NAME")]
+        family_member: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -246,6 +264,21 @@ fn return_large_allocations_at_once() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn return_large_allocations_at_once() {}
+
+/// Where the web app answers people on the home's network, as this
+/// device's `web.toml` says; else this machine's own address.
+fn web_address(data_dir: &Path) -> String {
+    let settings =
+        sayso::web::settings::WebSettings::load(&data_dir.join(sayso::web::settings::WEB_FILE))
+            .unwrap_or_default();
+    let listen = settings.listen();
+    let scheme = if listen.uses_https() { "https" } else { "http" };
+    let serving = sayso::web::Serving {
+        url: format!("{scheme}://{}", listen.address),
+        fingerprint: None,
+    };
+    serving.for_people(sayso::web::tls::host_name().as_deref())
+}
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let data_dir = match cli.data_dir {
@@ -524,6 +557,50 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "  or open: http://{}/setup?code={code}",
                 sayso::web::DEFAULT_LISTEN
             );
+            Ok(())
+        }
+        Command::Family(FamilyCommand::Invite {
+            person,
+            family_member,
+        }) => {
+            let mut plan = Plan::open(&paths.plan)?;
+            let people = plan.people()?;
+            let wanted = person.trim();
+            let found: Vec<_> = people
+                .iter()
+                .filter(|p| p.id.as_str() == wanted || p.name.eq_ignore_ascii_case(wanted))
+                .collect();
+            let person = match found[..] {
+                [one] => one.clone(),
+                [] => anyhow::bail!(
+                    "nobody called {wanted} is in the support plan (people: {})",
+                    people
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                _ => anyhow::bail!("more than one person is called {wanted}: give their id"),
+            };
+            let code = plan
+                .add_account(
+                    &family_member,
+                    sayso::store::accounts::Role::Family,
+                    Some(&person.id),
+                    "sayso family invite",
+                    chrono::Utc::now(),
+                )?
+                .map_err(anyhow::Error::new)?;
+            let link = format!("{}/setup?code={code}", web_address(&data_dir));
+            println!(
+                "{} can now make {}'s picture sets. Within 7 days, they open this link \
+                 (or scan the code) and choose a passphrase:",
+                family_member.trim(),
+                person.name
+            );
+            println!("  {link}");
+            println!("  set-up code: {code}");
+            println!("{}", sayso::web::invite::qr_for_terminal(&link));
             Ok(())
         }
         Command::Staff(StaffCommand::List) => {

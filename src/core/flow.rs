@@ -200,6 +200,17 @@ pub struct Flow<Z: TimeZone> {
     saving: bool,
     /// What staff did about things people said, not yet told to them.
     news: Vec<News>,
+    /// Topics from a changed picture set, taken up when a person next
+    /// comes to their topics: never in the middle of a mat or a list.
+    changed_topics: Option<ChangedTopics>,
+}
+
+/// A home's topics after a picture set changed: all of them, and each
+/// person's, in the order of [`FlowConfig::people`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangedTopics {
+    pub topics: Vec<Topic>,
+    pub person_topics: Vec<Vec<usize>>,
 }
 
 impl<Z: TimeZone> Flow<Z> {
@@ -250,6 +261,7 @@ impl<Z: TimeZone> Flow<Z> {
             just_chosen: None,
             saving: true,
             news: Vec::new(),
+            changed_topics: None,
             config,
             zone,
         };
@@ -481,14 +493,32 @@ impl<Z: TimeZone> Flow<Z> {
         effects
     }
 
-    /// A person starts their turn: their own topics, settings and voice.
-    fn choose_person(&mut self, index: usize, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
-        let Some(person) = self.config.people.get(index) else {
-            return Vec::new();
+    /// A picture set changed: its topics are taken up when a person next
+    /// comes to their topics. A mat under way, or left part-way, keeps the
+    /// topic it started with.
+    pub fn change_topics(&mut self, changed: ChangedTopics) {
+        if changed.person_topics.len() == self.config.people.len() {
+            self.changed_topics = Some(changed);
+        }
+    }
+
+    /// Takes up changed topics, if any; true if it did.
+    fn take_up_changed_topics(&mut self) -> bool {
+        let Some(changed) = self.changed_topics.take() else {
+            return false;
         };
-        self.person = Some(index);
-        self.voicing = person.voicing.clone();
-        self.company = Company::default();
+        self.config.topics = changed.topics;
+        for (person, topics) in self.config.people.iter_mut().zip(changed.person_topics) {
+            person.topics = topics;
+        }
+        true
+    }
+
+    /// The topics list of the person at the kiosk, as the set has it now.
+    fn list_person_topics(&mut self) {
+        let Some(person) = self.person.and_then(|i| self.config.people.get(i)) else {
+            return;
+        };
         self.topics = Picker::new(
             PickerKind::Topics,
             person
@@ -499,6 +529,18 @@ impl<Z: TimeZone> Flow<Z> {
             &self.voicing,
         );
         self.topics.set_others(self.config.people.len() > 1);
+    }
+
+    /// A person starts their turn: their own topics, settings and voice.
+    fn choose_person(&mut self, index: usize, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        self.take_up_changed_topics();
+        let Some(person) = self.config.people.get(index) else {
+            return Vec::new();
+        };
+        self.person = Some(index);
+        self.voicing = person.voicing.clone();
+        self.company = Company::default();
+        self.list_person_topics();
         let mut effects = vec![FlowEffect::ApplySettings(Whose::Person(index))];
         if self.config.supporters.is_empty() {
             effects.extend(self.show_topics(now, ids));
@@ -518,6 +560,9 @@ impl<Z: TimeZone> Flow<Z> {
         let Some(person) = self.person else {
             return Vec::new();
         };
+        if self.take_up_changed_topics() {
+            self.list_person_topics();
+        }
         if let Some(paused) = self.paused.get(&person).filter(|_| !self.afresh) {
             let topic = paused.topic().title.clone();
             self.resume_picker = Picker::new(
@@ -595,10 +640,14 @@ impl<Z: TimeZone> Flow<Z> {
             company: self.company.clone(),
             answer_after_ms: self.voicing.answer_after_ms,
         };
+        let set_id = topic
+            .from_set
+            .clone()
+            .unwrap_or_else(|| self.config.set_id.clone());
         let (session, effects) = MatSession::start(
             ids.new_session_id(),
             self.config.people[person].person.clone(),
-            &self.config.set_id,
+            &set_id,
             topic,
             settings,
             now,

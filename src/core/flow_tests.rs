@@ -745,3 +745,56 @@ fn news_is_told_once_and_someone_elses_is_kept_for_them() {
         "action-8"
     );
 }
+
+/// The home's topics after Alex's family saved a new version of Food (one
+/// card, their own mug) in a set kept in the plan.
+fn food_with_alexs_mug(flow: &Flow<Utc>) -> ChangedTopics {
+    let mut topics = flow.config().topics.clone();
+    topics[0].cards.truncate(1);
+    topics[0].cards[0].label = "My red mug".into();
+    topics[0].from_set = Some("alexs@2".into());
+    ChangedTopics {
+        topics,
+        person_topics: vec![vec![0, 1], vec![1]],
+    }
+}
+
+fn started_set(effects: &[FlowEffect]) -> Option<String> {
+    records(effects).into_iter().find_map(|r| match r {
+        Record::Started { set_id, .. } => Some(set_id.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_set_changed_during_a_mat_leaves_that_mat_and_the_next_mat_uses_it() {
+    let mut t = Test::to(&[], Screen::Mat);
+    let before = t.flow.session().unwrap().topic().clone();
+    let changed = food_with_alexs_mug(&t.flow);
+    t.flow.change_topics(changed);
+
+    for event in [Event::PlaceOn(0), Event::PlaceOn(1), Event::PlaceOn(2)] {
+        t.tap(event);
+        assert_eq!(t.flow.session().unwrap().topic(), &before);
+    }
+    t.tap(Event::Finish);
+    assert_eq!(t.flow.screen(), Screen::Finished);
+    t.tap(Event::StartAgain);
+    assert_eq!(t.flow.screen(), Screen::Topics);
+    let effects = t.tap(Event::Choose(0));
+    let topic = t.flow.session().unwrap().topic();
+    assert_eq!(topic.cards.len(), 1);
+    assert_eq!(topic.cards[0].label, "My red mug");
+    assert_eq!(started_set(&effects).as_deref(), Some("alexs@2"));
+}
+
+#[test]
+fn a_set_changed_while_the_topics_are_listed_waits_for_the_next_list() {
+    let mut t = Test::to(&["Jo"], Screen::Topics);
+    let changed = food_with_alexs_mug(&t.flow);
+    t.flow.change_topics(changed);
+    // The list on screen is the one the person is looking at.
+    let effects = t.tap(Event::Choose(0));
+    assert_eq!(started_set(&effects).as_deref(), Some("test"));
+    assert_eq!(t.flow.session().unwrap().topic().cards.len(), 3);
+}

@@ -24,8 +24,8 @@ pub mod view;
 
 pub use event::{Event, Input, InputMethod, Spot, Step};
 pub use flow::{
-    Flow, FlowConfig, FlowEffect, FlowEvent, FlowMemory, FlowPerson, NewIds, SyncResult, Voicing,
-    Whose,
+    ChangedTopics, Flow, FlowConfig, FlowEffect, FlowEvent, FlowMemory, FlowPerson, NewIds,
+    SyncResult, Voicing, Whose,
 };
 pub use ids::{CardId, PersonId, SessionId, TopicId};
 pub use news::{News, NEWS_TOPIC};

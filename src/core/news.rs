@@ -68,6 +68,7 @@ impl News {
                 clip: None,
                 says: None,
             }],
+            from_set: original.and_then(|t| t.from_set.clone()),
         }
     }
 }

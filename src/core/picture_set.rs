@@ -28,6 +28,10 @@ pub struct Topic {
     pub picture: Option<String>,
     pub scale: Scale,
     pub cards: Vec<Card>,
+    /// The set kept in the support plan this topic came from, with its
+    /// version (`sams@3`), recorded with each mat on it; `None`: the
+    /// kiosk's own set.
+    pub from_set: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -150,6 +154,7 @@ impl PictureSet {
                 picture: topic.picture.clone(),
                 scale,
                 cards: topic.cards.clone(),
+                from_set: None,
             });
         }
 

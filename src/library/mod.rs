@@ -6,10 +6,12 @@
 //! loading (with the file and the problem named); a missing picture or clip
 //! only gives a warning, so the rest of the set still works.
 
+pub mod editable_set;
 pub mod home;
 pub mod import;
 pub mod photo;
 pub mod picture;
+pub mod plan_sets;
 pub mod recording;
 pub mod set_file;
 pub mod share;
@@ -44,15 +46,30 @@ pub struct LoadedSet {
     pub root: PathBuf,
     /// Problems that leave the set usable, for staff: missing pictures and clips.
     pub warnings: Vec<String>,
+    /// Where the sets taken from the support plan are (`plan:` paths, see
+    /// [`plan_sets`]), once the kiosk has added their topics.
+    pub plan_sets: Option<PathBuf>,
 }
 
 impl LoadedSet {
     /// The file a relative path in the set refers to; `bundled:` paths
     /// (the built-in scales' symbols) are in sayso's own images folder.
     pub fn resolve(&self, relative: &str) -> PathBuf {
-        match relative.strip_prefix(BUNDLED) {
-            Some(bundled) => bundled_images_dir().join(bundled),
-            None => self.root.join(relative),
+        let (folder, inner) = self.folder_of(relative);
+        folder.join(inner)
+    }
+
+    /// The folder a path in the set is relative to, and the path within it.
+    fn folder_of<'a>(&self, relative: &'a str) -> (PathBuf, &'a str) {
+        if let Some(bundled) = relative.strip_prefix(BUNDLED) {
+            return (bundled_images_dir(), bundled);
+        }
+        match (
+            relative.strip_prefix(plan_sets::PLAN_PREFIX),
+            &self.plan_sets,
+        ) {
+            (Some(inner), Some(folder)) => (folder.clone(), inner),
+            _ => (self.root.clone(), relative),
         }
     }
 
@@ -60,10 +77,7 @@ impl LoadedSet {
     /// absolute path, a link pointing elsewhere): a set shows its own
     /// pictures and nothing else on the device.
     pub fn resolve_inside(&self, relative: &str) -> Result<PathBuf, OutsideSet> {
-        let (folder, inner) = match relative.strip_prefix(BUNDLED) {
-            Some(bundled) => (bundled_images_dir(), bundled),
-            None => (self.root.clone(), relative),
-        };
+        let (folder, inner) = self.folder_of(relative);
         let stays_inside = Path::new(inner).components().all(|c| {
             matches!(
                 c,
@@ -108,6 +122,7 @@ pub fn load_set(path: &Path) -> Result<LoadedSet, LibraryError> {
         path,
         root,
         warnings: Vec::new(),
+        plan_sets: None,
     };
     loaded.warnings = missing_files(&loaded);
     Ok(loaded)

@@ -16,6 +16,7 @@ pub mod pictures;
 pub mod plan;
 pub mod recover;
 pub mod reserve;
+pub mod set_versions;
 pub mod staff;
 pub mod sync;
 

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0004_check_ins.sql"),
     include_str!("migrations/plan/0005_accounts.sql"),
     include_str!("migrations/plan/0006_pictures_practice.sql"),
+    include_str!("migrations/plan/0007_picture_sets.sql"),
 ];
 
 /// The schema version this build writes.

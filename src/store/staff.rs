@@ -171,7 +171,7 @@ type CardKey = (String, String, String);
 
 /// The support plan as the web app needs it. Every write is audited with
 /// who made it.
-pub trait StaffPlan: Send {
+pub trait StaffPlan: Send + super::set_versions::PlanSets {
     fn people(&self) -> Result<Vec<PersonRef>, StoreError>;
     fn person(&self, id: &PersonId) -> Result<Option<PersonRef>, StoreError>;
     fn news(

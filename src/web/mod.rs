@@ -8,6 +8,7 @@
 
 mod auth;
 mod error;
+pub mod invite;
 pub mod network;
 mod pages;
 mod routes;

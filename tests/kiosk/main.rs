@@ -10,6 +10,7 @@ mod bursts;
 mod cli;
 mod clips;
 mod clock;
+mod family_sets;
 mod gpio;
 mod home;
 mod kept_mat;

@@ -10,10 +10,14 @@ CREATE INDEX evidence_by_person_time ON evidence (person_id, placed_at);
 CREATE INDEX evidence_tell_me_more ON evidence (person_id, topic_id, card_id) WHERE tell_me_more = 1;
 -- index partial_mats_by_person
 CREATE INDEX partial_mats_by_person ON partial_mats (person_id, left_at);
+-- index picture_sets_by_person
+CREATE INDEX picture_sets_by_person ON picture_sets (person_id);
 -- index pictures_by_source
 CREATE INDEX pictures_by_source ON pictures (source_hash);
 -- index practice_sessions
 CREATE INDEX practice_sessions ON synced_sessions (session_id) WHERE practice = 1;
+-- index set_version_files_by_hash
+CREATE INDEX set_version_files_by_hash ON set_version_files (hash);
 -- index synced_sessions_by_device
 CREATE INDEX synced_sessions_by_device ON synced_sessions (device_id, synced_at);
 -- index synced_sessions_by_person
@@ -124,6 +128,12 @@ CREATE TABLE people (
     id   TEXT PRIMARY KEY,
     name TEXT NOT NULL
 , photo_hash TEXT REFERENCES pictures(hash), views_shared INTEGER NOT NULL DEFAULT 0);
+-- table picture_sets
+CREATE TABLE picture_sets (
+    id         TEXT PRIMARY KEY,
+    person_id  TEXT NOT NULL REFERENCES people(id),
+    created_at TEXT NOT NULL
+);
 -- table pictures
 CREATE TABLE pictures (
     hash        TEXT PRIMARY KEY,
@@ -162,6 +172,29 @@ CREATE TABLE profile_sections (
     updated_by TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (person_id, section)
+);
+-- table set_files
+CREATE TABLE set_files (
+    hash  TEXT PRIMARY KEY,
+    bytes BLOB NOT NULL
+);
+-- table set_version_files
+CREATE TABLE set_version_files (
+    set_id  TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    name    TEXT NOT NULL,
+    hash    TEXT NOT NULL REFERENCES set_files(hash),
+    PRIMARY KEY (set_id, version, name),
+    FOREIGN KEY (set_id, version) REFERENCES set_versions(set_id, version)
+);
+-- table set_versions
+CREATE TABLE set_versions (
+    set_id   TEXT NOT NULL REFERENCES picture_sets(id),
+    version  INTEGER NOT NULL CHECK (version >= 1),
+    saved_at TEXT NOT NULL,
+    saved_by TEXT NOT NULL,
+    set_toml TEXT NOT NULL,
+    PRIMARY KEY (set_id, version)
 );
 -- table synced_sessions
 CREATE TABLE synced_sessions (

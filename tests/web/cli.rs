@@ -129,3 +129,70 @@ fn serve_over_https_makes_a_certificate_once_and_plain_http_gets_nothing() {
     assert!(data.join("web-cert.pem").is_file());
     assert!(data.join("web-key.pem").is_file());
 }
+
+#[test]
+fn family_invite_makes_a_family_account_for_that_one_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = fixture::plan_after_a_fortnight(dir.path());
+    let plan = plan_path.to_str().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let invited = sayso(&[
+        "--data-dir",
+        data,
+        "--plan",
+        plan,
+        "family",
+        "invite",
+        "sam",
+        "--name",
+        "Sam's mum",
+    ]);
+    assert!(
+        invited.status.success(),
+        "{}",
+        String::from_utf8_lossy(&invited.stderr)
+    );
+    let said = String::from_utf8_lossy(&invited.stdout).to_string();
+    assert!(
+        said.contains("Sam's mum can now make Sam's picture sets"),
+        "{said}"
+    );
+    let code = said
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("set-up code: "))
+        .unwrap_or_else(|| panic!("a code in {said}"))
+        .to_string();
+    assert!(said.contains(&format!("/setup?code={code}")), "{said}");
+    assert!(
+        said.contains('█') || said.contains('▀'),
+        "a QR code: {said}"
+    );
+
+    let mut opened = sayso::store::Plan::open(&plan_path).unwrap();
+    let account = opened
+        .redeem_setup_code(&code, "a long family passphrase", chrono::Utc::now())
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.role, sayso::store::accounts::Role::Family);
+    assert_eq!(account.person.as_ref().unwrap().as_str(), fixture::SAM);
+    assert!(!account.sees_views());
+
+    let nobody = sayso(&[
+        "--data-dir",
+        data,
+        "--plan",
+        plan,
+        "family",
+        "invite",
+        "Pat",
+        "--name",
+        "Pat's dad",
+    ]);
+    assert!(!nobody.status.success());
+    let said = String::from_utf8_lossy(&nobody.stderr);
+    assert!(
+        said.contains("nobody called Pat") && said.contains("Sam"),
+        "{said}"
+    );
+}

@@ -1,0 +1,550 @@
+//! A picture set as the web app edits it: the same file format as
+//! `set.toml` (so a saved version is an ordinary set file), with the
+//! changes a family member makes from a phone (topics and cards added,
+//! changed, moved and removed) and every problem found, said next to the
+//! topic or card that has it. No I/O: the plan keeps the versions, the
+//! routes carry the forms.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::import::card_id_from;
+use crate::core::scale::{ScalePoint, PRESETS};
+use crate::core::PictureSet;
+
+/// At most this many topics in a set, and cards in a topic.
+pub const MAX_TOPICS: usize = 40;
+pub const MAX_CARDS: usize = 60;
+/// Longest label, title or spoken text, in characters.
+pub const MAX_TEXT: usize = 120;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditableSet {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub scales: BTreeMap<String, OwnScale>,
+    #[serde(default)]
+    pub topics: Vec<EditableTopic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnScale {
+    pub points: Vec<OwnPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnPoint {
+    pub label: String,
+    pub symbol: String,
+    pub colour: String,
+    pub placed: String,
+    pub review: String,
+}
+
+impl From<ScalePoint> for OwnPoint {
+    fn from(p: ScalePoint) -> OwnPoint {
+        OwnPoint {
+            label: p.label,
+            symbol: p.symbol,
+            colour: p.colour,
+            placed: p.placed,
+            review: p.review,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditableTopic {
+    pub id: String,
+    pub title: String,
+    pub question: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    pub scale: String,
+    #[serde(default)]
+    pub cards: Vec<EditableCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditableCard {
+    pub id: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub says: Option<String>,
+}
+
+/// Up or down a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Up,
+    Down,
+}
+
+/// Why a change was not made, said for the family member who made it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("Please give {0}.")]
+    Missing(&'static str),
+    #[error("That is too long: {0} can have at most {MAX_TEXT} letters.")]
+    TooLong(&'static str),
+    #[error("A set can have at most {MAX_TOPICS} topics.")]
+    TooManyTopics,
+    #[error("A topic can have at most {MAX_CARDS} cards.")]
+    TooManyCards,
+    #[error("That topic is not in this set any more (someone may have changed it meanwhile).")]
+    NoSuchTopic,
+    #[error("That card is not in this topic any more (someone may have changed it meanwhile).")]
+    NoSuchCard,
+    #[error("Choose one of the scales offered.")]
+    UnknownScale,
+    #[error("This set file cannot be changed here: {0}")]
+    NotEditable(String),
+}
+
+/// What is wrong with a set, next to what has it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetProblems {
+    /// About the whole set.
+    pub set: Vec<String>,
+    /// By topic id.
+    pub topics: BTreeMap<String, Vec<String>>,
+}
+
+impl SetProblems {
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty() && self.topics.values().all(Vec::is_empty)
+    }
+
+    pub fn of_topic(&self, id: &str) -> &[String] {
+        self.topics.get(id).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn text(what: &'static str, value: &str) -> Result<String, EditError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(EditError::Missing(what));
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(EditError::TooLong(what));
+    }
+    // Control characters have no place in a label a kiosk shows and speaks.
+    Ok(value.chars().filter(|c| !c.is_control()).collect())
+}
+
+fn optional_text(what: &'static str, value: &str) -> Result<Option<String>, EditError> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        text(what, value).map(Some)
+    }
+}
+
+/// `id`, or `id-2`, `id-3`… if it is taken.
+fn fresh_id(id: &str, taken: &[String]) -> String {
+    let free = |candidate: &str| !taken.iter().any(|t| t == candidate);
+    if free(id) {
+        return id.to_string();
+    }
+    (2..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|candidate| free(candidate))
+        .expect("a free number")
+}
+
+fn moved<T>(items: &mut [T], index: usize, direction: Move) {
+    match direction {
+        Move::Up if index > 0 => items.swap(index, index - 1),
+        Move::Down if index + 1 < items.len() => items.swap(index, index + 1),
+        _ => {}
+    }
+}
+
+impl EditableSet {
+    pub fn new(id: &str, title: &str) -> Result<EditableSet, EditError> {
+        Ok(EditableSet {
+            id: id.to_string(),
+            title: text("the set a name", title)?,
+            scales: BTreeMap::new(),
+            topics: Vec::new(),
+        })
+    }
+
+    /// Reads a saved version's text.
+    pub fn from_toml(text: &str) -> Result<EditableSet, EditError> {
+        toml::from_str(text).map_err(|e| EditError::NotEditable(e.message().to_string()))
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a set is plain strings and lists")
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&EditableTopic> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+
+    fn topic_mut(&mut self, id: &str) -> Result<&mut EditableTopic, EditError> {
+        self.topics
+            .iter_mut()
+            .find(|t| t.id == id)
+            .ok_or(EditError::NoSuchTopic)
+    }
+
+    fn check_scale(&self, scale: &str) -> Result<(), EditError> {
+        if PRESETS.contains(&scale) || self.scales.contains_key(scale) {
+            Ok(())
+        } else {
+            Err(EditError::UnknownScale)
+        }
+    }
+
+    /// Adds a topic at the end; returns its id.
+    pub fn add_topic(
+        &mut self,
+        title: &str,
+        question: &str,
+        scale: &str,
+    ) -> Result<String, EditError> {
+        if self.topics.len() >= MAX_TOPICS {
+            return Err(EditError::TooManyTopics);
+        }
+        let title = text("the topic a title", title)?;
+        let question = match optional_text("the question", question)? {
+            Some(question) => question,
+            None => format!("What do you think about {}?", title.to_lowercase()),
+        };
+        self.check_scale(scale)?;
+        let taken: Vec<String> = self.topics.iter().map(|t| t.id.clone()).collect();
+        let id = fresh_id(&card_id_from(&title), &taken);
+        self.topics.push(EditableTopic {
+            id: id.clone(),
+            title,
+            question,
+            picture: None,
+            scale: scale.to_string(),
+            cards: Vec::new(),
+        });
+        Ok(id)
+    }
+
+    pub fn change_topic(
+        &mut self,
+        id: &str,
+        title: &str,
+        question: &str,
+        scale: &str,
+    ) -> Result<(), EditError> {
+        let title = text("the topic a title", title)?;
+        let question = text("the question", question)?;
+        self.check_scale(scale)?;
+        let topic = self.topic_mut(id)?;
+        topic.title = title;
+        topic.question = question;
+        topic.scale = scale.to_string();
+        Ok(())
+    }
+
+    pub fn set_topic_picture(
+        &mut self,
+        id: &str,
+        picture: Option<String>,
+    ) -> Result<(), EditError> {
+        self.topic_mut(id)?.picture = picture;
+        Ok(())
+    }
+
+    pub fn move_topic(&mut self, id: &str, direction: Move) -> Result<(), EditError> {
+        let index = self
+            .topics
+            .iter()
+            .position(|t| t.id == id)
+            .ok_or(EditError::NoSuchTopic)?;
+        moved(&mut self.topics, index, direction);
+        Ok(())
+    }
+
+    pub fn remove_topic(&mut self, id: &str) -> Result<EditableTopic, EditError> {
+        let index = self
+            .topics
+            .iter()
+            .position(|t| t.id == id)
+            .ok_or(EditError::NoSuchTopic)?;
+        Ok(self.topics.remove(index))
+    }
+
+    /// Adds a card at the end of a topic; returns its id.
+    pub fn add_card(
+        &mut self,
+        topic: &str,
+        label: &str,
+        says: &str,
+        picture: Option<String>,
+    ) -> Result<String, EditError> {
+        let label = text("the card a label", label)?;
+        let says = optional_text("what is said", says)?;
+        let topic = self.topic_mut(topic)?;
+        if topic.cards.len() >= MAX_CARDS {
+            return Err(EditError::TooManyCards);
+        }
+        let taken: Vec<String> = topic.cards.iter().map(|c| c.id.clone()).collect();
+        let id = fresh_id(&card_id_from(&label), &taken);
+        topic.cards.push(EditableCard {
+            id: id.clone(),
+            label,
+            picture,
+            clip: None,
+            says,
+        });
+        Ok(id)
+    }
+
+    pub fn card(&self, topic: &str, card: &str) -> Option<&EditableCard> {
+        self.topic(topic)?.cards.iter().find(|c| c.id == card)
+    }
+
+    fn card_mut(&mut self, topic: &str, card: &str) -> Result<&mut EditableCard, EditError> {
+        self.topic_mut(topic)?
+            .cards
+            .iter_mut()
+            .find(|c| c.id == card)
+            .ok_or(EditError::NoSuchCard)
+    }
+
+    pub fn change_card(
+        &mut self,
+        topic: &str,
+        card: &str,
+        label: &str,
+        says: &str,
+    ) -> Result<(), EditError> {
+        let label = text("the card a label", label)?;
+        let says = optional_text("what is said", says)?;
+        let card = self.card_mut(topic, card)?;
+        card.label = label;
+        card.says = says;
+        Ok(())
+    }
+
+    pub fn set_card_picture(
+        &mut self,
+        topic: &str,
+        card: &str,
+        picture: Option<String>,
+    ) -> Result<(), EditError> {
+        self.card_mut(topic, card)?.picture = picture;
+        Ok(())
+    }
+
+    pub fn set_card_clip(
+        &mut self,
+        topic: &str,
+        card: &str,
+        clip: Option<String>,
+    ) -> Result<(), EditError> {
+        self.card_mut(topic, card)?.clip = clip;
+        Ok(())
+    }
+
+    pub fn move_card(&mut self, topic: &str, card: &str, direction: Move) -> Result<(), EditError> {
+        let topic = self.topic_mut(topic)?;
+        let index = topic
+            .cards
+            .iter()
+            .position(|c| c.id == card)
+            .ok_or(EditError::NoSuchCard)?;
+        moved(&mut topic.cards, index, direction);
+        Ok(())
+    }
+
+    pub fn remove_card(&mut self, topic: &str, card: &str) -> Result<EditableCard, EditError> {
+        let topic = self.topic_mut(topic)?;
+        let index = topic
+            .cards
+            .iter()
+            .position(|c| c.id == card)
+            .ok_or(EditError::NoSuchCard)?;
+        Ok(topic.cards.remove(index))
+    }
+
+    /// Every file the set names (pictures and clips).
+    pub fn files(&self) -> Vec<&str> {
+        let mut files = Vec::new();
+        for topic in &self.topics {
+            files.extend(topic.picture.as_deref());
+            for card in &topic.cards {
+                files.extend(card.picture.as_deref());
+                files.extend(card.clip.as_deref());
+            }
+        }
+        files
+    }
+
+    /// Checks the set the way `sayso check` does, each topic on its own so
+    /// its problems are said next to it; `has_file` says whether a named
+    /// picture or clip is there.
+    pub fn problems(&self, has_file: impl Fn(&str) -> bool) -> SetProblems {
+        let mut problems = SetProblems::default();
+        if self.topics.is_empty() {
+            problems
+                .set
+                .push("Add a topic: the kiosk shows this set once it has one with cards.".into());
+        }
+        for topic in &self.topics {
+            let mut found = Vec::new();
+            let alone = EditableSet {
+                topics: vec![topic.clone()],
+                ..self.clone()
+            };
+            match PictureSet::from_toml(&alone.to_toml()) {
+                Ok(set) => found.extend(set.set_aside.iter().flat_map(|p| plain(p, &topic.id))),
+                Err(e) => found.extend(plain(&e.to_string(), &topic.id)),
+            }
+            for card in &topic.cards {
+                for (what, file) in [("picture", &card.picture), ("recording", &card.clip)] {
+                    if let Some(file) = file.as_deref().filter(|f| !has_file(f)) {
+                        found.push(format!(
+                            "The {what} of \"{}\" is missing ({file}).",
+                            card.label
+                        ));
+                    }
+                }
+            }
+            problems.topics.insert(topic.id.clone(), found);
+        }
+        problems
+    }
+}
+
+/// Problems as `sayso check` says them, one by one and without the
+/// topic's id in front (they are shown next to the topic).
+fn plain(problem: &str, topic_id: &str) -> Vec<String> {
+    let problem = problem
+        .strip_prefix(&format!("topic \"{topic_id}\" is set aside: "))
+        .unwrap_or(problem);
+    problem
+        .split("; ")
+        .map(|one| match one {
+            "it has no cards" => {
+                "It has no cards yet: add one, and the kiosk offers this topic.".to_string()
+            }
+            other => {
+                let mut chars = other.chars();
+                match chars.next() {
+                    Some(first) => first.to_uppercase().chain(chars).collect(),
+                    None => String::new(),
+                }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sams() -> EditableSet {
+        let mut set = EditableSet::new("sams", "Sam's things").unwrap();
+        let drinks = set.add_topic("Drinks", "", "like").unwrap();
+        set.add_card(&drinks, "My red mug", "", Some("pictures/mug.jpg".into()))
+            .unwrap();
+        set.add_card(&drinks, "Tea", "a cup of tea", None).unwrap();
+        set
+    }
+
+    #[test]
+    fn a_set_made_here_is_an_ordinary_set_file_that_loads() {
+        let set = sams();
+        let loaded = PictureSet::from_toml(&set.to_toml()).unwrap();
+        assert_eq!(loaded.topics[0].question, "What do you think about drinks?");
+        assert_eq!(loaded.topics[0].cards[1].spoken(), "a cup of tea");
+        assert_eq!(EditableSet::from_toml(&set.to_toml()).unwrap(), set);
+    }
+
+    #[test]
+    fn cards_and_topics_move_and_go_and_ids_stay_unique() {
+        let mut set = sams();
+        let second = set.add_topic("Drinks", "", "want").unwrap();
+        assert_ne!(second, "drinks");
+        set.move_topic(&second, Move::Up).unwrap();
+        assert_eq!(set.topics[0].id, second);
+        set.move_topic(&second, Move::Up).unwrap();
+        assert_eq!(set.topics[0].id, second, "the first stays first");
+        set.move_card("drinks", "tea", Move::Up).unwrap();
+        assert_eq!(set.topics[1].cards[0].label, "Tea");
+        let removed = set.remove_card("drinks", "tea").unwrap();
+        assert_eq!(removed.label, "Tea");
+        assert_eq!(set.remove_card("drinks", "tea"), Err(EditError::NoSuchCard));
+        assert_eq!(set.remove_topic("nothing"), Err(EditError::NoSuchTopic));
+    }
+
+    #[test]
+    fn bad_input_is_refused_in_plain_words() {
+        let mut set = sams();
+        assert_eq!(
+            set.add_card("drinks", "   ", "", None),
+            Err(EditError::Missing("the card a label"))
+        );
+        assert_eq!(
+            set.add_card("drinks", &"x".repeat(MAX_TEXT + 1), "", None),
+            Err(EditError::TooLong("the card a label"))
+        );
+        assert_eq!(
+            set.add_topic("Walks", "", "made-up"),
+            Err(EditError::UnknownScale)
+        );
+        for n in 0..MAX_CARDS - 2 {
+            set.add_card("drinks", &format!("cup {n}"), "", None)
+                .unwrap();
+        }
+        assert_eq!(
+            set.add_card("drinks", "one more", "", None),
+            Err(EditError::TooManyCards)
+        );
+        let id = set.add_card("drinks", "x", "", None);
+        assert!(id.is_err());
+        let label = set.topics[0].cards[0].label.clone();
+        set.change_card("drinks", "my-red-mug", "Red\u{7}mug", "")
+            .unwrap();
+        assert_ne!(label, set.topics[0].cards[0].label);
+        assert_eq!(set.topics[0].cards[0].label, "Redmug");
+    }
+
+    #[test]
+    fn problems_are_said_next_to_the_topic_that_has_them() {
+        let mut set = sams();
+        let walks = set.add_topic("Walks", "", "like").unwrap();
+        let problems = set.problems(|file| file == "pictures/mug.jpg");
+        assert!(problems.set.is_empty());
+        assert!(problems.of_topic("drinks").is_empty(), "{problems:?}");
+        assert_eq!(
+            problems.of_topic(&walks),
+            ["It has no cards yet: add one, and the kiosk offers this topic."]
+        );
+        set.set_card_clip("drinks", "tea", Some("clips/tea.wav".into()))
+            .unwrap();
+        let problems = set.problems(|file| file == "pictures/mug.jpg");
+        assert_eq!(
+            problems.of_topic("drinks"),
+            ["The recording of \"Tea\" is missing (clips/tea.wav)."]
+        );
+        assert!(
+            EditableSet::new("empty", "Empty")
+                .unwrap()
+                .problems(|_| true)
+                .set
+                .len()
+                == 1
+        );
+    }
+}
