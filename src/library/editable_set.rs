@@ -84,6 +84,13 @@ pub struct EditableCard {
     pub says: Option<String>,
 }
 
+impl EditableCard {
+    /// What the kiosk says for the card.
+    pub fn spoken_words(&self) -> &str {
+        self.says.as_deref().unwrap_or(&self.label)
+    }
+}
+
 /// Up or down a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Move {

@@ -288,6 +288,15 @@ pub trait StaffPlan: Send + super::set_versions::PlanSets {
         passphrase: &str,
         now: DateTime<Utc>,
     ) -> Result<Result<Account, AccountError>, StoreError>;
+    /// Makes an account and returns its one-time set-up code.
+    fn add_account(
+        &mut self,
+        name: &str,
+        role: crate::store::accounts::Role,
+        person: Option<&PersonId>,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<String, AccountError>, StoreError>;
     fn start_web_session(
         &mut self,
         account: &Account,
@@ -1161,6 +1170,17 @@ impl StaffPlan for Plan {
         now: DateTime<Utc>,
     ) -> Result<Result<Account, AccountError>, StoreError> {
         Plan::redeem_setup_code(self, code, passphrase, now)
+    }
+
+    fn add_account(
+        &mut self,
+        name: &str,
+        role: crate::store::accounts::Role,
+        person: Option<&PersonId>,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<String, AccountError>, StoreError> {
+        Plan::add_account(self, name, role, person, by_whom, now)
     }
 
     fn start_web_session(

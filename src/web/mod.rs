@@ -12,6 +12,8 @@ pub mod invite;
 pub mod network;
 mod pages;
 mod routes;
+mod set_pages;
+mod sets;
 pub mod settings;
 pub mod tls;
 mod trend;

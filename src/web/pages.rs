@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use maud::{html, Markup, DOCTYPE};
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::WebError;
 use crate::core::{PersonRef, Standing};
@@ -22,9 +22,16 @@ pub fn local_time(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// What a URL path segment may hold as it is (RFC 3986's unreserved).
+const PATH_PART: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// One segment of a URL path.
 pub fn path_part(text: &str) -> String {
-    utf8_percent_encode(text, NON_ALPHANUMERIC).to_string()
+    utf8_percent_encode(text, PATH_PART).to_string()
 }
 
 /// The id of a card's box on a person's page, for links back to it.
@@ -37,7 +44,7 @@ pub fn card_anchor(topic: &str, card: &str) -> String {
     format!("card-{}-{}", safe(topic), safe(card))
 }
 
-fn layout(title: &str, session: Option<&WebSession>, body: Markup) -> Markup {
+pub(super) fn layout(title: &str, session: Option<&WebSession>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -173,6 +180,7 @@ pub fn family_home(
     person: Option<&PersonRef>,
     photo: Option<&str>,
     shared_views: Option<&[TopicViews]>,
+    sets: &[(String, String)],
 ) -> Markup {
     layout(
         "Welcome",
@@ -185,6 +193,7 @@ pub fn family_home(
                     @if let Some(hash) = photo { img.photo src={ "/pictures/" (hash) } alt=""; }
                     (person.name)
                 }
+                (super::set_pages::sets_section(session, person.id.as_str(), &person.name, sets))
                 @match shared_views {
                     Some(views) => {
                         p.hint { "What " (person.name) " says, as their support staff have shared it with you." }
@@ -453,6 +462,8 @@ pub struct PersonPage<'a> {
     pub mats: &'a [MatRow],
     pub actions: &'a [ActionRow],
     pub today: NaiveDate,
+    /// The person's picture sets: id and title.
+    pub sets: &'a [(String, String)],
 }
 
 pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
@@ -464,6 +475,7 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
         mats,
         actions,
         today,
+        sets,
     } = *page;
     let csrf = &session.csrf_token;
     let base = format!("/people/{}", path_part(person.id.as_str()));
@@ -477,6 +489,7 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
             }
             nav.jump aria-label="On this page" {
                 a href="#views" { "Views" } a href="#actions" { "Actions" } a href="#mats" { "Mats" }
+                a href="#sets" { "Picture sets" }
                 a href={ (base) "/profile" } { "One-page profile" }
                 a href={ (base) "/report" } { "Review-meeting report" }
             }
@@ -492,6 +505,8 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
                     button type="submit" { "Share the views with family" }
                 }
             }
+            (super::set_pages::sets_section(session, person.id.as_str(), &person.name, sets))
+            (super::set_pages::invite_form(session, person))
             h2 id="views" { "What " (person.name) " says" }
             @if views.is_empty() {
                 p.quiet { "No finished mats yet." }

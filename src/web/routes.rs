@@ -61,6 +61,7 @@ pub fn app(state: AppState) -> Router {
             "/people/{person}/actions/{action}/status",
             post(settle_action),
         )
+        .merge(super::sets::routes())
         .fallback(|| async { WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(middleware::from_fn(security_headers))
@@ -77,7 +78,8 @@ async fn security_headers(request: axum::extract::Request, next: Next) -> Respon
     headers.insert(
         CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+            "default-src 'none'; style-src 'self'; img-src 'self' data: blob:; \
+             script-src 'self'; media-src 'self' blob:; connect-src 'self'; form-action 'self'; \
              frame-ancestors 'none'; base-uri 'none'",
         ),
     );
@@ -309,16 +311,23 @@ async fn sign_out(
 async fn whats_new(State(state): State<AppState>, signed_in: SignedIn) -> Result<Markup, WebError> {
     if !signed_in.session.account.sees_views() {
         let Some(id) = signed_in.session.account.person.clone() else {
-            return Ok(pages::family_home(&signed_in.session, None, None, None));
+            return Ok(pages::family_home(
+                &signed_in.session,
+                None,
+                None,
+                None,
+                &[],
+            ));
         };
-        let (person, photo, shared) = state
+        let (person, photo, shared, sets) = state
             .with_plan(move |plan| {
                 let shared = if plan.views_shared(&id)? {
                     Some(plan.views(&id)?)
                 } else {
                     None
                 };
-                Ok((plan.person(&id)?, plan.photo(&id)?, shared))
+                let sets = super::sets::titled_sets(plan, &id)?;
+                Ok((plan.person(&id)?, plan.photo(&id)?, shared, sets))
             })
             .await?;
         return Ok(pages::family_home(
@@ -326,6 +335,7 @@ async fn whats_new(State(state): State<AppState>, signed_in: SignedIn) -> Result
             person.as_ref(),
             photo.as_deref(),
             shared.as_deref(),
+            &sets,
         ));
     }
     let since = signed_in.session.account.last_looked;
@@ -432,14 +442,14 @@ async fn person_page(
 ) -> Result<Markup, WebError> {
     staff_only(&signed_in)?;
     let id = PersonId::new(person);
-    let (found, (photo, views_shared), views, mats, actions) = state
+    let (found, (photo, views_shared), views, mats, (actions, sets)) = state
         .with_plan(move |plan| {
             Ok((
                 plan.person(&id)?,
                 (plan.photo(&id)?, plan.views_shared(&id)?),
                 plan.views(&id)?,
                 plan.mats(&id, MATS_SHOWN)?,
-                plan.actions(&id)?,
+                (plan.actions(&id)?, super::sets::titled_sets(plan, &id)?),
             ))
         })
         .await?;
@@ -455,6 +465,7 @@ async fn person_page(
             mats: &mats,
             actions: &actions,
             today,
+            sets: &sets,
         },
     ))
 }

@@ -129,6 +129,48 @@ impl Client {
         self.send(request.body(Body::from(body)).unwrap())
     }
 
+    /// A form with files, as a browser sends `multipart/form-data`: each
+    /// file as (field, file name, content type, bytes).
+    pub fn post_files(
+        &mut self,
+        path: &str,
+        texts: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Page {
+        const BOUNDARY: &str = "----saysoTestBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in texts {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, file_name, content_type, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                     filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let mut request = Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .header(header::HOST, "127.0.0.1:8470");
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body)).unwrap())
+    }
+
     /// As Jo, before a review meeting: a line in Alex's profile and an
     /// open action about the bus.
     pub fn ready_for_the_meeting(&mut self, csrf: &str) {

@@ -9,6 +9,7 @@ mod app;
 mod browser;
 mod cli;
 mod client;
+mod family_sets;
 mod fhir;
 mod fixture;
 mod report_pdf;

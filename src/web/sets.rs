@@ -1,0 +1,964 @@
+//! The picture set editor: a family member (for their one person) or staff
+//! (for anyone) make a person's picture sets from a phone or a laptop.
+//! Every change is applied to the newest version and saved as a new one
+//! (see [`crate::store::set_versions`]); kiosks take it at their next sync.
+//!
+//! Everything sent here is untrusted: each text is checked for length,
+//! each upload for size while it arrives, photos and recordings are made
+//! anew by sayso (nothing of the original file is kept), file names sent by
+//! the browser only ever become a card's label, never a path, and a change
+//! that fails leaves the set as it was.
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use maud::Markup;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::auth::{check_same_site, SignedIn};
+use super::{set_pages, AppState, WebError};
+use crate::core::PersonId;
+use crate::library::editable_set::{EditError, EditableSet, Move};
+use crate::library::import::{card_id_from, label_from};
+use crate::library::photo::{self, Framing, MAX_PHOTO_BYTES};
+use crate::library::recording::{self, MAX_RECORDING_BYTES};
+use crate::store::accounts::Account;
+use crate::store::set_versions::{SetSave, SetSaveError};
+
+/// Photos one upload may carry (a family member picking several at once).
+pub const MAX_PHOTOS_AT_ONCE: usize = 20;
+/// An upload of photos, whole: beyond it the request is cut off unread.
+const MAX_PHOTO_UPLOAD_BYTES: usize = 200 * 1024 * 1024;
+/// Text fields of a form sent with files.
+const MAX_FIELD_BYTES: usize = 4 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/people/{person}/sets", post(new_set))
+        .route("/sets/{set}", get(editor))
+        .route("/sets/{set}/topics", post(add_topic))
+        .route("/sets/{set}/topics/{topic}", post(change_topic))
+        .route(
+            "/sets/{set}/topics/{topic}/cards",
+            post(add_cards).layer(DefaultBodyLimit::max(MAX_PHOTO_UPLOAD_BYTES)),
+        )
+        .route("/sets/{set}/topics/{topic}/cards/{card}", post(change_card))
+        .route(
+            "/sets/{set}/topics/{topic}/cards/{card}/picture",
+            post(card_picture).layer(DefaultBodyLimit::max(MAX_PHOTO_BYTES as usize + 64 * 1024)),
+        )
+        .route(
+            "/sets/{set}/topics/{topic}/cards/{card}/recording",
+            post(card_recording).layer(DefaultBodyLimit::max(
+                MAX_RECORDING_BYTES as usize + 64 * 1024,
+            )),
+        )
+        .route("/sets/{set}/undo", post(undo))
+        .route("/sets/{set}/versions/{version}", post(go_back))
+        .route("/sets/{set}/files/{folder}/{file}", get(set_file))
+        .route("/static/sets.js", get(script))
+        .route("/people/{person}/family", post(invite_family))
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("sets.js"),
+    )
+}
+
+/// A person's sets, with their titles, oldest first.
+pub fn titled_sets(
+    plan: &dyn crate::store::staff::StaffPlan,
+    person: &PersonId,
+) -> Result<Vec<(String, String)>, crate::store::StoreError> {
+    let mut sets = Vec::new();
+    for id in plan.sets_of(person)? {
+        if let Some(saved) = plan.set_version(&id, None)? {
+            let title = EditableSet::from_toml(&saved.set_toml)
+                .map(|set| set.title)
+                .unwrap_or_else(|_| id.clone());
+            sets.push((id, title));
+        }
+    }
+    Ok(sets)
+}
+
+/// Whether this account may change the sets of `owner`: staff anyone's, a
+/// family account its own person's.
+fn may_edit(account: &Account, owner: &PersonId) -> bool {
+    account.sees_views() || account.person.as_ref() == Some(owner)
+}
+
+impl From<EditError> for WebError {
+    fn from(e: EditError) -> WebError {
+        WebError::BadInput(e.to_string())
+    }
+}
+
+impl From<SetSaveError> for WebError {
+    fn from(e: SetSaveError) -> WebError {
+        match e {
+            SetSaveError::Store(e) => WebError::Plan(e),
+            SetSaveError::NotTheirs(_) => WebError::Forbidden,
+            SetSaveError::NoSuchVersion { .. } => WebError::NotFound,
+            other => WebError::BadInput(other.to_string()),
+        }
+    }
+}
+
+/// A set as the editor shows it.
+pub struct Editing {
+    pub set_id: String,
+    pub person: PersonId,
+    pub person_name: String,
+    pub version: u32,
+    pub set: EditableSet,
+    pub files: Vec<(String, String)>,
+    pub versions: Vec<crate::store::set_versions::VersionSummary>,
+}
+
+async fn open_set(
+    state: &AppState,
+    signed_in: &SignedIn,
+    set_id: String,
+) -> Result<Editing, WebError> {
+    let account = signed_in.session.account.clone();
+    state
+        .with_plan(move |plan| {
+            let Some(saved) = plan.set_version(&set_id, None)? else {
+                return Ok(Err(WebError::NotFound));
+            };
+            if !may_edit(&account, &saved.person_id) {
+                return Ok(Err(WebError::Forbidden));
+            }
+            let person_name = plan
+                .person(&saved.person_id)?
+                .map(|p| p.name)
+                .unwrap_or_default();
+            let versions = plan.set_versions(&set_id)?;
+            Ok(EditableSet::from_toml(&saved.set_toml)
+                .map_err(WebError::from)
+                .map(|set| Editing {
+                    set_id,
+                    person: saved.person_id,
+                    person_name,
+                    version: saved.version,
+                    set,
+                    files: saved.files,
+                    versions,
+                }))
+        })
+        .await?
+}
+
+/// A change, made to the newest version and saved as a new one with the
+/// new files it brings; returns the new version's number.
+type Change = Box<dyn FnOnce(&mut EditableSet) -> Result<Vec<(String, Vec<u8>)>, EditError> + Send>;
+
+async fn save_change(
+    state: &AppState,
+    signed_in: &SignedIn,
+    set_id: String,
+    change: Change,
+) -> Result<u32, WebError> {
+    let account = signed_in.session.account.clone();
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    state
+        .with_plan(move |plan| {
+            let Some(saved) = plan.set_version(&set_id, None)? else {
+                return Ok(Err(WebError::NotFound));
+            };
+            if !may_edit(&account, &saved.person_id) {
+                return Ok(Err(WebError::Forbidden));
+            }
+            let mut set = match EditableSet::from_toml(&saved.set_toml) {
+                Ok(set) => set,
+                Err(e) => return Ok(Err(e.into())),
+            };
+            let files = match change(&mut set) {
+                Ok(files) => files,
+                Err(e) => return Ok(Err(e.into())),
+            };
+            let named = set.files();
+            let kept: Vec<(String, String)> = saved
+                .files
+                .into_iter()
+                .filter(|(name, _)| named.contains(&name.as_str()))
+                .filter(|(name, _)| !files.iter().any(|(new, _)| new == name))
+                .collect();
+            let save = SetSave {
+                set_id: &set_id,
+                person: &saved.person_id,
+                set_toml: &set.to_toml(),
+                files: &files,
+                kept: &kept,
+                saved_by: &by,
+            };
+            match plan.save_set(save, now) {
+                Ok(version) => Ok(Ok(version)),
+                Err(SetSaveError::Store(e)) => Err(e),
+                Err(e) => Ok(Err(e.into())),
+            }
+        })
+        .await?
+}
+
+fn back_to(set_id: &str, version: u32, anchor: &str) -> Response {
+    Redirect::to(&format!(
+        "/sets/{}?saved={version}#{anchor}",
+        super::pages::path_part(set_id)
+    ))
+    .into_response()
+}
+
+/// A file's name in a set: what it is for, and a few digits of its bytes'
+/// hash, so a changed photo is a new file and no version's file is changed.
+fn file_name(folder: &str, card: &str, bytes: &[u8], extension: &str) -> String {
+    let hash = crate::store::hex(&Sha256::digest(bytes));
+    format!("{folder}/{card}-{}.{extension}", &hash[..10])
+}
+
+// --- Pages ----------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct EditorQuery {
+    /// The version just saved.
+    saved: Option<u32>,
+    /// The version that just removed something (for undo).
+    removed: Option<u32>,
+}
+
+async fn editor(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(set_id): Path<String>,
+    Query(query): Query<EditorQuery>,
+) -> Result<Markup, WebError> {
+    let editing = open_set(&state, &signed_in, set_id).await?;
+    let names: Vec<String> = editing.files.iter().map(|(n, _)| n.clone()).collect();
+    let problems = editing.set.problems(|file| names.iter().any(|n| n == file));
+    Ok(set_pages::editor(
+        &signed_in.session,
+        &editing,
+        &problems,
+        query.saved,
+        query.removed.filter(|v| *v == editing.version),
+    ))
+}
+
+async fn set_file(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((set_id, folder, file)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let name = format!("{folder}/{file}");
+    let media_type = match name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("jpg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("wav") => "audio/wav",
+        _ => return Err(WebError::NotFound),
+    };
+    let account = signed_in.session.account.clone();
+    let bytes = state
+        .with_plan(move |plan| {
+            let Some(owner) = plan.set_owner(&set_id)? else {
+                return Ok(Err(WebError::NotFound));
+            };
+            if !may_edit(&account, &owner) {
+                return Ok(Err(WebError::Forbidden));
+            }
+            // Any kept version's file of that name: a page open on an
+            // older version still shows its pictures.
+            let mut found = None;
+            for summary in plan.set_versions(&set_id)? {
+                let Some(version) = plan.set_version(&set_id, Some(summary.version))? else {
+                    continue;
+                };
+                if let Some((_, hash)) = version.files.iter().find(|(n, _)| *n == name) {
+                    found = plan.set_file(hash)?;
+                    break;
+                }
+            }
+            Ok(found.ok_or(WebError::NotFound))
+        })
+        .await??;
+    Ok((
+        [
+            (CONTENT_TYPE, media_type),
+            (CACHE_CONTROL, "private, max-age=31536000, immutable"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+// --- Forms ----------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct NewSetForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+}
+
+async fn new_set(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(person): Path<String>,
+    Form(form): Form<NewSetForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    let person = PersonId::new(person);
+    if !may_edit(&signed_in.session.account, &person) {
+        return Err(WebError::Forbidden);
+    }
+    let base: String = card_id_from(&form.title).chars().take(40).collect();
+    let random = uuid::Uuid::now_v7().simple().to_string();
+    let set_id = format!("{base}-{}", &random[random.len() - 6..]);
+    let set = EditableSet::new(&set_id, &form.title)?;
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let id = set_id.clone();
+    state
+        .with_plan(move |plan| {
+            if plan.person(&person)?.is_none() {
+                return Ok(Err(WebError::NotFound));
+            }
+            let save = SetSave {
+                set_id: &id,
+                person: &person,
+                set_toml: &set.to_toml(),
+                files: &[],
+                kept: &[],
+                saved_by: &by,
+            };
+            match plan.save_set(save, now) {
+                Ok(_) => Ok(Ok(())),
+                Err(SetSaveError::Store(e)) => Err(e),
+                Err(e) => Ok(Err(WebError::from(e))),
+            }
+        })
+        .await??;
+    Ok(Redirect::to(&format!("/sets/{}", super::pages::path_part(&set_id))).into_response())
+}
+
+#[derive(Deserialize)]
+struct TopicForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    scale: String,
+}
+
+async fn add_topic(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(set_id): Path<String>,
+    Form(form): Form<TopicForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    let added = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let slot = added.clone();
+    let version = save_change(
+        &state,
+        &signed_in,
+        set_id.clone(),
+        Box::new(move |set| {
+            let id = set.add_topic(&form.title, &form.question, &form.scale)?;
+            *slot.lock().unwrap_or_else(|p| p.into_inner()) = id;
+            Ok(Vec::new())
+        }),
+    )
+    .await?;
+    let id = added.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    Ok(back_to(&set_id, version, &set_pages::topic_anchor(&id)))
+}
+
+fn direction(action: &str) -> Option<Move> {
+    match action {
+        "up" => Some(Move::Up),
+        "down" => Some(Move::Down),
+        _ => None,
+    }
+}
+
+async fn change_topic(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((set_id, topic)): Path<(String, String)>,
+    Form(form): Form<TopicForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    let action = form.action.clone();
+    let id = topic.clone();
+    let version = save_change(
+        &state,
+        &signed_in,
+        set_id.clone(),
+        Box::new(move |set| {
+            match (form.action.as_str(), direction(&form.action)) {
+                (_, Some(way)) => set.move_topic(&id, way)?,
+                ("remove", _) => {
+                    set.remove_topic(&id)?;
+                }
+                _ => set.change_topic(&id, &form.title, &form.question, &form.scale)?,
+            }
+            Ok(Vec::new())
+        }),
+    )
+    .await?;
+    if action == "remove" {
+        return Ok(Redirect::to(&format!(
+            "/sets/{}?removed={version}",
+            super::pages::path_part(&set_id)
+        ))
+        .into_response());
+    }
+    Ok(back_to(&set_id, version, &set_pages::topic_anchor(&topic)))
+}
+
+#[derive(Deserialize)]
+struct CardForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    says: String,
+}
+
+async fn change_card(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((set_id, topic, card)): Path<(String, String, String)>,
+    Form(form): Form<CardForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    let action = form.action.clone();
+    let (topic_id, card_id) = (topic.clone(), card.clone());
+    let version = save_change(
+        &state,
+        &signed_in,
+        set_id.clone(),
+        Box::new(move |set| {
+            match (form.action.as_str(), direction(&form.action)) {
+                (_, Some(way)) => set.move_card(&topic_id, &card_id, way)?,
+                ("remove", _) => {
+                    set.remove_card(&topic_id, &card_id)?;
+                }
+                ("no-recording", _) => set.set_card_clip(&topic_id, &card_id, None)?,
+                _ => set.change_card(&topic_id, &card_id, &form.label, &form.says)?,
+            }
+            Ok(Vec::new())
+        }),
+    )
+    .await?;
+    if action == "remove" {
+        return Ok(Redirect::to(&format!(
+            "/sets/{}?removed={version}#{}",
+            super::pages::path_part(&set_id),
+            set_pages::topic_anchor(&topic)
+        ))
+        .into_response());
+    }
+    Ok(back_to(
+        &set_id,
+        version,
+        &set_pages::card_anchor(&topic, &card),
+    ))
+}
+
+#[derive(Deserialize)]
+struct VersionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: u32,
+}
+
+/// Takes back the change that made `version`, if nothing was saved since.
+async fn undo(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(set_id): Path<String>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    let editing = open_set(&state, &signed_in, set_id.clone()).await?;
+    if editing.version != form.version || form.version < 2 {
+        return Err(WebError::BadInput(
+            "The set was changed again since, so this cannot be undone here.".into(),
+        ));
+    }
+    let version = go_back_to(&state, &signed_in, set_id.clone(), form.version - 1).await?;
+    Ok(back_to(&set_id, version, "topics"))
+}
+
+/// Staff take a set back to an older version (saved again as the newest).
+async fn go_back(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((set_id, version)): Path<(String, u32)>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    if !signed_in.session.account.sees_views() {
+        return Err(WebError::Forbidden);
+    }
+    open_set(&state, &signed_in, set_id.clone()).await?;
+    let version = go_back_to(&state, &signed_in, set_id.clone(), version).await?;
+    Ok(back_to(&set_id, version, "versions"))
+}
+
+async fn go_back_to(
+    state: &AppState,
+    signed_in: &SignedIn,
+    set_id: String,
+    version: u32,
+) -> Result<u32, WebError> {
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    state
+        .with_plan(
+            move |plan| match plan.go_back_to_set_version(&set_id, version, &by, now) {
+                Ok(version) => Ok(Ok(version)),
+                Err(SetSaveError::Store(e)) => Err(e),
+                Err(e) => Ok(Err(WebError::from(e))),
+            },
+        )
+        .await?
+}
+
+#[derive(Deserialize)]
+struct InviteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// Staff invite a family member for one person: their account, and a
+/// one-time link (with its QR code) to choose a passphrase with.
+async fn invite_family(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path(person): Path<String>,
+    Form(form): Form<InviteForm>,
+) -> Result<Markup, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    if !signed_in.session.account.sees_views() {
+        return Err(WebError::Forbidden);
+    }
+    let person = PersonId::new(person);
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let name = form.name.trim().to_string();
+    let member = name.clone();
+    let (person, code) = state
+        .with_plan(move |plan| {
+            let Some(found) = plan.person(&person)? else {
+                return Ok(Err(WebError::NotFound));
+            };
+            let made = plan.add_account(
+                &member,
+                crate::store::accounts::Role::Family,
+                Some(&person),
+                &by,
+                now,
+            )?;
+            Ok(made
+                .map(|code| (found, code))
+                .map_err(|e| WebError::BadInput(format!("{e}."))))
+        })
+        .await??;
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or(super::DEFAULT_LISTEN);
+    let scheme = if state.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let link = format!("{scheme}://{host}/setup?code={code}");
+    let qr = super::invite::qr_svg(&link).unwrap_or_default();
+    Ok(set_pages::invited(
+        &signed_in.session,
+        &person,
+        &name,
+        &link,
+        &code,
+        &qr,
+    ))
+}
+
+// --- Uploads --------------------------------------------------------------
+
+/// A file as it arrived: the name the browser gave it (only ever a label),
+/// its type, and its bytes.
+struct Upload {
+    file_name: String,
+    content_type: String,
+    bytes: Vec<u8>,
+}
+
+/// A form sent with files, read field by field as it arrives: texts up to
+/// [`MAX_FIELD_BYTES`], each file up to `max_file` bytes (refused as soon as
+/// it passes that, without reading the rest), at most `max_files` files.
+/// Each file is handed over on its own, so only one is held at a time.
+struct UploadForm {
+    multipart: Multipart,
+    file_field: &'static str,
+    max_file: u64,
+    max_files: usize,
+    too_big: fn(u64) -> String,
+    files: usize,
+    texts: std::collections::HashMap<String, String>,
+}
+
+fn cut_off(_: axum::extract::multipart::MultipartError) -> WebError {
+    WebError::BadInput(
+        "The upload did not arrive whole (it may be too large, or the connection dropped).".into(),
+    )
+}
+
+impl UploadForm {
+    fn new(
+        multipart: Multipart,
+        file_field: &'static str,
+        max_file: u64,
+        max_files: usize,
+        too_big: fn(u64) -> String,
+    ) -> UploadForm {
+        UploadForm {
+            multipart,
+            file_field,
+            max_file,
+            max_files,
+            too_big,
+            files: 0,
+            texts: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The next file of the form, once it has arrived; the texts before it
+    /// are kept in `texts`.
+    async fn next_file(&mut self) -> Result<Option<Upload>, WebError> {
+        while let Some(mut field) = self.multipart.next_field().await.map_err(cut_off)? {
+            let name = field.name().unwrap_or_default().to_string();
+            if name != self.file_field {
+                let mut text = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(cut_off)? {
+                    if text.len() + chunk.len() > MAX_FIELD_BYTES {
+                        return Err(WebError::BadInput(
+                            "A field of the form is too long.".into(),
+                        ));
+                    }
+                    text.extend_from_slice(&chunk);
+                }
+                self.texts
+                    .insert(name, String::from_utf8_lossy(&text).into_owned());
+                continue;
+            }
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            let content_type = field.content_type().unwrap_or_default().to_string();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(cut_off)? {
+                let size = (bytes.len() + chunk.len()) as u64;
+                if size > self.max_file {
+                    return Err(WebError::BadInput((self.too_big)(size)));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            // A file input left empty still sends a part, with no name.
+            if file_name.is_empty() && bytes.is_empty() {
+                continue;
+            }
+            self.files += 1;
+            if self.files > self.max_files {
+                return Err(WebError::BadInput(format!(
+                    "That is more than {} files at once. Send them in smaller groups.",
+                    self.max_files
+                )));
+            }
+            return Ok(Some(Upload {
+                file_name,
+                content_type,
+                bytes,
+            }));
+        }
+        Ok(None)
+    }
+
+    /// The rest of the form, once every file is taken; checks its token.
+    async fn finish(
+        mut self,
+        signed_in: &SignedIn,
+    ) -> Result<std::collections::HashMap<String, String>, WebError> {
+        while self.next_file().await?.is_some() {}
+        signed_in.check_form(self.texts.get("csrf").map_or("", String::as_str))?;
+        Ok(self.texts)
+    }
+}
+
+/// A card's label from the name a phone gave a file (never used as a path).
+fn label_of_file(file_name: &str) -> String {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    let stem = base.rsplit_once('.').map_or(base, |(stem, _)| stem);
+    label_from(stem)
+}
+
+fn photo_too_big(bytes: u64) -> String {
+    photo::PhotoError::TooLarge {
+        megabytes: bytes.div_ceil(1024 * 1024),
+    }
+    .to_string()
+}
+
+/// Makes a card's photo off the async threads (decoding takes a while).
+async fn prepare_photo(bytes: Vec<u8>, framing: Framing) -> Result<photo::CardPhoto, WebError> {
+    tokio::task::spawn_blocking(move || photo::prepare(&bytes, framing))
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(|e| WebError::BadInput(e.to_string()))
+}
+
+/// Adds a card, or one card for each photo sent (labelled from the photo's
+/// name when several are sent at once).
+async fn add_cards(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path((set_id, topic)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    check_same_site(&headers)?;
+    // The set is checked before any photo is worked on.
+    open_set(&state, &signed_in, set_id.clone()).await?;
+    let mut photos: Vec<(String, photo::CardPhoto)> = Vec::new();
+    let mut form = UploadForm::new(
+        multipart,
+        "photos",
+        MAX_PHOTO_BYTES,
+        MAX_PHOTOS_AT_ONCE,
+        photo_too_big,
+    );
+    while let Some(upload) = form.next_file().await? {
+        // The square crop, if asked for, is made afterwards from the
+        // upright photo: the form's fields may come after its files.
+        let prepared = prepare_photo(upload.bytes, Framing::AsTaken)
+            .await
+            .map_err(|e| named(e, &upload.file_name))?;
+        photos.push((label_of_file(&upload.file_name), prepared));
+    }
+    let texts = form.finish(&signed_in).await?;
+    let label = texts.get("label").cloned().unwrap_or_default();
+    let says = texts.get("says").cloned().unwrap_or_default();
+    let square = texts.get("square").is_some_and(|v| v == "yes");
+    let mut ready = Vec::new();
+    for (file_label, photo) in photos {
+        let photo = if square {
+            prepare_photo(photo.bytes, Framing::Square).await?
+        } else {
+            photo
+        };
+        ready.push((file_label, photo));
+    }
+    let topic_id = topic.clone();
+    let one = ready.len() <= 1;
+    let version = save_change(
+        &state,
+        &signed_in,
+        set_id.clone(),
+        Box::new(move |set| {
+            let mut files = Vec::new();
+            if ready.is_empty() {
+                set.add_card(&topic_id, &label, &says, None)?;
+            }
+            for (file_label, photo) in ready {
+                let card_label = if one && !label.trim().is_empty() {
+                    label.clone()
+                } else {
+                    file_label
+                };
+                let card =
+                    set.add_card(&topic_id, &card_label, if one { &says } else { "" }, None)?;
+                let name = file_name("pictures", &card, &photo.bytes, photo.extension);
+                set.set_card_picture(&topic_id, &card, Some(name.clone()))?;
+                files.push((name, photo.bytes));
+            }
+            Ok(files)
+        }),
+    )
+    .await?;
+    Ok(back_to(&set_id, version, &set_pages::topic_anchor(&topic)))
+}
+
+/// Says which photo a problem is about, when several were sent.
+fn named(error: WebError, file_name: &str) -> WebError {
+    match error {
+        WebError::BadInput(message) if !file_name.is_empty() => {
+            WebError::BadInput(format!("{}: {message}", label_of_file(file_name)))
+        }
+        other => other,
+    }
+}
+
+async fn card_picture(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path((set_id, topic, card)): Path<(String, String, String)>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    check_same_site(&headers)?;
+    open_set(&state, &signed_in, set_id.clone()).await?;
+    let mut form = UploadForm::new(multipart, "photo", MAX_PHOTO_BYTES, 1, photo_too_big);
+    let sent = form.next_file().await?.map(|upload| upload.bytes);
+    let texts = form.finish(&signed_in).await?;
+    let Some(bytes) = sent else {
+        return Err(WebError::BadInput("Choose a photo first.".into()));
+    };
+    let framing = if texts.get("square").is_some_and(|v| v == "yes") {
+        Framing::Square
+    } else {
+        Framing::AsTaken
+    };
+    let photo = prepare_photo(bytes, framing).await?;
+    let (topic_id, card_id) = (topic.clone(), card.clone());
+    let version = save_change(
+        &state,
+        &signed_in,
+        set_id.clone(),
+        Box::new(move |set| {
+            let name = file_name("pictures", &card_id, &photo.bytes, photo.extension);
+            set.set_card_picture(&topic_id, &card_id, Some(name.clone()))?;
+            Ok(vec![(name, photo.bytes)])
+        }),
+    )
+    .await?;
+    Ok(back_to(
+        &set_id,
+        version,
+        &set_pages::card_anchor(&topic, &card),
+    ))
+}
+
+/// What kind of recording a file is, from its name or the type the browser
+/// gave: a hint for the decoder, which looks at the bytes anyway.
+fn recording_kind(upload: &Upload) -> Option<String> {
+    let from_name = upload
+        .file_name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase());
+    let from_type = match upload.content_type.split(';').next().unwrap_or("").trim() {
+        "audio/webm" | "video/webm" => Some("webm"),
+        "audio/mp4" | "audio/x-m4a" | "audio/aac" | "video/mp4" => Some("m4a"),
+        "audio/ogg" | "audio/opus" => Some("ogg"),
+        "audio/mpeg" | "audio/mp3" => Some("mp3"),
+        "audio/wav" | "audio/x-wav" | "audio/wave" => Some("wav"),
+        "audio/flac" => Some("flac"),
+        _ => None,
+    };
+    from_name
+        .filter(|ext| ext.len() <= 5 && ext.chars().all(|c| c.is_ascii_alphanumeric()))
+        .or(from_type.map(str::to_string))
+}
+
+async fn card_recording(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path((set_id, topic, card)): Path<(String, String, String)>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    check_same_site(&headers)?;
+    open_set(&state, &signed_in, set_id.clone()).await?;
+    fn too_big(bytes: u64) -> String {
+        recording::RecordingError::TooLarge {
+            megabytes: bytes.div_ceil(1024 * 1024),
+        }
+        .to_string()
+    }
+    let mut form = UploadForm::new(multipart, "recording", MAX_RECORDING_BYTES, 1, too_big);
+    let sent = form
+        .next_file()
+        .await?
+        .map(|upload| (recording_kind(&upload), upload.bytes));
+    form.finish(&signed_in).await?;
+    let Some((kind, bytes)) = sent else {
+        return Err(WebError::BadInput(
+            recording::RecordingError::Empty.to_string(),
+        ));
+    };
+    let clip = tokio::task::spawn_blocking(move || recording::prepare(bytes, kind.as_deref()))
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(|e| WebError::BadInput(e.to_string()))?;
+    let (topic_id, card_id) = (topic.clone(), card.clone());
+    let version = save_change(
+        &state,
+        &signed_in,
+        set_id.clone(),
+        Box::new(move |set| {
+            let name = file_name("clips", &card_id, &clip.wav, "wav");
+            set.set_card_clip(&topic_id, &card_id, Some(name.clone()))?;
+            Ok(vec![(name, clip.wav)])
+        }),
+    )
+    .await?;
+    Ok(back_to(
+        &set_id,
+        version,
+        &set_pages::card_anchor(&topic, &card),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_files_name_never_comes_from_what_the_browser_sent() {
+        let name = file_name("pictures", "my-red-mug", b"bytes", "jpg");
+        assert!(
+            crate::store::set_versions::is_set_file_name(&name),
+            "{name}"
+        );
+        let upload = Upload {
+            file_name: "../../etc/passwd".into(),
+            content_type: "audio/webm;codecs=opus".into(),
+            bytes: Vec::new(),
+        };
+        assert_eq!(recording_kind(&upload), Some("webm".into()));
+        let upload = Upload {
+            file_name: "Voice 001.M4A".into(),
+            content_type: String::new(),
+            bytes: Vec::new(),
+        };
+        assert_eq!(recording_kind(&upload), Some("m4a".into()));
+    }
+}

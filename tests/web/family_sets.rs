@@ -1,0 +1,334 @@
+//! A family member, invited by staff, makes their person's picture set in
+//! the web app: a topic, cards from phone photos, a recording from the
+//! phone's recorder; each change saved as a new version, bad files refused
+//! with a message and the set left as it was, a removal undone; and they
+//! cannot reach anyone else's set or any views.
+
+use axum::http::StatusCode;
+use sayso::library::test_photos::phone_jpeg;
+use sayso::store::Plan;
+
+use super::client::{Client, Page};
+use super::fixture::{self, ALEX, JO_PASSPHRASE, SAM};
+
+const MUM_PASSPHRASE: &str = "sam's mum's long passphrase";
+
+fn fixture_file(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// Jo invites Sam's mum on Sam's page; she sets her passphrase with the
+/// link's code and signs in.
+fn sams_mum_signed_in(plan: &std::path::Path) -> (Client, Client) {
+    fixture::add_staff(plan, "Jo", JO_PASSPHRASE);
+    let mut jo = Client::new(plan);
+    jo.sign_in("Jo", JO_PASSPHRASE);
+    let sams_page = jo.get(&format!("/people/{SAM}"));
+    assert!(
+        sams_page.body.contains("Invite a family member"),
+        "{}",
+        sams_page.body
+    );
+    let invited = jo.post(
+        &format!("/people/{SAM}/family"),
+        &[("csrf", &sams_page.csrf()), ("name", "Sam's mum")],
+    );
+    assert_eq!(invited.status, StatusCode::OK, "{}", invited.body);
+    assert!(invited.body.contains("<svg"), "a QR code to scan");
+    let at = invited.body.find("/setup?code=").expect("the link");
+    let code: String = invited.body[at + "/setup?code=".len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+
+    let mut mum = Client::new(plan);
+    let setup = mum.get(&format!("/setup?code={code}"));
+    assert_eq!(setup.status, StatusCode::OK);
+    let set_up = mum.post(
+        "/setup",
+        &[
+            ("code", &code),
+            ("passphrase", MUM_PASSPHRASE),
+            ("again", MUM_PASSPHRASE),
+        ],
+    );
+    assert_eq!(set_up.status, StatusCode::SEE_OTHER, "{}", set_up.body);
+    (jo, mum)
+}
+
+fn follow(client: &mut Client, page: &Page) -> Page {
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let location = page.location.clone().unwrap();
+    assert!(
+        location.contains("saved=") || location.contains("removed="),
+        "{location}"
+    );
+    client.get(location.split('#').next().unwrap())
+}
+
+fn versions(plan: &std::path::Path, set: &str) -> usize {
+    Plan::open(plan).unwrap().set_versions(set).unwrap().len()
+}
+
+#[test]
+fn a_family_member_makes_a_set_from_photos_and_a_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    let (_jo, mut mum) = sams_mum_signed_in(&plan);
+
+    let home = mum.get("/");
+    assert!(home.body.contains("Sam's picture sets"), "{}", home.body);
+    assert!(!home.body.contains("Alex"), "nobody else");
+    let made = mum.post(
+        &format!("/people/{SAM}/sets"),
+        &[("csrf", &home.csrf()), ("title", "Sam's things")],
+    );
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let set_path = made.location.unwrap();
+    let set_id = set_path.trim_start_matches("/sets/").to_string();
+    let editor = mum.get(&set_path);
+    assert!(
+        editor
+            .body
+            .contains("Add a topic: the kiosk shows this set"),
+        "{}",
+        editor.body
+    );
+    let csrf = editor.csrf();
+
+    let added = mum.post(
+        &format!("{set_path}/topics"),
+        &[
+            ("csrf", &csrf),
+            ("title", "My things"),
+            ("question", ""),
+            ("scale", "like"),
+        ],
+    );
+    let editor = follow(&mut mum, &added);
+    assert!(editor.body.contains("What do you think about my things?"));
+    assert!(editor.body.contains("It has no cards yet"));
+
+    // Three photos picked at once, straight from the phone: stored turned,
+    // with the camera's EXIF and where they were taken.
+    let scene = image::RgbImage::from_fn(800, 600, |x, _| {
+        if x < 400 {
+            image::Rgb([240, 140, 20])
+        } else {
+            image::Rgb([20, 150, 150])
+        }
+    });
+    let (mug, bench, dog) = (
+        phone_jpeg(&scene, 6),
+        phone_jpeg(&scene, 3),
+        phone_jpeg(&scene, 8),
+    );
+    let cards = mum.post_files(
+        &format!("{set_path}/topics/my-things/cards"),
+        &[("csrf", &csrf), ("label", ""), ("says", "")],
+        &[
+            ("photos", "red mug.jpg", "image/jpeg", &mug),
+            ("photos", "Garden_bench.JPG", "image/jpeg", &bench),
+            ("photos", "IMG_dog.jpeg", "image/jpeg", &dog),
+        ],
+    );
+    let editor = follow(&mut mum, &cards);
+    for label in ["red mug", "Garden bench", "IMG dog"] {
+        assert!(editor.body.contains(label), "{label}: {}", editor.body);
+    }
+    assert!(!editor.body.contains("It has no cards yet"));
+    let src = |body: &str, from: usize| -> String {
+        let at = body[from..].find("src=\"/sets/").unwrap() + from + 5;
+        body[at..at + body[at..].find('"').unwrap()].to_string()
+    };
+    let picture = mum.get(&src(&editor.body, 0));
+    assert_eq!(picture.status, StatusCode::OK);
+    let shown = image::load_from_memory(&picture.bytes).unwrap().to_rgb8();
+    assert!(
+        shown.width() > shown.height(),
+        "upright: as wide as the scene"
+    );
+    assert!(
+        shown.get_pixel(10, shown.height() / 2)[0] > 200,
+        "orange on the left"
+    );
+    assert!(
+        !picture.bytes.windows(4).any(|w| w == b"Exif"),
+        "no camera metadata, no location"
+    );
+
+    // A recording from the phone's recorder app, for the mug.
+    let before = versions(&plan, &set_id);
+    let recorded = mum.post_files(
+        &format!("{set_path}/topics/my-things/cards/red-mug/recording"),
+        &[("csrf", &csrf)],
+        &[(
+            "recording",
+            "Voice 001.m4a",
+            "audio/mp4",
+            &fixture_file("yes.m4a"),
+        )],
+    );
+    let editor = follow(&mut mum, &recorded);
+    assert_eq!(versions(&plan, &set_id), before + 1);
+    let at = editor
+        .body
+        .find("<audio")
+        .expect("the recording, to play back");
+    let clip = mum.get(&src(&editor.body, at));
+    assert_eq!(clip.status, StatusCode::OK);
+    let wav = hound::WavReader::new(std::io::Cursor::new(clip.bytes)).unwrap();
+    assert_eq!(wav.spec().channels, 1);
+    let seconds = wav.duration() as f32 / wav.spec().sample_rate as f32;
+    assert!((0.2..=10.0).contains(&seconds), "{seconds} s");
+
+    // Bad files: a clear message, and the set as it was.
+    let before = versions(&plan, &set_id);
+    let silence = {
+        let mut wav = Vec::new();
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 16_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut writer = hound::WavWriter::new(std::io::Cursor::new(&mut wav), spec).unwrap();
+        for _ in 0..32_000 {
+            writer.write_sample(0i16).unwrap();
+        }
+        writer.finalize().unwrap();
+        wav
+    };
+    for (field, path, name, kind, bytes, said) in [
+        (
+            "recording",
+            "red-mug/recording",
+            "quiet.wav",
+            "audio/wav",
+            silence,
+            "No voice could be heard",
+        ),
+        (
+            "recording",
+            "red-mug/recording",
+            "nothing.webm",
+            "audio/webm",
+            Vec::new(),
+            "nothing was recorded",
+        ),
+        (
+            "photo",
+            "garden-bench/picture",
+            "notes.txt",
+            "text/plain",
+            b"not a photo".to_vec(),
+            "not a photo",
+        ),
+        (
+            "photo",
+            "garden-bench/picture",
+            "half.jpg",
+            "image/jpeg",
+            mug[..mug.len() / 2].to_vec(),
+            "damaged or incomplete",
+        ),
+    ] {
+        let refused = mum.post_files(
+            &format!("{set_path}/topics/my-things/cards/{path}"),
+            &[("csrf", &csrf)],
+            &[(field, name, kind, &bytes)],
+        );
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(refused.body.contains(said), "{name}: {}", refused.body);
+        assert!(refused.body.contains("Nothing was saved"), "{name}");
+    }
+    assert_eq!(versions(&plan, &set_id), before, "the set as it was");
+
+    // A card removed by mistake, and undone.
+    let removed = mum.post(
+        &format!("{set_path}/topics/my-things/cards/garden-bench"),
+        &[("csrf", &csrf), ("action", "remove")],
+    );
+    let editor = follow(&mut mum, &removed);
+    assert!(!editor.body.contains("Garden bench"));
+    let at = editor.body.find("/undo").expect("an undo button");
+    let version: String = editor.body[at..]
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let undone = mum.post(
+        &format!("{set_path}/undo"),
+        &[("csrf", &csrf), ("version", &version)],
+    );
+    let editor = follow(&mut mum, &undone);
+    assert!(editor.body.contains("Garden bench"), "back again");
+}
+
+#[test]
+fn a_family_member_reaches_only_their_persons_sets_and_no_views() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    let (mut jo, mut mum) = sams_mum_signed_in(&plan);
+
+    // Staff make a set for Alex.
+    let alex_page = jo.get(&format!("/people/{ALEX}"));
+    let made = jo.post(
+        &format!("/people/{ALEX}/sets"),
+        &[("csrf", &alex_page.csrf()), ("title", "Alex's day")],
+    );
+    let alex_set = made.location.unwrap();
+    let home = mum.get("/");
+    let csrf = home.csrf();
+
+    assert_eq!(mum.get(&alex_set).status, StatusCode::FORBIDDEN);
+    let attempt = mum.post(
+        &format!("{alex_set}/topics"),
+        &[("csrf", &csrf), ("title", "Mine now"), ("scale", "like")],
+    );
+    assert_eq!(attempt.status, StatusCode::FORBIDDEN);
+    let attempt = mum.post(
+        &format!("/people/{ALEX}/sets"),
+        &[("csrf", &csrf), ("title", "Alex's things")],
+    );
+    assert_eq!(attempt.status, StatusCode::FORBIDDEN);
+    for page in [
+        format!("/people/{ALEX}"),
+        format!("/people/{SAM}"),
+        format!("/people/{SAM}/report"),
+    ] {
+        assert_eq!(mum.get(&page).status, StatusCode::FORBIDDEN, "{page}");
+    }
+    let attempt = mum.post(
+        &format!("/people/{SAM}/family"),
+        &[("csrf", &csrf), ("name", "Sam's uncle")],
+    );
+    assert_eq!(
+        attempt.status,
+        StatusCode::FORBIDDEN,
+        "families invite nobody"
+    );
+
+    // Staff go back to an older version of a set.
+    let editor = jo.get(&alex_set);
+    let csrf = editor.csrf();
+    let added = jo.post(
+        &format!("{alex_set}/topics"),
+        &[("csrf", &csrf), ("title", "Mornings"), ("scale", "want")],
+    );
+    assert!(follow(&mut jo, &added).body.contains("Mornings"));
+    let back = jo.post(
+        &format!("{alex_set}/versions/1"),
+        &[("csrf", &csrf), ("version", "1")],
+    );
+    let editor = follow(&mut jo, &back);
+    assert!(!editor.body.contains("<h2>Mornings"), "{}", editor.body);
+    assert!(editor.body.contains("Version 3"));
+}
