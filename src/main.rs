@@ -124,6 +124,18 @@ enum Command {
     /// and high-contrast themes, as PNG files in DIR: with the demo set, or
     /// the set given with --set, to see how a family's pictures look.
     Screenshots { dir: PathBuf },
+    /// Draw the mat of the set's first topic at 800x480, as the kiosk
+    /// shows it, with the card numbered --card (from 0) on offer and the
+    /// ones before it placed, into the PNG file OUT: the web app's preview
+    /// of a family's set.
+    Preview {
+        out: PathBuf,
+        #[arg(long, default_value_t = 0)]
+        card: usize,
+        /// The person's name, shown in the top bar.
+        #[arg(long)]
+        person: Option<String>,
+    },
     /// Show every press of the GPIO buttons live, with its pin, its timing and
     /// whether the timing filter accepted it: for whoever wires the buttons.
     Buttons,
@@ -615,6 +627,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let written = sayso::ui::screenshots::render_all(&dir, &set)?;
             println!("{} screen(s) drawn in {}", written.len(), dir.display());
             Ok(())
+        }
+        Command::Preview { out, card, person } => {
+            sayso::ui::screenshots::use_offscreen_platform()?;
+            sayso::ui::screenshots::render_preview(&set, person.as_deref(), card, &out)
         }
         Command::Check => {
             let loaded = load_set(&set)?;

@@ -325,6 +325,58 @@ fn render_walkthrough(
     Ok(written)
 }
 
+/// The mat of the set's first topic at 800x480, as the kiosk draws it for
+/// `person` (by name),
+/// with card number `card` (0: the first) on offer and the cards before it
+/// already placed, spread over the scale: the picture set editor's
+/// preview. Written as a PNG to `out`.
+pub fn render_preview(
+    set: &Path,
+    person: Option<&str>,
+    card: usize,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let data = tempfile::tempdir().context("a temporary data directory")?;
+    let mut paths = KioskPaths::in_data_dir(data.path(), set);
+    if let Some(name) = person {
+        // The person's own name in the top bar, as on their kiosk.
+        let home = data.path().join(crate::library::home::HOME_FILE);
+        let text = toml::to_string(&toml::toml! { [[people]] name = name })
+            .context("the person's name")?;
+        std::fs::write(&home, text).context("a home file for the preview")?;
+        paths.home = Some(home);
+    }
+    let (voice, _) = RecordingVoice::new();
+    let clock = ManualClock::paced(
+        chrono::Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap(),
+        chrono::Duration::seconds(1),
+    );
+    let kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock))?;
+    let kiosk = Rc::new(RefCell::new(kiosk));
+    let window = AppWindow::new()?;
+    window.window().set_size(slint::PhysicalSize::new(800, 480));
+    let _bridge = super::connect(&window, kiosk.clone(), super::Pictures::immediate());
+    window.show()?;
+    let adapter = window.global::<KioskAdapter>();
+    if kiosk.borrow().screen() == Screen::Topics {
+        adapter.invoke_choose(0);
+    }
+    anyhow::ensure!(
+        kiosk.borrow().screen() == Screen::Mat,
+        "the set's first topic did not open on a mat"
+    );
+    let points = kiosk.borrow().view().mat.points.len().max(1);
+    for placed in 0..card {
+        if kiosk.borrow().screen() != Screen::Mat {
+            break;
+        }
+        adapter.invoke_place((placed % points) as i32);
+    }
+    save_png(&window.window().take_snapshot()?, out)?;
+    window.hide()?;
+    Ok(())
+}
+
 /// Writes a rendered screen as a PNG file.
 pub fn save_png(buffer: &SharedPixelBuffer<Rgba8Pixel>, path: &Path) -> anyhow::Result<()> {
     let file =

@@ -45,6 +45,10 @@ pub struct AppState {
     clock: Clock,
     /// Cookies marked `Secure` (only when served over HTTPS).
     secure_cookies: bool,
+    /// The sayso program, run to draw a set's preview with the kiosk's own
+    /// screens (a process of its own: a picture that upsets the renderer
+    /// cannot take the web app down with it).
+    preview_program: PathBuf,
 }
 
 impl AppState {
@@ -59,7 +63,14 @@ impl AppState {
             plan: Arc::new(Mutex::new(None)),
             clock,
             secure_cookies: false,
+            preview_program: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("sayso")),
         }
+    }
+
+    /// Previews drawn by this program (the tests' `sayso`).
+    pub fn with_preview_program(mut self, program: PathBuf) -> AppState {
+        self.preview_program = program;
+        self
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -214,6 +214,9 @@ fn topic_section(
                     (card_entry(session, &topic_path, topic, card, card_index))
                 }
             }
+            @if !topic.cards.is_empty() {
+                p { a.button href={ (set_path) "/preview/" (path_part(&topic.id)) "/0" } { "See it as the kiosk shows it" } }
+            }
             details.add-card open[topic.cards.is_empty()] {
                 summary { "Add cards to “" (topic.title) "”" }
                 form.stack method="post" action={ (topic_path) "/cards" } enctype="multipart/form-data" {
@@ -308,6 +311,35 @@ fn card_entry(
             }
         }
     }
+}
+
+/// A topic's mat as the kiosk draws it, one card at a time.
+pub fn preview(
+    session: &WebSession,
+    editing: &Editing,
+    topic: &EditableTopic,
+    card: usize,
+) -> Markup {
+    let set_path = format!("/sets/{}", path_part(&editing.set_id));
+    let base = format!("{set_path}/preview/{}", path_part(&topic.id));
+    let label = topic.cards.get(card).map_or("", |c| c.label.as_str());
+    layout(
+        &format!("{} on the kiosk", topic.title),
+        Some(session),
+        html! {
+            p { a href={ (set_path) "#" (topic_anchor(&topic.id)) } { "← Back to " (editing.set.title) } }
+            h1 { "“" (topic.title) "” on the kiosk" }
+            p.hint { "As the kiosk shows it (800 × 480), with "
+                @if topic.cards.is_empty() { "no cards yet" } @else { "card " (card + 1) " of " (topic.cards.len()) ", “" (label) "”, on offer" }
+                "." }
+            img.preview src={ (base) "/" (card) "/mat.png" }
+                alt={ "The kiosk's mat for " (topic.title) ", showing the card " (label) };
+            div.buttons {
+                @if card > 0 { a.button href={ (base) "/" (card - 1) } { "Previous card" } }
+                @if card + 1 < topic.cards.len() { a.button href={ (base) "/" (card + 1) } { "Next card" } }
+            }
+        },
+    )
 }
 
 fn versions_section(session: &WebSession, set_path: &str, editing: &Editing) -> Markup {

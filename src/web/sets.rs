@@ -60,6 +60,11 @@ pub fn routes() -> Router<AppState> {
         .route("/sets/{set}/undo", post(undo))
         .route("/sets/{set}/versions/{version}", post(go_back))
         .route("/sets/{set}/files/{folder}/{file}", get(set_file))
+        .route("/sets/{set}/preview/{topic}/{card}", get(preview_page))
+        .route(
+            "/sets/{set}/preview/{topic}/{card}/mat.png",
+            get(preview_picture),
+        )
         .route("/static/sets.js", get(script))
         .route("/people/{person}/family", post(invite_family))
 }
@@ -299,6 +304,137 @@ async fn set_file(
         bytes,
     )
         .into_response())
+}
+
+/// How long drawing a preview may take before it is given up.
+const PREVIEW_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+async fn preview_page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((set_id, topic, card)): Path<(String, String, usize)>,
+) -> Result<Markup, WebError> {
+    let editing = open_set(&state, &signed_in, set_id).await?;
+    let found = editing.set.topic(&topic).ok_or(WebError::NotFound)?;
+    if card >= found.cards.len().max(1) {
+        return Err(WebError::NotFound);
+    }
+    Ok(set_pages::preview(
+        &signed_in.session,
+        &editing,
+        found,
+        card,
+    ))
+}
+
+/// The mat of one topic with one card on offer, drawn by the kiosk's own
+/// screens from the newest version.
+async fn preview_picture(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((set_id, topic, card)): Path<(String, String, usize)>,
+) -> Result<Response, WebError> {
+    let account = signed_in.session.account.clone();
+    let (set_toml, files, person) = state
+        .with_plan(move |plan| {
+            let Some(saved) = plan.set_version(&set_id, None)? else {
+                return Ok(Err(WebError::NotFound));
+            };
+            if !may_edit(&account, &saved.person_id) {
+                return Ok(Err(WebError::Forbidden));
+            }
+            let Ok(mut set) = EditableSet::from_toml(&saved.set_toml) else {
+                return Ok(Err(WebError::NotFound));
+            };
+            set.topics.retain(|t| t.id == topic);
+            if set.topics.is_empty() {
+                return Ok(Err(WebError::NotFound));
+            }
+            let named = set.files();
+            let mut files = Vec::new();
+            for (name, hash) in &saved.files {
+                if named.contains(&name.as_str()) {
+                    if let Some(bytes) = plan.set_file(hash)? {
+                        files.push((name.clone(), bytes));
+                    }
+                }
+            }
+            let person = plan.person(&saved.person_id)?.map(|p| p.name);
+            Ok(Ok((set.to_toml(), files, person)))
+        })
+        .await??;
+    let program = state.preview_program.clone();
+    let png = tokio::task::spawn_blocking(move || {
+        draw_preview(&program, &set_toml, &files, person.as_deref(), card)
+    })
+    .await
+    .map_err(|_| WebError::Internal)??;
+    Ok(([(CONTENT_TYPE, "image/png")], png).into_response())
+}
+
+/// Writes the one-topic set into a folder of its own and has `sayso
+/// preview` draw it.
+fn draw_preview(
+    program: &std::path::Path,
+    set_toml: &str,
+    files: &[(String, Vec<u8>)],
+    person: Option<&str>,
+    card: usize,
+) -> Result<Vec<u8>, WebError> {
+    let failed = |what: &str| {
+        tracing::warn!("a set's preview could not be drawn: {what}");
+        WebError::BadInput(
+            "The preview could not be drawn. The set is saved as it is; see its problems on \
+             the set's page."
+                .into(),
+        )
+    };
+    let dir = tempfile::tempdir().map_err(|e| failed(&e.to_string()))?;
+    for folder in ["pictures", "clips"] {
+        std::fs::create_dir_all(dir.path().join(folder)).map_err(|e| failed(&e.to_string()))?;
+    }
+    for (name, bytes) in files {
+        if crate::store::set_versions::is_set_file_name(name) {
+            std::fs::write(dir.path().join(name), bytes).map_err(|e| failed(&e.to_string()))?;
+        }
+    }
+    let set_path = dir.path().join(crate::library::SET_FILE);
+    std::fs::write(&set_path, set_toml).map_err(|e| failed(&e.to_string()))?;
+    let out = dir.path().join("preview.png");
+    let mut command = std::process::Command::new(program);
+    command
+        .arg("--set")
+        .arg(&set_path)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .arg("preview")
+        .arg(&out)
+        .arg("--card")
+        .arg(card.to_string())
+        .env("RUST_LOG", "error")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if let Some(name) = person {
+        command.arg("--person").arg(name);
+    }
+    let mut child = command.spawn().map_err(|e| failed(&e.to_string()))?;
+    let deadline = std::time::Instant::now() + PREVIEW_TIMEOUT;
+    let status = loop {
+        match child.try_wait().map_err(|e| failed(&e.to_string()))? {
+            Some(status) => break status,
+            None if std::time::Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(failed("it took too long"));
+            }
+            None => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    };
+    if !status.success() {
+        return Err(failed(&format!("sayso preview ended with {status}")));
+    }
+    std::fs::read(&out).map_err(|e| failed(&e.to_string()))
 }
 
 // --- Forms ----------------------------------------------------------------

@@ -49,7 +49,8 @@ impl Client {
             Arc::new(move || {
                 fixture::now() + chrono::Duration::seconds(moved.load(Ordering::SeqCst))
             }),
-        );
+        )
+        .with_preview_program(env!("CARGO_BIN_EXE_sayso").into());
         Client {
             router: app(state),
             cookie: None,

@@ -9,6 +9,7 @@ use sayso::library::test_photos::phone_jpeg;
 use sayso::store::Plan;
 
 use super::client::{Client, Page};
+use super::common;
 use super::fixture::{self, ALEX, JO_PASSPHRASE, SAM};
 
 const MUM_PASSPHRASE: &str = "sam's mum's long passphrase";
@@ -161,6 +162,27 @@ fn a_family_member_makes_a_set_from_photos_and_a_recording() {
         !picture.bytes.windows(4).any(|w| w == b"Exif"),
         "no camera metadata, no location"
     );
+
+    // The preview: the kiosk's own mat, drawn on the server, with the mug
+    // (its photo half orange) on offer.
+    let preview = mum.get(&format!("{set_path}/preview/my-things/0"));
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("card 1 of 3"), "{}", preview.body);
+    let drawn = mum.get(&format!("{set_path}/preview/my-things/0/mat.png"));
+    assert_eq!(drawn.status, StatusCode::OK, "{}", drawn.body);
+    let drawn = image::load_from_memory(&drawn.bytes).unwrap().to_rgb8();
+    assert_eq!(drawn.dimensions(), (800, 480));
+    let orange = drawn
+        .pixels()
+        .filter(|p| p[0].abs_diff(240) < 16 && p[1].abs_diff(140) < 16 && p[2].abs_diff(20) < 16)
+        .count();
+    assert!(
+        orange > 1000,
+        "the mug's photo on the mat: {orange} orange pixels"
+    );
+    drawn
+        .save(common::screenshot_dir().join("family-set-preview.png"))
+        .unwrap();
 
     // A recording from the phone's recorder app, for the mug.
     let before = versions(&plan, &set_id);
