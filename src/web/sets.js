@@ -53,6 +53,10 @@
     playback.hidden = true;
     box.append(record, playback, save, status);
     form.prepend(box);
+    const upload = form.querySelector("label");
+    if (upload && upload.textContent.startsWith("Upload ")) {
+      upload.textContent = "Or upload " + upload.textContent.slice("Upload ".length);
+    }
 
     let media = null;
     let chunks = [];

@@ -212,7 +212,9 @@ pub(super) fn serve(runtime: &tokio::runtime::Runtime, plan: &Path) -> String {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let address = listener.local_addr().unwrap();
-    let app = sayso::web::app(sayso::web::AppState::new(plan.to_path_buf()));
+    let state = sayso::web::AppState::new(plan.to_path_buf())
+        .with_preview_program(env!("CARGO_BIN_EXE_sayso").into());
+    let app = sayso::web::app(state);
     runtime.spawn(async move { axum::serve(listener, app).await });
     format!("http://{address}")
 }

@@ -354,3 +354,238 @@ fn a_family_member_reaches_only_their_persons_sets_and_no_views() {
     assert!(!editor.body.contains("<h2>Mornings"), "{}", editor.body);
     assert!(editor.body.contains("Version 3"));
 }
+
+/// Sam's kiosk (the demo home, a fake voice) syncs with the plan; Sam
+/// chooses themselves and the family's topic, and places every card.
+/// Returns what the kiosk said, with the clips it played.
+fn sam_answers_on_the_kiosk(
+    plan: &std::path::Path,
+    dir: &std::path::Path,
+) -> (Vec<sayso::core::Utterance>, Vec<String>) {
+    use sayso::core::{Event, Input, InputMethod, Screen};
+    let set = common::demo_set();
+    let mut paths = sayso::kiosk::KioskPaths::in_data_dir(&dir.join("kiosk"), &set);
+    paths.plan = plan.to_path_buf();
+    paths.home = Some(set.with_file_name("home.toml"));
+    let (voice, spoken) = sayso::voice::RecordingVoice::new();
+    let clock = sayso::clock::ManualClock::paced(fixture::now(), chrono::Duration::seconds(1));
+    let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
+    let synced = kiosk
+        .wait_for_jobs(common::JOB_WAIT)
+        .expect("a sync at start");
+    assert!(synced.is_ok(), "{synced:?}");
+    let tap = |kiosk: &mut sayso::kiosk::Kiosk, event| {
+        kiosk.handle(Input::new(event, InputMethod::Touch));
+    };
+    tap(&mut kiosk, Event::Choose(1)); // Sam
+    tap(&mut kiosk, Event::Choose(0)); // on my own
+    assert_eq!(kiosk.screen(), Screen::Topics);
+    let topics: Vec<String> = kiosk
+        .view()
+        .picker
+        .items
+        .into_iter()
+        .map(|item| item.title)
+        .collect();
+    let mine = topics
+        .iter()
+        .position(|t| t == "My things")
+        .unwrap_or_else(|| panic!("the family's topic among {topics:?}"));
+    tap(&mut kiosk, Event::Choose(mine));
+    let mut labels = Vec::new();
+    while kiosk.screen() == Screen::Mat {
+        labels.push(kiosk.view().mat.card.map(|c| c.label).unwrap_or_default());
+        tap(&mut kiosk, Event::PlaceOn(0));
+    }
+    (spoken.utterances(), labels)
+}
+
+#[test]
+fn a_family_member_invited_makes_a_set_in_a_real_browser_and_the_kiosk_offers_it() {
+    use fantoccini::Locator;
+
+    use super::browser::{click_and_wait, open_browser, photograph, serve, Driver};
+
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    let code = Plan::open(&plan)
+        .unwrap()
+        .add_account(
+            "Sam's mum",
+            sayso::store::accounts::Role::Family,
+            Some(&sayso::core::PersonId::new(SAM)),
+            "sayso family invite",
+            fixture::now(),
+        )
+        .unwrap()
+        .unwrap();
+    // Her phone's photos and a recording from its recorder app.
+    let scene = |colour: [u8; 3]| {
+        image::RgbImage::from_fn(1200, 900, move |x, _| {
+            if x < 600 {
+                image::Rgb(colour)
+            } else {
+                image::Rgb([250, 250, 250])
+            }
+        })
+    };
+    let files = dir.path().join("phone");
+    std::fs::create_dir_all(&files).unwrap();
+    let mut photos = Vec::new();
+    for (name, colour, orientation) in [
+        ("Red mug.jpg", [200, 30, 30], 6),
+        ("Garden bench.jpg", [30, 120, 40], 1),
+        ("Biscuits.jpg", [200, 150, 60], 8),
+    ] {
+        let path = files.join(name);
+        std::fs::write(&path, phone_jpeg(&scene(colour), orientation)).unwrap();
+        photos.push(path.to_str().unwrap().to_string());
+    }
+    let recording = files.join("Voice 001.m4a");
+    std::fs::write(&recording, fixture_file("yes.m4a")).unwrap();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let site = serve(&runtime, &plan);
+    let driver = Driver::start();
+    runtime.block_on(async {
+        let browser = open_browser(&driver).await;
+        browser
+            .goto(&format!("{site}/setup?code={code}"))
+            .await
+            .unwrap();
+        for field in ["passphrase", "again"] {
+            browser
+                .find(Locator::Id(field))
+                .await
+                .unwrap()
+                .send_keys(MUM_PASSPHRASE)
+                .await
+                .unwrap();
+        }
+        let set_up = browser.find(Locator::Css("button.primary")).await.unwrap();
+        click_and_wait(&browser, set_up).await;
+        photograph(&browser, "family-home").await;
+
+        browser
+            .find(Locator::Id("new-set-title"))
+            .await
+            .unwrap()
+            .send_keys("Sam's things")
+            .await
+            .unwrap();
+        let make = browser
+            .find(Locator::XPath("//button[text()='Make the set']"))
+            .await
+            .unwrap();
+        click_and_wait(&browser, make).await;
+        browser
+            .find(Locator::Id("topic-title"))
+            .await
+            .unwrap()
+            .send_keys("My things")
+            .await
+            .unwrap();
+        let add = browser
+            .find(Locator::XPath("//button[text()='Add the topic']"))
+            .await
+            .unwrap();
+        click_and_wait(&browser, add).await;
+
+        // Three photos picked at once.
+        browser
+            .find(Locator::Id("photos-my-things"))
+            .await
+            .unwrap()
+            .send_keys(&photos.join("\n"))
+            .await
+            .unwrap();
+        let add = browser
+            .find(Locator::XPath("//button[text()='Add']"))
+            .await
+            .unwrap();
+        click_and_wait(&browser, add).await;
+        let body = browser.source().await.unwrap();
+        for label in ["Red mug", "Garden bench", "Biscuits"] {
+            assert!(body.contains(label), "{label}");
+        }
+
+        // The recording, uploaded for the mug; "saved" once it is.
+        browser
+            .find(Locator::Id("recording-card-my-things-red-mug"))
+            .await
+            .unwrap()
+            .send_keys(recording.to_str().unwrap())
+            .await
+            .unwrap();
+        let save = browser
+            .find(Locator::XPath(
+                "//li[@id='card-my-things-red-mug']//button[text()='Save the recording']",
+            ))
+            .await
+            .unwrap();
+        click_and_wait(&browser, save).await;
+        let saved = browser
+            .find(Locator::Css("p.done"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(saved.starts_with("Saved"), "{saved}");
+        browser
+            .find(Locator::Css("#card-my-things-red-mug audio"))
+            .await
+            .expect("the recording, to play back");
+        photograph(&browser, "family-set-editor").await;
+
+        // The preview, drawn by the kiosk's own screens.
+        let see = browser
+            .find(Locator::LinkText("See it as the kiosk shows it"))
+            .await
+            .unwrap();
+        click_and_wait(&browser, see).await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let width = browser
+                .execute(
+                    "const i = document.querySelector('img.preview'); \
+                     return i && i.complete ? i.naturalWidth : 0;",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_u64()
+                .unwrap_or(0);
+            if width > 0 {
+                assert_eq!(width, 800);
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "no preview");
+            tokio::task::yield_now().await;
+        }
+        photograph(&browser, "family-set-preview").await;
+
+        // Nothing of anyone else's.
+        browser
+            .goto(&format!("{site}/people/{ALEX}"))
+            .await
+            .unwrap();
+        let body = browser.source().await.unwrap();
+        assert!(body.contains("Not for this account"), "{body}");
+        browser.close().await.unwrap();
+    });
+
+    let (said, labels) = sam_answers_on_the_kiosk(&plan, dir.path());
+    assert_eq!(labels, ["Red mug", "Garden bench", "Biscuits"]);
+    let mug = said
+        .iter()
+        .find(|u| u.text == "Red mug")
+        .expect("the mug said");
+    let clip = mug.clip.as_deref().expect("in her voice");
+    let wav = hound::WavReader::open(clip).unwrap();
+    assert!(wav.duration() > 0, "a clip the kiosk plays");
+}
