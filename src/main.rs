@@ -203,6 +203,19 @@ enum StaffCommand {
 
 #[derive(Subcommand)]
 enum SetCommand {
+    /// Add the boards of an Open Board Format file (.obf or .obz, as Cboard,
+    /// CoughDrop, AsTeRICS Grid and other AAC apps export them) to the set
+    /// given with --set, each board as a topic and each button as a card,
+    /// with its picture and sound.
+    Import { file: PathBuf },
+    /// Write a set out as an .obz package other AAC apps open: `sayso set
+    /// export SET FILE.obz`, or `sayso --set SET set export FILE.obz`.
+    #[command(arg_required_else_help = true)]
+    Export {
+        /// [SET] FILE.obz
+        #[arg(num_args = 1..=2, value_name = "SET FILE.obz")]
+        paths: Vec<PathBuf>,
+    },
     /// Make a card of each photo in DIR (JPEG, PNG or WebP), in the topic
     /// TOPIC (made if the set has none): turned upright, scaled for the
     /// kiosk, stripped of their location and other metadata, labelled from
@@ -461,6 +474,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             report(&paths.plan, person.as_deref(), text)
         }
         Command::Fhir { person } => fhir(&paths.plan, person.as_deref()),
+        Command::Set(SetCommand::Import { file }) => {
+            let set = chosen_set.context("give the set to add the boards to with --set")?;
+            let imported = sayso::library::boards::import_into_set(&file, &set)?;
+            for (title, cards) in &imported.topics {
+                println!("Added the topic {title:?} with {cards} card(s).");
+            }
+            for note in &imported.notes {
+                println!("  {note}");
+            }
+            Ok(())
+        }
+        Command::Set(SetCommand::Export { paths: given }) => {
+            let (set, out) = match given.as_slice() {
+                [set, out] => (set.clone(), out.clone()),
+                [out] => (set.clone(), out.clone()),
+                _ => anyhow::bail!("give the file to write (and the set, or --set)"),
+            };
+            let topics = sayso::library::boards::export_set(&set, &out)?;
+            println!("Wrote {} with {topics} topic(s).", out.display());
+            Ok(())
+        }
         Command::Set(SetCommand::ImportPhotos { dir, topic, square }) => {
             let set = chosen_set.context("give the set to add the photos to with --set")?;
             import_photos(&set, &dir, &topic, square)

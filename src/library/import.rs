@@ -125,7 +125,8 @@ pub fn import_photos(
                     NewCard {
                         id: &id,
                         label: &label_from(&stem),
-                        picture: &format!("cards/{file_name}"),
+                        picture: Some(&format!("cards/{file_name}")),
+                        ..NewCard::default()
                     },
                 );
                 if let Err(e) = added {

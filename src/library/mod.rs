@@ -6,9 +6,11 @@
 //! loading (with the file and the problem named); a missing picture or clip
 //! only gives a warning, so the rest of the set still works.
 
+pub mod boards;
 pub mod editable_set;
 pub mod home;
 pub mod import;
+pub mod obf;
 pub mod photo;
 pub mod picture;
 pub mod plan_sets;

@@ -33,11 +33,16 @@ pub struct SetFile {
 }
 
 /// A card as it is added to a topic.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct NewCard<'a> {
     pub id: &'a str,
     pub label: &'a str,
     /// Relative to the set's folder.
-    pub picture: &'a str,
+    pub picture: Option<&'a str>,
+    /// A recording, relative to the set's folder.
+    pub clip: Option<&'a str>,
+    /// What is said, when it differs from the label.
+    pub says: Option<&'a str>,
 }
 
 impl SetFile {
@@ -97,17 +102,35 @@ impl SetFile {
 
     /// Adds a topic on the built-in like / not sure / don't like scale.
     pub fn add_topic(&mut self, id: &str, title: &str) -> Result<(), SetFileError> {
+        let question = format!("What do you think about {}?", title.to_lowercase());
+        self.add_topic_asking(id, title, &question, "like")
+    }
+
+    /// Adds a topic with its question and scale.
+    pub fn add_topic_asking(
+        &mut self,
+        id: &str,
+        title: &str,
+        question: &str,
+        scale: &str,
+    ) -> Result<(), SetFileError> {
         let mut topic = Table::new();
         topic.insert("id", toml_edit::value(id));
         topic.insert("title", toml_edit::value(title));
-        topic.insert(
-            "question",
-            toml_edit::value(format!("What do you think about {}?", title.to_lowercase())),
-        );
-        topic.insert("scale", toml_edit::value("like"));
+        topic.insert("question", toml_edit::value(question));
+        topic.insert("scale", toml_edit::value(scale));
         topic.insert("cards", toml_edit::value(Array::new()));
         self.topics()?.push(topic);
         Ok(())
+    }
+
+    /// Every topic id in the set.
+    pub fn topic_ids(&mut self) -> Result<Vec<String>, SetFileError> {
+        Ok(self
+            .topics()?
+            .iter()
+            .filter_map(|topic| topic.get("id").and_then(Item::as_str).map(str::to_string))
+            .collect())
     }
 
     /// Every card id in the set's topics.
@@ -145,7 +168,15 @@ impl SetFile {
         let mut entry = InlineTable::new();
         entry.insert("id", card.id.into());
         entry.insert("label", card.label.into());
-        entry.insert("picture", card.picture.into());
+        if let Some(picture) = card.picture {
+            entry.insert("picture", picture.into());
+        }
+        if let Some(clip) = card.clip {
+            entry.insert("clip", clip.into());
+        }
+        if let Some(says) = card.says {
+            entry.insert("says", says.into());
+        }
         let mut value = Value::InlineTable(entry);
         value.decor_mut().set_prefix("\n  ");
         cards.push_formatted(value);
@@ -231,7 +262,8 @@ cards = [
             NewCard {
                 id: "my-mug",
                 label: "my mug",
-                picture: "cards/my-mug.jpg",
+                picture: Some("cards/my-mug.jpg"),
+                ..NewCard::default()
             },
         )
         .unwrap();
@@ -257,7 +289,8 @@ cards = [
             NewCard {
                 id: "nan",
                 label: "Nan",
-                picture: "cards/nan.jpg",
+                picture: Some("cards/nan.jpg"),
+                ..NewCard::default()
             },
         )
         .unwrap();
@@ -276,7 +309,8 @@ cards = [
             NewCard {
                 id: "tea",
                 label: "more tea",
-                picture: "cards/tea.jpg",
+                picture: Some("cards/tea.jpg"),
+                ..NewCard::default()
             },
         )
         .unwrap();

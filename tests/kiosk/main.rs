@@ -6,6 +6,7 @@ mod common;
 
 mod backup;
 mod bad_input;
+mod boards;
 mod bursts;
 mod cli;
 mod clips;
