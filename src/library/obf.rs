@@ -285,13 +285,10 @@ pub fn import(bytes: Vec<u8>) -> Result<Imported, ObfError> {
         rest.extend(package.board_names());
         let mut queue: std::collections::VecDeque<String> = manifest.root.into_iter().collect();
         let mut seen = std::collections::HashSet::new();
-        loop {
-            let Some(name) = queue.pop_front().or_else(|| {
-                let next = rest.iter().position(|n| !seen.contains(normal(n)))?;
-                Some(rest.remove(next))
-            }) else {
-                break;
-            };
+        while let Some(name) = queue.pop_front().or_else(|| {
+            let next = rest.iter().position(|n| !seen.contains(normal(n)))?;
+            Some(rest.remove(next))
+        }) {
             let name = normal(&name).to_string();
             if !seen.insert(name.clone()) {
                 continue;
