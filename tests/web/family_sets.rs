@@ -589,3 +589,121 @@ fn a_family_member_invited_makes_a_set_in_a_real_browser_and_the_kiosk_offers_it
     let wav = hound::WavReader::open(clip).unwrap();
     assert!(wav.duration() > 0, "a clip the kiosk plays");
 }
+
+/// A real 30000 x 30000 PNG (grey, all black): 900 MB of pixels once
+/// decoded, a few megabytes as sent.
+fn huge_png(path: &std::path::Path) {
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut encoder = png::Encoder::new(file, 30_000, 30_000);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    let mut rows = writer.stream_writer().unwrap();
+    let row = vec![0u8; 30_000];
+    for _ in 0..30_000 {
+        std::io::Write::write_all(&mut rows, &row).unwrap();
+    }
+    rows.finish().unwrap();
+}
+
+/// The peak resident memory of a process, in MB.
+fn peak_mb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap();
+    kb / 1024
+}
+
+#[test]
+fn a_30000_by_30000_png_is_refused_before_decoding_and_the_server_stays_small() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
+    let mut opened = Plan::open(&plan).unwrap();
+    let set = "sams-things";
+    let text = "id = \"sams-things\"\ntitle = \"Sam's things\"\n\n[[topics]]\nid = \"my-things\"\n\
+                title = \"My things\"\nquestion = \"What do you think?\"\nscale = \"like\"\n";
+    opened
+        .save_set_version(
+            set,
+            &sayso::core::PersonId::new(SAM),
+            text,
+            &[],
+            "Jo",
+            fixture::now(),
+        )
+        .unwrap();
+    drop(opened);
+    let bomb = dir.path().join("huge.png");
+    huge_png(&bomb);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let site = format!("http://127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args(["--plan", plan.to_str().unwrap(), "serve", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let jar = dir.path().join("cookies");
+    let curl = |args: &[&str]| -> String {
+        let output = Command::new("curl")
+            .args([
+                "-s",
+                "-b",
+                jar.to_str().unwrap(),
+                "-c",
+                jar.to_str().unwrap(),
+            ])
+            .args(args)
+            .output()
+            .expect("curl is installed (systemd/install-packages.sh)");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    curl(&[
+        "-d",
+        &format!("name=Jo&passphrase={}", JO_PASSPHRASE.replace(' ', "+")),
+        &format!("{site}/signin"),
+    ]);
+    let page = curl(&[&format!("{site}/sets/{set}")]);
+    let at = page
+        .find("name=\"csrf\" value=\"")
+        .expect("signed in, the set's page");
+    let csrf = &page[at + 19..at + 19 + page[at + 19..].find('"').unwrap()];
+    let answer = curl(&[
+        "-w",
+        "\n%{http_code}",
+        "-F",
+        &format!("csrf={csrf}"),
+        "-F",
+        &format!("photos=@{};type=image/png", bomb.display()),
+        &format!("{site}/sets/{set}/topics/my-things/cards"),
+    ]);
+    let peak = peak_mb(server.id());
+    eprintln!(
+        "a {} KB PNG of 30000 x 30000: server peak {peak} MB",
+        std::fs::metadata(&bomb).unwrap().len() / 1024
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(answer.ends_with("422"), "{answer}");
+    assert!(answer.contains("too many pixels"), "{answer}");
+    assert!(peak < 200, "the server peaked at {peak} MB");
+    let versions = Plan::open(&plan).unwrap().set_versions(set).unwrap().len();
+    assert_eq!(versions, 1, "the set as it was");
+}
