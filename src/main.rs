@@ -100,6 +100,9 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         output: Option<PathBuf>,
     },
+    /// Export this device's journal for other tools.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// The support plan as a FHIR R4 Bundle (JSON), for a care-record
     /// system: an Observation per current view, a QuestionnaireResponse per
     /// mat, a Provenance per staff verdict.
@@ -163,6 +166,18 @@ enum Command {
     /// Family accounts of the web app.
     #[command(subcommand)]
     Family(FamilyCommand),
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Every finished mat in the journal as an Open Board Logging file
+    /// (.obl): a session a mat, an event for each card placed, skipped or
+    /// taken back. People appear by their ids only.
+    Obl {
+        /// Where to write it. Default: sayso-journal.obl here.
+        #[arg(long, value_name = "PATH", default_value = "sayso-journal.obl")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -660,6 +675,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             sayso::ui::screenshots::use_offscreen_platform()?;
             let written = sayso::ui::screenshots::render_all(&dir, &set)?;
             println!("{} screen(s) drawn in {}", written.len(), dir.display());
+            Ok(())
+        }
+        Command::Export(ExportCommand::Obl { out }) => {
+            let journal = Journal::open(&paths.journal())?;
+            let mut mats = Vec::new();
+            for id in journal.finished_session_ids()? {
+                mats.extend(journal.finished_session(id.as_str())?);
+            }
+            let log = sayso::report::obl::log(&mats);
+            let text = serde_json::to_vec_pretty(&log)?;
+            sayso::library::set_file::write_whole(&out, &text)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!("Wrote {} mat(s) to {}", mats.len(), out.display());
             Ok(())
         }
         Command::Preview { out, card, person } => {

@@ -3,6 +3,7 @@
 //! for care-record systems ([`fhir`]).
 
 pub mod fhir;
+pub mod obl;
 pub mod pdf;
 pub mod review;
 

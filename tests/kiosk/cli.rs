@@ -711,3 +711,34 @@ fn with_no_desktop_and_no_screen_the_kiosk_says_so_and_exits() {
         "{said}"
     );
 }
+
+#[test]
+fn export_obl_writes_each_finished_mat_as_a_session_of_card_events() {
+    let mut test = common::open_kiosk(&common::demo_set());
+    let cards = test.kiosk.view().mat.progress.clone();
+    common::finish_a_mat(&mut test.kiosk, 0);
+    let _ = test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    let data = test.paths.data_dir.clone();
+    let out = test.dir.path().join("journal.obl");
+    let output = sayso(&data, &["export", "obl", "--out", out.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("1 mat(s)"), "{}", stdout(&output));
+    let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(log["format"], "open-board-log-0.1");
+    let sessions = log["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 1);
+    let session = &sessions[0];
+    assert!(session["user_id"].as_str().unwrap().starts_with("sayso:"));
+    assert!(
+        !std::fs::read_to_string(&out).unwrap().contains("Alex"),
+        "ids only"
+    );
+    let events = session["events"].as_array().unwrap();
+    assert!(!events.is_empty(), "{cards}");
+    for event in events {
+        assert_eq!(event["type"], "button");
+        assert_eq!(event["ext_sayso_point"], "like");
+        assert!(event["label"].as_str().is_some_and(|l| !l.is_empty()));
+        assert!(event["timestamp"].as_str().unwrap() >= session["started"].as_str().unwrap());
+    }
+}
