@@ -384,6 +384,47 @@ impl EditableSet {
         Ok(topic.cards.remove(index))
     }
 
+    /// Adds boards imported from another AAC app as topics; returns the new
+    /// files (pictures and clips) by the names the set now uses. Stops at
+    /// the set's limits, with the rest left out.
+    pub fn add_imported(
+        &mut self,
+        imported: Vec<super::obf::ImportedTopic>,
+        file_name: impl Fn(&str, &str, &[u8], &str) -> String,
+    ) -> Result<Vec<(String, Vec<u8>)>, EditError> {
+        let mut files = Vec::new();
+        for topic in imported {
+            let scale = topic
+                .scale
+                .as_deref()
+                .filter(|s| PRESETS.contains(s))
+                .unwrap_or("like")
+                .to_string();
+            let question = topic.question.clone().unwrap_or_default();
+            let topic_id = self.add_topic(&topic.title, &question, &scale)?;
+            for card in topic.cards.into_iter().take(MAX_CARDS) {
+                let card_id = self.add_card(
+                    &topic_id,
+                    &card.label,
+                    card.says.as_deref().unwrap_or(""),
+                    None,
+                )?;
+                let key = format!("{topic_id}-{card_id}");
+                if let Some((bytes, extension)) = card.picture {
+                    let name = file_name("pictures", &key, &bytes, extension);
+                    self.set_card_picture(&topic_id, &card_id, Some(name.clone()))?;
+                    files.push((name, bytes));
+                }
+                if let Some(bytes) = card.clip {
+                    let name = file_name("clips", &key, &bytes, "wav");
+                    self.set_card_clip(&topic_id, &card_id, Some(name.clone()))?;
+                    files.push((name, bytes));
+                }
+            }
+        }
+        Ok(files)
+    }
+
     /// Every file the set names (pictures and clips).
     pub fn files(&self) -> Vec<&str> {
         let mut files = Vec::new();

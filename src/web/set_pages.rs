@@ -184,6 +184,15 @@ pub fn editor(
                     button.primary type="submit" { "Add the topic" }
                 }
             }
+            section.add-boards {
+                h2 { "Boards from another AAC app" }
+                form.stack method="post" action={ (set_path) "/boards" } enctype="multipart/form-data" {
+                    (csrf(session))
+                    label for="boards-file" { "A board file exported from Cboard, CoughDrop, AsTeRICS Grid or another app (.obf or .obz): each board becomes a topic, each button a card" }
+                    input id="boards-file" name="boards" type="file" accept=".obf,.obz,application/zip,application/json";
+                    button type="submit" { "Add these boards" }
+                }
+            }
             (versions_section(session, &set_path, editing))
             script src="/static/sets.js" {}
         },

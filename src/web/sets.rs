@@ -33,6 +33,8 @@ use crate::store::set_versions::{SetSave, SetSaveError};
 pub const MAX_PHOTOS_AT_ONCE: usize = 20;
 /// An upload of photos, whole: beyond it the request is cut off unread.
 const MAX_PHOTO_UPLOAD_BYTES: usize = 200 * 1024 * 1024;
+/// A board file from another AAC app, as sent.
+const MAX_BOARDS_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
 /// Text fields of a form sent with files.
 const MAX_FIELD_BYTES: usize = 4 * 1024;
 
@@ -55,6 +57,12 @@ pub fn routes() -> Router<AppState> {
             "/sets/{set}/topics/{topic}/cards/{card}/recording",
             post(card_recording).layer(DefaultBodyLimit::max(
                 MAX_RECORDING_BYTES as usize + 64 * 1024,
+            )),
+        )
+        .route(
+            "/sets/{set}/boards",
+            post(import_boards).layer(DefaultBodyLimit::max(
+                MAX_BOARDS_UPLOAD_BYTES as usize + 64 * 1024,
             )),
         )
         .route("/sets/{set}/undo", post(undo))
@@ -951,6 +959,44 @@ async fn add_cards(
     )
     .await?;
     Ok(back_to(&set_id, version, &set_pages::topic_anchor(&topic)))
+}
+
+/// Adds the boards of an `.obf` or `.obz` file (from Cboard, CoughDrop,
+/// AsTeRICS Grid…) to the set as topics.
+async fn import_boards(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path(set_id): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    check_same_site(&headers)?;
+    open_set(&state, &signed_in, set_id.clone()).await?;
+    fn too_big(bytes: u64) -> String {
+        format!(
+            "This file is too large ({} MB). Board files up to {} MB can be used.",
+            bytes.div_ceil(1024 * 1024),
+            MAX_BOARDS_UPLOAD_BYTES / 1024 / 1024
+        )
+    }
+    let mut form = UploadForm::new(multipart, "boards", MAX_BOARDS_UPLOAD_BYTES, 1, too_big);
+    let sent = form.next_file().await?.map(|upload| upload.bytes);
+    form.finish(&signed_in).await?;
+    let Some(bytes) = sent else {
+        return Err(WebError::BadInput("Choose a board file first.".into()));
+    };
+    let imported = tokio::task::spawn_blocking(move || crate::library::obf::import(bytes))
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(|e| WebError::BadInput(e.to_string()))?;
+    let version = save_change(
+        &state,
+        &signed_in,
+        set_id.clone(),
+        Box::new(move |set| set.add_imported(imported.topics, file_name)),
+    )
+    .await?;
+    Ok(back_to(&set_id, version, "topics"))
 }
 
 /// Says which photo a problem is about, when several were sent.

@@ -707,3 +707,50 @@ fn a_30000_by_30000_png_is_refused_before_decoding_and_the_server_stays_small() 
     let versions = Plan::open(&plan).unwrap().set_versions(set).unwrap().len();
     assert_eq!(versions, 1, "the set as it was");
 }
+
+#[test]
+fn boards_from_another_aac_app_become_topics_of_the_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    let (_jo, mut mum) = sams_mum_signed_in(&plan);
+    let home = mum.get("/");
+    let made = mum.post(
+        &format!("/people/{SAM}/sets"),
+        &[("csrf", &home.csrf()), ("title", "Sam's things")],
+    );
+    let set_path = made.location.unwrap();
+    let csrf = mum.get(&set_path).csrf();
+    let board = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/obf/inline_images.obf"),
+    )
+    .unwrap();
+    let added = mum.post_files(
+        &format!("{set_path}/boards"),
+        &[("csrf", &csrf)],
+        &[("boards", "inline_images.obf", "application/json", &board)],
+    );
+    let editor = follow(&mut mum, &added);
+    assert!(
+        editor.body.contains("Inline Images Board"),
+        "{}",
+        editor.body
+    );
+    assert!(editor.body.contains("Says: “children”"));
+    assert_eq!(editor.body.matches("class=\"card-picture\"").count(), 2);
+
+    let set_id = set_path.trim_start_matches("/sets/");
+    let before = versions(&plan, set_id);
+    let refused = mum.post_files(
+        &format!("{set_path}/boards"),
+        &[("csrf", &csrf)],
+        &[("boards", "shopping.obf", "text/plain", b"milk, eggs")],
+    );
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("not a board file"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(versions(&plan, set_id), before);
+}
