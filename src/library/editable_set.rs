@@ -91,6 +91,27 @@ impl EditableCard {
     }
 }
 
+/// The pictures a scale of the family's own can show above each choice
+/// (sayso's own symbols), with the colour each is drawn on and what it
+/// shows, for the form.
+pub const OWN_SCALE_SYMBOLS: [(&str, &str, &str); 15] = [
+    ("like", "#1b7f3b", "thumb up"),
+    ("not-sure", "#8a5a00", "thinking face"),
+    ("dont-like", "#b3261e", "thumb down"),
+    ("want", "#1b7f3b", "hand reaching"),
+    ("sometimes", "#8a5a00", "sometimes"),
+    ("dont-want", "#b3261e", "hand pushing away"),
+    ("very-important", "#5b2a86", "three stars"),
+    ("quite-important", "#1f5f8b", "one star"),
+    ("not-important", "#5a5a5a", "no star"),
+    ("going-well", "#1b7f3b", "sun"),
+    ("so-so", "#8a5a00", "cloud and sun"),
+    ("not-going-well", "#b3261e", "rain cloud"),
+    ("calm", "#1f5f8b", "calm face"),
+    ("unsure", "#8a5a00", "unsure face"),
+    ("anxious", "#8a1c4a", "worried face"),
+];
+
 /// Up or down a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Move {
@@ -115,6 +136,10 @@ pub enum EditError {
     NoSuchCard,
     #[error("Choose one of the scales offered.")]
     UnknownScale,
+    #[error("Give from 2 to 5 choices, each with its words.")]
+    ScalePoints,
+    #[error("Choose one of the pictures offered for each choice.")]
+    UnknownSymbol,
     #[error("This set file cannot be changed here: {0}")]
     NotEditable(String),
 }
@@ -214,6 +239,47 @@ impl EditableSet {
         } else {
             Err(EditError::UnknownScale)
         }
+    }
+
+    /// Adds a scale of the family's own: from 2 to 5 choices, left to
+    /// right, each its words and one of [`OWN_SCALE_SYMBOLS`]; returns its
+    /// id, for topics to use.
+    pub fn add_own_scale(&mut self, choices: &[(String, String)]) -> Result<String, EditError> {
+        let mut points = Vec::new();
+        for (label, symbol) in choices.iter().filter(|(label, _)| !label.trim().is_empty()) {
+            let label = text("each choice its words", label)?;
+            let (stem, colour, _) = OWN_SCALE_SYMBOLS
+                .iter()
+                .find(|(stem, _, _)| stem == symbol)
+                .ok_or(EditError::UnknownSymbol)?;
+            points.push(OwnPoint {
+                placed: format!("{{card}}: {label}."),
+                review: format!("{label}: {{cards}}."),
+                label,
+                symbol: format!("{}scales/{stem}.svg", crate::core::scale::BUNDLED),
+                colour: colour.to_string(),
+            });
+        }
+        if !(crate::core::scale::MIN_POINTS..=crate::core::scale::MAX_POINTS)
+            .contains(&points.len())
+        {
+            return Err(EditError::ScalePoints);
+        }
+        let taken: Vec<String> = self.scales.keys().cloned().collect();
+        let id = fresh_id("own", &taken);
+        self.scales.insert(id.clone(), OwnScale { points });
+        Ok(id)
+    }
+
+    /// A scale's choices as they read, left to right: "like / not sure".
+    pub fn scale_words(&self, scale: &str) -> String {
+        let labels: Vec<String> = match self.scales.get(scale) {
+            Some(own) => own.points.iter().map(|p| p.label.clone()).collect(),
+            None => crate::core::scale::preset(scale)
+                .map(|s| s.points.into_iter().map(|p| p.label).collect())
+                .unwrap_or_else(|| vec![scale.to_string()]),
+        };
+        labels.join(" / ")
     }
 
     /// Adds a topic at the end; returns its id.
@@ -566,6 +632,39 @@ mod tests {
             .unwrap();
         assert_ne!(label, set.topics[0].cards[0].label);
         assert_eq!(set.topics[0].cards[0].label, "Redmug");
+    }
+
+    #[test]
+    fn a_scale_of_their_own_has_2_to_5_choices_and_loads_as_a_set() {
+        let mut set = sams();
+        let two = |a: &str, b: &str| {
+            vec![
+                (a.to_string(), "want".to_string()),
+                (b.to_string(), "dont-want".to_string()),
+                (String::new(), String::new()),
+            ]
+        };
+        let own = set.add_own_scale(&two("go", "stay home")).unwrap();
+        let walks = set.add_topic("Walks", "", &own).unwrap();
+        set.add_card(&walks, "the park", "", None).unwrap();
+        let loaded = PictureSet::from_toml(&set.to_toml()).unwrap();
+        let scale = &loaded.topic(&walks).unwrap().scale;
+        assert_eq!(scale.points.len(), 2);
+        assert_eq!(
+            scale.points[1].placed_phrase("the park"),
+            "the park: stay home."
+        );
+        assert_eq!(set.scale_words(&own), "go / stay home");
+        assert_eq!(
+            set.add_own_scale(&two("only one", "")),
+            Err(EditError::ScalePoints)
+        );
+        let six: Vec<(String, String)> = (0..6).map(|n| (n.to_string(), "like".into())).collect();
+        assert_eq!(set.add_own_scale(&six), Err(EditError::ScalePoints));
+        assert_eq!(
+            set.add_own_scale(&[("a".into(), "../x".into()), ("b".into(), "like".into())]),
+            Err(EditError::UnknownSymbol)
+        );
     }
 
     #[test]

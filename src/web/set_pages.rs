@@ -9,7 +9,9 @@ use super::pages::{layout, local_time, path_part};
 use super::sets::{Editing, MAX_PHOTOS_AT_ONCE};
 use crate::core::scale::{preset, PRESETS};
 use crate::core::PersonRef;
-use crate::library::editable_set::{EditableCard, EditableTopic, SetProblems, MAX_TEXT};
+use crate::library::editable_set::{
+    EditableCard, EditableSet, EditableTopic, SetProblems, MAX_TEXT, OWN_SCALE_SYMBOLS,
+};
 use crate::store::accounts::WebSession;
 use crate::store::set_versions::KEPT_VERSIONS;
 
@@ -43,11 +45,14 @@ fn scale_words(scale: &str) -> String {
     )
 }
 
-fn scale_choice(id: &str, chosen: &str) -> Markup {
+fn scale_choice(set: &EditableSet, id: &str, chosen: &str) -> Markup {
     html! {
         select id=(id) name="scale" {
             @for scale in PRESETS {
                 option value=(scale) selected[scale == chosen] { (scale_words(scale)) }
+            }
+            @for own in set.scales.keys() {
+                option value=(own) selected[own == chosen] { (set.scale_words(own)) " (your own)" }
             }
         }
     }
@@ -180,8 +185,29 @@ pub fn editor(
                     label for="topic-question" { "The question the kiosk asks (leave empty for “What do you think about …?”)" }
                     input id="topic-question" name="question" maxlength=(MAX_TEXT);
                     label for="topic-scale" { "The choices across the top" }
-                    (scale_choice("topic-scale", "like"))
+                    (scale_choice(&editing.set, "topic-scale", "like"))
                     button.primary type="submit" { "Add the topic" }
+                }
+            }
+            details.own-scale {
+                summary { "Make choices of your own for the top of the mat (2 to 5)" }
+                form.stack method="post" action={ (set_path) "/scales" } {
+                    (csrf(session))
+                    p.hint { "From left to right, the words of each choice and its picture. Leave the ones you do not need empty." }
+                    @for n in 1..=5 {
+                        fieldset.choice {
+                            legend { "Choice " (n) }
+                            label for={ "choice-" (n) } { "Words" }
+                            input id={ "choice-" (n) } name={ "label" (n) } maxlength=(MAX_TEXT);
+                            label for={ "symbol-" (n) } { "Picture" }
+                            select id={ "symbol-" (n) } name={ "symbol" (n) } {
+                                @for (i, (stem, _, shows)) in OWN_SCALE_SYMBOLS.iter().enumerate() {
+                                    option value=(stem) selected[i == (n - 1) * 2 % OWN_SCALE_SYMBOLS.len()] { (shows) }
+                                }
+                            }
+                        }
+                    }
+                    button type="submit" { "Make these choices" }
                 }
             }
             section.add-boards {
@@ -212,7 +238,7 @@ fn topic_section(
     html! {
         section.topic.editing id=(topic_anchor(&topic.id)) {
             h2 { (topic.title) }
-            p.hint { "“" (topic.question) "” · " (scale_words(&topic.scale)) }
+            p.hint { "“" (topic.question) "” · " (editing.set.scale_words(&topic.scale)) }
             @if !problems.is_empty() {
                 ul.problems {
                     @for problem in problems { li.problem { (problem) } }
@@ -249,7 +275,7 @@ fn topic_section(
                     label for={ "question-" (topic.id) } { "The question the kiosk asks" }
                     input id={ "question-" (topic.id) } name="question" value=(topic.question) required maxlength=(MAX_TEXT);
                     label for={ "scale-" (topic.id) } { "The choices across the top" }
-                    (scale_choice(&format!("scale-{}", topic.id), &topic.scale))
+                    (scale_choice(&editing.set, &format!("scale-{}", topic.id), &topic.scale))
                     div.buttons {
                         button.primary type="submit" name="action" value="save" { "Save" }
                         @if index > 0 { button type="submit" name="action" value="up" { "Move up" } }

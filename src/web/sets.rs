@@ -65,6 +65,7 @@ pub fn routes() -> Router<AppState> {
                 MAX_BOARDS_UPLOAD_BYTES as usize + 64 * 1024,
             )),
         )
+        .route("/sets/{set}/scales", post(add_scale))
         .route("/sets/{set}/undo", post(undo))
         .route("/sets/{set}/versions/{version}", post(go_back))
         .route("/sets/{set}/files/{folder}/{file}", get(set_file))
@@ -628,6 +629,35 @@ async fn change_card(
         version,
         &set_pages::card_anchor(&topic, &card),
     ))
+}
+
+/// A scale of the family's own: up to five choices' words and pictures.
+async fn add_scale(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(set_id): Path<String>,
+    Form(form): Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(form.get("csrf").map_or("", String::as_str))?;
+    let choices: Vec<(String, String)> = (1..=5)
+        .map(|n| {
+            (
+                form.get(&format!("label{n}")).cloned().unwrap_or_default(),
+                form.get(&format!("symbol{n}")).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let version = save_change(
+        &state,
+        &signed_in,
+        set_id.clone(),
+        Box::new(move |set| {
+            set.add_own_scale(&choices)?;
+            Ok(Vec::new())
+        }),
+    )
+    .await?;
+    Ok(back_to(&set_id, version, "topics"))
 }
 
 #[derive(Deserialize)]

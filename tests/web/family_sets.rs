@@ -754,3 +754,47 @@ fn boards_from_another_aac_app_become_topics_of_the_set() {
     );
     assert_eq!(versions(&plan, set_id), before);
 }
+
+#[test]
+fn a_topic_on_choices_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    let (_jo, mut mum) = sams_mum_signed_in(&plan);
+    let home = mum.get("/");
+    let made = mum.post(
+        &format!("/people/{SAM}/sets"),
+        &[("csrf", &home.csrf()), ("title", "Sam's things")],
+    );
+    let set_path = made.location.unwrap();
+    let csrf = mum.get(&set_path).csrf();
+    let one = mum.post(
+        &format!("{set_path}/scales"),
+        &[("csrf", &csrf), ("label1", "go"), ("symbol1", "want")],
+    );
+    assert_eq!(one.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(one.body.contains("from 2 to 5 choices"), "{}", one.body);
+    let made = mum.post(
+        &format!("{set_path}/scales"),
+        &[
+            ("csrf", &csrf),
+            ("label1", "go"),
+            ("symbol1", "want"),
+            ("label2", "stay home"),
+            ("symbol2", "dont-want"),
+            ("label3", ""),
+            ("symbol3", "like"),
+        ],
+    );
+    let editor = follow(&mut mum, &made);
+    assert!(
+        editor.body.contains("go / stay home (your own)"),
+        "{}",
+        editor.body
+    );
+    let added = mum.post(
+        &format!("{set_path}/topics"),
+        &[("csrf", &csrf), ("title", "Walks"), ("scale", "own")],
+    );
+    let editor = follow(&mut mum, &added);
+    assert!(editor.body.contains("· go / stay home"), "{}", editor.body);
+}
