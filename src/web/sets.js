@@ -78,7 +78,15 @@
         return;
       }
       chunks = [];
-      media.addEventListener("dataavailable", (e) => chunks.push(e.data));
+      const started = Date.now();
+      media.addEventListener("dataavailable", (e) => {
+        chunks.push(e.data);
+        if (media.state === "recording") {
+          const seconds = Math.floor((Date.now() - started) / 1000);
+          status.textContent =
+            "Recording… " + seconds + " s. Say “" + form.dataset.card + "”, then press Stop.";
+        }
+      });
       media.addEventListener("stop", () => {
         media.stream.getTracks().forEach((t) => t.stop());
         clip = new Blob(chunks, { type: media.mimeType || "audio/webm" });
@@ -88,10 +96,11 @@
         record.textContent = "Record again";
         status.textContent = "Listen to it, then save it (or record again). Not saved yet.";
       });
-      media.start();
+      // A piece every quarter second, so the time recorded can be shown.
+      media.start(250);
       record.textContent = "Stop";
       save.hidden = true;
-      status.textContent = "Recording… say “" + form.dataset.card + "”, then press Stop.";
+      status.textContent = "Recording… 0 s. Say “" + form.dataset.card + "”, then press Stop.";
     });
 
     save.addEventListener("click", async () => {

@@ -63,7 +63,13 @@ fn running_as_root() -> bool {
 }
 
 pub(super) async fn open_browser(driver: &Driver) -> Client {
+    open_browser_with(driver, &[]).await
+}
+
+/// The same, with more of Chromium's switches.
+pub(super) async fn open_browser_with(driver: &Driver, more: &[&'static str]) -> Client {
     let mut args = vec!["--headless=new", "--disable-gpu", "--window-size=1280,1000"];
+    args.extend_from_slice(more);
     if running_as_root() {
         // Chromium's sandbox cannot run as root (CI machines often are).
         args.push("--no-sandbox");

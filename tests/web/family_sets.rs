@@ -798,3 +798,120 @@ fn a_topic_on_choices_of_their_own() {
     let editor = follow(&mut mum, &added);
     assert!(editor.body.contains("· go / stay home"), "{}", editor.body);
 }
+
+/// Waits until `script` returns true in the page (a minute at most).
+async fn until(browser: &fantoccini::Client, script: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let done = browser
+            .execute(script, vec![])
+            .await
+            .map(|v| v.as_bool() == Some(true))
+            .unwrap_or(false);
+        if done {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "never: {script}");
+        tokio::task::yield_now().await;
+    }
+}
+
+#[test]
+fn a_card_recorded_in_the_browser_says_saved_only_once_it_is() {
+    use fantoccini::Locator;
+
+    use super::browser::{open_browser_with, serve, Driver};
+
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    let mut opened = Plan::open(&plan).unwrap();
+    let text = "id = \"sams\"\ntitle = \"Sam's things\"\n\n[[topics]]\nid = \"drinks\"\n\
+                title = \"Drinks\"\nquestion = \"What do you think?\"\nscale = \"like\"\n\n\
+                [[topics.cards]]\nid = \"tea\"\nlabel = \"tea\"\n";
+    opened
+        .save_set_version(
+            "sams",
+            &sayso::core::PersonId::new(SAM),
+            text,
+            &[],
+            "Jo",
+            fixture::now(),
+        )
+        .unwrap();
+    drop(opened);
+    fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let site = serve(&runtime, &plan);
+    let driver = Driver::start();
+    runtime.block_on(async {
+        // A microphone that hears a tone, allowed without asking.
+        let browser = open_browser_with(
+            &driver,
+            &["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
+        )
+        .await;
+        browser.goto(&format!("{site}/signin")).await.unwrap();
+        browser.find(Locator::Id("name")).await.unwrap().send_keys("Jo").await.unwrap();
+        browser
+            .find(Locator::Id("passphrase"))
+            .await
+            .unwrap()
+            .send_keys(JO_PASSPHRASE)
+            .await
+            .unwrap();
+        let sign_in = browser.find(Locator::Css("button.primary")).await.unwrap();
+        super::browser::click_and_wait(&browser, sign_in).await;
+        browser.goto(&format!("{site}/sets/sams")).await.unwrap();
+        let record = browser
+            .find(Locator::XPath("//li[@id='card-drinks-tea']//button[text()='Record']"))
+            .await
+            .expect("a Record button where the page may use the microphone");
+        record.click().await.unwrap();
+        until(&browser, "return document.querySelector('.recorder p').textContent.startsWith('Recording');").await;
+        // The page counts the seconds recorded; two, as a person takes.
+        until(
+            &browser,
+            "return document.querySelector('.recorder p').textContent.startsWith('Recording… 2 s');",
+        )
+        .await;
+        browser
+            .find(Locator::XPath("//li[@id='card-drinks-tea']//button[text()='Stop']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        until(&browser, "return document.querySelector('.recorder p').textContent.includes('Not saved yet');").await;
+        let save = browser
+            .find(Locator::XPath("//li[@id='card-drinks-tea']//button[text()='Save this recording']"))
+            .await
+            .unwrap();
+        save.click().await.unwrap();
+        until(
+            &browser,
+            "const p = document.querySelector('p.done') || document.querySelector('.recorder p'); \
+             return !!p && (p.textContent.startsWith('Saved') || p.textContent.startsWith('Not saved'));",
+        )
+        .await;
+        let said = browser
+            .execute(
+                "const p = document.querySelector('p.done') || document.querySelector('.recorder p'); return p.textContent;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let said = said.as_str().unwrap().to_string();
+        let saved = Plan::open(&plan).unwrap().set_version("sams", None).unwrap().unwrap();
+        if said.starts_with("Saved") {
+            assert!(saved.set_toml.contains("clips/"), "saved means saved: {said}");
+        } else {
+            assert!(!saved.set_toml.contains("clips/"), "{said}");
+            panic!("the recording was not taken: {said}");
+        }
+        browser.close().await.unwrap();
+    });
+}
