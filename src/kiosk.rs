@@ -1407,8 +1407,12 @@ fn home_topics_with_plan_sets(
     problems.extend(more);
     let (changed, more) = combine(own, home_topics, from_plan);
     problems.extend(more);
-    for problem in &problems {
-        warn!("{problem}");
+    if !problems.is_empty() {
+        // Titles and labels stay off the log: staff read them on the kiosk.
+        warn!(
+            problems = problems.len(),
+            "picture sets from the support plan have problems; see the staff line"
+        );
     }
     (local, changed, problems)
 }

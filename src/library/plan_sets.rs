@@ -200,8 +200,9 @@ pub fn plan_topics(sets: &[LocalSet]) -> (Vec<(PersonId, Topic)>, Vec<String>) {
         let loaded = match load_set(&local.folder) {
             Ok(loaded) => loaded,
             Err(_) if is_empty(&local.folder) => continue, // just begun in the web app
-            Err(e) => {
-                warn!(set = %local.set_id, "a picture set from the plan cannot be used: {e}");
+            Err(_) => {
+                // The reason may quote the file (labels): `sayso check` says it.
+                warn!(set = %local.set_id, "a picture set from the plan cannot be used");
                 problems.push(format!(
                     "The picture set {} from the support plan cannot be used: see `sayso check`",
                     local.set_id

@@ -100,8 +100,15 @@ impl WebError {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        // Ids and kinds only in the log: the messages name files, not people.
-        tracing::warn!(status = %self.status(), "web request refused: {self}");
+        // Ids and kinds only in the log. A message about bad input may
+        // quote what was sent (a card's words, a photo's name): it goes to
+        // the person who sent it, not the log.
+        match &self {
+            WebError::BadInput(_) => {
+                tracing::warn!(status = %self.status(), "web request refused: bad input")
+            }
+            _ => tracing::warn!(status = %self.status(), "web request refused: {self}"),
+        }
         (self.status(), super::pages::problem(&self)).into_response()
     }
 }

@@ -805,6 +805,9 @@ struct Upload {
 /// Each file is handed over on its own, so only one is held at a time.
 struct UploadForm {
     multipart: Multipart,
+    /// The session's form token: it comes before the files (it is the
+    /// form's first field), so nothing is worked on for a forged form.
+    token: String,
     file_field: &'static str,
     max_file: u64,
     max_files: usize,
@@ -821,6 +824,7 @@ fn cut_off(_: axum::extract::multipart::MultipartError) -> WebError {
 
 impl UploadForm {
     fn new(
+        signed_in: &SignedIn,
         multipart: Multipart,
         file_field: &'static str,
         max_file: u64,
@@ -829,6 +833,7 @@ impl UploadForm {
     ) -> UploadForm {
         UploadForm {
             multipart,
+            token: signed_in.session.csrf_token.clone(),
             file_field,
             max_file,
             max_files,
@@ -856,6 +861,17 @@ impl UploadForm {
                 self.texts
                     .insert(name, String::from_utf8_lossy(&text).into_owned());
                 continue;
+            }
+            let sent = self.texts.get("csrf").map_or("", String::as_str).as_bytes();
+            // Compared in full whatever differs first, as every form's is.
+            let same = sent.len() == self.token.len()
+                && sent
+                    .iter()
+                    .zip(self.token.as_bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0;
+            if !same {
+                return Err(WebError::Forgery);
             }
             let file_name = field.file_name().unwrap_or_default().to_string();
             let content_type = field.content_type().unwrap_or_default().to_string();
@@ -934,6 +950,7 @@ async fn add_cards(
     open_set(&state, &signed_in, set_id.clone()).await?;
     let mut photos: Vec<(String, photo::CardPhoto)> = Vec::new();
     let mut form = UploadForm::new(
+        &signed_in,
         multipart,
         "photos",
         MAX_PHOTO_BYTES,
@@ -1009,7 +1026,14 @@ async fn import_boards(
             MAX_BOARDS_UPLOAD_BYTES / 1024 / 1024
         )
     }
-    let mut form = UploadForm::new(multipart, "boards", MAX_BOARDS_UPLOAD_BYTES, 1, too_big);
+    let mut form = UploadForm::new(
+        &signed_in,
+        multipart,
+        "boards",
+        MAX_BOARDS_UPLOAD_BYTES,
+        1,
+        too_big,
+    );
     let sent = form.next_file().await?.map(|upload| upload.bytes);
     form.finish(&signed_in).await?;
     let Some(bytes) = sent else {
@@ -1048,7 +1072,14 @@ async fn card_picture(
 ) -> Result<Response, WebError> {
     check_same_site(&headers)?;
     open_set(&state, &signed_in, set_id.clone()).await?;
-    let mut form = UploadForm::new(multipart, "photo", MAX_PHOTO_BYTES, 1, photo_too_big);
+    let mut form = UploadForm::new(
+        &signed_in,
+        multipart,
+        "photo",
+        MAX_PHOTO_BYTES,
+        1,
+        photo_too_big,
+    );
     let sent = form.next_file().await?.map(|upload| upload.bytes);
     let texts = form.finish(&signed_in).await?;
     let Some(bytes) = sent else {
@@ -1115,7 +1146,14 @@ async fn card_recording(
         }
         .to_string()
     }
-    let mut form = UploadForm::new(multipart, "recording", MAX_RECORDING_BYTES, 1, too_big);
+    let mut form = UploadForm::new(
+        &signed_in,
+        multipart,
+        "recording",
+        MAX_RECORDING_BYTES,
+        1,
+        too_big,
+    );
     let sent = form
         .next_file()
         .await?

@@ -271,6 +271,15 @@ fn a_family_member_makes_a_set_from_photos_and_a_recording() {
     }
     assert_eq!(versions(&plan, &set_id), before, "the set as it was");
 
+    // A form with files but not this session's token: nothing is worked on.
+    let forged = mum.post_files(
+        &format!("{set_path}/topics/my-things/cards"),
+        &[("csrf", "not-the-token")],
+        &[("photos", "dog.jpg", "image/jpeg", &dog)],
+    );
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(versions(&plan, &set_id), before);
+
     // A card removed by mistake, and undone.
     let removed = mum.post(
         &format!("{set_path}/topics/my-things/cards/garden-bench"),
