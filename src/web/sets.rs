@@ -23,7 +23,7 @@ use super::auth::{check_same_site, SignedIn};
 use super::{set_pages, AppState, WebError};
 use crate::core::PersonId;
 use crate::library::editable_set::{EditError, EditableSet, Move};
-use crate::library::import::{card_id_from, label_from};
+use crate::library::import::label_from;
 use crate::library::photo::{self, Framing, MAX_PHOTO_BYTES};
 use crate::library::recording::{self, MAX_RECORDING_BYTES};
 use crate::store::accounts::Account;
@@ -467,9 +467,10 @@ async fn new_set(
     if !may_edit(&signed_in.session.account, &person) {
         return Err(WebError::Forbidden);
     }
-    let base: String = card_id_from(&form.title).chars().take(40).collect();
+    // An id that says nothing of the person or the set: it names folders
+    // on the kiosks and appears in their logs.
     let random = uuid::Uuid::now_v7().simple().to_string();
-    let set_id = format!("{base}-{}", &random[random.len() - 6..]);
+    let set_id = format!("set-{}", &random[random.len() - 12..]);
     let set = EditableSet::new(&set_id, &form.title)?;
     let by = signed_in.name().to_string();
     let now = state.now();
