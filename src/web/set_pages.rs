@@ -237,7 +237,12 @@ fn topic_section(
     let last = editing.set.topics.len().saturating_sub(1);
     html! {
         section.topic.editing id=(topic_anchor(&topic.id)) {
-            h2 { (topic.title) }
+            h2 {
+                @if let Some(picture) = &topic.picture {
+                    img.photo.big src={ (set_path) "/files/" (picture) } alt="";
+                }
+                (topic.title)
+            }
             p.hint { "“" (topic.question) "” · " (editing.set.scale_words(&topic.scale)) }
             @if !problems.is_empty() {
                 ul.problems {
@@ -256,7 +261,9 @@ fn topic_section(
                 summary { "Add cards to “" (topic.title) "”" }
                 form.stack method="post" action={ (topic_path) "/cards" } enctype="multipart/form-data" {
                     (csrf(session))
-                    label for={ "photos-" (topic.id) } { "Photos (take one, or choose up to " (MAX_PHOTOS_AT_ONCE) " at once: a card for each)" }
+                    label for={ "camera-" (topic.id) } { "Take a photo" }
+                    input id={ "camera-" (topic.id) } name="photos" type="file" accept="image/*" capture="environment";
+                    label for={ "photos-" (topic.id) } { "Or choose photos (up to " (MAX_PHOTOS_AT_ONCE) " at once: a card for each)" }
                     input id={ "photos-" (topic.id) } name="photos" type="file" accept="image/*" multiple;
                     label.check { input type="checkbox" name="square" value="yes"; " Keep only the middle square of each photo" }
                     label for={ "label-" (topic.id) } { "The card's words (for one card; with several photos, each is named after its photo)" }
@@ -282,6 +289,12 @@ fn topic_section(
                         @if index < last { button type="submit" name="action" value="down" { "Move down" } }
                         button type="submit" name="action" value="remove" { "Remove the topic" }
                     }
+                }
+                form.stack method="post" action={ (topic_path) "/picture" } enctype="multipart/form-data" {
+                    (csrf(session))
+                    label for={ "topic-photo-" (topic.id) } { "The topic's picture, on the list of topics" }
+                    input id={ "topic-photo-" (topic.id) } name="photo" type="file" accept="image/*" required;
+                    button type="submit" { "Use this picture" }
                 }
             }
         }

@@ -48,6 +48,10 @@ pub fn routes() -> Router<AppState> {
             "/sets/{set}/topics/{topic}/cards",
             post(add_cards).layer(DefaultBodyLimit::max(MAX_PHOTO_UPLOAD_BYTES)),
         )
+        .route(
+            "/sets/{set}/topics/{topic}/picture",
+            post(topic_picture).layer(DefaultBodyLimit::max(MAX_PHOTO_BYTES as usize + 64 * 1024)),
+        )
         .route("/sets/{set}/topics/{topic}/cards/{card}", post(change_card))
         .route(
             "/sets/{set}/topics/{topic}/cards/{card}/picture",
@@ -1109,6 +1113,50 @@ async fn card_picture(
         version,
         &set_pages::card_anchor(&topic, &card),
     ))
+}
+
+/// The topic's own picture, shown on the list of topics.
+async fn topic_picture(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path((set_id, topic)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    check_same_site(&headers)?;
+    open_set(&state, &signed_in, set_id.clone()).await?;
+    let mut form = UploadForm::new(
+        &signed_in,
+        multipart,
+        "photo",
+        MAX_PHOTO_BYTES,
+        1,
+        photo_too_big,
+    );
+    let sent = form.next_file().await?.map(|upload| upload.bytes);
+    form.finish(&signed_in).await?;
+    let Some(bytes) = sent else {
+        return Err(WebError::BadInput("Choose a photo first.".into()));
+    };
+    let photo = prepare_photo(bytes, Framing::Square).await?;
+    let topic_id = topic.clone();
+    let version = save_change(
+        &state,
+        &signed_in,
+        set_id.clone(),
+        Box::new(move |set| {
+            let name = file_name(
+                "pictures",
+                &format!("topic-{topic_id}"),
+                &photo.bytes,
+                photo.extension,
+            );
+            set.set_topic_picture(&topic_id, Some(name.clone()))?;
+            Ok(vec![(name, photo.bytes)])
+        }),
+    )
+    .await?;
+    Ok(back_to(&set_id, version, &set_pages::topic_anchor(&topic)))
 }
 
 /// What kind of recording a file is, from its name or the type the browser

@@ -271,6 +271,16 @@ fn a_family_member_makes_a_set_from_photos_and_a_recording() {
     }
     assert_eq!(versions(&plan, &set_id), before, "the set as it was");
 
+    // The topic's own picture, for the list of topics.
+    let pictured = mum.post_files(
+        &format!("{set_path}/topics/my-things/picture"),
+        &[("csrf", &csrf)],
+        &[("photo", "things.jpg", "image/jpeg", &bench)],
+    );
+    let editor = follow(&mut mum, &pictured);
+    assert!(editor.body.contains("class=\"photo big\" src=\"/sets/"), "{}", editor.body);
+    let before = versions(&plan, &set_id);
+
     // A form with files but not this session's token: nothing is worked on.
     let forged = mum.post_files(
         &format!("{set_path}/topics/my-things/cards"),
