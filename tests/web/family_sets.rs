@@ -278,7 +278,11 @@ fn a_family_member_makes_a_set_from_photos_and_a_recording() {
         &[("photo", "things.jpg", "image/jpeg", &bench)],
     );
     let editor = follow(&mut mum, &pictured);
-    assert!(editor.body.contains("class=\"photo big\" src=\"/sets/"), "{}", editor.body);
+    assert!(
+        editor.body.contains("class=\"photo big\" src=\"/sets/"),
+        "{}",
+        editor.body
+    );
     let before = versions(&plan, &set_id);
 
     // A form with files but not this session's token: nothing is worked on.
