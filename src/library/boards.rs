@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::editable_set::fresh_id;
+use super::import::card_id_from;
 use super::obf::{self, CardOut, ImportedTopic, ObfError, TopicOut};
 use super::set_file::{write_whole, NewCard, SetFile, SetFileError};
 use super::{load_set, LibraryError, SET_FILE};
@@ -98,7 +100,7 @@ fn add_topics(
     let mut topic_ids = set_file.topic_ids()?;
     let mut added = Vec::new();
     for topic in topics {
-        let topic_id = obf::fresh_card_id(&topic.title, &topic_ids);
+        let topic_id = fresh_id(&card_id_from(&topic.title), &topic_ids);
         topic_ids.push(topic_id.clone());
         let question = topic
             .question
@@ -114,7 +116,7 @@ fn add_topics(
         set_file.add_topic_asking(&topic_id, &topic.title, &question, scale)?;
         let mut card_ids = Vec::new();
         for card in &topic.cards {
-            let card_id = obf::fresh_card_id(&card.label, &card_ids);
+            let card_id = fresh_id(&card_id_from(&card.label), &card_ids);
             card_ids.push(card_id.clone());
             let mut keep = |relative: String, bytes: &[u8]| -> Result<String, BoardsError> {
                 let path = folder.join(&relative);

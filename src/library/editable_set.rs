@@ -184,7 +184,7 @@ fn optional_text(what: &'static str, value: &str) -> Result<Option<String>, Edit
 }
 
 /// `id`, or `id-2`, `id-3`… if it is taken.
-fn fresh_id(id: &str, taken: &[String]) -> String {
+pub fn fresh_id(id: &str, taken: &[String]) -> String {
     let free = |candidate: &str| !taken.iter().any(|t| t == candidate);
     if free(id) {
         return id.to_string();
@@ -226,11 +226,31 @@ impl EditableSet {
         self.topics.iter().find(|t| t.id == id)
     }
 
-    fn topic_mut(&mut self, id: &str) -> Result<&mut EditableTopic, EditError> {
+    fn topic_index(&self, id: &str) -> Result<usize, EditError> {
         self.topics
-            .iter_mut()
-            .find(|t| t.id == id)
+            .iter()
+            .position(|t| t.id == id)
             .ok_or(EditError::NoSuchTopic)
+    }
+
+    fn topic_mut(&mut self, id: &str) -> Result<&mut EditableTopic, EditError> {
+        let index = self.topic_index(id)?;
+        Ok(&mut self.topics[index])
+    }
+
+    /// A topic, and where its card is in it.
+    fn card_index(
+        &mut self,
+        topic: &str,
+        card: &str,
+    ) -> Result<(&mut EditableTopic, usize), EditError> {
+        let topic = self.topic_mut(topic)?;
+        let index = topic
+            .cards
+            .iter()
+            .position(|c| c.id == card)
+            .ok_or(EditError::NoSuchCard)?;
+        Ok((topic, index))
     }
 
     fn check_scale(&self, scale: &str) -> Result<(), EditError> {
@@ -338,21 +358,13 @@ impl EditableSet {
     }
 
     pub fn move_topic(&mut self, id: &str, direction: Move) -> Result<(), EditError> {
-        let index = self
-            .topics
-            .iter()
-            .position(|t| t.id == id)
-            .ok_or(EditError::NoSuchTopic)?;
+        let index = self.topic_index(id)?;
         moved(&mut self.topics, index, direction);
         Ok(())
     }
 
     pub fn remove_topic(&mut self, id: &str) -> Result<EditableTopic, EditError> {
-        let index = self
-            .topics
-            .iter()
-            .position(|t| t.id == id)
-            .ok_or(EditError::NoSuchTopic)?;
+        let index = self.topic_index(id)?;
         Ok(self.topics.remove(index))
     }
 
@@ -387,11 +399,8 @@ impl EditableSet {
     }
 
     fn card_mut(&mut self, topic: &str, card: &str) -> Result<&mut EditableCard, EditError> {
-        self.topic_mut(topic)?
-            .cards
-            .iter_mut()
-            .find(|c| c.id == card)
-            .ok_or(EditError::NoSuchCard)
+        let (topic, index) = self.card_index(topic, card)?;
+        Ok(&mut topic.cards[index])
     }
 
     pub fn change_card(
@@ -430,23 +439,13 @@ impl EditableSet {
     }
 
     pub fn move_card(&mut self, topic: &str, card: &str, direction: Move) -> Result<(), EditError> {
-        let topic = self.topic_mut(topic)?;
-        let index = topic
-            .cards
-            .iter()
-            .position(|c| c.id == card)
-            .ok_or(EditError::NoSuchCard)?;
+        let (topic, index) = self.card_index(topic, card)?;
         moved(&mut topic.cards, index, direction);
         Ok(())
     }
 
     pub fn remove_card(&mut self, topic: &str, card: &str) -> Result<EditableCard, EditError> {
-        let topic = self.topic_mut(topic)?;
-        let index = topic
-            .cards
-            .iter()
-            .position(|c| c.id == card)
-            .ok_or(EditError::NoSuchCard)?;
+        let (topic, index) = self.card_index(topic, card)?;
         Ok(topic.cards.remove(index))
     }
 

@@ -22,7 +22,7 @@ use std::io::{Cursor, Read, Write};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use super::import::{card_id_from, label_from};
+use super::import::label_from;
 use super::photo::{self, Framing};
 use super::recording;
 
@@ -792,18 +792,6 @@ pub fn export(set_title: &str, topics: &[TopicOut<'_>]) -> Result<Vec<u8>, std::
     zip.start_file("manifest.json", options)?;
     zip.write_all(&serde_json::to_vec_pretty(&manifest)?)?;
     Ok(zip.finish()?.into_inner())
-}
-
-/// A card id for an imported card, unique among `taken`.
-pub fn fresh_card_id(label: &str, taken: &[String]) -> String {
-    let id = card_id_from(label);
-    if !taken.contains(&id) {
-        return id;
-    }
-    (2..)
-        .map(|n| format!("{id}-{n}"))
-        .find(|candidate| !taken.contains(candidate))
-        .expect("a free number")
 }
 
 #[cfg(test)]

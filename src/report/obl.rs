@@ -31,7 +31,7 @@ struct Session {
     events: Vec<Event>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct Event {
     id: String,
     #[serde(rename = "type")]
@@ -80,11 +80,11 @@ pub fn log(mats: &[FinishedSession]) -> Log {
                         button_id: Some(placed.card_id.as_str().to_string()),
                         board_id: board.clone(),
                         spoken: Some(true),
-                        action: None,
                         ext_sayso_point: Some(placed.point_label.clone()),
                         ext_sayso_helped: Some(placed.helped),
                         ext_sayso_input: Some(placed.input_method.clone()),
                         ext_sayso_response_ms: Some(placed.response_ms),
+                        ..Event::default()
                     },
                 ));
             }
@@ -98,12 +98,8 @@ pub fn log(mats: &[FinishedSession]) -> Log {
                         label: Some(skipped.card_label.clone()),
                         button_id: Some(skipped.card_id.as_str().to_string()),
                         board_id: board.clone(),
-                        spoken: None,
                         action: Some("ext_sayso_skip"),
-                        ext_sayso_point: None,
-                        ext_sayso_helped: None,
-                        ext_sayso_input: None,
-                        ext_sayso_response_ms: None,
+                        ..Event::default()
                     },
                 ));
             }
@@ -115,15 +111,9 @@ pub fn log(mats: &[FinishedSession]) -> Log {
                         kind: "action",
                         // An undo's time is the next event's, or the end.
                         timestamp: at(mat.finished_at),
-                        label: None,
-                        button_id: None,
                         board_id: board.clone(),
-                        spoken: None,
                         action: Some(":backspace"),
-                        ext_sayso_point: None,
-                        ext_sayso_helped: None,
-                        ext_sayso_input: None,
-                        ext_sayso_response_ms: None,
+                        ..Event::default()
                     },
                 ));
             }

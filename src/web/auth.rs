@@ -84,21 +84,26 @@ impl SignedIn {
     /// A form must carry this session's token: a page on another site
     /// cannot know it.
     pub fn check_form(&self, token: &str) -> Result<(), WebError> {
-        let expected = self.session.csrf_token.as_bytes();
-        let given = token.as_bytes();
-        // Compared in full whatever differs first.
-        let same = expected.len() == given.len()
-            && expected
-                .iter()
-                .zip(given)
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        same.then_some(()).ok_or(WebError::Forgery)
+        same_token(&self.session.csrf_token, token)
+            .then_some(())
+            .ok_or(WebError::Forgery)
     }
 
     pub fn name(&self) -> &str {
         &self.session.account.name
     }
+}
+
+/// Whether a form's token is the session's: compared in full, whatever
+/// differs first.
+pub fn same_token(expected: &str, given: &str) -> bool {
+    let (expected, given) = (expected.as_bytes(), given.as_bytes());
+    expected.len() == given.len()
+        && expected
+            .iter()
+            .zip(given)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// A form posted from a page of another site is refused, whoever is signed

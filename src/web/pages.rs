@@ -34,14 +34,22 @@ pub fn path_part(text: &str) -> String {
     utf8_percent_encode(text, PATH_PART).to_string()
 }
 
-/// The id of a card's box on a person's page, for links back to it.
+/// An id as part of an HTML id: letters and digits, the rest `-`.
+fn anchor_part(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// The id of a card's box on a person's page or in the set editor, for
+/// links back to it.
 pub fn card_anchor(topic: &str, card: &str) -> String {
-    let safe = |s: &str| -> String {
-        s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect()
-    };
-    format!("card-{}-{}", safe(topic), safe(card))
+    format!("card-{}-{}", anchor_part(topic), anchor_part(card))
+}
+
+/// The id of a topic's section in the set editor.
+pub fn topic_anchor(topic: &str) -> String {
+    format!("topic-{}", anchor_part(topic))
 }
 
 pub(super) fn layout(title: &str, session: Option<&WebSession>, body: Markup) -> Markup {

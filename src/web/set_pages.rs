@@ -5,6 +5,7 @@
 
 use maud::{html, Markup};
 
+pub use super::pages::{card_anchor, topic_anchor};
 use super::pages::{layout, local_time, path_part};
 use super::sets::{Editing, MAX_PHOTOS_AT_ONCE};
 use crate::core::scale::{preset, PRESETS};
@@ -14,22 +15,6 @@ use crate::library::editable_set::{
 };
 use crate::store::accounts::WebSession;
 use crate::store::set_versions::KEPT_VERSIONS;
-
-/// The id of a topic's section, for links back to it.
-pub fn topic_anchor(topic: &str) -> String {
-    format!("topic-{}", safe(topic))
-}
-
-/// The id of a card's entry, for links back to it.
-pub fn card_anchor(topic: &str, card: &str) -> String {
-    format!("card-{}-{}", safe(topic), safe(card))
-}
-
-fn safe(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect()
-}
 
 /// A built-in scale, as its points read: "like / not sure / don't like".
 fn scale_words(scale: &str) -> String {

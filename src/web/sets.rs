@@ -867,15 +867,8 @@ impl UploadForm {
                     .insert(name, String::from_utf8_lossy(&text).into_owned());
                 continue;
             }
-            let sent = self.texts.get("csrf").map_or("", String::as_str).as_bytes();
-            // Compared in full whatever differs first, as every form's is.
-            let same = sent.len() == self.token.len()
-                && sent
-                    .iter()
-                    .zip(self.token.as_bytes())
-                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0;
-            if !same {
+            let sent = self.texts.get("csrf").map_or("", String::as_str);
+            if !super::auth::same_token(&self.token, sent) {
                 return Err(WebError::Forgery);
             }
             let file_name = field.file_name().unwrap_or_default().to_string();
@@ -917,6 +910,23 @@ impl UploadForm {
         signed_in.check_form(self.texts.get("csrf").map_or("", String::as_str))?;
         Ok(self.texts)
     }
+}
+
+/// A form with one file (a photo, a recording, a board file): the file,
+/// refused with `missing` if none was sent, and the form's texts.
+async fn one_file(
+    signed_in: &SignedIn,
+    multipart: Multipart,
+    field: &'static str,
+    max_file: u64,
+    too_big: fn(u64) -> String,
+    missing: &str,
+) -> Result<(Upload, std::collections::HashMap<String, String>), WebError> {
+    let mut form = UploadForm::new(signed_in, multipart, field, max_file, 1, too_big);
+    let sent = form.next_file().await?;
+    let texts = form.finish(signed_in).await?;
+    let upload = sent.ok_or_else(|| WebError::BadInput(missing.to_string()))?;
+    Ok((upload, texts))
 }
 
 /// A card's label from the name a phone gave a file (never used as a path).
@@ -1031,19 +1041,16 @@ async fn import_boards(
             MAX_BOARDS_UPLOAD_BYTES / 1024 / 1024
         )
     }
-    let mut form = UploadForm::new(
+    let (upload, _) = one_file(
         &signed_in,
         multipart,
         "boards",
         MAX_BOARDS_UPLOAD_BYTES,
-        1,
         too_big,
-    );
-    let sent = form.next_file().await?.map(|upload| upload.bytes);
-    form.finish(&signed_in).await?;
-    let Some(bytes) = sent else {
-        return Err(WebError::BadInput("Choose a board file first.".into()));
-    };
+        "Choose a board file first.",
+    )
+    .await?;
+    let bytes = upload.bytes;
     let imported = tokio::task::spawn_blocking(move || crate::library::obf::import(bytes))
         .await
         .map_err(|_| WebError::Internal)?
@@ -1077,19 +1084,16 @@ async fn card_picture(
 ) -> Result<Response, WebError> {
     check_same_site(&headers)?;
     open_set(&state, &signed_in, set_id.clone()).await?;
-    let mut form = UploadForm::new(
+    let (upload, texts) = one_file(
         &signed_in,
         multipart,
         "photo",
         MAX_PHOTO_BYTES,
-        1,
         photo_too_big,
-    );
-    let sent = form.next_file().await?.map(|upload| upload.bytes);
-    let texts = form.finish(&signed_in).await?;
-    let Some(bytes) = sent else {
-        return Err(WebError::BadInput("Choose a photo first.".into()));
-    };
+        "Choose a photo first.",
+    )
+    .await?;
+    let bytes = upload.bytes;
     let framing = if texts.get("square").is_some_and(|v| v == "yes") {
         Framing::Square
     } else {
@@ -1125,20 +1129,16 @@ async fn topic_picture(
 ) -> Result<Response, WebError> {
     check_same_site(&headers)?;
     open_set(&state, &signed_in, set_id.clone()).await?;
-    let mut form = UploadForm::new(
+    let (upload, _) = one_file(
         &signed_in,
         multipart,
         "photo",
         MAX_PHOTO_BYTES,
-        1,
         photo_too_big,
-    );
-    let sent = form.next_file().await?.map(|upload| upload.bytes);
-    form.finish(&signed_in).await?;
-    let Some(bytes) = sent else {
-        return Err(WebError::BadInput("Choose a photo first.".into()));
-    };
-    let photo = prepare_photo(bytes, Framing::Square).await?;
+        "Choose a photo first.",
+    )
+    .await?;
+    let photo = prepare_photo(upload.bytes, Framing::Square).await?;
     let topic_id = topic.clone();
     let version = save_change(
         &state,
@@ -1195,24 +1195,17 @@ async fn card_recording(
         }
         .to_string()
     }
-    let mut form = UploadForm::new(
+    let (upload, _) = one_file(
         &signed_in,
         multipart,
         "recording",
         MAX_RECORDING_BYTES,
-        1,
         too_big,
-    );
-    let sent = form
-        .next_file()
-        .await?
-        .map(|upload| (recording_kind(&upload), upload.bytes));
-    form.finish(&signed_in).await?;
-    let Some((kind, bytes)) = sent else {
-        return Err(WebError::BadInput(
-            recording::RecordingError::Empty.to_string(),
-        ));
-    };
+        &recording::RecordingError::Empty.to_string(),
+    )
+    .await?;
+    let kind = recording_kind(&upload);
+    let bytes = upload.bytes;
     let clip = tokio::task::spawn_blocking(move || recording::prepare(bytes, kind.as_deref()))
         .await
         .map_err(|_| WebError::Internal)?

@@ -194,11 +194,7 @@ fn every_page_works_with_the_keyboard_alone_and_by_touch_on_a_phone() {
     let plan = fixture::plan_after_a_fortnight(dir.path());
     fixture::add_pictures(&plan);
     fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = super::browser::runtime();
     let site = serve(&runtime, &plan);
     let driver = Driver::start();
     runtime.block_on(async {
@@ -334,11 +330,7 @@ fn in_forced_colours_nothing_is_told_by_colour_alone() {
             );
         }
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = super::browser::runtime();
     let site = serve(&runtime, &plan);
     let driver = Driver::start();
     runtime.block_on(async {

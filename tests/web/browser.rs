@@ -188,18 +188,37 @@ async fn judge(browser: &Client, topic: &str, card_id: &str, button: &str, words
 
 const TOLD: &str = "Priya will come with you on the bus on Tuesdays.";
 
-/// Alex's kiosk (the demo home, a fake voice) syncs with the plan; Alex
-/// chooses themselves, hears what was done, likes it and finishes. Returns
-/// what the kiosk said.
-fn alex_answers_on_the_kiosk(plan: &Path, dir: &Path) -> Vec<String> {
-    use sayso::core::{Event, Input, InputMethod, Screen};
+/// A kiosk of the demo home (Alex and Sam) syncing with `plan`, with a
+/// fake voice and a clock that moves a second at each reading.
+pub(super) fn demo_home_kiosk(
+    plan: &Path,
+    dir: &Path,
+) -> (sayso::kiosk::Kiosk, sayso::voice::SpokenLog) {
     let set = super::common::demo_set();
     let mut paths = sayso::kiosk::KioskPaths::in_data_dir(&dir.join("kiosk"), &set);
     paths.plan = plan.to_path_buf();
     paths.home = Some(set.with_file_name("home.toml"));
     let (voice, spoken) = sayso::voice::RecordingVoice::new();
     let clock = sayso::clock::ManualClock::paced(fixture::now(), chrono::Duration::seconds(1));
-    let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
+    let kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
+    (kiosk, spoken)
+}
+
+/// A runtime for a test's web app and browser.
+pub(super) fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Alex's kiosk (the demo home, a fake voice) syncs with the plan; Alex
+/// chooses themselves, hears what was done, likes it and finishes. Returns
+/// what the kiosk said.
+fn alex_answers_on_the_kiosk(plan: &Path, dir: &Path) -> Vec<String> {
+    use sayso::core::{Event, Input, InputMethod, Screen};
+    let (mut kiosk, spoken) = demo_home_kiosk(plan, dir);
     kiosk.wait_for_jobs(super::common::JOB_WAIT);
     let tap = |kiosk: &mut sayso::kiosk::Kiosk, event| {
         kiosk.handle(Input::new(event, InputMethod::Touch));
@@ -235,11 +254,7 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
         .add_account("Jo", Role::Staff, None, "sayso staff add", fixture::now())
         .unwrap()
         .unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let site = serve(&runtime, &plan);
     let driver = Driver::start();
 

@@ -62,6 +62,20 @@ fn sams_mum_signed_in(plan: &std::path::Path) -> (Client, Client) {
     (jo, mum)
 }
 
+/// Sam's mum makes a new set from her first page: its page, and the token
+/// its forms carry.
+fn sams_new_set(mum: &mut Client) -> (String, String) {
+    let home = mum.get("/");
+    let made = mum.post(
+        &format!("/people/{SAM}/sets"),
+        &[("csrf", &home.csrf()), ("title", "Sam's things")],
+    );
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let set_path = made.location.unwrap();
+    let csrf = mum.get(&set_path).csrf();
+    (set_path, csrf)
+}
+
 fn follow(client: &mut Client, page: &Page) -> Page {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let location = page.location.clone().unwrap();
@@ -386,13 +400,7 @@ fn sam_answers_on_the_kiosk(
     dir: &std::path::Path,
 ) -> (Vec<sayso::core::Utterance>, Vec<String>) {
     use sayso::core::{Event, Input, InputMethod, Screen};
-    let set = common::demo_set();
-    let mut paths = sayso::kiosk::KioskPaths::in_data_dir(&dir.join("kiosk"), &set);
-    paths.plan = plan.to_path_buf();
-    paths.home = Some(set.with_file_name("home.toml"));
-    let (voice, spoken) = sayso::voice::RecordingVoice::new();
-    let clock = sayso::clock::ManualClock::paced(fixture::now(), chrono::Duration::seconds(1));
-    let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
+    let (mut kiosk, spoken) = super::browser::demo_home_kiosk(plan, dir);
     let synced = kiosk
         .wait_for_jobs(common::JOB_WAIT)
         .expect("a sync at start");
@@ -467,11 +475,7 @@ fn a_family_member_invited_makes_a_set_in_a_real_browser_and_the_kiosk_offers_it
     let recording = files.join("Voice 001.m4a");
     std::fs::write(&recording, fixture_file("yes.m4a")).unwrap();
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = super::browser::runtime();
     let site = serve(&runtime, &plan);
     let driver = Driver::start();
     runtime.block_on(async {
@@ -736,13 +740,7 @@ fn boards_from_another_aac_app_become_topics_of_the_set() {
     let dir = tempfile::tempdir().unwrap();
     let plan = fixture::plan_after_a_fortnight(dir.path());
     let (_jo, mut mum) = sams_mum_signed_in(&plan);
-    let home = mum.get("/");
-    let made = mum.post(
-        &format!("/people/{SAM}/sets"),
-        &[("csrf", &home.csrf()), ("title", "Sam's things")],
-    );
-    let set_path = made.location.unwrap();
-    let csrf = mum.get(&set_path).csrf();
+    let (set_path, csrf) = sams_new_set(&mut mum);
     let board = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/obf/inline_images.obf"),
@@ -783,13 +781,7 @@ fn a_topic_on_choices_of_their_own() {
     let dir = tempfile::tempdir().unwrap();
     let plan = fixture::plan_after_a_fortnight(dir.path());
     let (_jo, mut mum) = sams_mum_signed_in(&plan);
-    let home = mum.get("/");
-    let made = mum.post(
-        &format!("/people/{SAM}/sets"),
-        &[("csrf", &home.csrf()), ("title", "Sam's things")],
-    );
-    let set_path = made.location.unwrap();
-    let csrf = mum.get(&set_path).csrf();
+    let (set_path, csrf) = sams_new_set(&mut mum);
     let one = mum.post(
         &format!("{set_path}/scales"),
         &[("csrf", &csrf), ("label1", "go"), ("symbol1", "want")],
@@ -863,11 +855,7 @@ fn a_card_recorded_in_the_browser_says_saved_only_once_it_is() {
         .unwrap();
     drop(opened);
     fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = super::browser::runtime();
     let site = serve(&runtime, &plan);
     let driver = Driver::start();
     runtime.block_on(async {
