@@ -16,6 +16,10 @@ use crate::library::editable_set::{
 use crate::store::accounts::WebSession;
 use crate::store::set_versions::KEPT_VERSIONS;
 
+/// The picture each choice of the family's own starts with: like, not
+/// sure, don't like, then want and don't want.
+const FIRST_SYMBOLS: [&str; 5] = ["like", "not-sure", "dont-like", "want", "dont-want"];
+
 /// A built-in scale, as its points read: "like / not sure / don't like".
 fn scale_words(scale: &str) -> String {
     preset(scale).map_or_else(
@@ -186,8 +190,8 @@ pub fn editor(
                             input id={ "choice-" (n) } name={ "label" (n) } maxlength=(MAX_TEXT);
                             label for={ "symbol-" (n) } { "Picture" }
                             select id={ "symbol-" (n) } name={ "symbol" (n) } {
-                                @for (i, (stem, _, shows)) in OWN_SCALE_SYMBOLS.iter().enumerate() {
-                                    option value=(stem) selected[i == (n - 1) * 2 % OWN_SCALE_SYMBOLS.len()] { (shows) }
+                                @for (stem, _, shows) in OWN_SCALE_SYMBOLS {
+                                    option value=(stem) selected[stem == FIRST_SYMBOLS[n - 1]] { (shows) }
                                 }
                             }
                         }
