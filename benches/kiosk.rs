@@ -26,7 +26,9 @@ fn main() {
     sayso::ui::screenshots::use_offscreen_platform().unwrap();
     println!("mat screen, software renderer, drawn whole:");
     for size in sayso::ui::screenshots::SIZES {
-        let mut frames = sayso::ui::screenshots::mat_frame_times(&set, size, FRAMES).unwrap();
+        let mut frames =
+            sayso::ui::screenshots::mat_frame_times(&set, size, FRAMES, chrono::Utc::now())
+                .unwrap();
         let (p50, p95) = percentiles(&mut frames);
         let mut fills = Vec::new();
         for _ in 0..FRAMES {

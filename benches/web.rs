@@ -88,10 +88,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let router = app(AppState::with_clock(
-        plan_path.clone(),
-        Arc::new(move || now),
-    ));
+    let router = app(AppState::new(plan_path.clone(), Arc::new(move || now)));
     let cookie = format!("sayso_session={token}");
     let get = |path: &str| -> (Duration, usize) {
         let request = Request::get(path)

@@ -1239,6 +1239,12 @@ impl Kiosk {
         }
     }
 
+    /// A sync with the support plan is under way, as a job beside the
+    /// person's screens.
+    pub fn syncing(&self) -> bool {
+        self.jobs.sync_running
+    }
+
     /// Waits up to `timeout` for the background jobs under way (and those
     /// they start) to end, and takes them in; returns the last sync's
     /// outcome, if one ended. For shutting down and for tests, never for the

@@ -384,7 +384,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
             kiosk.connect_power(Box::new(sayso::kiosk::SystemPower));
-            sayso::ui::run(kiosk, buttons).with_context(no_screen_said_plainly)
+            let desktop = sayso::ui::screen::has_desktop();
+            let screen_device =
+                sayso::ui::screen::has_screen_device(&sayso::ui::screen::device_dir());
+            let said_plainly = sayso::ui::screen::no_screen_said_plainly(desktop, screen_device);
+            if cfg!(target_os = "linux") && !desktop && !screen_device {
+                // Nowhere Slint could draw: say so rather than let it try.
+                anyhow::bail!(said_plainly);
+            }
+            sayso::ui::run(kiosk, buttons).context(said_plainly)
         }
         Command::Buttons => {
             let access = AccessSettings::load(&paths.data_dir.join(ACCESS_FILE))?;
@@ -597,6 +605,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 https,
                 certificate: cert.zip(key),
             },
+            std::sync::Arc::new(chrono::Utc::now),
         ),
         Command::Staff(StaffCommand::Add { name }) => {
             let mut plan = Plan::open(&paths.plan)?;
@@ -796,31 +805,6 @@ fn start_logging() {
     }
 }
 
-/// Why the kiosk window could not open, in a sentence, before the
-/// backend's own details.
-fn no_screen_said_plainly() -> String {
-    let desktop = ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
-    let screen_devices = std::fs::read_dir("/dev/dri")
-        .map(|entries| {
-            entries
-                .flatten()
-                .any(|e| e.file_name().to_string_lossy().starts_with("card"))
-        })
-        .unwrap_or(false)
-        || Path::new("/dev/fb0").exists();
-    match (desktop, screen_devices) {
-        (false, false) => "cannot show the kiosk window: there is no desktop (DISPLAY, \
-             WAYLAND_DISPLAY) and no screen device (/dev/dri/card*, /dev/fb0) on this machine"
-            .to_string(),
-        (false, true) => "cannot show the kiosk window on the screen: is this user in the \
-             video, render and input groups, with a seat (see docs/raspberry-pi.md)?"
-            .to_string(),
-        _ => "cannot show the kiosk window".to_string(),
-    }
-}
-
 fn import_photos(set: &Path, dir: &Path, topic: &str, square: bool) -> anyhow::Result<()> {
     use sayso::library::import::{self, ImportError};
     use sayso::library::photo::Framing;
@@ -887,7 +871,11 @@ fn import_photos(set: &Path, dir: &Path, topic: &str, square: bool) -> anyhow::R
 /// staff's to see; the person's mat goes on.
 fn serve_staff_pages(kiosk: &mut Kiosk, paths: &KioskPaths) {
     use sayso::web::settings::WEB_FILE;
-    let mut web = sayso::web::KioskWebApp::new(paths.plan.clone(), paths.data_dir.clone());
+    let mut web = sayso::web::KioskWebApp::new(
+        paths.plan.clone(),
+        paths.data_dir.clone(),
+        std::sync::Arc::new(chrono::Utc::now),
+    );
     match web.start_if_enabled() {
         Ok(Some(address)) => {
             kiosk.serving_staff_pages(address);

@@ -6,7 +6,8 @@
 # tests an X server of their own (Xvfb), xdotool to press keys in it, GNU
 # time to measure memory, Chromium with its WebDriver for the web app,
 # poppler-utils to read the PDF reports back, curl to speak HTTPS to it,
-# and for checking the Debian package dpkg-dev and systemd-analyze.
+# faketime to run the tests on another day than today, and for checking
+# the Debian package dpkg-dev and systemd-analyze.
 # Safe to run again: it installs only what is missing.
 set -eu
 
@@ -43,6 +44,7 @@ chromium
 chromium-driver
 poppler-utils
 curl
+faketime
 dpkg-dev
 systemd
 "

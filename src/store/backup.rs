@@ -524,7 +524,7 @@ mod tests {
         let (bytes, sha256) = size_and_hash(&dir.path().join("evil.toml")).unwrap();
         let manifest = Manifest {
             format: 1,
-            made_at: Utc::now(),
+            made_at: "2026-11-20T02:00:00Z".parse().unwrap(),
             sayso_version: "0".into(),
             device_id: None,
             files: vec![ManifestFile {

@@ -8,6 +8,7 @@
 
 pub mod kept_mat;
 pub mod pictures;
+pub mod screen;
 pub mod screenshots;
 mod service;
 

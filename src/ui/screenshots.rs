@@ -395,16 +395,18 @@ pub fn save_png(buffer: &SharedPixelBuffer<Rgba8Pixel>, path: &Path) -> anyhow::
 
 /// How long the software renderer takes to draw the mat screen (with the
 /// demo set, three cards placed) at `size`, whole, `frames` times: for the
-/// benchmarks. Needs [`use_offscreen_platform`].
+/// benchmarks, the kiosk's clock starting at `start`. Needs
+/// [`use_offscreen_platform`].
 pub fn mat_frame_times(
     set: &Path,
     (width, height): (u32, u32),
     frames: usize,
+    start: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Vec<std::time::Duration>> {
     let data = tempfile::tempdir().context("a temporary data directory")?;
     let paths = KioskPaths::in_data_dir(data.path(), set);
     let (voice, _) = RecordingVoice::new();
-    let clock = ManualClock::paced(chrono::Utc::now(), chrono::Duration::seconds(1));
+    let clock = ManualClock::paced(start, chrono::Duration::seconds(1));
     let kiosk = Rc::new(RefCell::new(Kiosk::open(
         paths,
         Box::new(voice),

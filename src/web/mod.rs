@@ -34,7 +34,9 @@ pub use routes::app;
 /// The address `sayso serve` listens on unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8470";
 
-type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+/// The web app's "now": given by whoever starts it (the wall clock from
+/// `main`, the fixture's clock in tests), never read below `main`.
+pub type WallClock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// What every request shares: the plan (opened when first needed, and again
 /// after it could not be), and the clock.
@@ -42,7 +44,7 @@ type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub struct AppState {
     plan_path: PathBuf,
     plan: Arc<Mutex<Option<Box<dyn StaffPlan>>>>,
-    clock: Clock,
+    clock: WallClock,
     /// Cookies marked `Secure` (only when served over HTTPS).
     secure_cookies: bool,
     /// The sayso program, run to draw a set's preview with the kiosk's own
@@ -52,12 +54,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(plan_path: PathBuf) -> AppState {
-        AppState::with_clock(plan_path, Arc::new(Utc::now))
-    }
-
-    /// With a clock of the caller's (tests move time on to expire sessions).
-    pub fn with_clock(plan_path: PathBuf, clock: Clock) -> AppState {
+    pub fn new(plan_path: PathBuf, clock: WallClock) -> AppState {
         AppState {
             plan_path,
             plan: Arc::new(Mutex::new(None)),
@@ -194,9 +191,10 @@ fn bind(data_dir: &std::path::Path, listen: Listen) -> anyhow::Result<(Bound, Se
 async fn run(
     bound: Bound,
     plan: PathBuf,
+    clock: WallClock,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let mut state = AppState::new(plan);
+    let mut state = AppState::new(plan, clock);
     state.secure_cookies = bound.certificate.is_some();
     let app = app(state);
     let Some(certificate) = bound.certificate else {
@@ -237,7 +235,12 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 /// Serves the web app until Ctrl+C (or SIGTERM), over `plan`, with the
 /// self-made certificate in the kiosk's `data_dir`.
-pub fn serve(plan: PathBuf, data_dir: PathBuf, listen: Listen) -> anyhow::Result<()> {
+pub fn serve(
+    plan: PathBuf,
+    data_dir: PathBuf,
+    listen: Listen,
+    clock: WallClock,
+) -> anyhow::Result<()> {
     let runtime = runtime()?;
     let (bound, serving) = bind(&data_dir, listen)?;
     println!("sayso web app on {} (Ctrl+C to stop)", serving.url);
@@ -245,7 +248,7 @@ pub fn serve(plan: PathBuf, data_dir: PathBuf, listen: Listen) -> anyhow::Result
         println!("certificate fingerprint (SHA-256): {fingerprint}");
     }
     tracing::info!(url = %serving.url, "web app listening");
-    runtime.block_on(run(bound, plan, async {
+    runtime.block_on(run(bound, plan, clock, async {
         let _ = tokio::signal::ctrl_c().await;
     }))
 }
@@ -257,6 +260,7 @@ pub fn serve_in_background(
     plan: PathBuf,
     data_dir: PathBuf,
     listen: Listen,
+    clock: WallClock,
 ) -> anyhow::Result<Background> {
     let runtime = runtime()?;
     let (bound, serving) = bind(&data_dir, listen)?;
@@ -267,7 +271,7 @@ pub fn serve_in_background(
             let stop = async {
                 let _ = stopped.await;
             };
-            if let Err(e) = runtime.block_on(run(bound, plan, stop)) {
+            if let Err(e) = runtime.block_on(run(bound, plan, clock, stop)) {
                 tracing::error!("the staff web app stopped: {e:#}");
             }
         })
@@ -308,14 +312,16 @@ impl Drop for Background {
 pub struct KioskWebApp {
     plan: PathBuf,
     data_dir: PathBuf,
+    clock: WallClock,
     running: Option<Background>,
 }
 
 impl KioskWebApp {
-    pub fn new(plan: PathBuf, data_dir: PathBuf) -> KioskWebApp {
+    pub fn new(plan: PathBuf, data_dir: PathBuf, clock: WallClock) -> KioskWebApp {
         KioskWebApp {
             plan,
             data_dir,
+            clock,
             running: None,
         }
     }
@@ -334,8 +340,12 @@ impl KioskWebApp {
     }
 
     fn serve(&mut self, settings: &settings::WebSettings) -> anyhow::Result<String> {
-        let running =
-            serve_in_background(self.plan.clone(), self.data_dir.clone(), settings.listen())?;
+        let running = serve_in_background(
+            self.plan.clone(),
+            self.data_dir.clone(),
+            settings.listen(),
+            self.clock.clone(),
+        )?;
         tracing::info!(url = %running.serving.url, "staff web app served by the kiosk");
         let address = running.serving.for_people(tls::host_name().as_deref());
         self.running = Some(running);

@@ -833,6 +833,19 @@ fn two_real_sync_processes_started_together_on_a_new_plan_end_up_in_one_home() {
     }
 }
 
+/// The mats a plan holds, as another process reads it while a sync writes
+/// (0 while the writer holds it for a moment).
+fn mats_in(plan: &Path) -> usize {
+    let count = || -> rusqlite::Result<usize> {
+        let db = Connection::open_with_flags(plan, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        db.query_row("SELECT count(*) FROM synced_sessions", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .map(|n| usize::try_from(n).unwrap_or(0))
+    };
+    count().unwrap_or(0)
+}
+
 #[test]
 fn a_real_sync_process_killed_at_any_moment_leaves_a_plan_the_next_sync_completes_exactly() {
     let dir = tempfile::tempdir().unwrap();
@@ -865,14 +878,36 @@ fn a_real_sync_process_killed_at_any_moment_leaves_a_plan_the_next_sync_complete
             .spawn()
             .unwrap()
     };
-    // kill -9 at a different moment each time.
-    for after_ms in [30, 80, 150, 250, 400] {
+    // kill -9 at moments the test sees: once the plan has taken one or two
+    // more batches (of 200), while the sync is on its way to the next.
+    let mut cut_mid_sync = 0;
+    for batches in [1, 1, 2, 1, 2] {
+        let before = mats_in(&plan);
         let mut child = run_sync();
-        // The moment of the power cut, not a wait for anything.
-        std::thread::sleep(std::time::Duration::from_millis(after_ms));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        let ended_by_itself = loop {
+            if child.try_wait().unwrap().is_some() {
+                break true;
+            }
+            if mats_in(&plan) >= before + 200 * batches {
+                break false;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the sync took no batch in two minutes"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        };
         let _ = child.kill();
         let _ = child.wait();
+        if !ended_by_itself && mats_in(&plan) < 1500 {
+            cut_mid_sync += 1;
+        }
     }
+    assert!(
+        cut_mid_sync >= 3,
+        "only {cut_mid_sync} of 5 kills came in the middle of a sync"
+    );
     assert!(
         run_sync().wait().unwrap().success(),
         "the next sync completes"
@@ -885,7 +920,7 @@ fn a_real_sync_process_killed_at_any_moment_leaves_a_plan_the_next_sync_complete
         &mut reference,
         now(),
     )
-    .ok();
+    .expect("the same journal syncs in one go");
     let plan = Plan::open(&plan).unwrap();
     assert_eq!(
         plan.synced_session_ids().unwrap().len(),

@@ -1,8 +1,6 @@
 //! The shell around the flow: it never makes the person wait for the support
 //! plan, and time that jumps changes nothing on the mat.
 
-use std::time::{Duration, Instant};
-
 use rusqlite::Connection;
 use sayso::core::{Event, Input, InputMethod, Screen};
 use sayso::kiosk::Kiosk;
@@ -13,9 +11,6 @@ use crate::common;
 fn tap(kiosk: &mut Kiosk, event: Event) {
     kiosk.handle(Input::new(event, InputMethod::Touch));
 }
-
-/// Generous: the real figure is in `cargo bench --bench session`.
-const ANSWERED_WITHIN: Duration = Duration::from_millis(500);
 
 #[test]
 fn mats_finished_while_another_writer_holds_the_plan_never_keep_the_person_waiting() {
@@ -41,25 +36,22 @@ fn mats_finished_while_another_writer_holds_the_plan_never_keep_the_person_waiti
         .unwrap();
 
     // Two more mats, each finish starting a sync that has to wait: the
-    // person's next taps are answered at once all the same.
+    // person's next taps are handled while it waits (it runs as a job; the
+    // milliseconds are measured by `cargo bench --bench session`).
     for _ in 0..2 {
-        let started = Instant::now();
         common::finish_a_mat(kiosk, 0);
+        assert!(
+            kiosk.syncing(),
+            "the finished mat's sync waits for the plan"
+        );
         tap(kiosk, Event::StartAgain);
         assert_eq!(kiosk.screen(), Screen::Topics);
-        assert!(
-            started.elapsed() < ANSWERED_WITHIN * 10,
-            "a whole mat took {:?}",
-            started.elapsed()
-        );
-        let started = Instant::now();
         tap(kiosk, Event::Choose(0));
         tap(kiosk, Event::PlaceOn(1));
-        assert!(
-            started.elapsed() < ANSWERED_WITHIN,
-            "the next taps took {:?} while the plan was locked",
-            started.elapsed()
-        );
+        assert_eq!(kiosk.screen(), Screen::Mat);
+        let placed: usize = kiosk.view().mat.points.iter().map(|p| p.cards.len()).sum();
+        assert_eq!(placed, 1, "the card was placed while the plan was locked");
+        assert!(kiosk.syncing(), "and the sync is still waiting");
         tap(kiosk, Event::Undo);
     }
 

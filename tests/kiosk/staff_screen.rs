@@ -368,7 +368,12 @@ fn staff_turn_the_web_app_on_and_off_at_the_kiosk_and_the_kiosk_remembers() {
     // Any free port, for the test: turned on at the kiosk, it is for the
     // home's network.
     std::fs::write(&web_toml, "listen = \"127.0.0.1:0\"\n").unwrap();
-    let web = sayso::web::KioskWebApp::new(test.paths.plan.clone(), test.paths.data_dir.clone());
+    let clock = test.clock.clone();
+    let web = sayso::web::KioskWebApp::new(
+        test.paths.plan.clone(),
+        test.paths.data_dir.clone(),
+        std::sync::Arc::new(move || sayso::clock::Clock::now(&clock).wall),
+    );
     test.kiosk.connect_staff_pages(Box::new(web));
     open_as_jo(&mut test);
     assert_eq!(test.kiosk.staff_view().web_address, None);

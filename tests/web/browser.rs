@@ -14,14 +14,22 @@ use super::fixture::{self, ALEX};
 use sayso::store::accounts::Role;
 use sayso::store::Plan;
 
-/// chromedriver on a port of its own; stopped when dropped.
+/// chromedriver on a port of its own, with the browsers it starts marked
+/// as this driver's (an environment variable every process it starts
+/// inherits, even those that leave its process group, as Chromium's crash
+/// handler does): dropped, also when a test fails or panics, every one of
+/// them is killed, so no browser outlives its test.
 pub(super) struct Driver {
     child: Child,
     port: u16,
 }
 
+/// The variable that marks a driver's processes.
+const MARK: &str = "SAYSO_TEST_BROWSER";
+
 impl Driver {
     pub(super) fn start() -> Driver {
+        use std::os::unix::process::CommandExt;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -29,11 +37,21 @@ impl Driver {
             .port();
         let mut child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            .process_group(0)
+            .env(MARK, format!("{}-{port}", std::process::id()))
+            // The browser keeps the machine's real clock when the tests run
+            // on a moved one (.ci/any-day): Chromium does not start under
+            // libfaketime. The servers it talks to run on the fixture's
+            // clock whatever the day, and cookies last a number of seconds.
+            .env_remove("LD_PRELOAD")
+            .env_remove("FAKETIME")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver is installed (systemd/install-packages.sh)");
+        // From here on, a failure below still ends it.
         let mut said = BufReader::new(child.stdout.take().unwrap());
+        let driver = Driver { child, port };
         let mut line = String::new();
         while !line.contains("started successfully") {
             line.clear();
@@ -42,14 +60,64 @@ impl Driver {
         }
         // Keep reading its output so that it never blocks on a full pipe.
         std::thread::spawn(move || for _ in said.lines() {});
-        Driver { child, port }
+        driver
     }
+
+    fn mark(&self) -> String {
+        format!("{MARK}={}-{}", std::process::id(), self.port)
+    }
+
+    /// The processes of this driver and its browsers still running.
+    pub(super) fn running(&self) -> Vec<(u32, String)> {
+        running_marked(&self.mark())
+    }
+}
+
+/// The processes with `mark` in their environment still running (not yet
+/// ended), by pid and name.
+fn running_marked(mark: &str) -> Vec<(u32, String)> {
+    let mut running = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if !environ.split(|b| *b == 0).any(|v| v == mark.as_bytes()) {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (name) state ...: the name may hold spaces.
+        let Some((name, rest)) = stat.split_once(" (").and_then(|(_, r)| r.rsplit_once(") "))
+        else {
+            continue;
+        };
+        if !rest.starts_with('Z') && !rest.starts_with('X') {
+            running.push((pid, name.to_string()));
+        }
+    }
+    running
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let pids: Vec<String> = self
+            .running()
+            .iter()
+            .map(|(pid, _)| pid.to_string())
+            .collect();
+        if !pids.is_empty() {
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .args(&pids)
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }
 
@@ -237,7 +305,7 @@ pub(super) fn serve(runtime: &tokio::runtime::Runtime, plan: &Path) -> String {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let address = listener.local_addr().unwrap();
-    let state = sayso::web::AppState::new(plan.to_path_buf())
+    let state = sayso::web::AppState::new(plan.to_path_buf(), fixture::running_clock())
         .with_preview_program(env!("CARGO_BIN_EXE_sayso").into());
     let app = sayso::web::app(state);
     runtime.spawn(async move { axum::serve(listener, app).await });
@@ -496,4 +564,41 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
         )
         .unwrap();
     assert_eq!(about, ("bus".to_string(), "done".to_string()));
+}
+
+#[test]
+fn a_browser_test_that_fails_half_way_leaves_no_browser_running() {
+    let driver = Driver::start();
+    let mark = driver.mark();
+    let runtime = runtime();
+    let mut while_open = Vec::new();
+    let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let driver = driver;
+        runtime.block_on(async {
+            let browser = open_browser(&driver).await;
+            browser.goto("about:blank").await.unwrap();
+            while_open = driver.running();
+            panic!("a browser test fails half-way");
+        })
+    }));
+    assert!(failed.is_err());
+    assert!(
+        while_open
+            .iter()
+            .any(|(_, name)| name.starts_with("chrom") && name != "chromedriver"),
+        "the browser was marked as the driver's: {while_open:?}"
+    );
+    // Killed processes take a moment to end.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let left = running_marked(&mark);
+        if left.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after the failed test: {left:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }

@@ -44,7 +44,7 @@ impl Client {
     pub fn new(plan: &Path) -> Client {
         let later = Arc::new(AtomicI64::new(0));
         let moved = later.clone();
-        let state = AppState::with_clock(
+        let state = AppState::new(
             plan.to_path_buf(),
             Arc::new(move || {
                 fixture::now() + chrono::Duration::seconds(moved.load(Ordering::SeqCst))

@@ -16,8 +16,20 @@ pub const JO_PASSPHRASE: &str = "a long shift at the end";
 
 const VIEWS: [&str; 3] = ["like", "not sure", "don't like"];
 
+/// The moment the fixture's plan was made: every server and kiosk under
+/// test runs on a clock from here, never on the machine's own, so the
+/// tests pass on any day (codes and sessions expire relative to it).
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap()
+}
+
+/// A clock for a server a real browser clicks through: it starts at
+/// [`now`] and moves on as real time passes.
+pub fn running_clock() -> sayso::web::WallClock {
+    let started = std::time::Instant::now();
+    std::sync::Arc::new(move || {
+        now() + Duration::from_std(started.elapsed()).expect("a test lasts less than forever")
+    })
 }
 
 /// One mat: who, which day of November, which topic, and (card, label,
