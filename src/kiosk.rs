@@ -528,6 +528,10 @@ impl Kiosk {
             fully_checked_at: now.mono,
             keep_later: Vec::new(),
         };
+        if kiosk.journal.is_none() {
+            // Nothing can be kept yet: the person is never told "saved".
+            kiosk.run(FlowEvent::Saving(false), now);
+        }
         kiosk.carry_out(effects, now);
         Ok(kiosk)
     }
@@ -972,7 +976,14 @@ impl Kiosk {
     /// for them; still full, they stay in memory, the person is no longer
     /// told "saved", and staff are told why.
     fn write_unsaved(&mut self) {
-        if self.journal.is_none() || (self.unsaved.is_empty() && !self.clock.has_marks()) {
+        if self.unsaved.is_empty() && !self.clock.has_marks() {
+            return;
+        }
+        if self.journal.is_none() && !self.reopen_journal() {
+            if self.flow.saving() {
+                let now = self.clock.now();
+                self.run(FlowEvent::Saving(false), now);
+            }
             return;
         }
         let mut outcome = self.write_in_order();
@@ -1014,6 +1025,25 @@ impl Kiosk {
                 self.problem(notice);
             }
         }
+    }
+
+    /// A journal that could not be opened (a full disk at the start, a
+    /// folder that could not be written) is tried again while records wait
+    /// for it; once open, it knows the home's people before their records.
+    fn reopen_journal(&mut self) -> bool {
+        let Ok(journal) = Journal::open(&self.paths.journal()) else {
+            return false;
+        };
+        let now = self.clock.now();
+        for person in &self.flow.config().people {
+            if let Err(e) = journal.ensure_person(&person.person, now.wall) {
+                error!("cannot add a person to the journal: {e}");
+                return false;
+            }
+        }
+        info!("the journal could be opened at last: writing what was kept in memory");
+        self.journal = Some(journal);
+        true
     }
 
     fn write_in_order(&mut self) -> Result<(), StoreError> {
@@ -1518,14 +1548,21 @@ fn load_pack(dir: &Path, notices: &mut Vec<String>) -> VoicePack {
     pack
 }
 
-/// Opens the journal. A damaged one is moved aside, never deleted, and a
-/// fresh one started; any other failure leaves the kiosk running unsaved.
+/// Opens the journal. A damaged one, or one a newer sayso wrote, is moved
+/// aside, never deleted, and a fresh one started with what could be read
+/// from it; any other failure (a full disk, a folder that cannot be
+/// written) leaves the kiosk running unsaved until it can be opened.
 fn open_journal(path: &Path, now: Now, notices: &mut Vec<String>) -> Option<Journal> {
     match Journal::open(path) {
         Ok(journal) => Some(journal),
-        Err(e) if e.is_corrupt() => {
+        Err(e) if e.is_corrupt() || matches!(e, StoreError::NewerSchema { .. }) => {
             let stamp = now.wall.format("%Y%m%dT%H%M%SZ");
-            let aside = path.with_extension(format!("sqlite.damaged-{stamp}"));
+            let (kind, what) = if e.is_corrupt() {
+                ("damaged", "was damaged")
+            } else {
+                ("newer", "was written by a newer version of sayso")
+            };
+            let aside = path.with_extension(format!("sqlite.{kind}-{stamp}"));
             error!(
                 "{e}; moving it to {} and starting a new journal",
                 aside.display()
@@ -1560,7 +1597,7 @@ fn open_journal(path: &Path, now: Now, notices: &mut Vec<String>) -> Option<Jour
                         "recovered what could be read from the damaged journal"
                     );
                     format!(
-                        "The journal was damaged (kept as {}); recovered {} mat(s) ({} finished), \
+                        "The journal {what} (kept as {}); recovered {} mat(s) ({} finished), \
                          {} card placement(s), {} check-in(s); about {} row(s) could not be read",
                         aside.display(),
                         r.mats,
@@ -1571,9 +1608,9 @@ fn open_journal(path: &Path, now: Now, notices: &mut Vec<String>) -> Option<Jour
                     )
                 }
                 Err(e) => {
-                    error!("nothing could be recovered from the damaged journal: {e}");
+                    error!("nothing could be recovered from the journal set aside: {e}");
                     format!(
-                        "The journal was damaged; it was kept as {}, and nothing could be recovered from it",
+                        "The journal {what}; it was kept as {}, and nothing could be recovered from it",
                         aside.display()
                     )
                 }

@@ -36,6 +36,9 @@ pub const SYNC_RETRY_MS: u64 = 60_000;
 
 /// What the staff line says while the support plan is behind.
 pub const SYNC_NOTICE: &str = "Support plan not updated yet (see the log)";
+/// How every notice about records not being saved begins: they go once
+/// saving resumes.
+pub const NOT_SAVING: &str = "Not saving";
 
 /// How a person (or the device, between people) is spoken to and shown
 /// things: their voice pack's words, auditory scanning, their display, and
@@ -351,6 +354,9 @@ impl<Z: TimeZone> Flow<Z> {
             }
             FlowEvent::Saving(saving) => {
                 self.saving = saving;
+                if saving {
+                    self.notices.retain(|n| !n.starts_with(NOT_SAVING));
+                }
                 if let Some(session) = &mut self.session {
                     session.set_saving(saving);
                 }

@@ -105,39 +105,101 @@ fn a_damaged_journal_is_kept_aside_and_a_new_one_started() {
 }
 
 #[test]
-fn a_journal_from_a_newer_version_is_left_alone_and_the_mat_goes_on() {
+fn a_journal_from_a_newer_version_is_kept_aside_and_the_mat_is_saved_in_a_new_one() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     drop(Journal::open(&data.join("journal.sqlite")).unwrap());
     rusqlite::Connection::open(data.join("journal.sqlite"))
         .unwrap()
-        .pragma_update(None, "user_version", 42)
+        .pragma_update(None, "user_version", 99)
         .unwrap();
+    let newer = std::fs::read(data.join("journal.sqlite")).unwrap();
 
     let paths = sayso::kiosk::KioskPaths::in_data_dir(&data, &common::demo_set());
     let (voice, spoken) = sayso::voice::RecordingVoice::new();
     let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
-    let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
-    common::pick_first_topic(&mut kiosk);
+    let mut kiosk =
+        sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
     assert!(
         kiosk
             .notices()
             .iter()
-            .any(|n| n.contains("Not saving") && n.contains("newer version")),
+            .any(|n| n.contains("newer version") && n.contains("kept as")),
         "{:?}",
         kiosk.notices()
     );
-    place(&mut kiosk, 0);
+    let kept: Vec<_> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("journal.sqlite.newer-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the newer journal is kept: {kept:?}");
+    assert_eq!(
+        std::fs::read(data.join(&kept[0])).unwrap(),
+        newer,
+        "untouched"
+    );
+
+    common::finish_a_mat(&mut kiosk, 0);
+    assert!(kiosk.view().saving, "saved, and so said");
     assert_eq!(
         spoken.texts().last().unwrap(),
-        "pizza",
-        "the person carries on"
+        "Your mat is finished and saved."
     );
-    let version: i64 = rusqlite::Connection::open(data.join("journal.sqlite"))
-        .unwrap()
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
-    assert_eq!(version, 42, "the newer journal was not touched");
+    let session = kiosk.session().unwrap().id().clone();
+    let journal = Journal::open(&paths.journal()).unwrap();
+    assert_eq!(
+        journal.finished_session_ids().unwrap(),
+        std::slice::from_ref(&session),
+        "the new journal has the mat"
+    );
+}
+
+#[test]
+fn a_journal_that_cannot_be_opened_at_start_never_says_saved_and_the_mat_is_written_when_it_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // A folder where the journal should be: it cannot be opened or made,
+    // whoever the kiosk runs as (as on a full disk, nothing can be written).
+    let journal_path = data.join("journal.sqlite");
+    std::fs::create_dir_all(&journal_path).unwrap();
+    let paths = sayso::kiosk::KioskPaths::in_data_dir(&data, &common::demo_set());
+    let (voice, spoken) = sayso::voice::RecordingVoice::new();
+    let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
+    let mut kiosk =
+        sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
+
+    common::finish_a_mat(&mut kiosk, 0);
+    let said = spoken.texts();
+    assert_eq!(said.last().unwrap(), "Your mat is finished.");
+    assert!(said.iter().all(|s| !s.contains("saved")), "{said:?}");
+    assert!(
+        !kiosk.view().saving,
+        "the finished screen does not say saved"
+    );
+    assert!(
+        kiosk.view().staff_notice.starts_with("Not saving"),
+        "{}",
+        kiosk.view().staff_notice
+    );
+    let session = kiosk.session().unwrap().id().clone();
+
+    // The way is clear again: within a tick, the whole mat is written.
+    std::fs::remove_dir(&journal_path).unwrap();
+    kiosk.tick();
+    let journal = Journal::open(&journal_path).unwrap();
+    assert_eq!(
+        journal.finished_session_ids().unwrap(),
+        std::slice::from_ref(&session)
+    );
+    let cards = kiosk.session().unwrap().dealt_count();
+    assert_eq!(journal.placements(&session).unwrap().len(), cards);
+    assert!(kiosk.view().saving);
+    assert!(
+        kiosk.notices().iter().all(|n| !n.starts_with("Not saving")),
+        "the staff line no longer says so: {:?}",
+        kiosk.notices()
+    );
 }
 
 #[test]
