@@ -342,12 +342,38 @@ impl Kiosk {
         let clock = KioskClock::new(clock, latest, last_mark);
         let now = clock.now();
         let home = match &paths.home {
-            Some(path) => load_home(path, &set.set, journal.as_ref()).unwrap_or_else(|e| {
-                // Its text may quote a person's name: the reason goes to staff.
-                error!("the home file ({HOME_FILE}) cannot be used; see the staff line");
-                notices.push(format!("Home file not read: {e}"));
-                Home::single(DEMO_PERSON, &set.set)
-            }),
+            Some(path) => {
+                let root = path.parent().unwrap_or(Path::new("."));
+                let last_read = crate::library::home::last_read(&paths.data_dir, root, &set.set);
+                let loaded = load_home(path, &set.set, journal.as_ref(), last_read.as_ref());
+                match (loaded, last_read) {
+                    (Ok(home), _) => {
+                        if home.people.iter().all(|p| p.id.is_some()) {
+                            if let Err(e) =
+                                crate::library::home::keep_last_read(path, &paths.data_dir)
+                            {
+                                warn!("cannot keep the home file as last read: {e}");
+                            }
+                        }
+                        home
+                    }
+                    // Its text may quote a person's name: the reason goes to
+                    // staff. Who is who stays as this kiosk last read it.
+                    (Err(e), Some(last_read)) => {
+                        error!("the home file ({HOME_FILE}) cannot be used; the people as last read are kept; see the staff line");
+                        notices.push(format!(
+                            "Home file not read ({}): the people as last read are kept",
+                            e.reason()
+                        ));
+                        last_read
+                    }
+                    (Err(e), None) => {
+                        error!("the home file ({HOME_FILE}) cannot be used; see the staff line");
+                        notices.push(format!("Home file not read ({})", e.reason()));
+                        Home::single(DEMO_PERSON, &set.set)
+                    }
+                }
+            }
             None => Home::single(DEMO_PERSON, &set.set),
         };
         if !home.problems.is_empty() {
@@ -1462,13 +1488,14 @@ impl NewIds for UuidIds {
 }
 
 /// Reads the home file, first writing in an id for each person who has
-/// none (the one this device's journal knows them by, if any). A home file
-/// that cannot be written (a read-only share) is read as it is, and its
-/// people are known by name as before.
+/// none (the one this kiosk last read for them, or its journal knows them
+/// by, if any). A home file that cannot be written (a read-only share) is
+/// read as it is, and its people are known by name as before.
 fn load_home(
     path: &Path,
     set: &crate::core::PictureSet,
     journal: Option<&Journal>,
+    last_read: Option<&Home>,
 ) -> Result<Home, crate::library::home::HomeError> {
     let home = Home::load(path, set)?;
     if home.people.iter().all(|p| p.id.is_some()) {
@@ -1476,10 +1503,17 @@ fn load_home(
     }
     let known_people = journal.and_then(|j| j.people().ok()).unwrap_or_default();
     let known = |name: &str| {
-        known_people
-            .iter()
+        let as_last_read = last_read
+            .into_iter()
+            .flat_map(|home| &home.people)
             .find(|p| p.name == name)
-            .map(|p| p.id.clone())
+            .and_then(|p| p.id.clone());
+        as_last_read.or_else(|| {
+            known_people
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.id.clone())
+        })
     };
     match crate::library::home::write_missing_ids(path, known) {
         Ok(written) => {

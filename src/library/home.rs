@@ -64,6 +64,57 @@ pub enum HomeError {
     Invalid { path: PathBuf, cause: HomeTextError },
 }
 
+impl HomeError {
+    /// What is wrong, in a line for the staff line (without the path).
+    pub fn reason(&self) -> String {
+        match self {
+            HomeError::Read { cause, .. } => cause.to_string(),
+            HomeError::Invalid { cause, .. } => cause.to_string(),
+        }
+    }
+}
+
+/// A TOML error as one line: where it is, and what.
+fn one_line(error: &toml::de::Error, text: &str) -> String {
+    let what = error.message().trim().replace('\n', " ");
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {what}")
+        }
+        None => what,
+    }
+}
+
+/// Where a kiosk keeps the home file it last read whole, beside its
+/// journal: a home file that cannot be read later never changes who is
+/// who on this kiosk.
+pub const LAST_READ_FILE: &str = "home.last-read.toml";
+
+/// Keeps the home file at `path` as last read whole (every person with an
+/// id), in `data_dir`: written whole, then put in place.
+pub fn keep_last_read(path: &Path, data_dir: &Path) -> std::io::Result<()> {
+    let text = std::fs::read(path)?;
+    let kept = data_dir.join(LAST_READ_FILE);
+    if std::fs::read(&kept).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    let mut file = tempfile::NamedTempFile::new_in(data_dir)?;
+    std::io::Write::write_all(&mut file, &text)?;
+    file.as_file().sync_all()?;
+    file.persist(&kept).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The home as last read whole, with paths relative to `root` (the home
+/// file's own folder), if this kiosk ever read one.
+pub fn last_read(data_dir: &Path, root: &Path, set: &PictureSet) -> Option<Home> {
+    let text = std::fs::read_to_string(data_dir.join(LAST_READ_FILE)).ok()?;
+    Home::from_toml(&text, root, set).ok()
+}
+
 /// What is wrong with the text of a home file.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum HomeTextError {
@@ -171,8 +222,8 @@ impl Home {
     }
 
     pub fn from_toml(text: &str, root: &Path, set: &PictureSet) -> Result<Home, HomeTextError> {
-        let file: HomeFile = toml::from_str(text)
-            .map_err(|e| HomeTextError::Syntax(e.to_string().trim().to_string()))?;
+        let file: HomeFile =
+            toml::from_str(text).map_err(|e| HomeTextError::Syntax(one_line(&e, text)))?;
         if file.people.is_empty() {
             return Err(HomeTextError::NoPeople);
         }
@@ -319,6 +370,17 @@ mod tests {
         [people.voice]
         volume = 40
     "#;
+
+    #[test]
+    fn a_typo_is_said_in_one_line_with_where_it_is() {
+        let text = "[[people]]\nname = \"Tom\n";
+        let Err(HomeTextError::Syntax(said)) = Home::from_toml(text, Path::new("."), &small_set())
+        else {
+            panic!("refused");
+        };
+        assert!(said.starts_with("line 2, column "), "{said}");
+        assert!(!said.contains('\n'), "{said}");
+    }
 
     #[test]
     fn each_person_has_their_own_topics_settings_and_check_ins() {

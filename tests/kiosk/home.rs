@@ -440,3 +440,97 @@ fn staff_see_a_mat_left_part_way_as_such_until_it_is_finished() {
     let longest = mats[0].longest_response_ms.unwrap();
     assert!(mean > 0 && longest >= mean, "{mean} {longest}");
 }
+
+/// The people of a plan: (id, name), by name.
+fn people_in(plan: &Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(plan).unwrap();
+    let mut statement = conn
+        .prepare("SELECT id, name FROM people ORDER BY name, id")
+        .unwrap();
+    statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn alex_finishes_a_mat(kiosk: &mut Kiosk) {
+    touch(kiosk, Event::Choose(0)); // Alex
+    touch(kiosk, Event::Choose(0)); // on my own
+    if kiosk.screen() == Screen::Topics {
+        touch(kiosk, Event::Choose(0));
+    }
+    while kiosk.screen() == Screen::Mat {
+        touch(kiosk, Event::PlaceOn(0));
+    }
+    touch(kiosk, Event::Finish);
+    assert_eq!(kiosk.screen(), Screen::Finished);
+    kiosk.wait_for_jobs(common::JOB_WAIT);
+}
+
+#[test]
+fn a_typo_in_the_home_file_never_changes_who_is_who_in_the_shared_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("office/plan.sqlite");
+    std::fs::create_dir_all(plan.parent().unwrap()).unwrap();
+    drop(Plan::create(&plan).unwrap());
+    let home = dir.path().join("home.toml");
+    std::fs::write(&home, HOME).unwrap();
+    let data = dir.path().join("kitchen");
+    let mut kiosk = device(&data, &home, &plan);
+    alex_finishes_a_mat(&mut kiosk);
+    drop(kiosk);
+    let before = people_in(&plan);
+    assert_eq!(before.len(), 2, "{before:?}");
+
+    // Someone edits the home file and leaves a string unclosed.
+    let with_ids = std::fs::read_to_string(&home).unwrap();
+    let broken = with_ids.replace("name = \"Sam\"", "name = \"Tom");
+    let typo_line = broken.lines().position(|l| l.contains("\"Tom")).unwrap() + 1;
+    std::fs::write(&home, &broken).unwrap();
+
+    let mut kiosk = device(&data, &home, &plan);
+    let notice = kiosk
+        .notices()
+        .iter()
+        .find(|n| n.starts_with("Home file not read"))
+        .cloned()
+        .unwrap_or_else(|| panic!("staff are told: {:?}", kiosk.notices()));
+    assert!(
+        notice.contains(&format!("line {typo_line}")) && notice.contains("as last read"),
+        "{notice}"
+    );
+    assert!(
+        !notice.contains('\n'),
+        "one line for the staff line: {notice}"
+    );
+    let names: Vec<String> = kiosk
+        .view()
+        .picker
+        .items
+        .iter()
+        .map(|item| item.title.clone())
+        .collect();
+    assert_eq!(names, ["Alex", "Sam"], "the people as last read");
+    alex_finishes_a_mat(&mut kiosk);
+    drop(kiosk);
+    assert_eq!(people_in(&plan), before, "nobody new in the plan");
+    assert_eq!(
+        std::fs::read_to_string(&home).unwrap(),
+        broken,
+        "the file is left for staff to mend"
+    );
+
+    // The file mended, but its ids lost on the way: the same ids again.
+    let without_ids: String = with_ids
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("id = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&home, without_ids).unwrap();
+    let mut kiosk = device(&data, &home, &plan);
+    alex_finishes_a_mat(&mut kiosk);
+    drop(kiosk);
+    assert_eq!(people_in(&plan), before, "the same people, the same ids");
+    assert_eq!(std::fs::read_to_string(&home).unwrap(), with_ids);
+}
