@@ -681,6 +681,7 @@ impl<Z: TimeZone> Flow<Z> {
         };
         session.set_helping(self.company.helped);
         session.set_saving(self.saving);
+        session.shown_again(now);
         let mut out = vec![
             FlowEffect::Record(Record::Resumed {
                 session_id: session.id().clone(),

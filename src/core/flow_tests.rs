@@ -798,3 +798,64 @@ fn a_set_changed_while_the_topics_are_listed_waits_for_the_next_list() {
     assert_eq!(started_set(&effects).as_deref(), Some("test"));
     assert_eq!(t.flow.session().unwrap().topic().cards.len(), 3);
 }
+
+#[test]
+fn after_carry_on_a_card_counts_as_shown_from_then_for_early_presses_and_response_times() {
+    let mut config = config(&["Jo"]);
+    config.people[0].voicing.answer_after_ms = 600;
+    let mut ids = Counter(0);
+    let (flow, _) = Flow::start(config.clone(), Utc, seven(), Restored::default(), &mut ids);
+    let mut t = Test {
+        flow,
+        ids,
+        now: seven(),
+        effects: Vec::new(),
+    };
+    t.tap(Event::Choose(0));
+    t.tap(Event::Choose(0));
+    t.tap(Event::Choose(0));
+    t.wait(Duration::seconds(2));
+    t.tap(Event::PlaceOn(0));
+    let rows: Vec<Record> = records(&t.effects).into_iter().cloned().collect();
+
+    // The kiosk starts again (its monotonic clock from nought); the person
+    // takes seven seconds to choose themselves and carry on.
+    let restart = Now::new(t.now.wall + Duration::minutes(2), Mono(0));
+    let (flow, _) = Flow::start(
+        config,
+        Utc,
+        restart,
+        Restored::from_records(&rows),
+        &mut t.ids,
+    );
+    let mut t = Test {
+        flow,
+        ids: Counter(t.ids.0),
+        now: restart,
+        effects: Vec::new(),
+    };
+    t.wait(Duration::seconds(3));
+    t.tap(Event::Choose(0));
+    t.wait(Duration::seconds(2));
+    t.tap(Event::Choose(0));
+    assert_eq!(t.flow.screen(), Screen::Resume);
+    t.wait(Duration::seconds(2));
+    t.tap(Event::Choose(0));
+    assert_eq!(t.flow.screen(), Screen::Mat);
+
+    t.wait(Duration::milliseconds(300));
+    let effects = t.tap(Event::PlaceOn(1));
+    assert!(
+        matches!(records(&effects)[..], [Record::Ignored { .. }]),
+        "a press 300 ms after the card came back is too early: {effects:?}"
+    );
+    t.wait(Duration::milliseconds(700));
+    let effects = t.tap(Event::PlaceOn(1));
+    let [Record::Placed { response_ms, .. }] = records(&effects)[..] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        *response_ms, 1000,
+        "from the moment the card was back on screen"
+    );
+}

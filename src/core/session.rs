@@ -417,6 +417,13 @@ impl MatSession {
         }
     }
 
+    /// The mat is back on screen (carried on after a break or a restart):
+    /// what is on offer counts as shown from `now`, for the presses too
+    /// early to answer it and for response times.
+    pub fn shown_again(&mut self, now: Now) {
+        self.offered_at = now.mono;
+    }
+
     pub fn handle(&mut self, input: Input, now: Now) -> Vec<Effect> {
         let Input { event, via } = input;
         if let Some(would_have) = self.would_answer(event) {
