@@ -479,6 +479,13 @@ impl Kiosk {
             .map(|p| (p.person.id.clone(), p.topics.clone()))
             .collect();
         let sets_dir = paths.data_dir.join(SETS_DIR);
+        let cut_off = crate::library::plan_sets::remove_unfinished(&sets_dir);
+        if cut_off > 0 {
+            info!(
+                folders = cut_off,
+                "removed picture set downloads cut off before"
+            );
+        }
         set.plan_sets = Some(sets_dir.clone());
         let (plan_sets, with_plan_sets, problems) =
             home_topics_with_plan_sets(&set.set.topics, &home_topics, &sets_dir);

@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use tracing::warn;
 
 use super::editable_set::EditableSet;
@@ -80,7 +81,12 @@ pub fn take_newest(plan: &Plan, sets_dir: &Path) -> Result<usize, TakeError> {
         {
             continue;
         }
-        write_version(plan, &newest.set_id, newest.version, &set_dir)?;
+        if !write_version(plan, &newest.set_id, newest.version, &set_dir)? {
+            // Gone from the plan meanwhile (newer versions saved): the last
+            // whole version stays, and the next sync takes the newest.
+            warn!("a picture set version left the plan while it was taken; kept the one before");
+            continue;
+        }
         let text = toml::to_string(&Current {
             version: newest.version,
             person: newest.person_id.as_str().to_string(),
@@ -95,14 +101,21 @@ pub fn take_newest(plan: &Plan, sets_dir: &Path) -> Result<usize, TakeError> {
 }
 
 /// Writes one version's folder whole: under a temporary name, flushed,
-/// then renamed.
-fn write_version(plan: &Plan, set_id: &str, version: u32, set_dir: &Path) -> Result<(), TakeError> {
+/// then renamed. A version is whole when every file it names is there and
+/// is what its hash says; one that left the plan while it was written (its
+/// files pruned) is abandoned: false.
+fn write_version(
+    plan: &Plan,
+    set_id: &str,
+    version: u32,
+    set_dir: &Path,
+) -> Result<bool, TakeError> {
     let target = set_dir.join(version.to_string());
     if target.join(SET_FILE).is_file() {
-        return Ok(());
+        return Ok(true);
     }
     let Some(saved) = plan.set_version(set_id, Some(version))? else {
-        return Ok(()); // forgotten meanwhile: the next sync takes the newer one
+        return Ok(false);
     };
     let partial = set_dir.join(format!(".{version}.partial"));
     let _ = std::fs::remove_dir_all(&partial);
@@ -114,8 +127,12 @@ fn write_version(plan: &Plan, set_id: &str, version: u32, set_dir: &Path) -> Res
         if !is_set_file_name(name) {
             continue;
         }
-        let Some(bytes) = plan.set_file(hash)? else {
-            continue;
+        let bytes = plan
+            .set_file(hash)?
+            .filter(|bytes| crate::store::hex(&Sha256::digest(bytes)) == *hash);
+        let Some(bytes) = bytes else {
+            let _ = std::fs::remove_dir_all(&partial);
+            return Ok(false);
         };
         let path = partial.join(name);
         write_flushed(&path, &bytes).map_err(writing(&path))?;
@@ -127,7 +144,30 @@ fn write_version(plan: &Plan, set_id: &str, version: u32, set_dir: &Path) -> Res
     }
     std::fs::rename(&partial, &target).map_err(writing(&target))?;
     let _ = std::fs::File::open(set_dir).and_then(|f| f.sync_all());
-    Ok(())
+    Ok(true)
+}
+
+/// Removes what downloads cut off (a power cut, a kill) left behind: the
+/// `.VERSION.partial` folders of every set. Returns how many.
+pub fn remove_unfinished(sets_dir: &Path) -> usize {
+    let mut removed = 0;
+    for set in std::fs::read_dir(sets_dir).into_iter().flatten().flatten() {
+        for entry in std::fs::read_dir(set.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.')
+                && name.ends_with(".partial")
+                && std::fs::remove_dir_all(entry.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+    }
+    removed
 }
 
 fn write_flushed(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -372,6 +412,76 @@ clip = "clips/mug.wav"
         let (local, _) = local_sets(&sets_dir);
         assert_eq!(local[0].version, 1);
         assert!(!sets_dir.join("sams/.1.partial").exists());
+    }
+
+    #[test]
+    fn a_version_whose_files_left_the_plan_or_do_not_match_is_never_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut plan = plan_with_sams_set(dir.path());
+        let sets_dir = dir.path().join("sets");
+        take_newest(&plan, &sets_dir).unwrap();
+        let later = Utc.with_ymd_and_hms(2026, 11, 23, 11, 0, 0).unwrap();
+        let two = SAMS_SET.replace("pictures/mug.jpg", "pictures/cup.jpg");
+        let files = vec![("pictures/cup.jpg".to_string(), b"a cup".to_vec())];
+        plan.save_set_version("sams", &PersonId::new("p-sam"), &two, &files, "Mum", later)
+            .unwrap();
+        let cup = crate::store::hex(&Sha256::digest(b"a cup"));
+        let raw = rusqlite::Connection::open(dir.path().join("plan.sqlite")).unwrap();
+        // As the pruning of another process leaves it, half-way through.
+        raw.pragma_update(None, "foreign_keys", false).unwrap();
+
+        // Pruned while this kiosk was taking the version.
+        let kept: Vec<u8> = raw
+            .query_row("SELECT bytes FROM set_files WHERE hash = ?1", [&cup], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        raw.execute("DELETE FROM set_files WHERE hash = ?1", [&cup])
+            .unwrap();
+        assert_eq!(take_newest(&plan, &sets_dir).unwrap(), 0);
+        let (local, _) = local_sets(&sets_dir);
+        assert_eq!(local[0].version, 1, "the last whole version stays");
+        assert!(!sets_dir.join("sams/2").exists());
+        assert!(!sets_dir.join("sams/.2.partial").exists());
+
+        // Bytes that are not what the hash says.
+        raw.execute(
+            "INSERT INTO set_files (hash, bytes) VALUES (?1, ?2)",
+            rusqlite::params![cup, b"not a cup".to_vec()],
+        )
+        .unwrap();
+        assert_eq!(take_newest(&plan, &sets_dir).unwrap(), 0);
+        assert_eq!(local_sets(&sets_dir).0[0].version, 1);
+
+        // Whole again: taken.
+        raw.execute(
+            "UPDATE set_files SET bytes = ?2 WHERE hash = ?1",
+            rusqlite::params![cup, kept],
+        )
+        .unwrap();
+        assert_eq!(take_newest(&plan, &sets_dir).unwrap(), 1);
+        let (local, _) = local_sets(&sets_dir);
+        assert_eq!(local[0].version, 2);
+        assert_eq!(
+            std::fs::read(local[0].folder.join("pictures/cup.jpg")).unwrap(),
+            b"a cup"
+        );
+    }
+
+    #[test]
+    fn what_cut_off_downloads_left_is_removed_and_whole_versions_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = plan_with_sams_set(dir.path());
+        let sets_dir = dir.path().join("sets");
+        take_newest(&plan, &sets_dir).unwrap();
+        std::fs::create_dir_all(sets_dir.join("sams/.2.partial/pictures")).unwrap();
+        std::fs::write(sets_dir.join("sams/.2.partial/pictures/a.jpg"), b"half").unwrap();
+        std::fs::create_dir_all(sets_dir.join("other/.7.partial")).unwrap();
+        assert_eq!(remove_unfinished(&sets_dir), 2);
+        assert!(!sets_dir.join("sams/.2.partial").exists());
+        assert!(!sets_dir.join("other/.7.partial").exists());
+        assert_eq!(local_sets(&sets_dir).0[0].version, 1, "the whole one stays");
+        assert_eq!(remove_unfinished(&dir.path().join("none")), 0);
     }
 
     #[test]

@@ -104,13 +104,14 @@ pub struct Sources {
 pub fn backup(sources: &Sources, into: &Path, now: DateTime<Utc>) -> Result<PathBuf, BackupError> {
     let journal = sources.data_dir.join(JOURNAL_FILE);
     let device_id = device_id(&journal);
-    let name = format!(
-        "sayso-{}-{}",
+    let prefix = format!(
+        "sayso-{}-",
         device_id
             .as_deref()
             .map_or("device", |id| &id[..id.len().min(8)]),
-        now.format("%Y%m%dT%H%M%SZ")
     );
+    remove_cut_off(into, &prefix);
+    let name = format!("{prefix}{}", now.format("%Y%m%dT%H%M%SZ"));
     // Two backups in one second each keep their own folder.
     let name = (1..)
         .map(|n| {
@@ -256,6 +257,22 @@ pub fn prune(folder: &Path, device_id: Option<&str>, keep: usize) -> Result<usiz
         std::fs::remove_dir_all(&path).map_err(file_error("remove", &path))?;
     }
     Ok(extra)
+}
+
+/// Removes what this device's backups cut off before (a kill, a stick
+/// pulled out) left in `into`: their `.sayso-DEVICE-….partial` folders.
+/// Other devices' (one may be writing now) are left alone.
+fn remove_cut_off(into: &Path, prefix: &str) {
+    let own = format!(".{prefix}");
+    for entry in std::fs::read_dir(into).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&own) && name.ends_with(".partial") {
+            if let Err(e) = std::fs::remove_dir_all(entry.path()) {
+                tracing::warn!("cannot remove a backup cut off before: {e}");
+            }
+        }
+    }
 }
 
 /// The device id of the journal in `data_dir`, as backups are named by it.
@@ -514,6 +531,30 @@ fn put_in_place(source: &Path, target: &Path) -> Result<(), BackupError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_backup_cut_off_left_is_removed_by_the_next_and_other_devices_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        drop(crate::store::Journal::open(&data.join(JOURNAL_FILE)).unwrap());
+        let device = device_of(&data).unwrap();
+        let stick = dir.path().join("stick");
+        let mine = stick.join(format!(".sayso-{}-20261120T020000Z.partial", &device[..8]));
+        let theirs = stick.join(".sayso-0000aaaa-20261120T020000Z.partial");
+        for cut_off in [&mine, &theirs] {
+            std::fs::create_dir_all(cut_off).unwrap();
+            std::fs::write(cut_off.join(JOURNAL_FILE), b"half").unwrap();
+        }
+        let sources = Sources {
+            data_dir: data.clone(),
+            plan: data.join(PLAN_FILE),
+            set_dir: None,
+        };
+        let made = backup(&sources, &stick, "2026-11-21T02:00:00Z".parse().unwrap()).unwrap();
+        assert!(made.join(MANIFEST).is_file());
+        assert!(!mine.exists(), "this device's cut-off backup is gone");
+        assert!(theirs.exists(), "another device's is left alone");
+    }
 
     #[test]
     fn a_manifest_naming_a_file_outside_the_backup_restores_nothing() {
