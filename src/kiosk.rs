@@ -30,8 +30,8 @@ use crate::core::staff_door::{
 };
 use crate::core::{
     ChangedTopics, Display, Event, Flow, FlowConfig, FlowEffect, FlowEvent, Input, KioskView,
-    MatSession, NewIds, Now, PersonId, PersonRef, Record, Screen, SessionId, SyncResult, Utterance,
-    Voicing, Whose,
+    MatSession, NewIds, Now, PersonId, PersonRef, PlanTrouble, Record, Screen, SessionId,
+    SyncResult, Utterance, Voicing, Whose,
 };
 use crate::library::home::{Home, HomePerson, HOME_FILE};
 use crate::library::plan_sets::{
@@ -1175,7 +1175,7 @@ impl Kiosk {
             .flow
             .notices()
             .iter()
-            .filter(|n| n.as_str() != crate::core::flow::SYNC_NOTICE)
+            .filter(|n| Some(n.as_str()) != self.flow.sync_notice())
             .cloned()
             .collect();
         let done = self.jobs.done_tx.clone();
@@ -1239,7 +1239,7 @@ impl Kiosk {
                     }
                     Err(e) => {
                         warn!("sync to the support plan failed; it will be tried again: {e}");
-                        SyncResult::Failed
+                        SyncResult::Failed(plan_trouble(e))
                     }
                 };
                 self.run(FlowEvent::SyncDone(result), now);
@@ -1391,6 +1391,18 @@ impl Kiosk {
     /// The idle time of the home, in milliseconds.
     pub fn idle_ms(&self) -> u64 {
         self.flow.config().idle_ms
+    }
+}
+
+/// Why a sync failed, as the staff line tells it.
+fn plan_trouble(e: &StoreError) -> PlanTrouble {
+    match e {
+        e if e.is_busy() => PlanTrouble::Busy,
+        StoreError::Missing { .. } => PlanTrouble::Missing,
+        e if e.is_corrupt() => PlanTrouble::Damaged,
+        StoreError::NewerSchema { .. } => PlanTrouble::Newer,
+        StoreError::DifferentHome { .. } => PlanTrouble::OtherHome,
+        _ => PlanTrouble::Other,
     }
 }
 

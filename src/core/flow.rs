@@ -114,7 +114,49 @@ pub enum Whose {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncResult {
     Synced,
-    Failed,
+    Failed(PlanTrouble),
+}
+
+/// Why a sync could not reach the support plan, as staff need to know it:
+/// waiting helps with some, only they can mend others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanTrouble {
+    /// Another device or staff tool was writing to it for a long while.
+    Busy,
+    /// Not there: a drive or share not mounted.
+    Missing,
+    /// Damaged, or not a support plan at all.
+    Damaged,
+    /// Written by a newer version of sayso.
+    Newer,
+    /// The plan of another home.
+    OtherHome,
+    /// Anything else (the log says what).
+    Other,
+}
+
+impl PlanTrouble {
+    /// The staff line's words.
+    pub fn notice(self) -> &'static str {
+        match self {
+            PlanTrouble::Busy => {
+                "Support plan busy (another device or staff are writing to it): tried again in a minute"
+            }
+            PlanTrouble::Missing => {
+                "Support plan not found (is its drive or network share there?): mats are kept here until it is"
+            }
+            PlanTrouble::Damaged => {
+                "Support plan damaged: nothing was written to it; mats are kept here. Restore it from a backup (see the log)"
+            }
+            PlanTrouble::Newer => {
+                "Support plan written by a newer version of sayso: update this kiosk; mats are kept here"
+            }
+            PlanTrouble::OtherHome => {
+                "Support plan of another home: nothing was written to it (see the log: sayso plan join)"
+            }
+            PlanTrouble::Other => SYNC_NOTICE,
+        }
+    }
 }
 
 /// Everything that can happen to the flow.
@@ -197,6 +239,8 @@ pub struct Flow<Z: TimeZone> {
     check_ins: CheckInLog,
     sync_retry_at: Option<Mono>,
     notices: Vec<String>,
+    /// The notice of the last sync that failed, while it stands.
+    sync_notice: Option<String>,
     /// The scale point a card was just placed on, until the next action.
     just_chosen: Option<usize>,
     /// The journal can be written.
@@ -244,6 +288,7 @@ impl<Z: TimeZone> Flow<Z> {
         let midnight = start_of_local_day(now.wall, &zone);
         let mut flow = Flow {
             notices: config.notices.clone(),
+            sync_notice: None,
             screen: Screen::People,
             person: None,
             voicing: device.clone(),
@@ -339,12 +384,18 @@ impl<Z: TimeZone> Flow<Z> {
             }
             FlowEvent::SyncDone(SyncResult::Synced) => {
                 self.sync_retry_at = None;
-                self.notices.retain(|n| n != SYNC_NOTICE);
+                if let Some(notice) = self.sync_notice.take() {
+                    self.notices.retain(|n| *n != notice);
+                }
                 Vec::new()
             }
-            FlowEvent::SyncDone(SyncResult::Failed) => {
+            FlowEvent::SyncDone(SyncResult::Failed(trouble)) => {
                 self.sync_retry_at = Some(now.mono.after_millis(SYNC_RETRY_MS));
-                self.add_notice(SYNC_NOTICE.to_string());
+                let notice = trouble.notice().to_string();
+                if let Some(before) = self.sync_notice.replace(notice.clone()) {
+                    self.notices.retain(|n| *n != before);
+                }
+                self.add_notice(notice);
                 Vec::new()
             }
             FlowEvent::MatKept => vec![FlowEffect::StartSync],
@@ -923,6 +974,11 @@ impl<Z: TimeZone> Flow<Z> {
     }
 
     /// Short messages for staff, newest last.
+    /// The notice of the last failed sync, while it stands.
+    pub fn sync_notice(&self) -> Option<&str> {
+        self.sync_notice.as_deref()
+    }
+
     pub fn notices(&self) -> &[String] {
         &self.notices
     }

@@ -333,7 +333,7 @@ fn a_failed_sync_is_told_to_staff_and_retried_a_minute_later_on_the_monotonic_cl
         t.effects.contains(&FlowEffect::StartSync),
         "owed since before a restart"
     );
-    t.send(FlowEvent::SyncDone(SyncResult::Failed));
+    t.send(FlowEvent::SyncDone(SyncResult::Failed(PlanTrouble::Other)));
     assert_eq!(t.flow.view().staff_notice, SYNC_NOTICE);
     // The wall clock jumping a day changes nothing.
     t.now.wall += Duration::days(1);
@@ -354,6 +354,36 @@ fn a_failed_sync_is_told_to_staff_and_retried_a_minute_later_on_the_monotonic_cl
         "",
         "the notice goes when it is mended"
     );
+}
+
+#[test]
+fn a_plan_that_is_damaged_newer_or_missing_is_told_in_words_of_its_own_and_goes_when_mended() {
+    let mut t = Test::new(&[], seven());
+    let mut said = Vec::new();
+    for trouble in [
+        PlanTrouble::Busy,
+        PlanTrouble::Missing,
+        PlanTrouble::Damaged,
+        PlanTrouble::Newer,
+        PlanTrouble::OtherHome,
+    ] {
+        t.send(FlowEvent::SyncDone(SyncResult::Failed(trouble)));
+        assert_eq!(
+            t.flow.notices(),
+            [trouble.notice()],
+            "only the latest sync's trouble stands"
+        );
+        said.push(trouble.notice());
+    }
+    said.sort_unstable();
+    said.dedup();
+    assert_eq!(said.len(), 5, "each in words of its own");
+    assert!(PlanTrouble::Damaged.notice().contains("damaged"));
+    assert!(PlanTrouble::Newer.notice().contains("newer version"));
+    assert!(PlanTrouble::Missing.notice().contains("not found"));
+    assert!(!PlanTrouble::Damaged.notice().contains("busy"));
+    t.send(FlowEvent::SyncDone(SyncResult::Synced));
+    assert!(t.flow.notices().is_empty());
 }
 
 #[test]

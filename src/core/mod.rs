@@ -25,7 +25,7 @@ pub mod view;
 pub use event::{Event, Input, InputMethod, Spot, Step};
 pub use flow::{
     ChangedTopics, Flow, FlowConfig, FlowEffect, FlowEvent, FlowMemory, FlowPerson, NewIds,
-    SyncResult, Voicing, Whose,
+    PlanTrouble, SyncResult, Voicing, Whose,
 };
 pub use ids::{CardId, PersonId, SessionId, TopicId};
 pub use news::{News, NEWS_TOPIC};

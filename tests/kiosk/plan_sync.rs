@@ -933,3 +933,34 @@ fn a_real_sync_process_killed_at_any_moment_leaves_a_plan_the_next_sync_complete
         reference.preferences(None).unwrap().len()
     );
 }
+
+#[test]
+fn the_kiosk_tells_staff_whether_the_plan_is_newer_or_damaged_not_just_busy() {
+    let mut test = common::open_kiosk_on_topics(&common::demo_set());
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    let plan = test.paths.plan.clone();
+    drop(Plan::open_or_create(&plan).unwrap());
+    Connection::open(&plan)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    common::finish_a_mat(&mut test.kiosk, 0);
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    let notice = test.kiosk.view().staff_notice;
+    assert!(notice.contains("newer version of sayso"), "{notice}");
+
+    std::fs::write(&plan, b"not a database".repeat(500)).unwrap();
+    common::finish_a_mat(&mut test.kiosk, 0);
+    test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    let notices = test.kiosk.notices().to_vec();
+    assert!(
+        notices.iter().any(|n| n.contains("plan damaged")),
+        "{notices:?}"
+    );
+    assert!(
+        notices
+            .iter()
+            .all(|n| !n.contains("newer") && !n.contains("busy")),
+        "only what stands now: {notices:?}"
+    );
+}
