@@ -11,6 +11,8 @@
 //!   (A declined check-in is about a whole topic, not a card, and is kept
 //!   with the session, not here.)
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 /// The view given when a card has only ever been skipped.
@@ -124,6 +126,113 @@ pub fn current_view(answers: &[Answer]) -> Option<PreferenceSummary> {
     })
 }
 
+/// What a card's view is kept up to date from, beside its summary: a new
+/// answer later than every one before is added in without reading them
+/// again, so a sync costs the same after a month or fifty years.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// How often each view was given (skips are not views).
+    pub views: BTreeMap<String, u32>,
+    /// The latest answer taken in, of any kind, by the order answers are
+    /// taken in: (time, session).
+    pub latest: Option<(DateTime<Utc>, String)>,
+}
+
+impl Tally {
+    /// The tally of `answers`, in any order.
+    pub fn of(answers: &[Answer]) -> Tally {
+        let mut tally = Tally::default();
+        for answer in answers {
+            if let Said::View(view) = &answer.said {
+                *tally.views.entry(view.clone()).or_default() += 1;
+            }
+            let key = (answer.at, answer.session.clone());
+            if tally.latest.as_ref().is_none_or(|latest| key > *latest) {
+                tally.latest = Some(key);
+            }
+        }
+        tally
+    }
+}
+
+/// Adds `answer` to a card's view (`None`: no answer yet) and its tally,
+/// when it is later than every answer taken in; the same as
+/// [`current_view`] of them all. `None` when it is not later: then only
+/// working the view out again from every answer is right.
+pub fn add_later(
+    before: Option<&PreferenceSummary>,
+    tally: &mut Tally,
+    answer: &Answer,
+) -> Option<PreferenceSummary> {
+    let key = (answer.at, answer.session.clone());
+    if tally.latest.as_ref().is_some_and(|latest| key <= *latest) {
+        return None;
+    }
+    let had_views = !tally.views.is_empty();
+    let times_asked = before.map_or(0, |b| b.times_asked) + 1;
+    let times_skipped = before.map_or(0, |b| b.times_skipped);
+    let summary = match (&answer.said, before) {
+        (Said::Skipped, None) => PreferenceSummary {
+            current_view: SKIPPED.to_string(),
+            times_asked,
+            times_said: 1,
+            times_skipped: 1,
+            since: answer.at,
+            last_at: answer.at,
+            changed_from: None,
+            changed_until: None,
+        },
+        (Said::Skipped, Some(before)) if !had_views => PreferenceSummary {
+            times_asked,
+            times_said: times_asked,
+            times_skipped: times_skipped + 1,
+            last_at: answer.at,
+            ..before.clone()
+        },
+        (Said::Skipped, Some(before)) => PreferenceSummary {
+            times_asked,
+            times_skipped: times_skipped + 1,
+            ..before.clone()
+        },
+        (Said::View(view), before) => {
+            let said = tally.views.get(view).copied().unwrap_or(0) + 1;
+            match before {
+                Some(before) if had_views && before.current_view == *view => PreferenceSummary {
+                    times_asked,
+                    times_said: said,
+                    last_at: answer.at,
+                    ..before.clone()
+                },
+                Some(before) if had_views => PreferenceSummary {
+                    current_view: view.clone(),
+                    times_asked,
+                    times_said: said,
+                    times_skipped,
+                    since: answer.at,
+                    last_at: answer.at,
+                    changed_from: Some(before.current_view.clone()),
+                    changed_until: Some(before.last_at),
+                },
+                _ => PreferenceSummary {
+                    current_view: view.clone(),
+                    times_asked,
+                    times_said: said,
+                    times_skipped,
+                    since: answer.at,
+                    last_at: answer.at,
+                    changed_from: None,
+                    changed_until: None,
+                },
+            }
+        }
+    };
+    if let Said::View(view) = &answer.said {
+        *tally.views.entry(view.clone()).or_default() += 1;
+    }
+    tally.latest = Some(key);
+    Some(summary)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +330,45 @@ mod tests {
         assert_eq!(summary.current_view, SKIPPED);
         assert_eq!((summary.times_asked, summary.times_skipped), (2, 2));
         assert_eq!((summary.since, summary.last_at), (day(5), day(6)));
+    }
+
+    fn any_answer() -> impl proptest::strategy::Strategy<Value = Answer> {
+        use proptest::prelude::*;
+        (0i64..40, 0u8..3, 0usize..5).prop_map(|(minutes, session, said)| {
+            let at = day(1) + chrono::Duration::minutes(minutes);
+            let answer = match said {
+                0 => Answer::skipped(at),
+                1 => Answer::view(at, "like"),
+                2 => Answer::view(at, "not sure"),
+                3 => Answer::view(at, "don't like"),
+                _ => Answer::view(at, "like"),
+            };
+            answer.from_session(&format!("s{session}"))
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn answers_added_one_by_one_give_the_view_worked_out_from_them_all(
+            answers in proptest::collection::vec(any_answer(), 0..30),
+        ) {
+            let mut sorted = answers.clone();
+            sorted.sort_by(|a, b| (a.at, &a.session).cmp(&(b.at, &b.session)));
+            sorted.dedup_by(|a, b| (a.at, &a.session) == (b.at, &b.session));
+            let mut tally = Tally::default();
+            let mut summary = None;
+            for (i, answer) in sorted.iter().enumerate() {
+                summary = add_later(summary.as_ref(), &mut tally, answer);
+                proptest::prop_assert!(summary.is_some());
+                proptest::prop_assert_eq!(&summary, &current_view(&sorted[..=i]));
+                proptest::prop_assert_eq!(&tally, &Tally::of(&sorted[..=i]));
+            }
+            // An answer no later than the latest is never added in.
+            if let Some(first) = sorted.first() {
+                let mut again = tally.clone();
+                proptest::prop_assert_eq!(add_later(summary.as_ref(), &mut again, first), None);
+                proptest::prop_assert_eq!(again, tally);
+            }
+        }
     }
 }

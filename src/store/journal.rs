@@ -26,6 +26,25 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/journal/0008_clock_marks.sql"),
 ];
 
+/// A kind of journal row that sync brings into the plan in the order it
+/// was written, from where it last got to (see the plan's `device_marks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Finished mats (`session_ends`).
+    Finished,
+    /// Kept pictures of mats (`kept_mats`).
+    KeptMats,
+}
+
+impl Stream {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stream::Finished => "finished",
+            Stream::KeptMats => "kept_mats",
+        }
+    }
+}
+
 pub struct Journal {
     conn: Connection,
     path: PathBuf,
@@ -318,6 +337,50 @@ impl Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Finished mats whose end was written after journal row `after` (of
+    /// `session_ends`), in the order they ended: (row, mat).
+    pub fn finished_after(&self, after: i64) -> Result<Vec<(i64, SessionId)>, StoreError> {
+        self.rows_after(
+            "SELECT rowid, session_id FROM session_ends
+             WHERE rowid > ?1 AND outcome = 'finished' ORDER BY rowid",
+            after,
+        )
+    }
+
+    /// Kept pictures of mats written after journal row `after` (of
+    /// `kept_mats`): (row, mat, picture).
+    pub fn kept_mats_after(&self, after: i64) -> Result<Vec<(i64, SessionId, String)>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT rowid, session_id, picture FROM kept_mats WHERE rowid > ?1 ORDER BY rowid",
+        )?;
+        let rows =
+            statement.query_map([after], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The mat journal row `row` of a stream (`finished`, `kept_mats`) is
+    /// about, if the journal has that row.
+    pub fn mat_at_row(&self, stream: Stream, row: i64) -> Result<Option<SessionId>, StoreError> {
+        let table = match stream {
+            Stream::Finished => "session_ends",
+            Stream::KeptMats => "kept_mats",
+        };
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT session_id FROM {table} WHERE rowid = ?1"),
+                [row],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn rows_after(&self, sql: &str, after: i64) -> Result<Vec<(i64, SessionId)>, StoreError> {
+        let mut statement = self.conn.prepare_cached(sql)?;
+        let rows = statement.query_map([after], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every check-in outcome, oldest window first.
     pub fn all_check_ins(&self) -> Result<Vec<CheckInRow>, StoreError> {
         let mut statement = self.conn.prepare(
@@ -389,6 +452,8 @@ impl Journal {
     }
 
     /// Every mat left part-way and not finished since.
+    /// (Read from the mats ever left, not from every mat: the cost follows
+    /// how many were left part-way, not the journal's length.)
     pub fn partial_mats(&self) -> Result<Vec<PartialMat>, StoreError> {
         let mut statement = self.conn.prepare(
             "SELECT s.id, s.person_id, pe.name, s.topic_id, s.topic_title, s.started_at,
@@ -396,9 +461,10 @@ impl Journal {
                     (SELECT count(DISTINCT card_id) FROM placements pl
                      WHERE pl.session_id = s.id AND NOT EXISTS
                        (SELECT 1 FROM undos u WHERE u.session_id = s.id AND u.undoes_seq = pl.seq))
-             FROM sessions s JOIN people pe ON pe.id = s.person_id
-             WHERE EXISTS (SELECT 1 FROM pauses p WHERE p.session_id = s.id)
-               AND NOT EXISTS (SELECT 1 FROM session_ends e WHERE e.session_id = s.id)
+             FROM (SELECT DISTINCT session_id FROM pauses) left_mats
+             JOIN sessions s ON s.id = left_mats.session_id
+             JOIN people pe ON pe.id = s.person_id
+             WHERE NOT EXISTS (SELECT 1 FROM session_ends e WHERE e.session_id = s.id)
              ORDER BY s.started_at",
         )?;
         let rows = statement.query_map([], |row| {

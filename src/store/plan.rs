@@ -10,8 +10,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::db::{self, IfMissing, JournalMode, StoreError};
+use super::journal::Stream;
 use super::sync::{decide_home, HomeBinding, HomeMismatch};
 use super::{parse_timestamp, timestamp};
+use crate::core::preference::{add_later, Tally};
 use crate::core::{
     current_view, Answer, CardId, Company, PersonId, PersonRef, PreferenceSummary, Said, SessionId,
     Spot, TopicId,
@@ -25,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0005_accounts.sql"),
     include_str!("migrations/plan/0006_pictures_practice.sql"),
     include_str!("migrations/plan/0007_picture_sets.sql"),
+    include_str!("migrations/plan/0008_sync_follows_what_is_new.sql"),
 ];
 
 /// The schema version this build writes.
@@ -269,6 +272,56 @@ impl Plan {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Which of `ids` the plan has (each looked up by itself: the cost
+    /// follows what is asked, not how many mats the plan holds).
+    pub fn synced_among(&self, ids: &[&SessionId]) -> Result<HashSet<SessionId>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT 1 FROM synced_sessions WHERE session_id = ?1")?;
+        let mut found = HashSet::new();
+        for id in ids {
+            if statement.exists([id])? {
+                found.insert((*id).clone());
+            }
+        }
+        Ok(found)
+    }
+
+    /// How far a device's journal stream has been brought in: (journal row,
+    /// the mat that row is about).
+    pub fn device_mark(
+        &self,
+        device_id: &str,
+        stream: Stream,
+    ) -> Result<Option<(i64, SessionId)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT journal_row, row_key FROM device_marks WHERE device_id = ?1 AND stream = ?2",
+                params![device_id, stream.name()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Every row of a device's journal stream up to `row` is in the plan.
+    pub fn set_device_mark(
+        &mut self,
+        device_id: &str,
+        stream: Stream,
+        row: i64,
+        key: &SessionId,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO device_marks (device_id, stream, journal_row, row_key)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (device_id, stream)
+             DO UPDATE SET journal_row = excluded.journal_row, row_key = excluded.row_key",
+            params![device_id, stream.name(), row, key],
+        )?;
+        Ok(())
+    }
+
     /// People who may be one person twice: the same name under more than
     /// one id (two devices, or a journal started afresh, before a home file
     /// gave them one id). Each with the ids and how many mats each has.
@@ -353,7 +406,7 @@ impl Plan {
             rows.collect::<Result<_, _>>()?
         };
         for (topic_id, card_id, topic_title, card_label) in &cards {
-            refresh_preference(&tx, into, topic_id, topic_title, card_id, card_label)?;
+            recompute_preference(&tx, into, topic_id, topic_title, card_id, card_label)?;
         }
         tx.execute("DELETE FROM people WHERE id = ?1", [from])?;
         tx.execute(
@@ -446,21 +499,14 @@ impl Plan {
             ])?;
         }
         tx.execute(
+            // Each left mat looked up, not every mat the plan holds.
             "DELETE FROM partial_mats
-             WHERE session_id IN (SELECT session_id FROM synced_sessions)",
+             WHERE EXISTS (SELECT 1 FROM synced_sessions s
+                           WHERE s.session_id = partial_mats.session_id)",
             [],
         )?;
         tx.commit()?;
         Ok(())
-    }
-
-    /// Sessions whose mat picture has not arrived yet.
-    pub fn sessions_without_picture(&self) -> Result<HashSet<SessionId>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT session_id FROM synced_sessions WHERE mat_picture IS NULL")?;
-        let rows = statement.query_map([], |row| row.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The kept picture of a synced mat, if it has one.
@@ -789,11 +835,17 @@ impl Plan {
         };
         let mut out = String::new();
         for table in tables {
-            // Row ids of the audit log depend on how many tries it took; the rows do not.
-            let columns = if table == "audit_log" {
-                "at, actor, action, detail"
-            } else {
-                "*"
+            // Row ids of the audit log depend on how many tries it took, and
+            // which evidence row a view was last brought up to date with on
+            // the order the rows came in; the rows themselves do not.
+            let columns = match table.as_str() {
+                "audit_log" => "at, actor, action, detail",
+                "preferences" => {
+                    "person_id, topic_id, topic_title, card_id, card_label, current_view, \
+                     times_asked, times_said, times_skipped, since, last_at, changed_from, \
+                     changed_until, latest_at, latest_session, view_counts"
+                }
+                _ => "*",
             };
             let mut statement = self
                 .conn
@@ -966,7 +1018,20 @@ pub(super) fn audit_change(
     Ok(())
 }
 
-/// Re-derives one card's current view from all its evidence.
+/// One card of one person, and the words the plan shows it with.
+struct CardOf<'a> {
+    person_id: &'a str,
+    topic_id: &'a str,
+    topic_title: &'a str,
+    card_id: &'a str,
+    card_label: &'a str,
+}
+
+/// Brings one card's current view up to date with the evidence added since
+/// it was last worked out: the answers that are new are added in (the cost
+/// follows what is new, not the card's whole history), or, when one of them
+/// is not later than those before (a kiosk back after a month away), the
+/// view is worked out again from all of them.
 pub(super) fn refresh_preference(
     tx: &Transaction,
     person_id: &str,
@@ -975,23 +1040,160 @@ pub(super) fn refresh_preference(
     card_id: &str,
     card_label: &str,
 ) -> Result<(), StoreError> {
+    let card = CardOf {
+        person_id,
+        topic_id,
+        topic_title,
+        card_id,
+        card_label,
+    };
+    let Some((mut summary, mut tally, folded)) = kept_view(tx, &card)? else {
+        return recompute(tx, &card);
+    };
+    let (answers, last_rowid) = answers_after(tx, &card, folded)?;
+    let mut sorted = answers;
+    sorted.sort_by(|a, b| (a.at, &a.session).cmp(&(b.at, &b.session)));
+    for answer in &sorted {
+        match add_later(Some(&summary), &mut tally, answer) {
+            Some(added) => summary = added,
+            None => return recompute(tx, &card),
+        }
+    }
+    write_view(tx, &card, &summary, &tally, last_rowid.max(folded))
+}
+
+/// Works one card's current view out again from all its evidence (after
+/// evidence changed hands, or a mat was marked as practice or back).
+pub(super) fn recompute_preference(
+    tx: &Transaction,
+    person_id: &str,
+    topic_id: &str,
+    topic_title: &str,
+    card_id: &str,
+    card_label: &str,
+) -> Result<(), StoreError> {
+    recompute(
+        tx,
+        &CardOf {
+            person_id,
+            topic_id,
+            topic_title,
+            card_id,
+            card_label,
+        },
+    )
+}
+
+fn recompute(tx: &Transaction, card: &CardOf) -> Result<(), StoreError> {
+    let (answers, last_rowid) = answers_after(tx, card, 0)?;
+    let Some(summary) = current_view(&answers) else {
+        // Only practice left: no view.
+        tx.prepare_cached(
+            "DELETE FROM preferences WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3",
+        )?
+        .execute(params![card.person_id, card.topic_id, card.card_id])?;
+        return Ok(());
+    };
+    write_view(tx, card, &summary, &Tally::of(&answers), last_rowid)
+}
+
+/// The card's view as kept, with its tally and the last evidence row taken
+/// in; `None` if there is none, or it was kept before tallies were.
+fn kept_view(
+    tx: &Transaction,
+    card: &CardOf,
+) -> Result<Option<(PreferenceSummary, Tally, i64)>, StoreError> {
+    let row = tx
+        .prepare_cached(
+            "SELECT current_view, times_asked, times_said, times_skipped, since, last_at,
+                    changed_from, changed_until, folded_rowid, latest_at, latest_session,
+                    view_counts
+             FROM preferences WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3",
+        )?
+        .query_row(
+            params![card.person_id, card.topic_id, card.card_id],
+            |row| {
+                Ok((
+                    (
+                        row.get::<_, String>(0)?,
+                        row.get::<_, u32>(1)?,
+                        row.get::<_, u32>(2)?,
+                        row.get::<_, u32>(3)?,
+                        row.get::<_, String>(4)?,
+                        row.get::<_, String>(5)?,
+                        row.get::<_, Option<String>>(6)?,
+                        row.get::<_, Option<String>>(7)?,
+                    ),
+                    (
+                        row.get::<_, Option<i64>>(8)?,
+                        row.get::<_, Option<String>>(9)?,
+                        row.get::<_, Option<String>>(10)?,
+                        row.get::<_, Option<String>>(11)?,
+                    ),
+                ))
+            },
+        )
+        .optional()?;
+    let Some((view, (Some(folded), Some(latest_at), Some(latest_session), Some(counts)))) = row
+    else {
+        return Ok(None);
+    };
+    let (current_view, times_asked, times_said, times_skipped, since, last_at, from, until) = view;
+    let Ok(views) = serde_json::from_str(&counts) else {
+        return Ok(None);
+    };
+    let summary = PreferenceSummary {
+        current_view,
+        times_asked,
+        times_said,
+        times_skipped,
+        since: parse_timestamp(&since)?,
+        last_at: parse_timestamp(&last_at)?,
+        changed_from: from,
+        changed_until: until.as_deref().map(parse_timestamp).transpose()?,
+    };
+    let tally = Tally {
+        views,
+        latest: Some((parse_timestamp(&latest_at)?, latest_session)),
+    };
+    Ok(Some((summary, tally, folded)))
+}
+
+/// The card's answers from evidence rows after `rowid` (practice mats left
+/// out), and the last such row (practice too), or `rowid` if none.
+fn answers_after(
+    tx: &Transaction,
+    card: &CardOf,
+    rowid: i64,
+) -> Result<(Vec<Answer>, i64), StoreError> {
     let mut statement = tx.prepare_cached(
-        "SELECT placed_at, view, kind, session_id FROM evidence e
-         WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3
-           AND NOT EXISTS (SELECT 1 FROM synced_sessions s INDEXED BY practice_sessions
-                           WHERE s.session_id = e.session_id AND s.practice = 1)",
+        "SELECT e.rowid, placed_at, view, kind, session_id,
+                EXISTS (SELECT 1 FROM synced_sessions s INDEXED BY practice_sessions
+                        WHERE s.session_id = e.session_id AND s.practice = 1)
+         FROM evidence e INDEXED BY evidence_by_card
+         WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3 AND e.rowid > ?4",
     )?;
-    let rows = statement.query_map(params![person_id, topic_id, card_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-            row.get::<_, String>(3)?,
-        ))
-    })?;
+    let rows = statement.query_map(
+        params![card.person_id, card.topic_id, card.card_id, rowid],
+        |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, bool>(5)?,
+            ))
+        },
+    )?;
     let mut answers = Vec::new();
+    let mut last = rowid;
     for row in rows {
-        let (at, view, kind, session) = row?;
+        let (row_id, at, view, kind, session, practice) = row?;
+        last = last.max(row_id);
+        if practice {
+            continue;
+        }
         let at = parse_timestamp(&at)?;
         let answer = if kind == "skipped" {
             Answer::skipped(at)
@@ -1000,26 +1202,34 @@ pub(super) fn refresh_preference(
         };
         answers.push(answer.from_session(&session));
     }
-    let Some(summary) = current_view(&answers) else {
-        // Only practice left: no view.
-        tx.prepare_cached(
-            "DELETE FROM preferences WHERE person_id = ?1 AND topic_id = ?2 AND card_id = ?3",
-        )?
-        .execute(params![person_id, topic_id, card_id])?;
-        return Ok(());
-    };
+    Ok((answers, last))
+}
+
+fn write_view(
+    tx: &Transaction,
+    card: &CardOf,
+    summary: &PreferenceSummary,
+    tally: &Tally,
+    folded_rowid: i64,
+) -> Result<(), StoreError> {
+    let (latest_at, latest_session) =
+        tally.latest.as_ref().map_or((None, None), |(at, session)| {
+            (Some(timestamp(*at)), Some(session.as_str()))
+        });
+    let counts = serde_json::to_string(&tally.views).expect("a map of strings to numbers");
     tx.prepare_cached(
         "INSERT OR REPLACE INTO preferences
              (person_id, topic_id, topic_title, card_id, card_label, current_view, times_asked,
-              times_said, times_skipped, since, last_at, changed_from, changed_until)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+              times_said, times_skipped, since, last_at, changed_from, changed_until,
+              folded_rowid, latest_at, latest_session, view_counts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
-        person_id,
-        topic_id,
-        topic_title,
-        card_id,
-        card_label,
+        card.person_id,
+        card.topic_id,
+        card.topic_title,
+        card.card_id,
+        card.card_label,
         summary.current_view,
         summary.times_asked,
         summary.times_said,
@@ -1028,6 +1238,10 @@ pub(super) fn refresh_preference(
         timestamp(summary.last_at),
         summary.changed_from,
         summary.changed_until.map(timestamp),
+        folded_rowid,
+        latest_at,
+        latest_session,
+        counts,
     ])?;
     Ok(())
 }

@@ -935,7 +935,7 @@ impl StaffPlan for Plan {
             rows.collect::<Result<_, _>>()?
         };
         for (topic, title, card, label, person) in &cards {
-            super::plan::refresh_preference(&tx, person, topic, title, card, label)?;
+            super::plan::recompute_preference(&tx, person, topic, title, card, label)?;
         }
         audit_switch(
             &tx,

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use tracing::warn;
 
 use super::db::StoreError;
-use super::journal::{FinishedSession, Journal};
+use super::journal::{FinishedSession, Journal, Stream};
 use super::plan::{EvidenceRow, Faults, Plan, PlanOp, SessionRow};
 use crate::core::time::{correct, may_yet_be_set, ClockMark, Recorded, SinceBoot};
 use crate::core::{replay, Company, Said, SessionId};
@@ -107,9 +107,14 @@ pub fn sync_with(
         .clock
         .as_ref()
         .is_some_and(|now| may_yet_be_set(&marks, now));
-    let finished = journal.finished_session_ids()?;
-    let in_plan = plan.synced_session_ids()?;
-    let missing = sessions_to_apply(&finished, &in_plan);
+    // Only what this device wrote after the plan's mark of it.
+    let device = journal.device_id().to_string();
+    let from = stream_start(journal, plan, &device, Stream::Finished)?;
+    let finished = journal.finished_after(from)?;
+    let ids: Vec<&SessionId> = finished.iter().map(|(_, id)| id).collect();
+    let in_plan = plan.synced_among(&ids)?;
+    let missing = sessions_to_apply(&ids, &in_plan);
+    let mut held_back = HashSet::new();
 
     #[cfg(feature = "fault-injection")]
     let mut faults = Faults::fail_at(options.fail_at_statement);
@@ -117,12 +122,14 @@ pub fn sync_with(
     let mut faults = Faults::default();
     for ids in missing.chunks(options.batch_size.max(1)) {
         let mut sessions = Vec::with_capacity(ids.len());
-        for id in ids {
+        for &id in ids {
             let Some(mut session) = journal.finished_session(id)? else {
+                held_back.insert(id.clone());
                 continue;
             };
             if !correct_session_times(&mut session, &marks) && waiting_for_clock {
                 report.waiting_for_clock += 1;
+                held_back.insert(id.clone());
                 continue;
             }
             sessions.push(session);
@@ -136,16 +143,23 @@ pub fn sync_with(
             .count();
     }
 
+    let brought_in = finished
+        .iter()
+        .map(|(row, id)| (*row, id, !held_back.contains(id)));
+    move_mark(plan, &device, Stream::Finished, brought_in)?;
+
     // A mat's picture is drawn just after it is finished, so it may reach
-    // the journal after the mat reached the plan.
-    let without = plan.sessions_without_picture()?;
-    let pictures: Vec<PlanOp> = journal
-        .kept_mats()?
-        .into_iter()
-        .filter(|(session, _)| without.contains(session))
-        .map(|(session_id, picture)| PlanOp::SetMatPicture {
-            session_id,
-            picture,
+    // the journal after the mat reached the plan; it waits for its mat.
+    let from = stream_start(journal, plan, &device, Stream::KeptMats)?;
+    let kept = journal.kept_mats_after(from)?;
+    let mats: Vec<&SessionId> = kept.iter().map(|(_, id, _)| id).collect();
+    let in_plan = plan.synced_among(&mats)?;
+    let pictures: Vec<PlanOp> = kept
+        .iter()
+        .filter(|(_, session, _)| in_plan.contains(session))
+        .map(|(_, session_id, picture)| PlanOp::SetMatPicture {
+            session_id: session_id.clone(),
+            picture: picture.clone(),
         })
         .collect();
     if !pictures.is_empty() {
@@ -153,6 +167,10 @@ pub fn sync_with(
             plan.execute(&pictures, &mut faults)
         })?;
     }
+    let brought_in = kept
+        .iter()
+        .map(|(row, id, _)| (*row, id, in_plan.contains(id)));
+    move_mark(plan, &device, Stream::KeptMats, brought_in)?;
 
     // Check-ins the plan does not have yet, each with its person.
     let known = plan.check_in_keys()?;
@@ -195,6 +213,46 @@ pub fn sync_with(
         .collect();
     journal.settle_news(&plan.answered_news(&waiting)?, now)?;
     Ok(report)
+}
+
+/// Where to read a device's journal stream from: just after the plan's
+/// mark, when the journal still holds the row the mark names there; else
+/// (a journal recovered, restored or new to this plan) from its beginning.
+fn stream_start(
+    journal: &Journal,
+    plan: &Plan,
+    device: &str,
+    stream: Stream,
+) -> Result<i64, StoreError> {
+    let Some((row, key)) = plan.device_mark(device, stream)? else {
+        return Ok(0);
+    };
+    Ok(match journal.mat_at_row(stream, row)? {
+        Some(found) if found == key => row,
+        _ => 0,
+    })
+}
+
+/// Moves a device's mark of a stream past the rows now in the plan, in the
+/// order they were written, up to the first that is not (held back until
+/// the clock is set, or its mat not in the plan yet).
+fn move_mark<'a>(
+    plan: &mut Plan,
+    device: &str,
+    stream: Stream,
+    rows: impl Iterator<Item = (i64, &'a SessionId, bool)>,
+) -> Result<(), StoreError> {
+    let mut last = None;
+    for (row, id, in_plan) in rows {
+        if !in_plan {
+            break;
+        }
+        last = Some((row, id));
+    }
+    match last {
+        Some((row, id)) => plan.set_device_mark(device, stream, row, id),
+        None => Ok(()),
+    }
 }
 
 /// Puts right the times of a mat recorded before the clock was set (see
@@ -306,11 +364,12 @@ fn retrying<T>(
 /// The ids of finished sessions the plan does not have yet, in the order given
 /// (oldest first).
 pub fn sessions_to_apply<'a>(
-    finished: &'a [SessionId],
+    finished: &[&'a SessionId],
     in_plan: &HashSet<SessionId>,
 ) -> Vec<&'a SessionId> {
     finished
         .iter()
+        .copied()
         .filter(|id| !in_plan.contains(*id))
         .collect()
 }
@@ -552,7 +611,8 @@ mod tests {
 
     #[test]
     fn only_sessions_missing_from_the_plan_are_applied_in_journal_order() {
-        let journal: Vec<SessionId> = ["a", "b", "c"].map(SessionId::from).to_vec();
+        let ids: Vec<SessionId> = ["a", "b", "c"].map(SessionId::from).to_vec();
+        let journal: Vec<&SessionId> = ids.iter().collect();
         let cases: [(&[&str], &[&str]); 4] = [
             (&[], &["a", "b", "c"]),
             (&["b"], &["a", "c"]),

@@ -454,7 +454,7 @@ fn the_kiosk_tries_a_failed_sync_again_by_itself() {
     assert!(kiosk
         .notices()
         .iter()
-        .any(|n| n.contains("Support plan not updated")));
+        .any(|n| n.contains("Support plan not found")));
 
     std::fs::create_dir_all(share.parent().unwrap()).unwrap();
     drop(Plan::create(&share).unwrap());
@@ -963,4 +963,50 @@ fn the_kiosk_tells_staff_whether_the_plan_is_newer_or_damaged_not_just_busy() {
             .all(|n| !n.contains("newer") && !n.contains("busy")),
         "only what stands now: {notices:?}"
     );
+}
+
+#[test]
+fn a_journal_restored_from_an_older_backup_still_brings_every_new_mat() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal_path = dir.path().join("journal.sqlite");
+    let mat = |n: u32| Mat {
+        id: format!("0190a000-0000-7000-8000-{n:012}"),
+        day: n,
+        actions: &[("tea", Some(0)), ("cake", Some(2))],
+    };
+    let mut journal = new_journal(&journal_path);
+    for n in 1..=3 {
+        journal.record_all(&records(&mat(n))).unwrap();
+    }
+    drop(journal);
+    let backup = dir.path().join("backup.sqlite");
+    std::fs::copy(&journal_path, &backup).unwrap();
+
+    // Two more mats, then everything is in the plan.
+    let mut journal = Journal::open(&journal_path).unwrap();
+    for n in 4..=5 {
+        journal.record_all(&records(&mat(n))).unwrap();
+    }
+    let plan_path = dir.path().join("plan.sqlite");
+    let mut plan = Plan::open_or_create(&plan_path).unwrap();
+    assert_eq!(sync(&journal, &mut plan, now()).unwrap().sessions, 5);
+    drop(journal);
+
+    // The device is restored from the backup (mats 1 to 3) and goes on:
+    // its next mats are written where mats 4 and 5 were.
+    std::fs::copy(&backup, &journal_path).unwrap();
+    let mut journal = Journal::open(&journal_path).unwrap();
+    for n in 6..=7 {
+        journal.record_all(&records(&mat(n))).unwrap();
+    }
+    assert_eq!(sync(&journal, &mut plan, now()).unwrap().sessions, 2);
+    let synced = plan.synced_session_ids().unwrap();
+    assert_eq!(synced.len(), 7, "every mat, once");
+    assert!(synced.contains(&sayso::core::SessionId::from(mat(6).id.as_str())));
+
+    // From here on only what is new is read, and nothing is lost.
+    journal.record_all(&records(&mat(8))).unwrap();
+    assert_eq!(sync(&journal, &mut plan, now()).unwrap().sessions, 1);
+    assert_eq!(sync(&journal, &mut plan, now()).unwrap().sessions, 0);
+    assert_eq!(plan.synced_session_ids().unwrap().len(), 8);
 }

@@ -91,6 +91,14 @@ CREATE TABLE confirmations (
     by_whom    TEXT NOT NULL,
     at         TEXT NOT NULL
 );
+-- table device_marks
+CREATE TABLE device_marks (
+    device_id   TEXT NOT NULL,
+    stream      TEXT NOT NULL CHECK (stream IN ('finished', 'kept_mats')),
+    journal_row INTEGER NOT NULL,
+    row_key     TEXT NOT NULL,
+    PRIMARY KEY (device_id, stream)
+);
 -- table devices
 CREATE TABLE devices (
     device_id TEXT PRIMARY KEY,
@@ -161,7 +169,7 @@ CREATE TABLE preferences (
     times_said   INTEGER NOT NULL,
     since        TEXT NOT NULL,
     last_at      TEXT NOT NULL,
-    changed_from TEXT, times_skipped INTEGER NOT NULL DEFAULT 0, changed_until TEXT,                     -- the view before, if it changed
+    changed_from TEXT, times_skipped INTEGER NOT NULL DEFAULT 0, changed_until TEXT, folded_rowid INTEGER, latest_at TEXT, latest_session TEXT, view_counts TEXT,                     -- the view before, if it changed
     PRIMARY KEY (person_id, topic_id, card_id)
 );
 -- table profile_sections
