@@ -34,6 +34,8 @@ pub enum Stream {
     Finished,
     /// Kept pictures of mats (`kept_mats`).
     KeptMats,
+    /// What became of check-ins (`check_ins`).
+    CheckIns,
 }
 
 impl Stream {
@@ -41,6 +43,7 @@ impl Stream {
         match self {
             Stream::Finished => "finished",
             Stream::KeptMats => "kept_mats",
+            Stream::CheckIns => "check_ins",
         }
     }
 }
@@ -358,51 +361,52 @@ impl Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The mat journal row `row` of a stream (`finished`, `kept_mats`) is
-    /// about, if the journal has that row.
-    pub fn mat_at_row(&self, stream: Stream, row: i64) -> Result<Option<SessionId>, StoreError> {
-        let table = match stream {
-            Stream::Finished => "session_ends",
-            Stream::KeptMats => "kept_mats",
+    /// What journal row `row` of a stream holds, as the plan's mark names
+    /// it (its mat; for a check-in, its person and window), if the journal
+    /// has that row.
+    pub fn key_at_row(&self, stream: Stream, row: i64) -> Result<Option<String>, StoreError> {
+        let sql = match stream {
+            Stream::Finished => "SELECT session_id FROM session_ends WHERE rowid = ?1",
+            Stream::KeptMats => "SELECT session_id FROM kept_mats WHERE rowid = ?1",
+            Stream::CheckIns => {
+                "SELECT person_id || ' ' || check_in FROM check_ins WHERE rowid = ?1"
+            }
         };
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT session_id FROM {table} WHERE rowid = ?1"),
-                [row],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(self.conn.query_row(sql, [row], |r| r.get(0)).optional()?)
+    }
+
+    /// Check-in outcomes written after journal row `after`, in the order
+    /// they were written: (row, check-in).
+    pub fn check_ins_after(&self, after: i64) -> Result<Vec<(i64, CheckInRow)>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT c.rowid, c.person_id, p.name, c.check_in, c.topic_id, c.window_opens,
+                    c.window_closes, c.outcome, c.session_id
+             FROM check_ins c JOIN people p ON p.id = c.person_id
+             WHERE c.rowid > ?1 ORDER BY c.rowid",
+        )?;
+        let rows = statement.query_map([after], |row| {
+            Ok((
+                row.get(0)?,
+                CheckInRow {
+                    person: PersonRef {
+                        id: row.get(1)?,
+                        name: row.get(2)?,
+                    },
+                    key: row.get(3)?,
+                    topic_id: row.get(4)?,
+                    opens: row.get(5)?,
+                    closes: row.get(6)?,
+                    outcome: row.get(7)?,
+                    session_id: row.get(8)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn rows_after(&self, sql: &str, after: i64) -> Result<Vec<(i64, SessionId)>, StoreError> {
         let mut statement = self.conn.prepare_cached(sql)?;
         let rows = statement.query_map([after], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Every check-in outcome, oldest window first.
-    pub fn all_check_ins(&self) -> Result<Vec<CheckInRow>, StoreError> {
-        let mut statement = self.conn.prepare(
-            "SELECT c.person_id, p.name, c.check_in, c.topic_id, c.window_opens, c.window_closes,
-                    c.outcome, c.session_id
-             FROM check_ins c JOIN people p ON p.id = c.person_id
-             ORDER BY c.window_opens, c.person_id",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok(CheckInRow {
-                person: PersonRef {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                },
-                key: row.get(2)?,
-                topic_id: row.get(3)?,
-                opens: row.get(4)?,
-                closes: row.get(5)?,
-                outcome: row.get(6)?,
-                session_id: row.get(7)?,
-            })
-        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -288,12 +288,12 @@ impl Plan {
     }
 
     /// How far a device's journal stream has been brought in: (journal row,
-    /// the mat that row is about).
+    /// what that row holds: see [`super::Journal::key_at_row`]).
     pub fn device_mark(
         &self,
         device_id: &str,
         stream: Stream,
-    ) -> Result<Option<(i64, SessionId)>, StoreError> {
+    ) -> Result<Option<(i64, String)>, StoreError> {
         Ok(self
             .conn
             .query_row(
@@ -310,7 +310,7 @@ impl Plan {
         device_id: &str,
         stream: Stream,
         row: i64,
-        key: &SessionId,
+        key: &str,
     ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO device_marks (device_id, stream, journal_row, row_key)
@@ -435,13 +435,12 @@ impl Plan {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The check-ins the plan has: (person id, window key).
-    pub fn check_in_keys(&self) -> Result<HashSet<(PersonId, String)>, StoreError> {
-        let mut statement = self
+    /// Whether the plan has a person's check-in window already.
+    pub fn has_check_in(&self, person: &PersonId, key: &str) -> Result<bool, StoreError> {
+        Ok(self
             .conn
-            .prepare("SELECT person_id, check_in FROM check_ins")?;
-        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .prepare_cached("SELECT 1 FROM check_ins WHERE person_id = ?1 AND check_in = ?2")?
+            .exists(params![person, key])?)
     }
 
     /// A person's check-ins: (window key, outcome), oldest first.

@@ -173,22 +173,27 @@ pub fn sync_with(
     move_mark(plan, &device, Stream::KeptMats, brought_in)?;
 
     // Check-ins the plan does not have yet, each with its person.
-    let known = plan.check_in_keys()?;
+    let from = stream_start(journal, plan, &device, Stream::CheckIns)?;
+    let written = journal.check_ins_after(from)?;
     let mut check_ins = Vec::new();
-    for row in journal.all_check_ins()? {
-        if known.contains(&(row.person.id.clone(), row.key.clone())) {
+    for (_, row) in &written {
+        if plan.has_check_in(&row.person.id, &row.key)? {
             continue;
         }
         check_ins.push(PlanOp::AddPerson {
             id: row.person.id.clone(),
             name: row.person.name.clone(),
         });
-        check_ins.push(PlanOp::AddCheckIn(row));
+        check_ins.push(PlanOp::AddCheckIn(row.clone()));
     }
     if !check_ins.is_empty() {
         retrying(options, &mut report, || {
             plan.execute(&check_ins, &mut faults)
         })?;
+    }
+    if let Some((row, last)) = written.last() {
+        let key = format!("{} {}", last.person.id, last.key);
+        plan.set_device_mark(&device, Stream::CheckIns, *row, &key)?;
     }
 
     // Mats left part-way, for staff to see, not as evidence.
@@ -227,7 +232,7 @@ fn stream_start(
     let Some((row, key)) = plan.device_mark(device, stream)? else {
         return Ok(0);
     };
-    Ok(match journal.mat_at_row(stream, row)? {
+    Ok(match journal.key_at_row(stream, row)? {
         Some(found) if found == key => row,
         _ => 0,
     })
@@ -250,7 +255,7 @@ fn move_mark<'a>(
         last = Some((row, id));
     }
     match last {
-        Some((row, id)) => plan.set_device_mark(device, stream, row, id),
+        Some((row, id)) => plan.set_device_mark(device, stream, row, id.as_str()),
         None => Ok(()),
     }
 }

@@ -94,7 +94,7 @@ CREATE TABLE confirmations (
 -- table device_marks
 CREATE TABLE device_marks (
     device_id   TEXT NOT NULL,
-    stream      TEXT NOT NULL CHECK (stream IN ('finished', 'kept_mats')),
+    stream      TEXT NOT NULL CHECK (stream IN ('finished', 'kept_mats', 'check_ins')),
     journal_row INTEGER NOT NULL,
     row_key     TEXT NOT NULL,
     PRIMARY KEY (device_id, stream)

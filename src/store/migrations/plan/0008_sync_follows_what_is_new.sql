@@ -11,13 +11,14 @@ ALTER TABLE preferences ADD COLUMN view_counts TEXT;       -- JSON: how often ea
 
 -- How far each device's journal has been brought in, per kind of row
 -- (`finished`: finished mats, by `session_ends`; `kept_mats`: their
--- pictures): every journal row up to `journal_row` (its rowid) is in the
--- plan, so a sync reads only the rows after it. `row_key` is what that row
--- holds (its mat's id): a journal that no longer holds it there (recovered
+-- pictures; `check_ins`: what became of check-ins): every journal row up to
+-- `journal_row` (its rowid) is in the plan, so a sync reads only the rows
+-- after it. `row_key` is what that row holds (its mat's id; a check-in's
+-- person id and window, with a space between): a journal that no longer holds it there (recovered
 -- from damage, restored from a backup) is read again from its beginning.
 CREATE TABLE device_marks (
     device_id   TEXT NOT NULL,
-    stream      TEXT NOT NULL CHECK (stream IN ('finished', 'kept_mats')),
+    stream      TEXT NOT NULL CHECK (stream IN ('finished', 'kept_mats', 'check_ins')),
     journal_row INTEGER NOT NULL,
     row_key     TEXT NOT NULL,
     PRIMARY KEY (device_id, stream)
