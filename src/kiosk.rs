@@ -216,6 +216,14 @@ enum JobDone {
 /// the kiosk): once a day.
 const FULL_CHECK_EVERY_MS: u64 = 24 * 60 * 60 * 1000;
 
+/// How the journal is read whole: SQLite's quick check (at start) or its
+/// full integrity check (once a day).
+#[derive(Debug, Clone, Copy)]
+enum JournalCheck {
+    Quick,
+    Full,
+}
+
 /// Background work: at most one sync at a time, and a "run again" flag
 /// instead of ever waiting for the one under way.
 struct Jobs {
@@ -229,6 +237,8 @@ struct Jobs {
     keepers_running: usize,
     /// The journal's full check is under way.
     checking: bool,
+    /// Damage the check found, set aside once the sync under way has ended.
+    damaged_journal: Option<StoreError>,
     /// The night's backup is under way.
     backing_up: bool,
     /// A PIN typed on the staff screen is being checked.
@@ -553,6 +563,7 @@ impl Kiosk {
                 sync_owed: false,
                 keepers_running: 0,
                 checking: false,
+                damaged_journal: None,
                 backing_up: false,
                 checking_pin: false,
             },
@@ -564,6 +575,10 @@ impl Kiosk {
         if kiosk.journal.is_none() {
             // Nothing can be kept yet: the person is never told "saved".
             kiosk.run(FlowEvent::Saving(false), now);
+        } else {
+            // Damage is most often found at a start (after a power cut):
+            // looked for at once, beside the person's first screen.
+            kiosk.start_journal_check(JournalCheck::Quick);
         }
         kiosk.carry_out(effects, now);
         Ok(kiosk)
@@ -724,14 +739,44 @@ impl Kiosk {
         if !due || !self.quiet() || self.journal.is_none() {
             return;
         }
-        self.jobs.checking = true;
         self.fully_checked_at = now.mono;
+        self.start_journal_check(JournalCheck::Full);
+    }
+
+    /// Reads the journal whole on a thread of its own; damage found is set
+    /// aside and recovered at once (see [`Kiosk::job_done`]).
+    fn start_journal_check(&mut self, how: JournalCheck) {
+        self.jobs.checking = true;
         let path = self.paths.journal();
         let done = self.jobs.done_tx.clone();
         std::thread::spawn(move || {
-            let checked = Journal::open(&path).and_then(|journal| journal.check_fully());
+            let checked = Journal::open_unchecked(&path).and_then(|journal| match how {
+                JournalCheck::Quick => journal.check_quickly(),
+                JournalCheck::Full => journal.check_fully(),
+            });
             let _ = done.send(JobDone::JournalChecked(checked));
         });
+    }
+
+    /// The journal was found damaged while the kiosk runs: it is closed,
+    /// set aside and what can be read recovered into a fresh one, which
+    /// then takes what the person does (and what waited in memory).
+    fn recover_damaged_journal(&mut self, why: &StoreError) {
+        let now = self.clock.now();
+        self.journal = None;
+        let mut notices = Vec::new();
+        self.journal = set_aside_and_recover(&self.paths.journal(), why, now, &mut notices);
+        for notice in notices {
+            self.problem(notice);
+        }
+        if let Some(journal) = &self.journal {
+            for person in &self.flow.config().people {
+                if let Err(e) = journal.ensure_person(&person.person, now.wall) {
+                    error!("cannot add a person to the journal: {e}");
+                }
+            }
+        }
+        self.write_unsaved();
     }
 
     /// Staff on the mat: the supporter starts or stops helping.
@@ -1228,6 +1273,9 @@ impl Kiosk {
         match done {
             JobDone::Sync(outcome) => {
                 self.jobs.sync_running = false;
+                if let Some(why) = self.jobs.damaged_journal.take() {
+                    self.recover_damaged_journal(&why);
+                }
                 let result = match &outcome {
                     Ok(report) => {
                         info!(
@@ -1239,7 +1287,7 @@ impl Kiosk {
                     }
                     Err(e) => {
                         warn!("sync to the support plan failed; it will be tried again: {e}");
-                        SyncResult::Failed(plan_trouble(e))
+                        SyncResult::Failed(plan_trouble(e, &self.paths.plan))
                     }
                 };
                 self.run(FlowEvent::SyncDone(result), now);
@@ -1262,14 +1310,20 @@ impl Kiosk {
                 self.jobs.checking = false;
                 None
             }
+            JobDone::JournalChecked(Err(e)) if e.is_corrupt() => {
+                self.jobs.checking = false;
+                error!("the journal's check found damage: {e}");
+                if self.jobs.sync_running {
+                    // Not moved while a sync still reads (and writes) it.
+                    self.jobs.damaged_journal = Some(e);
+                } else {
+                    self.recover_damaged_journal(&e);
+                }
+                None
+            }
             JobDone::JournalChecked(Err(e)) => {
                 self.jobs.checking = false;
-                error!("the journal's full check found a problem: {e}");
-                self.problem(
-                    "The journal is damaged: restart sayso soon, and it will be set aside and \
-                     what can be read recovered"
-                        .to_string(),
-                );
+                warn!("the journal could not be checked: {e}");
                 None
             }
             JobDone::PinChecked(check) => {
@@ -1394,13 +1448,20 @@ impl Kiosk {
     }
 }
 
-/// Why a sync failed, as the staff line tells it.
-fn plan_trouble(e: &StoreError) -> PlanTrouble {
+/// Why a sync failed, as the staff line tells it. Only trouble with the
+/// file at `plan` is the plan's (a damaged journal is this kiosk's own to
+/// set aside and recover).
+fn plan_trouble(e: &StoreError, plan: &Path) -> PlanTrouble {
+    let about_plan = |path: &Path| path == plan;
     match e {
         e if e.is_busy() => PlanTrouble::Busy,
-        StoreError::Missing { .. } => PlanTrouble::Missing,
-        e if e.is_corrupt() => PlanTrouble::Damaged,
-        StoreError::NewerSchema { .. } => PlanTrouble::Newer,
+        StoreError::Missing { path } if about_plan(path) => PlanTrouble::Missing,
+        StoreError::Damaged { path, .. } | StoreError::NotADatabase { path, .. }
+            if about_plan(path) =>
+        {
+            PlanTrouble::Damaged
+        }
+        StoreError::NewerSchema { path, .. } if about_plan(path) => PlanTrouble::Newer,
         StoreError::DifferentHome { .. } => PlanTrouble::OtherHome,
         _ => PlanTrouble::Other,
     }
@@ -1601,80 +1662,17 @@ fn load_pack(dir: &Path, notices: &mut Vec<String>) -> VoicePack {
     pack
 }
 
-/// Opens the journal. A damaged one, or one a newer sayso wrote, is moved
-/// aside, never deleted, and a fresh one started with what could be read
-/// from it; any other failure (a full disk, a folder that cannot be
-/// written) leaves the kiosk running unsaved until it can be opened.
+/// Opens the journal (read whole on a thread of its own afterwards, see
+/// [`Kiosk::start_journal_check`]). One that is not a database, or that a
+/// newer sayso wrote, is set aside and a fresh one started; any other
+/// failure (a full disk, a folder that cannot be written) leaves the kiosk
+/// running unsaved until it can be opened.
 fn open_journal(path: &Path, now: Now, notices: &mut Vec<String>) -> Option<Journal> {
-    match Journal::open(path) {
+    match Journal::open_unchecked(path) {
         Ok(journal) => Some(journal),
         Err(e) if e.is_corrupt() || matches!(e, StoreError::NewerSchema { .. }) => {
-            let stamp = now.wall.format("%Y%m%dT%H%M%SZ");
-            let (kind, what) = if e.is_corrupt() {
-                ("damaged", "was damaged")
-            } else {
-                ("newer", "was written by a newer version of sayso")
-            };
-            let aside = path.with_extension(format!("sqlite.{kind}-{stamp}"));
-            error!(
-                "{e}; moving it to {} and starting a new journal",
-                aside.display()
-            );
-            for suffix in ["", "-wal", "-shm"] {
-                let from = PathBuf::from(format!("{}{suffix}", path.display()));
-                if from.exists() {
-                    let to = PathBuf::from(format!("{}{suffix}", aside.display()));
-                    if let Err(e) = std::fs::rename(&from, &to) {
-                        error!("cannot move {} aside: {e}", from.display());
-                    }
-                }
-            }
-            let fresh = match Journal::open(path) {
-                Ok(journal) => journal,
-                Err(e) => {
-                    error!("cannot start a new journal: {e}");
-                    notices.push(format!("Not saving: {e}"));
-                    return None;
-                }
-            };
-            drop(fresh);
-            let recovered = crate::store::recover::recover_journal(&aside, path);
-            let notice = match &recovered {
-                Ok(r) => {
-                    warn!(
-                        mats = r.mats,
-                        finished = r.finished,
-                        placements = r.placements,
-                        check_ins = r.check_ins,
-                        lost = r.lost,
-                        "recovered what could be read from the damaged journal"
-                    );
-                    format!(
-                        "The journal {what} (kept as {}); recovered {} mat(s) ({} finished), \
-                         {} card placement(s), {} check-in(s); about {} row(s) could not be read",
-                        aside.display(),
-                        r.mats,
-                        r.finished,
-                        r.placements,
-                        r.check_ins,
-                        r.lost
-                    )
-                }
-                Err(e) => {
-                    error!("nothing could be recovered from the journal set aside: {e}");
-                    format!(
-                        "The journal {what}; it was kept as {}, and nothing could be recovered from it",
-                        aside.display()
-                    )
-                }
-            };
-            notices.push(notice);
-            Journal::open(path)
-                .inspect_err(|e| {
-                    error!("cannot start a new journal: {e}");
-                    notices.push(format!("Not saving: {e}"));
-                })
-                .ok()
+            error!("{e}");
+            set_aside_and_recover(path, &e, now, notices)
         }
         Err(e) => {
             error!("cannot open the journal: {e}");
@@ -1682,4 +1680,81 @@ fn open_journal(path: &Path, now: Now, notices: &mut Vec<String>) -> Option<Jour
             None
         }
     }
+}
+
+/// Moves a damaged journal (or one a newer sayso wrote) aside, never
+/// deleting it, starts a fresh one and copies into it every row that can
+/// still be read; staff are told what came back.
+fn set_aside_and_recover(
+    path: &Path,
+    why: &StoreError,
+    now: Now,
+    notices: &mut Vec<String>,
+) -> Option<Journal> {
+    let stamp = now.wall.format("%Y%m%dT%H%M%SZ");
+    let (kind, what) = if why.is_corrupt() {
+        ("damaged", "was damaged")
+    } else {
+        ("newer", "was written by a newer version of sayso")
+    };
+    let aside = path.with_extension(format!("sqlite.{kind}-{stamp}"));
+    error!(
+        "moving the journal to {} and starting a new one",
+        aside.display()
+    );
+    for suffix in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", path.display()));
+        if from.exists() {
+            let to = PathBuf::from(format!("{}{suffix}", aside.display()));
+            if let Err(e) = std::fs::rename(&from, &to) {
+                error!("cannot move {} aside: {e}", from.display());
+            }
+        }
+    }
+    let fresh = match Journal::open(path) {
+        Ok(journal) => journal,
+        Err(e) => {
+            error!("cannot start a new journal: {e}");
+            notices.push(format!("Not saving: {e}"));
+            return None;
+        }
+    };
+    drop(fresh);
+    let recovered = crate::store::recover::recover_journal(&aside, path);
+    let notice = match &recovered {
+        Ok(r) => {
+            warn!(
+                mats = r.mats,
+                finished = r.finished,
+                placements = r.placements,
+                check_ins = r.check_ins,
+                lost = r.lost,
+                "recovered what could be read from the journal set aside"
+            );
+            format!(
+                "The journal {what} (kept as {}); recovered {} mat(s) ({} finished), \
+                 {} card placement(s), {} check-in(s); about {} row(s) could not be read",
+                aside.display(),
+                r.mats,
+                r.finished,
+                r.placements,
+                r.check_ins,
+                r.lost
+            )
+        }
+        Err(e) => {
+            error!("nothing could be recovered from the journal set aside: {e}");
+            format!(
+                "The journal {what}; it was kept as {}, and nothing could be recovered from it",
+                aside.display()
+            )
+        }
+    };
+    notices.push(notice);
+    Journal::open_unchecked(path)
+        .inspect_err(|e| {
+            error!("cannot start a new journal: {e}");
+            notices.push(format!("Not saving: {e}"));
+        })
+        .ok()
 }

@@ -182,13 +182,22 @@ impl Journal {
     /// Opens (or makes) the journal and checks it: damage anywhere in the
     /// file is found now, not by a sync days later.
     pub fn open(path: &Path) -> Result<Journal, StoreError> {
+        let journal = Journal::open_unchecked(path)?;
+        journal.check_quickly()?;
+        Ok(journal)
+    }
+
+    /// Opens the journal without reading it whole first (a file that is
+    /// not a database, or of a newer version, is still refused): for the
+    /// kiosk, whose start must not wait on the journal's length; it checks
+    /// the journal on a thread of its own straight after.
+    pub fn open_unchecked(path: &Path) -> Result<Journal, StoreError> {
         let conn = db::open(
             path,
             MIGRATIONS,
             db::JournalMode::Wal,
             db::IfMissing::Create,
         )?;
-        db::quick_check(&conn, path)?;
         let device_id = device_id(&conn)?;
         Ok(Journal {
             conn,
@@ -235,6 +244,11 @@ impl Journal {
 
     /// SQLite's full integrity check (slower than the one at every open):
     /// for a quiet moment, off the UI thread.
+    /// SQLite's quick check: every page read, as on opening.
+    pub fn check_quickly(&self) -> Result<(), StoreError> {
+        db::quick_check(&self.conn, &self.path)
+    }
+
     pub fn check_fully(&self) -> Result<(), StoreError> {
         db::check_integrity(&self.conn, &self.path)
     }

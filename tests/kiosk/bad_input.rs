@@ -296,7 +296,10 @@ fn a_journal_scribbled_in_the_middle_is_noticed_at_once_and_what_can_be_read_is_
     std::fs::write(&journal_path, &bytes).unwrap();
 
     let (voice, _spoken) = sayso::voice::RecordingVoice::new();
-    let kiosk = sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
+    let mut kiosk =
+        sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
+    // Read whole beside the first screen, not before it.
+    kiosk.wait_for_jobs(common::JOB_WAIT);
     let notice = kiosk
         .notices()
         .iter()
@@ -307,7 +310,11 @@ fn a_journal_scribbled_in_the_middle_is_noticed_at_once_and_what_can_be_read_is_
     let kept: Vec<_> = std::fs::read_dir(&paths.data_dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with("journal.sqlite.damaged-") && !name.ends_with("-shm"))
+        .filter(|name| {
+            name.starts_with("journal.sqlite.damaged-")
+                && !name.ends_with("-shm")
+                && !name.ends_with("-wal")
+        })
         .collect();
     assert!(!kept.is_empty(), "the damaged file is kept");
     assert_eq!(
@@ -354,7 +361,7 @@ fn a_set_with_no_usable_topic_is_refused_at_start_naming_the_file_and_why() {
 }
 
 #[test]
-fn damage_that_appears_while_the_kiosk_runs_is_found_by_the_daily_full_check() {
+fn damage_that_appears_while_the_kiosk_runs_is_found_by_the_daily_full_check_and_recovered() {
     let mut test = common::open_kiosk_on_topics(&common::demo_set());
     for _ in 0..10 {
         common::finish_a_mat(&mut test.kiosk, 1);
@@ -380,14 +387,19 @@ fn damage_that_appears_while_the_kiosk_runs_is_found_by_the_daily_full_check() {
     test.clock.advance(chrono::Duration::hours(24));
     test.kiosk.tick();
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
+    let notices = test.kiosk.notices().to_vec();
     assert!(
-        test.kiosk
-            .notices()
+        notices
             .iter()
-            .any(|n| n.contains("journal is damaged")),
-        "{:?}",
-        test.kiosk.notices()
+            .any(|n| n.contains("journal was damaged") && n.contains("recovered 10 mat(s)")),
+        "set aside and recovered at once: {notices:?}"
     );
+    // The person goes on, into the new journal.
+    common::finish_a_mat(&mut test.kiosk, 0);
+    let session = test.kiosk.session().unwrap().id().clone();
+    let journal = Journal::open(&journal_path).expect("a sound journal");
+    assert!(journal.finished_session_ids().unwrap().contains(&session));
+    assert_eq!(journal.finished_session_ids().unwrap().len(), 11);
 }
 
 #[test]
