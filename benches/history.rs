@@ -76,6 +76,8 @@ fn main() {
         let started = Instant::now();
         drop(journal_of(&data.join("journal.sqlite"), years * 365));
         let written = started.elapsed();
+        // The first opening also migrates the journal: not counted.
+        open_kiosk(&data, now);
         let mut times = Vec::new();
         for _ in 0..5 {
             times.push(open_kiosk(&data, now));

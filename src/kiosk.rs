@@ -520,7 +520,7 @@ impl Kiosk {
 
         let mut ids = UuidIds;
         let restored = match &journal {
-            Some(journal) => journal.restored().unwrap_or_else(|e| {
+            Some(journal) => journal.restored(now.wall).unwrap_or_else(|e| {
                 error!("cannot read what the journal remembers: {e}");
                 Restored::default()
             }),

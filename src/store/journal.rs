@@ -1,6 +1,7 @@
 //! The journal: the device's own append-only record of every session and
 //! every action in it, each committed the moment it happens.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -24,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/journal/0006_news.sql"),
     include_str!("migrations/journal/0007_practice.sql"),
     include_str!("migrations/journal/0008_clock_marks.sql"),
+    include_str!("migrations/journal/0009_sessions_by_person.sql"),
 ];
 
 /// A kind of journal row that sync brings into the plan in the order it
@@ -291,17 +293,20 @@ impl Journal {
     /// The latest time the kiosk has recorded: a wall clock reading earlier
     /// has not been set (time does not go backwards).
     pub fn latest_time(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        // The last row written to each table: the kiosk never writes a time
+        // earlier than the journal's latest, so its last rows hold it, and
+        // reading them costs the same however long the journal is.
         let latest: Option<String> = self.conn.query_row(
             "SELECT max(t) FROM (
-                 SELECT max(started_at) AS t FROM sessions
-                 UNION ALL SELECT max(ended_at) FROM session_ends
-                 UNION ALL SELECT max(placed_at) FROM placements
-                 UNION ALL SELECT max(undone_at) FROM undos
-                 UNION ALL SELECT max(skipped_at) FROM skips
-                 UNION ALL SELECT max(marked_at) FROM marks
-                 UNION ALL SELECT max(paused_at) FROM pauses
-                 UNION ALL SELECT max(resumed_at) FROM resumes
-                 UNION ALL SELECT max(wall) FROM clock_marks)",
+                 SELECT (SELECT started_at FROM sessions ORDER BY rowid DESC LIMIT 1) AS t
+                 UNION ALL SELECT (SELECT ended_at FROM session_ends ORDER BY rowid DESC LIMIT 1)
+                 UNION ALL SELECT (SELECT placed_at FROM placements ORDER BY rowid DESC LIMIT 1)
+                 UNION ALL SELECT (SELECT undone_at FROM undos ORDER BY rowid DESC LIMIT 1)
+                 UNION ALL SELECT (SELECT skipped_at FROM skips ORDER BY rowid DESC LIMIT 1)
+                 UNION ALL SELECT (SELECT marked_at FROM marks ORDER BY rowid DESC LIMIT 1)
+                 UNION ALL SELECT (SELECT paused_at FROM pauses ORDER BY rowid DESC LIMIT 1)
+                 UNION ALL SELECT (SELECT resumed_at FROM resumes ORDER BY rowid DESC LIMIT 1)
+                 UNION ALL SELECT (SELECT wall FROM clock_marks ORDER BY seq DESC LIMIT 1))",
             [],
             |row| row.get(0),
         )?;
@@ -614,26 +619,33 @@ impl Journal {
     /// What the kiosk's flow takes up again after a restart: each person's
     /// most recent mat if it was never finished (with everything done on
     /// it), and the check-in windows already settled.
-    pub fn restored(&self) -> Result<Restored, StoreError> {
+    /// Reads from the end of the journal, person by person, so a long one
+    /// costs no more than a short one: check-ins only from the week before
+    /// `now` (the flow looks no further back than yesterday).
+    pub fn restored(&self, now: DateTime<Utc>) -> Result<Restored, StoreError> {
         let mut statement = self.conn.prepare(
-            "SELECT s.id, s.person_id, s.topic_id, s.supporter, s.supporter_helped
-             FROM sessions s
-             WHERE s.rowid = (SELECT MAX(l.rowid) FROM sessions l WHERE l.person_id = s.person_id)
-               AND NOT EXISTS (SELECT 1 FROM session_ends e WHERE e.session_id = s.id)",
+            "SELECT id, person_id, topic_id, supporter, supporter_helped
+             FROM (SELECT * FROM sessions INDEXED BY sessions_by_person
+                   WHERE person_id = ?1 ORDER BY rowid DESC LIMIT 1) s
+             WHERE NOT EXISTS (SELECT 1 FROM session_ends e WHERE e.session_id = s.id)",
         )?;
-        let heads = statement
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, SessionId>(0)?,
-                    row.get::<_, PersonId>(1)?,
-                    row.get::<_, TopicId>(2)?,
-                    Company {
-                        supporter: row.get(3)?,
-                        helped: row.get(4)?,
-                    },
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut heads = Vec::new();
+        for person in self.people()? {
+            let head = statement
+                .query_row([&person.id], |row| {
+                    Ok((
+                        row.get::<_, SessionId>(0)?,
+                        row.get::<_, PersonId>(1)?,
+                        row.get::<_, TopicId>(2)?,
+                        Company {
+                            supporter: row.get(3)?,
+                            helped: row.get(4)?,
+                        },
+                    ))
+                })
+                .optional()?;
+            heads.extend(head);
+        }
         let mut left_mats = Vec::with_capacity(heads.len());
         for (session_id, person_id, topic_id, company) in heads {
             let session = FinishedSession {
@@ -651,12 +663,21 @@ impl Journal {
                 company,
             });
         }
-        let mut statement = self
-            .conn
-            .prepare("SELECT person_id, check_in FROM check_ins")?;
-        let settled_check_ins = statement
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        // Written in the order windows were settled, each at most a day or
+        // two after it closed: from the end back to a week before now.
+        let since = timestamp(now - chrono::Duration::days(7));
+        let mut statement = self.conn.prepare(
+            "SELECT person_id, check_in, window_closes FROM check_ins ORDER BY rowid DESC",
+        )?;
+        let mut rows = statement.query([])?;
+        let mut settled_check_ins = HashSet::new();
+        while let Some(row) = rows.next()? {
+            let closes: String = row.get(2)?;
+            if closes < since {
+                break;
+            }
+            settled_check_ins.insert((row.get(0)?, row.get(1)?));
+        }
         Ok(Restored {
             left_mats,
             settled_check_ins,

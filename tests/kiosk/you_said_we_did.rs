@@ -212,7 +212,7 @@ fn news_told_on_one_kiosk_of_the_home_is_not_told_on_the_other() {
         "both kiosks have it"
     );
     assert_eq!(
-        lounge.restored().unwrap().news.len(),
+        lounge.restored(at(20)).unwrap().news.len(),
         1,
         "and the lounge's flow takes it"
     );
