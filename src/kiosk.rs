@@ -1729,11 +1729,18 @@ fn set_aside_and_recover(
                 placements = r.placements,
                 check_ins = r.check_ins,
                 lost = r.lost,
+                kept_out = r.kept_out,
                 "recovered what could be read from the journal set aside"
             );
+            let kept_out = match r.kept_out {
+                0 => String::new(),
+                n => format!(
+                    "; {n} finished mat(s) kept out of the plan, some of their cards unreadable"
+                ),
+            };
             format!(
                 "The journal {what} (kept as {}); recovered {} mat(s) ({} finished), \
-                 {} card placement(s), {} check-in(s); about {} row(s) could not be read",
+                 {} card placement(s), {} check-in(s); about {} row(s) could not be read{kept_out}",
                 aside.display(),
                 r.mats,
                 r.finished,

@@ -24,6 +24,10 @@ pub struct Recovered {
     pub check_ins: usize,
     /// Rows that could not be read, as far as the damaged file can tell.
     pub lost: usize,
+    /// Finished mats left unfinished in the new journal because some of
+    /// what was done on them could not be read: never a mat in the plan
+    /// without all its evidence.
+    pub kept_out: usize,
 }
 
 /// The journal's tables, each after those its rows point to.
@@ -68,6 +72,9 @@ pub fn recover_journal(damaged: &Path, into: &Path) -> Result<Recovered, StoreEr
     let from = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     let mut to = Connection::open(into)?;
     to.busy_timeout(super::db::BUSY_TIMEOUT)?;
+    // A row whose mat or person could not be read is still worth keeping
+    // (a card's placement, a check-in): nothing blocks what can be saved.
+    to.pragma_update(None, "foreign_keys", false)?;
     let mut recovered = Recovered::default();
 
     // The device keeps its id and its home.
@@ -99,8 +106,22 @@ pub fn recover_journal(damaged: &Path, into: &Path) -> Result<Recovered, StoreEr
         let mut added = 0;
         {
             let mut insert = tx.prepare(&sql)?;
+            let mat_column = columns.iter().position(|c| c == "session_id");
             for row in read.rows {
-                added += insert.execute(rusqlite::params_from_iter(row))?;
+                if table == "session_ends" {
+                    let mat = mat_column.and_then(|i| match &row[i] {
+                        Value::Text(id) => Some(id.clone()),
+                        _ => None,
+                    });
+                    if !mat.is_some_and(|id| every_action_read(&tx, &id)) {
+                        recovered.kept_out += 1;
+                        continue;
+                    }
+                }
+                match insert.execute(rusqlite::params_from_iter(row)) {
+                    Ok(n) => added += n,
+                    Err(_) => recovered.lost += 1,
+                }
             }
         }
         tx.commit()?;
@@ -113,6 +134,28 @@ pub fn recover_journal(damaged: &Path, into: &Path) -> Result<Recovered, StoreEr
         }
     }
     Ok(recovered)
+}
+
+/// Whether a mat and everything done on it came back: its actions
+/// (placements, undos, skips, marks) share one sequence from 1, so a mat
+/// with none, or with a number missing, lost some.
+fn every_action_read(to: &rusqlite::Transaction, session_id: &str) -> bool {
+    to.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?1), count(*), coalesce(max(seq), 0)
+         FROM (SELECT seq FROM placements WHERE session_id = ?1
+               UNION ALL SELECT seq FROM undos WHERE session_id = ?1
+               UNION ALL SELECT seq FROM skips WHERE session_id = ?1
+               UNION ALL SELECT seq FROM marks WHERE session_id = ?1)",
+        [session_id],
+        |row| {
+            Ok((
+                row.get::<_, bool>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        },
+    )
+    .is_ok_and(|(mat, count, last)| mat && count > 0 && count == last)
 }
 
 /// The columns a table has in both files (an older journal has fewer).
@@ -191,5 +234,88 @@ fn read_rows(conn: &Connection, table: &str, columns: &[String]) -> Result<Read,
             }
             _ => return Ok(read),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{Company, InputMethod, Record, Spot};
+    use crate::store::Journal;
+    use chrono::TimeZone;
+
+    fn mat(journal: &mut Journal, person: &str, n: u32) -> String {
+        let id = format!("0190a000-0000-7000-8000-{n:012}");
+        let at = chrono::Utc.with_ymd_and_hms(2026, 11, n, 9, 0, 0).unwrap();
+        let mut records = vec![Record::Started {
+            session_id: id.clone().into(),
+            person_id: person.into(),
+            set_id: "demo".into(),
+            topic_id: "food".into(),
+            topic_title: "Food".into(),
+            company: Company::default(),
+            at,
+        }];
+        for (seq, card) in [(1, "tea"), (2, "cake"), (3, "chips")] {
+            records.push(Record::Placed {
+                session_id: id.clone().into(),
+                seq,
+                card_id: card.into(),
+                card_label: card.into(),
+                spot: Spot::on(0),
+                point_label: "like".into(),
+                at,
+                via: InputMethod::Touch,
+                response_ms: 900,
+                helped: false,
+            });
+        }
+        records.push(Record::Finished {
+            session_id: id.clone().into(),
+            at,
+            via: InputMethod::Touch,
+        });
+        journal.record_all(&records).unwrap();
+        id
+    }
+
+    #[test]
+    fn rows_that_lost_their_mat_are_kept_and_a_mat_missing_a_card_never_counts_as_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let damaged = dir.path().join("damaged.sqlite");
+        let mut journal = Journal::open(&damaged).unwrap();
+        let at = chrono::Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        let person = journal.add_person("Alex", at).unwrap();
+        let whole = mat(&mut journal, &person.id, 1);
+        let missing_a_card = mat(&mut journal, &person.id, 2);
+        let without_its_row = mat(&mut journal, &person.id, 3);
+        drop(journal);
+        // What unreadable pages leave: a placement and a mat's own row gone.
+        let db = Connection::open(&damaged).unwrap();
+        db.execute_batch(
+            "DROP TRIGGER placements_append_only_d; DROP TRIGGER sessions_append_only_d;
+             PRAGMA foreign_keys = OFF;",
+        )
+        .unwrap();
+        db.execute(
+            "DELETE FROM placements WHERE session_id = ?1 AND seq = 2",
+            [&missing_a_card],
+        )
+        .unwrap();
+        db.execute("DELETE FROM sessions WHERE id = ?1", [&without_its_row])
+            .unwrap();
+        drop(db);
+
+        let fresh = dir.path().join("journal.sqlite");
+        drop(Journal::open(&fresh).unwrap());
+        let recovered = recover_journal(&damaged, &fresh).unwrap();
+        assert_eq!(recovered.kept_out, 2, "{recovered:?}");
+        assert_eq!(recovered.finished, 1);
+        assert_eq!(recovered.placements, 8, "every placement that was there");
+        let journal = Journal::open(&fresh).unwrap();
+        assert_eq!(
+            journal.finished_session_ids().unwrap(),
+            [crate::core::SessionId::from(whole.as_str())]
+        );
     }
 }
