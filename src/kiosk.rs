@@ -1109,7 +1109,7 @@ impl Kiosk {
     /// folder that could not be written) is tried again while records wait
     /// for it; once open, it knows the home's people before their records.
     fn reopen_journal(&mut self) -> bool {
-        let Ok(journal) = Journal::open(&self.paths.journal()) else {
+        let Ok(journal) = Journal::open_unchecked(&self.paths.journal()) else {
             return false;
         };
         let now = self.clock.now();
@@ -1121,6 +1121,7 @@ impl Kiosk {
         }
         info!("the journal could be opened at last: writing what was kept in memory");
         self.journal = Some(journal);
+        self.start_journal_check(JournalCheck::Quick);
         true
     }
 

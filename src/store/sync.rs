@@ -145,8 +145,12 @@ pub fn sync_with(
 
     let brought_in = finished
         .iter()
-        .map(|(row, id)| (*row, id, !held_back.contains(id)));
-    move_mark(plan, &device, Stream::Finished, brought_in)?;
+        .map(|(row, id)| (*row, id.as_str(), !held_back.contains(id)));
+    if let Some((row, key)) = mark_after(brought_in) {
+        retrying(options, &mut report, || {
+            plan.set_device_mark(&device, Stream::Finished, row, key)
+        })?;
+    }
 
     // A mat's picture is drawn just after it is finished, so it may reach
     // the journal after the mat reached the plan; it waits for its mat.
@@ -169,8 +173,12 @@ pub fn sync_with(
     }
     let brought_in = kept
         .iter()
-        .map(|(row, id, _)| (*row, id, in_plan.contains(id)));
-    move_mark(plan, &device, Stream::KeptMats, brought_in)?;
+        .map(|(row, id, _)| (*row, id.as_str(), in_plan.contains(id)));
+    if let Some((row, key)) = mark_after(brought_in) {
+        retrying(options, &mut report, || {
+            plan.set_device_mark(&device, Stream::KeptMats, row, key)
+        })?;
+    }
 
     // Check-ins the plan does not have yet, each with its person.
     let from = stream_start(journal, plan, &device, Stream::CheckIns)?;
@@ -193,7 +201,9 @@ pub fn sync_with(
     }
     if let Some((row, last)) = written.last() {
         let key = format!("{} {}", last.person.id, last.key);
-        plan.set_device_mark(&device, Stream::CheckIns, *row, &key)?;
+        retrying(options, &mut report, || {
+            plan.set_device_mark(&device, Stream::CheckIns, *row, &key)
+        })?;
     }
 
     // Mats left part-way, for staff to see, not as evidence.
@@ -238,26 +248,13 @@ fn stream_start(
     })
 }
 
-/// Moves a device's mark of a stream past the rows now in the plan, in the
-/// order they were written, up to the first that is not (held back until
-/// the clock is set, or its mat not in the plan yet).
-fn move_mark<'a>(
-    plan: &mut Plan,
-    device: &str,
-    stream: Stream,
-    rows: impl Iterator<Item = (i64, &'a SessionId, bool)>,
-) -> Result<(), StoreError> {
-    let mut last = None;
-    for (row, id, in_plan) in rows {
-        if !in_plan {
-            break;
-        }
-        last = Some((row, id));
-    }
-    match last {
-        Some((row, id)) => plan.set_device_mark(device, stream, row, id.as_str()),
-        None => Ok(()),
-    }
+/// Where a device's mark of a stream moves to: the last of the rows (in
+/// the order they were written) before the first not in the plan yet
+/// (held back until the clock is set, or its mat not there yet).
+fn mark_after<'a>(rows: impl Iterator<Item = (i64, &'a str, bool)>) -> Option<(i64, &'a str)> {
+    rows.take_while(|(_, _, in_plan)| *in_plan)
+        .last()
+        .map(|(row, key, _)| (row, key))
 }
 
 /// Puts right the times of a mat recorded before the clock was set (see
@@ -612,6 +609,28 @@ mod tests {
                 PlanOp::Audit { detail, .. } => format!("audit {detail}"),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_mark_moves_past_what_the_plan_has_up_to_the_first_it_has_not() {
+        let rows = |in_plan: &[bool]| -> Option<(i64, String)> {
+            let keys = ["a", "b", "c"];
+            mark_after(
+                in_plan
+                    .iter()
+                    .enumerate()
+                    .map(|(i, has)| (i as i64 + 10, keys[i], *has)),
+            )
+            .map(|(row, key)| (row, key.to_string()))
+        };
+        assert_eq!(rows(&[true, true, true]), Some((12, "c".into())));
+        assert_eq!(
+            rows(&[true, false, true]),
+            Some((10, "a".into())),
+            "held back"
+        );
+        assert_eq!(rows(&[false, true, true]), None, "nothing moves");
+        assert_eq!(rows(&[]), None);
     }
 
     #[test]
