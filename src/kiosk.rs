@@ -354,10 +354,11 @@ impl Kiosk {
         let home = match &paths.home {
             Some(path) => {
                 let root = path.parent().unwrap_or(Path::new("."));
-                let last_read = crate::library::home::last_read(&paths.data_dir, root, &set.set);
-                let loaded = load_home(path, &set.set, journal.as_ref(), last_read.as_ref());
-                match (loaded, last_read) {
-                    (Ok(home), _) => {
+                // Read only when the home file is not whole.
+                let last_read = || crate::library::home::last_read(&paths.data_dir, root, &set.set);
+                let loaded = load_home(path, &set.set, journal.as_ref(), last_read);
+                match loaded.map_err(|e| (e, last_read())) {
+                    Ok(home) => {
                         if home.people.iter().all(|p| p.id.is_some()) {
                             if let Err(e) =
                                 crate::library::home::keep_last_read(path, &paths.data_dir)
@@ -369,7 +370,7 @@ impl Kiosk {
                     }
                     // Its text may quote a person's name: the reason goes to
                     // staff. Who is who stays as this kiosk last read it.
-                    (Err(e), Some(last_read)) => {
+                    Err((e, Some(last_read))) => {
                         error!("the home file ({HOME_FILE}) cannot be used; the people as last read are kept; see the staff line");
                         notices.push(format!(
                             "Home file not read ({}): the people as last read are kept",
@@ -377,7 +378,7 @@ impl Kiosk {
                         ));
                         last_read
                     }
-                    (Err(e), None) => {
+                    Err((e, None)) => {
                         error!("the home file ({HOME_FILE}) cannot be used; see the staff line");
                         notices.push(format!("Home file not read ({})", e.reason()));
                         Home::single(DEMO_PERSON, &set.set)
@@ -770,13 +771,20 @@ impl Kiosk {
             self.problem(notice);
         }
         if let Some(journal) = &self.journal {
-            for person in &self.flow.config().people {
-                if let Err(e) = journal.ensure_person(&person.person, now.wall) {
-                    error!("cannot add a person to the journal: {e}");
-                }
-            }
+            let _ = self.introduce_people(journal, now);
         }
         self.write_unsaved();
+    }
+
+    /// Makes sure `journal` knows the home's people before their records
+    /// reach it (a journal started afresh).
+    fn introduce_people(&self, journal: &Journal, now: Now) -> Result<(), StoreError> {
+        for person in &self.flow.config().people {
+            journal
+                .ensure_person(&person.person, now.wall)
+                .inspect_err(|e| error!("cannot add a person to the journal: {e}"))?;
+        }
+        Ok(())
     }
 
     /// Staff on the mat: the supporter starts or stops helping.
@@ -1112,12 +1120,8 @@ impl Kiosk {
         let Ok(journal) = Journal::open_unchecked(&self.paths.journal()) else {
             return false;
         };
-        let now = self.clock.now();
-        for person in &self.flow.config().people {
-            if let Err(e) = journal.ensure_person(&person.person, now.wall) {
-                error!("cannot add a person to the journal: {e}");
-                return false;
-            }
+        if self.introduce_people(&journal, self.clock.now()).is_err() {
+            return false;
         }
         info!("the journal could be opened at last: writing what was kept in memory");
         self.journal = Some(journal);
@@ -1576,16 +1580,17 @@ fn load_home(
     path: &Path,
     set: &crate::core::PictureSet,
     journal: Option<&Journal>,
-    last_read: Option<&Home>,
+    last_read: impl Fn() -> Option<Home>,
 ) -> Result<Home, crate::library::home::HomeError> {
     let home = Home::load(path, set)?;
     if home.people.iter().all(|p| p.id.is_some()) {
         return Ok(home);
     }
     let known_people = journal.and_then(|j| j.people().ok()).unwrap_or_default();
+    let last_read = last_read();
     let known = |name: &str| {
         let as_last_read = last_read
-            .into_iter()
+            .iter()
             .flat_map(|home| &home.people)
             .find(|p| p.name == name)
             .and_then(|p| p.id.clone());

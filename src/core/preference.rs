@@ -203,26 +203,21 @@ pub fn add_later(
                     last_at: answer.at,
                     ..before.clone()
                 },
-                Some(before) if had_views => PreferenceSummary {
-                    current_view: view.clone(),
-                    times_asked,
-                    times_said: said,
-                    times_skipped,
-                    since: answer.at,
-                    last_at: answer.at,
-                    changed_from: Some(before.current_view.clone()),
-                    changed_until: Some(before.last_at),
-                },
-                _ => PreferenceSummary {
-                    current_view: view.clone(),
-                    times_asked,
-                    times_said: said,
-                    times_skipped,
-                    since: answer.at,
-                    last_at: answer.at,
-                    changed_from: None,
-                    changed_until: None,
-                },
+                // A new run: after another view it is a change; after
+                // nothing or only skips, the first view.
+                _ => {
+                    let changed = before.filter(|_| had_views);
+                    PreferenceSummary {
+                        current_view: view.clone(),
+                        times_asked,
+                        times_said: said,
+                        times_skipped,
+                        since: answer.at,
+                        last_at: answer.at,
+                        changed_from: changed.map(|b| b.current_view.clone()),
+                        changed_until: changed.map(|b| b.last_at),
+                    }
+                }
             }
         }
     };

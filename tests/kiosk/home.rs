@@ -320,14 +320,20 @@ fn device(data: &Path, home: &Path, plan: &Path) -> Kiosk {
     Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap()
 }
 
+/// A plan on the office's share and the home file, in `dir`.
+fn a_shared_plan_and_home_file(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let plan = dir.join("office/plan.sqlite");
+    std::fs::create_dir_all(plan.parent().unwrap()).unwrap();
+    drop(Plan::create(&plan).unwrap());
+    let home = dir.join("home.toml");
+    std::fs::write(&home, HOME).unwrap();
+    (plan, home)
+}
+
 #[test]
 fn one_person_is_one_person_on_every_device_of_the_home() {
     let dir = tempfile::tempdir().unwrap();
-    let plan = dir.path().join("office/plan.sqlite");
-    std::fs::create_dir_all(plan.parent().unwrap()).unwrap();
-    drop(Plan::create(&plan).unwrap());
-    let home = dir.path().join("home.toml");
-    std::fs::write(&home, HOME).unwrap();
+    let (plan, home) = a_shared_plan_and_home_file(dir.path());
 
     // The first device to read the home file gives each person an id, and
     // writes it in, keeping the rest of the file as it was.
@@ -471,11 +477,7 @@ fn alex_finishes_a_mat(kiosk: &mut Kiosk) {
 #[test]
 fn a_typo_in_the_home_file_never_changes_who_is_who_in_the_shared_plan() {
     let dir = tempfile::tempdir().unwrap();
-    let plan = dir.path().join("office/plan.sqlite");
-    std::fs::create_dir_all(plan.parent().unwrap()).unwrap();
-    drop(Plan::create(&plan).unwrap());
-    let home = dir.path().join("home.toml");
-    std::fs::write(&home, HOME).unwrap();
+    let (plan, home) = a_shared_plan_and_home_file(dir.path());
     let data = dir.path().join("kitchen");
     let mut kiosk = device(&data, &home, &plan);
     alex_finishes_a_mat(&mut kiosk);
