@@ -283,6 +283,10 @@ fn render_walkthrough(
     kiosk
         .borrow_mut()
         .problem("No sound: is the speaker plugged in and switched on?".into());
+    // The longest the staff line says, to see it wraps.
+    kiosk
+        .borrow_mut()
+        .problem(crate::core::PlanTrouble::Damaged.notice().into());
     kiosk
         .borrow_mut()
         .serving_staff_pages("https://sayso-kitchen.local:8470/".into());
