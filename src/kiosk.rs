@@ -1730,11 +1730,13 @@ fn set_aside_and_recover(
     let notice = match &recovered {
         Ok(r) => {
             warn!(
+                rows = r.rows,
                 mats = r.mats,
                 finished = r.finished,
                 placements = r.placements,
                 check_ins = r.check_ins,
                 lost = r.lost,
+                missing_pages = r.missing_pages,
                 kept_out = r.kept_out,
                 "recovered what could be read from the journal set aside"
             );
@@ -1744,10 +1746,16 @@ fn set_aside_and_recover(
                     "; {n} finished mat(s) kept out of the plan, some of their cards unreadable"
                 ),
             };
+            let cut_short = match r.missing_pages {
+                0 => "",
+                _ => " (more, past where the file was cut short)",
+            };
             format!(
-                "The journal {what} (kept as {}); recovered {} mat(s) ({} finished), \
-                 {} card placement(s), {} check-in(s); about {} row(s) could not be read{kept_out}",
+                "The journal {what} (kept as {}); recovered {} row(s): {} mat(s) ({} finished), \
+                 {} card placement(s), {} check-in(s); about {} row(s) could not be read\
+                 {cut_short}{kept_out}",
                 aside.display(),
+                r.rows,
                 r.mats,
                 r.finished,
                 r.placements,

@@ -12,6 +12,7 @@ mod db;
 mod ids;
 pub mod journal;
 mod news;
+mod pages;
 pub mod pictures;
 pub mod plan;
 pub mod recover;

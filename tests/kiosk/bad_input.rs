@@ -391,7 +391,7 @@ fn damage_that_appears_while_the_kiosk_runs_is_found_by_the_daily_full_check_and
     assert!(
         notices
             .iter()
-            .any(|n| n.contains("journal was damaged") && n.contains("recovered 10 mat(s)")),
+            .any(|n| n.contains("journal was damaged") && n.contains(": 10 mat(s) (10 finished)")),
         "set aside and recovered at once: {notices:?}"
     );
     // The person goes on, into the new journal.
