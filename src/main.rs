@@ -730,6 +730,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         sayso::ui::pictures::decode(&path, sayso::ui::pictures::MAX_SIDE)
                     {
                         println!("warning: {what}: {relative}: {e}");
+                    } else if let Some((w, h)) = sayso::library::picture::oversized_svg(&path) {
+                        println!(
+                            "warning: {what}: {relative}: it says it is {w}x{h} pixels; \
+                             sayso draws it smaller, but an app the set is shared with may \
+                             not: save it at the size it is meant to be"
+                        );
                     }
                 }
             }

@@ -5,16 +5,17 @@
 //! pixels than [`MAX_PIXELS`] (or needs more memory to decode than 8-bit
 //! colour with alpha at that size would), and is scaled down as it is
 //! decoded, so a photo straight off a phone (or a hostile 11000x11000 PNG)
-//! cannot take the device's memory.
+//! cannot take the device's memory. An SVG is drawn at the size it is shown,
+//! and refused when its effects ask for far more drawing than that size.
 
 use std::path::Path;
 
 use image::ImageDecoder;
 
 /// Pictures with more pixels than this are refused before decoding: a 24 MP
-/// camera's photo is the largest taken whole. A raster picture is decoded
-/// whole before it is scaled, so this bounds the kiosk's peak memory
-/// (measured: under 200 MB resident with such a picture).
+/// camera's photo is the largest taken. A PNG or JPEG is scaled as it is
+/// decoded; other kinds (and interlaced PNGs) are decoded whole before they
+/// are scaled, so this bounds the kiosk's peak memory.
 pub const MAX_PIXELS: u64 = 24_000_000;
 
 /// The longest side of a picture the staff pages show: a card is at most
@@ -31,7 +32,16 @@ pub enum PictureError {
     NotAPicture,
     #[error("it is too big ({width}x{height} pixels)")]
     TooBig { width: u32, height: u32 },
+    #[error("it asks for too much drawing: blur or other effects over {million} million pixels")]
+    TooMuchDrawing { million: u64 },
 }
+
+/// How much an SVG's effects (blur, shadows: its filters) may cover, as a
+/// multiple of the picture's own pixels. Each filter is worked out over its
+/// whole region, so a blur over a region thousands of times the picture
+/// takes seconds of a Pi's time per element (a "blur bomb"); a drop shadow
+/// on each part of a symbol comes nowhere near.
+const MAX_EFFECT_AREA: f64 = 32.0;
 
 /// A decoded picture: 8-bit RGBA, row by row.
 pub struct Pixels {
@@ -76,6 +86,12 @@ fn decode_svg(path: &Path, max_side: u32) -> Result<Pixels, PictureError> {
     let scale = max_side as f32 / size.width().max(size.height());
     let width = ((size.width() * scale).round() as u32).max(1);
     let height = ((size.height() * scale).round() as u32).max(1);
+    let effects = effect_pixels(tree.root(), scale);
+    if effects > MAX_EFFECT_AREA * f64::from(width) * f64::from(height) {
+        return Err(PictureError::TooMuchDrawing {
+            million: (effects / 1e6).min(u64::MAX as f64) as u64,
+        });
+    }
     let mut pixmap = tiny_skia::Pixmap::new(width, height).ok_or(PictureError::NotAPicture)?;
     resvg::render(
         &tree,
@@ -88,6 +104,43 @@ fn decode_svg(path: &Path, max_side: u32) -> Result<Pixels, PictureError> {
         rgba: pixmap.take(),
         premultiplied: true,
     })
+}
+
+/// The size an SVG says it is, when that is more pixels than a raster
+/// picture may have: sayso draws it smaller, but an app the set is shared
+/// with (as an Open Board Format file) may try to draw it at that size.
+pub fn oversized_svg(path: &Path) -> Option<(u64, u64)> {
+    use resvg::usvg;
+    if !is_svg(path) {
+        return None;
+    }
+    let data = std::fs::read(path).ok()?;
+    let tree = usvg::Tree::from_data(&data, &usvg::Options::default()).ok()?;
+    let (width, height) = (tree.size().width() as u64, tree.size().height() as u64);
+    (width.saturating_mul(height) > MAX_PIXELS).then_some((width, height))
+}
+
+/// The pixels an SVG's filters are worked out over when drawn at `scale`,
+/// each filter step counted (nested pictures, masks and patterns too).
+fn effect_pixels(group: &resvg::usvg::Group, scale: f32) -> f64 {
+    let mut total = 0.0;
+    if !group.filters().is_empty() {
+        let region = group.abs_layer_bounding_box();
+        let steps: usize = group
+            .filters()
+            .iter()
+            .map(|f| f.primitives().len().max(1))
+            .sum();
+        total +=
+            f64::from(region.width() * scale) * f64::from(region.height() * scale) * steps as f64;
+    }
+    for child in group.children() {
+        if let resvg::usvg::Node::Group(inner) = child {
+            total += effect_pixels(inner, scale);
+        }
+        child.subroots(|sub| total += effect_pixels(sub, scale));
+    }
+    total
 }
 
 fn decode_raster(path: &Path, max_side: u32) -> Result<Pixels, PictureError> {
@@ -150,23 +203,168 @@ pub(crate) fn decode_upright<R: std::io::BufRead + std::io::Seek, E>(
     limits.max_image_width = Some(width);
     limits.max_image_height = Some(height);
     limits.max_alloc = Some(4 * max_pixels);
-    if decoder.set_limits(limits).is_err() {
+    if decoder.set_limits(limits.clone()).is_err() {
         return Err(too_big);
     }
     // A picture whose orientation cannot be read is taken as it is stored.
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| match e {
-        image::ImageError::Limits(_) => Limited::TooBig { width, height },
-        _ => Limited::Damaged,
-    })?;
+    // A photo larger than it is shown is scaled as it is decoded, never
+    // whole in memory (a 24 MP one would be 96 MB); the rest decoded whole.
+    let shrunk = if width.max(height) > max_side {
+        drop(decoder);
+        let reader = open().map_err(Limited::Open)?;
+        shrink::decode(reader, max_side)
+    } else {
+        None
+    };
+    let mut picture = match shrunk {
+        Some(Ok(picture)) => picture,
+        Some(Err(())) => return Err(Limited::Damaged),
+        None => {
+            let mut decoder = open()
+                .map_err(Limited::Open)?
+                .into_decoder()
+                .map_err(|_| Limited::Damaged)?;
+            if decoder.set_limits(limits).is_err() {
+                return Err(too_big);
+            }
+            image::DynamicImage::from_decoder(decoder).map_err(|e| match e {
+                image::ImageError::Limits(_) => Limited::TooBig { width, height },
+                _ => Limited::Damaged,
+            })?
+        }
+    };
     // Scaled first, then turned: turning a 12 MP photo costs more.
-    if width.max(height) > max_side {
+    if picture.width().max(picture.height()) > max_side {
         picture = picture.thumbnail(max_side, max_side);
     }
     picture.apply_orientation(orientation);
     Ok(picture)
+}
+
+/// Decoding a large PNG or JPEG straight to a smaller size.
+mod shrink {
+    use std::io::{BufRead, Seek};
+
+    use image::{DynamicImage, ImageFormat, ImageReader, RgbaImage};
+
+    /// The picture at `max_side` to twice that a side (the caller scales
+    /// the rest of the way); `None` when it is of a kind decoded
+    /// whole (interlaced PNG, other formats), `Err` when damaged.
+    pub(super) fn decode<R: BufRead + Seek>(
+        reader: ImageReader<R>,
+        max_side: u32,
+    ) -> Option<Result<DynamicImage, ()>> {
+        match reader.format()? {
+            ImageFormat::Jpeg => jpeg(reader.into_inner(), max_side),
+            ImageFormat::Png => png(reader.into_inner(), max_side),
+            _ => None,
+        }
+    }
+
+    /// JPEG's own scaling: its blocks decoded at an eighth, a quarter or
+    /// half their size.
+    fn jpeg<R: BufRead>(reader: R, max_side: u32) -> Option<Result<DynamicImage, ()>> {
+        let mut decoder = jpeg_decoder::Decoder::new(reader);
+        let side = u16::try_from(max_side).unwrap_or(u16::MAX);
+        if decoder.scale(side, side).is_err() {
+            return Some(Err(()));
+        }
+        let Ok(bytes) = decoder.decode() else {
+            // Lossless and 12-bit JPEGs: left to the decoder of everything.
+            return None;
+        };
+        let info = decoder.info()?;
+        let (w, h) = (u32::from(info.width), u32::from(info.height));
+        let picture = match info.pixel_format {
+            jpeg_decoder::PixelFormat::RGB24 => {
+                image::RgbImage::from_raw(w, h, bytes).map(DynamicImage::ImageRgb8)
+            }
+            jpeg_decoder::PixelFormat::L8 => {
+                image::GrayImage::from_raw(w, h, bytes).map(DynamicImage::ImageLuma8)
+            }
+            _ => return None,
+        };
+        Some(picture.ok_or(()))
+    }
+
+    /// A PNG read row by row, each square of `factor` x `factor` pixels
+    /// averaged into one as the rows arrive.
+    fn png<R: BufRead + Seek>(reader: R, max_side: u32) -> Option<Result<DynamicImage, ()>> {
+        let mut decoder = png::Decoder::new(reader);
+        decoder.set_transformations(png::Transformations::normalize_to_color8());
+        let Ok(mut reader) = decoder.read_info() else {
+            return Some(Err(()));
+        };
+        let info = reader.info();
+        if info.interlaced {
+            return None;
+        }
+        let (width, height) = (info.width, info.height);
+        let channels = match reader.output_color_type() {
+            (png::ColorType::Grayscale, _) => 1,
+            (png::ColorType::GrayscaleAlpha, _) => 2,
+            (png::ColorType::Rgb, _) => 3,
+            (png::ColorType::Rgba, _) => 4,
+            _ => return None,
+        };
+        // Never smaller than shown: the caller scales the rest of the way.
+        let factor = (width.max(height) / max_side).max(1) as usize;
+        let out_width = (width as usize).div_ceil(factor);
+        let out_height = (height as usize).div_ceil(factor);
+        let mut out = RgbaImage::new(out_width as u32, out_height as u32);
+        let mut sums = vec![0u32; out_width * 4];
+        let mut counts = vec![0u32; out_width];
+        let mut y = 0usize;
+        loop {
+            let row = match reader.next_row() {
+                Ok(Some(row)) => row,
+                Ok(None) => break,
+                Err(_) => return Some(Err(())),
+            };
+            for (x, pixel) in row.data().chunks_exact(channels).enumerate() {
+                let [r, g, b, a] = match *pixel {
+                    [l] => [l, l, l, 255],
+                    [l, a] => [l, l, l, a],
+                    [r, g, b] => [r, g, b, 255],
+                    [r, g, b, a] => [r, g, b, a],
+                    _ => unreachable!("chunks of 1 to 4"),
+                };
+                // Colour weighted by how opaque it is: the colour of a
+                // see-through pixel must not tint its neighbours.
+                let alpha = u32::from(a);
+                let at = x / factor * 4;
+                sums[at] += u32::from(r) * alpha;
+                sums[at + 1] += u32::from(g) * alpha;
+                sums[at + 2] += u32::from(b) * alpha;
+                sums[at + 3] += alpha;
+                counts[at / 4] += 1;
+            }
+            y += 1;
+            if y.is_multiple_of(factor) || y == height as usize {
+                let out_y = (y - 1) / factor;
+                for (x, count) in counts.iter_mut().enumerate() {
+                    let sum = &sums[x * 4..x * 4 + 4];
+                    let alpha = sum[3].max(1);
+                    let pixel = [
+                        (sum[0] / alpha) as u8,
+                        (sum[1] / alpha) as u8,
+                        (sum[2] / alpha) as u8,
+                        (sum[3] / (*count).max(1)) as u8,
+                    ];
+                    out.put_pixel(x as u32, out_y as u32, image::Rgba(pixel));
+                    *count = 0;
+                }
+                sums.fill(0);
+            }
+        }
+        if y != height as usize {
+            return Some(Err(()));
+        }
+        Some(Ok(DynamicImage::ImageRgba8(out)))
+    }
 }
 
 /// A picture made for the support plan: re-encoded by sayso, so what a page
@@ -310,6 +508,54 @@ mod tests {
     }
 
     #[test]
+    fn a_large_photo_is_scaled_as_it_is_decoded_and_still_shown_upright() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("photo.jpg");
+        let upright = image::RgbImage::from_fn(1600, 1200, |x, _| {
+            if x < 800 {
+                image::Rgb([230, 20, 20])
+            } else {
+                image::Rgb([20, 20, 230])
+            }
+        });
+        std::fs::write(&photo, crate::library::test_photos::phone_jpeg(&upright, 6)).unwrap();
+        let shown = decode(&photo, 256).unwrap();
+        assert_eq!((shown.width, shown.height), (256, 192));
+        let at = |x: usize, y: usize| &shown.rgba[(y * 256 + x) * 4..][..3];
+        assert!(at(30, 96)[0] > 180 && at(30, 96)[2] < 80, "red on the left");
+        assert!(
+            at(230, 96)[2] > 180 && at(230, 96)[0] < 80,
+            "blue on the right"
+        );
+    }
+
+    #[test]
+    fn a_large_png_is_scaled_as_it_is_decoded_and_see_through_parts_tint_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("symbol.png");
+        // Opaque red on the left; on the right, black that cannot be seen.
+        let picture = image::RgbaImage::from_fn(1200, 800, |x, _| {
+            if x < 602 {
+                image::Rgba([240, 0, 0, 255])
+            } else {
+                image::Rgba([0, 0, 0, 0])
+            }
+        });
+        picture.save(&path).unwrap();
+        let shown = decode(&path, 300).unwrap();
+        assert_eq!((shown.width, shown.height), (300, 200), "a quarter");
+        let at = |x: usize| &shown.rgba[(100 * shown.width as usize + x) * 4..][..4];
+        assert_eq!(at(10), [240, 0, 0, 255]);
+        assert_eq!(at(290)[3], 0, "see-through stays see-through");
+        // The column where red meets the see-through: still red, half seen.
+        assert_eq!(
+            at(150),
+            [240, 0, 0, 127],
+            "not darkened by the hidden black"
+        );
+    }
+
+    #[test]
     fn an_svg_card_for_the_plan_is_a_png_drawn_by_sayso() {
         let dir = tempfile::tempdir().unwrap();
         let card = dir.path().join("card.svg");
@@ -326,6 +572,33 @@ mod tests {
         let centre = back.get_pixel(PLAN_SIDE / 2, PLAN_SIDE / 2);
         assert_eq!(centre.0, [255, 0, 0, 255], "the circle, not premultiplied");
         assert_eq!(back.get_pixel(0, 0).0[3], 0, "transparent around it");
+    }
+
+    #[test]
+    fn a_symbol_with_a_shadow_on_each_part_is_drawn_and_a_blur_bomb_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let svg = |filter_region: &str, parts: usize| {
+            let part = r#"<circle cx="50" cy="50" r="30" fill="red" filter="url(#s)"/>"#;
+            format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">
+                   <filter id="s" {filter_region}><feGaussianBlur stdDeviation="3"/>
+                   <feOffset dx="2" dy="2"/></filter>{}</svg>"#,
+                part.repeat(parts)
+            )
+        };
+        let symbol = dir.path().join("symbol.svg");
+        std::fs::write(&symbol, svg("", 12)).unwrap();
+        let drawn = decode(&symbol, 256).expect("an ordinary shadow on each part");
+        assert_eq!((drawn.width, drawn.height), (256, 256));
+
+        let bomb = dir.path().join("bomb.svg");
+        let vast =
+            r#"x="-50000" y="-50000" width="100000" height="100000" filterUnits="userSpaceOnUse""#;
+        std::fs::write(&bomb, svg(vast, 1)).unwrap();
+        assert!(matches!(
+            decode(&bomb, 256),
+            Err(PictureError::TooMuchDrawing { .. })
+        ));
     }
 
     #[test]

@@ -424,6 +424,8 @@ fn check_names_every_picture_the_kiosk_would_stumble_on() {
         ("huge", "cards/huge.png"),
         ("away", "../../../etc/passwd"),
         ("fifo", "cards/fifo.png"),
+        ("blur", "cards/blur.svg"),
+        ("vast", "cards/vast.svg"),
         ("good", "cards/good.svg"),
     ];
     let mut toml = String::from(
@@ -446,6 +448,26 @@ fn check_names_every_picture_the_kiosk_would_stumble_on() {
     )
     .unwrap();
     std::fs::write(set_dir.join("cards/text.png"), b"hello, I am not a picture").unwrap();
+    // A blur worked out over a region millions of times the picture, three
+    // times over: seconds of drawing each.
+    let blurred = r#"<rect width="100" height="100" fill="red" filter="url(#b)"/>"#;
+    std::fs::write(
+        set_dir.join("cards/blur.svg"),
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">
+               <filter id="b" x="-100000" y="-100000" width="200000" height="200000"
+                       filterUnits="userSpaceOnUse"><feGaussianBlur stdDeviation="9"/></filter>
+               {blurred}{blurred}{blurred}</svg>"#
+        ),
+    )
+    .unwrap();
+    // A picture that says it is 200000 pixels square.
+    std::fs::write(
+        set_dir.join("cards/vast.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="200000" height="200000">
+           <circle cx="100000" cy="100000" r="90000" fill="blue"/></svg>"#,
+    )
+    .unwrap();
     // A real PNG, cut short.
     let mut png = Vec::new();
     {
@@ -479,6 +501,8 @@ fn check_names_every_picture_the_kiosk_would_stumble_on() {
         ("huge", "too big"),
         ("away", "outside the picture set's folder"),
         ("fifo", "not a plain file"),
+        ("blur", "too much drawing"),
+        ("vast", "it says it is 200000x200000 pixels"),
     ] {
         let line = said
             .lines()
@@ -503,16 +527,17 @@ fn check_names_every_picture_the_kiosk_would_stumble_on() {
         .collect();
     assert_eq!(
         shown,
-        [false, false, false, false, false, false, false, true]
+        [false, false, false, false, false, false, false, false, true, true],
+        "the vast picture is drawn smaller"
     );
-    assert_eq!(pictures.take_new_warnings().len(), 7);
+    assert_eq!(pictures.take_new_warnings().len(), 8);
     while test.kiosk.screen() == sayso::core::Screen::Mat {
         test.kiosk.handle(sayso::core::Input::new(
             sayso::core::Event::PlaceOn(0),
             sayso::core::InputMethod::Touch,
         ));
     }
-    assert_eq!(test.kiosk.session().unwrap().dealt_count(), 8);
+    assert_eq!(test.kiosk.session().unwrap().dealt_count(), 10);
 }
 
 /// A kiosk on the demo home in `data`, syncing into `plan`: Alex finishes

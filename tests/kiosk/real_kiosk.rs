@@ -113,6 +113,9 @@ impl<'x> RunningKiosk<'x> {
         if let Some(set) = set {
             command.arg("--set").arg(set);
         }
+        // Xvfb's GL is Mesa's, drawn by the CPU: Slint's software renderer
+        // draws the window unless a test asks for another.
+        command.env("SLINT_BACKEND", "winit-software");
         command.envs(env.iter().copied());
         // A machine clock that reads earlier than sayso was made (the suite
         // run on a moved date, .ci/any-day) is one the kiosk rightly does not
@@ -127,8 +130,6 @@ impl<'x> RunningKiosk<'x> {
             .env("SAYSO_DATA_DIR", data)
             .env("DISPLAY", &x.display)
             .env_remove("WAYLAND_DISPLAY")
-            // Xvfb has no GL: Slint's software renderer draws the window.
-            .env("SLINT_BACKEND", "winit-software")
             .env("RUST_LOG", log)
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(data.join("kiosk.err")).unwrap())
