@@ -11,6 +11,7 @@ mod end_to_end;
 mod scanning;
 mod screenshot;
 mod ui_flows;
+mod whole_mat;
 
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 
@@ -24,6 +25,7 @@ fn the_kiosk_on_a_headless_window() {
     })))
     .expect("the testing backend");
     ui_flows::every_screen_by_touch();
+    whole_mat::every_card_placed_is_in_view_at_every_size();
     end_to_end::a_person_finishes_a_mat_and_it_reaches_their_plan();
     scanning::each_scanning_method_finishes_a_whole_mat();
     screenshot::the_screens_render_at_800x480();
