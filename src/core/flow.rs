@@ -227,12 +227,14 @@ pub struct Flow<Z: TimeZone> {
     company_picker: Picker,
     resume_picker: Picker,
     topics: Picker,
+    /// Back from a mat's first card: carry on, or stop for now.
+    leave_picker: Picker,
     /// The mat under way (or just finished).
     session: Option<MatSession>,
     /// Mats left part-way, by person: each person's most recent mat, while
     /// it is unfinished and not on screen.
     paused: HashMap<usize, MatSession>,
-    /// The person chose "start afresh" this turn: not offered again until
+    /// The person chose "start again" this turn: not offered again until
     /// someone else comes.
     afresh: bool,
     last_action: Mono,
@@ -297,6 +299,7 @@ impl<Z: TimeZone> Flow<Z> {
             company_picker: picker(PickerKind::Company),
             resume_picker: picker(PickerKind::Resume),
             topics: picker(PickerKind::Topics),
+            leave_picker: picker(PickerKind::Leave),
             session: None,
             paused: HashMap::new(),
             afresh: false,
@@ -441,6 +444,10 @@ impl<Z: TimeZone> Flow<Z> {
             Screen::Company => self.company_picker.handle(input.event),
             Screen::Resume => self.resume_picker.handle(input.event),
             Screen::Topics => self.topics.handle(input.event),
+            // "Back" again is "no, carry on".
+            Screen::Leave if input.event == Event::Undo => return self.back_to_mat(now, ids),
+            Screen::Leave => self.leave_picker.handle(input.event),
+            Screen::Mat if self.asks_to_leave(input.event) => return self.ask_to_leave(),
             Screen::Mat | Screen::Review | Screen::Finished => {
                 return match &mut self.session {
                     Some(session) => {
@@ -494,8 +501,79 @@ impl<Z: TimeZone> Flow<Z> {
                 Some(&topic) => self.start_mat(topic, now, ids),
                 None => Vec::new(),
             },
+            Screen::Leave if item == LEAVE_CARRY_ON => self.back_to_mat(now, ids),
+            Screen::Leave => self.leave_mat(now, ids),
             Screen::Mat | Screen::Review | Screen::Finished => Vec::new(),
         }
+    }
+
+    /// Whether this is "Back" on a mat with no step to take back: the
+    /// person wants out of the mat (the wrong topic, or not now).
+    fn asks_to_leave(&self, event: Event) -> bool {
+        let Some(session) = &self.session else {
+            return false;
+        };
+        let back = match event {
+            Event::Undo => true,
+            Event::Select => session.highlighted_choice() == Some(Choice::Undo),
+            _ => false,
+        };
+        back && session.is_open() && !session.can_undo()
+    }
+
+    /// "Stop this mat for now?", with carrying on first.
+    fn ask_to_leave(&mut self) -> Vec<FlowEffect> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let topic = session.topic();
+        self.leave_picker = Picker::new(
+            PickerKind::Leave,
+            vec![
+                topic.title.clone(),
+                self.voicing.phrases.get(Prompt::StopForNow).text.clone(),
+            ],
+            &self.voicing,
+        );
+        self.screen = Screen::Leave;
+        says(self.leave_picker.greeting())
+    }
+
+    /// Back to the mat as it was, its card offered again (and given its
+    /// moment before a press counts).
+    fn back_to_mat(&mut self, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        let Some(session) = &mut self.session else {
+            return self.show_topics(now, ids);
+        };
+        session.shown_again(now);
+        self.screen = session.screen();
+        let effects = session.handle(Input::new(Event::SayAgain, InputMethod::Touch), now);
+        self.carry_out_mat(effects, now, ids)
+    }
+
+    /// The mat is kept as partial, to carry on with at the person's next
+    /// turn, and the person chooses another topic. With one topic there is
+    /// no other to choose: the person is offered to carry on or start again.
+    fn leave_mat(&mut self, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
+        let mut out = Vec::new();
+        if let Some(session) = self.session.take() {
+            out.push(FlowEffect::Record(Record::Paused {
+                session_id: session.id().clone(),
+                at: now.wall,
+            }));
+            if let Some(person) = self.person {
+                self.paused.insert(person, session);
+            }
+        }
+        if self.person_topics().len() > 1 {
+            self.afresh = true;
+            self.screen = Screen::Topics;
+            self.offer_due_check_in(now);
+            out.extend(says(self.topics.greeting()));
+        } else {
+            out.extend(self.show_topics(now, ids));
+        }
+        out
     }
 
     fn carry_out_mat(
@@ -787,10 +865,9 @@ impl<Z: TimeZone> Flow<Z> {
         if now.mono.since(self.last_action) < self.config.idle_ms {
             return Vec::new();
         }
-        let open = self
-            .session
-            .as_ref()
-            .is_some_and(|s| s.is_open() && matches!(self.screen, Screen::Mat | Screen::Review));
+        let open = self.session.as_ref().is_some_and(|s| {
+            s.is_open() && matches!(self.screen, Screen::Mat | Screen::Review | Screen::Leave)
+        });
         let mut effects = Vec::new();
         if open {
             let session = self.session.take().expect("an open mat");
@@ -942,6 +1019,7 @@ impl<Z: TimeZone> Flow<Z> {
             Screen::Company => Some(&self.company_picker),
             Screen::Resume => Some(&self.resume_picker),
             Screen::Topics => Some(&self.topics),
+            Screen::Leave => Some(&self.leave_picker),
             Screen::Mat | Screen::Review | Screen::Finished => None,
         }
     }
@@ -1015,6 +1093,8 @@ impl<Z: TimeZone> Flow<Z> {
 
 /// The resume picker's first item: carry on with the partial mat.
 const RESUME_CARRY_ON: usize = 0;
+/// On "stop this mat for now?", the item that carries on.
+const LEAVE_CARRY_ON: usize = 0;
 
 fn says(effects: Vec<PickerEffect>) -> Vec<FlowEffect> {
     effects

@@ -121,6 +121,13 @@ impl Test {
             Screen::Company => &[Event::Choose(0)],
             Screen::Topics => &[Event::Choose(0), Event::Choose(0)],
             Screen::Mat => &[Event::Choose(0), Event::Choose(0), Event::Choose(0)],
+            // "Back" on the first card.
+            Screen::Leave => &[
+                Event::Choose(0),
+                Event::Choose(0),
+                Event::Choose(0),
+                Event::Undo,
+            ],
             Screen::Review | Screen::Finished | Screen::Resume => &[
                 Event::Choose(0),
                 Event::Choose(0),
@@ -171,12 +178,13 @@ fn said(effects: &[FlowEffect]) -> Vec<&str> {
         .collect()
 }
 
-const ALL_SCREENS: [Screen; 7] = [
+const ALL_SCREENS: [Screen; 8] = [
     Screen::People,
     Screen::Company,
     Screen::Resume,
     Screen::Topics,
     Screen::Mat,
+    Screen::Leave,
     Screen::Review,
     Screen::Finished,
 ];
@@ -223,6 +231,10 @@ fn expected(screen: Screen, event: Event) -> Screen {
         (Screen::Resume, Choose(1) | PlaceOn(1)) => Screen::Topics,
         (Screen::Topics, Choose(0 | 1) | PlaceOn(0 | 1)) => Screen::Mat,
         (Screen::Topics, SomeoneElse) => Screen::People,
+        // "Back" with nothing to take back asks whether to leave the mat.
+        (Screen::Mat, Undo) => Screen::Leave,
+        (Screen::Leave, Choose(0) | PlaceOn(0) | Undo) => Screen::Mat,
+        (Screen::Leave, Choose(1) | PlaceOn(1)) => Screen::Topics,
         (Screen::Review, Finish | Select) => Screen::Finished,
         (Screen::Review, Undo) => Screen::Mat,
         (Screen::Finished, StartAgain | Select) => Screen::Topics,
@@ -482,7 +494,7 @@ fn an_idle_mat_is_saved_as_partial_and_the_person_carries_on_or_starts_afresh() 
     let session = t.flow.session().unwrap();
     assert_eq!(session.spot_of(0), Some(Spot::on(2)));
 
-    // Left again, then "start afresh": the topics, and the partial mat is
+    // Left again, then "start again": the topics, and the partial mat is
     // still the one remembered until a new mat is started.
     t.wait(Duration::minutes(10));
     t.tap(Event::Choose(0));
@@ -888,4 +900,77 @@ fn after_carry_on_a_card_counts_as_shown_from_then_for_early_presses_and_respons
         *response_ms, 1000,
         "from the moment the card was back on screen"
     );
+}
+
+#[test]
+fn back_on_the_first_card_asks_to_leave_and_stopping_keeps_the_mat_as_partial() {
+    let mut t = Test::to(&[], Screen::Mat);
+    let effects = t.tap(Event::Undo);
+    assert_eq!(t.flow.screen(), Screen::Leave);
+    assert!(records(&effects).is_empty());
+    assert_eq!(
+        said(&effects),
+        ["Stop Food for now? You can carry on later."]
+    );
+    let titles: Vec<String> = t
+        .flow
+        .view()
+        .picker
+        .items
+        .iter()
+        .map(|i| i.title.clone())
+        .collect();
+    assert_eq!(titles, ["Carry on: Food", "Stop for now"]);
+
+    let effects = t.tap(Event::Choose(1));
+    assert!(
+        matches!(records(&effects)[..], [Record::Paused { session_id, .. }] if session_id.as_str() == "mat-1"),
+        "kept as partial, never lost: {effects:?}"
+    );
+    assert_eq!(t.flow.screen(), Screen::Topics, "another topic to choose");
+    assert_eq!(t.flow.memory().unfinished["p-alex"].session_id, "mat-1");
+
+    // At the person's next turn, the mat is there to carry on.
+    t.tap(Event::SomeoneElse);
+    t.tap(Event::Choose(0));
+    assert_eq!(t.flow.screen(), Screen::Resume);
+    assert_eq!(t.flow.view().picker.items[0].title, "Carry on: Food");
+}
+
+#[test]
+fn back_again_or_carry_on_returns_to_the_card_as_it_was() {
+    for back in [Event::Undo, Event::Choose(0)] {
+        let mut t = Test::to(&[], Screen::Mat);
+        t.tap(Event::Undo);
+        let effects = t.tap(back);
+        assert_eq!(t.flow.screen(), Screen::Mat, "{back:?}");
+        assert!(records(&effects).is_empty(), "{back:?}: {effects:?}");
+        assert_eq!(said(&effects), ["tea"], "{back:?}: the card again");
+        assert_eq!(t.flow.session().unwrap().id().as_str(), "mat-1");
+    }
+}
+
+#[test]
+fn a_switch_user_reaches_leave_by_back_and_a_one_topic_person_is_offered_to_carry_on() {
+    // Sam has one topic: no other to go to, so carry on or start again.
+    let mut t = Test::to(&[], Screen::People);
+    t.tap(Event::Choose(1));
+    assert_eq!(t.flow.screen(), Screen::Mat);
+    while t.flow.session().unwrap().highlighted_choice() != Some(Choice::Undo) {
+        t.tap(Event::MoveHighlight(Step::Forward));
+    }
+    t.tap(Event::Select);
+    assert_eq!(t.flow.screen(), Screen::Leave);
+    let effects = t.tap(Event::Choose(1));
+    assert!(matches!(records(&effects)[..], [Record::Paused { .. }]));
+    assert_eq!(t.flow.screen(), Screen::Resume);
+}
+
+#[test]
+fn back_after_a_card_is_placed_still_takes_that_step_back() {
+    let mut t = Test::to(&[], Screen::Mat);
+    t.tap(Event::PlaceOn(0));
+    let effects = t.tap(Event::Undo);
+    assert_eq!(t.flow.screen(), Screen::Mat);
+    assert!(matches!(records(&effects)[..], [Record::Undone { .. }]));
 }

@@ -18,6 +18,11 @@ pub enum Prompt {
     WelcomeBack,
     CarryOn,
     StartAfresh,
+    /// Asked when the person goes back from a mat's first card; `{topic}`
+    /// is its title.
+    LeaveMat,
+    /// The choice, then, of leaving the mat (kept, to carry on later).
+    StopForNow,
     /// Asked on the topic picker.
     ChooseTopic,
     /// Said on the topic picker when a check-in is due; `{topic}` is its title.
@@ -65,13 +70,15 @@ pub enum Prompt {
 }
 
 impl Prompt {
-    pub const ALL: [Prompt; 31] = [
+    pub const ALL: [Prompt; 33] = [
         Prompt::ChoosePerson,
         Prompt::ChooseCompany,
         Prompt::OnMyOwn,
         Prompt::WelcomeBack,
         Prompt::CarryOn,
         Prompt::StartAfresh,
+        Prompt::LeaveMat,
+        Prompt::StopForNow,
         Prompt::ChooseTopic,
         Prompt::CheckInDue,
         Prompt::Offer,
@@ -106,7 +113,7 @@ impl Prompt {
                 Some("{card}")
             }
             Prompt::ReviewTellMeMore => Some("{cards}"),
-            Prompt::CheckInDue | Prompt::WelcomeBack => Some("{topic}"),
+            Prompt::CheckInDue | Prompt::WelcomeBack | Prompt::LeaveMat => Some("{topic}"),
             Prompt::YouSaid => Some("{what}"),
             _ => None,
         }
@@ -120,6 +127,8 @@ impl Prompt {
             Prompt::WelcomeBack => "welcome_back",
             Prompt::CarryOn => "carry_on",
             Prompt::StartAfresh => "start_afresh",
+            Prompt::LeaveMat => "leave_mat",
+            Prompt::StopForNow => "stop_for_now",
             Prompt::ChooseTopic => "choose_topic",
             Prompt::CheckInDue => "check_in_due",
             Prompt::Offer => "offer",
@@ -153,9 +162,11 @@ impl Prompt {
             Prompt::ChoosePerson => "Who is here? Touch your photo.",
             Prompt::ChooseCompany => "Who is with you?",
             Prompt::OnMyOwn => "on my own",
-            Prompt::WelcomeBack => "Welcome back. Carry on with {topic}, or start afresh?",
+            Prompt::WelcomeBack => "Welcome back. Carry on with {topic}, or start again?",
             Prompt::CarryOn => "carry on",
-            Prompt::StartAfresh => "start afresh",
+            Prompt::StartAfresh => "start again",
+            Prompt::LeaveMat => "Stop {topic} for now? You can carry on later.",
+            Prompt::StopForNow => "stop for now",
             Prompt::ChooseTopic => "What would you like to talk about?",
             Prompt::CheckInDue => "It's time for {topic}.",
             Prompt::Offer => "{card}",

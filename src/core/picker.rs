@@ -19,9 +19,11 @@ pub enum PickerKind {
     People,
     /// Who is with the person: "on my own" first, then the supporters.
     Company,
-    /// A mat left part-way: carry on (0) or start afresh (1).
+    /// A mat left part-way: carry on (0) or start again (1).
     Resume,
     Topics,
+    /// Back from a mat's first card: carry on with it (0) or stop for now (1).
+    Leave,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +119,11 @@ impl Picker {
             (PickerKind::Resume, _) => self
                 .phrases
                 .get(Prompt::WelcomeBack)
+                .text
+                .replace("{topic}", &self.titles[0]),
+            (PickerKind::Leave, _) => self
+                .phrases
+                .get(Prompt::LeaveMat)
                 .text
                 .replace("{topic}", &self.titles[0]),
         };

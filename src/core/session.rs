@@ -57,6 +57,8 @@ pub enum Screen {
     /// A person's topics, where their turn begins.
     Topics,
     Mat,
+    /// Back from a mat's first card: carry on with it, or stop for now.
+    Leave,
     Review,
     Finished,
 }
@@ -539,6 +541,12 @@ impl MatSession {
 
     pub fn stage(&self) -> Stage {
         self.stage
+    }
+
+    /// Whether there is a step to take back: on the first card, there is
+    /// none, and "Back" asks whether to leave the mat.
+    pub fn can_undo(&self) -> bool {
+        !self.history.is_empty() || matches!(self.stage, Stage::Moving { .. })
     }
 
     /// Whether the mat is still open: not finished yet.

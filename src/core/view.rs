@@ -207,8 +207,18 @@ impl<Z: TimeZone> Flow<Z> {
                 PictureRef::in_set(self.paused_topic().and_then(|t| t.picture.as_deref())),
             ),
             PickerKind::Resume => (
-                picker.title(item).to_string(),
+                capitalised(picker.title(item)),
                 PictureRef::InSet(START_AFRESH_PICTURE.to_string()),
+            ),
+            PickerKind::Leave if item == 0 => (
+                format!("Carry on: {}", picker.title(item)),
+                self.session().map_or(PictureRef::None, |s| {
+                    PictureRef::in_set(s.topic().picture.as_deref())
+                }),
+            ),
+            PickerKind::Leave => (
+                capitalised(picker.title(item)),
+                PictureRef::InSet(STOP_FOR_NOW_PICTURE.to_string()),
             ),
             PickerKind::Topics => {
                 let topic = &config.topics[self.person_topics()[item]];
@@ -221,8 +231,20 @@ impl<Z: TimeZone> Flow<Z> {
     }
 }
 
-/// The picture of "start afresh", one of sayso's own.
+/// A choice's words as written on its button: spoken in lower case ("stop
+/// for now"), shown with a capital like the other choices beside it.
+fn capitalised(words: &str) -> String {
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The picture of "start again", one of sayso's own.
 const START_AFRESH_PICTURE: &str = "bundled:start-afresh.svg";
+/// The picture of "stop for now" (leaving a mat), one of sayso's own.
+const STOP_FOR_NOW_PICTURE: &str = "bundled:stop-for-now.svg";
 
 fn mat_view(session: &MatSession) -> MatView {
     let topic = session.topic();

@@ -519,6 +519,7 @@ fn map_screen(screen: Screen) -> ScreenKind {
         Screen::Resume => ScreenKind::Resume,
         Screen::Topics => ScreenKind::Topics,
         Screen::Mat => ScreenKind::Mat,
+        Screen::Leave => ScreenKind::Leave,
         Screen::Review => ScreenKind::Review,
         Screen::Finished => ScreenKind::Finished,
     }

@@ -247,7 +247,7 @@ fn with_no_home_file_there_is_one_person_with_every_topic() {
 }
 
 #[test]
-fn a_mat_left_untouched_is_saved_as_partial_and_can_be_carried_on_or_started_afresh() {
+fn a_mat_left_untouched_is_saved_as_partial_and_can_be_carried_on_or_started_again() {
     let mut h = open_home(local(12, 0));
     touch(&mut h.kiosk, Event::Choose(0));
     touch(&mut h.kiosk, Event::Choose(0));
@@ -286,7 +286,7 @@ fn a_mat_left_untouched_is_saved_as_partial_and_can_be_carried_on_or_started_afr
     assert_eq!(h.kiosk.screen(), Screen::Resume);
     assert_eq!(
         h.spoken.texts().last().unwrap(),
-        "Welcome back. Carry on with Food, or start afresh?"
+        "Welcome back. Carry on with Food, or start again?"
     );
     touch(&mut h.kiosk, Event::Choose(0));
     assert_eq!(h.kiosk.screen(), Screen::Mat);
@@ -299,7 +299,7 @@ fn a_mat_left_untouched_is_saved_as_partial_and_can_be_carried_on_or_started_afr
         "the next card again"
     );
 
-    // Left again, then started afresh: the partial mat stays as it was.
+    // Left again, then started again: the partial mat stays as it was.
     h.clock.advance(Duration::minutes(10));
     assert!(common::tick(&mut h.kiosk));
     touch(&mut h.kiosk, Event::Choose(0));

@@ -259,7 +259,7 @@ fn a_kiosk_killed_mid_mat_offers_to_carry_on_and_the_mat_ends_whole() {
     place(&kiosk, &journal, 3);
     kiosk.kill_9();
 
-    // Back after the restart: Alex is offered "carry on or start afresh",
+    // Back after the restart: Alex is offered "carry on or start again",
     // carries on, and is killed again with a press still on its way.
     let kiosk = RunningKiosk::start(&x, &data);
     kiosk.key("1"); // carry on

@@ -139,7 +139,7 @@ fn after_a_restart_mid_mat_the_person_carries_on_and_the_whole_mat_reaches_the_p
     );
     assert_eq!(
         spoken.texts().last().unwrap(),
-        "Welcome back. Carry on with Food, or start afresh?"
+        "Welcome back. Carry on with Food, or start again?"
     );
     tap(&mut kiosk, Event::Choose(0));
     assert_eq!(kiosk.screen(), Screen::Mat);
