@@ -245,6 +245,10 @@ pub struct Flow<Z: TimeZone> {
     sync_notice: Option<String>,
     /// The scale point a card was just placed on, until the next action.
     just_chosen: Option<usize>,
+    /// Presses that could do nothing where they were made (a key for a
+    /// point the scale does not have, "Finish" before the review): each is
+    /// answered on screen.
+    presses_that_did_nothing: u32,
     /// The journal can be written.
     saving: bool,
     /// What staff did about things people said, not yet told to them.
@@ -310,6 +314,7 @@ impl<Z: TimeZone> Flow<Z> {
             },
             sync_retry_at: None,
             just_chosen: None,
+            presses_that_did_nothing: 0,
             saving: true,
             news: Vec::new(),
             changed_topics: None,
@@ -371,7 +376,14 @@ impl<Z: TimeZone> Flow<Z> {
             FlowEvent::Input(input) => {
                 self.just_chosen = None;
                 self.last_action = now.mono;
-                self.dispatch(input, now, ids)
+                let before = self.view();
+                let effects = self.dispatch(input, now, ids);
+                // A press that changes nothing and says nothing is shown to
+                // have been felt: never silence after a press.
+                if effects.is_empty() && self.view() == before {
+                    self.presses_that_did_nothing += 1;
+                }
+                effects
             }
             FlowEvent::ScanStep(step) => {
                 let input = Input::new(Event::MoveHighlight(step), InputMethod::Key);
@@ -1005,6 +1017,11 @@ impl<Z: TimeZone> Flow<Z> {
 
     pub fn voicing(&self) -> &Voicing {
         &self.voicing
+    }
+
+    /// How many presses so far could do nothing where they were made.
+    pub fn presses_that_did_nothing(&self) -> u32 {
+        self.presses_that_did_nothing
     }
 
     /// The mat under way (or just finished); `None` before a topic is picked.

@@ -974,3 +974,21 @@ fn back_after_a_card_is_placed_still_takes_that_step_back() {
     assert_eq!(t.flow.screen(), Screen::Mat);
     assert!(matches!(records(&effects)[..], [Record::Undone { .. }]));
 }
+
+#[test]
+fn a_press_that_can_do_nothing_is_counted_for_the_screen_to_answer() {
+    let mut t = Test::to(&[], Screen::Mat);
+    let before = t.flow.presses_that_did_nothing();
+    let count = |t: &Test| t.flow.presses_that_did_nothing() - before;
+    // A key for a point the three-point scale does not have.
+    t.tap(Event::PlaceOn(4));
+    assert_eq!(count(&t), 1);
+    t.tap(Event::Finish);
+    assert_eq!(count(&t), 2, "finish before the review");
+    // Presses that do something are not.
+    t.tap(Event::MoveHighlight(Step::Forward));
+    t.tap(Event::PlaceOn(0));
+    t.tap(Event::SayAgain);
+    assert_eq!(count(&t), 2);
+    assert_eq!(t.flow.view().presses_that_did_nothing, before + 2);
+}

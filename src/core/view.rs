@@ -69,6 +69,8 @@ pub struct KioskView {
     pub no_sound: bool,
     /// What the person does is being saved (false: a full disk).
     pub saving: bool,
+    /// Counts presses that could do nothing: the screen answers each new one.
+    pub presses_that_did_nothing: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -142,6 +144,7 @@ impl<Z: TimeZone> Flow<Z> {
             helping: company.helped,
             staff_notice: self.notices().last().cloned().unwrap_or_default(),
             saving: self.saving(),
+            presses_that_did_nothing: self.presses_that_did_nothing(),
             ..KioskView::default()
         };
         match (self.picker(), self.session()) {

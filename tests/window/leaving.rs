@@ -58,3 +58,32 @@ pub fn back_on_the_first_card_leaves_the_mat_kept_as_partial() {
         .unwrap();
     assert_eq!(paused, 1, "the mat is kept as partial");
 }
+
+/// A key for a point the scale does not have: a grey ring round the screen
+/// for a moment, then gone; the card still on offer.
+pub fn a_press_that_can_do_nothing_is_answered_on_screen() {
+    let test = common::open_kiosk(&common::demo_set());
+    let kiosk = Rc::new(RefCell::new(test.kiosk));
+    let window = AppWindow::new().unwrap();
+    window.window().set_size(slint::PhysicalSize::new(800, 480));
+    let _bridge = sayso::ui::connect(&window, kiosk.clone(), sayso::ui::Pictures::immediate());
+    window.show().unwrap();
+    let ring = || ElementHandle::find_by_accessible_label(&window, "nothing to do here").count();
+    assert_eq!(ring(), 0);
+    for event in [
+        WindowEvent::KeyPressed { text: "5".into() },
+        WindowEvent::KeyReleased { text: "5".into() },
+    ] {
+        window.window().dispatch_event(event);
+    }
+    assert_eq!(ring(), 1, "the press is answered");
+    let buffer = window.window().take_snapshot().unwrap();
+    sayso::ui::screenshots::save_png(
+        &buffer,
+        &common::screenshot_dir().join("nothing-to-do-800x480.png"),
+    )
+    .unwrap();
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(500));
+    assert_eq!(ring(), 0, "for a moment only");
+    assert_eq!(kiosk.borrow().session().unwrap().dealt_count(), 0);
+}

@@ -28,6 +28,7 @@ fn the_kiosk_on_a_headless_window() {
     ui_flows::every_screen_by_touch();
     whole_mat::every_card_placed_is_in_view_at_every_size();
     leaving::back_on_the_first_card_leaves_the_mat_kept_as_partial();
+    leaving::a_press_that_can_do_nothing_is_answered_on_screen();
     end_to_end::a_person_finishes_a_mat_and_it_reaches_their_plan();
     scanning::each_scanning_method_finishes_a_whole_mat();
     screenshot::the_screens_render_at_800x480();
