@@ -874,7 +874,18 @@ impl<Z: TimeZone> Flow<Z> {
     /// kiosk goes back to its first screen for whoever comes next. Measured
     /// on the monotonic clock: a wall clock set by NTP changes nothing.
     fn check_idle(&mut self, now: Now, ids: &mut dyn NewIds) -> Vec<FlowEffect> {
-        if now.mono.since(self.last_action) < self.config.idle_ms {
+        let idle = now.mono.since(self.last_action);
+        // A finished mat's screen has said all it has to say: in a shared
+        // home the kiosk is soon ready for whoever comes next. (With one
+        // person, it is their own screen to start again from.)
+        if self.screen == Screen::Finished
+            && self.config.people.len() > 1
+            && idle >= FINISHED_SCREEN_STAYS_MS
+        {
+            self.last_action = now.mono;
+            return self.show_people(now, ids);
+        }
+        if idle < self.config.idle_ms {
             return Vec::new();
         }
         let open = self.session.as_ref().is_some_and(|s| {
@@ -1110,6 +1121,8 @@ impl<Z: TimeZone> Flow<Z> {
 
 /// The resume picker's first item: carry on with the partial mat.
 const RESUME_CARRY_ON: usize = 0;
+/// How long the finished screen stays before the first screen comes back.
+const FINISHED_SCREEN_STAYS_MS: u64 = 30_000;
 /// On "stop this mat for now?", the item that carries on.
 const LEAVE_CARRY_ON: usize = 0;
 

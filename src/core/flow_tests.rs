@@ -992,3 +992,12 @@ fn a_press_that_can_do_nothing_is_counted_for_the_screen_to_answer() {
     assert_eq!(count(&t), 2);
     assert_eq!(t.flow.view().presses_that_did_nothing, before + 2);
 }
+
+#[test]
+fn the_finished_screen_gives_way_to_the_people_of_the_home_after_half_a_minute() {
+    let mut t = Test::to(&[], Screen::Finished);
+    t.wait(Duration::seconds(29));
+    assert_eq!(t.flow.screen(), Screen::Finished);
+    t.wait(Duration::seconds(1));
+    assert_eq!(t.flow.screen(), Screen::People);
+}

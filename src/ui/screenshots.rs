@@ -216,6 +216,10 @@ fn render_walkthrough(
     }
     shot("topics", Some(Screen::Topics))?;
     adapter.invoke_choose(0);
+    // "Back" on the first card, then carrying on.
+    adapter.invoke_undo();
+    shot("leave", Some(Screen::Leave))?;
+    adapter.invoke_choose(0);
     for point in [0, 2, 0] {
         adapter.invoke_place(point);
     }
@@ -224,9 +228,6 @@ fn render_walkthrough(
     switch();
     switch();
     shot("mat-highlight", Some(Screen::Mat))?;
-    adapter.invoke_pick_up(1);
-    shot("mat-moving", Some(Screen::Mat))?;
-    adapter.invoke_put_back();
     for point in [1, 0, 2] {
         adapter.invoke_place(point);
     }
