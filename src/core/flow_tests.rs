@@ -1001,3 +1001,16 @@ fn the_finished_screen_gives_way_to_the_people_of_the_home_after_half_a_minute()
     t.wait(Duration::seconds(1));
     assert_eq!(t.flow.screen(), Screen::People);
 }
+
+#[test]
+fn on_my_own_has_a_picture_of_its_own_and_the_supporters_the_persons_placeholder() {
+    let t = Test::to(&["Jo"], Screen::Company);
+    let items = t.flow.view().picker.items;
+    assert_eq!(items[0].title, "on my own");
+    assert_eq!(
+        items[0].picture,
+        crate::core::PictureRef::InSet("bundled:on-my-own.svg".into())
+    );
+    assert_eq!(items[1].title, "Jo");
+    assert_eq!(items[1].picture, crate::core::PictureRef::None);
+}

@@ -204,6 +204,12 @@ impl<Z: TimeZone> Flow<Z> {
                         .map_or(PictureRef::None, PictureRef::File),
                 )
             }
+            // "On my own" has a picture of its own, unlike the supporters
+            // (who show the person placeholder).
+            PickerKind::Company if item == 0 => (
+                picker.title(item).to_string(),
+                PictureRef::InSet(ON_MY_OWN_PICTURE.to_string()),
+            ),
             PickerKind::Company => (picker.title(item).to_string(), PictureRef::None),
             PickerKind::Resume if item == 0 => (
                 format!("Carry on: {}", picker.title(item)),
@@ -246,6 +252,8 @@ fn capitalised(words: &str) -> String {
 
 /// The picture of "start again", one of sayso's own.
 const START_AFRESH_PICTURE: &str = "bundled:start-afresh.svg";
+/// The picture of "on my own" (nobody with the person), one of sayso's own.
+const ON_MY_OWN_PICTURE: &str = "bundled:on-my-own.svg";
 /// The picture of "stop for now" (leaving a mat), one of sayso's own.
 const STOP_FOR_NOW_PICTURE: &str = "bundled:stop-for-now.svg";
 

@@ -749,6 +749,30 @@ impl Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// What staff did, as this kiosk was told it, by the plan's action id.
+    pub fn news(&self, action_id: i64) -> Result<Option<News>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT action_id, person_id, topic_id, card_id, card_label, said_view, words
+                 FROM news WHERE action_id = ?1",
+                [action_id],
+                |row| {
+                    Ok(News {
+                        action_id: row.get(0)?,
+                        person_id: row.get(1)?,
+                        topic_id: row.get(2)?,
+                        card_id: row.get(3)?,
+                        card_label: row.get(4)?,
+                        said_view: row.get(5)?,
+                        words: row.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
     pub fn placements(&self, session_id: &str) -> Result<Vec<PlacementRow>, StoreError> {
         let mut statement = self.conn.prepare(
             "SELECT seq, card_id, card_label, point, point_label, placed_at, input_method, response_ms,

@@ -44,7 +44,14 @@ pub fn keep(
     let relative = format!("{MATS_DIR}/{session_id}.png");
     let path = data_dir.join(&relative);
     std::fs::create_dir_all(data_dir.join(MATS_DIR))?;
-    let view = draw(&session, set)?;
+    // A "you said, we did" mat's topic is not in the set: it is made from
+    // what staff did, as the journal keeps it.
+    let news_topic = (session.topic_id == crate::core::NEWS_TOPIC)
+        .then(|| told_action(&session))
+        .flatten()
+        .and_then(|action| journal.news(action).ok().flatten())
+        .map(|news| news.as_topic(&set.set.topics, &crate::core::Phrases::default()));
+    let view = draw(&session, set, news_topic.as_ref())?;
     let buffer = view.window().take_snapshot()?;
     super::screenshots::save_png(&buffer, &path)?;
     journal.record(&Record::MatKept {
@@ -55,9 +62,24 @@ pub fn keep(
     Ok(path)
 }
 
-fn draw(session: &FinishedSession, set: &LoadedSet) -> anyhow::Result<KeptMat> {
+/// The action a "you said, we did" mat told, from its card's id.
+fn told_action(session: &FinishedSession) -> Option<i64> {
+    let card = session
+        .placements
+        .iter()
+        .map(|p| p.card_id.as_str())
+        .chain(session.skips.iter().map(|s| s.card_id.as_str()))
+        .next()?;
+    card.strip_prefix("action-")?.parse().ok()
+}
+
+fn draw(
+    session: &FinishedSession,
+    set: &LoadedSet,
+    topic: Option<&crate::core::Topic>,
+) -> anyhow::Result<KeptMat> {
     let view = KeptMat::new()?;
-    let topic = set.set.topic(&session.topic_id);
+    let topic = topic.or_else(|| set.set.topic(&session.topic_id));
     let mat = replay(&session.actions());
     let mut pictures = Pictures::immediate();
     let label_of = |card_id: &str| {
@@ -101,8 +123,15 @@ fn draw(session: &FinishedSession, set: &LoadedSet) -> anyhow::Result<KeptMat> {
                 .filter(|p| p.point() == i)
                 .map(|p| {
                     let card = topic.and_then(|t| t.cards.iter().find(|c| c.id == p.card_id));
+                    // A blank card the person added is not in the set.
+                    let something_else = p
+                        .card_id
+                        .starts_with(crate::core::SOMETHING_ELSE_ID)
+                        .then_some(crate::core::session::SOMETHING_ELSE_PICTURE);
                     let picture = card
-                        .and_then(|c| pictures.get(set, &PictureRef::in_set(c.picture.as_deref())));
+                        .and_then(|c| c.picture.as_deref())
+                        .or(something_else)
+                        .and_then(|p| pictures.get(set, &PictureRef::in_set(Some(p))));
                     CardItem {
                         label: label_of(&p.card_id).into(),
                         has_picture: picture.is_some(),

@@ -55,3 +55,48 @@ fn a_finished_mat_is_kept_as_a_picture_linked_from_journal_and_plan() {
         common::screenshot_dir().join("kept-mat.png"),
     );
 }
+
+/// How many pixels of a PNG are exactly this colour.
+pub fn pixels_of(path: &std::path::Path, rgb: [u8; 3]) -> usize {
+    let file = std::fs::File::open(path).unwrap();
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap();
+    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut buffer).unwrap();
+    let channels = frame.color_type.samples();
+    buffer[..frame.buffer_size()]
+        .chunks_exact(channels)
+        .filter(|p| p[..3] == rgb)
+        .count()
+}
+
+#[test]
+fn a_blank_card_the_person_added_is_kept_with_its_own_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths =
+        sayso::kiosk::KioskPaths::in_data_dir(&dir.path().join("data"), &common::demo_set());
+    paths.keeper = Some(env!("CARGO_BIN_EXE_sayso").into());
+    let (voice, _spoken) = sayso::voice::RecordingVoice::new();
+    let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
+    let mut kiosk =
+        sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
+    common::pick_first_topic(&mut kiosk);
+    let mut act = |event| kiosk.handle(Input::new(event, InputMethod::Touch));
+    // Only the blank card is placed: every other card is skipped.
+    act(Event::SomethingElse);
+    act(Event::PlaceOn(0));
+    for _ in 0..6 {
+        act(Event::Skip);
+    }
+    act(Event::Finish);
+    let session = kiosk.session().unwrap().id().to_string();
+    kiosk.wait_for_jobs(common::JOB_WAIT);
+    let picture = paths.data_dir.join(format!("mats/{session}.png"));
+    assert!(picture.is_file(), "the mat was kept");
+    // The blank card's picture is a grey plus, #d0cfce.
+    assert!(
+        pixels_of(&picture, [0xd0, 0xcf, 0xce]) > 500,
+        "the blank card's own picture, not the broken-picture placeholder"
+    );
+}

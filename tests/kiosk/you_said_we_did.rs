@@ -102,6 +102,30 @@ fn what_staff_did_is_told_once_with_the_cards_picture_and_the_answer_reaches_the
     tap(&mut kiosk, Event::Finish);
     kiosk.wait_for_jobs(common::JOB_WAIT);
 
+    // Its kept picture is drawn whole: the scale in its colours (the
+    // "like" column's green), not one grey column.
+    let told_mat = kiosk.session().unwrap().id().to_string();
+    let kept = std::process::Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args(["--data-dir"])
+        .arg(&paths.data_dir)
+        .args(["--set"])
+        .arg(common::demo_set())
+        .args(["keep-mat", &told_mat])
+        .output()
+        .unwrap();
+    assert!(
+        kept.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kept.stderr)
+    );
+    let picture = paths.data_dir.join(format!("mats/{told_mat}.png"));
+    let green = crate::kept_mat::pixels_of(&picture, [0x1b, 0x7f, 0x3b]);
+    assert!(green > 2000, "the like column's colour: {green} pixels");
+    let _ = std::fs::copy(
+        &picture,
+        common::screenshot_dir().join("kept-you-said-we-did.png"),
+    );
+
     let plan = Plan::open(&paths.plan).unwrap();
     let person = plan.people().unwrap()[0].id.clone();
     let told = StaffPlan::views(&plan, &person)
