@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use chrono::TimeZone;
 
 use super::flow::Flow;
+use super::news::NEWS_TOPIC;
 use super::picker::{Picker, PickerChoice, PickerKind};
 use super::session::{Choice, MatSession, Screen, Stage};
 
@@ -102,6 +103,11 @@ pub struct MatView {
     pub picked_prompt: String,
     /// "card 3 of 6".
     pub progress: String,
+    /// On a "you said, we did" mat, what the person said, shown as well as
+    /// spoken: "You said you don't like tea."; else "".
+    pub said_before: String,
+    /// What the finished screen says of the mat.
+    pub end_words: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -153,7 +159,7 @@ impl<Z: TimeZone> Flow<Z> {
                 view.highlighted_action = picker_action(picker.highlighted_choice());
             }
             (None, Some(session)) => {
-                view.mat = mat_view(session);
+                view.mat = mat_view(session, self.saving());
                 view.highlighted_action = mat_action(session.highlighted_choice());
             }
             (None, None) => {}
@@ -257,7 +263,7 @@ const ON_MY_OWN_PICTURE: &str = "bundled:on-my-own.svg";
 /// The picture of "stop for now" (leaving a mat), one of sayso's own.
 const STOP_FOR_NOW_PICTURE: &str = "bundled:stop-for-now.svg";
 
-fn mat_view(session: &MatSession) -> MatView {
+fn mat_view(session: &MatSession, saving: bool) -> MatView {
     let topic = session.topic();
     let highlighted = session.highlighted_choice();
     let card_view = |index: usize| {
@@ -292,12 +298,27 @@ fn mat_view(session: &MatSession) -> MatView {
         _ => None,
     };
     let total = topic.cards.len();
+    let told = topic.id.as_str() == NEWS_TOPIC;
+    // Never "saved" when it is not; a "you said, we did" mat is an answer,
+    // not a mat about a topic called "You said, we did".
+    let end_words = match (told, saving) {
+        (true, true) => "Your answer is saved.".to_string(),
+        (true, false) => "Thank you for your answer.".to_string(),
+        (false, true) => format!("Your mat about {} is saved.", topic.title),
+        (false, false) => format!("Your mat about {} is finished.", topic.title),
+    };
     MatView {
         topic_title: topic.title.clone(),
         points,
         card,
         picked_prompt: session.picked_prompt().unwrap_or_default(),
         progress: format!("card {} of {total}", (session.dealt_count() + 1).min(total)),
+        said_before: if told {
+            topic.question.clone()
+        } else {
+            String::new()
+        },
+        end_words,
     }
 }
 

@@ -481,6 +481,8 @@ fn map_mat(adapter: &KioskAdapter, view: &MatView, kiosk: &Kiosk, pictures: &mut
     }
     adapter.set_picked_prompt(view.picked_prompt.as_str().into());
     adapter.set_progress(view.progress.as_str().into());
+    adapter.set_said_before(view.said_before.as_str().into());
+    adapter.set_end_words(view.end_words.as_str().into());
 }
 
 fn map_point(point: &PointView, kiosk: &Kiosk, pictures: &mut Pictures) -> PointItem {
