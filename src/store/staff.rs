@@ -14,7 +14,7 @@ use super::db::StoreError;
 use super::pictures::StoredPicture;
 use super::plan::{ActionStatus, Plan, ProfileSection};
 use super::{parse_timestamp, timestamp};
-use crate::core::{standing, PersonId, PersonRef, Standing, Verdict};
+use crate::core::{standing, PersonId, PersonRef, Standing, Verdict, NEWS_TOPIC};
 
 /// What happened for one person since a staff member last looked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,8 +121,11 @@ pub struct ActionRow {
     pub due: Option<NaiveDate>,
     pub status: ActionStatus,
     pub outcome_note: Option<String>,
-    /// Words told to the person on the kiosk.
+    /// Words to tell the person on the kiosk.
     pub tell_person: Option<String>,
+    /// Once a kiosk has told them: their answer (a point's label, or
+    /// "skipped") and when. `None` until then, whatever the status.
+    pub told: Option<(String, DateTime<Utc>)>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -778,12 +781,17 @@ impl StaffPlan for Plan {
 
     fn actions(&self, person: &PersonId) -> Result<Vec<ActionRow>, StoreError> {
         let mut statement = self.conn.prepare(
-            "SELECT id, topic_id, card_id, what, who, due, status, outcome_note, updated_at,
-                    tell_person
-             FROM actions WHERE person_id = ?1
-             ORDER BY status = 'open' DESC, due IS NULL, due, id",
+            "SELECT a.id, a.topic_id, a.card_id, a.what, a.who, a.due, a.status,
+                    a.outcome_note, a.updated_at, a.tell_person,
+                    CASE e.kind WHEN 'skipped' THEN 'skipped' ELSE e.view END, e.placed_at
+             FROM actions a
+             LEFT JOIN evidence e
+               ON e.person_id = a.person_id AND e.topic_id = ?2
+              AND e.card_id = 'action-' || a.id
+             WHERE a.person_id = ?1
+             ORDER BY a.status = 'open' DESC, a.due IS NULL, a.due, a.id",
         )?;
-        let rows = statement.query_map([person.as_str()], |row| {
+        let rows = statement.query_map(params![person.as_str(), NEWS_TOPIC], |row| {
             Ok((
                 row.get::<_, i64>(0)?,
                 row.get::<_, Option<String>>(1)?,
@@ -797,12 +805,28 @@ impl StaffPlan for Plan {
                     row.get::<_, String>(8)?,
                     row.get::<_, Option<String>>(9)?,
                 ),
+                (
+                    row.get::<_, Option<String>>(10)?,
+                    row.get::<_, Option<String>>(11)?,
+                ),
             ))
         })?;
         let mut actions = Vec::new();
         for row in rows {
-            let (id, topic, card, what, who, due, (status, outcome_note, updated_at, tell_person)) =
-                row?;
+            let (
+                id,
+                topic,
+                card,
+                what,
+                who,
+                due,
+                (status, outcome_note, updated_at, tell_person),
+                (answer, answered_at),
+            ) = row?;
+            let told = match (answer, answered_at) {
+                (Some(answer), Some(at)) => Some((answer, parse_timestamp(&at)?)),
+                _ => None,
+            };
             actions.push(ActionRow {
                 id,
                 card: topic.zip(card),
@@ -812,6 +836,7 @@ impl StaffPlan for Plan {
                 status: ActionStatus::parse(&status),
                 outcome_note,
                 tell_person,
+                told,
                 updated_at: parse_timestamp(&updated_at)?,
             });
         }

@@ -538,7 +538,16 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
                         }
                         @if let Some(note) = &action.outcome_note { @if !note.is_empty() { p { (note) } } }
                         @if let Some(words) = &action.tell_person {
-                            p.told { "Told " (person.name) " on the kiosk: “" (words) "”" }
+                            // "Told" only once a kiosk has told them, with their answer.
+                            @match &action.told {
+                                Some((answer, at)) => p.told {
+                                    "Told " (person.name) " on the kiosk on " (local_date(*at)) ": “" (words) "” "
+                                    (person.name) "'s answer: " strong { (answer) }
+                                },
+                                None => p.quiet {
+                                    "To tell " (person.name) " on the kiosk: “" (words) "” (not told yet)"
+                                },
+                            }
                         }
                         @if action.status == ActionStatus::Open {
                             details {
@@ -804,7 +813,12 @@ pub fn review_report(session: &WebSession, report: &crate::report::review::Revie
                         li {
                             strong { (action.what) } " — " (action.who) ": " (status_word(action.status))
                             @if let Some(note) = &action.outcome_note { @if !note.is_empty() { ". " (note) } }
-                            @if let Some(words) = &action.tell_person { " · Told " (person.name) ": “" (words) "”" }
+                            @if let Some(words) = &action.tell_person {
+                                @match &action.told {
+                                    Some((answer, _)) => { " · Told " (person.name) ": “" (words) "”, who answered: " (answer) }
+                                    None => { " · To tell " (person.name) ": “" (words) "” (not told yet)" }
+                                }
+                            }
                         }
                     }
                 }

@@ -64,6 +64,17 @@ fn what_staff_did_is_told_once_with_the_cards_picture_and_the_answer_reaches_the
     tap(&mut test.kiosk, Event::Finish);
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
     let action = staff_act_on_tea(&test.paths.plan, WORDS);
+    // Marked done, but no kiosk has told Alex yet: the plan says so.
+    {
+        let plan = Plan::open(&test.paths.plan).unwrap();
+        let person = plan.people().unwrap()[0].id.clone();
+        let row = StaffPlan::actions(&plan, &person)
+            .unwrap()
+            .into_iter()
+            .find(|a| a.id == action)
+            .unwrap();
+        assert_eq!(row.told, None, "not told before a kiosk tells it");
+    }
 
     // The next day the kiosk starts, syncs, and tells Alex.
     let common::TestKiosk {
@@ -137,7 +148,20 @@ fn what_staff_did_is_told_once_with_the_cards_picture_and_the_answer_reaches_the
     assert_eq!(told.cards[0].card_id, format!("action-{action}"));
     assert_eq!(told.cards[0].label, WORDS);
     assert_eq!(told.cards[0].view, "like");
-    assert!(plan.news_for(&[person]).unwrap().is_empty(), "told once");
+    assert!(
+        plan.news_for(std::slice::from_ref(&person)).unwrap().is_empty(),
+        "told once"
+    );
+    let row = StaffPlan::actions(&plan, &person)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == action)
+        .unwrap();
+    assert_eq!(
+        row.told.map(|(answer, _)| answer).as_deref(),
+        Some("like"),
+        "told, with Alex's answer"
+    );
 
     // Not told again: the next start goes to the topics.
     drop(kiosk);
