@@ -307,7 +307,9 @@ fn return_large_allocations_at_once() {}
 
 /// Where the web app answers people on the home's network, as this
 /// device's `web.toml` says; else this machine's own address.
-fn web_address(data_dir: &Path) -> String {
+/// Where the web app of this data directory is reached (its `web.toml`),
+/// as links are given to people.
+fn web_address(data_dir: &Path) -> sayso::web::Reach {
     let settings =
         sayso::web::settings::WebSettings::load(&data_dir.join(sayso::web::settings::WEB_FILE))
             .unwrap_or_default();
@@ -317,7 +319,23 @@ fn web_address(data_dir: &Path) -> String {
         url: format!("{scheme}://{}", listen.address),
         fingerprint: None,
     };
-    serving.for_people(sayso::web::tls::host_name().as_deref())
+    sayso::web::Reach::of(&serving, listen.address)
+}
+
+/// A set-up link for `code`, and on a web app that answers on this machine
+/// only, what to run so that a phone can open it.
+fn print_setup_link(data_dir: &Path, code: &str) {
+    match web_address(data_dir) {
+        sayso::web::Reach::Network { url } => println!("  {url}/setup?code={code}"),
+        sayso::web::Reach::ThisMachineOnly { url } => {
+            println!("  {url}/setup?code={code}");
+            println!(
+                "  (the web app answers on this machine only: a phone cannot open this link \
+                 until it serves the home's network: {})",
+                sayso::web::SERVE_THE_HOME
+            );
+        }
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -623,10 +641,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 name.trim()
             );
             println!("  set-up code: {code}");
-            println!(
-                "  or open: http://{}/setup?code={code}",
-                sayso::web::DEFAULT_LISTEN
-            );
+            println!("  or open:");
+            print_setup_link(&data_dir, &code);
             Ok(())
         }
         Command::Family(FamilyCommand::Invite {
@@ -661,14 +677,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     chrono::Utc::now(),
                 )?
                 .map_err(anyhow::Error::new)?;
-            let link = format!("{}/setup?code={code}", web_address(&data_dir));
+            let link = match web_address(&data_dir) {
+                sayso::web::Reach::Network { url } | sayso::web::Reach::ThisMachineOnly { url } => {
+                    format!("{url}/setup?code={code}")
+                }
+            };
             println!(
                 "{} can now make {}'s picture sets. Within 7 days, they open this link \
                  (or scan the code) and choose a passphrase:",
                 family_member.trim(),
                 person.name
             );
-            println!("  {link}");
+            print_setup_link(&data_dir, &code);
             println!("  set-up code: {code}");
             println!("{}", sayso::web::invite::qr_for_terminal(&link));
             Ok(())

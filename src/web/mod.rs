@@ -51,7 +51,38 @@ pub struct AppState {
     /// screens (a process of its own: a picture that upsets the renderer
     /// cannot take the web app down with it).
     preview_program: PathBuf,
+    /// Where people's phones can reach this server, for the links it gives.
+    reach: Reach,
 }
+
+/// Where people's phones can reach the web app: what its invitation and
+/// set-up links are built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// Listening on this machine's own address only (the default): a phone
+    /// cannot open its links, and the page says so.
+    ThisMachineOnly { url: String },
+    /// Listening on the home's network, at this address for people.
+    Network { url: String },
+}
+
+impl Reach {
+    /// How `serving` is reached, listening on `address`.
+    pub fn of(serving: &Serving, address: SocketAddr) -> Reach {
+        if address.ip().is_loopback() {
+            Reach::ThisMachineOnly {
+                url: serving.url.clone(),
+            }
+        } else {
+            Reach::Network {
+                url: serving.for_people(tls::host_name().as_deref()),
+            }
+        }
+    }
+}
+
+/// What to run so that phones in the home can open the web app's links.
+pub const SERVE_THE_HOME: &str = "sayso serve --listen 0.0.0.0:8470 --https";
 
 impl AppState {
     pub fn new(plan_path: PathBuf, clock: WallClock) -> AppState {
@@ -61,7 +92,20 @@ impl AppState {
             clock,
             secure_cookies: false,
             preview_program: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("sayso")),
+            reach: Reach::ThisMachineOnly {
+                url: format!("http://{DEFAULT_LISTEN}"),
+            },
         }
+    }
+
+    /// Links given as reachable this way.
+    pub fn with_reach(mut self, reach: Reach) -> AppState {
+        self.reach = reach;
+        self
+    }
+
+    pub fn reach(&self) -> &Reach {
+        &self.reach
     }
 
     /// Previews drawn by this program (the tests' `sayso`).
@@ -190,11 +234,12 @@ fn bind(data_dir: &std::path::Path, listen: Listen) -> anyhow::Result<(Bound, Se
 /// Answers on `bound` until `stop` ends.
 async fn run(
     bound: Bound,
+    reach: Reach,
     plan: PathBuf,
     clock: WallClock,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let mut state = AppState::new(plan, clock);
+    let mut state = AppState::new(plan, clock).with_reach(reach);
     state.secure_cookies = bound.certificate.is_some();
     let app = app(state);
     let Some(certificate) = bound.certificate else {
@@ -247,8 +292,15 @@ pub fn serve(
     if let Some(fingerprint) = &serving.fingerprint {
         println!("certificate fingerprint (SHA-256): {fingerprint}");
     }
+    let reach = Reach::of(&serving, bound.listener.local_addr()?);
+    if let Reach::ThisMachineOnly { .. } = reach {
+        println!(
+            "This machine only: phones cannot open its links. To serve the home's \
+             network: {SERVE_THE_HOME}"
+        );
+    }
     tracing::info!(url = %serving.url, "web app listening");
-    runtime.block_on(run(bound, plan, clock, async {
+    runtime.block_on(run(bound, reach, plan, clock, async {
         let _ = tokio::signal::ctrl_c().await;
     }))
 }
@@ -264,6 +316,7 @@ pub fn serve_in_background(
 ) -> anyhow::Result<Background> {
     let runtime = runtime()?;
     let (bound, serving) = bind(&data_dir, listen)?;
+    let reach = Reach::of(&serving, bound.listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     std::thread::Builder::new()
         .name("web".into())
@@ -271,7 +324,7 @@ pub fn serve_in_background(
             let stop = async {
                 let _ = stopped.await;
             };
-            if let Err(e) = runtime.block_on(run(bound, plan, clock, stop)) {
+            if let Err(e) = runtime.block_on(run(bound, reach, plan, clock, stop)) {
                 tracing::error!("the staff web app stopped: {e:#}");
             }
         })

@@ -107,12 +107,22 @@ pub fn invited(
     link: &str,
     code: &str,
     qr_svg: &str,
+    phones_can_open: bool,
 ) -> Markup {
     layout(
         "Invitation made",
         Some(session),
         html! {
             h1 { "Invitation for " (member) }
+            @if !phones_can_open {
+                div.problem role="alert" {
+                    p { strong { "A phone cannot open this link yet." } " This web app answers on \
+                        this machine only. To let phones in the home open it, stop it and \
+                        serve the home's network:" }
+                    p { code { (crate::web::SERVE_THE_HOME) } }
+                    p { "The invitation is made: the link and code below work once it does." }
+                }
+            }
             p { (member) " can now make " (person.name) "'s picture sets. Within 7 days, they open this \
                 link on their phone (or scan the code) and choose a passphrase. It works once." }
             div.qr { (maud::PreEscaped(qr_svg)) }

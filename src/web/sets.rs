@@ -769,6 +769,13 @@ async fn invite_family(
                 .map_err(|e| WebError::BadInput(format!("{e}."))))
         })
         .await??;
+    // The address the staff member's own device reached, when that is on
+    // the home's network; else the server's address for people.
+    let scheme = if state.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -776,13 +783,13 @@ async fn invite_family(
             h.chars()
                 .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
         })
-        .unwrap_or(super::DEFAULT_LISTEN);
-    let scheme = if state.secure_cookies {
-        "https"
-    } else {
-        "http"
+        .filter(|h| !is_this_machine(h));
+    let (base, phones_can_open) = match (state.reach(), host) {
+        (super::Reach::Network { .. }, Some(host)) => (format!("{scheme}://{host}"), true),
+        (super::Reach::Network { url }, None) => (url.clone(), true),
+        (super::Reach::ThisMachineOnly { url }, _) => (url.clone(), false),
     };
-    let link = format!("{scheme}://{host}/setup?code={code}");
+    let link = format!("{base}/setup?code={code}");
     let qr = super::invite::qr_svg(&link).unwrap_or_default();
     Ok(set_pages::invited(
         &signed_in.session,
@@ -791,7 +798,21 @@ async fn invite_family(
         &link,
         &code,
         &qr,
+        phones_can_open,
     ))
+}
+
+/// Whether a Host header names this machine's own loopback address.
+fn is_this_machine(host: &str) -> bool {
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+        .map_or(host, |(name, _)| name);
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 // --- Uploads --------------------------------------------------------------

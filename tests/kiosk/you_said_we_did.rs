@@ -149,7 +149,9 @@ fn what_staff_did_is_told_once_with_the_cards_picture_and_the_answer_reaches_the
     assert_eq!(told.cards[0].label, WORDS);
     assert_eq!(told.cards[0].view, "like");
     assert!(
-        plan.news_for(std::slice::from_ref(&person)).unwrap().is_empty(),
+        plan.news_for(std::slice::from_ref(&person))
+            .unwrap()
+            .is_empty(),
         "told once"
     );
     let row = StaffPlan::actions(&plan, &person)

@@ -43,6 +43,11 @@ fn staff_add_prints_a_code_that_the_served_set_up_page_takes() {
         .unwrap_or_else(|| panic!("a code in {said}"))
         .to_string();
     assert!(said.contains(&format!("/setup?code={code}")), "{said}");
+    // No web.toml: the web app answers on this machine only, and says so.
+    assert!(
+        said.contains("a phone cannot open this link") && said.contains(sayso::web::SERVE_THE_HOME),
+        "{said}"
+    );
     let again = sayso(&["--plan", plan, "staff", "add", "jo"]);
     assert!(!again.status.success(), "one Jo");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already an account called jo"));
@@ -164,6 +169,11 @@ fn family_invite_makes_a_family_account_for_that_one_person() {
         .unwrap_or_else(|| panic!("a code in {said}"))
         .to_string();
     assert!(said.contains(&format!("/setup?code={code}")), "{said}");
+    // No web.toml: the web app answers on this machine only, and says so.
+    assert!(
+        said.contains("a phone cannot open this link") && said.contains(sayso::web::SERVE_THE_HOME),
+        "{said}"
+    );
     assert!(
         said.contains('█') || said.contains('▀'),
         "a QR code: {said}"

@@ -42,6 +42,20 @@ pub struct Client {
 
 impl Client {
     pub fn new(plan: &Path) -> Client {
+        Client::reached(plan, None)
+    }
+
+    /// A client of a server listening on the home's network at `url`.
+    pub fn on_the_home_network(plan: &Path, url: &str) -> Client {
+        Client::reached(
+            plan,
+            Some(sayso::web::Reach::Network {
+                url: url.to_string(),
+            }),
+        )
+    }
+
+    fn reached(plan: &Path, reach: Option<sayso::web::Reach>) -> Client {
         let later = Arc::new(AtomicI64::new(0));
         let moved = later.clone();
         let state = AppState::new(
@@ -51,6 +65,10 @@ impl Client {
             }),
         )
         .with_preview_program(env!("CARGO_BIN_EXE_sayso").into());
+        let state = match reach {
+            Some(reach) => state.with_reach(reach),
+            None => state,
+        };
         Client {
             router: app(state),
             cookie: None,

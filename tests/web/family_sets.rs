@@ -926,3 +926,40 @@ fn a_card_recorded_in_the_browser_says_saved_only_once_it_is() {
         browser.close().await.unwrap();
     });
 }
+
+#[test]
+fn an_invitation_link_names_an_address_a_phone_can_reach_or_says_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
+    let invite = |jo: &mut Client, name: &str| {
+        let sams_page = jo.get(&format!("/people/{SAM}"));
+        let invited = jo.post(
+            &format!("/people/{SAM}/family"),
+            &[("csrf", &sams_page.csrf()), ("name", name)],
+        );
+        assert_eq!(invited.status, StatusCode::OK, "{}", invited.body);
+        invited.body
+    };
+
+    // Served on this machine only (the default): the page says a phone
+    // cannot open the link, and what to run so that it can.
+    let mut jo = Client::new(&plan);
+    jo.sign_in("Jo", JO_PASSPHRASE);
+    let page = invite(&mut jo, "Sam's mum");
+    assert!(page.contains("A phone cannot open this link yet"), "{page}");
+    assert!(page.contains(sayso::web::SERVE_THE_HOME), "{page}");
+
+    // Served on the home's network: the link is its address for people.
+    let mut jo = Client::on_the_home_network(&plan, "https://kiosk.local:8470");
+    jo.sign_in("Jo", JO_PASSPHRASE);
+    let page = invite(&mut jo, "Sam's dad");
+    assert!(
+        page.contains("href=\"https://kiosk.local:8470/setup?code="),
+        "{page}"
+    );
+    assert!(
+        !page.contains("A phone cannot open this link yet"),
+        "{page}"
+    );
+}
