@@ -288,16 +288,22 @@ pub fn serve(
 ) -> anyhow::Result<()> {
     let runtime = runtime()?;
     let (bound, serving) = bind(&data_dir, listen)?;
-    println!("sayso web app on {} (Ctrl+C to stop)", serving.url);
+    // Said to whoever started it; a closed output (a pipe read once) must
+    // not stop the server.
+    let say = |line: String| {
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout().lock(), "{line}");
+    };
+    say(format!("sayso web app on {} (Ctrl+C to stop)", serving.url));
     if let Some(fingerprint) = &serving.fingerprint {
-        println!("certificate fingerprint (SHA-256): {fingerprint}");
+        say(format!("certificate fingerprint (SHA-256): {fingerprint}"));
     }
     let reach = Reach::of(&serving, bound.listener.local_addr()?);
     if let Reach::ThisMachineOnly { .. } = reach {
-        println!(
+        say(format!(
             "This machine only: phones cannot open its links. To serve the home's \
              network: {SERVE_THE_HOME}"
-        );
+        ));
     }
     tracing::info!(url = %serving.url, "web app listening");
     runtime.block_on(run(bound, reach, plan, clock, async {
