@@ -1014,3 +1014,15 @@ fn on_my_own_has_a_picture_of_its_own_and_the_supporters_the_persons_placeholder
     assert_eq!(items[1].title, "Jo");
     assert_eq!(items[1].picture, crate::core::PictureRef::None);
 }
+
+#[test]
+fn the_end_of_a_mat_says_saved_only_when_it_is_and_names_the_topic() {
+    let mut t = Test::to(&[], Screen::Finished);
+    assert_eq!(t.flow.view().mat.end_words, "Your mat about Food is saved.");
+    assert_eq!(t.flow.view().mat.said_before, "", "only on what staff did");
+    t.send(FlowEvent::Saving(false));
+    assert_eq!(
+        t.flow.view().mat.end_words,
+        "Your mat about Food is finished."
+    );
+}

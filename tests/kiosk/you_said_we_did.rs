@@ -99,6 +99,10 @@ fn what_staff_did_is_told_once_with_the_cards_picture_and_the_answer_reaches_the
     );
     assert!(said.contains(&WORDS.to_string()), "{said:?}");
     let view = kiosk.view();
+    assert_eq!(
+        view.mat.said_before, "You said you don't like tea.",
+        "on screen as well as spoken"
+    );
     let card = view.mat.card.expect("the card on offer");
     assert_eq!(card.label, WORDS);
     assert_eq!(
@@ -111,6 +115,7 @@ fn what_staff_did_is_told_once_with_the_cards_picture_and_the_answer_reaches_the
     tap(&mut kiosk, Event::PlaceOn(0));
     assert_eq!(kiosk.screen(), Screen::Review);
     tap(&mut kiosk, Event::Finish);
+    assert_eq!(kiosk.view().mat.end_words, "Your answer is saved.");
     kiosk.wait_for_jobs(common::JOB_WAIT);
 
     // Its kept picture is drawn whole: the scale in its colours (the
