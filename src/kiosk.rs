@@ -978,6 +978,7 @@ impl Kiosk {
     pub fn view(&self) -> KioskView {
         let mut view = self.flow.view();
         view.no_sound = !self.voice.is_available();
+        view.press_to_scan = self.scanner.as_ref().is_some_and(|s| !s.is_scanning());
         if let Some(display) = self.display_override {
             view.display = display;
         }

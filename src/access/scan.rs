@@ -80,8 +80,11 @@ impl AutoScanner {
         let rounds = self.settings.loops_before_pause.max(1) * choices.max(1) as u32;
         while let Some(at) = self.next_step_at.filter(|at| *at <= now) {
             if self.steps >= rounds {
+                // Paused: the ring comes off, so nothing looks about to
+                // be chosen (least of all "Back").
                 self.next_step_at = None;
                 self.steps = 0;
+                events.push(Event::MoveHighlight(Step::Off));
                 break;
             }
             self.steps += 1;
@@ -142,8 +145,11 @@ mod tests {
         assert_eq!(scanner.press(5000), [MOVE]);
         let moves = run(&mut scanner, 5100, 20_000, 3);
         let times: Vec<u64> = moves.iter().map(|(t, _)| *t).collect();
-        // 2 loops of 3 choices: the press made the first step, 5 more follow.
-        assert_eq!(times, [6000, 7000, 8000, 9000, 10_000]);
+        // 2 loops of 3 choices: the press made the first step, 5 more
+        // follow; then the ring comes off.
+        assert_eq!(times, [6000, 7000, 8000, 9000, 10_000, 11_000]);
+        assert!(moves[..5].iter().all(|(_, e)| *e == MOVE));
+        assert_eq!(moves[5].1, Event::MoveHighlight(Step::Off));
         assert!(!scanner.is_scanning(), "paused after two loops");
         assert_eq!(scanner.press(20_000), [MOVE], "a press restarts it");
     }

@@ -102,6 +102,9 @@ impl Spot {
 pub enum Step {
     Forward,
     Back,
+    /// Off every choice: scanning has paused, and nothing is about to be
+    /// chosen.
+    Off,
 }
 
 impl Step {
@@ -112,6 +115,7 @@ impl Step {
             return None;
         }
         Some(match (highlight, self) {
+            (_, Step::Off) => return None,
             (None, Step::Forward) => 0,
             (None, Step::Back) => count - 1,
             (Some(i), Step::Forward) => (i + 1) % count,

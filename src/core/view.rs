@@ -72,6 +72,9 @@ pub struct KioskView {
     pub saving: bool,
     /// Counts presses that could do nothing: the screen answers each new one.
     pub presses_that_did_nothing: u32,
+    /// One-switch scanning waits for a press: the screen says so. Filled in
+    /// by the shell, which runs the scanning.
+    pub press_to_scan: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

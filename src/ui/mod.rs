@@ -437,6 +437,7 @@ fn show(window: &AppWindow, view: &KioskView, kiosk: &Kiosk, pictures: &mut Pict
     adapter.set_no_sound(view.no_sound);
     adapter.set_saving(view.saving);
     adapter.set_presses_that_did_nothing(view.presses_that_did_nothing as i32);
+    adapter.set_press_to_scan(view.press_to_scan);
     adapter.set_staff_notice(view.staff_notice.as_str().into());
     adapter.set_highlighted_action(map_action(view.highlighted_action));
     match view.screen {

@@ -83,6 +83,16 @@ impl Scanning {
             .highlighted_choice()
     }
 
+    /// Whether the screen says "Press your switch to start".
+    fn press_to_start_shown(&self) -> bool {
+        i_slint_backend_testing::ElementHandle::find_by_accessible_label(
+            &self.window,
+            "Press your switch to start",
+        )
+        .count()
+            == 1
+    }
+
     fn placements(&self) -> Vec<(String, i64)> {
         Connection::open(self.paths.journal())
             .unwrap()
@@ -108,7 +118,31 @@ fn expected_rows() -> Vec<(String, i64)> {
 pub fn each_scanning_method_finishes_a_whole_mat() {
     two_switch_step_scanning();
     one_switch_auto_scanning();
+    one_switch_scanning_that_waits_for_a_press_says_so();
     a_switch_interface_with_key_timing();
+}
+
+/// Scanning that starts on a press: the first screen of a mat says to press,
+/// and stops saying it once the highlight moves; the other access methods
+/// never say it.
+fn one_switch_scanning_that_waits_for_a_press_says_so() {
+    let s = open("method = \"auto-scanning\"\n[scan]\nstart = \"on-press\"\n");
+    assert!(s.press_to_start_shown());
+    assert_eq!(s.highlighted(), None);
+    s.window
+        .window()
+        .set_size(slint::PhysicalSize::new(800, 480));
+    let buffer = s.window.window().take_snapshot().unwrap();
+    sayso::ui::screenshots::save_png(
+        &buffer,
+        &common::screenshot_dir().join("press-to-start-800x480.png"),
+    )
+    .unwrap();
+    s.key(" ");
+    assert!(!s.press_to_start_shown());
+    assert!(s.highlighted().is_some());
+    let direct = open("");
+    assert!(!direct.press_to_start_shown(), "direct access has no scan");
 }
 
 /// A USB switch interface sends keys; with `[key_timing]` they go through the
@@ -193,9 +227,14 @@ fn one_switch_auto_scanning() {
     );
     s.wait(5_000);
     assert_eq!(s.spoken.texts().len(), 17, "paused: nothing more is said");
+    // Paused with the ring off (never left on "Back"), and the screen says
+    // what to do.
+    assert_eq!(s.highlighted(), None, "nothing looks about to be chosen");
+    assert!(s.press_to_start_shown(), "the prompt to press");
 
     // A press restarts it; each card is then chosen when the highlight reaches its point.
     s.key(" ");
+    assert!(!s.press_to_start_shown(), "scanning again");
     for point in ANSWERS {
         let mut waited = 0;
         while s.highlighted() != Some(Choice::Point(point)) {
