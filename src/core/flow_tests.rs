@@ -1026,3 +1026,25 @@ fn the_end_of_a_mat_says_saved_only_when_it_is_and_names_the_topic() {
         "Your mat about Food is finished."
     );
 }
+
+#[test]
+fn a_topic_without_a_picture_of_its_own_shows_its_first_cards() {
+    let mut config = config(&[]);
+    config.topics[1].picture = None;
+    config.topics[1].cards[0].picture = None;
+    config.topics[1].cards[1].picture = Some("photos/mug.jpg".into());
+    let mut ids = Counter(0);
+    let (mut flow, _) = Flow::start(config, Utc, seven(), Restored::default(), &mut ids);
+    flow.handle(
+        FlowEvent::Input(Input::new(Event::Choose(0), InputMethod::Touch)),
+        seven(),
+        &mut ids,
+    );
+    assert_eq!(flow.screen(), Screen::Topics);
+    let items = flow.view().picker.items;
+    assert_eq!(items[1].title, "Drinks");
+    assert_eq!(
+        items[1].picture,
+        crate::core::PictureRef::InSet("photos/mug.jpg".into())
+    );
+}

@@ -240,10 +240,13 @@ impl<Z: TimeZone> Flow<Z> {
             ),
             PickerKind::Topics => {
                 let topic = &config.topics[self.person_topics()[item]];
-                (
-                    topic.title.clone(),
-                    PictureRef::in_set(topic.picture.as_deref()),
-                )
+                // A topic with no picture of its own shows its first card's
+                // (a family's first photo), not a blank frame.
+                let picture = topic
+                    .picture
+                    .as_deref()
+                    .or_else(|| topic.cards.iter().find_map(|c| c.picture.as_deref()));
+                (topic.title.clone(), PictureRef::in_set(picture))
             }
         }
     }

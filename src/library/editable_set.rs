@@ -315,7 +315,7 @@ impl EditableSet {
         let title = text("the topic a title", title)?;
         let question = match optional_text("the question", question)? {
             Some(question) => question,
-            None => format!("What do you think about {}?", title.to_lowercase()),
+            None => format!("What do you think about {}?", in_a_sentence(&title)),
         };
         self.check_scale(scale)?;
         let taken: Vec<String> = self.topics.iter().map(|t| t.id.clone()).collect();
@@ -562,6 +562,20 @@ fn plain(problem: &str, topic_id: &str) -> Vec<String> {
         .collect()
 }
 
+/// A title as it reads inside a sentence: only its first letter is made
+/// small, and only when its first word is an ordinary one ("My things" →
+/// "my things"); every other capital the family wrote stays ("Visiting Mum",
+/// "TV").
+fn in_a_sentence(title: &str) -> String {
+    let first_word = title.split_whitespace().next().unwrap_or("");
+    let ordinary = first_word.chars().skip(1).all(|c| !c.is_uppercase());
+    let mut chars = title.chars();
+    match chars.next() {
+        Some(first) if ordinary => first.to_lowercase().chain(chars).collect(),
+        _ => title.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -582,6 +596,20 @@ mod tests {
         assert_eq!(loaded.topics[0].question, "What do you think about drinks?");
         assert_eq!(loaded.topics[0].cards[1].spoken(), "a cup of tea");
         assert_eq!(EditableSet::from_toml(&set.to_toml()).unwrap(), set);
+    }
+
+    #[test]
+    fn a_made_up_question_keeps_the_familys_capitals() {
+        let mut set = EditableSet::new("sams", "Sam's things").unwrap();
+        for (title, question) in [
+            ("Visiting Mum", "What do you think about visiting Mum?"),
+            ("TV", "What do you think about TV?"),
+            ("My things", "What do you think about my things?"),
+        ] {
+            let id = set.add_topic(title, "", "like").unwrap();
+            let topic = set.topics.iter().find(|t| t.id == id).unwrap();
+            assert_eq!(topic.question, question);
+        }
     }
 
     #[test]
