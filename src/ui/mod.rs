@@ -456,6 +456,7 @@ fn map_picker(adapter: &KioskAdapter, view: &PickerView, kiosk: &Kiosk, pictures
             let picture = pictures.get(kiosk.set(), &item.picture);
             PickerItem {
                 title: item.title.as_str().into(),
+                picture_pending: pictures.is_pending(kiosk.set(), &item.picture),
                 has_picture: picture.is_some(),
                 picture: picture.unwrap_or_default(),
                 highlighted: item.highlighted,
@@ -507,6 +508,7 @@ fn map_card(card: &CardView, kiosk: &Kiosk, pictures: &mut Pictures) -> CardItem
     CardItem {
         index: i32::try_from(card.index).unwrap_or(i32::MAX),
         label: card.label.as_str().into(),
+        picture_pending: pictures.is_pending(kiosk.set(), &card.picture),
         has_picture: picture.is_some(),
         picture: picture.unwrap_or_default(),
         marked: card.marked,

@@ -170,6 +170,20 @@ impl Pictures {
         }
     }
 
+    /// Whether the picture is still being decoded: the screen leaves its
+    /// place empty meanwhile, rather than flashing the placeholder.
+    pub fn is_pending(&self, set: &LoadedSet, picture: &PictureRef) -> bool {
+        let path = match picture {
+            PictureRef::None => return false,
+            PictureRef::InSet(relative) => match set.resolve_inside(relative) {
+                Ok(path) => path,
+                Err(_) => return false,
+            },
+            PictureRef::File(path) => path.clone(),
+        };
+        matches!(self.slots.get(&path), Some(Slot::Pending))
+    }
+
     fn side(&self) -> u32 {
         self.side.load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -260,7 +274,7 @@ mod tests {
     }
 
     #[test]
-    fn a_picture_arrives_from_the_worker_and_shows_after_a_placeholder() {
+    fn a_picture_arrives_from_the_worker_and_shows_after_an_empty_place() {
         let set = demo();
         let (arrived_tx, arrived) = mpsc::channel();
         let mut pictures = Pictures::in_background_with(move || {
@@ -268,13 +282,18 @@ mod tests {
         });
         let tea = PictureRef::InSet("cards/tea.svg".into());
         // Asked for before the window has a size (as the first screen is).
-        assert!(pictures.get(&set, &tea).is_none(), "the placeholder first");
+        assert!(pictures.get(&set, &tea).is_none(), "not there yet");
+        assert!(
+            pictures.is_pending(&set, &tea),
+            "on its way: its place is left empty, no placeholder"
+        );
         pictures.fit_to_screen(800, 480);
         arrived
             .recv_timeout(std::time::Duration::from_secs(30))
             .expect("the worker decodes it");
         assert!(pictures.take_arrived());
         let image = pictures.get(&set, &tea).expect("then the picture");
+        assert!(!pictures.is_pending(&set, &tea));
         assert_eq!(
             image.size().width.max(image.size().height),
             side_for_screen(800, 480),
