@@ -748,10 +748,10 @@ pub fn review_report(session: &WebSession, report: &crate::report::review::Revie
                             @for card in &topic.cards {
                                 tr {
                                     td { (card.label) }
-                                    td { strong { (card.view) } }
-                                    td { (card.times_said) " of " (card.times_asked) }
-                                    td { (local_date(card.since)) }
-                                    td { (card.standing.as_str()) }
+                                    td data-label="View" { strong { (card.view) } }
+                                    td data-label="How often" { (card.times_said) " of " (card.times_asked) }
+                                    td data-label="Since" { (local_date(card.since)) }
+                                    td data-label="Staff" { (card.standing.as_str()) }
                                 }
                             }
                         }

@@ -239,6 +239,8 @@ fn every_page_works_with_the_keyboard_alone_and_by_touch_on_a_phone() {
             browser.goto(&format!("{site}{path}")).await.unwrap();
             targets_big_enough(&browser, name).await;
             tab_through(&browser, name).await;
+            fits_a_phone(&browser, name).await;
+            photograph(&browser, &name.replace(' ', "-")).await;
         }
         // A closed "Confirm, dispute or add a note" opens from the keyboard,
         // and its controls are reached next.
@@ -286,6 +288,28 @@ fn every_page_works_with_the_keyboard_alone_and_by_touch_on_a_phone() {
             .contains("PIN for the kiosk's staff screen"));
         browser.close().await.unwrap();
     });
+}
+
+/// Nothing on the page is wider than the phone: no scrolling sideways.
+async fn fits_a_phone(browser: &fantoccini::Client, name: &str) {
+    let widths = browser
+        .execute(
+            "const wide = [...document.querySelectorAll('body *')]
+                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                 .slice(0, 5)
+                 .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
+             return [document.documentElement.scrollWidth, window.innerWidth, wide.join(', ')];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let scroll = widths[0].as_i64().unwrap();
+    let inner = widths[1].as_i64().unwrap();
+    assert!(
+        scroll <= inner,
+        "{name}: {scroll} px wide on a {inner} px phone (too wide: {})",
+        widths[2]
+    );
 }
 
 /// A Chrome DevTools command, sent through chromedriver.
