@@ -25,6 +25,8 @@ pub struct PersonNews {
     /// "Tell me more" marks with no note or verdict since.
     pub tell_me_more: i64,
     pub check_ins_missed: i64,
+    /// Which: each missed check-in's topic and when its window opened.
+    pub missed_check_ins: Vec<(String, DateTime<Utc>)>,
     pub check_ins_declined: i64,
     pub actions_due_soon: i64,
     pub actions_overdue: i64,
@@ -455,7 +457,28 @@ impl StaffPlan for Plan {
                 [id],
                 |row| row.get(0),
             )?;
+            let missed_check_ins = {
+                let mut statement = self.conn.prepare(
+                    "SELECT coalesce((SELECT s.topic_title FROM synced_sessions s
+                                      WHERE s.topic_id = c.topic_id
+                                      ORDER BY s.finished_at DESC LIMIT 1), c.topic_id),
+                            c.window_opens
+                     FROM check_ins c
+                     WHERE c.person_id = ?1 AND c.outcome = 'not-offered' AND c.window_closes > ?2
+                     ORDER BY c.window_opens",
+                )?;
+                let rows = statement.query_map(params![id, since_text], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+                })?;
+                let mut missed = Vec::new();
+                for row in rows {
+                    let (topic, opens) = row?;
+                    missed.push((topic, parse_timestamp(&opens)?));
+                }
+                missed
+            };
             news.push(PersonNews {
+                missed_check_ins,
                 new_mats: count(
                     "SELECT count(*) FROM synced_sessions
                      WHERE person_id = ?1 AND outcome = 'finished' AND synced_at > ?2",

@@ -248,19 +248,26 @@ pub fn whats_new(
             }
             ul.people {
                 @for item in news {
-                    @let lines: Vec<(String, &str)> = [
-                        (count_line(item.new_mats, "new mat", "new mats"), "news"),
-                        (count_line(item.changed_views, "view changed", "views changed"), "change"),
-                        (count_line(item.tell_me_more, "“tell me more” to follow up", "“tell me more” to follow up"), "news"),
-                        (count_line(item.check_ins_missed, "check-in nobody offered", "check-ins nobody offered"), "warn"),
-                        (count_line(item.check_ins_declined, "check-in declined", "check-ins declined"), "news"),
-                        (count_line(item.actions_overdue, "action overdue", "actions overdue"), "warn"),
-                        (count_line(item.actions_due_soon, "action due this week", "actions due this week"), "news"),
-                        (count_line(item.unconfirmed, "view not confirmed yet", "views not confirmed yet"), "news"),
-                    ].into_iter().filter_map(|(line, kind)| line.map(|l| (l, kind))).collect();
+                    @let base = format!("/people/{}", path_part(item.person.id.as_str()));
+                    @let missed: Vec<String> = item.missed_check_ins.iter()
+                        .map(|(topic, opens)| format!("{topic}, {}", local_time(*opens)))
+                        .collect();
+                    @let missed_line = count_line(item.check_ins_missed, "check-in nobody offered", "check-ins nobody offered")
+                        .map(|line| if missed.is_empty() { line } else { format!("{line}: {}", missed.join("; ")) });
+                    // Each line leads to where it can be acted on.
+                    @let lines: Vec<(String, &str, &str)> = [
+                        (count_line(item.new_mats, "new mat", "new mats"), "news", "#mats"),
+                        (count_line(item.changed_views, "view changed", "views changed"), "change", "#views"),
+                        (count_line(item.tell_me_more, "“tell me more” to follow up", "“tell me more” to follow up"), "news", "#views"),
+                        (missed_line, "warn", "#mats"),
+                        (count_line(item.check_ins_declined, "check-in declined", "check-ins declined"), "news", "#mats"),
+                        (count_line(item.actions_overdue, "action overdue", "actions overdue"), "warn", "#actions"),
+                        (count_line(item.actions_due_soon, "action due this week", "actions due this week"), "news", "#actions"),
+                        (count_line(item.unconfirmed, "view not confirmed yet", "views not confirmed yet"), "news", "#views"),
+                    ].into_iter().filter_map(|(line, kind, at)| line.map(|l| (l, kind, at))).collect();
                     li.person-news {
                         h2 {
-                            a href={ "/people/" (path_part(item.person.id.as_str())) } {
+                            a href=(base) {
                                 @if let Some(hash) = &item.photo {
                                     img.photo src={ "/pictures/" (hash) } alt="";
                                 }
@@ -271,10 +278,12 @@ pub fn whats_new(
                             p.quiet { "Nothing new." }
                         } @else {
                             ul.badges {
-                                @for (line, kind) in &lines {
+                                @for (line, kind, at) in &lines {
                                     li class=(kind) {
-                                        @if *kind == "warn" { span.mark aria-hidden="true" { "! " } }
-                                        (line)
+                                        a href={ (base) (at) } {
+                                            @if *kind == "warn" { span.mark aria-hidden="true" { "! " } }
+                                            (line)
+                                        }
                                     }
                                 }
                             }
@@ -513,8 +522,6 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
                     button type="submit" { "Share the views with family" }
                 }
             }
-            (super::set_pages::sets_section(session, person.id.as_str(), &person.name, sets))
-            (super::set_pages::invite_form(session, person))
             h2 id="views" { "What " (person.name) " says" }
             @if views.is_empty() {
                 p.quiet { "No finished mats yet." }
@@ -639,6 +646,10 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
                     }
                 }
             }
+            // The picture sets, after what the person says: staff come for
+            // the views first.
+            (super::set_pages::sets_section(session, person.id.as_str(), &person.name, sets))
+            (super::set_pages::invite_form(session, person))
         },
     )
 }

@@ -83,6 +83,29 @@ fn whats_new_lists_each_person_with_what_came_in_since_the_last_look() {
     assert!(body.contains("1 “tell me more” to follow up"), "the bus");
     assert!(body.contains("1 new mat<"), "Sam's");
     assert!(body.contains("Kiosk "), "the kiosk and its last sync");
+    // Each line leads to where it is acted on.
+    assert!(
+        body.contains(&format!("href=\"/people/{ALEX}#mats\"")),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("href=\"/people/{ALEX}#views\"")),
+        "{body}"
+    );
+
+    // A check-in nobody offered is named: which topic, which day.
+    Connection::open(&plan)
+        .unwrap()
+        .execute(
+            "INSERT INTO check_ins (person_id, check_in, topic_id, window_opens, window_closes,
+                                    outcome)
+             VALUES (?1, 'food@2026-11-19', 'food', '2026-11-19T08:00:00.000Z',
+                     '2026-11-19T10:00:00.000Z', 'not-offered')",
+            [ALEX],
+        )
+        .unwrap();
+    let body = browser.get("/").body;
+    assert!(body.contains("1 check-in nobody offered: Food, "), "{body}");
 
     // Marked as seen: the same mats are no longer news; a new one is.
     let csrf = page.csrf();
