@@ -894,6 +894,7 @@ async fn review_report_pdf(
 ) -> Result<Response, WebError> {
     let report = gather_report(&state, &signed_in, person, &query).await?;
     let (from, to) = (report.from, report.to);
+    let name = report.person.name.clone();
     let pdf = tokio::task::spawn_blocking(move || crate::report::pdf::review_pdf(&report))
         .await
         .map_err(|_| WebError::Internal)?
@@ -901,8 +902,32 @@ async fn review_report_pdf(
             tracing::warn!("review report PDF: {e}");
             WebError::Internal
         })?;
-    // The file name holds dates, not the person's name.
-    let disposition = format!("attachment; filename=\"review-{from}-{to}.pdf\"");
+    // Named for the person, so that two people's reports never collide in
+    // a Downloads folder: plain letters in `filename`, the name as written
+    // (any script) in `filename*` (RFC 6266).
+    let plain: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let plain = if plain.is_empty() {
+        "person".to_string()
+    } else {
+        plain
+    };
+    let encoded: String = format!("review-{name}-{from}-{to}.pdf")
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"review-{plain}-{from}-{to}.pdf\"; filename*=UTF-8''{encoded}"
+    );
     Ok((
         [
             (CONTENT_TYPE, "application/pdf".to_string()),

@@ -131,10 +131,11 @@ fn staff_download_the_pdf_from_the_report_page() {
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.headers["content-type"], "application/pdf");
     let disposition = pdf.headers["content-disposition"].to_str().unwrap();
+    // Named for the person: two people's reports never collide.
     assert_eq!(
         disposition,
-        "attachment; filename=\"review-2026-11-01-2026-11-30.pdf\""
+        "attachment; filename=\"review-Alex-2026-11-01-2026-11-30.pdf\"; \
+         filename*=UTF-8''review-Alex-2026-11-01-2026-11-30.pdf"
     );
-    assert!(!disposition.contains("Alex"), "no names in headers");
     assert!(pdf.body.starts_with("%PDF-"));
 }
