@@ -79,6 +79,21 @@ pub fn preset(name: &str) -> Option<Scale> {
     })
 }
 
+/// A view of a card as the person would say it, for a profile: the
+/// built-in scale's own words where a point of one has this label ("I like
+/// pizza."), else the view and the card ("yes please: pizza").
+pub fn view_as_sentence(view: &str, card: &str) -> String {
+    PRESETS
+        .iter()
+        .filter_map(|name| preset(name))
+        .flat_map(|scale| scale.points)
+        .find(|point| point.label == view)
+        .map_or_else(
+            || format!("{view}: {card}"),
+            |point| point.placed_phrase(card),
+        )
+}
+
 impl ScalePoint {
     pub fn placed_phrase(&self, card: &str) -> String {
         self.placed.replace("{card}", card)
@@ -125,6 +140,16 @@ mod tests {
             join_naturally(&["tea", "cake", "pizza"]),
             "tea, cake and pizza"
         );
+    }
+
+    #[test]
+    fn a_view_reads_as_the_persons_own_sentence_where_a_scale_has_words_for_it() {
+        assert_eq!(view_as_sentence("like", "pizza"), "I like pizza.");
+        assert_eq!(
+            view_as_sentence("very important", "Mum"),
+            "Mum is very important to me."
+        );
+        assert_eq!(view_as_sentence("yes please", "tea"), "yes please: tea");
     }
 
     #[test]

@@ -654,7 +654,8 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
     )
 }
 
-/// Confirmed views, as lines a profile can take: "Likes pizza (Food)".
+/// Confirmed views, as lines a profile can take, in the person's own
+/// words: "I like pizza."
 fn confirmed_lines(views: &[TopicViews]) -> Vec<String> {
     views
         .iter()
@@ -663,7 +664,7 @@ fn confirmed_lines(views: &[TopicViews]) -> Vec<String> {
                 .cards
                 .iter()
                 .filter(|card| card.standing == Standing::Confirmed)
-                .map(move |card| format!("{}: {} ({})", card.view, card.label, topic.title))
+                .map(|card| crate::core::scale::view_as_sentence(&card.view, &card.label))
         })
         .collect()
 }

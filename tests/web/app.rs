@@ -536,7 +536,7 @@ fn the_one_page_profile_is_edited_and_takes_confirmed_views_as_lines() {
         &[("csrf", &csrf), ("verdict", "confirm")],
     );
     let offered = browser.get(&format!("{person}/profile")).body;
-    assert!(offered.contains("like: pizza (Food)"), "{offered}");
+    assert!(offered.contains("I like pizza."), "{offered}");
 
     let saved = browser.post(
         &format!("{person}/profile"),
@@ -554,13 +554,13 @@ fn the_one_page_profile_is_edited_and_takes_confirmed_views_as_lines() {
         &[
             ("csrf", &csrf),
             ("section", "important"),
-            ("line", "like: pizza (Food)"),
+            ("line", "I like pizza."),
         ],
     );
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
     let page = browser.get(&format!("{person}/profile")).body;
     assert!(
-        page.contains("Tea with Sam on Sundays\nlike: pizza (Food)</textarea>"),
+        page.contains("Tea with Sam on Sundays\nI like pizza.</textarea>"),
         "{page}"
     );
 
@@ -573,7 +573,7 @@ fn the_one_page_profile_is_edited_and_takes_confirmed_views_as_lines() {
     );
     assert_eq!(
         last.3.as_deref(),
-        Some("important: Tea with Sam on Sundays\nlike: pizza (Food)")
+        Some("important: Tea with Sam on Sundays\nI like pizza.")
     );
     let bad_section = browser.post(
         &format!("{person}/profile/lines"),

@@ -487,7 +487,7 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
         click_and_wait(&browser, link).await;
         let add = browser
             .find(Locator::XPath(
-                "//form[contains(@class,'line')][.//span[text()='like: pizza (Food)']]//button",
+                "//form[contains(@class,'line')][.//span[text()='I like pizza.']]//button",
             ))
             .await
             .expect("the confirmed view offered as a line");
@@ -500,7 +500,7 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
             .await
             .unwrap()
             .unwrap_or_default();
-        assert_eq!(important, "like: pizza (Food)");
+        assert_eq!(important, "I like pizza.");
         photograph(&browser, "profile").await;
 
         // Alex's kiosk syncs with the plan, and Alex hears what was done.
