@@ -206,7 +206,7 @@ pub fn family_home(
                     Some(views) => {
                         p.hint { "What " (person.name) " says, as their support staff have shared it with you." }
                         @if views.is_empty() { p.quiet { "No finished mats yet." } }
-                        @for topic in views { (topic_mat(person, topic, None)) }
+                        @for topic in views { (topic_mat(person, topic, None, None)) }
                     }
                     None => {
                         p { (person.name) "'s answers are kept for their support staff, who can share them with you." }
@@ -338,7 +338,24 @@ fn standing_badge(standing: Standing) -> Markup {
 /// One card of a person's views: for staff, with their notes and forms
 /// (`csrf`); `None`: as shared with the family, to read only, without
 /// staff's notes.
-fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: Option<&str>) -> Markup {
+/// A confirm, dispute or note that could not be taken, shown at its card
+/// with what was typed.
+#[derive(Debug, Clone)]
+pub struct CardProblem {
+    pub topic: String,
+    pub card: String,
+    pub message: String,
+    pub typed: String,
+}
+
+fn card_box(
+    person: &PersonRef,
+    topic: &TopicViews,
+    card: &CardView,
+    csrf: Option<&str>,
+    problem: Option<&CardProblem>,
+) -> Markup {
+    let problem = problem.filter(|p| p.topic == topic.topic_id && p.card == card.card_id);
     let action = format!(
         "/people/{}/cards/{}/{}",
         path_part(person.id.as_str()),
@@ -377,12 +394,17 @@ fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: Optio
                 }
             }
             @if let Some(csrf) = csrf {
-                details {
+                details open[problem.is_some()] {
                     summary { "Confirm, dispute or add a note" }
                     form.stack method="post" action=(action) {
                         input type="hidden" name="csrf" value=(csrf);
+                        @if let Some(problem) = problem {
+                            p.problem role="alert" { (problem.message) }
+                        }
                         label for={ "body-" (card_anchor(&topic.topic_id, &card.card_id)) } { "Note or reason (needed to dispute)" }
-                        textarea id={ "body-" (card_anchor(&topic.topic_id, &card.card_id)) } name="body" rows="2" maxlength="2000" {}
+                        textarea id={ "body-" (card_anchor(&topic.topic_id, &card.card_id)) } name="body" rows="2" maxlength="2000" {
+                            @if let Some(problem) = problem { (problem.typed) }
+                        }
                         div.buttons {
                             button type="submit" name="verdict" value="confirm" { "Confirm" }
                             button type="submit" name="verdict" value="dispute" { "Dispute" }
@@ -395,7 +417,12 @@ fn card_box(person: &PersonRef, topic: &TopicViews, card: &CardView, csrf: Optio
     }
 }
 
-fn topic_mat(person: &PersonRef, topic: &TopicViews, csrf: Option<&str>) -> Markup {
+fn topic_mat(
+    person: &PersonRef,
+    topic: &TopicViews,
+    csrf: Option<&str>,
+    problem: Option<&CardProblem>,
+) -> Markup {
     let unplaced: Vec<&CardView> = topic.cards.iter().filter(|c| c.point.is_none()).collect();
     let columns = (topic.points.len() + usize::from(!unplaced.is_empty())).clamp(1, 6);
     html! {
@@ -407,14 +434,14 @@ fn topic_mat(person: &PersonRef, topic: &TopicViews, csrf: Option<&str>) -> Mark
                     div.point {
                         h4.point-label { (point) }
                         @for card in topic.cards.iter().filter(|c| c.point == Some(i)) {
-                            (card_box(person, topic, card, csrf))
+                            (card_box(person, topic, card, csrf, problem))
                         }
                     }
                 }
                 @if !unplaced.is_empty() {
                     div.point {
                         h4.point-label { "Other" }
-                        @for card in unplaced { (card_box(person, topic, card, csrf)) }
+                        @for card in unplaced { (card_box(person, topic, card, csrf, problem)) }
                     }
                 }
             }
@@ -481,6 +508,8 @@ pub struct PersonPage<'a> {
     pub today: NaiveDate,
     /// The person's picture sets: id and title.
     pub sets: &'a [(String, String)],
+    /// A form at one card that could not be taken, shown there.
+    pub card_problem: Option<&'a CardProblem>,
 }
 
 pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
@@ -493,6 +522,7 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
         actions,
         today,
         sets,
+        card_problem,
     } = *page;
     let csrf = &session.csrf_token;
     let base = format!("/people/{}", path_part(person.id.as_str()));
@@ -526,7 +556,7 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
             @if views.is_empty() {
                 p.quiet { "No finished mats yet." }
             }
-            @for topic in views { (topic_mat(person, topic, Some(csrf))) }
+            @for topic in views { (topic_mat(person, topic, Some(csrf), card_problem)) }
 
             h2 id="actions" { "Actions" }
             @if actions.is_empty() { p.quiet { "No actions yet." } }

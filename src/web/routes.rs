@@ -440,7 +440,17 @@ async fn person_page(
     signed_in: SignedIn,
     Path(person): Path<String>,
 ) -> Result<Markup, WebError> {
-    staff_only(&signed_in)?;
+    render_person_page(&state, &signed_in, person, None).await
+}
+
+/// A person's page, with a form that could not be taken shown at its card.
+async fn render_person_page(
+    state: &AppState,
+    signed_in: &SignedIn,
+    person: String,
+    card_problem: Option<&pages::CardProblem>,
+) -> Result<Markup, WebError> {
+    staff_only(signed_in)?;
     let id = PersonId::new(person);
     let (found, (photo, views_shared), views, mats, (actions, sets)) = state
         .with_plan(move |plan| {
@@ -466,6 +476,7 @@ async fn person_page(
             actions: &actions,
             today,
             sets: &sets,
+            card_problem,
         },
     ))
 }
@@ -621,9 +632,25 @@ async fn judge_card(
         }
     };
     let body = match verdict {
-        Some(Verdict::Disputed) => note("A reason for disputing", &form.body, true)?,
-        None => note("The note", &form.body, true)?,
-        Some(Verdict::Confirmed) => note("The note", &form.body, false)?,
+        Some(Verdict::Disputed) => note("A reason for disputing", &form.body, true),
+        None => note("The note", &form.body, true),
+        Some(Verdict::Confirmed) => note("The note", &form.body, false),
+    };
+    // Said at the card, with what was typed kept: never a page of its own
+    // whose only way on leads away.
+    let body = match body {
+        Ok(body) => body,
+        Err(WebError::BadInput(message)) => {
+            let problem = pages::CardProblem {
+                topic: topic.clone(),
+                card: card.clone(),
+                message,
+                typed: form.body.clone(),
+            };
+            let page = render_person_page(&state, &signed_in, person, Some(&problem)).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Err(e) => return Err(e),
     };
     let judgement = Judgement {
         person: PersonId::new(person.clone()),

@@ -175,6 +175,23 @@ fn staff_confirm_dispute_note_and_act_and_each_change_is_audited() {
     );
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_reason.body.contains("A reason for disputing is needed"));
+    // Said in place: the person's page again, with tea's form open at the
+    // problem, not a page whose only link leads away.
+    let tea = &no_reason.body[no_reason
+        .body
+        .find("id=\"card-food-tea\"")
+        .expect("tea card")..];
+    let tea = &tea[..tea.find("</article>").unwrap()];
+    assert!(tea.contains("<details open"), "{tea}");
+    assert!(tea.contains("A reason for disputing is needed"), "{tea}");
+    // What was typed is kept (a note too long keeps every word).
+    let long = "the tea was cold ".repeat(200);
+    let too_long = browser.post(
+        &format!("{person}/cards/food/tea"),
+        &[("csrf", &csrf), ("verdict", "note"), ("body", &long)],
+    );
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_long.body.contains(long.trim_end()), "kept as typed");
     browser.post(
         &format!("{person}/cards/food/tea"),
         &[
