@@ -412,6 +412,22 @@ fn card_box(
                         }
                     }
                 }
+                // An action about this card, from the card itself.
+                @let anchor = card_anchor(&topic.topic_id, &card.card_id);
+                details.card-action {
+                    summary { "Add an action about " (card.label) }
+                    form.stack method="post" action={ "/people/" (path_part(person.id.as_str())) "/actions" } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="card" value={ (topic.topic_id) "/" (card.card_id) };
+                        label for={ "what-" (anchor) } { "What will be done" }
+                        input id={ "what-" (anchor) } name="what" required maxlength="200";
+                        label for={ "who-" (anchor) } { "Who will do it" }
+                        input id={ "who-" (anchor) } name="who" required maxlength="200";
+                        label for={ "due-" (anchor) } { "By when (optional)" }
+                        input id={ "due-" (anchor) } name="due" type="date";
+                        button type="submit" { "Add this action" }
+                    }
+                }
             }
         }
     }

@@ -183,6 +183,9 @@ fn staff_confirm_dispute_note_and_act_and_each_change_is_audited() {
         .expect("tea card")..];
     let tea = &tea[..tea.find("</article>").unwrap()];
     assert!(tea.contains("<details open"), "{tea}");
+    // An action can be added from the card itself.
+    assert!(tea.contains("Add an action about tea"), "{tea}");
+    assert!(tea.contains("name=\"card\" value=\"food/tea\""), "{tea}");
     assert!(tea.contains("A reason for disputing is needed"), "{tea}");
     // What was typed is kept (a note too long keeps every word).
     let long = "the tea was cold ".repeat(200);
