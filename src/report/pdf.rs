@@ -130,6 +130,13 @@ impl Layout {
     }
 }
 
+/// One sentence after another, with one full stop between them however the
+/// first one ended ("the driver." and "done" never make "the driver..").
+fn then(first: String, next: &str) -> String {
+    let ended = first.ends_with(['.', '!', '?']);
+    format!("{first}{} {next}", if ended { "" } else { "." })
+}
+
 fn wrap(text: &str, per_line: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -196,8 +203,13 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
     for topic in &report.views {
         layout.subheading(&topic.title);
         for card in &topic.cards {
+            let times = if card.times_said == 1 {
+                "time"
+            } else {
+                "times"
+            };
             let mut line = format!(
-                "{}: {} ({} of {} times since {}; {})",
+                "{}: {} (said {} {times} out of {} since {}; {})",
                 card.label,
                 card.view,
                 card.times_said,
@@ -209,6 +221,14 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
                 line.push_str(&format!("; was {before} before"));
             }
             layout.bullet(&line);
+            // Staff's reasons and notes go to the meeting with the view.
+            for note in &card.notes {
+                let mut said = format!("{} by {}, {}", note.kind, note.by_whom, date(note.at));
+                if !note.body.is_empty() {
+                    said.push_str(&format!(": {}", note.body));
+                }
+                layout.text(&said, 10.0, false, 28.0);
+            }
         }
     }
 
@@ -248,15 +268,24 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
     for action in &report.actions {
         let mut line = format!(
             "{} ({}): {}",
-            action.what,
+            action.what.trim_end_matches('.'),
             action.who,
             action.status.as_str()
         );
         if let Some(note) = action.outcome_note.as_deref().filter(|n| !n.is_empty()) {
-            line.push_str(&format!(". {note}"));
+            line = then(line, note);
         }
         if let Some(words) = &action.tell_person {
-            line.push_str(&format!(". Told {person}: “{words}”"));
+            line = match &action.told {
+                Some((answer, at)) => then(
+                    line,
+                    &format!(
+                        "Told {person} on {}: “{words}”, who answered: {answer}",
+                        date(*at)
+                    ),
+                ),
+                None => then(line, &format!("To tell {person}: “{words}” (not told yet)")),
+            };
         }
         layout.bullet(&line);
     }
@@ -361,6 +390,18 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_follow_one_another_with_one_full_stop() {
+        assert_eq!(
+            then("Ask the driver.".into(), "Done"),
+            "Ask the driver. Done"
+        );
+        assert_eq!(
+            then("Ask the driver".into(), "Done"),
+            "Ask the driver. Done"
+        );
+    }
 
     #[test]
     fn text_wraps_at_words_and_never_loses_one() {

@@ -17,6 +17,15 @@ fn plan_for_the_meeting(dir: &Path) -> std::path::PathBuf {
     let mut browser = Client::new(&plan);
     let csrf = browser.sign_in("Jo", JO_PASSPHRASE).csrf();
     browser.ready_for_the_meeting(&csrf);
+    let disputed = browser.post(
+        &format!("/people/{ALEX}/cards/food/tea"),
+        &[
+            ("csrf", &csrf),
+            ("verdict", "dispute"),
+            ("body", "cold that week"),
+        ],
+    );
+    assert_eq!(disputed.status, StatusCode::SEE_OTHER, "{}", disputed.body);
     fixture::add_pictures(&plan);
     plan
 }
@@ -69,6 +78,10 @@ fn the_pdf_from_the_command_line_has_searchable_text_and_the_kept_mat() {
         "1 Nov 2026 to 30 Nov 2026",
         "Tea with Sam on Sundays",
         "tea: don't like",
+        "said 1 time out of",
+        // A dispute's reason goes to the meeting.
+        "disputed by Jo",
+        "cold that week",
         "pizza: like",
         "the bus: not sure",
         "the park: like",
