@@ -82,7 +82,7 @@ impl Reach {
 }
 
 /// What to run so that phones in the home can open the web app's links.
-pub const SERVE_THE_HOME: &str = "sayso serve --listen 0.0.0.0:8470 --https";
+pub const SERVE_THE_HOME: &str = "sayso serve --listen 0.0.0.0:8470";
 
 impl AppState {
     pub fn new(plan_path: PathBuf, clock: WallClock) -> AppState {
