@@ -132,8 +132,10 @@ fn draw(
                         .and_then(|c| c.picture.as_deref())
                         .or(something_else)
                         .and_then(|p| pictures.get(set, &PictureRef::in_set(Some(p))));
+                    let label = label_of(&p.card_id);
                     CardItem {
-                        label: label_of(&p.card_id).into(),
+                        longest_word: super::longest_word(&label),
+                        label: label.into(),
                         has_picture: picture.is_some(),
                         picture: picture.unwrap_or_default(),
                         marked: mat.marked.iter().any(|(c, _)| *c == p.card_id),

@@ -509,6 +509,7 @@ fn map_card(card: &CardView, kiosk: &Kiosk, pictures: &mut Pictures) -> CardItem
         index: i32::try_from(card.index).unwrap_or(i32::MAX),
         label: card.label.as_str().into(),
         picture_pending: pictures.is_pending(kiosk.set(), &card.picture),
+        longest_word: longest_word(&card.label),
         has_picture: picture.is_some(),
         picture: picture.unwrap_or_default(),
         marked: card.marked,
@@ -516,6 +517,16 @@ fn map_card(card: &CardView, kiosk: &Kiosk, pictures: &mut Pictures) -> CardItem
         highlighted: card.highlighted,
         offset: card.offset,
     }
+}
+
+/// The characters of a label's longest word.
+pub fn longest_word(label: &str) -> i32 {
+    let longest = label
+        .split_whitespace()
+        .map(|word| word.chars().count())
+        .max()
+        .unwrap_or(0);
+    i32::try_from(longest).unwrap_or(i32::MAX)
 }
 
 fn map_screen(screen: Screen) -> ScreenKind {
