@@ -138,6 +138,12 @@ enum Command {
         /// The person's name, shown in the top bar.
         #[arg(long)]
         person: Option<String>,
+        /// Drawn in high contrast, as the person sees it.
+        #[arg(long)]
+        high_contrast: bool,
+        /// Drawn with large text, as the person sees it.
+        #[arg(long)]
+        large_text: bool,
     },
     /// Show every press of the GPIO buttons live, with its pin, its timing and
     /// whether the timing filter accepted it: for whoever wires the buttons.
@@ -719,9 +725,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Wrote {} mat(s) to {}", mats.len(), out.display());
             Ok(())
         }
-        Command::Preview { out, card, person } => {
+        Command::Preview {
+            out,
+            card,
+            person,
+            high_contrast,
+            large_text,
+        } => {
             sayso::ui::screenshots::use_offscreen_platform()?;
-            sayso::ui::screenshots::render_preview(&set, person.as_deref(), card, &out)
+            let display = sayso::core::Display {
+                high_contrast,
+                large_text,
+            };
+            sayso::ui::screenshots::render_preview(&set, person.as_deref(), display, card, &out)
         }
         Command::Check => {
             let loaded = load_set(&set)?;

@@ -339,6 +339,31 @@ pub enum HomeIdError {
     Syntax(#[from] toml_edit::TomlError),
 }
 
+/// How a person of the home file at `path` sees the screens (high
+/// contrast, large text), read leniently: a home file that cannot be read,
+/// or a person not in it, is the standard display.
+pub fn display_of(path: &Path, person: &crate::core::PersonId) -> crate::core::Display {
+    let people = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|table| table.get("people").and_then(|p| p.as_array()).cloned())
+        .unwrap_or_default();
+    let flag = |entry: &toml::Value, key: &str| {
+        entry
+            .get(key)
+            .and_then(toml::Value::as_bool)
+            .unwrap_or(false)
+    };
+    people
+        .iter()
+        .find(|entry| entry.get("id").and_then(toml::Value::as_str) == Some(person.as_str()))
+        .map(|entry| crate::core::Display {
+            high_contrast: flag(entry, "high_contrast"),
+            large_text: flag(entry, "large_text"),
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -338,16 +338,25 @@ fn render_walkthrough(
 pub fn render_preview(
     set: &Path,
     person: Option<&str>,
+    display: crate::core::Display,
     card: usize,
     out: &Path,
 ) -> anyhow::Result<()> {
     let data = tempfile::tempdir().context("a temporary data directory")?;
     let mut paths = KioskPaths::in_data_dir(data.path(), set);
     if let Some(name) = person {
-        // The person's own name in the top bar, as on their kiosk.
+        // The person's own name in the top bar, and their display, as on
+        // their kiosk.
         let home = data.path().join(crate::library::home::HOME_FILE);
-        let text = toml::to_string(&toml::toml! { [[people]] name = name })
-            .context("the person's name")?;
+        let high_contrast = display.high_contrast;
+        let large_text = display.large_text;
+        let text = toml::to_string(&toml::toml! {
+            [[people]]
+            name = name
+            high_contrast = high_contrast
+            large_text = large_text
+        })
+        .context("the person's name")?;
         std::fs::write(&home, text).context("a home file for the preview")?;
         paths.home = Some(home);
     }

@@ -53,6 +53,9 @@ pub struct AppState {
     preview_program: PathBuf,
     /// Where people's phones can reach this server, for the links it gives.
     reach: Reach,
+    /// The home file of the machine it runs on, if any: how each person
+    /// sees the screens, for previews drawn as they would see them.
+    home_file: Option<PathBuf>,
 }
 
 /// Where people's phones can reach the web app: what its invitation and
@@ -95,7 +98,23 @@ impl AppState {
             reach: Reach::ThisMachineOnly {
                 url: format!("http://{DEFAULT_LISTEN}"),
             },
+            home_file: None,
         }
+    }
+
+    /// Previews drawn as the people of this home file see the screens.
+    pub fn with_home_file(mut self, home_file: PathBuf) -> AppState {
+        self.home_file = Some(home_file);
+        self
+    }
+
+    /// How a person sees the screens, as far as this machine's home file
+    /// says (the standard display without one).
+    pub fn display_of(&self, person: &crate::core::PersonId) -> crate::core::Display {
+        self.home_file
+            .as_deref()
+            .map(|home| crate::library::home::display_of(home, person))
+            .unwrap_or_default()
     }
 
     /// Links given as reachable this way.
@@ -235,11 +254,13 @@ fn bind(data_dir: &std::path::Path, listen: Listen) -> anyhow::Result<(Bound, Se
 async fn run(
     bound: Bound,
     reach: Reach,
-    plan: PathBuf,
+    (plan, data_dir): (PathBuf, PathBuf),
     clock: WallClock,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let mut state = AppState::new(plan, clock).with_reach(reach);
+    let mut state = AppState::new(plan, clock)
+        .with_reach(reach)
+        .with_home_file(data_dir.join(crate::library::home::HOME_FILE));
     state.secure_cookies = bound.certificate.is_some();
     let app = app(state);
     let Some(certificate) = bound.certificate else {
@@ -306,7 +327,7 @@ pub fn serve(
         ));
     }
     tracing::info!(url = %serving.url, "web app listening");
-    runtime.block_on(run(bound, reach, plan, clock, async {
+    runtime.block_on(run(bound, reach, (plan, data_dir), clock, async {
         let _ = tokio::signal::ctrl_c().await;
     }))
 }
@@ -330,7 +351,7 @@ pub fn serve_in_background(
             let stop = async {
                 let _ = stopped.await;
             };
-            if let Err(e) = runtime.block_on(run(bound, reach, plan, clock, stop)) {
+            if let Err(e) = runtime.block_on(run(bound, reach, (plan, data_dir), clock, stop)) {
                 tracing::error!("the staff web app stopped: {e:#}");
             }
         })

@@ -372,13 +372,19 @@ async fn preview_picture(
                     }
                 }
             }
-            let person = plan.person(&saved.person_id)?.map(|p| p.name);
+            let person = plan.person(&saved.person_id)?;
             Ok(Ok((set.to_toml(), files, person)))
         })
         .await??;
     let program = state.preview_program.clone();
+    // As the person sees it: their theme and text size.
+    let display = person
+        .as_ref()
+        .map(|p| state.display_of(&p.id))
+        .unwrap_or_default();
+    let name = person.map(|p| p.name);
     let png = tokio::task::spawn_blocking(move || {
-        draw_preview(&program, &set_toml, &files, person.as_deref(), card)
+        draw_preview(&program, &set_toml, &files, name.as_deref(), display, card)
     })
     .await
     .map_err(|_| WebError::Internal)??;
@@ -392,6 +398,7 @@ fn draw_preview(
     set_toml: &str,
     files: &[(String, Vec<u8>)],
     person: Option<&str>,
+    display: crate::core::Display,
     card: usize,
 ) -> Result<Vec<u8>, WebError> {
     let failed = |what: &str| {
@@ -430,6 +437,12 @@ fn draw_preview(
         .stderr(std::process::Stdio::null());
     if let Some(name) = person {
         command.arg("--person").arg(name);
+    }
+    if display.high_contrast {
+        command.arg("--high-contrast");
+    }
+    if display.large_text {
+        command.arg("--large-text");
     }
     let mut child = command.spawn().map_err(|e| failed(&e.to_string()))?;
     let deadline = std::time::Instant::now() + PREVIEW_TIMEOUT;

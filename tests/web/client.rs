@@ -42,7 +42,7 @@ pub struct Client {
 
 impl Client {
     pub fn new(plan: &Path) -> Client {
-        Client::reached(plan, None)
+        Client::reached(plan, None, None)
     }
 
     /// A client of a server listening on the home's network at `url`.
@@ -52,10 +52,16 @@ impl Client {
             Some(sayso::web::Reach::Network {
                 url: url.to_string(),
             }),
+            None,
         )
     }
 
-    fn reached(plan: &Path, reach: Option<sayso::web::Reach>) -> Client {
+    /// A client of a server on a machine whose home file is `home`.
+    pub fn with_home_file(plan: &Path, home: &Path) -> Client {
+        Client::reached(plan, None, Some(home))
+    }
+
+    fn reached(plan: &Path, reach: Option<sayso::web::Reach>, home: Option<&Path>) -> Client {
         let later = Arc::new(AtomicI64::new(0));
         let moved = later.clone();
         let state = AppState::new(
@@ -67,6 +73,10 @@ impl Client {
         .with_preview_program(env!("CARGO_BIN_EXE_sayso").into());
         let state = match reach {
             Some(reach) => state.with_reach(reach),
+            None => state,
+        };
+        let state = match home {
+            Some(home) => state.with_home_file(home.to_path_buf()),
             None => state,
         };
         Client {

@@ -197,6 +197,35 @@ fn a_family_member_makes_a_set_from_photos_and_a_recording() {
     drawn
         .save(common::screenshot_dir().join("family-set-preview.png"))
         .unwrap();
+    // Beside the window's edge, the screen's own background: the standard
+    // theme's cream.
+    assert_eq!(drawn.get_pixel(2, 240).0, [0xf4, 0xf1, 0xea]);
+
+    // On a machine whose home file says Sam sees high contrast with large
+    // text, the preview is drawn as Sam sees it.
+    let home_file = dir.path().join("home.toml");
+    std::fs::write(
+        &home_file,
+        format!(
+            "[[people]]\nid = \"{SAM}\"\nname = \"Sam\"\nhigh_contrast = true\nlarge_text = true\n"
+        ),
+    )
+    .unwrap();
+    let mut at_home = Client::with_home_file(&plan, &home_file);
+    at_home.sign_in("Sam's mum", MUM_PASSPHRASE);
+    let as_sam_sees_it = at_home.get(&format!("{set_path}/preview/my-things/0/mat.png"));
+    assert_eq!(as_sam_sees_it.status, StatusCode::OK);
+    let as_sam_sees_it = image::load_from_memory(&as_sam_sees_it.bytes)
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(
+        as_sam_sees_it.get_pixel(2, 240).0,
+        [0, 0, 0],
+        "high contrast's black"
+    );
+    as_sam_sees_it
+        .save(common::screenshot_dir().join("family-set-preview-as-sam-sees-it.png"))
+        .unwrap();
 
     // A recording from the phone's recorder app, for the mug.
     let before = versions(&plan, &set_id);
