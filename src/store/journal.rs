@@ -735,17 +735,7 @@ impl Journal {
                                   AND k.card_id = 'action-' || n.action_id)))
              ORDER BY n.action_id",
         )?;
-        let rows = statement.query_map([NEWS_TOPIC], |row| {
-            Ok(News {
-                action_id: row.get(0)?,
-                person_id: row.get(1)?,
-                topic_id: row.get(2)?,
-                card_id: row.get(3)?,
-                card_label: row.get(4)?,
-                said_view: row.get(5)?,
-                words: row.get(6)?,
-            })
-        })?;
+        let rows = statement.query_map([NEWS_TOPIC], super::news::news_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -758,17 +748,7 @@ impl Journal {
                 "SELECT action_id, person_id, topic_id, card_id, card_label, said_view, words
                  FROM news WHERE action_id = ?1",
                 [action_id],
-                |row| {
-                    Ok(News {
-                        action_id: row.get(0)?,
-                        person_id: row.get(1)?,
-                        topic_id: row.get(2)?,
-                        card_id: row.get(3)?,
-                        card_label: row.get(4)?,
-                        said_view: row.get(5)?,
-                        words: row.get(6)?,
-                    })
-                },
+                super::news::news_from_row,
             )
             .optional()?)
     }

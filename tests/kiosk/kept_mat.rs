@@ -6,17 +6,23 @@ use crate::common;
 use sayso::core::{Event, Input, InputMethod};
 use sayso::store::{Journal, Plan};
 
-#[test]
-fn a_finished_mat_is_kept_as_a_picture_linked_from_journal_and_plan() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut paths =
-        sayso::kiosk::KioskPaths::in_data_dir(&dir.path().join("data"), &common::demo_set());
+/// A kiosk on the demo set whose finished mats are drawn by a real `sayso
+/// keep-mat` process, on its first topic.
+fn kiosk_that_keeps_mats(dir: &std::path::Path) -> (sayso::kiosk::Kiosk, sayso::kiosk::KioskPaths) {
+    let mut paths = sayso::kiosk::KioskPaths::in_data_dir(&dir.join("data"), &common::demo_set());
     paths.keeper = Some(env!("CARGO_BIN_EXE_sayso").into());
     let (voice, _spoken) = sayso::voice::RecordingVoice::new();
     let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
     let mut kiosk =
         sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
     common::pick_first_topic(&mut kiosk);
+    (kiosk, paths)
+}
+
+#[test]
+fn a_finished_mat_is_kept_as_a_picture_linked_from_journal_and_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut kiosk, paths) = kiosk_that_keeps_mats(dir.path());
     let mut act = |event| kiosk.handle(Input::new(event, InputMethod::Touch));
     act(Event::TellMeMore);
     act(Event::PlaceOn(0));
@@ -74,14 +80,7 @@ pub fn pixels_of(path: &std::path::Path, rgb: [u8; 3]) -> usize {
 #[test]
 fn a_blank_card_the_person_added_is_kept_with_its_own_picture() {
     let dir = tempfile::tempdir().unwrap();
-    let mut paths =
-        sayso::kiosk::KioskPaths::in_data_dir(&dir.path().join("data"), &common::demo_set());
-    paths.keeper = Some(env!("CARGO_BIN_EXE_sayso").into());
-    let (voice, _spoken) = sayso::voice::RecordingVoice::new();
-    let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
-    let mut kiosk =
-        sayso::kiosk::Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
-    common::pick_first_topic(&mut kiosk);
+    let (mut kiosk, paths) = kiosk_that_keeps_mats(dir.path());
     let mut act = |event| kiosk.handle(Input::new(event, InputMethod::Touch));
     // Only the blank card is placed: every other card is skipped.
     act(Event::SomethingElse);
