@@ -1,13 +1,22 @@
 //! The review-meeting report as a PDF (krilla): A4, real text in an
 //! embedded font (searchable, and `pdftotext` reads it back), and the
 //! pictures of the most recent kept mats of the period that reached the
-//! support plan.
+//! support plan. The PDF is tagged: a screen reader finds its title,
+//! headings, lists and pictures (with words for each picture) in reading
+//! order, and the document says its title and language.
 
 use std::path::Path;
 
+use std::num::NonZeroU16;
+
 use krilla::geom::{Point, Size, Transform};
 use krilla::image::Image;
+use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
+use krilla::surface::Surface;
+use krilla::tagging::{
+    ContentTag, Identifier, ListNumbering, Node, SpanTag, Tag, TagGroup, TagKind, TagTree,
+};
 use krilla::text::{Font, TextDirection};
 use krilla::Document;
 
@@ -32,8 +41,26 @@ pub enum PdfError {
     Writer(String),
 }
 
+/// What a run of lines is, for whoever reads the PDF without seeing it.
+#[derive(Debug, Clone, PartialEq)]
+enum Block {
+    Title,
+    Heading,
+    Subheading,
+    Paragraph,
+    /// A list item's mark ("•").
+    Mark,
+    /// A list item's words, after its mark.
+    Bullet,
+    /// Words under a list item (staff's reasons and notes).
+    BulletNote,
+    /// A picture, with the words that say what it shows.
+    Figure(String),
+}
+
 enum Item {
     Text {
+        block: usize,
         x: f32,
         y: f32,
         size: f32,
@@ -41,6 +68,7 @@ enum Item {
         text: String,
     },
     Picture {
+        block: usize,
         x: f32,
         y: f32,
         width: f32,
@@ -49,9 +77,19 @@ enum Item {
     },
 }
 
-/// Lines and pictures placed on pages, top to bottom.
+impl Item {
+    fn block(&self) -> usize {
+        match self {
+            Item::Text { block, .. } | Item::Picture { block, .. } => *block,
+        }
+    }
+}
+
+/// Lines and pictures placed on pages, top to bottom, each belonging to a
+/// block in reading order.
 struct Layout {
     pages: Vec<Vec<Item>>,
+    blocks: Vec<Block>,
     y: f32,
 }
 
@@ -59,8 +97,14 @@ impl Layout {
     fn new() -> Layout {
         Layout {
             pages: vec![Vec::new()],
+            blocks: Vec::new(),
             y: MARGIN,
         }
+    }
+
+    fn begin(&mut self, block: Block) -> usize {
+        self.blocks.push(block);
+        self.blocks.len() - 1
     }
 
     fn room_for(&mut self, height: f32) {
@@ -74,14 +118,16 @@ impl Layout {
         self.pages.last_mut().expect("a page").push(item);
     }
 
-    /// Text wrapped at word boundaries to the page's width.
-    fn text(&mut self, text: &str, size: f32, bold: bool, indent: f32) {
+    /// Text wrapped at word boundaries to the page's width, as one block.
+    fn text(&mut self, block: Block, text: &str, size: f32, bold: bool, indent: f32) {
+        let block = self.begin(block);
         let per_line = ((PAGE_WIDTH - 2.0 * MARGIN - indent) / (size * AVERAGE_ADVANCE)) as usize;
         let line_height = size * 1.35;
         for line in wrap(text, per_line.max(10)) {
             self.room_for(line_height);
             self.y += line_height;
             self.push(Item::Text {
+                block,
                 x: MARGIN + indent,
                 y: self.y,
                 size,
@@ -91,25 +137,44 @@ impl Layout {
         }
     }
 
+    fn title(&mut self, text: &str) {
+        self.text(Block::Title, text, 20.0, true, 0.0);
+    }
+
     fn heading(&mut self, text: &str) {
         self.y += 10.0;
         self.room_for(60.0);
-        self.text(text, 15.0, true, 0.0);
+        self.text(Block::Heading, text, 15.0, true, 0.0);
         self.y += 4.0;
     }
 
     fn subheading(&mut self, text: &str) {
         self.y += 4.0;
         self.room_for(40.0);
-        self.text(text, 12.0, true, 0.0);
+        self.text(Block::Subheading, text, 12.0, true, 0.0);
     }
 
     fn line(&mut self, text: &str) {
-        self.text(text, 10.5, false, 0.0);
+        self.text(Block::Paragraph, text, 10.5, false, 0.0);
     }
 
     fn bullet(&mut self, text: &str) {
-        self.text(&format!("• {text}"), 10.5, false, 8.0);
+        let size = 10.5;
+        self.room_for(size * 1.35);
+        let mark = self.begin(Block::Mark);
+        self.push(Item::Text {
+            block: mark,
+            x: MARGIN + 8.0,
+            y: self.y + size * 1.35,
+            size,
+            bold: false,
+            text: "•".into(),
+        });
+        self.text(Block::Bullet, text, size, false, 8.0 + size);
+    }
+
+    fn bullet_note(&mut self, text: &str) {
+        self.text(Block::BulletNote, text, 10.0, false, 28.0);
     }
 
     fn picture(&mut self, image: Image, caption: &str) {
@@ -118,7 +183,9 @@ impl Layout {
         let height = width * h as f32 / w.max(1) as f32;
         self.room_for(height + 30.0);
         self.y += 6.0;
+        let block = self.begin(Block::Figure(format!("The kept mat: {caption}")));
         self.push(Item::Picture {
+            block,
             x: MARGIN,
             y: self.y,
             width,
@@ -126,7 +193,7 @@ impl Layout {
             image,
         });
         self.y += height;
-        self.text(caption, 9.0, false, 0.0);
+        self.text(Block::Paragraph, caption, 9.0, false, 0.0);
     }
 }
 
@@ -173,7 +240,8 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
     let (regular, bold) = fonts()?;
     let person = &report.person.name;
     let mut layout = Layout::new();
-    layout.text(&format!("{person}: review-meeting report"), 20.0, true, 0.0);
+    let title = format!("{person}: review-meeting report");
+    layout.title(&title);
     layout.line(&format!(
         "{} to {}",
         report.from.format("%-d %b %Y"),
@@ -227,7 +295,7 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
                 if !note.body.is_empty() {
                     said.push_str(&format!(": {}", note.body));
                 }
-                layout.text(&said, 10.0, false, 28.0);
+                layout.bullet_note(&said);
             }
         }
     }
@@ -336,55 +404,135 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
     }
 
     let mut document = Document::new();
+    document.set_metadata(
+        Metadata::new()
+            .title(title)
+            .language(LANGUAGE.into())
+            .creator("sayso".into()),
+    );
+    let mut drawn: Vec<Vec<Identifier>> = vec![Vec::new(); layout.blocks.len()];
     for items in layout.pages {
         let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT)
             .ok_or_else(|| PdfError::Writer("an A4 page".into()))?;
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
         for item in items {
-            match item {
-                Item::Text {
-                    x,
-                    y,
-                    size,
-                    bold: is_bold,
-                    text,
-                } => {
-                    let font = if is_bold {
-                        bold.clone()
-                    } else {
-                        regular.clone()
-                    };
-                    surface.draw_text(
-                        Point::from_xy(x, y),
-                        font,
-                        size,
-                        &text,
-                        false,
-                        TextDirection::Auto,
-                    );
-                }
-                Item::Picture {
-                    x,
-                    y,
-                    width,
-                    height,
-                    image,
-                } => {
-                    let size = Size::from_wh(width, height)
-                        .ok_or_else(|| PdfError::Writer("a picture's size".into()))?;
-                    surface.push_transform(&Transform::from_translate(x, y));
-                    surface.draw_image(image, size);
-                    surface.pop();
-                }
-            }
+            let block = item.block();
+            let id = draw(&mut surface, item, &regular, &bold)?;
+            drawn[block].push(id);
         }
         surface.finish();
         page.finish();
     }
+    document.set_tag_tree(tag_tree(&layout.blocks, drawn));
     document
         .finish()
         .map_err(|e| PdfError::Writer(format!("{e:?}")))
+}
+
+const LANGUAGE: &str = "en-GB";
+
+/// Draws one line or picture, marked as what it is.
+fn draw(
+    surface: &mut Surface<'_>,
+    item: Item,
+    regular: &Font,
+    bold: &Font,
+) -> Result<Identifier, PdfError> {
+    match item {
+        Item::Text {
+            x,
+            y,
+            size,
+            bold: is_bold,
+            text,
+            ..
+        } => {
+            let font = if is_bold { bold } else { regular };
+            let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
+            surface.draw_text(
+                Point::from_xy(x, y),
+                font.clone(),
+                size,
+                &text,
+                false,
+                TextDirection::Auto,
+            );
+            surface.end_tagged();
+            Ok(id)
+        }
+        Item::Picture {
+            x,
+            y,
+            width,
+            height,
+            image,
+            ..
+        } => {
+            let size = Size::from_wh(width, height)
+                .ok_or_else(|| PdfError::Writer("a picture's size".into()))?;
+            let id = surface.start_tagged(ContentTag::Other);
+            surface.push_transform(&Transform::from_translate(x, y));
+            surface.draw_image(image, size);
+            surface.pop();
+            surface.end_tagged();
+            Ok(id)
+        }
+    }
+}
+
+/// The document's structure in reading order: a title, headings, lists
+/// whose items hold their notes, and pictures with their words.
+fn tag_tree(blocks: &[Block], drawn: Vec<Vec<Identifier>>) -> TagTree {
+    fn group(kind: impl Into<TagKind>, ids: Vec<Identifier>) -> TagGroup {
+        TagGroup::with_children(kind, ids.into_iter().map(Node::from).collect())
+    }
+    fn heading(level: u16, ids: Vec<Identifier>) -> TagGroup {
+        let level = NonZeroU16::new(level).expect("a heading level above 0");
+        group(Tag::Hn(level, None), ids)
+    }
+    let mut tree = TagTree::new().with_lang(Some(LANGUAGE.into()));
+    let mut list: Option<TagGroup> = None;
+    let mut item: Option<(Vec<Identifier>, TagGroup)> = None;
+    let close_item = |list: &mut Option<TagGroup>,
+                      item: &mut Option<(Vec<Identifier>, TagGroup)>| {
+        if let Some((mark, body)) = item.take() {
+            let entry =
+                TagGroup::with_children(Tag::LI, vec![group(Tag::Lbl, mark).into(), body.into()]);
+            list.get_or_insert_with(|| TagGroup::new(Tag::L(ListNumbering::Disc)))
+                .push(entry);
+        }
+    };
+    for (block, ids) in blocks.iter().zip(drawn) {
+        match block {
+            Block::Mark => {
+                close_item(&mut list, &mut item);
+                item = Some((ids, TagGroup::new(Tag::LBody)));
+            }
+            Block::Bullet | Block::BulletNote => match item.as_mut() {
+                Some((_, body)) => body.push(group(Tag::P, ids)),
+                None => tree.push(group(Tag::P, ids)),
+            },
+            other => {
+                close_item(&mut list, &mut item);
+                if let Some(list) = list.take() {
+                    tree.push(list);
+                }
+                tree.push(match other {
+                    Block::Title => heading(1, ids),
+                    Block::Heading => heading(2, ids),
+                    Block::Subheading => heading(3, ids),
+                    Block::Figure(words) => group(Tag::Figure(Some(words.clone())), ids),
+                    _ => group(Tag::P, ids),
+                });
+            }
+        }
+    }
+    close_item(&mut list, &mut item);
+    if let Some(list) = list {
+        tree.push(list);
+    }
+    tree
 }
 
 #[cfg(test)]

@@ -90,6 +90,47 @@ fn the_pdf_from_the_command_line_has_searchable_text_and_the_kept_mat() {
     ] {
         assert!(text.contains(expected), "{expected} in:\n{text}");
     }
+    // Tagged: a screen reader finds the title, the headings, the lists with
+    // their notes, and words for the kept mat's picture, in reading order.
+    let info = Command::new("pdfinfo")
+        .arg("-struct-text")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(info.status.success());
+    let structure = String::from_utf8_lossy(&info.stdout);
+    for expected in [
+        "H1",
+        "\"Alex: review-meeting report\"",
+        "H2",
+        "\"What Alex says now\"",
+        "H3",
+        "LI",
+        "Lbl",
+        "\"•\"",
+        "LBody",
+        "Figure",
+    ] {
+        assert!(
+            structure.contains(expected),
+            "{expected} in the structure:\n{structure}"
+        );
+    }
+    let order = ["What Alex says now", "cold that week", "Kept mats"]
+        .map(|words| structure.find(words).expect(words));
+    assert!(order.is_sorted(), "reading order: {order:?}\n{structure}");
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map(str::trim)
+            .unwrap_or_else(|| panic!("{name} in {info}"))
+            .to_string()
+    };
+    assert_eq!(field("Tagged:"), "yes");
+    assert_eq!(field("Title:"), "Alex: review-meeting report");
+
     let images = Command::new("pdfimages")
         .arg("-list")
         .arg(&pdf)
