@@ -144,6 +144,9 @@ pub struct StaffScreenView {
     pub mats_today: i64,
     /// Where the staff web app answers, if this kiosk serves it.
     pub web_address: Option<String>,
+    /// This kiosk as the web app's Kiosks list shows it until it is named:
+    /// the first 8 characters of its id.
+    pub short_id: Option<String>,
 }
 
 /// The staff web app, turned on and off from the staff screen.
@@ -899,6 +902,10 @@ impl Kiosk {
             volume: self.volume_now(now),
             mats_today,
             web_address: self.web_address.clone(),
+            short_id: self
+                .journal
+                .as_ref()
+                .map(|journal| journal.device_id().chars().take(8).collect()),
         }
     }
 

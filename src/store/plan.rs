@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0006_pictures_practice.sql"),
     include_str!("migrations/plan/0007_picture_sets.sql"),
     include_str!("migrations/plan/0008_sync_follows_what_is_new.sql"),
+    include_str!("migrations/plan/0009_kiosk_names.sql"),
 ];
 
 /// The schema version this build writes.

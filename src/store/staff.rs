@@ -41,6 +41,8 @@ pub struct PersonNews {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceHealth {
     pub device_id: String,
+    /// What staff call it; empty until someone names it.
+    pub name: String,
     pub last_sync: DateTime<Utc>,
     pub mats: i64,
     /// What its staff line said at its last sync.
@@ -185,6 +187,14 @@ pub trait StaffPlan: Send + super::set_versions::PlanSets {
         today: NaiveDate,
     ) -> Result<Vec<PersonNews>, StoreError>;
     fn devices(&self) -> Result<Vec<DeviceHealth>, StoreError>;
+    /// Gives a kiosk the name staff know it by. `false`: no such kiosk.
+    fn name_device(
+        &mut self,
+        device_id: &str,
+        name: &str,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     fn views(&self, person: &PersonId) -> Result<Vec<TopicViews>, StoreError>;
     fn mats(&self, person: &PersonId, limit: usize) -> Result<Vec<MatRow>, StoreError>;
     fn actions(&self, person: &PersonId) -> Result<Vec<ActionRow>, StoreError>;
@@ -533,13 +543,13 @@ impl StaffPlan for Plan {
         // Kiosks that reported themselves, and any that only brought mats.
         let mut statement = self.conn.prepare(
             "SELECT d.device_id, max(d.last_sync, coalesce(m.synced, '')), coalesce(m.mats, 0),
-                    d.problems
+                    d.problems, d.name
              FROM devices d LEFT JOIN (SELECT device_id, max(synced_at) AS synced,
                                              count(*) AS mats
                                       FROM synced_sessions GROUP BY device_id) m
                ON m.device_id = d.device_id
              UNION ALL
-             SELECT device_id, max(synced_at), count(*), ''
+             SELECT device_id, max(synced_at), count(*), '', ''
              FROM synced_sessions
              WHERE device_id NOT IN (SELECT device_id FROM devices)
              GROUP BY device_id
@@ -551,13 +561,15 @@ impl StaffPlan for Plan {
                 row.get::<_, String>(1)?,
                 row.get::<_, i64>(2)?,
                 row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
             ))
         })?;
         let mut devices = Vec::new();
         for row in rows {
-            let (device_id, last_sync, mats, problems) = row?;
+            let (device_id, last_sync, mats, problems, name) = row?;
             devices.push(DeviceHealth {
                 device_id,
+                name,
                 last_sync: parse_timestamp(&last_sync)?,
                 mats,
                 problems: problems
@@ -568,6 +580,46 @@ impl StaffPlan for Plan {
             });
         }
         Ok(devices)
+    }
+
+    fn name_device(
+        &mut self,
+        device_id: &str,
+        name: &str,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        // A kiosk that only ever brought mats has no row of its own yet.
+        let known: Option<(String, String)> = tx
+            .query_row(
+                "SELECT coalesce((SELECT name FROM devices WHERE device_id = ?1), ''),
+                        coalesce((SELECT last_sync FROM devices WHERE device_id = ?1),
+                                 (SELECT max(synced_at) FROM synced_sessions WHERE device_id = ?1))
+                 WHERE EXISTS (SELECT 1 FROM devices WHERE device_id = ?1)
+                    OR EXISTS (SELECT 1 FROM synced_sessions WHERE device_id = ?1)",
+                params![device_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let Some((before, last_sync)) = known else {
+            return Ok(false);
+        };
+        tx.execute(
+            "INSERT INTO devices (device_id, last_sync, name) VALUES (?1, ?2, ?3)
+             ON CONFLICT (device_id) DO UPDATE SET name = ?3",
+            params![device_id, last_sync, name],
+        )?;
+        super::plan::audit_change(
+            &tx,
+            at,
+            by_whom,
+            &format!("kiosk {device_id} named"),
+            Some(&before).filter(|b| !b.is_empty()).map(String::as_str),
+            Some(name),
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 
     fn views(&self, person: &PersonId) -> Result<Vec<TopicViews>, StoreError> {

@@ -300,7 +300,7 @@ pub fn whats_new(
                     button type="submit" { "I've seen these" }
                 }
             }
-            h2 { "Kiosks" }
+            h2 #kiosks { "Kiosks" }
             @if devices.is_empty() {
                 p.quiet { "No kiosk has synced into this plan yet." }
             }
@@ -308,7 +308,12 @@ pub fn whats_new(
                 @for device in devices {
                     @let quiet = (now - device.last_sync).num_hours() >= QUIET_DEVICE_HOURS;
                     li class=@if quiet || !device.problems.is_empty() { "warn" } @else { "" } {
-                        "Kiosk " code { (device.device_id.chars().take(8).collect::<String>()) }
+                        @let short_id = device.device_id.chars().take(8).collect::<String>();
+                        @if device.name.is_empty() {
+                            "Kiosk " code { (short_id) }
+                        } @else {
+                            strong { (device.name) } " " span.quiet { "(" code { (short_id) } ")" }
+                        }
                         ": last synced " (local_time(device.last_sync))
                         " (" (count_line(device.mats, "mat", "mats").unwrap_or_else(|| "no mats".into())) ")"
                         @if quiet {
@@ -318,6 +323,16 @@ pub fn whats_new(
                             ul.problems {
                                 @for problem in &device.problems { li { span.mark aria-hidden="true" { "! " } (problem) } }
                             }
+                        }
+                        form.line.kiosk-name method="post" action={ "/kiosks/" (path_part(&device.device_id)) "/name" } {
+                            input type="hidden" name="csrf" value=(session.csrf_token);
+                            label {
+                                @if device.name.is_empty() { "Name this kiosk " } @else { "Rename " }
+                                input type="text" name="name" maxlength="40" required value=(device.name)
+                                    placeholder="e.g. Lounge";
+                            }
+                            " "
+                            button type="submit" { "Save name" }
                         }
                     }
                 }

@@ -39,6 +39,7 @@ pub fn app(state: AppState) -> Router {
         .route("/setup", get(setup_page).post(set_up))
         .route("/signout", post(sign_out))
         .route("/seen", post(seen))
+        .route("/kiosks/{device}/name", post(name_kiosk))
         .route("/account", get(account_page))
         .route("/account/pin", post(set_pin))
         .route("/people/{person}", get(person_page))
@@ -359,6 +360,35 @@ async fn seen(
         .with_plan(move |plan| plan.mark_looked(account, now))
         .await?;
     Ok(Redirect::to("/").into_response())
+}
+
+#[derive(Deserialize)]
+struct KioskNameForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// Staff name a kiosk ("Lounge") so What's new says which one is quiet.
+async fn name_kiosk(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(device): Path<String>,
+    Form(form): Form<KioskNameForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    let name = short("The kiosk's name", &form.name, true)?;
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let named = state
+        .with_plan(move |plan| plan.name_device(&device, &name, &by, now))
+        .await?;
+    if !named {
+        return Err(WebError::NotFound);
+    }
+    Ok(Redirect::to("/#kiosks").into_response())
 }
 
 // --- Your account -----------------------------------------------------------

@@ -98,6 +98,16 @@ fn staff_open_their_screen_with_the_corner_and_their_pin_and_it_closes_by_itself
     assert_eq!(view.door.stage, StaffStage::Open);
     assert_eq!(view.door.staff_name, "Jo");
     assert_eq!(view.mats_today, 1);
+    // Which kiosk this is in the web app's list, until staff name it there.
+    let device: String = rusqlite::Connection::open(&journal)
+        .unwrap()
+        .query_row(
+            "SELECT value FROM device WHERE key = 'device_id'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(view.short_id, Some(device.chars().take(8).collect()));
 
     // Louder: the voice is turned up a step, and says so.
     let before = view.volume;

@@ -1037,3 +1037,63 @@ fn a_family_account_has_no_kiosk_pin_to_set() {
     );
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[test]
+fn staff_name_a_kiosk_and_whats_new_calls_it_by_that_name() {
+    let (_dir, plan) = home_with_jo();
+    let device: String = Connection::open(&plan)
+        .unwrap()
+        .query_row("SELECT device_id FROM synced_sessions LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let short_id: String = device.chars().take(8).collect();
+    let mut browser = Client::new(&plan);
+    let page = browser.sign_in("Jo", JO_PASSPHRASE);
+    assert!(page
+        .body
+        .contains(&format!("Kiosk <code>{short_id}</code>")));
+    assert!(page.body.contains("Name this kiosk"), "{}", page.body);
+    let csrf = page.csrf();
+
+    let empty = browser.post(
+        &format!("/kiosks/{device}/name"),
+        &[("csrf", &csrf), ("name", "  ")],
+    );
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = browser.post(
+        "/kiosks/no-such-kiosk/name",
+        &[("csrf", &csrf), ("name", "Attic")],
+    );
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    let named = browser.post(
+        &format!("/kiosks/{device}/name"),
+        &[("csrf", &csrf), ("name", "Lounge")],
+    );
+    assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
+    let body = browser.get("/").body;
+    assert!(
+        body.contains("<strong>Lounge</strong>"),
+        "named on What's new: {body}"
+    );
+    // Its short id stays beside the name, as the kiosk's staff screen shows it.
+    assert!(body.contains(&format!("<code>{short_id}</code>")));
+    assert!(!body.contains("Attic"));
+    assert!(audit_rows(&plan).contains(&(
+        "Jo".to_string(),
+        format!("kiosk {device} named"),
+        None,
+        Some("Lounge".to_string())
+    )));
+
+    // A family account names nothing.
+    let mut sister = alexs_sister(&plan);
+    let csrf = sister.get("/").csrf();
+    let refused = sister.post(
+        &format!("/kiosks/{device}/name"),
+        &[("csrf", &csrf), ("name", "Mine")],
+    );
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!browser.get("/").body.contains("Mine"));
+}
