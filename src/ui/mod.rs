@@ -89,6 +89,12 @@ pub fn draws_without_desktop() -> bool {
 /// How often the cannot-start screen looks whether the file was mended.
 const MENDED_CHECK: Duration = Duration::from_secs(5);
 
+/// A line may break after each `/` of a file's path (a zero-width space),
+/// so a long path wraps instead of running off a narrow screen.
+pub fn breakable_paths(text: &str) -> String {
+    text.replace('/', "/\u{200B}")
+}
+
 /// When the kiosk cannot start (a broken picture set): a screen for staff
 /// saying what is wrong and where, instead of a blank screen and a restart
 /// loop. Returns true once `mended` says the kiosk can start, false if the
@@ -100,7 +106,7 @@ pub fn show_cannot_start(
     let window = AppWindow::new()?;
     let adapter = window.global::<KioskAdapter>();
     adapter.set_screen(ScreenKind::CannotStart);
-    adapter.set_cannot_start(problem.into());
+    adapter.set_cannot_start(breakable_paths(problem).into());
     let is_mended = Rc::new(std::cell::Cell::new(false));
     let timer = slint::Timer::default();
     timer.start(slint::TimerMode::Repeated, MENDED_CHECK, {

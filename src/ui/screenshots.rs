@@ -143,10 +143,36 @@ fn render_walkthrough(
     dir: &Path,
     set: &Path,
     suffix: &str,
-    (width, height): (u32, u32),
+    size: (u32, u32),
     high_contrast: bool,
     large_text: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    let display = Display {
+        high_contrast,
+        large_text,
+    };
+    walk_every_screen(set, size, display, &mut |name, window| {
+        let path = dir.join(format!("{name}-{suffix}.png"));
+        save_png(&window.window().take_snapshot()?, &path)?;
+        written.push(path);
+        Ok(())
+    })?;
+    Ok(written)
+}
+
+/// Walks a person's way through a mat with the set at `set` (and the home
+/// file beside it, if any), in a window of `width` x `height` drawn in
+/// `display`, and calls `visit` with each screen's name as it is shown:
+/// people, company, you-said-we-did, topics, leave, mat, mat-highlight,
+/// review, review-highlight, review-moving, finished, finished-not-saved,
+/// resume, staff-pin, staff, staff-restart, paused, cannot-start.
+pub fn walk_every_screen(
+    set: &Path,
+    (width, height): (u32, u32),
+    display: Display,
+    visit: &mut dyn FnMut(&str, &AppWindow) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let data = tempfile::tempdir().context("a temporary data directory")?;
     let mut paths = KioskPaths::in_data_dir(data.path(), set);
     paths.home = find_home(None, data.path(), set);
@@ -163,10 +189,7 @@ fn render_walkthrough(
     something_staff_did(&paths, &clock)?;
     give_jo_a_pin(&paths.plan, clock.now().wall)?;
     let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone()))?;
-    kiosk.override_display(Display {
-        high_contrast,
-        large_text,
-    });
+    kiosk.override_display(display);
     let kiosk = Rc::new(RefCell::new(kiosk));
 
     let window = AppWindow::new()?;
@@ -182,8 +205,7 @@ fn render_walkthrough(
         adapter.invoke_key_up(" ".into());
     };
 
-    let mut written = Vec::new();
-    // Each picture is of the screen it is named for, or the walk has gone
+    // Each visit is to the screen it is named for, or the walk has gone
     // wrong (a press ignored, a screen changed) and says so.
     let mut shot = |name: &str, screen: Option<Screen>| -> anyhow::Result<()> {
         if let Some(expected) = screen {
@@ -193,10 +215,7 @@ fn render_walkthrough(
                 "the {name} picture would show the {shown:?} screen"
             );
         }
-        let path = dir.join(format!("{name}-{suffix}.png"));
-        save_png(&window.window().take_snapshot()?, &path)?;
-        written.push(path);
-        Ok(())
+        visit(name, &window)
     };
 
     if kiosk.borrow().screen() == Screen::People {
@@ -320,14 +339,16 @@ fn render_walkthrough(
 
     // What staff see instead of a blank screen when the set cannot be used.
     adapter.set_cannot_start(
-        "the picture set file /var/lib/sayso/sets/home/set.toml has a problem: \
-         it is not valid TOML: TOML parse error at line 12, column 9"
-            .into(),
+        super::breakable_paths(
+            "the picture set file /var/lib/sayso/sets/home/set.toml has a problem: \
+             it is not valid TOML: TOML parse error at line 12, column 9",
+        )
+        .into(),
     );
     adapter.set_screen(crate::ScreenKind::CannotStart);
     shot("cannot-start", None)?;
     window.hide()?;
-    Ok(written)
+    Ok(())
 }
 
 /// The mat of the set's first topic at 800x480, as the kiosk draws it for

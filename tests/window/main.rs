@@ -13,6 +13,7 @@ mod scanning;
 mod screenshot;
 mod ui_flows;
 mod whole_mat;
+mod words_whole;
 
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 
@@ -27,6 +28,7 @@ fn the_kiosk_on_a_headless_window() {
     .expect("the testing backend");
     ui_flows::every_screen_by_touch();
     whole_mat::every_card_placed_is_in_view_at_every_size();
+    words_whole::no_word_is_broken_or_drawn_outside_on_any_screen();
     leaving::back_on_the_first_card_leaves_the_mat_kept_as_partial();
     leaving::a_press_that_can_do_nothing_is_answered_on_screen();
     end_to_end::a_person_finishes_a_mat_and_it_reaches_their_plan();
