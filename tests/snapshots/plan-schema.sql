@@ -104,7 +104,7 @@ CREATE TABLE devices (
     device_id TEXT PRIMARY KEY,
     last_sync TEXT NOT NULL,
     problems  TEXT NOT NULL DEFAULT ''
-);
+, name TEXT NOT NULL DEFAULT '');
 -- table evidence
 CREATE TABLE evidence (
     session_id  TEXT NOT NULL REFERENCES synced_sessions(session_id),
