@@ -108,10 +108,12 @@ fn set_with_long_labels(dir: &Path) -> std::path::PathBuf {
     // The old labels stay as an unknown field: take them out again.
     let text: String = text
         .lines()
-        .map(|line| match (line.find(", was = \""), line.find("\", picture")) {
-            (Some(from), Some(to)) => format!("{}{}", &line[..from], &line[to + 1..]),
-            _ => line.to_string(),
-        })
+        .map(
+            |line| match (line.find(", was = \""), line.find("\", picture")) {
+                (Some(from), Some(to)) => format!("{}{}", &line[..from], &line[to + 1..]),
+                _ => line.to_string(),
+            },
+        )
         .collect::<Vec<_>>()
         .join("\n");
     let text = text.replacen(
@@ -140,7 +142,9 @@ fn words_not_whole(window: &AppWindow, ruler: &WordsRuler) -> Vec<String> {
             .map(|d| d.to_string())
             .unwrap_or_default();
         let Some(setting) = setting(&description) else {
-            wrong.push(format!("'{words}' does not say how it is set ({description})"));
+            wrong.push(format!(
+                "'{words}' does not say how it is set ({description})"
+            ));
             continue;
         };
         let at = element.absolute_position();
@@ -233,9 +237,8 @@ pub fn no_word_is_broken_or_drawn_outside_on_any_screen() {
                     if !found.is_empty() && large_text && high_contrast {
                         sayso::ui::screenshots::save_png(
                             &shot,
-                            &common::screenshot_dir().join(format!(
-                                "words-{name}-{width}x{height}-hc-large.png"
-                            )),
+                            &common::screenshot_dir()
+                                .join(format!("words-{name}-{width}x{height}-hc-large.png")),
                         )?;
                     }
                     wrong.extend(found.into_iter().map(|w| format!("{name} {case}: {w}")));
