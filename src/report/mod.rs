@@ -76,43 +76,53 @@ fn table(rows: &[PreferenceRow]) -> String {
                 ]
             })
             .collect();
-        let widths: Vec<usize> = (0..HEADINGS.len())
-            .map(|c| {
-                cells
-                    .iter()
-                    .map(|row| row[c].chars().count())
-                    .chain([HEADINGS[c].len()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let line = |row: [&str; 5]| {
-            let padded: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(cell, w)| format!("{cell:<w$}"))
-                .collect();
-            format!("  {}\n", padded.join("  ").trim_end())
-        };
+        // Columns measured by how wide each character shows (a Chinese
+        // character or an emoji takes two), not by counting characters.
+        let mut table = comfy_table::Table::new();
+        table
+            .load_style(comfy_table::presets::NOTHING)
+            .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+            .set_header(HEADINGS)
+            .add_rows(cells);
+        for column in table.column_iter_mut() {
+            column.set_padding((0, 2));
+        }
         if !out.is_empty() {
             out.push('\n');
         }
         out.push_str(person);
         out.push('\n');
-        out.push_str(&line(HEADINGS));
-        for row in &cells {
-            out.push_str(&line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+        for line in table.lines() {
+            out.push_str(&format!("  {}\n", line.trim_end()));
         }
     }
     out
 }
 
+const CSV_HEADINGS: [&str; 11] = [
+    "person",
+    "topic",
+    "card",
+    "view",
+    "times_said",
+    "times_asked",
+    "times_skipped",
+    "since",
+    "last",
+    "changed_from",
+    "changed_until",
+];
+
 fn csv(rows: &[PreferenceRow]) -> String {
-    let mut out = String::from(
-        "person,topic,card,view,times_said,times_asked,times_skipped,since,last,changed_from,changed_until\n",
-    );
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut write = |fields: &[String]| {
+        writer
+            .write_record(fields.iter().map(|f| inert(f).into_owned()))
+            .expect("CSV into memory")
+    };
+    write(&CSV_HEADINGS.map(String::from));
     for r in rows {
-        let fields = [
+        write(&[
             r.person.clone(),
             r.topic.clone(),
             r.card.clone(),
@@ -127,19 +137,21 @@ fn csv(rows: &[PreferenceRow]) -> String {
                 .changed_until
                 .map(|t| t.to_rfc3339())
                 .unwrap_or_default(),
-        ];
-        let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&quoted.join(","));
-        out.push('\n');
+        ]);
     }
-    out
+    let bytes = writer.into_inner().expect("CSV into memory");
+    String::from_utf8(bytes).expect("CSV of UTF-8 fields")
 }
 
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
+/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, a
+/// tab or a carriage return first) starts with an apostrophe instead, as
+/// OWASP recommends for CSV: a label a family typed as
+/// `=HYPERLINK(…)` stays words in a staff member's spreadsheet.
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
     } else {
-        field.to_string()
+        cell.into()
     }
 }
 
@@ -190,6 +202,55 @@ mod tests {
             line.starts_with("Alex,Food,\"fish, chips\",don't like,2,3,0,"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_stay_words() {
+        let labels = [
+            "=HYPERLINK(\"http://example.com\",\"tea\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\ttab",
+            "\rreturn",
+        ];
+        let rows: Vec<PreferenceRow> = labels.iter().map(|l| row(l, "like")).collect();
+        let text = render(&rows, Format::Csv);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let cards: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap().get(2).unwrap().to_string())
+            .collect();
+        assert_eq!(cards.len(), labels.len());
+        for (card, label) in cards.iter().zip(labels) {
+            assert_eq!(card, &format!("'{label}"), "{text}");
+        }
+        // Words that only contain such a sign are left as they are.
+        assert_eq!(inert("fish - chips"), "fish - chips");
+    }
+
+    #[test]
+    fn the_table_lines_up_wide_characters() {
+        let text = render(
+            &[
+                row("茶", "like"),
+                row("🍕 pizza", "like"),
+                row("چائے", "like"),
+            ],
+            Format::Table,
+        );
+        // Each row's view starts at the same column as the heading's, as
+        // wide as it shows.
+        let column = |line: &str| {
+            let at = line.find("like").or_else(|| line.find("View")).unwrap();
+            unicode_width::UnicodeWidthStr::width(&line[..at])
+        };
+        let lines: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(lines.len(), 4, "{text}");
+        let heading = column(lines[0]);
+        for line in &lines[1..] {
+            assert_eq!(column(line), heading, "{text}");
+        }
     }
 
     #[test]
