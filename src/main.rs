@@ -621,16 +621,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             https,
             cert,
             key,
-        } => sayso::web::serve(
-            paths.plan.clone(),
-            paths.data_dir.clone(),
-            sayso::web::Listen {
-                address: listen,
-                https,
-                certificate: cert.zip(key),
-            },
-            std::sync::Arc::new(chrono::Utc::now),
-        ),
+        } => {
+            // Each passphrase check takes about 19 MiB: handed back at once.
+            return_large_allocations_at_once();
+            sayso::web::serve(
+                paths.plan.clone(),
+                paths.data_dir.clone(),
+                sayso::web::Listen {
+                    address: listen,
+                    https,
+                    certificate: cert.zip(key),
+                },
+                std::sync::Arc::new(chrono::Utc::now),
+            )
+        }
         Command::Staff(StaffCommand::Add { name }) => {
             let mut plan = Plan::open(&paths.plan)?;
             let code = plan

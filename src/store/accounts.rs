@@ -19,9 +19,11 @@ use crate::core::PersonId;
 pub const SETUP_VALID_FOR: Duration = Duration::days(7);
 /// How long a browser stays signed in: one long shift.
 pub const SESSION_LASTS: Duration = Duration::hours(12);
-/// Wrong passphrases allowed before the account waits.
+/// Wrong passphrases allowed before a name is slowed down, or a client
+/// address made to wait.
 pub const FREE_TRIES: i64 = 5;
-/// The first wait; each further wrong passphrase doubles it, up to an hour.
+/// A client address's first wait; each further wrong passphrase doubles
+/// it, up to an hour.
 pub const FIRST_LOCKOUT: Duration = Duration::seconds(30);
 const LONGEST_LOCKOUT: Duration = Duration::hours(1);
 /// Shortest passphrase accepted.
@@ -84,8 +86,52 @@ pub enum SignIn {
     Welcome(Account),
     /// Wrong name or passphrase (which one is not said).
     Wrong,
-    /// Too many wrong passphrases: try again after this.
-    Wait(DateTime<Utc>),
+}
+
+/// What checking a sign-in needs, read from the plan in one go; the costly
+/// part (the passphrase against its hash) is done after, away from the plan.
+#[derive(Debug, Clone)]
+pub struct SignInCheck {
+    /// `None`: no such name, or an account never set up.
+    pub account: Option<Account>,
+    /// The hash to check the passphrase against: the account's, or a
+    /// stand-in that costs the same, so that the time taken says nothing
+    /// of which names exist or have a passphrase.
+    pub hash: String,
+    /// Wrong passphrases for this name since its last right one.
+    pub failures: i64,
+}
+
+impl SignInCheck {
+    /// How long to wait before answering a sign-in for this name: nothing
+    /// for the first few wrong passphrases, then a wait that doubles up to
+    /// [`LONGEST_NAME_DELAY`]. A wait, never a refusal: someone who knows
+    /// a name cannot keep its owner out.
+    pub fn delay(&self) -> std::time::Duration {
+        let over = self.failures - FREE_TRIES;
+        if over < 0 {
+            return std::time::Duration::ZERO;
+        }
+        (FIRST_NAME_DELAY * (1u32 << over.min(8))).min(LONGEST_NAME_DELAY)
+    }
+}
+
+/// The first wait for a name after [`FREE_TRIES`] wrong passphrases.
+pub const FIRST_NAME_DELAY: std::time::Duration = std::time::Duration::from_millis(500);
+/// The longest a name's sign-in waits.
+pub const LONGEST_NAME_DELAY: std::time::Duration = std::time::Duration::from_secs(8);
+
+/// The argon2id hash a passphrase is checked against when there is no
+/// account's own: made once, as costly to check as any.
+fn stand_in_hash() -> &'static str {
+    static NOBODY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NOBODY.get_or_init(|| hash_secret("no such account"))
+}
+
+/// Whether `secret` is the one `hash` was made from (argon2id: about 19 MiB
+/// and tens of milliseconds: run it where that cannot hold others up).
+pub fn passphrase_matches(secret: &str, hash: &str) -> bool {
+    secret_matches(secret, hash)
 }
 
 /// A signed-in browser: the account, and the token its forms must carry.
@@ -129,6 +175,12 @@ fn hash_secret(secret: &str) -> String {
         .to_string()
 }
 
+/// An argon2id hash of `secret`, for tests of what checks one.
+#[cfg(test)]
+pub(crate) fn hash_for_tests(secret: &str) -> String {
+    hash_secret(secret)
+}
+
 fn secret_matches(secret: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|hash| {
         Argon2::default()
@@ -162,7 +214,9 @@ fn normal_setup_code(code: &str) -> String {
         .collect()
 }
 
-fn lockout_after(failures: i64) -> Option<Duration> {
+/// How long a client address waits after `failures` wrong sign-ins in a
+/// row: nothing for the first few, then 30 seconds, doubling up to an hour.
+pub fn lockout_after(failures: i64) -> Option<Duration> {
     let over = failures - FREE_TRIES;
     (over >= 0).then(|| {
         let factor = 1i32 << over.min(10);
@@ -296,19 +350,13 @@ impl Plan {
         Ok(Ok(account))
     }
 
-    /// Checks a name and passphrase. Wrong ones count towards a wait that
-    /// grows with each one after the first few; a right one clears them.
-    pub fn sign_in(
-        &mut self,
-        name: &str,
-        passphrase: &str,
-        now: DateTime<Utc>,
-    ) -> Result<SignIn, StoreError> {
+    /// What a sign-in for `name` is checked against (see [`SignInCheck`]).
+    pub fn sign_in_check(&self, name: &str) -> Result<SignInCheck, StoreError> {
         let found = self
             .conn
             .query_row(
                 &format!(
-                    "SELECT {ACCOUNT_COLUMNS}, a.passphrase, a.failed_signins, a.locked_until
+                    "SELECT {ACCOUNT_COLUMNS}, a.passphrase, a.failed_signins
                      FROM accounts a WHERE a.name = ?1"
                 ),
                 [name.trim()],
@@ -317,45 +365,58 @@ impl Plan {
                         account_from_row(row)?,
                         row.get::<_, Option<String>>(5)?,
                         row.get::<_, i64>(6)?,
-                        row.get::<_, Option<String>>(7)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((account, stored, failures, locked_until)) = found else {
-            // The same work as checking a real passphrase, so the time taken
-            // does not tell which names exist.
-            static NOBODY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-            let nobody = NOBODY.get_or_init(|| hash_secret("no such account"));
-            let _ = secret_matches(passphrase, nobody);
-            return Ok(SignIn::Wrong);
-        };
-        if let Some(until) = locked_until.as_deref().map(parse_timestamp).transpose()? {
-            if until > now {
-                return Ok(SignIn::Wait(until));
-            }
-        }
-        let right = stored
-            .as_deref()
-            .is_some_and(|stored| secret_matches(passphrase, stored));
-        let account = with_last_looked(account)?;
+        Ok(match found {
+            Some((account, Some(hash), failures)) => SignInCheck {
+                account: Some(with_last_looked(account)?),
+                hash,
+                failures,
+            },
+            // Never set up: no passphrase can be right, in the same time.
+            Some((_, None, failures)) => SignInCheck {
+                account: None,
+                hash: stand_in_hash().to_string(),
+                failures,
+            },
+            None => SignInCheck {
+                account: None,
+                hash: stand_in_hash().to_string(),
+                failures: 0,
+            },
+        })
+    }
+
+    /// Counts a wrong passphrase for `name` (if there is such an account),
+    /// or clears the count after a right one.
+    pub fn record_sign_in(&mut self, name: &str, right: bool) -> Result<(), StoreError> {
         if right {
             self.conn.execute(
-                "UPDATE accounts SET failed_signins = 0, locked_until = NULL WHERE id = ?1",
-                [account.id],
+                "UPDATE accounts SET failed_signins = 0, locked_until = NULL WHERE name = ?1",
+                [name.trim()],
             )?;
-            return Ok(SignIn::Welcome(account));
+        } else {
+            self.conn.execute(
+                "UPDATE accounts SET failed_signins = failed_signins + 1 WHERE name = ?1",
+                [name.trim()],
+            )?;
         }
-        let failures = failures + 1;
-        let until = lockout_after(failures).map(|wait| now + wait);
-        self.conn.execute(
-            "UPDATE accounts SET failed_signins = ?1, locked_until = ?2 WHERE id = ?3",
-            params![failures, until.map(timestamp), account.id],
-        )?;
-        Ok(match until {
-            Some(until) => SignIn::Wait(until),
-            None => SignIn::Wrong,
-        })
+        Ok(())
+    }
+
+    /// Checks a name and passphrase here and now (the web app checks the
+    /// passphrase away from the plan: [`Plan::sign_in_check`]).
+    pub fn sign_in(&mut self, name: &str, passphrase: &str) -> Result<SignIn, StoreError> {
+        let check = self.sign_in_check(name)?;
+        let right = secret_matches(passphrase, &check.hash);
+        let outcome = match check.account {
+            Some(account) if right => SignIn::Welcome(account),
+            _ => SignIn::Wrong,
+        };
+        self.record_sign_in(name, matches!(outcome, SignIn::Welcome(_)))?;
+        Ok(outcome)
     }
 
     /// Starts a signed-in session; returns the cookie's token and the
@@ -514,7 +575,7 @@ mod tests {
     fn an_account_has_no_passphrase_until_its_set_up_code_is_used_once() {
         let (_dir, mut plan, code) = plan_with_jo();
         assert_eq!(
-            plan.sign_in("Jo", "", now()).unwrap(),
+            plan.sign_in("Jo", "").unwrap(),
             SignIn::Wrong,
             "no default password"
         );
@@ -531,7 +592,7 @@ mod tests {
             "used once"
         );
         assert!(matches!(
-            plan.sign_in("jo", "correct horse battery", now()).unwrap(),
+            plan.sign_in("jo", "correct horse battery").unwrap(),
             SignIn::Welcome(account) if account.name == "Jo"
         ));
     }
@@ -552,36 +613,57 @@ mod tests {
     }
 
     #[test]
-    fn wrong_passphrases_lock_the_account_for_longer_each_time() {
+    fn wrong_passphrases_slow_a_name_down_but_never_keep_the_right_one_out() {
         let (_dir, mut plan, code) = plan_with_jo();
         plan.redeem_setup_code(&code, "correct horse battery", now())
             .unwrap()
             .unwrap();
-        for _ in 1..FREE_TRIES {
-            assert_eq!(plan.sign_in("Jo", "guess", now()).unwrap(), SignIn::Wrong);
+        for _ in 0..FREE_TRIES {
+            assert_eq!(
+                plan.sign_in_check("Jo").unwrap().delay(),
+                std::time::Duration::ZERO
+            );
+            assert_eq!(plan.sign_in("Jo", "guess").unwrap(), SignIn::Wrong);
         }
-        let SignIn::Wait(first) = plan.sign_in("Jo", "guess", now()).unwrap() else {
-            panic!("locked after {FREE_TRIES} wrong passphrases");
-        };
-        assert_eq!(first, now() + FIRST_LOCKOUT);
-        // While locked, even the right passphrase waits.
+        let first = plan.sign_in_check("Jo").unwrap().delay();
+        assert_eq!(first, FIRST_NAME_DELAY);
+        assert_eq!(plan.sign_in("Jo", "guess").unwrap(), SignIn::Wrong);
         assert_eq!(
-            plan.sign_in("Jo", "correct horse battery", now()).unwrap(),
-            SignIn::Wait(first)
+            plan.sign_in_check("Jo").unwrap().delay(),
+            first * 2,
+            "the wait doubles"
         );
-        let SignIn::Wait(second) = plan.sign_in("Jo", "guess", first).unwrap() else {
-            panic!("still locked");
-        };
-        assert_eq!(second, first + FIRST_LOCKOUT * 2, "the wait doubles");
+        for _ in 0..20 {
+            plan.sign_in("Jo", "guess").unwrap();
+        }
+        assert_eq!(
+            plan.sign_in_check("Jo").unwrap().delay(),
+            LONGEST_NAME_DELAY
+        );
+        // However many wrong ones, the right passphrase still signs Jo in.
         assert!(matches!(
-            plan.sign_in("Jo", "correct horse battery", second).unwrap(),
+            plan.sign_in("Jo", "correct horse battery").unwrap(),
             SignIn::Welcome(_)
         ));
         assert_eq!(
-            plan.sign_in("Jo", "guess", second).unwrap(),
-            SignIn::Wrong,
+            plan.sign_in_check("Jo").unwrap().delay(),
+            std::time::Duration::ZERO,
             "a right passphrase clears the count"
         );
+    }
+
+    #[test]
+    fn unknown_names_and_accounts_never_set_up_are_checked_against_a_hash_too() {
+        let (_dir, plan, _code) = plan_with_jo();
+        for name in ["Jo", "Nobody"] {
+            let check = plan.sign_in_check(name).unwrap();
+            assert!(check.account.is_none(), "{name}");
+            assert!(
+                check.hash.starts_with("$argon2id$"),
+                "{name}: {}",
+                check.hash
+            );
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::accounts::{Account, AccountError, SignIn, WebSession};
+use super::accounts::{Account, AccountError, SignInCheck, WebSession};
 use super::db::StoreError;
 use super::pictures::StoredPicture;
 use super::plan::{ActionStatus, Plan, ProfileSection};
@@ -291,12 +291,11 @@ pub trait StaffPlan: Send + super::set_versions::PlanSets {
         self.set_profile(person, section, &body, by_whom, at)
             .map(|_| ())
     }
-    fn sign_in(
-        &mut self,
-        name: &str,
-        passphrase: &str,
-        now: DateTime<Utc>,
-    ) -> Result<SignIn, StoreError>;
+    /// What a sign-in for `name` is checked against; the passphrase is
+    /// checked by the caller, away from the plan.
+    fn sign_in_check(&self, name: &str) -> Result<SignInCheck, StoreError>;
+    /// Counts a wrong passphrase for `name`, or clears the count.
+    fn record_sign_in(&mut self, name: &str, right: bool) -> Result<(), StoreError>;
     fn redeem_setup_code(
         &mut self,
         code: &str,
@@ -1254,13 +1253,12 @@ impl StaffPlan for Plan {
         Ok(true)
     }
 
-    fn sign_in(
-        &mut self,
-        name: &str,
-        passphrase: &str,
-        now: DateTime<Utc>,
-    ) -> Result<SignIn, StoreError> {
-        Plan::sign_in(self, name, passphrase, now)
+    fn sign_in_check(&self, name: &str) -> Result<SignInCheck, StoreError> {
+        Plan::sign_in_check(self, name)
+    }
+
+    fn record_sign_in(&mut self, name: &str, right: bool) -> Result<(), StoreError> {
+        Plan::record_sign_in(self, name, right)
     }
 
     fn redeem_setup_code(

@@ -12,6 +12,25 @@ use crate::store::accounts::WebSession;
 
 pub const SESSION_COOKIE: &str = "sayso_session";
 
+/// The address a request came from, as the connection says (a proxy's own
+/// headers are not believed). Requests without one (the tests' router)
+/// share one unknown address.
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let connected = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip());
+        Ok(ClientAddress(connected.unwrap_or(std::net::IpAddr::V6(
+            std::net::Ipv6Addr::UNSPECIFIED,
+        ))))
+    }
+}
+
 /// The cookie that keeps a browser signed in: not readable by scripts, not
 /// sent with requests from other sites, gone when the session would end.
 pub fn session_cookie(token: &str, secure: bool) -> String {

@@ -15,6 +15,7 @@ mod routes;
 mod set_pages;
 mod sets;
 pub mod settings;
+pub mod signing_in;
 pub mod tls;
 mod trend;
 
@@ -56,6 +57,10 @@ pub struct AppState {
     /// The home file of the machine it runs on, if any: how each person
     /// sees the screens, for previews drawn as they would see them.
     home_file: Option<PathBuf>,
+    /// Passphrases are checked here, away from the plan's lock.
+    passphrases: signing_in::PassphraseChecker,
+    /// Client addresses that keep getting passphrases wrong.
+    address_waits: signing_in::AddressWaits,
 }
 
 /// Where people's phones can reach the web app: what its invitation and
@@ -99,6 +104,8 @@ impl AppState {
                 url: format!("http://{DEFAULT_LISTEN}"),
             },
             home_file: None,
+            passphrases: signing_in::PassphraseChecker::start(),
+            address_waits: signing_in::AddressWaits::default(),
         }
     }
 
@@ -135,6 +142,14 @@ impl AppState {
 
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
+    }
+
+    fn passphrases(&self) -> &signing_in::PassphraseChecker {
+        &self.passphrases
+    }
+
+    fn address_waits(&self) -> &signing_in::AddressWaits {
+        &self.address_waits
     }
 
     /// Runs `work` with the plan, off the async threads (SQLite blocks, and
@@ -265,10 +280,13 @@ async fn run(
     let app = app(state);
     let Some(certificate) = bound.certificate else {
         let listener = tokio::net::TcpListener::from_std(bound.listener)?;
-        return axum::serve(listener, app)
-            .with_graceful_shutdown(stop)
-            .await
-            .context("the web server stopped");
+        return axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop)
+        .await
+        .context("the web server stopped");
     };
     // One TLS implementation in the build (ring), chosen here.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -286,7 +304,7 @@ async fn run(
     });
     axum_server::from_tcp_rustls(bound.listener, config)?
         .handle(handle)
-        .serve(app.into_make_service())
+        .serve(app.into_make_service_with_connect_info::<SocketAddr>())
         .await
         .context("the web server stopped")
 }

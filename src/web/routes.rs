@@ -4,7 +4,7 @@
 
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, SET_COOKIE,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, RETRY_AFTER, SET_COOKIE,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -16,10 +16,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::auth::{self, SignedIn};
+use super::auth::{self, ClientAddress, SignedIn};
+use super::signing_in::Busy;
 use super::{pages, AppState, WebError};
 use crate::core::{PersonId, Verdict};
-use crate::store::accounts::SignIn;
 use crate::store::staff::{Judgement, NewAction, Settlement, StaffPlan};
 use crate::store::StoreError;
 use crate::store::{ActionStatus, ProfileSection};
@@ -190,35 +190,98 @@ fn signed_in_response(token: &str, state: &AppState) -> Response {
 
 async fn sign_in(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
     auth::check_same_site(&headers)?;
     let now = state.now();
-    let outcome = state
-        .with_plan(move |plan| {
-            Ok(match plan.sign_in(&form.name, &form.passphrase, now)? {
-                SignIn::Welcome(account) => Ok(plan.start_web_session(&account, now)?.0),
-                refused => Err(refused),
-            })
-        })
-        .await?;
-    Ok(match outcome {
-        Ok(token) => signed_in_response(&token, &state),
-        Err(SignIn::Wait(until)) => (
-            StatusCode::TOO_MANY_REQUESTS,
-            pages::sign_in(Some(&format!(
-                "Too many wrong passphrases. Try again after {}.",
-                pages::local_time(until)
-            ))),
-        )
-            .into_response(),
-        Err(_) => (
+    if let Some(until) = state.address_waits().waiting(address, now) {
+        tracing::info!(%address, "sign-in refused: this address must wait");
+        return Ok(must_wait(until, now));
+    }
+    let account = match check_passphrase(&state, &form.name, &form.passphrase).await? {
+        Ok(account) => account,
+        Err(Busy) => return Ok(busy()),
+    };
+    state
+        .address_waits()
+        .record(address, account.is_some(), now);
+    let Some(account) = account else {
+        tracing::info!(%address, "sign-in refused: wrong name or passphrase");
+        if let Some(until) = state.address_waits().waiting(address, now) {
+            return Ok(must_wait(until, now));
+        }
+        return Ok((
             StatusCode::UNAUTHORIZED,
             pages::sign_in(Some("That name and passphrase do not match.")),
         )
-            .into_response(),
-    })
+            .into_response());
+    };
+    tracing::info!(account = account.id, %address, "signed in");
+    let (token, _) = state
+        .with_plan(move |plan| plan.start_web_session(&account, now))
+        .await?;
+    Ok(signed_in_response(&token, &state))
+}
+
+/// Checks a passphrase the way every sign-in is checked: read from the
+/// plan, the name's own wait, the costly check away from the plan's lock,
+/// and the outcome counted for the name. `Ok(None)`: wrong name or
+/// passphrase.
+async fn check_passphrase(
+    state: &AppState,
+    name: &str,
+    passphrase: &str,
+) -> Result<Result<Option<crate::store::accounts::Account>, Busy>, WebError> {
+    let looked_up = name.to_string();
+    let check = state
+        .with_plan(move |plan| plan.sign_in_check(&looked_up))
+        .await?;
+    tokio::time::sleep(check.delay()).await;
+    let right = match state.passphrases().matches(passphrase, &check.hash).await {
+        Ok(right) => right,
+        Err(busy) => return Ok(Err(busy)),
+    };
+    let account = check.account.filter(|_| right);
+    let counted = name.to_string();
+    let known = account.is_some();
+    state
+        .with_plan(move |plan| plan.record_sign_in(&counted, known))
+        .await?;
+    Ok(Ok(account))
+}
+
+/// Too many sign-ins at once: a moment's wait, said so.
+fn busy() -> Response {
+    let mut response = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        pages::sign_in(Some(
+            "Many people are signing in at once. Try again in a moment.",
+        )),
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from_static("2"));
+    response
+}
+
+/// This address got too many passphrases wrong: it waits until `until`.
+fn must_wait(until: DateTime<Utc>, now: DateTime<Utc>) -> Response {
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        pages::sign_in(Some(&format!(
+            "Too many wrong passphrases from this device. Try again after {}.",
+            pages::local_time(until)
+        ))),
+    )
+        .into_response();
+    let seconds = (until - now).num_seconds().max(1).to_string();
+    if let Ok(value) = HeaderValue::from_str(&seconds) {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    response
 }
 
 #[derive(Deserialize)]
@@ -439,18 +502,16 @@ async fn set_pin(
         return Ok(refuse(has_pin, "The two PINs are not the same."));
     }
     let now = state.now();
-    let outcome = state
-        .with_plan(move |plan| {
-            Ok(match plan.sign_in(&account.name, &form.passphrase, now)? {
-                SignIn::Welcome(_) => Ok(plan.set_pin(account.id, &form.pin, now)?),
-                SignIn::Wait(until) => Err(format!(
-                    "Too many wrong passphrases. Try again after {}.",
-                    pages::local_time(until)
-                )),
-                SignIn::Wrong => Err("That passphrase is not right.".to_string()),
-            })
-        })
-        .await?;
+    let outcome = match check_passphrase(&state, &account.name, &form.passphrase).await? {
+        Err(Busy) => return Ok(busy()),
+        Ok(None) => Err("That passphrase is not right.".to_string()),
+        Ok(Some(_)) => {
+            let pin = form.pin.clone();
+            Ok(state
+                .with_plan(move |plan| plan.set_pin(account.id, &pin, now))
+                .await?)
+        }
+    };
     Ok(match outcome {
         Ok(Ok(())) => pages::account(
             &signed_in.session,

@@ -35,6 +35,8 @@ impl Page {
 
 pub struct Client {
     router: Router,
+    /// Where its requests come from: each client a device of its own.
+    pub address: std::net::SocketAddr,
     cookie: Option<String>,
     /// Seconds the clock has moved on from the fixture's `now`.
     pub later: Arc<AtomicI64>,
@@ -79,8 +81,14 @@ impl Client {
             Some(home) => state.with_home_file(home.to_path_buf()),
             None => state,
         };
+        static DEVICES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let device = DEVICES.fetch_add(1, Ordering::SeqCst);
         Client {
             router: app(state),
+            address: std::net::SocketAddr::from((
+                [10, 0, (device >> 8) as u8, device as u8],
+                40000,
+            )),
             cookie: None,
             later,
         }
@@ -91,7 +99,23 @@ impl Client {
             .fetch_add(duration.num_seconds(), Ordering::SeqCst);
     }
 
-    fn send(&mut self, request: Request<Body>) -> Page {
+    /// The same server, reached from another device (its own address and
+    /// cookies), as time stands for this one.
+    pub fn another_device(&self) -> Client {
+        static OTHERS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let other = OTHERS.fetch_add(1, Ordering::SeqCst);
+        Client {
+            router: self.router.clone(),
+            address: std::net::SocketAddr::from(([10, 1, (other >> 8) as u8, other as u8], 40000)),
+            cookie: None,
+            later: self.later.clone(),
+        }
+    }
+
+    fn send(&mut self, mut request: Request<Body>) -> Page {
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(self.address));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
