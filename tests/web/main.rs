@@ -12,4 +12,5 @@ mod client;
 mod family_sets;
 mod fhir;
 mod fixture;
+mod flood;
 mod report_pdf;
