@@ -98,28 +98,7 @@ pub struct SignInCheck {
     /// stand-in that costs the same, so that the time taken says nothing
     /// of which names exist or have a passphrase.
     pub hash: String,
-    /// Wrong passphrases for this name since its last right one.
-    pub failures: i64,
 }
-
-impl SignInCheck {
-    /// How long to wait before answering a sign-in for this name: nothing
-    /// for the first few wrong passphrases, then a wait that doubles up to
-    /// [`LONGEST_NAME_DELAY`]. A wait, never a refusal: someone who knows
-    /// a name cannot keep its owner out.
-    pub fn delay(&self) -> std::time::Duration {
-        let over = self.failures - FREE_TRIES;
-        if over < 0 {
-            return std::time::Duration::ZERO;
-        }
-        (FIRST_NAME_DELAY * (1u32 << over.min(8))).min(LONGEST_NAME_DELAY)
-    }
-}
-
-/// The first wait for a name after [`FREE_TRIES`] wrong passphrases.
-pub const FIRST_NAME_DELAY: std::time::Duration = std::time::Duration::from_millis(500);
-/// The longest a name's sign-in waits.
-pub const LONGEST_NAME_DELAY: std::time::Duration = std::time::Duration::from_secs(8);
 
 /// The argon2id hash a passphrase is checked against when there is no
 /// account's own: made once, as costly to check as any.
@@ -356,67 +335,35 @@ impl Plan {
             .conn
             .query_row(
                 &format!(
-                    "SELECT {ACCOUNT_COLUMNS}, a.passphrase, a.failed_signins
-                     FROM accounts a WHERE a.name = ?1"
+                    "SELECT {ACCOUNT_COLUMNS}, a.passphrase FROM accounts a WHERE a.name = ?1"
                 ),
                 [name.trim()],
-                |row| {
-                    Ok((
-                        account_from_row(row)?,
-                        row.get::<_, Option<String>>(5)?,
-                        row.get::<_, i64>(6)?,
-                    ))
-                },
+                |row| Ok((account_from_row(row)?, row.get::<_, Option<String>>(5)?)),
             )
             .optional()?;
         Ok(match found {
-            Some((account, Some(hash), failures)) => SignInCheck {
+            Some((account, Some(hash))) => SignInCheck {
                 account: Some(with_last_looked(account)?),
                 hash,
-                failures,
             },
-            // Never set up: no passphrase can be right, in the same time.
-            Some((_, None, failures)) => SignInCheck {
+            // Unknown, or never set up: no passphrase can be right, and it
+            // takes the same time to find that out.
+            _ => SignInCheck {
                 account: None,
                 hash: stand_in_hash().to_string(),
-                failures,
-            },
-            None => SignInCheck {
-                account: None,
-                hash: stand_in_hash().to_string(),
-                failures: 0,
             },
         })
     }
 
-    /// Counts a wrong passphrase for `name` (if there is such an account),
-    /// or clears the count after a right one.
-    pub fn record_sign_in(&mut self, name: &str, right: bool) -> Result<(), StoreError> {
-        if right {
-            self.conn.execute(
-                "UPDATE accounts SET failed_signins = 0, locked_until = NULL WHERE name = ?1",
-                [name.trim()],
-            )?;
-        } else {
-            self.conn.execute(
-                "UPDATE accounts SET failed_signins = failed_signins + 1 WHERE name = ?1",
-                [name.trim()],
-            )?;
-        }
-        Ok(())
-    }
-
     /// Checks a name and passphrase here and now (the web app checks the
-    /// passphrase away from the plan: [`Plan::sign_in_check`]).
+    /// passphrase away from the plan, and counts wrong ones itself).
     pub fn sign_in(&mut self, name: &str, passphrase: &str) -> Result<SignIn, StoreError> {
         let check = self.sign_in_check(name)?;
         let right = secret_matches(passphrase, &check.hash);
-        let outcome = match check.account {
+        Ok(match check.account {
             Some(account) if right => SignIn::Welcome(account),
             _ => SignIn::Wrong,
-        };
-        self.record_sign_in(name, matches!(outcome, SignIn::Welcome(_)))?;
-        Ok(outcome)
+        })
     }
 
     /// Starts a signed-in session; returns the cookie's token and the
@@ -609,46 +556,6 @@ mod tests {
             plan.redeem_setup_code(&code, "long enough passphrase", later)
                 .unwrap(),
             Err(AccountError::BadSetupCode)
-        );
-    }
-
-    #[test]
-    fn wrong_passphrases_slow_a_name_down_but_never_keep_the_right_one_out() {
-        let (_dir, mut plan, code) = plan_with_jo();
-        plan.redeem_setup_code(&code, "correct horse battery", now())
-            .unwrap()
-            .unwrap();
-        for _ in 0..FREE_TRIES {
-            assert_eq!(
-                plan.sign_in_check("Jo").unwrap().delay(),
-                std::time::Duration::ZERO
-            );
-            assert_eq!(plan.sign_in("Jo", "guess").unwrap(), SignIn::Wrong);
-        }
-        let first = plan.sign_in_check("Jo").unwrap().delay();
-        assert_eq!(first, FIRST_NAME_DELAY);
-        assert_eq!(plan.sign_in("Jo", "guess").unwrap(), SignIn::Wrong);
-        assert_eq!(
-            plan.sign_in_check("Jo").unwrap().delay(),
-            first * 2,
-            "the wait doubles"
-        );
-        for _ in 0..20 {
-            plan.sign_in("Jo", "guess").unwrap();
-        }
-        assert_eq!(
-            plan.sign_in_check("Jo").unwrap().delay(),
-            LONGEST_NAME_DELAY
-        );
-        // However many wrong ones, the right passphrase still signs Jo in.
-        assert!(matches!(
-            plan.sign_in("Jo", "correct horse battery").unwrap(),
-            SignIn::Welcome(_)
-        ));
-        assert_eq!(
-            plan.sign_in_check("Jo").unwrap().delay(),
-            std::time::Duration::ZERO,
-            "a right passphrase clears the count"
         );
     }
 

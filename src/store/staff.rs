@@ -294,8 +294,6 @@ pub trait StaffPlan: Send + super::set_versions::PlanSets {
     /// What a sign-in for `name` is checked against; the passphrase is
     /// checked by the caller, away from the plan.
     fn sign_in_check(&self, name: &str) -> Result<SignInCheck, StoreError>;
-    /// Counts a wrong passphrase for `name`, or clears the count.
-    fn record_sign_in(&mut self, name: &str, right: bool) -> Result<(), StoreError>;
     fn redeem_setup_code(
         &mut self,
         code: &str,
@@ -1255,10 +1253,6 @@ impl StaffPlan for Plan {
 
     fn sign_in_check(&self, name: &str) -> Result<SignInCheck, StoreError> {
         Plan::sign_in_check(self, name)
-    }
-
-    fn record_sign_in(&mut self, name: &str, right: bool) -> Result<(), StoreError> {
-        Plan::record_sign_in(self, name, right)
     }
 
     fn redeem_setup_code(

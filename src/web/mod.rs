@@ -61,6 +61,8 @@ pub struct AppState {
     passphrases: signing_in::PassphraseChecker,
     /// Client addresses that keep getting passphrases wrong.
     address_waits: signing_in::AddressWaits,
+    /// Names that keep being given wrong passphrases.
+    name_delays: signing_in::NameDelays,
 }
 
 /// Where people's phones can reach the web app: what its invitation and
@@ -106,6 +108,7 @@ impl AppState {
             home_file: None,
             passphrases: signing_in::PassphraseChecker::start(),
             address_waits: signing_in::AddressWaits::default(),
+            name_delays: signing_in::NameDelays::default(),
         }
     }
 
@@ -150,6 +153,10 @@ impl AppState {
 
     fn address_waits(&self) -> &signing_in::AddressWaits {
         &self.address_waits
+    }
+
+    fn name_delays(&self) -> &signing_in::NameDelays {
+        &self.name_delays
     }
 
     /// Runs `work` with the plan, off the async threads (SQLite blocks, and

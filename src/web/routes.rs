@@ -238,17 +238,13 @@ async fn check_passphrase(
     let check = state
         .with_plan(move |plan| plan.sign_in_check(&looked_up))
         .await?;
-    tokio::time::sleep(check.delay()).await;
+    tokio::time::sleep(state.name_delays().delay(name)).await;
     let right = match state.passphrases().matches(passphrase, &check.hash).await {
         Ok(right) => right,
         Err(busy) => return Ok(Err(busy)),
     };
     let account = check.account.filter(|_| right);
-    let counted = name.to_string();
-    let known = account.is_some();
-    state
-        .with_plan(move |plan| plan.record_sign_in(&counted, known))
-        .await?;
+    state.name_delays().record(name, account.is_some());
     Ok(Ok(account))
 }
 

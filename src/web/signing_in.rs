@@ -2,8 +2,8 @@
 //! and tens of milliseconds each) by a small fixed pool of workers away
 //! from the plan's lock, with a queue that refuses when full; and each
 //! client address that keeps getting passphrases wrong waits longer each
-//! time. A name is only ever slowed down, never refused (see
-//! [`crate::store::accounts::SignInCheck::delay`]), so that nobody who
+//! time. A name (any name, known or not, so that the wait says nothing of
+//! which exist) is only ever slowed down, never refused, so that nobody who
 //! knows a name can keep its owner out.
 
 use std::collections::HashMap;
@@ -13,7 +13,14 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 
-use crate::store::accounts::{lockout_after, passphrase_matches};
+use crate::store::accounts::{lockout_after, passphrase_matches, FREE_TRIES};
+
+/// The first wait for a name after [`FREE_TRIES`] wrong passphrases.
+pub const FIRST_NAME_DELAY: std::time::Duration = std::time::Duration::from_millis(500);
+/// The longest a name's sign-in waits.
+pub const LONGEST_NAME_DELAY: std::time::Duration = std::time::Duration::from_secs(8);
+/// Names remembered; beyond this the oldest counts are forgotten.
+const NAMES_KEPT: usize = 10_000;
 
 /// Passphrases checked at once: two, so that a flood of sign-ins can take
 /// at most two hashes' worth of memory and two cores.
@@ -92,13 +99,55 @@ impl PassphraseChecker {
     }
 }
 
+/// Wrong passphrases by name, known or not, since its last right one.
+#[derive(Clone, Default)]
+pub struct NameDelays {
+    by_name: Arc<Mutex<HashMap<String, i64>>>,
+}
+
+impl NameDelays {
+    fn key(name: &str) -> String {
+        name.trim().to_lowercase()
+    }
+
+    /// How long a sign-in for `name` waits before it is checked: nothing for
+    /// the first few wrong passphrases, then half a second, doubling up to
+    /// eight. A wait, never a refusal.
+    pub fn delay(&self, name: &str) -> std::time::Duration {
+        let map = self.by_name.lock().unwrap_or_else(|p| p.into_inner());
+        let over = map.get(&Self::key(name)).copied().unwrap_or(0) - FREE_TRIES;
+        if over < 0 {
+            return std::time::Duration::ZERO;
+        }
+        (FIRST_NAME_DELAY * (1u32 << over.min(8))).min(LONGEST_NAME_DELAY)
+    }
+
+    /// Counts a sign-in for `name`: a right one clears its count.
+    pub fn record(&self, name: &str, right: bool) {
+        let mut map = self.by_name.lock().unwrap_or_else(|p| p.into_inner());
+        let key = Self::key(name);
+        if right {
+            map.remove(&key);
+            return;
+        }
+        if map.len() >= NAMES_KEPT && !map.contains_key(&key) {
+            // A flood of made-up names: keep the ones tried most.
+            map.retain(|_, count| *count >= FREE_TRIES);
+            if map.len() >= NAMES_KEPT {
+                return;
+            }
+        }
+        *map.entry(key).or_default() += 1;
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Failures {
     count: i64,
     wait_until: Option<DateTime<Utc>>,
 }
 
-/// Wrong sign-ins by client address: after [`crate::store::accounts::FREE_TRIES`] in a row, the
+/// Wrong sign-ins by client address: after [`FREE_TRIES`] in a row, the
 /// address waits 30 seconds, doubling with each further one, up to an hour.
 #[derive(Clone, Default)]
 pub struct AddressWaits {
@@ -143,7 +192,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::store::accounts::{FIRST_LOCKOUT, FREE_TRIES};
+    use crate::store::accounts::FIRST_LOCKOUT;
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap()
@@ -173,6 +222,27 @@ mod tests {
         );
         waits.record(attacker, true, now());
         assert_eq!(waits.waiting(attacker, now()), None);
+    }
+
+    #[test]
+    fn a_name_is_slowed_down_never_refused_known_or_not() {
+        let names = NameDelays::default();
+        for name in ["Jo", "nobody"] {
+            for _ in 0..FREE_TRIES {
+                assert_eq!(names.delay(name), std::time::Duration::ZERO);
+                names.record(name, false);
+            }
+            assert_eq!(names.delay(name), FIRST_NAME_DELAY, "{name}");
+            names.record(name, false);
+            assert_eq!(names.delay(name), FIRST_NAME_DELAY * 2, "the wait doubles");
+            for _ in 0..20 {
+                names.record(name, false);
+            }
+            assert_eq!(names.delay(name), LONGEST_NAME_DELAY);
+        }
+        assert_eq!(names.delay("JO "), LONGEST_NAME_DELAY, "as typed");
+        names.record("Jo", true);
+        assert_eq!(names.delay("Jo"), std::time::Duration::ZERO, "cleared");
     }
 
     #[test]

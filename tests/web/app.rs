@@ -1111,3 +1111,77 @@ fn staff_name_a_kiosk_and_whats_new_calls_it_by_that_name() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(!browser.get("/").body.contains("Mine"));
 }
+
+#[test]
+fn a_sign_in_takes_as_long_and_says_the_same_for_any_name() {
+    const TRIES: usize = 50;
+    let (_dir, plan) = home_with_jo();
+    {
+        let mut opened = sayso::store::Plan::open(&plan).unwrap();
+        for n in 0..TRIES {
+            // Set up, and never set up.
+            let code = opened
+                .add_account(
+                    &format!("Staff {n}"),
+                    sayso::store::accounts::Role::Staff,
+                    None,
+                    "test",
+                    fixture::now(),
+                )
+                .unwrap()
+                .unwrap();
+            opened
+                .redeem_setup_code(&code, "the right passphrase", fixture::now())
+                .unwrap()
+                .unwrap();
+            opened
+                .add_account(
+                    &format!("Agency {n}"),
+                    sayso::store::accounts::Role::Staff,
+                    None,
+                    "test",
+                    fixture::now(),
+                )
+                .unwrap()
+                .unwrap();
+        }
+    }
+    let first = Client::new(&plan);
+    let measure = |name: &str| {
+        // Each try from a device of its own: no device's wait in the way.
+        let mut device = first.another_device();
+        let started = std::time::Instant::now();
+        let page = device.post(
+            "/signin",
+            &[("name", name), ("passphrase", "a wrong passphrase")],
+        );
+        (started.elapsed(), page.status, page.body)
+    };
+    let median = |kind: &str, name: &dyn Fn(usize) -> String| {
+        let mut times = Vec::new();
+        for n in 0..TRIES {
+            let (time, status, body) = measure(&name(n));
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{kind}");
+            assert!(
+                body.contains("That name and passphrase do not match."),
+                "{kind}"
+            );
+            times.push(time);
+        }
+        times.sort();
+        times[TRIES / 2]
+    };
+    let known = median("known", &|n| format!("Staff {n}"));
+    let never_set_up = median("never set up", &|n| format!("Agency {n}"));
+    let unknown = median("unknown", &|n| format!("Nobody {n}"));
+    eprintln!(
+        "sign-in medians: known {known:?}, never set up {never_set_up:?}, unknown {unknown:?}"
+    );
+    for (kind, time) in [("never set up", never_set_up), ("unknown", unknown)] {
+        let (fast, slow) = (known.min(time), known.max(time));
+        assert!(
+            slow.as_secs_f64() <= fast.as_secs_f64() * 1.5 + 0.005,
+            "{kind} {time:?} against known {known:?}: the time tells"
+        );
+    }
+}

@@ -95,8 +95,9 @@ fn a_flood_of_unknown_sign_ins_leaves_the_server_small_and_pages_quick() {
         .and_then(|c| c.split(';').next())
         .expect("a session cookie")
         .to_string();
-    let page_request =
-        format!("GET / HTTP/1.1\r\nHost: {server}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n");
+    let page_request = format!(
+        "GET / HTTP/1.1\r\nHost: {server}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+    );
     let page_time = || {
         let started = Instant::now();
         let page = exchange(server, jo, &page_request).unwrap();
