@@ -14,6 +14,7 @@ use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::library::home::find_home;
 use sayso::library::{default_set_path, load_set};
 use sayso::report::Format;
+use sayso::store::accounts::AccountChange;
 use sayso::store::{Journal, Plan, PLAN_SCHEMA_VERSION};
 use sayso::voice::{ClipVoice, Speaker};
 
@@ -199,6 +200,10 @@ enum FamilyCommand {
         #[arg(long = "name", value_name = "NAME")]
         family_member: String,
     },
+    /// Remove a family member's account; they are signed out at once.
+    Remove { name: String },
+    /// A new one-time code for a family member's forgotten passphrase.
+    Reset { name: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -220,6 +225,18 @@ enum StaffCommand {
     },
     /// List the accounts.
     List,
+    /// Turn an account off (an agency worker whose week is over): it signs
+    /// in nowhere, its PIN opens no kiosk, its browsers are signed out.
+    Disable { name: String },
+    /// Turn an account that was turned off on again.
+    Enable { name: String },
+    /// Remove an account for good; its browsers are signed out at once.
+    Remove { name: String },
+    /// Sign an account out of every browser.
+    SignOut { name: String },
+    /// A new one-time code for a forgotten (or known) passphrase: the old
+    /// one stops working and every browser is signed out.
+    Reset { name: String },
 }
 
 #[derive(Subcommand)]
@@ -330,6 +347,21 @@ fn web_address(data_dir: &Path) -> sayso::web::Reach {
 
 /// A set-up link for `code`, and on a web app that answers on this machine
 /// only, what to run so that a phone can open it.
+/// `sayso staff disable|enable|remove|sign-out`, `sayso family remove`.
+fn change_account(plan: &Path, name: &str, change: AccountChange) -> anyhow::Result<()> {
+    let mut plan = Plan::open(plan)?;
+    plan.change_account(name, change, "sayso (command line)", chrono::Utc::now())?
+        .map_err(anyhow::Error::new)?;
+    let done = match change {
+        AccountChange::Disable => "turned off and signed out",
+        AccountChange::Enable => "turned on again",
+        AccountChange::Remove => "removed and signed out",
+        AccountChange::EndSessions => "signed out of every browser",
+    };
+    println!("{}: {done}.", name.trim());
+    Ok(())
+}
+
 fn print_setup_link(data_dir: &Path, code: &str) {
     match web_address(data_dir) {
         sayso::web::Reach::Network { url } => println!("  {url}/setup?code={code}"),
@@ -705,9 +737,49 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Staff(StaffCommand::List) => {
             let plan = Plan::open(&paths.plan)?;
-            for account in plan.accounts()? {
-                println!("{} ({})", account.name, account.role.as_str());
+            for summary in plan.account_summaries(chrono::Utc::now())? {
+                let state = if summary.disabled_at.is_some() {
+                    ", turned off"
+                } else if !summary.set_up {
+                    ", waiting for its code"
+                } else {
+                    ""
+                };
+                println!(
+                    "{} ({}{state})",
+                    summary.account.name,
+                    summary.account.role.as_str()
+                );
             }
+            Ok(())
+        }
+        Command::Staff(StaffCommand::Disable { name }) => {
+            change_account(&paths.plan, &name, AccountChange::Disable)
+        }
+        Command::Staff(StaffCommand::Enable { name }) => {
+            change_account(&paths.plan, &name, AccountChange::Enable)
+        }
+        Command::Staff(StaffCommand::SignOut { name }) => {
+            change_account(&paths.plan, &name, AccountChange::EndSessions)
+        }
+        Command::Staff(StaffCommand::Remove { name })
+        | Command::Family(FamilyCommand::Remove { name }) => {
+            change_account(&paths.plan, &name, AccountChange::Remove)
+        }
+        Command::Staff(StaffCommand::Reset { ref name })
+        | Command::Family(FamilyCommand::Reset { ref name }) => {
+            let mut plan = Plan::open(&paths.plan)?;
+            let code = plan
+                .reset_passphrase(name, "sayso (command line)", chrono::Utc::now())?
+                .map_err(anyhow::Error::new)?;
+            println!(
+                "{}'s passphrase no longer works and every browser is signed out. \
+                 To choose a new one, within 7 days:",
+                name.trim()
+            );
+            println!("  set-up code: {code}");
+            println!("  or open:");
+            print_setup_link(&data_dir, &code);
             Ok(())
         }
         Command::Screenshots { dir } => {

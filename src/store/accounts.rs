@@ -134,6 +134,46 @@ pub enum AccountError {
     ShortPassphrase,
     #[error("a PIN is 4 to 8 digits")]
     BadPin,
+    #[error("there is no account called {0}")]
+    NoSuchAccount(String),
+    #[error("you cannot end your own account: ask another member of staff")]
+    OwnAccount,
+}
+
+/// An account as the list of accounts shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSummary {
+    pub account: Account,
+    /// Turned off, and since when.
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// A passphrase set (else a set-up or reset code is waiting).
+    pub set_up: bool,
+    /// Browsers signed in now.
+    pub sessions: i64,
+}
+
+/// What is done to an account that has to stop, or start again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    /// Signs in nowhere, its PIN opens no kiosk, its sessions end.
+    Disable,
+    /// In use again.
+    Enable,
+    /// Gone; what it did stays in the audit log under its name.
+    Remove,
+    /// Every browser signed in as it is signed out.
+    EndSessions,
+}
+
+impl AccountChange {
+    fn audited(self) -> &'static str {
+        match self {
+            AccountChange::Disable => "account turned off",
+            AccountChange::Enable => "account turned on",
+            AccountChange::Remove => "account removed",
+            AccountChange::EndSessions => "account's sessions ended",
+        }
+    }
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -335,7 +375,8 @@ impl Plan {
             .conn
             .query_row(
                 &format!(
-                    "SELECT {ACCOUNT_COLUMNS}, a.passphrase FROM accounts a WHERE a.name = ?1"
+                    "SELECT {ACCOUNT_COLUMNS}, a.passphrase FROM accounts a
+                     WHERE a.name = ?1 AND a.disabled_at IS NULL"
                 ),
                 [name.trim()],
                 |row| Ok((account_from_row(row)?, row.get::<_, Option<String>>(5)?)),
@@ -405,7 +446,7 @@ impl Plan {
                 &format!(
                     "SELECT {ACCOUNT_COLUMNS}, s.csrf_token, s.expires_at
                      FROM web_sessions s JOIN accounts a ON a.id = s.account_id
-                     WHERE s.token_hash = ?1"
+                     WHERE s.token_hash = ?1 AND a.disabled_at IS NULL"
                 ),
                 [sha256_hex(token)],
                 |row| {
@@ -476,7 +517,8 @@ impl Plan {
     /// guessing.
     pub fn kiosk_pin(&self, pin: &str) -> Result<KioskPin, StoreError> {
         let mut statement = self.conn.prepare(
-            "SELECT name, pin FROM accounts WHERE role = 'staff' AND pin IS NOT NULL ORDER BY id",
+            "SELECT name, pin FROM accounts
+             WHERE role = 'staff' AND pin IS NOT NULL AND disabled_at IS NULL ORDER BY id",
         )?;
         let pins: Vec<(String, String)> = statement
             .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
@@ -488,6 +530,117 @@ impl Plan {
             .into_iter()
             .find(|(_, stored)| secret_matches(pin, stored))
             .map_or(KioskPin::Wrong, |(name, _)| KioskPin::Of(name)))
+    }
+
+    /// Turns an account off or on, removes it, or ends its sessions; every
+    /// one audited, and every session of an account turned off or removed
+    /// ended at once. Nobody ends their own account (`by_whom`).
+    pub fn change_account(
+        &mut self,
+        name: &str,
+        change: AccountChange,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), AccountError>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let found: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, name FROM accounts WHERE name = ?1",
+                [name.trim()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let Some((id, name)) = found else {
+            return Ok(Err(AccountError::NoSuchAccount(name.trim().to_string())));
+        };
+        let ends_it = matches!(change, AccountChange::Disable | AccountChange::Remove);
+        if ends_it && name.eq_ignore_ascii_case(by_whom.trim()) {
+            return Ok(Err(AccountError::OwnAccount));
+        }
+        tx.execute("DELETE FROM web_sessions WHERE account_id = ?1", [id])?;
+        match change {
+            AccountChange::Disable => {
+                tx.execute(
+                    "UPDATE accounts SET disabled_at = ?1 WHERE id = ?2",
+                    params![timestamp(now), id],
+                )?;
+            }
+            AccountChange::Enable => {
+                tx.execute("UPDATE accounts SET disabled_at = NULL WHERE id = ?1", [id])?;
+            }
+            AccountChange::Remove => {
+                tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
+            }
+            AccountChange::EndSessions => {}
+        }
+        super::plan::audit_change(&tx, now, by_whom, change.audited(), None, Some(&name))?;
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+
+    /// A new one-time code for an account whose passphrase is forgotten or
+    /// may be known to others: the old passphrase stops working and every
+    /// session ends at once. Audited.
+    pub fn reset_passphrase(
+        &mut self,
+        name: &str,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<String, AccountError>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let found: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, name FROM accounts WHERE name = ?1",
+                [name.trim()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let Some((id, name)) = found else {
+            return Ok(Err(AccountError::NoSuchAccount(name.trim().to_string())));
+        };
+        let code = new_setup_code();
+        tx.execute(
+            "UPDATE accounts SET passphrase = NULL, setup_code = ?1, setup_expires = ?2
+             WHERE id = ?3",
+            params![
+                sha256_hex(&normal_setup_code(&code)),
+                timestamp(now + SETUP_VALID_FOR),
+                id
+            ],
+        )?;
+        tx.execute("DELETE FROM web_sessions WHERE account_id = ?1", [id])?;
+        super::plan::audit_change(&tx, now, by_whom, "passphrase reset", None, Some(&name))?;
+        tx.commit()?;
+        Ok(Ok(code))
+    }
+
+    /// Every account, as the list of accounts shows it.
+    pub fn account_summaries(&self, now: DateTime<Utc>) -> Result<Vec<AccountSummary>, StoreError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {ACCOUNT_COLUMNS}, a.disabled_at, a.passphrase IS NOT NULL,
+                    (SELECT count(*) FROM web_sessions s
+                     WHERE s.account_id = a.id AND s.expires_at > ?1)
+             FROM accounts a ORDER BY a.role DESC, a.name"
+        ))?;
+        let rows = statement.query_map([timestamp(now)], |row| {
+            Ok((
+                account_from_row(row)?,
+                row.get::<_, Option<String>>(5)?,
+                row.get::<_, bool>(6)?,
+                row.get::<_, i64>(7)?,
+            ))
+        })?;
+        let mut summaries = Vec::new();
+        for row in rows {
+            let (account, disabled_at, set_up, sessions) = row?;
+            summaries.push(AccountSummary {
+                account: with_last_looked(account)?,
+                disabled_at: disabled_at.as_deref().map(parse_timestamp).transpose()?,
+                set_up,
+                sessions,
+            });
+        }
+        Ok(summaries)
     }
 
     pub fn accounts(&self) -> Result<Vec<Account>, StoreError> {
@@ -569,6 +722,98 @@ mod tests {
                 check.hash.starts_with("$argon2id$"),
                 "{name}: {}",
                 check.hash
+            );
+        }
+    }
+
+    #[test]
+    fn an_account_turned_off_removed_or_reset_is_signed_out_at_once() {
+        let (_dir, mut plan, code) = plan_with_jo();
+        let jo = plan
+            .redeem_setup_code(&code, "correct horse battery", now())
+            .unwrap()
+            .unwrap();
+        plan.set_pin(jo.id, "4821", now()).unwrap().unwrap();
+        let (token, _) = plan.start_web_session(&jo, now()).unwrap();
+
+        // Nobody ends their own account.
+        assert_eq!(
+            plan.change_account("Jo", AccountChange::Disable, "jo", now())
+                .unwrap(),
+            Err(AccountError::OwnAccount)
+        );
+        plan.change_account("Jo", AccountChange::Disable, "Priya", now())
+            .unwrap()
+            .unwrap();
+        assert!(
+            plan.web_session(&token, now()).unwrap().is_none(),
+            "signed out"
+        );
+        assert_eq!(
+            plan.sign_in("Jo", "correct horse battery").unwrap(),
+            SignIn::Wrong
+        );
+        assert_eq!(plan.kiosk_pin("4821").unwrap(), KioskPin::NoneSet);
+        plan.change_account("Jo", AccountChange::Enable, "Priya", now())
+            .unwrap()
+            .unwrap();
+        assert!(matches!(
+            plan.sign_in("Jo", "correct horse battery").unwrap(),
+            SignIn::Welcome(_)
+        ));
+
+        // A reset: the old passphrase stops, the new code works once.
+        let (token, _) = plan.start_web_session(&jo, now()).unwrap();
+        let code = plan
+            .reset_passphrase("jo", "Priya", now())
+            .unwrap()
+            .unwrap();
+        assert!(plan.web_session(&token, now()).unwrap().is_none());
+        assert_eq!(
+            plan.sign_in("Jo", "correct horse battery").unwrap(),
+            SignIn::Wrong
+        );
+        plan.redeem_setup_code(&code, "a new long passphrase", now())
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            plan.redeem_setup_code(&code, "another long one", now())
+                .unwrap(),
+            Err(AccountError::BadSetupCode)
+        );
+        assert!(matches!(
+            plan.sign_in("Jo", "a new long passphrase").unwrap(),
+            SignIn::Welcome(_)
+        ));
+
+        let (token, _) = plan.start_web_session(&jo, now()).unwrap();
+        plan.change_account("Jo", AccountChange::Remove, "Priya", now())
+            .unwrap()
+            .unwrap();
+        assert!(plan.web_session(&token, now()).unwrap().is_none());
+        assert!(plan.accounts().unwrap().is_empty());
+        assert_eq!(
+            plan.change_account("Jo", AccountChange::Enable, "Priya", now())
+                .unwrap(),
+            Err(AccountError::NoSuchAccount("Jo".into()))
+        );
+        let audited: Vec<String> = plan
+            .conn
+            .prepare("SELECT action FROM audit_log ORDER BY id")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for action in [
+            "account turned off",
+            "account turned on",
+            "passphrase reset",
+            "account removed",
+        ] {
+            assert!(
+                audited.iter().any(|a| a == action),
+                "{action} in {audited:?}"
             );
         }
     }

@@ -309,6 +309,25 @@ pub trait StaffPlan: Send + super::set_versions::PlanSets {
         by_whom: &str,
         now: DateTime<Utc>,
     ) -> Result<Result<String, AccountError>, StoreError>;
+    /// Turns an account off or on, removes it, or signs it out everywhere.
+    fn change_account(
+        &mut self,
+        name: &str,
+        change: crate::store::accounts::AccountChange,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), AccountError>, StoreError>;
+    /// A new one-time code; the old passphrase and every session end.
+    fn reset_passphrase(
+        &mut self,
+        name: &str,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<String, AccountError>, StoreError>;
+    fn account_summaries(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<crate::store::accounts::AccountSummary>, StoreError>;
     fn start_web_session(
         &mut self,
         account: &Account,
@@ -1273,6 +1292,32 @@ impl StaffPlan for Plan {
         now: DateTime<Utc>,
     ) -> Result<Result<String, AccountError>, StoreError> {
         Plan::add_account(self, name, role, person, by_whom, now)
+    }
+
+    fn change_account(
+        &mut self,
+        name: &str,
+        change: crate::store::accounts::AccountChange,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), AccountError>, StoreError> {
+        Plan::change_account(self, name, change, by_whom, now)
+    }
+
+    fn reset_passphrase(
+        &mut self,
+        name: &str,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<String, AccountError>, StoreError> {
+        Plan::reset_passphrase(self, name, by_whom, now)
+    }
+
+    fn account_summaries(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<crate::store::accounts::AccountSummary>, StoreError> {
+        Plan::account_summaries(self, now)
     }
 
     fn start_web_session(

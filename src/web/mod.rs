@@ -6,6 +6,7 @@
 //! Listens on this machine only unless staff give another address, and then
 //! only over HTTPS (a certificate of theirs, or one made for this machine).
 
+mod accounts;
 mod auth;
 mod error;
 pub mod invite;

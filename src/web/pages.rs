@@ -68,6 +68,9 @@ pub(super) fn layout(title: &str, session: Option<&WebSession>, body: Markup) ->
                     @if let Some(session) = session {
                         nav aria-label="Main" {
                             a href="/" { "What's new" }
+                            @if session.account.sees_views() {
+                                a href="/accounts" { "Accounts" }
+                            }
                             a href="/account" { "Your account" }
                         }
                         form.signout method="post" action="/signout" {

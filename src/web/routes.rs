@@ -63,6 +63,7 @@ pub fn app(state: AppState) -> Router {
             post(settle_action),
         )
         .merge(super::sets::routes())
+        .merge(super::accounts::routes())
         .fallback(|| async { WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(middleware::from_fn(security_headers))

@@ -782,8 +782,23 @@ async fn invite_family(
                 .map_err(|e| WebError::BadInput(format!("{e}."))))
         })
         .await??;
-    // The address the staff member's own device reached, when that is on
-    // the home's network; else the server's address for people.
+    let (link, phones_can_open) = setup_link(&state, &headers, &code);
+    let qr = super::invite::qr_svg(&link).unwrap_or_default();
+    Ok(set_pages::invited(
+        &signed_in.session,
+        &person,
+        &name,
+        &link,
+        &code,
+        &qr,
+        phones_can_open,
+    ))
+}
+
+/// The set-up link for a one-time code, and whether a phone can open it:
+/// built from the address the staff member's own device reached, when that
+/// is on the home's network; else the server's address for people.
+pub(super) fn setup_link(state: &AppState, headers: &HeaderMap, code: &str) -> (String, bool) {
     let scheme = if state.secure_cookies {
         "https"
     } else {
@@ -802,17 +817,7 @@ async fn invite_family(
         (super::Reach::Network { url }, None) => (url.clone(), true),
         (super::Reach::ThisMachineOnly { url }, _) => (url.clone(), false),
     };
-    let link = format!("{base}/setup?code={code}");
-    let qr = super::invite::qr_svg(&link).unwrap_or_default();
-    Ok(set_pages::invited(
-        &signed_in.session,
-        &person,
-        &name,
-        &link,
-        &code,
-        &qr,
-        phones_can_open,
-    ))
+    (format!("{base}/setup?code={code}"), phones_can_open)
 }
 
 /// Whether a Host header names this machine's own loopback address.

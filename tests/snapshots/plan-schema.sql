@@ -37,7 +37,7 @@ CREATE TABLE accounts (
     failed_signins  INTEGER NOT NULL DEFAULT 0,
     locked_until    TEXT,                         -- RFC 3339, UTC
     last_looked     TEXT,                         -- "What's new" is what came after this
-    created_at      TEXT NOT NULL,
+    created_at      TEXT NOT NULL, disabled_at TEXT,
     CHECK (role = 'staff' OR person_id IS NOT NULL)
 );
 -- table actions

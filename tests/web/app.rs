@@ -1185,3 +1185,107 @@ fn a_sign_in_takes_as_long_and_says_the_same_for_any_name() {
         );
     }
 }
+
+#[test]
+fn staff_turn_off_reset_and_remove_an_account_and_its_browsers_are_signed_out_at_once() {
+    let (_dir, plan) = home_with_jo();
+    fixture::add_staff(&plan, "Priya", "priya's own long passphrase");
+    let mut priya = Client::new(&plan);
+    assert_eq!(
+        priya.sign_in("Priya", "priya's own long passphrase").status,
+        StatusCode::OK
+    );
+    let mut jo = priya.another_device();
+    let page = jo.sign_in("Jo", JO_PASSPHRASE);
+    assert!(page.body.contains("href=\"/accounts\""), "a link for staff");
+    let accounts = jo.get("/accounts");
+    assert_eq!(accounts.status, StatusCode::OK);
+    assert!(
+        accounts.body.contains("Signed in on 1 browser."),
+        "{}",
+        accounts.body
+    );
+    let csrf = accounts.csrf();
+    let id_of = |name: &str| -> i64 {
+        Connection::open(&plan)
+            .unwrap()
+            .query_row("SELECT id FROM accounts WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    let (priya_id, jo_id) = (id_of("Priya"), id_of("Jo"));
+    // Jo's own account has no "Turn off": and is refused if asked.
+    let own = jo.post(&format!("/accounts/{jo_id}/disable"), &[("csrf", &csrf)]);
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let off = jo.post(&format!("/accounts/{priya_id}/disable"), &[("csrf", &csrf)]);
+    assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+    assert_eq!(
+        priya.get("/").location.as_deref(),
+        Some("/signin"),
+        "Priya's open session ends at her next request"
+    );
+    let refused = priya.post(
+        "/signin",
+        &[
+            ("name", "Priya"),
+            ("passphrase", "priya's own long passphrase"),
+        ],
+    );
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(jo.get("/accounts").body.contains("Turned off since"));
+    jo.post(&format!("/accounts/{priya_id}/enable"), &[("csrf", &csrf)]);
+    assert_eq!(
+        priya.sign_in("Priya", "priya's own long passphrase").status,
+        StatusCode::OK
+    );
+
+    // A new code: the old passphrase and the session end; the code works once.
+    let reset = jo.post(&format!("/accounts/{priya_id}/reset"), &[("csrf", &csrf)]);
+    assert_eq!(reset.status, StatusCode::OK);
+    let code = reset
+        .body
+        .split("strong class=\"code\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the code on the page")
+        .to_string();
+    assert_eq!(priya.get("/").location.as_deref(), Some("/signin"));
+    let set_up = priya.post(
+        "/setup",
+        &[
+            ("code", &code),
+            ("passphrase", "a brand new passphrase"),
+            ("again", "a brand new passphrase"),
+        ],
+    );
+    assert_eq!(set_up.status, StatusCode::SEE_OTHER, "{}", set_up.body);
+    let again = priya.another_device().post(
+        "/setup",
+        &[
+            ("code", &code),
+            ("passphrase", "yet another passphrase"),
+            ("again", "yet another passphrase"),
+        ],
+    );
+    assert_ne!(again.status, StatusCode::SEE_OTHER, "used once");
+
+    let removed = jo.post(&format!("/accounts/{priya_id}/remove"), &[("csrf", &csrf)]);
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(priya.get("/").location.as_deref(), Some("/signin"));
+    assert!(!jo.get("/accounts").body.contains("Priya"));
+    let audited: Vec<String> = audit_rows(&plan).into_iter().map(|r| r.1).collect();
+    for action in [
+        "account turned off",
+        "account turned on",
+        "passphrase reset",
+        "account removed",
+    ] {
+        assert!(audited.iter().any(|a| a == action), "{action}: {audited:?}");
+    }
+
+    // A family account manages nobody.
+    let mut sister = alexs_sister(&plan);
+    assert_eq!(sister.get("/accounts").status, StatusCode::FORBIDDEN);
+}

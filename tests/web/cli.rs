@@ -206,3 +206,38 @@ fn family_invite_makes_a_family_account_for_that_one_person() {
         "{said}"
     );
 }
+
+#[test]
+fn staff_accounts_are_turned_off_reset_and_removed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    fixture::add_staff(&plan, "Jo", fixture::JO_PASSPHRASE);
+    let plan = plan.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--plan", plan];
+        all.extend_from_slice(args);
+        let out = sayso(&all);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert!(run(&["staff", "disable", "jo"]).contains("turned off and signed out"));
+    assert!(run(&["staff", "list"]).contains("Jo (staff, turned off)"));
+    let mut opened = sayso::store::Plan::open(std::path::Path::new(plan)).unwrap();
+    assert_eq!(
+        opened.sign_in("Jo", fixture::JO_PASSPHRASE).unwrap(),
+        sayso::store::accounts::SignIn::Wrong
+    );
+    run(&["staff", "enable", "Jo"]);
+    let reset = run(&["staff", "reset", "Jo"]);
+    assert!(reset.contains("set-up code: "), "{reset}");
+    assert!(run(&["staff", "list"]).contains("Jo (staff, waiting for its code)"));
+    assert!(run(&["staff", "remove", "Jo"]).contains("removed"));
+    assert!(!run(&["staff", "list"]).contains("Jo"));
+    let unknown = sayso(&["--plan", plan, "family", "remove", "Nobody"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account called Nobody"));
+}
