@@ -234,6 +234,7 @@ fn every_page_works_with_the_keyboard_alone_and_by_touch_on_a_phone() {
             (format!("{person}/profile"), "the profile"),
             (format!("{person}/report"), "the report"),
             ("/account".to_string(), "your account"),
+            ("/accounts".to_string(), "the accounts"),
         ] {
             browser.set_window_size(360, 800).await.unwrap();
             browser.goto(&format!("{site}{path}")).await.unwrap();
