@@ -5,7 +5,8 @@
 # espeak-ng, the libraries a window needs on X11 or Wayland, and for the
 # tests an X server of their own (Xvfb), xdotool to press keys in it, GNU
 # time to measure memory, Chromium with its WebDriver for the web app,
-# poppler-utils to read the PDF reports back, curl to speak HTTPS to it,
+# poppler-utils to read the PDF reports back, curl to speak HTTPS to it
+# and openssl to read its certificate,
 # faketime to run the tests on another day than today, and for checking
 # the Debian package dpkg-dev and systemd-analyze.
 # Safe to run again: it installs only what is missing.
@@ -44,6 +45,7 @@ chromium
 chromium-driver
 poppler-utils
 curl
+openssl
 faketime
 dpkg-dev
 systemd

@@ -132,6 +132,9 @@ pub(crate) fn open(
         IfMissing::Create => OpenFlags::default(),
         IfMissing::Refuse => OpenFlags::default() - OpenFlags::SQLITE_OPEN_CREATE,
     };
+    if if_missing == IfMissing::Create {
+        create_private(path);
+    }
     let mut conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let found: i64 = conn
@@ -180,6 +183,23 @@ fn run_check(conn: &Connection, path: &Path, pragma: &str) -> Result<(), StoreEr
     }
 }
 
+/// A new database file is made readable by its owner alone: it holds care
+/// data (SQLite gives its journal and log files the same mode).
+/// An existing file is left as it is; if it cannot be made, SQLite says
+/// what is wrong (a folder in its place, no room) when it opens it.
+#[cfg(unix)]
+fn create_private(path: &Path) {
+    use std::os::unix::fs::OpenOptionsExt;
+    let _ = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path);
+}
+
+#[cfg(not(unix))]
+fn create_private(_: &Path) {}
+
 fn configure(conn: &Connection, mode: JournalMode) -> Result<(), rusqlite::Error> {
     conn.pragma_update_and_check(None, "journal_mode", mode.pragma(), |_| Ok(()))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -212,5 +232,23 @@ pub(crate) fn corrupt_or(error: rusqlite::Error, path: &Path) -> StoreError {
             reason: error.to_string(),
         },
         _ => StoreError::Sqlite(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn a_new_plan_or_journal_is_readable_by_its_owner_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plan = dir.path().join("plan.sqlite");
+        drop(crate::store::Plan::open_or_create(&plan).unwrap());
+        let journal = dir.path().join("journal.sqlite");
+        drop(crate::store::Journal::open(&journal).unwrap());
+        for file in [plan, journal] {
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+        }
     }
 }

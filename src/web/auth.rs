@@ -127,7 +127,7 @@ pub fn same_token(expected: &str, given: &str) -> bool {
 
 /// A form posted from a page of another site is refused, whoever is signed
 /// in (browsers say where a form came from in `Origin`).
-pub fn check_same_site(headers: &HeaderMap) -> Result<(), WebError> {
+pub fn check_same_site(headers: &HeaderMap, https: bool) -> Result<(), WebError> {
     let Some(origin) = headers.get(ORIGIN).and_then(|o| o.to_str().ok()) else {
         return Ok(());
     };
@@ -135,11 +135,10 @@ pub fn check_same_site(headers: &HeaderMap) -> Result<(), WebError> {
         .get(HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    let origin_host = origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"))
-        .unwrap_or("");
-    if origin_host == host {
+    // The scheme too: a page served over plain HTTP on the same name (an
+    // attacker's, on the same network) is another site.
+    let scheme = if https { "https://" } else { "http://" };
+    if origin.strip_prefix(scheme) == Some(host) {
         Ok(())
     } else {
         Err(WebError::Forgery)

@@ -242,11 +242,15 @@ struct Bound {
 /// Listens as `listen` says (with the self-made certificate in `data_dir`
 /// when it is HTTPS and none is given): any problem is found here, before
 /// anything runs.
-fn bind(data_dir: &std::path::Path, listen: Listen) -> anyhow::Result<(Bound, Serving)> {
+fn bind(
+    data_dir: &std::path::Path,
+    listen: Listen,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<(Bound, Serving)> {
     let certificate = if listen.uses_https() {
         Some(match listen.certificate {
             Some((cert, key)) => tls::given_certificate(cert, key)?,
-            None => tls::own_certificate(data_dir, listen.address.ip())?,
+            None => tls::own_certificate(data_dir, listen.address.ip(), today)?,
         })
     } else {
         None
@@ -334,7 +338,7 @@ pub fn serve(
     clock: WallClock,
 ) -> anyhow::Result<()> {
     let runtime = runtime()?;
-    let (bound, serving) = bind(&data_dir, listen)?;
+    let (bound, serving) = bind(&data_dir, listen, clock().date_naive())?;
     // Said to whoever started it; a closed output (a pipe read once) must
     // not stop the server.
     let say = |line: String| {
@@ -368,7 +372,7 @@ pub fn serve_in_background(
     clock: WallClock,
 ) -> anyhow::Result<Background> {
     let runtime = runtime()?;
-    let (bound, serving) = bind(&data_dir, listen)?;
+    let (bound, serving) = bind(&data_dir, listen, clock().date_naive())?;
     let reach = Reach::of(&serving, bound.listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     std::thread::Builder::new()

@@ -5,7 +5,7 @@
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, RETRY_AFTER, SET_COOKIE,
-    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -66,7 +66,10 @@ pub fn app(state: AppState) -> Router {
         .merge(super::accounts::routes())
         .fallback(|| async { WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
@@ -74,9 +77,21 @@ pub fn app(state: AppState) -> Router {
 /// caching of care data, no referrer (with ids in it) sent to other sites.
 /// ("no-referrer" would make browsers send `Origin: null` with this site's
 /// own forms, which the same-site check then refuses.)
-async fn security_headers(request: axum::extract::Request, next: Next) -> Response {
+async fn security_headers(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if state.secure_cookies {
+        // Over HTTPS, a browser that has been here once never tries plain
+        // HTTP for a year.
+        headers.insert(
+            STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     headers.insert(
         CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -195,7 +210,7 @@ async fn sign_in(
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
-    auth::check_same_site(&headers)?;
+    auth::check_same_site(&headers, state.secure_cookies)?;
     let now = state.now();
     if let Some(until) = state.address_waits().waiting(address, now) {
         tracing::info!(%address, "sign-in refused: this address must wait");
@@ -306,7 +321,7 @@ async fn set_up(
     headers: HeaderMap,
     Form(form): Form<SetupForm>,
 ) -> Result<Response, WebError> {
-    auth::check_same_site(&headers)?;
+    auth::check_same_site(&headers, state.secure_cookies)?;
     if form.passphrase != form.again {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -678,17 +693,9 @@ async fn picture(
             Ok(plan.picture(&hash)?.ok_or(WebError::NotFound))
         })
         .await??;
-    Ok((
-        [
-            (CONTENT_TYPE, picture.media_type),
-            (
-                CACHE_CONTROL,
-                "private, max-age=31536000, immutable".to_string(),
-            ),
-        ],
-        picture.bytes,
-    )
-        .into_response())
+    // Not kept in the browser's cache (every response is `no-store`): a
+    // shared phone or tablet keeps no care picture after signing out.
+    Ok(([(CONTENT_TYPE, picture.media_type)], picture.bytes).into_response())
 }
 
 #[derive(Deserialize)]

@@ -309,14 +309,9 @@ async fn set_file(
             Ok(found.ok_or(WebError::NotFound))
         })
         .await??;
-    Ok((
-        [
-            (CONTENT_TYPE, media_type),
-            (CACHE_CONTROL, "private, max-age=31536000, immutable"),
-        ],
-        bytes,
-    )
-        .into_response())
+    // Not kept in the browser's cache (every response is `no-store`): a
+    // family member's photos and voice stay off a shared device.
+    Ok(([(CONTENT_TYPE, media_type)], bytes).into_response())
 }
 
 /// How long drawing a preview may take before it is given up.
@@ -999,7 +994,7 @@ async fn add_cards(
     Path((set_id, topic)): Path<(String, String)>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    check_same_site(&headers)?;
+    check_same_site(&headers, state.secure_cookies)?;
     // The set is checked before any photo is worked on.
     open_set(&state, &signed_in, set_id.clone()).await?;
     let mut photos: Vec<(String, photo::CardPhoto)> = Vec::new();
@@ -1071,7 +1066,7 @@ async fn import_boards(
     Path(set_id): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    check_same_site(&headers)?;
+    check_same_site(&headers, state.secure_cookies)?;
     open_set(&state, &signed_in, set_id.clone()).await?;
     fn too_big(bytes: u64) -> String {
         format!(
@@ -1121,7 +1116,7 @@ async fn card_picture(
     Path((set_id, topic, card)): Path<(String, String, String)>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    check_same_site(&headers)?;
+    check_same_site(&headers, state.secure_cookies)?;
     open_set(&state, &signed_in, set_id.clone()).await?;
     let (upload, texts) = one_file(
         &signed_in,
@@ -1166,7 +1161,7 @@ async fn topic_picture(
     Path((set_id, topic)): Path<(String, String)>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    check_same_site(&headers)?;
+    check_same_site(&headers, state.secure_cookies)?;
     open_set(&state, &signed_in, set_id.clone()).await?;
     let (upload, _) = one_file(
         &signed_in,
@@ -1226,7 +1221,7 @@ async fn card_recording(
     Path((set_id, topic, card)): Path<(String, String, String)>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    check_same_site(&headers)?;
+    check_same_site(&headers, state.secure_cookies)?;
     open_set(&state, &signed_in, set_id.clone()).await?;
     fn too_big(bytes: u64) -> String {
         recording::RecordingError::TooLarge {

@@ -299,6 +299,24 @@ fn a_form_without_its_token_or_from_another_site_is_refused_and_nothing_is_writt
         Some("https://evil.example"),
     );
     assert_eq!(forged_sign_in.status, StatusCode::FORBIDDEN);
+    // The same name with another scheme is another site.
+    let other_scheme = browser.post_with(
+        "/signin",
+        &[("name", "Jo"), ("passphrase", JO_PASSPHRASE)],
+        Some("https://127.0.0.1:8470"),
+    );
+    assert_eq!(other_scheme.status, StatusCode::FORBIDDEN);
+    let same_site = browser.another_device().post_with(
+        "/signin",
+        &[("name", "Jo"), ("passphrase", JO_PASSPHRASE)],
+        Some("http://127.0.0.1:8470"),
+    );
+    assert_eq!(
+        same_site.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        same_site.body
+    );
     assert_eq!(audit_rows(&plan).len(), before, "nothing written");
     let ok = browser.post(
         &format!("{person}/cards/food/pizza"),
@@ -736,11 +754,12 @@ fn pages_show_the_pictures_the_kiosks_carried_into_the_plan_to_staff_only() {
     // Named by what it is: the SHA-256 of the bytes served.
     assert_eq!(sayso::store::hex(&sha2::Sha256::digest(&served.bytes)), tea);
     assert!(image::load_from_memory(&served.bytes).is_ok());
-    // The same name is always the same bytes: the browser may keep it.
-    assert!(served.headers["cache-control"]
-        .to_str()
-        .unwrap()
-        .contains("immutable"));
+    // Care pictures are not kept in a shared browser's cache.
+    assert_eq!(served.headers["cache-control"], "no-store");
+    assert!(
+        served.headers.get("strict-transport-security").is_none(),
+        "HSTS only over HTTPS"
+    );
     for path in [
         "/pictures/".to_string() + &"0".repeat(64),
         "/pictures/..%2Fplan.sqlite".to_string(),

@@ -123,6 +123,12 @@ fn serve_over_https_makes_a_certificate_once_and_plain_http_gets_nothing() {
     };
     let over_https = curl(&format!("https://{address}/signin"));
     let over_http = curl(&format!("http://{address}/signin"));
+    let headers = Command::new("curl")
+        .args(["-k", "-s", "-D", "-", "-o", "/dev/null", "--max-time", "20"])
+        .arg(format!("https://{address}/signin"))
+        .output()
+        .unwrap();
+    let headers = String::from_utf8_lossy(&headers.stdout).to_lowercase();
     let _ = server.kill();
     let _ = server.wait();
     assert_eq!(String::from_utf8_lossy(&over_https.stdout), "200");
@@ -130,6 +136,11 @@ fn serve_over_https_makes_a_certificate_once_and_plain_http_gets_nothing() {
         String::from_utf8_lossy(&over_http.stdout),
         "200",
         "nothing in the clear"
+    );
+    // Over HTTPS, browsers are told to come back only over HTTPS.
+    assert!(
+        headers.contains("strict-transport-security: max-age=31536000"),
+        "{headers}"
     );
     assert!(data.join("web-cert.pem").is_file());
     assert!(data.join("web-key.pem").is_file());
