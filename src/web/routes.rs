@@ -813,6 +813,22 @@ async fn add_action(
         due: parse_due(&form.due)?,
     };
     let id = action.person.clone();
+    if let Some((topic, card)) = action.card.clone() {
+        // Only a card the person has a view of: never one made up in the form.
+        let whose = id.clone();
+        let known = state
+            .with_plan(move |plan| {
+                Ok(plan.views(&whose)?.iter().any(|views| {
+                    views.topic_id == topic && views.cards.iter().any(|c| c.card_id == card)
+                }))
+            })
+            .await?;
+        if !known {
+            return Err(WebError::BadInput(
+                "That card is not one this person has a view of: choose one from the list.".into(),
+            ));
+        }
+    }
     change_plan(&state, &signed_in, &id, move |plan, by, now| {
         plan.add_action(&action, by, now).map(|_| true)
     })

@@ -466,6 +466,19 @@ fn bad_input_gets_a_clear_message_and_writes_nothing() {
     );
     assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_date.body.contains("The date is not a date"));
+    let made_up_card = browser.post(
+        &format!("{person}/actions"),
+        &[
+            ("csrf", &csrf),
+            ("what", "x"),
+            ("who", "Jo"),
+            ("card", "no-such-topic/no-such-card"),
+        ],
+    );
+    assert_eq!(made_up_card.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(made_up_card
+        .body
+        .contains("That card is not one this person has a view of"));
     let long = "x".repeat(5000);
     let too_long = browser.post(
         &format!("{person}/cards/food/tea"),
