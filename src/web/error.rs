@@ -21,6 +21,9 @@ pub enum WebError {
     Forbidden,
     #[error("something went wrong on the server")]
     Internal,
+    /// Too much heavy work waiting (uploads of photos, recordings, boards).
+    #[error("the server is busy with other uploads")]
+    Busy,
 }
 
 impl WebError {
@@ -31,7 +34,9 @@ impl WebError {
             {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            WebError::Plan(_) | WebError::Internal => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Plan(_) | WebError::Internal | WebError::Busy => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Forgery | WebError::Forbidden => StatusCode::FORBIDDEN,
@@ -90,6 +95,12 @@ impl WebError {
                 "Not for this account",
                 "This account cannot see that page.".to_string(),
             ),
+            WebError::Busy => (
+                "Many uploads at once",
+                "Others are sending photos or recordings right now. Nothing was saved: \
+                 go back and send it again in a moment."
+                    .to_string(),
+            ),
             WebError::Internal => (
                 "Something went wrong",
                 "Nothing you entered was saved. Try again in a minute.".to_string(),
@@ -109,6 +120,13 @@ impl IntoResponse for WebError {
             }
             _ => tracing::warn!(status = %self.status(), "web request refused: {self}"),
         }
-        (self.status(), super::pages::problem(&self)).into_response()
+        let mut response = (self.status(), super::pages::problem(&self)).into_response();
+        if matches!(self, WebError::Busy) {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        response
     }
 }

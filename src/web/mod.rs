@@ -9,6 +9,7 @@
 mod accounts;
 mod auth;
 mod error;
+mod heavy;
 pub mod invite;
 pub mod network;
 mod pages;
@@ -64,6 +65,8 @@ pub struct AppState {
     address_waits: signing_in::AddressWaits,
     /// Names that keep being given wrong passphrases.
     name_delays: signing_in::NameDelays,
+    /// Uploads worked on one at a time.
+    heavy_work: heavy::HeavyWork,
 }
 
 /// Where people's phones can reach the web app: what its invitation and
@@ -110,6 +113,7 @@ impl AppState {
             passphrases: signing_in::PassphraseChecker::start(),
             address_waits: signing_in::AddressWaits::default(),
             name_delays: signing_in::NameDelays::default(),
+            heavy_work: heavy::HeavyWork::default(),
         }
     }
 

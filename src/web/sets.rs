@@ -997,6 +997,9 @@ async fn add_cards(
     check_same_site(&headers, state.secure_cookies)?;
     // The set is checked before any photo is worked on.
     open_set(&state, &signed_in, set_id.clone()).await?;
+    // One upload is read and worked on at a time: its bytes and pixels
+    // are the server's largest use of memory.
+    let _turn = state.heavy_work.turn().await?;
     let mut photos: Vec<(String, photo::CardPhoto)> = Vec::new();
     let mut form = UploadForm::new(
         &signed_in,
@@ -1068,6 +1071,9 @@ async fn import_boards(
 ) -> Result<Response, WebError> {
     check_same_site(&headers, state.secure_cookies)?;
     open_set(&state, &signed_in, set_id.clone()).await?;
+    // One upload is read and worked on at a time: its bytes and pixels
+    // are the server's largest use of memory.
+    let _turn = state.heavy_work.turn().await?;
     fn too_big(bytes: u64) -> String {
         format!(
             "This file is too large ({} MB). Board files up to {} MB can be used.",
@@ -1118,6 +1124,9 @@ async fn card_picture(
 ) -> Result<Response, WebError> {
     check_same_site(&headers, state.secure_cookies)?;
     open_set(&state, &signed_in, set_id.clone()).await?;
+    // One upload is read and worked on at a time: its bytes and pixels
+    // are the server's largest use of memory.
+    let _turn = state.heavy_work.turn().await?;
     let (upload, texts) = one_file(
         &signed_in,
         multipart,
@@ -1163,6 +1172,9 @@ async fn topic_picture(
 ) -> Result<Response, WebError> {
     check_same_site(&headers, state.secure_cookies)?;
     open_set(&state, &signed_in, set_id.clone()).await?;
+    // One upload is read and worked on at a time: its bytes and pixels
+    // are the server's largest use of memory.
+    let _turn = state.heavy_work.turn().await?;
     let (upload, _) = one_file(
         &signed_in,
         multipart,
@@ -1223,6 +1235,9 @@ async fn card_recording(
 ) -> Result<Response, WebError> {
     check_same_site(&headers, state.secure_cookies)?;
     open_set(&state, &signed_in, set_id.clone()).await?;
+    // One upload is read and worked on at a time: its bytes and pixels
+    // are the server's largest use of memory.
+    let _turn = state.heavy_work.turn().await?;
     fn too_big(bytes: u64) -> String {
         recording::RecordingError::TooLarge {
             megabytes: bytes.div_ceil(1024 * 1024),

@@ -992,3 +992,168 @@ fn an_invitation_link_names_an_address_a_phone_can_reach_or_says_it_cannot() {
         "{page}"
     );
 }
+
+/// A photo as large as a family's phone sends: 7000 x 7000 (49 MP), and
+/// over 30 MB, two ninths of each row noise that does not compress.
+fn largest_photo(path: &std::path::Path) {
+    const SIDE: u32 = 7000;
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut encoder = png::Encoder::new(file, SIDE, SIDE);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Balanced);
+    let mut writer = encoder.write_header().unwrap();
+    let mut rows = writer.stream_writer().unwrap();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut row = vec![0u8; SIDE as usize * 3];
+    let noisy = row.len() * 2 / 9;
+    for y in 0..SIDE {
+        for (x, byte) in row.iter_mut().enumerate() {
+            *byte = if x < noisy {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            } else {
+                (y / 28) as u8
+            };
+        }
+        std::io::Write::write_all(&mut rows, &row).unwrap();
+    }
+    rows.finish().unwrap();
+}
+
+/// The memory the server may use with any number of uploads at once: that
+/// of one upload at a time (its bytes, and its photo decoded a few rows at
+/// a time), and the server itself. (Five at once without turns: about
+/// 250 MB; in turns: about 100 MB.)
+const UPLOADS_CEILING_MB: u64 = 160;
+
+#[test]
+fn five_uploads_at_once_of_the_largest_photos_take_turns_within_the_ceiling() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    const UPLOADS: usize = 5;
+    const PHOTOS_EACH: usize = 2;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
+    let mut opened = Plan::open(&plan).unwrap();
+    for n in 0..UPLOADS {
+        let text = format!(
+            "id = \"sams-things-{n}\"\ntitle = \"Sam's things {n}\"\n\n[[topics]]\nid = \"my-things\"\n\
+             title = \"My things\"\nquestion = \"What do you think?\"\nscale = \"like\"\n"
+        );
+        opened
+            .save_set_version(
+                &format!("sams-things-{n}"),
+                &sayso::core::PersonId::new(SAM),
+                &text,
+                &[],
+                "Jo",
+                fixture::now(),
+            )
+            .unwrap();
+    }
+    drop(opened);
+    let photo = dir.path().join("phone-photo.png");
+    largest_photo(&photo);
+    let bytes = std::fs::metadata(&photo).unwrap().len();
+    assert!(
+        bytes > 30 * 1024 * 1024 && bytes <= sayso::library::photo::MAX_PHOTO_BYTES,
+        "{bytes} bytes"
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let site = format!("http://127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args(["--plan", plan.to_str().unwrap(), "serve", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let jar = dir.path().join("cookies");
+    let curl = |args: &[String]| -> Command {
+        let mut command = Command::new("curl");
+        command
+            .args([
+                "-s",
+                "-b",
+                jar.to_str().unwrap(),
+                "-c",
+                jar.to_str().unwrap(),
+            ])
+            .args(args);
+        command
+    };
+    curl(&[
+        "-d".into(),
+        format!("name=Jo&passphrase={}", JO_PASSPHRASE.replace(' ', "+")),
+        format!("{site}/signin"),
+    ])
+    .output()
+    .unwrap();
+    let page = String::from_utf8_lossy(
+        &curl(&[format!("{site}/sets/sams-things-0")])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    let at = page.find("name=\"csrf\" value=\"").expect("the set's page");
+    let csrf = page[at + 19..at + 19 + page[at + 19..].find('"').unwrap()].to_string();
+
+    let uploads: Vec<_> = (0..UPLOADS)
+        .map(|n| {
+            let mut args = vec![
+                "-o".to_string(),
+                "/dev/null".into(),
+                "-w".into(),
+                "%{http_code}".into(),
+                "-F".into(),
+                format!("csrf={csrf}"),
+            ];
+            for _ in 0..PHOTOS_EACH {
+                args.push("-F".into());
+                args.push(format!("photos=@{};type=image/png", photo.display()));
+            }
+            args.push(format!(
+                "{site}/sets/sams-things-{n}/topics/my-things/cards"
+            ));
+            curl(&args).stdout(Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    let answers: Vec<String> = uploads
+        .into_iter()
+        .map(|upload| {
+            String::from_utf8_lossy(&upload.wait_with_output().unwrap().stdout).into_owned()
+        })
+        .collect();
+    let peak = peak_mb(server.id());
+    eprintln!(
+        "{UPLOADS} uploads at once of {PHOTOS_EACH} photos of 49 MP ({} MB each): server peak {peak} MB",
+        bytes / (1024 * 1024)
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        answers.iter().all(|a| a == "303"),
+        "every upload saved: {answers:?}"
+    );
+    assert!(peak < UPLOADS_CEILING_MB, "the server peaked at {peak} MB");
+    let opened = Plan::open(&plan).unwrap();
+    for n in 0..UPLOADS {
+        let versions = opened.set_versions(&format!("sams-things-{n}")).unwrap();
+        assert_eq!(versions.len(), 2, "set {n}: one new version");
+    }
+}
