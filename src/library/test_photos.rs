@@ -120,3 +120,33 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// A photo as large as a family's phone sends: 7000 x 7000 (49 MP), and
+/// over 30 MB, two ninths of each row noise that does not compress.
+pub fn largest_png(path: &std::path::Path) {
+    const SIDE: u32 = 7000;
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut encoder = png::Encoder::new(file, SIDE, SIDE);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Balanced);
+    let mut writer = encoder.write_header().unwrap();
+    let mut rows = writer.stream_writer().unwrap();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut row = vec![0u8; SIDE as usize * 3];
+    let noisy = row.len() * 2 / 9;
+    for y in 0..SIDE {
+        for (x, byte) in row.iter_mut().enumerate() {
+            *byte = if x < noisy {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            } else {
+                (y / 28) as u8
+            };
+        }
+        std::io::Write::write_all(&mut rows, &row).unwrap();
+    }
+    rows.finish().unwrap();
+}

@@ -13,6 +13,8 @@ mod heavy;
 pub mod invite;
 pub mod network;
 mod pages;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod raw_http;
 mod routes;
 mod set_pages;
 mod sets;

@@ -993,36 +993,6 @@ fn an_invitation_link_names_an_address_a_phone_can_reach_or_says_it_cannot() {
     );
 }
 
-/// A photo as large as a family's phone sends: 7000 x 7000 (49 MP), and
-/// over 30 MB, two ninths of each row noise that does not compress.
-fn largest_photo(path: &std::path::Path) {
-    const SIDE: u32 = 7000;
-    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let mut encoder = png::Encoder::new(file, SIDE, SIDE);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Balanced);
-    let mut writer = encoder.write_header().unwrap();
-    let mut rows = writer.stream_writer().unwrap();
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
-    let mut row = vec![0u8; SIDE as usize * 3];
-    let noisy = row.len() * 2 / 9;
-    for y in 0..SIDE {
-        for (x, byte) in row.iter_mut().enumerate() {
-            *byte = if x < noisy {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                seed as u8
-            } else {
-                (y / 28) as u8
-            };
-        }
-        std::io::Write::write_all(&mut rows, &row).unwrap();
-    }
-    rows.finish().unwrap();
-}
-
 /// The memory the server may use with any number of uploads at once: that
 /// of one upload at a time (its bytes, and its photo decoded a few rows at
 /// a time), and the server itself. (Five at once without turns: about
@@ -1058,7 +1028,7 @@ fn five_uploads_at_once_of_the_largest_photos_take_turns_within_the_ceiling() {
     }
     drop(opened);
     let photo = dir.path().join("phone-photo.png");
-    largest_photo(&photo);
+    sayso::library::test_photos::largest_png(&photo);
     let bytes = std::fs::metadata(&photo).unwrap().len();
     assert!(
         bytes > 30 * 1024 * 1024 && bytes <= sayso::library::photo::MAX_PHOTO_BYTES,

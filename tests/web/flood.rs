@@ -11,49 +11,15 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use sayso::web::raw_http::{
+    exchange, page_request, resident_kb, session_cookie_of, sign_in_request,
+};
+
 use super::fixture::{self, JO_PASSPHRASE};
 
 const CLIENTS: usize = 16;
 const FLOOD: Duration = Duration::from_secs(20);
 const RESIDENT_LIMIT_KB: u64 = 150 * 1024;
-
-/// One HTTP/1.1 exchange from `from`, the whole response as text.
-fn exchange(server: SocketAddr, from: IpAddr, request: &str) -> std::io::Result<String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let socket = tokio::net::TcpSocket::new_v4()?;
-        socket.bind(SocketAddr::new(from, 0))?;
-        let mut stream = socket.connect(server).await?;
-        stream.write_all(request.as_bytes()).await?;
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).await?;
-        Ok(String::from_utf8_lossy(&response).to_string())
-    })
-}
-
-fn sign_in_request(server: SocketAddr, name: &str, passphrase: &str) -> String {
-    let body = format!("name={name}&passphrase={}", passphrase.replace(' ', "+"));
-    format!(
-        "POST /signin HTTP/1.1\r\nHost: {server}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-}
-
-fn resident_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn p95(mut times: Vec<Duration>) -> Duration {
     times.sort();
@@ -89,15 +55,8 @@ fn a_flood_of_unknown_sign_ins_leaves_the_server_small_and_pages_quick() {
     let jo = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1));
     let signed_in = exchange(server, jo, &sign_in_request(server, "Jo", JO_PASSPHRASE)).unwrap();
     assert!(signed_in.starts_with("HTTP/1.1 303"), "{signed_in}");
-    let cookie = signed_in
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|c| c.split(';').next())
-        .expect("a session cookie")
-        .to_string();
-    let page_request = format!(
-        "GET / HTTP/1.1\r\nHost: {server}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
-    );
+    let cookie = session_cookie_of(&signed_in).expect("a session cookie");
+    let page_request = page_request(server, "/", &cookie);
     let page_time = || {
         let started = Instant::now();
         let page = exchange(server, jo, &page_request).unwrap();
@@ -132,7 +91,7 @@ fn a_flood_of_unknown_sign_ins_leaves_the_server_small_and_pages_quick() {
     let mut peak_kb = 0;
     let mut flood_times = Vec::new();
     while started.elapsed() < FLOOD {
-        peak_kb = peak_kb.max(resident_kb(pid));
+        peak_kb = peak_kb.max(resident_kb(pid).0);
         flood_times.push(page_time());
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -143,7 +102,7 @@ fn a_flood_of_unknown_sign_ins_leaves_the_server_small_and_pages_quick() {
             *answers.entry(status).or_default() += count;
         }
     }
-    peak_kb = peak_kb.max(resident_kb(pid));
+    peak_kb = peak_kb.max(resident_kb(pid).1);
     let _ = serve.kill();
     let _ = serve.wait();
 
