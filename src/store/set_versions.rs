@@ -1,8 +1,10 @@
 //! Picture sets kept in the support plan, versioned: each save is a new
 //! version written in one transaction (a kiosk reading meanwhile sees the
 //! old version or the new one, whole), the newest [`KEPT_VERSIONS`] are
-//! kept, and going back to an old version saves it again as the newest, so
-//! every kiosk, which always takes the newest, goes back too.
+//! kept, and so is the last version of each of the last [`KEPT_DAYS`] days
+//! (a burst of edits cannot push yesterday's set out of reach), and going
+//! back to an old version saves it again as the newest, so every kiosk,
+//! which always takes the newest, goes back too.
 //!
 //! This module keeps what it is given; checking a set and preparing its
 //! pictures and clips is the library's work.
@@ -18,6 +20,11 @@ use crate::core::PersonId;
 
 /// How many versions of a set the plan keeps.
 pub const KEPT_VERSIONS: u32 = 10;
+/// Days back for which the last version of each day is kept as well.
+pub const KEPT_DAYS: i64 = 30;
+/// The most picture sets one person can have: enough for every part of a
+/// life, and a bound on what one account can make.
+pub const MOST_SETS_PER_PERSON: usize = 20;
 
 /// A version to save: the set file's text, new files (name and bytes) and
 /// files the plan has already (name and hash, as an earlier version has
@@ -95,6 +102,11 @@ pub enum SetSaveError {
     NotTheirs(String),
     #[error("the picture set {set_id} has no version {version}")]
     NoSuchVersion { set_id: String, version: u32 },
+    #[error(
+        "this person has {MOST_SETS_PER_PERSON} picture sets already, the most one person can \
+         have: add topics to one of them instead"
+    )]
+    TooManySets,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -176,6 +188,14 @@ impl Plan {
             }
             Some(_) => {}
             None => {
+                let theirs: i64 = tx.query_row(
+                    "SELECT count(*) FROM picture_sets WHERE person_id = ?1",
+                    [person.as_str()],
+                    |row| row.get(0),
+                )?;
+                if theirs >= MOST_SETS_PER_PERSON as i64 {
+                    return Err(SetSaveError::TooManySets);
+                }
                 tx.execute(
                     "INSERT INTO picture_sets (id, person_id, created_at) VALUES (?1, ?2, ?3)",
                     params![set_id, person.as_str(), timestamp(now)],
@@ -220,7 +240,7 @@ impl Plan {
                 params![set_id, version, name, hash],
             )?;
         }
-        forget_old_versions(&tx, set_id, version)?;
+        forget_old_versions(&tx, set_id, version, now)?;
         tx.commit()?;
         Ok(version)
     }
@@ -429,22 +449,34 @@ impl PlanSets for Plan {
     }
 }
 
-/// Drops the versions older than the kept ones, and files nothing uses now.
+/// Drops the versions older than the kept ones (but the last of each of
+/// the last [`KEPT_DAYS`] days), and files nothing uses now.
 fn forget_old_versions(
     tx: &rusqlite::Transaction,
     set_id: &str,
     newest: u32,
+    now: DateTime<Utc>,
 ) -> Result<(), rusqlite::Error> {
     let Some(oldest_kept) = newest.checked_sub(KEPT_VERSIONS - 1).filter(|v| *v > 1) else {
         return Ok(());
     };
+    // Times are RFC 3339 in UTC: their first ten characters are the day.
+    let days_kept = "SELECT max(version) FROM set_versions
+                     WHERE set_id = ?1 AND saved_at >= ?3 GROUP BY substr(saved_at, 1, 10)";
+    let since = timestamp(now - chrono::Duration::days(KEPT_DAYS));
     tx.execute(
-        "DELETE FROM set_version_files WHERE set_id = ?1 AND version < ?2",
-        params![set_id, oldest_kept],
+        &format!(
+            "DELETE FROM set_version_files WHERE set_id = ?1 AND version < ?2
+             AND version NOT IN ({days_kept})"
+        ),
+        params![set_id, oldest_kept, since],
     )?;
     tx.execute(
-        "DELETE FROM set_versions WHERE set_id = ?1 AND version < ?2",
-        params![set_id, oldest_kept],
+        &format!(
+            "DELETE FROM set_versions WHERE set_id = ?1 AND version < ?2
+             AND version NOT IN ({days_kept})"
+        ),
+        params![set_id, oldest_kept, since],
     )?;
     tx.execute(
         "DELETE FROM set_files WHERE hash NOT IN (SELECT hash FROM set_version_files)",
@@ -477,6 +509,32 @@ mod tests {
 
     fn mug(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         vec![("pictures/mug.jpg".to_string(), bytes.to_vec())]
+    }
+
+    #[test]
+    fn a_person_has_at_most_so_many_sets_and_each_one_keeps_taking_versions() {
+        let (_dir, mut plan, sam) = plan_with_sam();
+        for n in 0..MOST_SETS_PER_PERSON {
+            plan.save_set_version(&format!("set-{n}"), &sam, "t", &[], "Mum", at(1))
+                .unwrap();
+        }
+        assert!(matches!(
+            plan.save_set_version("one-more", &sam, "t", &[], "Mum", at(2)),
+            Err(SetSaveError::TooManySets)
+        ));
+        assert!(
+            plan.set_owner("one-more").unwrap().is_none(),
+            "nothing made"
+        );
+        // The sets there are still take new versions; Ann has her own count.
+        assert_eq!(
+            plan.save_set_version("set-0", &sam, "t2", &[], "Mum", at(3))
+                .unwrap(),
+            2
+        );
+        let ann = PersonId::new("p-ann");
+        plan.save_set_version("anns", &ann, "t", &[], "Mum", at(3))
+            .unwrap();
     }
 
     #[test]
@@ -551,6 +609,56 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM set_files", [], |row| row.get(0))
             .unwrap();
         assert_eq!(files, i64::from(KEPT_VERSIONS));
+    }
+
+    #[test]
+    fn a_burst_of_edits_keeps_the_last_version_of_each_earlier_day() {
+        let (_dir, mut plan, sam) = plan_with_sam();
+        let day = |d: u32, minute: u32| Utc.with_ymd_and_hms(2026, 11, d, 10, minute, 0).unwrap();
+        plan.save_set_version("sams", &sam, "monday", &[], "Mum", day(2, 0))
+            .unwrap();
+        plan.save_set_version("sams", &sam, "monday, later", &[], "Mum", day(2, 5))
+            .unwrap();
+        plan.save_set_version("sams", &sam, "tuesday", &[], "Mum", day(3, 0))
+            .unwrap();
+        // Wednesday: twenty saves in a row.
+        for n in 0..20 {
+            plan.save_set_version(
+                "sams",
+                &sam,
+                &format!("wednesday {n}"),
+                &[],
+                "Jo",
+                day(4, n),
+            )
+            .unwrap();
+        }
+        let kept: Vec<u32> = plan
+            .set_versions("sams")
+            .unwrap()
+            .iter()
+            .map(|v| v.version)
+            .collect();
+        let mut expected: Vec<u32> = (14..=23).rev().collect();
+        expected.extend([3, 2]);
+        assert_eq!(
+            kept, expected,
+            "the newest ten, and Monday's and Tuesday's last"
+        );
+        let monday = plan.set_version("sams", Some(2)).unwrap().unwrap();
+        assert_eq!(monday.set_toml, "monday, later");
+        // A month on, the old days' versions go too.
+        plan.save_set_version(
+            "sams",
+            &sam,
+            "december",
+            &[],
+            "Jo",
+            day(4, 0) + chrono::Duration::days(KEPT_DAYS + 3),
+        )
+        .unwrap();
+        let kept = plan.set_versions("sams").unwrap();
+        assert!(kept.iter().all(|v| v.version >= 15), "{kept:?}");
     }
 
     #[test]
