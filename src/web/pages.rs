@@ -366,6 +366,63 @@ pub struct CardProblem {
     pub typed: String,
 }
 
+/// Notes shown on a card of a person's page, newest first; the rest are a
+/// link away (a card can gather thousands over the years).
+pub const NOTES_ON_A_CARD: usize = 3;
+
+fn notes_list(notes: &[crate::store::staff::StaffNote]) -> Markup {
+    html! {
+        ul.notes {
+            @for note in notes {
+                li {
+                    strong { (note.kind) } " by " (note.by_whom) ", " (local_date(note.at))
+                    @if !note.body.is_empty() { ": " (note.body) }
+                }
+            }
+        }
+    }
+}
+
+/// Every note on one card, newest first, a page at a time.
+pub fn card_notes(
+    session: &WebSession,
+    person: &PersonRef,
+    topic: &TopicViews,
+    card: &CardView,
+    page: usize,
+) -> Markup {
+    let topic_title = topic.title.as_str();
+    let pages = card.notes.len().div_ceil(NOTES_PER_PAGE).max(1);
+    let back = format!(
+        "/people/{}#{}",
+        path_part(person.id.as_str()),
+        card_anchor(&topic.topic_id, &card.card_id)
+    );
+    let start = page * NOTES_PER_PAGE;
+    let shown =
+        &card.notes[start.min(card.notes.len())..(start + NOTES_PER_PAGE).min(card.notes.len())];
+    layout(
+        &format!("Notes on {}", card.label),
+        Some(session),
+        html! {
+            p { a href=(back) { "← " (person.name) } }
+            h1 { "Notes on " (card.label) " (" (topic_title) ")" }
+            p.quiet { (card.notes.len()) " notes, newest first." }
+            (notes_list(shown))
+            @if pages > 1 {
+                nav.pages aria-label="Pages of notes" {
+                    @if page > 0 { a href={ "?page=" (page) } { "← Newer" } " " }
+                    "Page " (page + 1) " of " (pages)
+                    @if page + 1 < pages { " " a href={ "?page=" (page + 2) } { "Older →" } }
+                }
+            }
+        },
+    )
+}
+
+/// Notes on one page of a card's notes.
+pub const NOTES_PER_PAGE: usize = 100;
+
 fn card_box(
     person: &PersonRef,
     topic: &TopicViews,
@@ -402,13 +459,11 @@ fn card_box(
             @if card.tell_me_more { p.more { "Asked to tell more" } }
             p { (standing_badge(card.standing)) }
             @if csrf.is_some() && !card.notes.is_empty() {
-                ul.notes {
-                    @for note in &card.notes {
-                        li {
-                            strong { (note.kind) } " by " (note.by_whom) ", " (local_date(note.at))
-                            @if !note.body.is_empty() { ": " (note.body) }
-                        }
-                    }
+                (notes_list(&card.notes[..card.notes.len().min(NOTES_ON_A_CARD)]))
+                @if card.notes.len() > NOTES_ON_A_CARD {
+                    p { a href={ (action) "/notes" } {
+                        "All " (card.notes.len()) " notes on " (card.label)
+                    } }
                 }
             }
             @if let Some(csrf) = csrf {

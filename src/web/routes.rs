@@ -45,6 +45,10 @@ pub fn app(state: AppState) -> Router {
         .route("/people/{person}", get(person_page))
         .route("/people/{person}/cards/{topic}/{card}", post(judge_card))
         .route(
+            "/people/{person}/cards/{topic}/{card}/notes",
+            get(card_notes),
+        )
+        .route(
             "/people/{person}/profile",
             get(profile_page).post(save_profile),
         )
@@ -544,6 +548,48 @@ async fn person_page(
     Path(person): Path<String>,
 ) -> Result<Markup, WebError> {
     render_person_page(&state, &signed_in, person, None).await
+}
+
+#[derive(Deserialize)]
+struct NotesQuery {
+    /// From 1.
+    #[serde(default)]
+    page: Option<usize>,
+}
+
+/// Every note on one card, a page at a time.
+async fn card_notes(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((person, topic, card)): Path<(String, String, String)>,
+    Query(query): Query<NotesQuery>,
+) -> Result<Markup, WebError> {
+    staff_only(&signed_in)?;
+    let id = PersonId::new(person);
+    let (found, views) = state
+        .with_plan(move |plan| Ok((plan.person(&id)?, plan.views(&id)?)))
+        .await?;
+    let person = found.ok_or(WebError::NotFound)?;
+    let topic = views
+        .iter()
+        .find(|t| t.topic_id == topic)
+        .ok_or(WebError::NotFound)?;
+    let card = topic
+        .cards
+        .iter()
+        .find(|c| c.card_id == card)
+        .ok_or(WebError::NotFound)?;
+    let page = query.page.unwrap_or(1).max(1) - 1;
+    if page * pages::NOTES_PER_PAGE >= card.notes.len().max(1) {
+        return Err(WebError::NotFound);
+    }
+    Ok(pages::card_notes(
+        &signed_in.session,
+        &person,
+        topic,
+        card,
+        page,
+    ))
 }
 
 /// A person's page, with a form that could not be taken shown at its card.

@@ -1321,3 +1321,57 @@ fn staff_turn_off_reset_and_remove_an_account_and_its_browsers_are_signed_out_at
     let mut sister = alexs_sister(&plan);
     assert_eq!(sister.get("/accounts").status, StatusCode::FORBIDDEN);
 }
+
+#[test]
+fn a_card_with_years_of_notes_shows_the_newest_and_pages_the_rest() {
+    let (_dir, plan) = home_with_jo();
+    {
+        let db = Connection::open(&plan).unwrap();
+        for n in 0..250 {
+            db.execute(
+                "INSERT INTO confirmations (person_id, topic_id, card_id, kind, body, by_whom, at)
+                 VALUES (?1, 'food', 'tea', 'note', ?2, 'Jo', ?3)",
+                rusqlite::params![
+                    ALEX,
+                    format!("note number {n}"),
+                    (fixture::now() - chrono::Duration::hours(300 - n))
+                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let mut browser = Client::new(&plan);
+    browser.sign_in("Jo", JO_PASSPHRASE);
+    let page = browser.get(&format!("/people/{ALEX}")).body;
+    assert!(
+        page.contains("note number 249"),
+        "the newest is on the card"
+    );
+    assert!(!page.contains("note number 246"), "only the newest three");
+    let link = format!("/people/{ALEX}/cards/food/tea/notes");
+    assert!(
+        page.contains(&format!("href=\"{link}\">All 250 notes on tea")),
+        "{page}"
+    );
+
+    let first = browser.get(&link);
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.body.matches("<li>").count(), 100);
+    assert!(first.body.contains("note number 249") && first.body.contains("Page 1 of 3"));
+    let last = browser.get(&format!("{link}?page=3"));
+    assert_eq!(last.body.matches("<li>").count(), 50);
+    assert!(last.body.contains("note number 0"));
+    assert_eq!(
+        browser.get(&format!("{link}?page=4")).status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        browser
+            .get(&format!("/people/{ALEX}/cards/food/no-such-card/notes"))
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let mut sister = alexs_sister(&plan);
+    assert_eq!(sister.get(&link).status, StatusCode::FORBIDDEN);
+}
