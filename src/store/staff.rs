@@ -206,8 +206,9 @@ pub trait StaffPlan: Send + super::set_versions::PlanSets {
     /// A person's photo, by its name in the plan's pictures.
     fn photo(&self, person: &PersonId) -> Result<Option<String>, StoreError>;
     /// Whether a family account of this person may see the picture: the
-    /// set's card pictures and the person's photo always (families make the
-    /// sets), the person's kept mats only when their views are shared.
+    /// person's photo, and the pictures of the cards the person is offered
+    /// (has answered), always (families make the sets); the person's kept
+    /// mats only when their views are shared. Never another topic's cards.
     fn family_may_see(&self, person: &PersonId, hash: &str) -> Result<bool, StoreError>;
     /// Whether staff have shared the person's views with their family.
     fn views_shared(&self, person: &PersonId) -> Result<bool, StoreError>;
@@ -965,7 +966,9 @@ impl StaffPlan for Plan {
 
     fn family_may_see(&self, person: &PersonId, hash: &str) -> Result<bool, StoreError> {
         Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM card_pictures WHERE picture_hash = ?2)
+            "SELECT EXISTS (SELECT 1 FROM card_pictures c
+                            JOIN preferences v ON v.topic_id = c.topic_id AND v.card_id = c.card_id
+                            WHERE c.picture_hash = ?2 AND v.person_id = ?1)
                  OR EXISTS (SELECT 1 FROM people WHERE id = ?1 AND photo_hash = ?2)
                  OR EXISTS (SELECT 1 FROM synced_sessions s JOIN people p ON p.id = s.person_id
                             WHERE s.person_id = ?1 AND s.mat_picture_hash = ?2

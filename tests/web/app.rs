@@ -1017,6 +1017,28 @@ fn staff_share_a_persons_views_with_their_family_to_read_and_can_stop() {
         family.get(&format!("/pictures/{mat}")).status,
         StatusCode::FORBIDDEN
     );
+    // A card of a topic Alex is not offered (Sam's) is not hers to see.
+    let sams_card = {
+        let mut opened = sayso::store::Plan::open(&plan).unwrap();
+        let hash = fixture::keep_picture(&mut opened, &fixture::png(8, 8, [9, 90, 200]));
+        Connection::open(&plan)
+            .unwrap()
+            .execute(
+                "INSERT INTO card_pictures (topic_id, card_id, picture_hash, updated_at)
+                 VALUES ('sams-garden', 'roses', ?1, '2026-11-20T09:00:00.000Z')",
+                [&hash],
+            )
+            .unwrap();
+        hash
+    };
+    assert_eq!(
+        family.get(&format!("/pictures/{sams_card}")).status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        staff.get(&format!("/pictures/{sams_card}")).status,
+        StatusCode::OK
+    );
 
     let page = staff.get(&format!("/people/{ALEX}"));
     assert!(page.body.contains("family accounts cannot see these views"));
