@@ -295,16 +295,22 @@ async fn run(
         .with_reach(reach)
         .with_home_file(data_dir.join(crate::library::home::HOME_FILE));
     state.secure_cookies = bound.certificate.is_some();
-    let app = app(state);
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let handle = axum_server::Handle::new();
+    let stopping = handle.clone();
+    tokio::spawn(async move {
+        stop.await;
+        stopping.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+    });
     let Some(certificate) = bound.certificate else {
-        let listener = tokio::net::TcpListener::from_std(bound.listener)?;
-        return axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop)
-        .await
-        .context("the web server stopped");
+        let mut server = axum_server::from_tcp(bound.listener)?
+            .handle(handle)
+            .first_request_timeout(FIRST_REQUEST_WITHIN);
+        server
+            .http_builder()
+            .http1()
+            .header_read_timeout(HEADERS_WITHIN);
+        return server.serve(app).await.context("the web server stopped");
     };
     // One TLS implementation in the build (ring), chosen here.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -314,18 +320,21 @@ async fn run(
             .with_context(|| {
                 format!("cannot use the certificate {}", certificate.cert.display())
             })?;
-    let handle = axum_server::Handle::new();
-    let stopping = handle.clone();
-    tokio::spawn(async move {
-        stop.await;
-        stopping.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
-    });
-    axum_server::from_tcp_rustls(bound.listener, config)?
+    let mut server = axum_server::from_tcp_rustls(bound.listener, config)?
         .handle(handle)
-        .serve(app.into_make_service_with_connect_info::<SocketAddr>())
-        .await
-        .context("the web server stopped")
+        .first_request_timeout(FIRST_REQUEST_WITHIN);
+    server
+        .http_builder()
+        .http1()
+        .header_read_timeout(HEADERS_WITHIN);
+    server.serve(app).await.context("the web server stopped")
 }
+
+/// A request's headers arrive within this, or the connection is closed: a
+/// client sending a byte at a time cannot hold connections open.
+const HEADERS_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
+/// A new connection sends its first request within this.
+const FIRST_REQUEST_WITHIN: std::time::Duration = std::time::Duration::from_secs(15);
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()

@@ -252,3 +252,63 @@ fn staff_accounts_are_turned_off_reset_and_removed_from_the_command_line() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account called Nobody"));
 }
+
+#[test]
+fn a_client_sending_its_headers_a_byte_at_a_time_is_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args([
+            "--plan",
+            plan.to_str().unwrap(),
+            "serve",
+            "--listen",
+            &address,
+        ])
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    write!(stream, "GET /signin HTTP/1.1\r\nHost: {address}\r\n").unwrap();
+    let started = std::time::Instant::now();
+    let mut trickle = stream.try_clone().unwrap();
+    // A header that never ends, a byte every half second (the pace of the
+    // attack, not a wait for a condition).
+    let writer = std::thread::spawn(move || {
+        for _ in 0..60 {
+            if trickle.write_all(b"x").is_err() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+    });
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    let cut_off_after = started.elapsed();
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let _ = writer.join();
+    assert!(
+        read.is_ok(),
+        "closed by the server, not timed out here: {read:?}"
+    );
+    assert!(
+        cut_off_after < std::time::Duration::from_secs(20),
+        "held open for {cut_off_after:?}"
+    );
+}
