@@ -279,10 +279,13 @@ async fn set_file(
     Path((set_id, folder, file)): Path<(String, String, String)>,
 ) -> Result<Response, WebError> {
     let name = format!("{folder}/{file}");
+    let is_svg = name.ends_with(".svg");
     let media_type = match name.rsplit_once('.').map(|(_, ext)| ext) {
         Some("jpg") => "image/jpeg",
         Some("png") => "image/png",
         Some("wav") => "audio/wav",
+        // A symbol from another AAC app's board, kept as it came.
+        Some("svg") => "image/svg+xml",
         _ => return Err(WebError::NotFound),
     };
     let account = signed_in.session.account.clone();
@@ -311,7 +314,16 @@ async fn set_file(
         .await??;
     // Not kept in the browser's cache (every response is `no-store`): a
     // family member's photos and voice stay off a shared device.
-    Ok(([(CONTENT_TYPE, media_type)], bytes).into_response())
+    let mut response = ([(CONTENT_TYPE, media_type)], bytes).into_response();
+    if is_svg {
+        // Shown in pages as a picture (where it runs nothing); opened on
+        // its own, saved rather than shown as a document of this site.
+        response.headers_mut().insert(
+            axum::http::header::CONTENT_DISPOSITION,
+            axum::http::HeaderValue::from_static("attachment"),
+        );
+    }
+    Ok(response)
 }
 
 /// How long drawing a preview may take before it is given up.

@@ -1127,3 +1127,42 @@ fn five_uploads_at_once_of_the_largest_photos_take_turns_within_the_ceiling() {
         assert_eq!(versions.len(), 2, "set {n}: one new version");
     }
 }
+
+#[test]
+fn a_boards_svg_symbol_is_shown_in_the_editor_and_runs_nothing() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    let (_jo, mut mum) = sams_mum_signed_in(&plan);
+    let (set_path, csrf) = sams_new_set(&mut mum);
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><script>alert(1)</script><circle cx="5" cy="5" r="4" fill="teal"/></svg>"#;
+    let data = base64::engine::general_purpose::STANDARD.encode(svg);
+    let board = format!(
+        r#"{{"format":"open-board-0.1","id":"b1","name":"Garden","locale":"en",
+            "buttons":[{{"id":"1","label":"roses","image_id":"i1"}}],
+            "images":[{{"id":"i1","content_type":"image/svg+xml","data":"data:image/svg+xml;base64,{data}"}}],
+            "grid":{{"rows":1,"columns":1,"order":[["1"]]}}}}"#
+    );
+    let added = mum.post_files(
+        &format!("{set_path}/boards"),
+        &[("csrf", &csrf)],
+        &[("boards", "garden.obf", "application/json", board.as_bytes())],
+    );
+    let editor = follow(&mut mum, &added);
+    assert!(editor.body.contains("Garden"), "{}", editor.body);
+    let at = editor
+        .body
+        .find(".svg\"")
+        .expect("the symbol's picture on the page");
+    let start = editor.body[..at].rfind("src=\"").unwrap() + 5;
+    let src = editor.body[start..at + 4].to_string();
+    let served = mum.get(&src);
+    assert_eq!(served.status, StatusCode::OK, "{src}");
+    assert_eq!(served.headers["content-type"], "image/svg+xml");
+    assert_eq!(served.headers["content-disposition"], "attachment");
+    assert!(served.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
+    assert!(served.body.contains("<circle"));
+}
