@@ -9,10 +9,9 @@
 //!
 //! Run with `cargo bench --bench signin`.
 
-use std::io::{BufRead, BufReader};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,7 +21,7 @@ use sayso::core::PersonId;
 use sayso::store::accounts::Role;
 use sayso::store::Plan;
 use sayso::web::raw_http::{
-    exchange, page_request, resident_kb, session_cookie_of, sign_in_request,
+    exchange, page_request, resident_kb, session_cookie_of, sign_in_request, Served,
 };
 
 const CLIENTS: usize = 16;
@@ -43,26 +42,8 @@ fn plan_with_jo(dir: &Path) -> std::path::PathBuf {
     path
 }
 
-fn serve(plan: &Path, data: &Path) -> (Child, SocketAddr) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let server: SocketAddr = ([127, 0, 0, 1], port).into();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sayso"))
-        .args(["--plan", plan.to_str().unwrap(), "--data-dir"])
-        .arg(data)
-        .args(["serve", "--listen", &server.to_string()])
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (child, server)
+fn serve(plan: &Path, data: &Path) -> Served {
+    Served::start(Path::new(env!("CARGO_BIN_EXE_sayso")), plan, data)
 }
 
 fn percentiles(mut times: Vec<Duration>) -> (Duration, Duration) {
@@ -73,7 +54,8 @@ fn percentiles(mut times: Vec<Duration>) -> (Duration, Duration) {
 
 fn sign_in_flood(dir: &Path) {
     let plan = plan_with_jo(dir);
-    let (mut child, server) = serve(&plan, &dir.join("data"));
+    let served = serve(&plan, &dir.join("data"));
+    let (server, pid) = (served.address, served.child.id());
     let jo = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let signed_in = exchange(server, jo, &sign_in_request(server, "Jo", PASSPHRASE)).unwrap();
     let cookie = session_cookie_of(&signed_in).expect("signed in");
@@ -84,7 +66,7 @@ fn sign_in_flood(dir: &Path) {
         started.elapsed()
     };
     let (quiet_p50, quiet_p95) = percentiles((0..100).map(|_| page_time()).collect());
-    let before_kb = resident_kb(child.id()).0;
+    let before_kb = resident_kb(pid).0;
 
     let flooding = Arc::new(AtomicBool::new(true));
     let sent = Arc::new(AtomicU32::new(0));
@@ -116,7 +98,7 @@ fn sign_in_flood(dir: &Path) {
     let mut flooded = Vec::new();
     let mut peak_kb = 0;
     while started.elapsed() < FLOOD {
-        peak_kb = peak_kb.max(resident_kb(child.id()).0);
+        peak_kb = peak_kb.max(resident_kb(pid).0);
         flooded.push(page_time());
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -127,9 +109,8 @@ fn sign_in_flood(dir: &Path) {
         wrong += w;
         busy += b;
     }
-    let (after_kb, hwm_kb) = resident_kb(child.id());
-    let _ = child.kill();
-    let _ = child.wait();
+    let (after_kb, hwm_kb) = resident_kb(pid);
+    drop(served);
     let (flood_p50, flood_p95) = percentiles(flooded);
     println!(
         "sign-in flood ({CLIENTS} clients, {} s, an address per request): \
@@ -183,8 +164,8 @@ fn uploads(dir: &Path, at_once: usize) -> (u64, Vec<String>) {
     }
     let photo = dir.join("photo.png");
     sayso::library::test_photos::largest_png(&photo);
-    let (mut child, server) = serve(&plan, &dir.join("data"));
-    let site = format!("http://{server}");
+    let served = serve(&plan, &dir.join("data"));
+    let site = served.site();
     let jar = dir.join("cookies");
     let curl = |args: &[String]| {
         let mut command = Command::new("curl");
@@ -237,10 +218,7 @@ fn uploads(dir: &Path, at_once: usize) -> (u64, Vec<String>) {
         .into_iter()
         .map(|c| String::from_utf8_lossy(&c.wait_with_output().unwrap().stdout).into_owned())
         .collect();
-    let peak = resident_kb(child.id()).1 / 1024;
-    let _ = child.kill();
-    let _ = child.wait();
-    (peak, answers)
+    (served.peak_mb(), answers)
 }
 
 fn main() {

@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use sayso::access::gpio::{describe_step, run_buttons, ButtonPanel, PinSource, RppalPins};
 use sayso::access::lights::{Lights, RppalLights};
 use sayso::access::settings::{AccessSettings, ACCESS_FILE};
-use sayso::clock::SystemClock;
+use sayso::clock::{Clock, SystemClock};
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::library::home::find_home;
 use sayso::library::{default_set_path, load_set};
@@ -348,9 +348,14 @@ fn web_address(data_dir: &Path) -> sayso::web::Reach {
 /// A set-up link for `code`, and on a web app that answers on this machine
 /// only, what to run so that a phone can open it.
 /// `sayso staff disable|enable|remove|sign-out`, `sayso family remove`.
-fn change_account(plan: &Path, name: &str, change: AccountChange) -> anyhow::Result<()> {
+fn change_account(
+    plan: &Path,
+    name: &str,
+    change: AccountChange,
+    clock: &dyn Clock,
+) -> anyhow::Result<()> {
     let mut plan = Plan::open(plan)?;
-    plan.change_account(name, change, "sayso (command line)", chrono::Utc::now())?
+    plan.change_account(name, change, "sayso (command line)", clock.now().wall)?
         .map_err(anyhow::Error::new)?;
     let done = match change {
         AccountChange::Disable => "turned off and signed out",
@@ -664,7 +669,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     https,
                     certificate: cert.zip(key),
                 },
-                std::sync::Arc::new(chrono::Utc::now),
+                {
+                    let clock = SystemClock::new();
+                    std::sync::Arc::new(move || clock.now().wall)
+                },
             )
         }
         Command::Staff(StaffCommand::Add { name }) => {
@@ -737,7 +745,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Staff(StaffCommand::List) => {
             let plan = Plan::open(&paths.plan)?;
-            for summary in plan.account_summaries(chrono::Utc::now())? {
+            for summary in plan.account_summaries(SystemClock::new().now().wall)? {
                 let state = if summary.disabled_at.is_some() {
                     ", turned off"
                 } else if !summary.set_up {
@@ -753,24 +761,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Staff(StaffCommand::Disable { name }) => {
-            change_account(&paths.plan, &name, AccountChange::Disable)
-        }
-        Command::Staff(StaffCommand::Enable { name }) => {
-            change_account(&paths.plan, &name, AccountChange::Enable)
-        }
-        Command::Staff(StaffCommand::SignOut { name }) => {
-            change_account(&paths.plan, &name, AccountChange::EndSessions)
-        }
+        Command::Staff(StaffCommand::Disable { name }) => change_account(
+            &paths.plan,
+            &name,
+            AccountChange::Disable,
+            &SystemClock::new(),
+        ),
+        Command::Staff(StaffCommand::Enable { name }) => change_account(
+            &paths.plan,
+            &name,
+            AccountChange::Enable,
+            &SystemClock::new(),
+        ),
+        Command::Staff(StaffCommand::SignOut { name }) => change_account(
+            &paths.plan,
+            &name,
+            AccountChange::EndSessions,
+            &SystemClock::new(),
+        ),
         Command::Staff(StaffCommand::Remove { name })
-        | Command::Family(FamilyCommand::Remove { name }) => {
-            change_account(&paths.plan, &name, AccountChange::Remove)
-        }
+        | Command::Family(FamilyCommand::Remove { name }) => change_account(
+            &paths.plan,
+            &name,
+            AccountChange::Remove,
+            &SystemClock::new(),
+        ),
         Command::Staff(StaffCommand::Reset { ref name })
         | Command::Family(FamilyCommand::Reset { ref name }) => {
             let mut plan = Plan::open(&paths.plan)?;
             let code = plan
-                .reset_passphrase(name, "sayso (command line)", chrono::Utc::now())?
+                .reset_passphrase(name, "sayso (command line)", SystemClock::new().now().wall)?
                 .map_err(anyhow::Error::new)?;
             println!(
                 "{}'s passphrase no longer works and every browser is signed out. \

@@ -60,3 +60,60 @@ pub fn resident_kb(pid: u32) -> (u64, u64) {
     };
     (field("VmRSS:"), field("VmHWM:"))
 }
+
+/// A `sayso serve` started for a test or a benchmark, stopped when dropped.
+pub struct Served {
+    pub child: std::process::Child,
+    pub address: SocketAddr,
+}
+
+impl Served {
+    /// Starts `program` (the `sayso` binary) serving `plan` over plain HTTP
+    /// on a free port of this machine, with `data_dir`, and waits for it to
+    /// say it is listening.
+    pub fn start(
+        program: &std::path::Path,
+        plan: &std::path::Path,
+        data_dir: &std::path::Path,
+    ) -> Served {
+        use std::io::BufRead;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let address = SocketAddr::from(([127, 0, 0, 1], port));
+        let mut child = std::process::Command::new(program)
+            .arg("--plan")
+            .arg(plan)
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(["serve", "--listen", &address.to_string()])
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("sayso serve starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("its output"))
+            .read_line(&mut line)
+            .expect("sayso serve says where it listens");
+        assert!(line.contains("sayso web app on"), "{line}");
+        Served { child, address }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn site(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The server's peak resident memory so far, in MB.
+    pub fn peak_mb(&self) -> u64 {
+        resident_kb(self.child.id()).1 / 1024
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

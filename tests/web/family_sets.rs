@@ -662,21 +662,9 @@ fn huge_png(path: &std::path::Path) {
     rows.finish().unwrap();
 }
 
-/// The peak resident memory of a process, in MB.
-fn peak_mb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kb: u64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap();
-    kb / 1024
-}
-
 #[test]
 fn a_30000_by_30000_png_is_refused_before_decoding_and_the_server_stays_small() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
+    use std::process::Command;
 
     let dir = tempfile::tempdir().unwrap();
     let plan = fixture::plan_after_a_fortnight(dir.path());
@@ -699,23 +687,12 @@ fn a_30000_by_30000_png_is_refused_before_decoding_and_the_server_stays_small() 
     let bomb = dir.path().join("huge.png");
     huge_png(&bomb);
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let site = format!("http://127.0.0.1:{port}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_sayso"))
-        .args(["--plan", plan.to_str().unwrap(), "serve", "--listen"])
-        .arg(format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let server = sayso::web::raw_http::Served::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_sayso")),
+        &plan,
+        &dir.path().join("data"),
+    );
+    let site = server.site();
     let jar = dir.path().join("cookies");
     let curl = |args: &[&str]| -> String {
         let output = Command::new("curl")
@@ -750,13 +727,12 @@ fn a_30000_by_30000_png_is_refused_before_decoding_and_the_server_stays_small() 
         &format!("photos=@{};type=image/png", bomb.display()),
         &format!("{site}/sets/{set}/topics/my-things/cards"),
     ]);
-    let peak = peak_mb(server.id());
+    let peak = server.peak_mb();
     eprintln!(
         "a {} KB PNG of 30000 x 30000: server peak {peak} MB",
         std::fs::metadata(&bomb).unwrap().len() / 1024
     );
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     assert!(answer.ends_with("422"), "{answer}");
     assert!(answer.contains("too many pixels"), "{answer}");
     assert!(peak < 200, "the server peaked at {peak} MB");
@@ -1001,7 +977,6 @@ const UPLOADS_CEILING_MB: u64 = 160;
 
 #[test]
 fn five_uploads_at_once_of_the_largest_photos_take_turns_within_the_ceiling() {
-    use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
 
     const UPLOADS: usize = 5;
@@ -1035,23 +1010,12 @@ fn five_uploads_at_once_of_the_largest_photos_take_turns_within_the_ceiling() {
         "{bytes} bytes"
     );
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let site = format!("http://127.0.0.1:{port}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_sayso"))
-        .args(["--plan", plan.to_str().unwrap(), "serve", "--listen"])
-        .arg(format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let server = sayso::web::raw_http::Served::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_sayso")),
+        &plan,
+        &dir.path().join("data"),
+    );
+    let site = server.site();
     let jar = dir.path().join("cookies");
     let curl = |args: &[String]| -> Command {
         let mut command = Command::new("curl");
@@ -1109,13 +1073,12 @@ fn five_uploads_at_once_of_the_largest_photos_take_turns_within_the_ceiling() {
             String::from_utf8_lossy(&upload.wait_with_output().unwrap().stdout).into_owned()
         })
         .collect();
-    let peak = peak_mb(server.id());
+    let peak = server.peak_mb();
     eprintln!(
         "{UPLOADS} uploads at once of {PHOTOS_EACH} photos of 49 MP ({} MB each): server peak {peak} MB",
         bytes / (1024 * 1024)
     );
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     assert!(
         answers.iter().all(|a| a == "303"),
         "every upload saved: {answers:?}"

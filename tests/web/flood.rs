@@ -4,15 +4,14 @@
 //! small, and a signed-in page stays quick. Bounds here are generous; the
 //! figures are measured in `benches/`.
 
-use std::io::{BufRead, BufReader};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::process::{Command, Stdio};
+use std::net::{IpAddr, Ipv4Addr};
+
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sayso::web::raw_http::{
-    exchange, page_request, resident_kb, session_cookie_of, sign_in_request,
+    exchange, page_request, resident_kb, session_cookie_of, sign_in_request, Served,
 };
 
 use super::fixture::{self, JO_PASSPHRASE};
@@ -31,26 +30,13 @@ fn a_flood_of_unknown_sign_ins_leaves_the_server_small_and_pages_quick() {
     let dir = tempfile::tempdir().unwrap();
     let plan = fixture::plan_after_a_fortnight(dir.path());
     fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let server: SocketAddr = ([127, 0, 0, 1], port).into();
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_sayso"))
-        .args(["--plan", plan.to_str().unwrap(), "--data-dir"])
-        .arg(dir.path().join("data"))
-        .args(["serve", "--listen", &server.to_string()])
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(line.contains("sayso web app on"), "{line}");
-    let pid = serve.id();
+    let serve = Served::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_sayso")),
+        &plan,
+        &dir.path().join("data"),
+    );
+    let server = serve.address;
+    let pid = serve.child.id();
 
     let jo = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1));
     let signed_in = exchange(server, jo, &sign_in_request(server, "Jo", JO_PASSPHRASE)).unwrap();
@@ -103,8 +89,7 @@ fn a_flood_of_unknown_sign_ins_leaves_the_server_small_and_pages_quick() {
         }
     }
     peak_kb = peak_kb.max(resident_kb(pid).1);
-    let _ = serve.kill();
-    let _ = serve.wait();
+    drop(serve);
 
     let flooded = p95(flood_times);
     eprintln!(
