@@ -10,9 +10,10 @@
 //!
 //! Run with `cargo bench --bench tts`.
 
+#[path = "support/speech_service.rs"]
+mod speech_service;
+
 use std::num::NonZero;
-use std::path::Path;
-use std::process::{Child, Command};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -23,17 +24,12 @@ const WORDS: [&str; 6] = ["tea", "pizza", "bananas", "ice cream", "chips", "broc
 
 fn main() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let Some(mut service) = start_service(dir.path()) else {
+    let Some(mut service) = speech_service::SpeechService::start(dir.path(), "null", &[]) else {
         println!(
             "text-to-speech: not measured (speech-dispatcher is not installed or did not start)"
         );
         return;
     };
-    let socket = dir.path().join("speechd.sock");
-    std::env::set_var(
-        "SPEECHD_ADDRESS",
-        format!("unix_socket:{}", socket.display()),
-    );
 
     let (begun_tx, begun) = mpsc::channel::<Instant>();
     let (ended_tx, ended) = mpsc::channel::<()>();
@@ -41,7 +37,7 @@ fn main() {
         Ok(tts) => tts,
         Err(e) => {
             println!("text-to-speech: not measured ({e})");
-            let _ = service.kill();
+            service.stop();
             return;
         }
     };
@@ -73,8 +69,7 @@ fn main() {
         }
         let _ = ended.recv_timeout(Duration::from_secs(5));
     }
-    let _ = service.kill();
-    let _ = service.wait();
+    service.stop();
     if times.is_empty() {
         return;
     }
@@ -90,61 +85,6 @@ fn main() {
         tts50.as_secs_f64() / clip50.as_secs_f64(),
         tts95.as_secs_f64() / clip95.as_secs_f64()
     );
-}
-
-/// A private speech-dispatcher: the system's configuration, with its sound
-/// going to ALSA's null device, on a socket in `dir`.
-fn start_service(dir: &Path) -> Option<Child> {
-    let system = Path::new("/etc/speech-dispatcher");
-    if !system.is_dir()
-        || Command::new("speech-dispatcher")
-            .arg("-v")
-            .output()
-            .is_err()
-    {
-        return None;
-    }
-    let conf = dir.join("conf");
-    copy_dir(system, &conf).ok()?;
-    let speechd = conf.join("speechd.conf");
-    let mut text = std::fs::read_to_string(&speechd).ok()?;
-    text.push_str("\nAudioOutputMethod \"alsa\"\nAudioALSADevice \"null\"\n");
-    std::fs::write(&speechd, text).ok()?;
-    let socket = dir.join("speechd.sock");
-    let child = Command::new("speech-dispatcher")
-        .args(["-s", "-t", "0", "-c", "unix_socket"])
-        .arg("-C")
-        .arg(&conf)
-        .arg("-S")
-        .arg(&socket)
-        .arg("-P")
-        .arg(dir.join("speechd.pid"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
-    let started = Instant::now();
-    while !socket.exists() {
-        if started.elapsed() > Duration::from_secs(10) {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Some(child)
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }
 
 /// A clip decoded ahead of time, from press to its first non-silent sample

@@ -3,16 +3,15 @@ use std::fs::File;
 use std::sync::{Arc, Mutex};
 
 use rodio::buffer::SamplesBuffer;
-use rodio::{Decoder, MixerDeviceSink, Player, Source};
+use rodio::{Decoder, Source};
 
+use super::sound_card::SoundCard;
 use super::{SpeakMode, Utterance, Voice, VoiceError};
 
 /// Plays recorded clips (WAV, Ogg Vorbis, MP3, FLAC) through the default
-/// sound output. One output stream stays open for the life of the voice.
+/// sound output, which stays open for the life of the voice.
 pub struct ClipVoice {
-    output: MixerDeviceSink,
-    player: Player,
-    volume: f32,
+    card: SoundCard,
     cache: ClipCache,
 }
 
@@ -63,14 +62,8 @@ pub fn decode_all(path: &str) -> Result<SamplesBuffer, VoiceError> {
 impl ClipVoice {
     /// Opens the default sound output, or says why it cannot.
     pub fn open() -> Result<ClipVoice, VoiceError> {
-        let mut output = rodio::DeviceSinkBuilder::open_default_sink()
-            .map_err(|e| VoiceError::Unavailable(format!("no sound output: {e}")))?;
-        output.log_on_drop(false);
-        let player = Player::connect_new(output.mixer());
         Ok(ClipVoice {
-            output,
-            player,
-            volume: 1.0,
+            card: SoundCard::open()?,
             cache: ClipCache::default(),
         })
     }
@@ -102,26 +95,20 @@ impl Voice for ClipVoice {
             Some(decoded) => Box::new(decoded),
             None => Box::new(decode(path)?),
         };
-        if utterance.mode == SpeakMode::Interrupt {
-            self.stop();
-        }
-        self.player.append(source);
-        Ok(())
+        self.card
+            .play(source, utterance.mode == SpeakMode::Interrupt)
     }
 
     fn stop(&mut self) {
-        // A fresh player on the same stream: dropping the old one silences it
-        // at once, without waiting on the audio thread.
-        self.player = Player::connect_new(self.output.mixer());
-        self.player.set_volume(self.volume);
+        self.card.stop();
     }
 
     fn is_speaking(&self) -> bool {
-        !self.player.empty()
+        self.card.is_sounding()
     }
 
     fn is_available(&self) -> bool {
-        true
+        self.card.problem().is_none()
     }
 
     fn preload(&mut self, clips: &[String]) {
@@ -129,8 +116,7 @@ impl Voice for ClipVoice {
     }
 
     fn set_volume(&mut self, volume: u8) {
-        self.volume = f32::from(volume.min(100)) / 100.0;
-        self.player.set_volume(self.volume);
+        self.card.set_volume(f32::from(volume.min(100)) / 100.0);
     }
 }
 

@@ -4,7 +4,8 @@
 //! - [`TtsVoice`]: text-to-speech through the `tts` crate (speech-dispatcher
 //!   on Linux), on a thread of its own, because a stuck speech service blocks
 //!   every call into it;
-//! - [`ClipVoice`]: a recorded clip, decoded and played through `rodio`;
+//! - [`ClipVoice`]: a recorded clip, decoded by `rodio` and played through
+//!   ALSA, on a card written to only while a clip plays (`sound_card`);
 //! - [`RecordingVoice`]: a fake for tests, which keeps what it was asked to say;
 //! - [`Speaker`]: what the kiosk uses. It runs clips and speech on a worker
 //!   thread, plays a card's clip where there is one and speaks the text where
@@ -17,6 +18,7 @@
 mod clip;
 pub mod pack;
 mod recording;
+mod sound_card;
 mod speaker;
 mod tts;
 pub mod volume;

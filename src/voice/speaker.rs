@@ -271,8 +271,11 @@ impl Worker {
 
     fn update_health(&mut self) {
         let mut problems = Vec::new();
-        if self.clips.is_none() {
-            problems.push("no sound output was found".to_string());
+        match &self.clips {
+            None => problems.push("no sound output was found".to_string()),
+            Some(clips) if !clips.is_available() => problems
+                .push("the sound output failed: recorded clips are spoken as words".to_string()),
+            Some(_) => {}
         }
         match self.speech.problem() {
             Some(problem) => {
