@@ -7,7 +7,8 @@
 # time to measure memory, Chromium with its WebDriver for the web app,
 # poppler-utils to read the PDF reports back, curl to speak HTTPS to it
 # and openssl to read its certificate,
-# faketime to run the tests on another day than today, and for checking
+# faketime to run the tests on another day than today, LibreOffice Calc
+# (without its desktop) to open the CSV reports as a spreadsheet would, and for checking
 # the Debian package dpkg-dev and systemd-analyze.
 # Safe to run again: it installs only what is missing.
 set -eu
@@ -47,6 +48,7 @@ poppler-utils
 curl
 openssl
 faketime
+libreoffice-calc-nogui
 dpkg-dev
 systemd
 "

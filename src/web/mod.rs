@@ -13,6 +13,7 @@ mod heavy;
 pub mod invite;
 pub mod network;
 mod pages;
+mod plain_http;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod raw_http;
 mod routes;
@@ -320,7 +321,11 @@ async fn run(
             .with_context(|| {
                 format!("cannot use the certificate {}", certificate.cert.display())
             })?;
-    let mut server = axum_server::from_tcp_rustls(bound.listener, config)?
+    // Plain HTTP to this port is answered before TLS, with a way to HTTPS.
+    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(config)
+        .acceptor(plain_http::RedirectPlainHttp);
+    let mut server = axum_server::from_tcp(bound.listener)?
+        .acceptor(acceptor)
         .handle(handle)
         .first_request_timeout(FIRST_REQUEST_WITHIN);
     server

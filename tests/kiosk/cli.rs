@@ -764,3 +764,105 @@ fn export_obl_writes_each_finished_mat_as_a_session_of_card_events() {
         assert!(event["timestamp"].as_str().unwrap() >= session["started"].as_str().unwrap());
     }
 }
+
+/// Labels a family typed that a spreadsheet would run as formulas.
+const FORMULA_LABELS: [&str; 4] = [
+    "=HYPERLINK(\"http://example.com/\",\"tea\")",
+    "=1+1",
+    "+2+3",
+    "@SUM(1)",
+];
+
+/// The cells of a CSV file as LibreOffice Calc reads it: converted (headless)
+/// to a flat OpenDocument spreadsheet, whose XML says which cells are
+/// formulas.
+fn open_in_calc(csv: &Path) -> String {
+    let out = csv.parent().unwrap().join("calc");
+    let converted = Command::new("soffice")
+        .args(["--headless", "--convert-to", "fods", "--outdir"])
+        .arg(&out)
+        .arg(csv)
+        // A profile of its own: never the machine's.
+        .env("HOME", csv.parent().unwrap())
+        .output()
+        .expect("LibreOffice is installed (systemd/install-packages.sh)");
+    assert!(converted.status.success(), "{}", stderr(&converted));
+    let name = csv.file_stem().unwrap().to_str().unwrap();
+    std::fs::read_to_string(out.join(format!("{name}.fods"))).expect("the converted file")
+}
+
+#[test]
+fn a_csv_report_of_formula_labels_opens_in_a_spreadsheet_with_no_formula_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(&dir.path().join("journal.sqlite")).unwrap();
+    let at = common::start_time();
+    let person = journal.add_person("Sam", at).unwrap();
+    let session_id = "0190a000-0000-7000-8000-0000000000f1".to_string();
+    journal
+        .record(&Record::Started {
+            session_id: session_id.clone().into(),
+            person_id: person.id.clone(),
+            set_id: "family".into(),
+            topic_id: "food".into(),
+            topic_title: "-Food".into(),
+            company: Company::default(),
+            at,
+        })
+        .unwrap();
+    for (seq, label) in (1u32..).zip(FORMULA_LABELS) {
+        journal
+            .record(&Record::Placed {
+                session_id: session_id.clone().into(),
+                seq,
+                card_id: format!("card-{seq}").into(),
+                card_label: label.into(),
+                spot: Spot::on(0),
+                point_label: "like".into(),
+                at: at + Duration::seconds(seq.into()),
+                via: InputMethod::Key,
+                response_ms: 1000,
+                helped: false,
+            })
+            .unwrap();
+    }
+    journal
+        .record(&Record::Finished {
+            session_id: session_id.into(),
+            at: at + Duration::seconds(30),
+            via: InputMethod::Touch,
+        })
+        .unwrap();
+    drop(journal);
+    let synced = sayso(dir.path(), &["sync"]);
+    assert!(synced.status.success(), "{}", stderr(&synced));
+    let report = sayso(dir.path(), &["report", "--format", "csv"]);
+    assert!(report.status.success(), "{}", stderr(&report));
+    let csv = dir.path().join("report.csv");
+    std::fs::write(&csv, &report.stdout).unwrap();
+
+    // The same labels as they were typed, in a CSV of their own: LibreOffice
+    // runs formulas in a CSV it opens, so this check can tell.
+    let raw = dir.path().join("typed.csv");
+    let mut writer = csv::Writer::from_path(&raw).unwrap();
+    for label in FORMULA_LABELS {
+        writer.write_record([label]).unwrap();
+    }
+    writer.flush().unwrap();
+    assert!(
+        open_in_calc(&raw).contains("table:formula="),
+        "LibreOffice runs a formula typed into a CSV"
+    );
+
+    let sheet = open_in_calc(&csv);
+    assert!(
+        !sheet.contains("table:formula="),
+        "a cell of the report became a formula: {sheet}"
+    );
+    for label in FORMULA_LABELS {
+        let escaped = label.replace('"', "&quot;");
+        assert!(
+            sheet.contains(&escaped),
+            "{label} is shown as words in the spreadsheet"
+        );
+    }
+}

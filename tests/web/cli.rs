@@ -77,7 +77,7 @@ fn staff_add_prints_a_code_that_the_served_set_up_page_takes() {
 }
 
 #[test]
-fn serve_over_https_makes_a_certificate_once_and_plain_http_gets_nothing() {
+fn serve_over_https_makes_a_certificate_once_and_plain_http_is_sent_to_https() {
     let dir = tempfile::tempdir().unwrap();
     let plan = fixture::plan_after_a_fortnight(dir.path());
     let data = dir.path().join("data");
@@ -122,7 +122,32 @@ fn serve_over_https_makes_a_certificate_once_and_plain_http_gets_nothing() {
             .expect("curl is installed (systemd/install-packages.sh)")
     };
     let over_https = curl(&format!("https://{address}/signin"));
-    let over_http = curl(&format!("http://{address}/signin"));
+    let over_http = Command::new("curl")
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{redirect_url}",
+        ])
+        .args(["--max-time", "20"])
+        .arg(format!("http://{address}/signin?next=%2Fpeople"))
+        .output()
+        .unwrap();
+    let form_over_http = Command::new("curl")
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--max-time",
+            "20",
+        ])
+        .args(["--data", "name=jo&passphrase=x"])
+        .arg(format!("http://{address}/signin"))
+        .output()
+        .unwrap();
     let headers = Command::new("curl")
         .args(["-k", "-s", "-D", "-", "-o", "/dev/null", "--max-time", "20"])
         .arg(format!("https://{address}/signin"))
@@ -132,11 +157,13 @@ fn serve_over_https_makes_a_certificate_once_and_plain_http_gets_nothing() {
     let _ = server.kill();
     let _ = server.wait();
     assert_eq!(String::from_utf8_lossy(&over_https.stdout), "200");
-    assert_ne!(
+    // Nothing in the clear: a page asked for by plain HTTP is sent to the
+    // same page over HTTPS, and a form is refused.
+    assert_eq!(
         String::from_utf8_lossy(&over_http.stdout),
-        "200",
-        "nothing in the clear"
+        format!("301 https://{address}/signin?next=%2Fpeople")
     );
+    assert_eq!(String::from_utf8_lossy(&form_over_http.stdout), "400");
     // Over HTTPS, browsers are told to come back only over HTTPS.
     assert!(
         headers.contains("strict-transport-security: max-age=31536000"),
