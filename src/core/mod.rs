@@ -9,6 +9,7 @@ pub mod event;
 pub mod flow;
 pub mod ids;
 pub mod news;
+pub mod people;
 pub mod phrases;
 pub mod picker;
 pub mod picture_set;
@@ -29,6 +30,7 @@ pub use flow::{
 };
 pub use ids::{CardId, PersonId, SessionId, TopicId};
 pub use news::{News, NEWS_TOPIC};
+pub use people::{find_person, FindPersonError};
 pub use phrases::{Phrase, Phrases, Prompt};
 pub use picker::{Picker, PickerChoice, PickerEffect, PickerKind, PAGE_SIZE};
 pub use picture_set::{Card, PictureSet, SetError, Topic};

@@ -1,0 +1,112 @@
+//! `sayso sync` and `sayso plan init|merge-people|join`: the support plan
+//! from the command line.
+
+use std::path::{Path, PathBuf};
+
+use sayso::clock::Clock;
+use sayso::kiosk::KioskPaths;
+use sayso::store::{Journal, Plan, PLAN_SCHEMA_VERSION};
+
+/// `sayso sync [--to PLAN]`.
+pub fn sync(paths: &KioskPaths, to: Option<PathBuf>, clock: &dyn Clock) -> anyhow::Result<()> {
+    let mut paths = paths.clone();
+    if let Some(to) = to {
+        paths.plan = to;
+    }
+    let plan = paths.plan_target();
+    let journal = paths.journal();
+    anyhow::ensure!(
+        journal.is_file(),
+        "there is no journal at {}",
+        journal.display()
+    );
+    let report = sayso::kiosk::sync_and_report(
+        &journal,
+        &plan,
+        clock.now().wall,
+        None,
+        Some(&paths.to_share()),
+        Some(clock.since_boot()),
+    )?;
+    println!(
+        "Synced {} finished mat(s), {} card(s), into {}",
+        report.sessions,
+        report.placements,
+        plan.path.display()
+    );
+    if report.waiting_for_clock > 0 {
+        println!(
+            "{} mat(s) recorded before this machine's clock was set wait for it to be set",
+            report.waiting_for_clock
+        );
+    }
+    Ok(())
+}
+
+/// `sayso plan init PATH`.
+pub fn init(path: &Path) -> anyhow::Result<()> {
+    Plan::create(path)?;
+    println!(
+        "Created an empty support plan (schema {PLAN_SCHEMA_VERSION}) at {}",
+        path.display()
+    );
+    Ok(())
+}
+
+/// `sayso plan merge-people`: lists who may be one person twice, or with
+/// `--merge` and `--into`, merges them.
+pub fn merge_people(
+    plan_path: &Path,
+    merge: Option<(String, String)>,
+    by: &str,
+    clock: &dyn Clock,
+) -> anyhow::Result<()> {
+    let mut plan = Plan::open(plan_path)?;
+    if let Some((from, into)) = merge {
+        let moved = plan.merge_people(
+            &from.as_str().into(),
+            &into.as_str().into(),
+            by,
+            clock.now().wall,
+        )?;
+        println!("Merged {from} into {into}: {moved} mat(s) moved.");
+        return Ok(());
+    }
+    let candidates = plan.merge_candidates()?;
+    if candidates.is_empty() {
+        println!("Nobody appears twice in {}.", plan_path.display());
+    }
+    for candidate in candidates {
+        let ids = &candidate.ids;
+        println!("{}:", candidate.name);
+        for (id, mats) in ids {
+            println!("  {id}  ({mats} mat(s))");
+        }
+        println!(
+            "  to merge: sayso plan merge-people --merge {} --into {}",
+            ids[1].0, ids[0].0
+        );
+    }
+    Ok(())
+}
+
+/// `sayso plan join PATH`.
+pub fn join(paths: &KioskPaths, shared: &Path, clock: &dyn Clock) -> anyhow::Result<()> {
+    let journal = paths.journal();
+    anyhow::ensure!(
+        journal.is_file(),
+        "there is no journal at {}",
+        journal.display()
+    );
+    let journal = Journal::open(&journal)?;
+    let mut plan = Plan::open(shared)?;
+    let report = sayso::store::join(&journal, &mut plan, clock.now().wall)?;
+    println!(
+        "Joined {}: {} finished mat(s) brought in. Run the kiosk with --plan {} \
+         (or SAYSO_PLAN) to keep syncing there.",
+        shared.display(),
+        report.sessions,
+        shared.display()
+    );
+    Ok(())
+}
