@@ -212,7 +212,7 @@ enum JobDone {
     /// What the plan said of a PIN typed on the staff screen.
     PinChecked(PinCheck),
     /// The night's backup: the folder made, or why not.
-    BackedUp(Result<PathBuf, String>),
+    BackedUp(Result<PathBuf, crate::store::backup::BackupError>),
 }
 
 /// How often the journal gets its full check, at a quiet moment (nobody at
@@ -724,13 +724,12 @@ impl Kiosk {
         let done = self.jobs.done_tx.clone();
         let wall = now.wall;
         std::thread::spawn(move || {
-            let made = crate::store::backup::backup(&sources, &nightly.to, wall)
-                .and_then(|folder| {
+            let made =
+                crate::store::backup::backup(&sources, &nightly.to, wall).and_then(|folder| {
                     let device = crate::store::backup::device_of(&sources.data_dir);
                     crate::store::backup::prune(&nightly.to, device.as_deref(), nightly.keep)?;
                     Ok(folder)
-                })
-                .map_err(|e| e.to_string());
+                });
             let _ = done.send(JobDone::BackedUp(made));
         });
     }

@@ -101,26 +101,34 @@ pub struct PinMap {
     pub pins: Vec<(u8, Role)>,
 }
 
-impl TryFrom<std::collections::BTreeMap<String, String>> for PinMap {
-    type Error = String;
+/// A `[pins]` table that cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PinMapError {
+    #[error("\"{0}\" is not a GPIO pin number")]
+    NotAPin(String),
+    #[error(
+        "GPIO {pin}: \"{role}\" is not one of point-1 .. point-5, switch-1, switch-2, say-again"
+    )]
+    UnknownRole { pin: u8, role: String },
+}
 
-    fn try_from(table: std::collections::BTreeMap<String, String>) -> Result<PinMap, String> {
+impl TryFrom<std::collections::BTreeMap<String, String>> for PinMap {
+    type Error = PinMapError;
+
+    fn try_from(table: std::collections::BTreeMap<String, String>) -> Result<PinMap, PinMapError> {
         let mut pins = Vec::new();
         for (pin, role) in table {
-            let pin: u8 = pin
-                .parse()
-                .map_err(|_| format!("\"{pin}\" is not a GPIO pin number"))?;
+            let pin: u8 = pin.parse().map_err(|_| PinMapError::NotAPin(pin.clone()))?;
             let role = match role.as_str() {
                 "switch-1" => Role::Switch1,
                 "switch-2" => Role::Switch2,
                 "say-again" => Role::SayAgain,
-                point => match point.strip_prefix("point-").and_then(|n| n.parse::<usize>().ok()) {
+                point => match point
+                    .strip_prefix("point-")
+                    .and_then(|n| n.parse::<usize>().ok())
+                {
                     Some(n @ 1..=5) => Role::Point(n - 1),
-                    _ => {
-                        return Err(format!(
-                            "GPIO {pin}: \"{role}\" is not one of point-1 .. point-5, switch-1, switch-2, say-again"
-                        ))
-                    }
+                    _ => return Err(PinMapError::UnknownRole { pin, role }),
                 },
             };
             pins.push((pin, role));
@@ -689,7 +697,10 @@ mod tests {
         );
         let bad: std::collections::BTreeMap<String, String> =
             [("5".to_string(), "point-9".to_string())].into();
-        assert!(PinMap::try_from(bad).unwrap_err().contains("point-9"));
+        assert!(PinMap::try_from(bad)
+            .unwrap_err()
+            .to_string()
+            .contains("point-9"));
     }
 
     #[test]

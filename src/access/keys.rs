@@ -34,26 +34,33 @@ pub struct KeyMap {
     bindings: Vec<(Key, Event)>,
 }
 
+/// A `[keys]` table that cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum KeyMapError {
+    #[error("\"{0}\" is not a key: use one character, or space, enter, backspace, left, right")]
+    NotAKey(String),
+    #[error(
+        "key \"{name}\": \"{action}\" is not one of point-1 .. point-5, switch-1, switch-2, \
+         highlight-back, undo, say-again, nothing"
+    )]
+    UnknownAction { name: String, action: String },
+}
+
 impl TryFrom<BTreeMap<String, String>> for KeyMap {
-    type Error = String;
+    type Error = KeyMapError;
 
     /// The default map, with the keys in `table` changed.
-    fn try_from(table: BTreeMap<String, String>) -> Result<KeyMap, String> {
+    fn try_from(table: BTreeMap<String, String>) -> Result<KeyMap, KeyMapError> {
         let mut map = KeyMap::default();
         for (name, action) in table {
-            let key = parse_key(&name).ok_or_else(|| {
-                format!("\"{name}\" is not a key: use one character, or space, enter, backspace, left, right")
-            })?;
+            let key = parse_key(&name).ok_or_else(|| KeyMapError::NotAKey(name.clone()))?;
             map.bindings.retain(|(k, _)| *k != key);
             if action == "nothing" {
                 continue;
             }
-            let event = parse_action(&action).ok_or_else(|| {
-                format!(
-                    "key \"{name}\": \"{action}\" is not one of point-1 .. point-5, switch-1, switch-2, \
-                     highlight-back, undo, say-again, nothing"
-                )
-            })?;
+            let Some(event) = parse_action(&action) else {
+                return Err(KeyMapError::UnknownAction { name, action });
+            };
             map.bindings.push((key, event));
         }
         Ok(map)
@@ -272,7 +279,10 @@ mod tests {
             "the rest stay"
         );
         let bad: BTreeMap<String, String> = [("6".to_string(), "fly".to_string())].into();
-        assert!(KeyMap::try_from(bad).unwrap_err().contains("fly"));
+        assert!(KeyMap::try_from(bad)
+            .unwrap_err()
+            .to_string()
+            .contains("fly"));
     }
 
     fn events(outputs: Option<Vec<AccessOutput>>) -> Vec<Event> {

@@ -216,15 +216,33 @@ mod hour_minute {
     }
 }
 
+/// Why `backup.toml` cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum NightlyError {
+    #[error("{path}: {cause}")]
+    Unreadable {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    #[error("{path}: {problem}")]
+    Invalid { path: PathBuf, problem: String },
+}
+
 impl Nightly {
     /// The settings in `path`; `None` without the file.
-    pub fn load(path: &Path) -> Result<Option<Nightly>, String> {
+    pub fn load(path: &Path) -> Result<Option<Nightly>, NightlyError> {
         match std::fs::read_to_string(path) {
             Ok(text) => toml::from_str(&text)
                 .map(Some)
-                .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim())),
+                .map_err(|e| NightlyError::Invalid {
+                    path: path.to_path_buf(),
+                    problem: e.to_string().trim().to_string(),
+                }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("{}: {e}", path.display())),
+            Err(cause) => Err(NightlyError::Unreadable {
+                path: path.to_path_buf(),
+                cause,
+            }),
         }
     }
 

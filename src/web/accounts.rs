@@ -78,10 +78,10 @@ async fn change_account(
                 .into_iter()
                 .find(|a| a.account.id == id)
             else {
-                return Ok(Err(WebError::NotFound));
+                return Err(WebError::NotFound);
             };
             let name = found.account.name;
-            Ok(match change {
+            match change {
                 Some(change) => plan
                     .change_account(&name, change, &by, now)?
                     .map(|()| None)
@@ -90,10 +90,10 @@ async fn change_account(
                     .reset_passphrase(&name, &by, now)?
                     .map(|code| Some((name, code)))
                     .map_err(|e| WebError::BadInput(format!("{e}."))),
-            })
+            }
         })
         .await?;
-    match outcome? {
+    match outcome {
         None => Ok(Redirect::to("/accounts").into_response()),
         Some((name, code)) => {
             let (link, phones_can_open) = super::sets::setup_link(&state, &headers, &code);

@@ -89,7 +89,7 @@ impl FromRequestParts<AppState> for SignedIn {
         let now = state.now();
         let lookup = token.clone();
         let session = state
-            .with_plan(move |plan| plan.web_session(&lookup, now))
+            .with_plan(move |plan| Ok(plan.web_session(&lookup, now)?))
             .await
             .map_err(NotSignedIn::Failed)?;
         match session {

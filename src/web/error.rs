@@ -9,7 +9,7 @@ use crate::store::StoreError;
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("{0}")]
-    Plan(StoreError),
+    Plan(#[from] StoreError),
     #[error("there is no such page")]
     NotFound,
     /// Bad form input: said to the person who sent it; nothing was written.

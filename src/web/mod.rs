@@ -32,7 +32,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use crate::store::staff::StaffPlan;
-use crate::store::{Plan, StoreError};
+use crate::store::Plan;
 
 pub use error::WebError;
 pub use routes::app;
@@ -169,9 +169,11 @@ impl AppState {
 
     /// Runs `work` with the plan, off the async threads (SQLite blocks, and
     /// waits while a kiosk's sync holds the plan's lock).
+    /// `work` answers with what the page needs or why it cannot be had: a
+    /// plan that failed, or a refusal (not found, not allowed).
     pub async fn with_plan<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut dyn StaffPlan) -> Result<T, StoreError> + Send + 'static,
+        work: impl FnOnce(&mut dyn StaffPlan) -> Result<T, WebError> + Send + 'static,
     ) -> Result<T, WebError> {
         let plan = self.plan.clone();
         let path = self.plan_path.clone();
@@ -185,12 +187,12 @@ impl AppState {
                 *slot = Some(Box::new(opened));
             }
             let result = work(slot.as_deref_mut().expect("opened above"));
-            if result.is_err() {
+            if matches!(result, Err(WebError::Plan(_))) {
                 // Opened afresh next time: the file may have been mended,
                 // replaced or set aside meanwhile.
                 *slot = None;
             }
-            result.map_err(WebError::Plan)
+            result
         })
         .await
         .map_err(|_| WebError::Internal)?

@@ -17,7 +17,6 @@ use maud::Markup;
 use serde::Deserialize;
 
 use super::auth::{self, ClientAddress, SignedIn};
-use super::signing_in::Busy;
 use super::{pages, AppState, WebError};
 use crate::core::{PersonId, Verdict};
 use crate::store::staff::{Judgement, NewAction, Settlement, StaffPlan};
@@ -176,7 +175,7 @@ async fn change_plan(
             if plan.person(&person)?.is_none() {
                 return Ok(false);
             }
-            change(plan, &by, now)
+            Ok(change(plan, &by, now)?)
         })
         .await?;
     if changed {
@@ -221,8 +220,9 @@ async fn sign_in(
         return Ok(must_wait(until, now));
     }
     let account = match check_passphrase(&state, &form.name, &form.passphrase).await? {
-        Ok(account) => account,
-        Err(Busy) => return Ok(busy()),
+        PassphraseCheck::Busy => return Ok(busy()),
+        PassphraseCheck::Right(account) => Some(account),
+        PassphraseCheck::Wrong => None,
     };
     state
         .address_waits()
@@ -240,32 +240,39 @@ async fn sign_in(
     };
     tracing::info!(account = account.id, %address, "signed in");
     let (token, _) = state
-        .with_plan(move |plan| plan.start_web_session(&account, now))
+        .with_plan(move |plan| Ok(plan.start_web_session(&account, now)?))
         .await?;
     Ok(signed_in_response(&token, &state))
 }
 
+/// What checking a passphrase came to.
+enum PassphraseCheck {
+    Right(crate::store::accounts::Account),
+    /// A wrong name or passphrase (never which).
+    Wrong,
+    /// Too many checks waiting: try again shortly.
+    Busy,
+}
+
 /// Checks a passphrase the way every sign-in is checked: read from the
 /// plan, the name's own wait, the costly check away from the plan's lock,
-/// and the outcome counted for the name. `Ok(None)`: wrong name or
-/// passphrase.
+/// and the outcome counted for the name.
 async fn check_passphrase(
     state: &AppState,
     name: &str,
     passphrase: &str,
-) -> Result<Result<Option<crate::store::accounts::Account>, Busy>, WebError> {
+) -> Result<PassphraseCheck, WebError> {
     let looked_up = name.to_string();
     let check = state
-        .with_plan(move |plan| plan.sign_in_check(&looked_up))
+        .with_plan(move |plan| Ok(plan.sign_in_check(&looked_up)?))
         .await?;
     tokio::time::sleep(state.name_delays().delay(name)).await;
-    let right = match state.passphrases().matches(passphrase, &check.hash).await {
-        Ok(right) => right,
-        Err(busy) => return Ok(Err(busy)),
+    let Ok(right) = state.passphrases().matches(passphrase, &check.hash).await else {
+        return Ok(PassphraseCheck::Busy);
     };
     let account = check.account.filter(|_| right);
     state.name_delays().record(name, account.is_some());
-    Ok(Ok(account))
+    Ok(account.map_or(PassphraseCheck::Wrong, PassphraseCheck::Right))
 }
 
 /// Too many sign-ins at once: a moment's wait, said so.
@@ -377,7 +384,7 @@ async fn sign_out(
     signed_in.check_form(&form.csrf)?;
     let token = signed_in.token.clone();
     state
-        .with_plan(move |plan| plan.end_web_session(&token))
+        .with_plan(move |plan| Ok(plan.end_web_session(&token)?))
         .await?;
     let mut response = Redirect::to("/signin").into_response();
     if let Ok(cookie) = HeaderValue::from_str(&auth::cleared_cookie()) {
@@ -436,7 +443,7 @@ async fn seen(
     let now = state.now();
     let account = signed_in.session.account.id;
     state
-        .with_plan(move |plan| plan.mark_looked(account, now))
+        .with_plan(move |plan| Ok(plan.mark_looked(account, now)?))
         .await?;
     Ok(Redirect::to("/").into_response())
 }
@@ -462,7 +469,7 @@ async fn name_kiosk(
     let by = signed_in.name().to_string();
     let now = state.now();
     let named = state
-        .with_plan(move |plan| plan.name_device(&device, &name, &by, now))
+        .with_plan(move |plan| Ok(plan.name_device(&device, &name, &by, now)?))
         .await?;
     if !named {
         return Err(WebError::NotFound);
@@ -477,7 +484,7 @@ async fn account_page(
     signed_in: SignedIn,
 ) -> Result<Markup, WebError> {
     let id = signed_in.session.account.id;
-    let has_pin = state.with_plan(move |plan| plan.has_pin(id)).await?;
+    let has_pin = state.with_plan(move |plan| Ok(plan.has_pin(id)?)).await?;
     Ok(pages::account(&signed_in.session, has_pin, None))
 }
 
@@ -513,30 +520,32 @@ async fn set_pin(
             .into_response()
     };
     let id = account.id;
-    let has_pin = state.with_plan(move |plan| plan.has_pin(id)).await?;
+    let has_pin = state.with_plan(move |plan| Ok(plan.has_pin(id)?)).await?;
     if form.pin != form.again {
         return Ok(refuse(has_pin, "The two PINs are not the same."));
     }
     let now = state.now();
-    let outcome = match check_passphrase(&state, &account.name, &form.passphrase).await? {
-        Err(Busy) => return Ok(busy()),
-        Ok(None) => Err("That passphrase is not right.".to_string()),
-        Ok(Some(_)) => {
+    let refusal = match check_passphrase(&state, &account.name, &form.passphrase).await? {
+        PassphraseCheck::Busy => return Ok(busy()),
+        PassphraseCheck::Wrong => Some("That passphrase is not right.".to_string()),
+        PassphraseCheck::Right(_) => {
             let pin = form.pin.clone();
-            Ok(state
-                .with_plan(move |plan| plan.set_pin(account.id, &pin, now))
-                .await?)
+            state
+                .with_plan(move |plan| {
+                    let set = plan.set_pin(account.id, &pin, now)?;
+                    Ok(set.err().map(|e| format!("Not set: {e}.")))
+                })
+                .await?
         }
     };
-    Ok(match outcome {
-        Ok(Ok(())) => pages::account(
+    Ok(match refusal {
+        None => pages::account(
             &signed_in.session,
             true,
             Some(("Your PIN is set. Use it on the kiosk's staff screen.", true)),
         )
         .into_response(),
-        Ok(Err(e)) => refuse(has_pin, &format!("Not set: {e}.")),
-        Err(message) => refuse(has_pin, &message),
+        Some(message) => refuse(has_pin, &message),
     })
 }
 
@@ -733,12 +742,12 @@ async fn picture(
                     None => false,
                 };
                 if !allowed {
-                    return Ok(Err(WebError::Forbidden));
+                    return Err(WebError::Forbidden);
                 }
             }
-            Ok(plan.picture(&hash)?.ok_or(WebError::NotFound))
+            plan.picture(&hash)?.ok_or(WebError::NotFound)
         })
-        .await??;
+        .await?;
     // Not kept in the browser's cache (every response is `no-store`): a
     // shared phone or tablet keeps no care picture after signing out.
     Ok(([(CONTENT_TYPE, picture.media_type)], picture.bytes).into_response())
@@ -1064,7 +1073,7 @@ async fn gather_report(
     }
     let id = PersonId::new(person);
     state
-        .with_plan(move |plan| crate::report::review::review(plan, &id, from, to))
+        .with_plan(move |plan| Ok(crate::report::review::review(plan, &id, from, to)?))
         .await?
         .ok_or(WebError::NotFound)
 }

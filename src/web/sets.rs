@@ -152,17 +152,17 @@ async fn open_set(
     state
         .with_plan(move |plan| {
             let Some(saved) = plan.set_version(&set_id, None)? else {
-                return Ok(Err(WebError::NotFound));
+                return Err(WebError::NotFound);
             };
             if !may_edit(&account, &saved.person_id) {
-                return Ok(Err(WebError::Forbidden));
+                return Err(WebError::Forbidden);
             }
             let person_name = plan
                 .person(&saved.person_id)?
                 .map(|p| p.name)
                 .unwrap_or_default();
             let versions = plan.set_versions(&set_id)?;
-            Ok(EditableSet::from_toml(&saved.set_toml)
+            EditableSet::from_toml(&saved.set_toml)
                 .map_err(WebError::from)
                 .map(|set| Editing {
                     set_id,
@@ -172,9 +172,9 @@ async fn open_set(
                     set,
                     files: saved.files,
                     versions,
-                }))
+                })
         })
-        .await?
+        .await
 }
 
 /// A change, made to the newest version and saved as a new one with the
@@ -193,18 +193,18 @@ async fn save_change(
     state
         .with_plan(move |plan| {
             let Some(saved) = plan.set_version(&set_id, None)? else {
-                return Ok(Err(WebError::NotFound));
+                return Err(WebError::NotFound);
             };
             if !may_edit(&account, &saved.person_id) {
-                return Ok(Err(WebError::Forbidden));
+                return Err(WebError::Forbidden);
             }
             let mut set = match EditableSet::from_toml(&saved.set_toml) {
                 Ok(set) => set,
-                Err(e) => return Ok(Err(e.into())),
+                Err(e) => return Err(e.into()),
             };
             let files = match change(&mut set) {
                 Ok(files) => files,
-                Err(e) => return Ok(Err(e.into())),
+                Err(e) => return Err(e.into()),
             };
             let named = set.files();
             let kept: Vec<(String, String)> = saved
@@ -221,13 +221,9 @@ async fn save_change(
                 kept: &kept,
                 saved_by: &by,
             };
-            match plan.save_set(save, now) {
-                Ok(version) => Ok(Ok(version)),
-                Err(SetSaveError::Store(e)) => Err(e),
-                Err(e) => Ok(Err(e.into())),
-            }
+            plan.save_set(save, now).map_err(WebError::from)
         })
-        .await?
+        .await
 }
 
 fn back_to(set_id: &str, version: u32, anchor: &str) -> Response {
@@ -292,10 +288,10 @@ async fn set_file(
     let bytes = state
         .with_plan(move |plan| {
             let Some(owner) = plan.set_owner(&set_id)? else {
-                return Ok(Err(WebError::NotFound));
+                return Err(WebError::NotFound);
             };
             if !may_edit(&account, &owner) {
-                return Ok(Err(WebError::Forbidden));
+                return Err(WebError::Forbidden);
             }
             // Any kept version's file of that name: a page open on an
             // older version still shows its pictures.
@@ -309,9 +305,9 @@ async fn set_file(
                     break;
                 }
             }
-            Ok(found.ok_or(WebError::NotFound))
+            found.ok_or(WebError::NotFound)
         })
-        .await??;
+        .await?;
     // Not kept in the browser's cache (every response is `no-store`): a
     // family member's photos and voice stay off a shared device.
     let mut response = ([(CONTENT_TYPE, media_type)], bytes).into_response();
@@ -358,17 +354,17 @@ async fn preview_picture(
     let (set_toml, files, person) = state
         .with_plan(move |plan| {
             let Some(saved) = plan.set_version(&set_id, None)? else {
-                return Ok(Err(WebError::NotFound));
+                return Err(WebError::NotFound);
             };
             if !may_edit(&account, &saved.person_id) {
-                return Ok(Err(WebError::Forbidden));
+                return Err(WebError::Forbidden);
             }
             let Ok(mut set) = EditableSet::from_toml(&saved.set_toml) else {
-                return Ok(Err(WebError::NotFound));
+                return Err(WebError::NotFound);
             };
             set.topics.retain(|t| t.id == topic);
             if set.topics.is_empty() {
-                return Ok(Err(WebError::NotFound));
+                return Err(WebError::NotFound);
             }
             let named = set.files();
             let mut files = Vec::new();
@@ -380,9 +376,9 @@ async fn preview_picture(
                 }
             }
             let person = plan.person(&saved.person_id)?;
-            Ok(Ok((set.to_toml(), files, person)))
+            Ok((set.to_toml(), files, person))
         })
-        .await??;
+        .await?;
     let program = state.preview_program.clone();
     // As the person sees it: their theme and text size.
     let display = person
@@ -394,7 +390,7 @@ async fn preview_picture(
         draw_preview(&program, &set_toml, &files, name.as_deref(), display, card)
     })
     .await
-    .map_err(|_| WebError::Internal)??;
+    .unwrap_or(Err(WebError::Internal))?;
     Ok(([(CONTENT_TYPE, "image/png")], png).into_response())
 }
 
@@ -502,7 +498,7 @@ async fn new_set(
     state
         .with_plan(move |plan| {
             if plan.person(&person)?.is_none() {
-                return Ok(Err(WebError::NotFound));
+                return Err(WebError::NotFound);
             }
             let save = SetSave {
                 set_id: &id,
@@ -512,13 +508,9 @@ async fn new_set(
                 kept: &[],
                 saved_by: &by,
             };
-            match plan.save_set(save, now) {
-                Ok(_) => Ok(Ok(())),
-                Err(SetSaveError::Store(e)) => Err(e),
-                Err(e) => Ok(Err(WebError::from(e))),
-            }
+            plan.save_set(save, now).map_err(WebError::from)
         })
-        .await??;
+        .await?;
     Ok(Redirect::to(&format!("/sets/{}", super::pages::path_part(&set_id))).into_response())
 }
 
@@ -736,14 +728,11 @@ async fn go_back_to(
     let by = signed_in.name().to_string();
     let now = state.now();
     state
-        .with_plan(
-            move |plan| match plan.go_back_to_set_version(&set_id, version, &by, now) {
-                Ok(version) => Ok(Ok(version)),
-                Err(SetSaveError::Store(e)) => Err(e),
-                Err(e) => Ok(Err(WebError::from(e))),
-            },
-        )
-        .await?
+        .with_plan(move |plan| {
+            plan.go_back_to_set_version(&set_id, version, &by, now)
+                .map_err(WebError::from)
+        })
+        .await
 }
 
 #[derive(Deserialize)]
@@ -775,7 +764,7 @@ async fn invite_family(
     let (person, code) = state
         .with_plan(move |plan| {
             let Some(found) = plan.person(&person)? else {
-                return Ok(Err(WebError::NotFound));
+                return Err(WebError::NotFound);
             };
             let made = plan.add_account(
                 &member,
@@ -784,11 +773,10 @@ async fn invite_family(
                 &by,
                 now,
             )?;
-            Ok(made
-                .map(|code| (found, code))
-                .map_err(|e| WebError::BadInput(format!("{e}."))))
+            made.map(|code| (found, code))
+                .map_err(|e| WebError::BadInput(format!("{e}.")))
         })
-        .await??;
+        .await?;
     let (link, phones_can_open) = setup_link(&state, &headers, &code);
     let qr = super::invite::qr_svg(&link).unwrap_or_default();
     Ok(set_pages::invited(
