@@ -20,16 +20,15 @@ use chrono::{DateTime, TimeZone, Utc};
 use super::event::{Event, Input, InputMethod, Step};
 use super::ids::{PersonId, SessionId, TopicId};
 use super::news::{News, NEWS_TOPIC};
-use super::phrases::{Phrases, Prompt};
+use super::phrases::Prompt;
 use super::picker::{Picker, PickerEffect, PickerKind};
 use super::picture_set::Topic;
+use super::record::{Company, Record};
 use super::replay::{replay, JournalAction, ReplayedMat};
 use super::schedule::{self, Offer, Outcome, Schedule, Window};
-use super::session::{
-    Choice, Company, Effect, MatSession, PersonRef, Record, Screen, SessionSettings, Utterance,
-};
+use super::session::{Choice, Effect, MatSession, PersonRef, Screen, SessionSettings, Utterance};
 use super::time::{Mono, Now};
-use super::view::Display;
+use super::voicing::Voicing;
 
 /// How long after a failed sync the kiosk tries again by itself.
 pub const SYNC_RETRY_MS: u64 = 60_000;
@@ -39,19 +38,6 @@ pub const SYNC_NOTICE: &str = "Support plan not updated yet (see the log)";
 /// How every notice about records not being saved begins: they go once
 /// saving resumes.
 pub const NOT_SAVING: &str = "Not saving";
-
-/// How a person (or the device, between people) is spoken to and shown
-/// things: their voice pack's words, auditory scanning, their display, and
-/// how long they need to see a card before they can answer it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Voicing {
-    pub phrases: Phrases,
-    /// Moving the highlight names what it lands on (auditory scanning).
-    pub auditory_cues: bool,
-    pub display: Display,
-    /// How long a card is on screen before a press can answer it.
-    pub answer_after_ms: u64,
-}
 
 /// A person of the home, as the flow needs them.
 #[derive(Debug, Clone, PartialEq)]

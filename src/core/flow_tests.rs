@@ -9,6 +9,7 @@ use super::*;
 use crate::core::event::Spot;
 use crate::core::picture_set::tests::small_set;
 use crate::core::schedule::CheckIn;
+use crate::core::voicing::Display;
 use crate::core::PictureSet;
 
 struct Counter(u32);

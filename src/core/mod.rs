@@ -14,6 +14,7 @@ pub mod phrases;
 pub mod picker;
 pub mod picture_set;
 pub mod preference;
+pub mod record;
 pub mod replay;
 pub mod scale;
 pub mod schedule;
@@ -22,11 +23,12 @@ pub mod staff_door;
 pub mod standing;
 pub mod time;
 pub mod view;
+pub mod voicing;
 
 pub use event::{Event, Input, InputMethod, Spot, Step};
 pub use flow::{
     ChangedTopics, Flow, FlowConfig, FlowEffect, FlowEvent, FlowMemory, FlowPerson, NewIds,
-    PlanTrouble, SyncResult, Voicing, Whose,
+    PlanTrouble, SyncResult, Whose,
 };
 pub use ids::{CardId, PersonId, SessionId, TopicId};
 pub use news::{News, NEWS_TOPIC};
@@ -35,12 +37,14 @@ pub use phrases::{Phrase, Phrases, Prompt};
 pub use picker::{Picker, PickerChoice, PickerEffect, PickerKind, PAGE_SIZE};
 pub use picture_set::{Card, PictureSet, SetError, Topic};
 pub use preference::{current_view, Answer, PreferenceSummary, Said};
+pub use record::{Company, Record, WouldHave};
 pub use replay::{final_mat, replay, FinalPlacement, JournalAction, ReplayedMat};
 pub use scale::{Scale, ScalePoint};
 pub use session::{
-    Choice, Company, Effect, MatSession, PersonRef, Record, Screen, SessionSettings, SpeakMode,
-    Stage, Utterance, SOMETHING_ELSE_ID,
+    Choice, Effect, MatSession, PersonRef, Screen, SessionSettings, SpeakMode, Stage, Utterance,
+    SOMETHING_ELSE_ID,
 };
 pub use standing::{standing, Standing, Verdict};
 pub use time::{Mono, Now};
-pub use view::{Display, HighlightedAction, KioskView, PictureRef};
+pub use view::{HighlightedAction, KioskView, PictureRef};
+pub use voicing::{Display, Voicing};

@@ -7,9 +7,9 @@
 //! say and what was chosen; switch users scan over the items and buttons.
 
 use super::event::{Event, Step};
-use super::flow::Voicing;
 use super::phrases::{Phrases, Prompt};
 use super::session::{SpeakMode, Utterance};
+use super::voicing::Voicing;
 
 /// Items on one page: two rows of three, or three rows of two.
 pub const PAGE_SIZE: usize = 6;

@@ -7,7 +7,7 @@
 
 use super::event::Spot;
 use super::ids::CardId;
-use super::session::Record;
+use super::record::Record;
 
 /// One recorded action of a session, as read back from the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,13 +10,7 @@ use super::flow::Flow;
 use super::news::NEWS_TOPIC;
 use super::picker::{Picker, PickerChoice, PickerKind};
 use super::session::{Choice, MatSession, Screen, Stage};
-
-/// How a person sees the screens.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Display {
-    pub high_contrast: bool,
-    pub large_text: bool,
-}
+use super::voicing::Display;
 
 /// A picture to show: one of the set's (relative to its folder, or one of
 /// sayso's own, `bundled:…`), a file (a person's photo), or none.
