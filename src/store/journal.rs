@@ -735,7 +735,7 @@ impl Journal {
                                   AND k.card_id = 'action-' || n.action_id)))
              ORDER BY n.action_id",
         )?;
-        let rows = statement.query_map([NEWS_TOPIC], super::news::news_from_row)?;
+        let rows = statement.query_map([NEWS_TOPIC], news_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -748,7 +748,7 @@ impl Journal {
                 "SELECT action_id, person_id, topic_id, card_id, card_label, said_view, words
                  FROM news WHERE action_id = ?1",
                 [action_id],
-                super::news::news_from_row,
+                news_from_row,
             )
             .optional()?)
     }
@@ -1067,6 +1067,21 @@ fn device_id(conn: &Connection) -> Result<String, StoreError> {
         [&id],
     )?;
     Ok(id)
+}
+
+/// A `News` from a row whose first seven columns are, in order, the action
+/// id, person, topic, card, card label, view said and the staff's words
+/// (the plan's actions and the journal's news table alike).
+pub(crate) fn news_from_row(row: &rusqlite::Row) -> rusqlite::Result<News> {
+    Ok(News {
+        action_id: row.get(0)?,
+        person_id: row.get(1)?,
+        topic_id: row.get(2)?,
+        card_id: row.get(3)?,
+        card_label: row.get(4)?,
+        said_view: row.get(5)?,
+        words: row.get(6)?,
+    })
 }
 
 #[cfg(test)]

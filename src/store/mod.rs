@@ -15,6 +15,7 @@ mod news;
 mod pages;
 pub mod pictures;
 pub mod plan;
+pub mod planner;
 pub mod recover;
 pub mod reserve;
 pub mod set_versions;
@@ -24,9 +25,10 @@ pub mod sync;
 pub use db::StoreError;
 pub use journal::{FinishedSession, Journal};
 pub use plan::{
-    ActionStatus, Confirmation, ConfirmationKind, Faults, Plan, PlanOp, PreferenceRow,
-    ProfileSection, PLAN_SCHEMA_VERSION,
+    ActionStatus, Confirmation, ConfirmationKind, Faults, Plan, PreferenceRow, ProfileSection,
+    PLAN_SCHEMA_VERSION,
 };
+pub use planner::PlanOp;
 pub use sync::{join, sync, sync_with, JoinError, SyncOptions, SyncReport};
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -6,23 +6,9 @@
 use rusqlite::params;
 
 use super::db::StoreError;
+use super::journal::news_from_row;
 use super::plan::Plan;
 use crate::core::{News, PersonId, NEWS_TOPIC};
-
-/// A `News` from a row whose first seven columns are, in order, the action
-/// id, person, topic, card, card label, view said and the staff's words
-/// (the plan's actions and the journal's news table alike).
-pub(crate) fn news_from_row(row: &rusqlite::Row) -> rusqlite::Result<News> {
-    Ok(News {
-        action_id: row.get(0)?,
-        person_id: row.get(1)?,
-        topic_id: row.get(2)?,
-        card_id: row.get(3)?,
-        card_label: row.get(4)?,
-        said_view: row.get(5)?,
-        words: row.get(6)?,
-    })
-}
 
 impl Plan {
     /// Actions done with words for one of `people`, about a card, that no

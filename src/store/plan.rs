@@ -11,12 +11,11 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::db::{self, IfMissing, JournalMode, StoreError};
 use super::journal::Stream;
-use super::sync::{decide_home, HomeBinding, HomeMismatch};
+use super::planner::{decide_home, HomeBinding, HomeMismatch, PlanOp};
 use super::{parse_timestamp, timestamp};
 use crate::core::preference::{add_later, Tally};
 use crate::core::{
-    current_view, Answer, CardId, Company, PersonId, PersonRef, PreferenceSummary, Said, SessionId,
-    Spot, TopicId,
+    current_view, Answer, CardId, PersonId, PersonRef, PreferenceSummary, Said, SessionId, TopicId,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -40,76 +39,6 @@ pub struct Plan {
     path: PathBuf,
     /// Whether this connection has run the integrity check yet.
     checked: bool,
-}
-
-/// One write that sync plans and [`Plan::execute`] carries out. Each is
-/// idempotent: carrying out the same operations twice changes nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlanOp {
-    AddPerson {
-        id: PersonId,
-        name: String,
-    },
-    AddSession(SessionRow),
-    AddEvidence(EvidenceRow),
-    /// Re-derive one card's current view from all its evidence.
-    RefreshPreference {
-        person_id: PersonId,
-        topic_id: TopicId,
-        topic_title: String,
-        card_id: CardId,
-        card_label: String,
-    },
-    /// What became of a check-in.
-    AddCheckIn(crate::store::journal::CheckInRow),
-    /// The kept picture of a mat already in the plan.
-    SetMatPicture {
-        session_id: SessionId,
-        picture: String,
-    },
-    /// Written only if the batch it ends added a session.
-    Audit {
-        at: DateTime<Utc>,
-        actor: String,
-        action: String,
-        detail: String,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRow {
-    pub session_id: SessionId,
-    pub device_id: String,
-    pub person_id: PersonId,
-    pub set_id: String,
-    pub topic_id: TopicId,
-    pub topic_title: String,
-    pub started_at: DateTime<Utc>,
-    pub finished_at: DateTime<Utc>,
-    pub synced_at: DateTime<Utc>,
-    pub outcome: &'static str,
-    pub mat_picture: Option<String>,
-    pub company: Company,
-    /// A teaching or practice mat: its evidence never counts.
-    pub practice: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EvidenceRow {
-    pub session_id: SessionId,
-    pub card_id: CardId,
-    pub person_id: PersonId,
-    pub topic_id: TopicId,
-    pub card_label: String,
-    /// `None` for a skipped card.
-    pub spot: Option<Spot>,
-    pub said: Said,
-    pub helped: bool,
-    pub tell_me_more: bool,
-    pub placed_seq: u32,
-    pub placed_at: DateTime<Utc>,
-    /// How long the person took to answer, from the card being shown.
-    pub response_ms: Option<i64>,
 }
 
 /// A name found under more than one id in the plan.

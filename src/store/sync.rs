@@ -20,9 +20,10 @@ use tracing::warn;
 
 use super::db::StoreError;
 use super::journal::{FinishedSession, Journal, Stream};
-use super::plan::{EvidenceRow, Faults, Plan, PlanOp, SessionRow};
+use super::plan::{Faults, Plan};
+use super::planner::{plan_batch, sessions_to_apply, PlanOp};
 use crate::core::time::{correct, may_yet_be_set, ClockMark, Recorded, SinceBoot};
-use crate::core::{replay, Company, Said, SessionId};
+use crate::core::SessionId;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncReport {
@@ -363,188 +364,15 @@ fn retrying<T>(
     }
 }
 
-/// The ids of finished sessions the plan does not have yet, in the order given
-/// (oldest first).
-pub fn sessions_to_apply<'a>(
-    finished: &[&'a SessionId],
-    in_plan: &HashSet<SessionId>,
-) -> Vec<&'a SessionId> {
-    finished
-        .iter()
-        .copied()
-        .filter(|id| !in_plan.contains(*id))
-        .collect()
-}
-
-/// The writes that bring these sessions into the plan, in order: people,
-/// then for each session its row and the evidence of where each card ended;
-/// then one refresh per card touched; then the audit line.
-pub fn plan_batch(
-    sessions: &[FinishedSession],
-    device_id: &str,
-    now: DateTime<Utc>,
-) -> Vec<PlanOp> {
-    let mut ops = Vec::new();
-    let mut people = HashSet::new();
-    for session in sessions {
-        if people.insert(session.person.id.as_str()) {
-            ops.push(PlanOp::AddPerson {
-                id: session.person.id.clone(),
-                name: session.person.name.clone(),
-            });
-        }
-    }
-
-    let mut refreshes: Vec<PlanOp> = Vec::new();
-    let mut cards = 0;
-    for session in sessions {
-        ops.push(PlanOp::AddSession(SessionRow {
-            session_id: session.id.clone(),
-            device_id: session.device_id.clone(),
-            person_id: session.person.id.clone(),
-            set_id: session.set_id.clone(),
-            topic_id: session.topic_id.clone(),
-            topic_title: session.topic_title.clone(),
-            started_at: session.started_at,
-            finished_at: session.finished_at,
-            synced_at: now,
-            outcome: "finished",
-            mat_picture: session.mat_picture.clone(),
-            practice: session.practice,
-            company: Company {
-                supporter: session.company.supporter.clone(),
-                // Helping may begin part-way through a mat.
-                helped: session.company.helped || session.placements.iter().any(|p| p.helped),
-            },
-        }));
-        let mat = replay(&session.actions());
-        let marked = |card_id: &str| mat.marked.iter().any(|(c, _)| c == card_id);
-        let mut evidence = Vec::new();
-        for placement in &mat.placements {
-            let Some(row) = session.placements.iter().find(|p| p.seq == placement.seq) else {
-                continue;
-            };
-            evidence.push(EvidenceRow {
-                session_id: session.id.clone(),
-                card_id: row.card_id.clone(),
-                person_id: session.person.id.clone(),
-                topic_id: session.topic_id.clone(),
-                card_label: row.card_label.clone(),
-                spot: Some(row.spot),
-                said: Said::View(row.point_label.clone()),
-                helped: row.helped,
-                tell_me_more: marked(&row.card_id),
-                placed_seq: row.seq,
-                placed_at: row.placed_at,
-                response_ms: Some(row.response_ms),
-            });
-        }
-        for (card_id, seq) in &mat.skipped {
-            let Some(row) = session.skips.iter().find(|s| s.seq == *seq) else {
-                continue;
-            };
-            evidence.push(EvidenceRow {
-                session_id: session.id.clone(),
-                card_id: card_id.clone(),
-                person_id: session.person.id.clone(),
-                topic_id: session.topic_id.clone(),
-                card_label: row.card_label.clone(),
-                spot: None,
-                said: Said::Skipped,
-                helped: false,
-                tell_me_more: marked(card_id),
-                response_ms: None,
-                placed_seq: row.seq,
-                placed_at: row.at,
-            });
-        }
-        for row in evidence {
-            cards += 1;
-            let refresh = PlanOp::RefreshPreference {
-                person_id: session.person.id.clone(),
-                topic_id: session.topic_id.clone(),
-                topic_title: session.topic_title.clone(),
-                card_id: row.card_id.clone(),
-                card_label: row.card_label.clone(),
-            };
-            ops.push(PlanOp::AddEvidence(row));
-            // One refresh per card, carrying the newest title and label.
-            refreshes.retain(|r| !same_card(r, &refresh));
-            refreshes.push(refresh);
-        }
-    }
-    ops.extend(refreshes);
-    if !sessions.is_empty() {
-        ops.push(PlanOp::Audit {
-            at: now,
-            actor: format!("device:{device_id}"),
-            action: "sync".into(),
-            detail: format!("{} finished mat(s), {cards} card(s)", sessions.len()),
-        });
-    }
-    ops
-}
-
-fn same_card(a: &PlanOp, b: &PlanOp) -> bool {
-    match (a, b) {
-        (
-            PlanOp::RefreshPreference {
-                person_id: p1,
-                topic_id: t1,
-                card_id: c1,
-                ..
-            },
-            PlanOp::RefreshPreference {
-                person_id: p2,
-                topic_id: t2,
-                card_id: c2,
-                ..
-            },
-        ) => (p1, t1, c1) == (p2, t2, c2),
-        _ => false,
-    }
-}
-
-/// Which home a device and a plan belong to, and which of them learns it now.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HomeBinding {
-    pub home: String,
-    pub bind_journal: bool,
-    pub bind_plan: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HomeMismatch;
-
-/// A device joins the home of the first plan it syncs into; a new plan joins
-/// the home of the first device that syncs into it. A device and a plan of
-/// two different homes never mix.
-pub fn decide_home(
-    journal: Option<&str>,
-    plan: Option<&str>,
-    fresh: &str,
-) -> Result<HomeBinding, HomeMismatch> {
-    let binding = |home: &str, bind_journal, bind_plan| HomeBinding {
-        home: home.to_string(),
-        bind_journal,
-        bind_plan,
-    };
-    match (journal, plan) {
-        (Some(j), Some(p)) if j == p => Ok(binding(j, false, false)),
-        (Some(_), Some(_)) => Err(HomeMismatch),
-        (Some(j), None) => Ok(binding(j, false, true)),
-        (None, Some(p)) => Ok(binding(p, true, false)),
-        (None, None) => Ok(binding(fresh, true, true)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};
 
     use super::*;
+    use crate::core::Said;
     use crate::core::{Company, InputMethod, PersonRef, Record, Spot};
     use crate::store::journal::{CardActionRow, PlacementRow, UndoRow};
+    use crate::store::planner::{decide_home, EvidenceRow, HomeBinding, HomeMismatch};
 
     fn at(minute: i64) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap() + Duration::minutes(minute)

@@ -12,7 +12,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::auth::SignedIn;
-use super::pages::{layout, local_time};
+use super::html::{layout, local_time};
 use super::{AppState, WebError};
 use crate::store::accounts::{AccountChange, AccountSummary, Role};
 

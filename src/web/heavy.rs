@@ -15,6 +15,8 @@ use super::WebError;
 pub const AT_ONCE: usize = 1;
 /// Uploads waiting their turn before more are turned away.
 pub const WAITING: usize = 8;
+/// Photos one upload may carry (a family member picking several at once).
+pub const MAX_PHOTOS_AT_ONCE: usize = 20;
 
 #[derive(Clone)]
 pub struct HeavyWork {

@@ -10,6 +10,7 @@ mod accounts;
 mod auth;
 mod error;
 mod heavy;
+mod html;
 pub mod invite;
 pub mod network;
 mod pages;

@@ -2,10 +2,10 @@
 //! rules; maud escapes every value, so a label or note of `<script>` shows as
 //! text.
 
-use chrono::{DateTime, Local, NaiveDate, Utc};
-use maud::{html, Markup, DOCTYPE};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use chrono::{DateTime, NaiveDate, Utc};
+use maud::{html, Markup};
 
+use super::html::{card_anchor, layout, local_time, path_part};
 use super::WebError;
 use crate::core::{PersonRef, Standing};
 use crate::report::readable_date as local_date;
@@ -15,76 +15,6 @@ use crate::store::{ActionStatus, ProfileSection};
 
 /// A kiosk not heard from for this long is flagged on What's new.
 const QUIET_DEVICE_HOURS: i64 = 36;
-
-pub fn local_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local)
-        .format("%a %-d %b %Y, %H:%M")
-        .to_string()
-}
-
-/// What a URL path segment may hold as it is (RFC 3986's unreserved).
-const PATH_PART: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// One segment of a URL path.
-pub fn path_part(text: &str) -> String {
-    utf8_percent_encode(text, PATH_PART).to_string()
-}
-
-/// An id as part of an HTML id: letters and digits, the rest `-`.
-fn anchor_part(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect()
-}
-
-/// The id of a card's box on a person's page or in the set editor, for
-/// links back to it.
-pub fn card_anchor(topic: &str, card: &str) -> String {
-    format!("card-{}-{}", anchor_part(topic), anchor_part(card))
-}
-
-/// The id of a topic's section in the set editor.
-pub fn topic_anchor(topic: &str) -> String {
-    format!("topic-{}", anchor_part(topic))
-}
-
-pub(super) fn layout(title: &str, session: Option<&WebSession>, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · sayso" }
-                link rel="stylesheet" href="/static/sayso.css";
-            }
-            body {
-                header.top {
-                    a.brand href="/" { "sayso" }
-                    @if let Some(session) = session {
-                        nav aria-label="Main" {
-                            a href="/" { "What's new" }
-                            @if session.account.sees_views() {
-                                a href="/accounts" { "Accounts" }
-                            }
-                            a href="/account" { "Your account" }
-                        }
-                        form.signout method="post" action="/signout" {
-                            input type="hidden" name="csrf" value=(session.csrf_token);
-                            span.who { "Signed in as " (session.account.name) }
-                            button type="submit" { "Sign out" }
-                        }
-                    }
-                }
-                main id="main" { (body) }
-            }
-        }
-    }
-}
 
 pub fn problem(error: &WebError) -> Markup {
     let (heading, advice) = error.advice();

@@ -296,7 +296,7 @@ fn must_wait(until: DateTime<Utc>, now: DateTime<Utc>) -> Response {
         StatusCode::TOO_MANY_REQUESTS,
         pages::sign_in(Some(&format!(
             "Too many wrong passphrases from this device. Try again after {}.",
-            pages::local_time(until)
+            super::html::local_time(until)
         ))),
     )
         .into_response();
@@ -686,7 +686,7 @@ async fn mark_practice(
         .await?
         .then_some(())
         .ok_or(WebError::NotFound)?;
-    Ok(Redirect::to(&format!("/people/{}#mats", pages::path_part(&person))).into_response())
+    Ok(Redirect::to(&format!("/people/{}#mats", super::html::path_part(&person))).into_response())
 }
 
 #[derive(Deserialize)]
@@ -718,7 +718,7 @@ async fn share_views(
         plan.share_views(&target, shared, by, now).map(|_| true)
     })
     .await?;
-    Ok(Redirect::to(&format!("/people/{}", pages::path_part(&person))).into_response())
+    Ok(Redirect::to(&format!("/people/{}", super::html::path_part(&person))).into_response())
 }
 
 /// A picture the pages show (cards, photos, kept mats), by its name: the
@@ -816,8 +816,8 @@ async fn judge_card(
     .await?;
     Ok(Redirect::to(&format!(
         "/people/{}#{}",
-        pages::path_part(&person),
-        pages::card_anchor(&topic, &card)
+        super::html::path_part(&person),
+        super::html::card_anchor(&topic, &card)
     ))
     .into_response())
 }
@@ -888,7 +888,11 @@ async fn add_action(
         plan.add_action(&action, by, now).map(|_| true)
     })
     .await?;
-    Ok(Redirect::to(&format!("/people/{}#actions", pages::path_part(&person))).into_response())
+    Ok(Redirect::to(&format!(
+        "/people/{}#actions",
+        super::html::path_part(&person)
+    ))
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -936,7 +940,11 @@ async fn settle_action(
         plan.settle_action(&settlement, by, now)
     })
     .await?;
-    Ok(Redirect::to(&format!("/people/{}#actions", pages::path_part(&person))).into_response())
+    Ok(Redirect::to(&format!(
+        "/people/{}#actions",
+        super::html::path_part(&person)
+    ))
+    .into_response())
 }
 
 // --- The one-page profile ---------------------------------------------------
@@ -1000,7 +1008,11 @@ async fn save_profile(
         Ok(true)
     })
     .await?;
-    Ok(Redirect::to(&format!("/people/{}/profile", pages::path_part(&person))).into_response())
+    Ok(Redirect::to(&format!(
+        "/people/{}/profile",
+        super::html::path_part(&person)
+    ))
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -1032,7 +1044,11 @@ async fn add_profile_line(
         Ok(true)
     })
     .await?;
-    Ok(Redirect::to(&format!("/people/{}/profile", pages::path_part(&person))).into_response())
+    Ok(Redirect::to(&format!(
+        "/people/{}/profile",
+        super::html::path_part(&person)
+    ))
+    .into_response())
 }
 
 // --- The review-meeting report ----------------------------------------------

@@ -5,16 +5,27 @@
 
 use maud::{html, Markup};
 
-pub use super::pages::{card_anchor, topic_anchor};
-use super::pages::{layout, local_time, path_part};
-use super::sets::{Editing, MAX_PHOTOS_AT_ONCE};
+use super::heavy::MAX_PHOTOS_AT_ONCE;
+use super::html::{card_anchor, layout, local_time, path_part, topic_anchor};
 use crate::core::scale::{preset, PRESETS};
+use crate::core::PersonId;
 use crate::core::PersonRef;
 use crate::library::editable_set::{
     EditableCard, EditableSet, EditableTopic, SetProblems, MAX_TEXT, OWN_SCALE_SYMBOLS,
 };
 use crate::store::accounts::WebSession;
 use crate::store::set_versions::KEPT_VERSIONS;
+
+/// A set as the editor shows it.
+pub struct Editing {
+    pub set_id: String,
+    pub person: PersonId,
+    pub person_name: String,
+    pub version: u32,
+    pub set: EditableSet,
+    pub files: Vec<(String, String)>,
+    pub versions: Vec<crate::store::set_versions::VersionSummary>,
+}
 
 /// The picture each choice of the family's own starts with: like, not
 /// sure, don't like, then want and don't want.

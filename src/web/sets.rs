@@ -29,8 +29,9 @@ use crate::library::recording::{self, MAX_RECORDING_BYTES};
 use crate::store::accounts::Account;
 use crate::store::set_versions::{SetSave, SetSaveError};
 
-/// Photos one upload may carry (a family member picking several at once).
-pub const MAX_PHOTOS_AT_ONCE: usize = 20;
+use super::heavy::MAX_PHOTOS_AT_ONCE;
+pub use super::set_pages::Editing;
+
 /// An upload of photos, whole: beyond it the request is cut off unread.
 const MAX_PHOTO_UPLOAD_BYTES: usize = 200 * 1024 * 1024;
 /// A board file from another AAC app, as sent.
@@ -132,17 +133,6 @@ impl From<SetSaveError> for WebError {
     }
 }
 
-/// A set as the editor shows it.
-pub struct Editing {
-    pub set_id: String,
-    pub person: PersonId,
-    pub person_name: String,
-    pub version: u32,
-    pub set: EditableSet,
-    pub files: Vec<(String, String)>,
-    pub versions: Vec<crate::store::set_versions::VersionSummary>,
-}
-
 async fn open_set(
     state: &AppState,
     signed_in: &SignedIn,
@@ -229,7 +219,7 @@ async fn save_change(
 fn back_to(set_id: &str, version: u32, anchor: &str) -> Response {
     Redirect::to(&format!(
         "/sets/{}?saved={version}#{anchor}",
-        super::pages::path_part(set_id)
+        super::html::path_part(set_id)
     ))
     .into_response()
 }
@@ -511,7 +501,7 @@ async fn new_set(
             plan.save_set(save, now).map_err(WebError::from)
         })
         .await?;
-    Ok(Redirect::to(&format!("/sets/{}", super::pages::path_part(&set_id))).into_response())
+    Ok(Redirect::to(&format!("/sets/{}", super::html::path_part(&set_id))).into_response())
 }
 
 #[derive(Deserialize)]
@@ -549,7 +539,7 @@ async fn add_topic(
     )
     .await?;
     let id = added.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    Ok(back_to(&set_id, version, &set_pages::topic_anchor(&id)))
+    Ok(back_to(&set_id, version, &super::html::topic_anchor(&id)))
 }
 
 fn direction(action: &str) -> Option<Move> {
@@ -588,11 +578,15 @@ async fn change_topic(
     if action == "remove" {
         return Ok(Redirect::to(&format!(
             "/sets/{}?removed={version}",
-            super::pages::path_part(&set_id)
+            super::html::path_part(&set_id)
         ))
         .into_response());
     }
-    Ok(back_to(&set_id, version, &set_pages::topic_anchor(&topic)))
+    Ok(back_to(
+        &set_id,
+        version,
+        &super::html::topic_anchor(&topic),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -636,15 +630,15 @@ async fn change_card(
     if action == "remove" {
         return Ok(Redirect::to(&format!(
             "/sets/{}?removed={version}#{}",
-            super::pages::path_part(&set_id),
-            set_pages::topic_anchor(&topic)
+            super::html::path_part(&set_id),
+            super::html::topic_anchor(&topic)
         ))
         .into_response());
     }
     Ok(back_to(
         &set_id,
         version,
-        &set_pages::card_anchor(&topic, &card),
+        &super::html::card_anchor(&topic, &card),
     ))
 }
 
@@ -1057,7 +1051,11 @@ async fn add_cards(
         }),
     )
     .await?;
-    Ok(back_to(&set_id, version, &set_pages::topic_anchor(&topic)))
+    Ok(back_to(
+        &set_id,
+        version,
+        &super::html::topic_anchor(&topic),
+    ))
 }
 
 /// Adds the boards of an `.obf` or `.obz` file (from Cboard, CoughDrop,
@@ -1158,7 +1156,7 @@ async fn card_picture(
     Ok(back_to(
         &set_id,
         version,
-        &set_pages::card_anchor(&topic, &card),
+        &super::html::card_anchor(&topic, &card),
     ))
 }
 
@@ -1202,7 +1200,11 @@ async fn topic_picture(
         }),
     )
     .await?;
-    Ok(back_to(&set_id, version, &set_pages::topic_anchor(&topic)))
+    Ok(back_to(
+        &set_id,
+        version,
+        &super::html::topic_anchor(&topic),
+    ))
 }
 
 /// What kind of recording a file is, from its name or the type the browser
@@ -1274,7 +1276,7 @@ async fn card_recording(
     Ok(back_to(
         &set_id,
         version,
-        &set_pages::card_anchor(&topic, &card),
+        &super::html::card_anchor(&topic, &card),
     ))
 }
 

@@ -14,6 +14,7 @@ mod clock;
 mod family_sets;
 mod gpio;
 mod home;
+mod house;
 mod kept_mat;
 mod memory;
 mod photos;
