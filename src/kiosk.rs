@@ -25,8 +25,8 @@ use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::access::AccessOutput;
 use crate::clock::{Clock, KioskClock, SinceBoot};
 use crate::core::flow::{FlowPerson, Restored};
-use crate::core::staff_door::{
-    PinCheck, PowerAction, StaffDoor, StaffEffect, StaffInput, StaffView,
+use crate::core::staff_screen::{
+    PinCheck, PowerAction, StaffEffect, StaffInput, StaffScreen, StaffView,
 };
 use crate::core::{
     ChangedTopics, Display, Event, Flow, FlowConfig, FlowEffect, FlowEvent, Input, KioskView,
@@ -283,7 +283,7 @@ pub struct Kiosk {
     /// The pictures each sync carries into the plan for the staff pages.
     to_share: std::sync::Arc<ToShare>,
     /// The staff screen, behind the held corner and a PIN.
-    staff: StaffDoor,
+    staff: StaffScreen,
     /// Staff turned the voice up or down on the staff screen, in steps of
     /// ten (until the kiosk restarts).
     volume_steps: i8,
@@ -533,7 +533,7 @@ impl Kiosk {
         let (flow, effects) = Flow::start(config, chrono::Local, now, restored, &mut ids);
         let (done_tx, done_rx) = mpsc::channel();
         let mut kiosk = Kiosk {
-            staff: StaffDoor::default(),
+            staff: StaffScreen::default(),
             volume_steps: 0,
             web_address: None,
             staff_pages: None,
@@ -879,7 +879,7 @@ impl Kiosk {
         let now = self.clock.now();
         let local = now.wall.with_timezone(&chrono::Local);
         // Counted only while staff look: the screen asks for this often.
-        let open = self.staff.stage() == crate::core::staff_door::StaffStage::Open;
+        let open = self.staff.stage() == crate::core::staff_screen::StaffStage::Open;
         let mats_today = self
             .journal
             .as_ref()

@@ -19,7 +19,7 @@ pub mod replay;
 pub mod scale;
 pub mod schedule;
 pub mod session;
-pub mod staff_door;
+pub mod staff_screen;
 pub mod standing;
 pub mod time;
 pub mod view;

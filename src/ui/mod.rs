@@ -21,7 +21,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use crate::access::gpio::{run_buttons, ButtonPanel, PinSource};
 use crate::access::keys::Key;
 use crate::access::AccessOutput;
-use crate::core::staff_door::{PowerAction, StaffInput, StaffStage};
+use crate::core::staff_screen::{PowerAction, StaffInput, StaffStage};
 use crate::core::view::{CardView, MatView, PickerView, PointView};
 use crate::core::{Display, Event, HighlightedAction, Input, InputMethod, KioskView, Screen};
 use crate::kiosk::{Kiosk, StaffScreenView};

@@ -312,7 +312,7 @@ pub fn walk_every_screen(
         .serving_staff_pages("https://sayso-kitchen.local:8470/".into());
     bridge.refresh();
     anyhow::ensure!(
-        kiosk.borrow().staff_view().door.stage == crate::core::staff_door::StaffStage::Open,
+        kiosk.borrow().staff_view().door.stage == crate::core::staff_screen::StaffStage::Open,
         "the staff screen did not open with Jo's PIN"
     );
     shot("staff", None)?;

@@ -8,7 +8,7 @@ use crate::common;
 use chrono::Duration;
 use proptest::prelude::*;
 use sayso::access::keys::Key;
-use sayso::core::staff_door::{PowerAction, StaffInput, StaffStage};
+use sayso::core::staff_screen::{PowerAction, StaffInput, StaffStage};
 use sayso::core::{Event, Input, InputMethod, Step};
 use sayso::kiosk::{Kiosk, Power, StaffPages};
 use sayso::store::accounts::Role;

@@ -75,7 +75,7 @@ pub enum PinCheck {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StaffEffect {
-    /// Check this PIN; answer with [`StaffDoor::pin_checked`].
+    /// Check this PIN; answer with [`StaffScreen::pin_checked`].
     CheckPin(String),
     /// The kiosk is paused (the person's screen says so), or carries on.
     Paused(bool),
@@ -104,7 +104,7 @@ pub struct StaffView {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct StaffDoor {
+pub struct StaffScreen {
     stage: StaffStage,
     pin: String,
     checking: bool,
@@ -119,7 +119,7 @@ pub struct StaffDoor {
     asking: Option<PowerAction>,
 }
 
-impl StaffDoor {
+impl StaffScreen {
     /// Whether the person's presses go to their screen: not while staff
     /// are at the kiosk or have paused it.
     pub fn lets_person_through(&self) -> bool {
@@ -314,14 +314,14 @@ mod tests {
         Mono(ms)
     }
 
-    fn open_keypad(door: &mut StaffDoor) {
+    fn open_keypad(door: &mut StaffScreen) {
         door.input(StaffInput::CornerPressed, at(0));
         assert!(!door.tick(at(HOLD_MS - 1)), "not before three seconds");
         assert!(door.tick(at(HOLD_MS)));
         assert_eq!(door.stage(), StaffStage::Pin);
     }
 
-    fn type_pin(door: &mut StaffDoor, pin: &str, now: Mono) -> Vec<StaffEffect> {
+    fn type_pin(door: &mut StaffScreen, pin: &str, now: Mono) -> Vec<StaffEffect> {
         for digit in pin.bytes() {
             door.input(StaffInput::Digit(digit - b'0'), now);
         }
@@ -330,7 +330,7 @@ mod tests {
 
     #[test]
     fn a_short_press_on_the_corner_does_nothing_and_a_long_one_opens_the_keypad() {
-        let mut door = StaffDoor::default();
+        let mut door = StaffScreen::default();
         door.input(StaffInput::CornerPressed, at(0));
         door.input(StaffInput::CornerReleased, at(2_900));
         door.tick(at(10_000));
@@ -342,7 +342,7 @@ mod tests {
 
     #[test]
     fn the_right_pin_opens_the_staff_screen_and_a_minute_untouched_closes_it() {
-        let mut door = StaffDoor::default();
+        let mut door = StaffScreen::default();
         open_keypad(&mut door);
         let effects = type_pin(&mut door, "4821", at(5_000));
         assert_eq!(effects, [StaffEffect::CheckPin("4821".into())]);
@@ -358,7 +358,7 @@ mod tests {
 
     #[test]
     fn five_wrong_pins_lock_the_door_for_a_minute_then_longer_each_time() {
-        let mut door = StaffDoor::default();
+        let mut door = StaffScreen::default();
         open_keypad(&mut door);
         for n in 1..=FREE_TRIES {
             type_pin(&mut door, "1111", at(4_000));
@@ -383,7 +383,7 @@ mod tests {
 
     #[test]
     fn pause_stops_the_persons_presses_until_staff_carry_on() {
-        let mut door = StaffDoor::default();
+        let mut door = StaffScreen::default();
         open_keypad(&mut door);
         type_pin(&mut door, "4821", at(4_000));
         door.pin_checked(PinCheck::Right("Jo".into()), at(4_000));
@@ -405,7 +405,7 @@ mod tests {
 
     #[test]
     fn without_any_pin_set_the_keypad_says_where_to_set_one() {
-        let mut door = StaffDoor::default();
+        let mut door = StaffScreen::default();
         open_keypad(&mut door);
         type_pin(&mut door, "12", at(4_000));
         assert!(door.view().message.contains("4 to 8 digits"));
@@ -417,7 +417,7 @@ mod tests {
 
     #[test]
     fn restart_and_shut_down_are_asked_again_and_only_a_yes_does_them() {
-        let mut door = StaffDoor::default();
+        let mut door = StaffScreen::default();
         open_keypad(&mut door);
         type_pin(&mut door, "4821", at(HOLD_MS));
         door.pin_checked(PinCheck::Right("Jo".into()), at(HOLD_MS));
