@@ -37,7 +37,7 @@ pub use phrases::{Phrase, Phrases, Prompt};
 pub use picker::{Picker, PickerChoice, PickerEffect, PickerKind, PAGE_SIZE};
 pub use picture_set::{Card, PictureSet, SetError, Topic};
 pub use preference::{current_view, Answer, PreferenceSummary, Said};
-pub use record::{Company, Record, WouldHave};
+pub use record::{Company, MatOutcome, Record, WouldHave};
 pub use replay::{final_mat, replay, FinalPlacement, JournalAction, ReplayedMat};
 pub use scale::{Scale, ScalePoint};
 pub use session::{

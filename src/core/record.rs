@@ -134,3 +134,52 @@ impl WouldHave {
         }
     }
 }
+
+/// How a mat in the plan ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatOutcome {
+    /// Finished and reviewed: its answers are evidence.
+    Finished,
+    /// The person said "not now" to it.
+    Declined,
+    /// Left part-way: kept, not evidence.
+    Partial,
+}
+
+impl MatOutcome {
+    /// As the plan writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatOutcome::Finished => "finished",
+            MatOutcome::Declined => "declined",
+            MatOutcome::Partial => "partial",
+        }
+    }
+
+    /// As the plan wrote it; a word this version does not know is read as
+    /// finished, as every page has always shown it.
+    pub fn from_plan(text: &str) -> MatOutcome {
+        match text {
+            "declined" => MatOutcome::Declined,
+            "partial" => MatOutcome::Partial,
+            _ => MatOutcome::Finished,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mat_outcome_reads_back_as_written_and_an_unknown_word_as_finished() {
+        for outcome in [
+            MatOutcome::Finished,
+            MatOutcome::Declined,
+            MatOutcome::Partial,
+        ] {
+            assert_eq!(MatOutcome::from_plan(outcome.as_str()), outcome);
+        }
+        assert_eq!(MatOutcome::from_plan("abandoned"), MatOutcome::Finished);
+    }
+}

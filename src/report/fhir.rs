@@ -10,7 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::core::{PersonRef, Standing};
+use crate::core::{MatOutcome, PersonRef, Standing};
 use crate::store::staff::{CardView, MatCard, MatRow, StaffPlan, TopicViews};
 use crate::store::StoreError;
 
@@ -199,7 +199,7 @@ pub fn bundle(
         }
         // A mat left part-way is not an answer yet.
         let mats = plan.mats(&person.id, MATS_IN_BUNDLE)?;
-        for mat in mats.iter().filter(|m| m.outcome != "partial") {
+        for mat in mats.iter().filter(|m| m.outcome != MatOutcome::Partial) {
             let cards = plan.mat_cards(&mat.session_id)?;
             entries.push(entry(
                 &uuid_of("mat", &mat.session_id),

@@ -22,6 +22,7 @@ use krilla::Document;
 
 use super::readable_date as date;
 use super::review::ReviewReport;
+use crate::core::MatOutcome;
 
 const PAGE_WIDTH: f32 = 595.0;
 const PAGE_HEIGHT: f32 = 842.0;
@@ -364,15 +365,15 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
             .supporter
             .as_deref()
             .map_or("on their own".to_string(), |s| format!("with {s}"));
-        let what = if mat.outcome == "declined" {
-            "said “not now”".to_string()
-        } else if mat.outcome == "partial" {
-            format!(
+        let what = match mat.outcome {
+            MatOutcome::Declined => "said “not now”".to_string(),
+            MatOutcome::Partial => format!(
                 "left part-way with {} placed (not counted)",
                 mat.cards_placed
-            )
-        } else {
-            format!("{} placed, {} skipped", mat.cards_placed, mat.cards_skipped)
+            ),
+            MatOutcome::Finished => {
+                format!("{} placed, {} skipped", mat.cards_placed, mat.cards_skipped)
+            }
         };
         let practice = if mat.practice {
             " (practice: not counted)"

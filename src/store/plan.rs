@@ -483,7 +483,7 @@ impl Plan {
                             timestamp(s.started_at),
                             timestamp(s.finished_at),
                             timestamp(s.synced_at),
-                            s.outcome,
+                            s.outcome.as_str(),
                             s.mat_picture,
                             s.company.supporter,
                             s.company.helped,

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 
 use super::journal::FinishedSession;
-use crate::core::{replay, CardId, Company, PersonId, Said, SessionId, Spot, TopicId};
+use crate::core::{replay, CardId, Company, MatOutcome, PersonId, Said, SessionId, Spot, TopicId};
 
 /// One write that sync plans and [`Plan::execute`] carries out. Each is
 /// idempotent: carrying out the same operations twice changes nothing.
@@ -56,7 +56,7 @@ pub struct SessionRow {
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
     pub synced_at: DateTime<Utc>,
-    pub outcome: &'static str,
+    pub outcome: MatOutcome,
     pub mat_picture: Option<String>,
     pub company: Company,
     /// A teaching or practice mat: its evidence never counts.
@@ -126,7 +126,7 @@ pub fn plan_batch(
             started_at: session.started_at,
             finished_at: session.finished_at,
             synced_at: now,
-            outcome: "finished",
+            outcome: MatOutcome::Finished,
             mat_picture: session.mat_picture.clone(),
             practice: session.practice,
             company: Company {

@@ -14,7 +14,7 @@ use super::db::StoreError;
 use super::pictures::StoredPicture;
 use super::plan::{ActionStatus, Plan, ProfileSection};
 use super::{parse_timestamp, timestamp};
-use crate::core::{standing, PersonId, PersonRef, Standing, Verdict, NEWS_TOPIC};
+use crate::core::{standing, MatOutcome, PersonId, PersonRef, Standing, Verdict, NEWS_TOPIC};
 
 /// What happened for one person since a staff member last looked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +92,16 @@ pub struct StaffNote {
 }
 
 /// One mat brought in from a kiosk.
+/// What marking a mat as practice (or not) came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PracticeChange {
+    Changed,
+    /// It was marked so already: nothing changed, and nothing is wrong.
+    AlreadySo,
+    /// No finished mat of this person has that id.
+    NoSuchMat,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatRow {
     pub session_id: String,
@@ -99,8 +109,7 @@ pub struct MatRow {
     pub started_at: DateTime<Utc>,
     /// When it was finished, or (part-way) left.
     pub finished_at: DateTime<Utc>,
-    /// "finished", "declined" or "partial" (left part-way: not evidence).
-    pub outcome: String,
+    pub outcome: MatOutcome,
     pub supporter: Option<String>,
     pub helped: bool,
     pub cards_placed: i64,
@@ -221,9 +230,10 @@ pub trait StaffPlan: Send + super::set_versions::PlanSets {
         by_whom: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
-    /// Marks a mat of this person as practice (its answers stop counting
-    /// towards their views) or not; false if there is no such mat or it
-    /// already was.
+    /// Marks a finished mat of this person as practice (its answers stop
+    /// counting towards their views) or not. Only a finished mat counts, so
+    /// only a finished mat can stop counting: a declined or part-way one
+    /// is no such mat.
     fn set_practice(
         &mut self,
         person: &PersonId,
@@ -231,7 +241,7 @@ pub trait StaffPlan: Send + super::set_versions::PlanSets {
         practice: bool,
         by_whom: &str,
         at: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<PracticeChange, StoreError>;
     /// Confirms or disputes a view, or adds a note to it; false if the
     /// person has no view of that card.
     fn judge(
@@ -856,7 +866,7 @@ impl StaffPlan for Plan {
                 topic_title,
                 started_at: parse_timestamp(&started_at)?,
                 finished_at: parse_timestamp(&finished_at)?,
-                outcome,
+                outcome: MatOutcome::from_plan(&outcome),
                 supporter,
                 helped,
                 cards_placed,
@@ -1024,16 +1034,25 @@ impl StaffPlan for Plan {
         practice: bool,
         by_whom: &str,
         at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<PracticeChange, StoreError> {
         let tx = self.conn.transaction()?;
-        let changed = tx.execute(
-            "UPDATE synced_sessions SET practice = ?3
-             WHERE session_id = ?1 AND person_id = ?2 AND practice <> ?3",
+        let marked: Option<bool> = tx
+            .query_row(
+                "SELECT practice FROM synced_sessions
+                 WHERE session_id = ?1 AND person_id = ?2 AND outcome = 'finished'",
+                params![session, person.as_str()],
+                |row| row.get(0),
+            )
+            .optional()?;
+        match marked {
+            None => return Ok(PracticeChange::NoSuchMat),
+            Some(already) if already == practice => return Ok(PracticeChange::AlreadySo),
+            Some(_) => {}
+        }
+        tx.execute(
+            "UPDATE synced_sessions SET practice = ?3 WHERE session_id = ?1 AND person_id = ?2",
             params![session, person.as_str(), practice],
         )?;
-        if changed == 0 {
-            return Ok(false);
-        }
         // Every card of the mat has its view worked out again without it
         // (or with it, back).
         let cards: Vec<(String, String, String, String, String)> = {
@@ -1064,7 +1083,7 @@ impl StaffPlan for Plan {
             practice,
         )?;
         tx.commit()?;
-        Ok(true)
+        Ok(PracticeChange::Changed)
     }
 
     fn judge(

@@ -7,7 +7,7 @@ use maud::{html, Markup};
 
 use super::html::{card_anchor, layout, local_time, path_part};
 use super::WebError;
-use crate::core::{PersonRef, Standing};
+use crate::core::{MatOutcome, PersonRef, Standing};
 use crate::report::readable_date as local_date;
 use crate::store::accounts::WebSession;
 use crate::store::staff::{ActionRow, CardView, DeviceHealth, MatRow, PersonNews, TopicViews};
@@ -487,13 +487,13 @@ fn card_name(views: &[TopicViews], topic: &str, card: &str) -> String {
 fn mat_outcome(mat: &MatRow) -> Markup {
     let seconds = |ms: i64| format!("{:.1} s", ms as f64 / 1000.0);
     html! {
-        @match mat.outcome.as_str() {
-            "declined" => { "Said “not now”" }
-            "partial" => {
+        @match mat.outcome {
+            MatOutcome::Declined => { "Said “not now”" }
+            MatOutcome::Partial => {
                 strong { "Left part-way: not counted. " }
                 (mat.cards_placed) " placed before it was left."
             }
-            _ => {
+            MatOutcome::Finished => {
                 @if mat.practice { strong { "Practice: not counted. " } }
                 (mat.cards_placed) " placed"
                 @if mat.cards_skipped > 0 { ", " (mat.cards_skipped) " skipped" }
@@ -677,7 +677,7 @@ pub fn person(session: &WebSession, page: &PersonPage) -> Markup {
                                                 alt={ "The " (mat.topic_title) " mat as " (person.name) " left it, " (local_date(mat.finished_at)) };
                                         }
                                     }
-                                    @if mat.outcome == "finished" {
+                                    @if mat.outcome == MatOutcome::Finished {
                                         form.practice method="post" action={ (base) "/mats/" (path_part(&mat.session_id)) "/practice" } {
                                             input type="hidden" name="csrf" value=(csrf);
                                             @if mat.practice {

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::auth::{self, ClientAddress, SignedIn};
 use super::{pages, AppState, WebError};
 use crate::core::{PersonId, Verdict};
-use crate::store::staff::{Judgement, NewAction, Settlement, StaffPlan};
+use crate::store::staff::{Judgement, NewAction, PracticeChange, Settlement, StaffPlan};
 use crate::store::StoreError;
 use crate::store::{ActionStatus, ProfileSection};
 
@@ -666,26 +666,14 @@ async fn mark_practice(
         }
     };
     let id = PersonId::new(person.clone());
+    let (by, now) = (signed_in.name().to_string(), state.now());
     // Marking it again as it already is changes nothing, and is no error.
-    state
-        .with_plan({
-            let (id, by, now) = (id.clone(), signed_in.name().to_string(), state.now());
-            move |plan| {
-                // Only a finished mat of this person counts, or can stop counting.
-                let finished = |m: &crate::store::staff::MatRow| {
-                    m.session_id == session && m.outcome == "finished"
-                };
-                if plan.person(&id)?.is_none() || !plan.mats(&id, usize::MAX)?.iter().any(finished)
-                {
-                    return Ok(false);
-                }
-                plan.set_practice(&id, &session, practice, &by, now)?;
-                Ok(true)
-            }
-        })
-        .await?
-        .then_some(())
-        .ok_or(WebError::NotFound)?;
+    let change = state
+        .with_plan(move |plan| Ok(plan.set_practice(&id, &session, practice, &by, now)?))
+        .await?;
+    if change == PracticeChange::NoSuchMat {
+        return Err(WebError::NotFound);
+    }
     Ok(Redirect::to(&format!("/people/{}#mats", super::html::path_part(&person))).into_response())
 }
 

@@ -439,7 +439,7 @@ fn staff_see_a_mat_left_part_way_as_such_until_it_is_finished() {
     h.kiosk.wait_for_jobs(common::JOB_WAIT);
     let mats = StaffPlan::mats(&plan, &alex.id, 10).unwrap();
     assert_eq!(mats.len(), 1, "{mats:?}");
-    assert_eq!(mats[0].outcome, "finished");
+    assert_eq!(mats[0].outcome, sayso::core::MatOutcome::Finished);
     // Each answer's time, from the card shown to the press (the test's
     // clock moves a second at each reading).
     let mean = mats[0].mean_response_ms.unwrap();
