@@ -22,9 +22,7 @@ pub fn add_staff(
         "Account {} made. To set a passphrase, within 7 days:",
         name.trim()
     );
-    println!("  set-up code: {code}");
-    println!("  or open:");
-    print_setup_link(data_dir, &code);
+    print_code_and_link(data_dir, &code);
     Ok(())
 }
 
@@ -121,9 +119,7 @@ pub fn reset(
          To choose a new one, within 7 days:",
         name.trim()
     );
-    println!("  set-up code: {code}");
-    println!("  or open:");
-    print_setup_link(data_dir, &code);
+    print_code_and_link(data_dir, &code);
     Ok(())
 }
 
@@ -140,6 +136,13 @@ fn web_address(data_dir: &Path) -> sayso::web::Reach {
         fingerprint: None,
     };
     sayso::web::Reach::of(&serving, listen.address)
+}
+
+/// A one-time set-up code, and the link that carries it.
+fn print_code_and_link(data_dir: &Path, code: &str) {
+    println!("  set-up code: {code}");
+    println!("  or open:");
+    print_setup_link(data_dir, code);
 }
 
 /// A set-up link for `code`, and on a web app that answers on this machine

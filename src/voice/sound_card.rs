@@ -40,7 +40,7 @@ struct Shared {
 /// What is to be played, and how loud: shared by the voice's thread, which
 /// adds and cuts, and the card's, which plays.
 #[derive(Default)]
-pub(crate) struct Queue {
+struct Queue {
     sounds: VecDeque<Box<dyn Source + Send>>,
     volume: f32,
     /// What the card holds is to be thrown away (a press cut it off).
@@ -74,7 +74,7 @@ impl Queue {
 
     /// Fills `out` with the next samples of the sounds queued, one after
     /// another, and silence after the last. True if any sound went in.
-    pub(crate) fn fill(&mut self, out: &mut [f32]) -> bool {
+    fn fill(&mut self, out: &mut [f32]) -> bool {
         let mut filled = 0;
         while filled < out.len() {
             let Some(sound) = self.sounds.front_mut() else {

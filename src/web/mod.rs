@@ -170,6 +170,7 @@ impl AppState {
 
     /// Runs `work` with the plan, off the async threads (SQLite blocks, and
     /// waits while a kiosk's sync holds the plan's lock).
+    ///
     /// `work` answers with what the page needs or why it cannot be had: a
     /// plan that failed, or a refusal (not found, not allowed).
     pub async fn with_plan<T: Send + 'static>(
