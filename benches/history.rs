@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
 use sayso::core::{Company, InputMethod, Record, Spot};
-use sayso::store::{sync, Journal, Plan};
+use sayso::store::{Journal, Plan};
+use sayso::sync::{with_plan, SyncOptions};
 
 const MATS_PER_DAY: u32 = 2;
 const CARDS_PER_MAT: u32 = 10;
@@ -38,7 +39,7 @@ fn main() {
         let plan_path = dir.path().join(format!("plan-{years}.sqlite"));
         let mut plan = Plan::open_or_create(&plan_path).unwrap();
         let started = Instant::now();
-        let report = sync(&journal, &mut plan, now).unwrap();
+        let report = with_plan(&journal, &mut plan, now, &SyncOptions::default()).unwrap();
         let fresh = started.elapsed();
         assert_eq!(report.sessions as u32, days * MATS_PER_DAY);
         if years == 10 {
@@ -55,7 +56,12 @@ fn main() {
                 .record_all(&mat_records(&person.id, days + extra, 0))
                 .unwrap();
             let started = Instant::now();
-            assert_eq!(sync(&journal, &mut plan, now).unwrap().sessions, 1);
+            assert_eq!(
+                with_plan(&journal, &mut plan, now, &SyncOptions::default())
+                    .unwrap()
+                    .sessions,
+                1
+            );
             times.push(started.elapsed());
         }
         let (p50, p95) = percentiles(&mut times);

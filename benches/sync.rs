@@ -17,7 +17,8 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use sayso::core::{Company, InputMethod, Record, Spot};
 use sayso::report::{render, Format};
-use sayso::store::{sync, Journal, Plan};
+use sayso::store::{Journal, Plan};
+use sayso::sync::{with_plan, SyncOptions};
 
 const DAYS: u32 = 365;
 const MATS_PER_DAY: u32 = 8;
@@ -43,7 +44,7 @@ fn main() {
         let plan_path = dir.path().join(format!("plan-{run}.sqlite"));
         let mut plan = Plan::open_or_create(&plan_path).unwrap();
         let started = Instant::now();
-        let report = sync(&journal, &mut plan, now).unwrap();
+        let report = with_plan(&journal, &mut plan, now, &SyncOptions::default()).unwrap();
         cold.push(started.elapsed());
         evidence = plan.evidence_count().unwrap();
         assert_eq!(report.sessions as u32, DAYS * MATS_PER_DAY);
@@ -67,7 +68,12 @@ fn main() {
         write_mat(&mut journal, DAYS + extra, 1);
         let mut plan = Plan::open(&dir.path().join("plan-0.sqlite")).unwrap();
         let started = Instant::now();
-        assert_eq!(sync(&journal, &mut plan, now).unwrap().sessions, 1);
+        assert_eq!(
+            with_plan(&journal, &mut plan, now, &SyncOptions::default())
+                .unwrap()
+                .sessions,
+            1
+        );
         first.push(started.elapsed());
     }
     let mut plan = Plan::open(&dir.path().join("plan-0.sqlite")).unwrap();
@@ -84,7 +90,7 @@ fn main() {
     for extra in 0..30 {
         write_mat(&mut journal, DAYS + extra, 0);
         let started = Instant::now();
-        let report = sync(&journal, &mut plan, now).unwrap();
+        let report = with_plan(&journal, &mut plan, now, &SyncOptions::default()).unwrap();
         incremental.push(started.elapsed());
         assert_eq!(report.sessions, 1);
     }
@@ -104,18 +110,18 @@ fn main() {
             )
         })
         .collect();
-    let what = sayso::library::share::ToShare {
+    let what = sayso::sync::pictures::ToShare {
         data_dir: dir.path().to_path_buf(),
         set: Some(set),
         photos,
     };
     let started = Instant::now();
-    let shared = sayso::library::share::share_pictures(&mut plan, "bench", &what, now).unwrap();
+    let shared = sayso::sync::pictures::share_pictures(&mut plan, "bench", &what, now).unwrap();
     let first_share = started.elapsed();
     let mut again = Vec::new();
     for _ in 0..30 {
         let started = Instant::now();
-        let shared = sayso::library::share::share_pictures(&mut plan, "bench", &what, now).unwrap();
+        let shared = sayso::sync::pictures::share_pictures(&mut plan, "bench", &what, now).unwrap();
         again.push(started.elapsed());
         assert_eq!(shared.added, 0);
     }

@@ -18,7 +18,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
 use sayso::core::{Company, InputMethod, Record, Spot};
 use sayso::store::accounts::Role;
-use sayso::store::{sync, Journal, Plan};
+use sayso::store::{Journal, Plan};
+use sayso::sync::{with_plan, SyncOptions};
 use sayso::web::{app, AppState};
 use tower::ServiceExt;
 
@@ -66,7 +67,7 @@ fn main() {
         }
     }
     let mut plan = Plan::open_or_create(&plan_path).unwrap();
-    sync(&journal, &mut plan, now).unwrap();
+    with_plan(&journal, &mut plan, now, &SyncOptions::default()).unwrap();
     let code = plan
         .add_account("Jo", Role::Staff, None, "bench", now)
         .unwrap()

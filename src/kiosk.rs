@@ -23,7 +23,7 @@ use crate::access::lights::{lit_roles, Lights};
 use crate::access::scan::AutoScanner;
 use crate::access::settings::{AccessMethod, AccessSettings, ACCESS_FILE};
 use crate::access::AccessOutput;
-use crate::clock::{Clock, KioskClock, SinceBoot};
+use crate::clock::{Clock, KioskClock};
 use crate::core::flow::{FlowPerson, Restored};
 use crate::core::staff_screen::{
     PinCheck, PowerAction, StaffEffect, StaffInput, StaffScreen, StaffView,
@@ -34,15 +34,13 @@ use crate::core::{
     SyncResult, Utterance, Voicing, Whose,
 };
 use crate::library::home::{Home, HomePerson, HOME_FILE};
-use crate::library::plan_sets::{
-    combine, local_sets, plan_topics, take_newest, LocalSet, SETS_DIR,
-};
-use crate::library::share::{share_pictures, Shared, ToShare};
+use crate::library::plan_sets::{combine, local_sets, plan_topics, LocalSet, SETS_DIR};
 use crate::library::{load_set, LoadedSet};
 use crate::store::accounts::KioskPin;
 use crate::store::backup::{Nightly, NIGHTLY_FILE};
 use crate::store::reserve::Reserve;
-use crate::store::{self, Journal, Plan, StoreError, SyncReport};
+use crate::store::{self, Journal, Plan, StoreError};
+use crate::sync::{PlanTarget, SyncOptions, SyncReport, ToShare};
 use crate::voice::pack::TtsPrefs;
 use crate::voice::volume::{VolumeSettings, VOICE_FILE};
 use crate::voice::{Voice, VoicePack};
@@ -124,12 +122,6 @@ impl KioskPaths {
             create_if_missing: self.plan == self.data_dir.join(store::PLAN_FILE),
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanTarget {
-    pub path: PathBuf,
-    pub create_if_missing: bool,
 }
 
 /// What the staff screen shows.
@@ -1238,15 +1230,14 @@ impl Kiosk {
         let done = self.jobs.done_tx.clone();
         let to_share = self.to_share.clone();
         let since_boot = self.clock.since_boot();
+        let options = SyncOptions {
+            clock: Some(since_boot),
+            files: Some(to_share),
+            staff_line: Some(problems),
+            ..SyncOptions::default()
+        };
         std::thread::spawn(move || {
-            let outcome = sync_and_report(
-                &journal,
-                &plan,
-                now,
-                Some(&problems),
-                Some(&to_share),
-                Some(since_boot),
-            );
+            let outcome = crate::sync::run(&journal, &plan, now, &options);
             let _ = done.send(JobDone::Sync(outcome));
         });
     }
@@ -1477,76 +1468,6 @@ fn plan_trouble(e: &StoreError, plan: &Path) -> PlanTrouble {
         StoreError::DifferentHome { .. } => PlanTrouble::OtherHome,
         _ => PlanTrouble::Other,
     }
-}
-
-/// Syncs a journal file into a plan file.
-pub fn sync_files(
-    journal: &Path,
-    plan: &PlanTarget,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<SyncReport, StoreError> {
-    sync_and_report(journal, plan, now, None, None, None)
-}
-
-/// A sync that also carries this device's pictures into the plan
-/// (`pictures`), and tells the plan what this kiosk's staff line says, for
-/// What's new (`problems`; `None` from the command line, which cannot know).
-pub fn sync_and_report(
-    journal: &Path,
-    plan: &PlanTarget,
-    now: chrono::DateTime<chrono::Utc>,
-    problems: Option<&[String]>,
-    pictures: Option<&ToShare>,
-    clock: Option<SinceBoot>,
-) -> Result<SyncReport, StoreError> {
-    let journal = Journal::open(journal)?;
-    let mut plan = if plan.create_if_missing {
-        Plan::open_or_create(&plan.path)?
-    } else {
-        Plan::open(&plan.path)?
-    };
-    let options = store::SyncOptions {
-        clock,
-        ..store::SyncOptions::default()
-    };
-    let report = store::sync_with(&journal, &mut plan, now, &options)?;
-    if report.waiting_for_clock > 0 {
-        info!(
-            mats = report.waiting_for_clock,
-            "mats recorded before the clock was set wait for it"
-        );
-    }
-    let mut shared = match pictures {
-        Some(what) => share_pictures(&mut plan, journal.device_id(), what, now)?,
-        None => Shared::default(),
-    };
-    if let Some(what) = pictures {
-        // The mats are in the plan already: a set not taken now is taken
-        // at the next sync, and the kiosk works on with what it has.
-        match take_newest(&plan, &what.data_dir.join(SETS_DIR)) {
-            Ok(0) => {}
-            Ok(sets) => info!(sets, "picture sets taken from the support plan"),
-            Err(e) => {
-                warn!("picture sets not taken from the support plan: {e}");
-                shared
-                    .problems
-                    .push(format!("New picture sets could not be taken: {e}"));
-            }
-        }
-    }
-    if shared.added > 0 || shared.changed > 0 {
-        info!(
-            added = shared.added,
-            changed = shared.changed,
-            "pictures carried to the support plan"
-        );
-    }
-    if let Some(problems) = problems {
-        let mut problems = problems.to_vec();
-        problems.extend(shared.problems);
-        plan.report_device(journal.device_id(), &problems, now)?;
-    }
-    Ok(report)
 }
 
 /// The kiosk's own topics with those of the sets taken from the support

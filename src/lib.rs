@@ -14,6 +14,7 @@ pub mod kiosk;
 pub mod library;
 pub mod report;
 pub mod store;
+pub mod sync;
 pub mod ui;
 pub mod voice;
 pub mod web;

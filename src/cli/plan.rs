@@ -2,10 +2,12 @@
 //! from the command line.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sayso::clock::Clock;
 use sayso::kiosk::KioskPaths;
 use sayso::store::{Journal, Plan, PLAN_SCHEMA_VERSION};
+use sayso::sync::SyncOptions;
 
 /// `sayso sync [--to PLAN]`.
 pub fn sync(paths: &KioskPaths, to: Option<PathBuf>, clock: &dyn Clock) -> anyhow::Result<()> {
@@ -20,14 +22,12 @@ pub fn sync(paths: &KioskPaths, to: Option<PathBuf>, clock: &dyn Clock) -> anyho
         "there is no journal at {}",
         journal.display()
     );
-    let report = sayso::kiosk::sync_and_report(
-        &journal,
-        &plan,
-        clock.now().wall,
-        None,
-        Some(&paths.to_share()),
-        Some(clock.since_boot()),
-    )?;
+    let options = SyncOptions {
+        clock: Some(clock.since_boot()),
+        files: Some(Arc::new(paths.to_share())),
+        ..SyncOptions::default()
+    };
+    let report = sayso::sync::run(&journal, &plan, clock.now().wall, &options)?;
     println!(
         "Synced {} finished mat(s), {} card(s), into {}",
         report.sessions,
@@ -100,7 +100,7 @@ pub fn join(paths: &KioskPaths, shared: &Path, clock: &dyn Clock) -> anyhow::Res
     );
     let journal = Journal::open(&journal)?;
     let mut plan = Plan::open(shared)?;
-    let report = sayso::store::join(&journal, &mut plan, clock.now().wall)?;
+    let report = sayso::sync::join(&journal, &mut plan, clock.now().wall)?;
     println!(
         "Joined {}: {} finished mat(s) brought in. Run the kiosk with --plan {} \
          (or SAYSO_PLAN) to keep syncing there.",

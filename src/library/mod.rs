@@ -16,7 +16,6 @@ pub mod picture;
 pub mod plan_sets;
 pub mod recording;
 pub mod set_file;
-pub mod share;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod test_photos;
 

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OpenFlags};
 
 /// How long a write waits for another writer (another device syncing into
 /// the same plan, a staff tool) before giving up with "busy".
-pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -1,4 +1,5 @@
-//! Storage: the device journal, the support plan, and sync between them.
+//! Storage: the device journal and the support plan (SQLite), and the
+//! ports through which the rest of sayso reaches the plan.
 //!
 //! Architecture invariant: this module knows SQLite and the domain types in
 //! `crate::core`, and nothing of the UI, voice or input. Both databases use
@@ -9,27 +10,28 @@
 pub mod accounts;
 pub mod backup;
 mod db;
+mod device_port;
 mod ids;
 pub mod journal;
 mod news;
+pub mod ops;
 mod pages;
 pub mod pictures;
 pub mod plan;
-pub mod planner;
+pub mod ports;
 pub mod recover;
 pub mod reserve;
 pub mod set_versions;
 pub mod staff;
-pub mod sync;
 
-pub use db::StoreError;
+pub use db::{StoreError, BUSY_TIMEOUT};
 pub use journal::{FinishedSession, Journal};
+pub use ops::PlanOp;
 pub use plan::{
     ActionStatus, Confirmation, ConfirmationKind, Faults, Plan, PreferenceRow, ProfileSection,
     PLAN_SCHEMA_VERSION,
 };
-pub use planner::PlanOp;
-pub use sync::{join, sync, sync_with, JoinError, SyncOptions, SyncReport};
+pub use ports::DevicePlan;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -45,6 +47,22 @@ pub(crate) fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::BadTimestamp(text.to_string()))
+}
+
+/// Opens the plan file a device syncs with, made on first use when
+/// `create`; a writer that holds it waits up to `busy_timeout`.
+pub fn open_plan_file(
+    path: &std::path::Path,
+    create: bool,
+    busy_timeout: std::time::Duration,
+) -> Result<Plan, StoreError> {
+    let mut plan = if create {
+        Plan::open_or_create(path)?
+    } else {
+        Plan::open(path)?
+    };
+    plan.set_busy_timeout(busy_timeout)?;
+    Ok(plan)
 }
 
 /// Bytes as lowercase hex: how hashes and tokens are written in the plan.

@@ -13,7 +13,7 @@ use crate::core::{News, PersonId, NEWS_TOPIC};
 impl Plan {
     /// Actions done with words for one of `people`, about a card, that no
     /// kiosk has told yet (no answer to them in the plan).
-    pub fn news_for(&self, people: &[PersonId]) -> Result<Vec<News>, StoreError> {
+    pub(in crate::store) fn news_for(&self, people: &[PersonId]) -> Result<Vec<News>, StoreError> {
         let mut statement = self.conn.prepare(
             "SELECT a.id, a.person_id, a.topic_id, a.card_id,
                     coalesce((SELECT f.card_label FROM preferences f
@@ -43,7 +43,10 @@ impl Plan {
     }
 
     /// Which of these actions a kiosk has told (the person's answer is in).
-    pub fn answered_news(&self, action_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+    pub(in crate::store) fn answered_news(
+        &self,
+        action_ids: &[i64],
+    ) -> Result<Vec<i64>, StoreError> {
         let mut statement = self.conn.prepare(
             "SELECT EXISTS (SELECT 1 FROM evidence WHERE topic_id = ?1 AND card_id = ?2)",
         )?;
@@ -63,7 +66,7 @@ impl Plan {
 
 impl Plan {
     /// What a kiosk's staff line says, as of its sync at `at`.
-    pub fn report_device(
+    pub(in crate::store) fn report_device(
         &mut self,
         device_id: &str,
         problems: &[String],

@@ -29,6 +29,9 @@ pub struct NewPicture<'a> {
     pub bytes: &'a [u8],
 }
 
+/// Each card's picture, by card id.
+pub type CardPictures = std::collections::HashMap<String, String>;
+
 /// Whether `text` is a picture's name: 64 lowercase hex digits.
 pub fn is_picture_hash(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
@@ -36,7 +39,10 @@ pub fn is_picture_hash(text: &str) -> bool {
 
 impl Plan {
     /// The picture already made from a file with these bytes, if any.
-    pub fn picture_for_source(&self, source_hash: &str) -> Result<Option<String>, StoreError> {
+    pub(in crate::store) fn picture_for_source(
+        &self,
+        source_hash: &str,
+    ) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
             .query_row(
@@ -49,7 +55,7 @@ impl Plan {
 
     /// Keeps a picture (once: the same bytes again change nothing) and
     /// returns its name.
-    pub fn add_picture(
+    pub(in crate::store) fn add_picture(
         &mut self,
         picture: NewPicture,
         now: DateTime<Utc>,
@@ -91,7 +97,7 @@ impl Plan {
     }
 
     /// The picture a card shows now; written only when it changed.
-    pub fn set_card_picture(
+    pub(in crate::store) fn set_card_picture(
         &mut self,
         topic_id: &str,
         card_id: &str,
@@ -112,10 +118,7 @@ impl Plan {
     }
 
     /// The picture each card of a topic shows now, as a `card_id → hash` lookup.
-    pub fn card_pictures(
-        &self,
-        topic_id: &str,
-    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    pub fn card_pictures(&self, topic_id: &str) -> Result<CardPictures, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT card_id, picture_hash FROM card_pictures WHERE topic_id = ?1",
         )?;
@@ -125,7 +128,11 @@ impl Plan {
 
     /// A person's photo; written only when it changed. A person the plan
     /// does not know yet (no mat synced) is left for a later sync.
-    pub fn set_person_photo(&mut self, person: &PersonId, hash: &str) -> Result<bool, StoreError> {
+    pub(in crate::store) fn set_person_photo(
+        &mut self,
+        person: &PersonId,
+        hash: &str,
+    ) -> Result<bool, StoreError> {
         let changed = self.conn.execute(
             "UPDATE people SET photo_hash = ?2 WHERE id = ?1 AND photo_hash IS NOT ?2",
             params![person.as_str(), hash],
@@ -135,7 +142,7 @@ impl Plan {
 
     /// This device's mats whose kept picture is named but not yet in the plan:
     /// (session, the picture's path relative to the device's data directory).
-    pub fn mats_awaiting_picture(
+    pub(in crate::store) fn mats_awaiting_picture(
         &self,
         device_id: &str,
     ) -> Result<Vec<(SessionId, String)>, StoreError> {
@@ -147,7 +154,7 @@ impl Plan {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn set_mat_picture_hash(
+    pub(in crate::store) fn set_mat_picture_hash(
         &mut self,
         session: &SessionId,
         hash: &str,

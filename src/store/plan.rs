@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::db::{self, IfMissing, JournalMode, StoreError};
 use super::journal::Stream;
-use super::planner::{decide_home, HomeBinding, HomeMismatch, PlanOp};
+use super::ops::{decide_home, HomeBinding, HomeMismatch, PlanOp};
 use super::{parse_timestamp, timestamp};
 use crate::core::preference::{add_later, Tally};
 use crate::core::{
@@ -205,7 +205,10 @@ impl Plan {
 
     /// Which of `ids` the plan has (each looked up by itself: the cost
     /// follows what is asked, not how many mats the plan holds).
-    pub fn synced_among(&self, ids: &[&SessionId]) -> Result<HashSet<SessionId>, StoreError> {
+    pub(in crate::store) fn synced_among(
+        &self,
+        ids: &[&SessionId],
+    ) -> Result<HashSet<SessionId>, StoreError> {
         let mut statement = self
             .conn
             .prepare_cached("SELECT 1 FROM synced_sessions WHERE session_id = ?1")?;
@@ -220,7 +223,7 @@ impl Plan {
 
     /// How far a device's journal stream has been brought in: (journal row,
     /// what that row holds: see [`super::Journal::key_at_row`]).
-    pub fn device_mark(
+    pub(in crate::store) fn device_mark(
         &self,
         device_id: &str,
         stream: Stream,
@@ -236,7 +239,7 @@ impl Plan {
     }
 
     /// Every row of a device's journal stream up to `row` is in the plan.
-    pub fn set_device_mark(
+    pub(in crate::store) fn set_device_mark(
         &mut self,
         device_id: &str,
         stream: Stream,
@@ -367,7 +370,11 @@ impl Plan {
     }
 
     /// Whether the plan has a person's check-in window already.
-    pub fn has_check_in(&self, person: &PersonId, key: &str) -> Result<bool, StoreError> {
+    pub(in crate::store) fn has_check_in(
+        &self,
+        person: &PersonId,
+        key: &str,
+    ) -> Result<bool, StoreError> {
         Ok(self
             .conn
             .prepare_cached("SELECT 1 FROM check_ins WHERE person_id = ?1 AND check_in = ?2")?
@@ -387,7 +394,7 @@ impl Plan {
     /// Makes the plan's list of this device's mats left part-way the
     /// journal's: adds and updates those given, and drops the ones that
     /// were finished (they are in `synced_sessions`) or are no longer left.
-    pub fn set_partial_mats(
+    pub(in crate::store) fn set_partial_mats(
         &mut self,
         device_id: &str,
         mats: &[super::journal::PartialMat],
@@ -454,7 +461,11 @@ impl Plan {
 
     /// Carries out a batch of operations in one transaction: all of them, or
     /// (on any error) none. Returns how many new sessions it added.
-    pub fn execute(&mut self, ops: &[PlanOp], faults: &mut Faults) -> Result<usize, StoreError> {
+    pub(in crate::store) fn execute(
+        &mut self,
+        ops: &[PlanOp],
+        faults: &mut Faults,
+    ) -> Result<usize, StoreError> {
         let tx = self.conn.transaction()?;
         let mut added = 0;
         for op in ops {

@@ -750,7 +750,13 @@ mod tests {
         let journal = Journal::open(&fresh).unwrap();
         let mut plan = crate::store::Plan::create(&dir.path().join("plan.sqlite")).unwrap();
         let now = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
-        crate::store::sync(&journal, &mut plan, now).unwrap();
+        crate::sync::with_plan(
+            &journal,
+            &mut plan,
+            now,
+            &crate::sync::SyncOptions::default(),
+        )
+        .unwrap();
         drop(plan);
         let db = Connection::open(dir.path().join("plan.sqlite")).unwrap();
         let thin: i64 = db

@@ -286,7 +286,7 @@ impl Plan {
     }
 
     /// The newest version of every set: what each kiosk of the home takes.
-    pub fn newest_sets(&self) -> Result<Vec<NewestSet>, StoreError> {
+    pub(in crate::store) fn newest_sets(&self) -> Result<Vec<NewestSet>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT s.id, s.person_id, MAX(v.version)
              FROM picture_sets s JOIN set_versions v ON v.set_id = s.id
@@ -483,6 +483,38 @@ fn forget_old_versions(
         [],
     )?;
     Ok(())
+}
+
+/// For tests of a reader of the plan: a set's file as another process
+/// leaves it half-way through pruning, or damaged.
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod testing {
+    use std::path::Path;
+
+    use rusqlite::OptionalExtension;
+
+    /// Puts `bytes` under `hash` in the plan at `plan` (none: the file is
+    /// gone), as if written behind the plan's back; returns what was there.
+    pub fn replace_set_file(plan: &Path, hash: &str, bytes: Option<&[u8]>) -> Option<Vec<u8>> {
+        let raw = rusqlite::Connection::open(plan).unwrap();
+        raw.pragma_update(None, "foreign_keys", false).unwrap();
+        let was: Option<Vec<u8>> = raw
+            .query_row("SELECT bytes FROM set_files WHERE hash = ?1", [hash], |r| {
+                r.get(0)
+            })
+            .optional()
+            .unwrap();
+        raw.execute("DELETE FROM set_files WHERE hash = ?1", [hash])
+            .unwrap();
+        if let Some(bytes) = bytes {
+            raw.execute(
+                "INSERT INTO set_files (hash, bytes) VALUES (?1, ?2)",
+                rusqlite::params![hash, bytes],
+            )
+            .unwrap();
+        }
+        was
+    }
 }
 
 #[cfg(test)]

@@ -29,11 +29,6 @@ pub enum WebError {
 impl WebError {
     fn status(&self) -> StatusCode {
         match self {
-            WebError::Plan(StoreError::Sqlite(e))
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) =>
-            {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
             WebError::Plan(_) | WebError::Internal | WebError::Busy => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -64,16 +59,12 @@ impl WebError {
                      whoever looks after sayso."
                 ),
             ),
-            WebError::Plan(StoreError::Sqlite(e))
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) =>
-            {
-                (
-                    "The support plan is busy",
-                    "A kiosk is saving into it right now. Try again in a minute; nothing \
+            WebError::Plan(e) if e.is_busy() => (
+                "The support plan is busy",
+                "A kiosk is saving into it right now. Try again in a minute; nothing \
                      you entered was saved."
-                        .to_string(),
-                )
-            }
+                    .to_string(),
+            ),
             WebError::Plan(_) => (
                 "The support plan cannot be read",
                 format!("{self}. Nothing you entered was saved. Try again in a minute."),

@@ -647,7 +647,7 @@ async fn add_scale(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(set_id): Path<String>,
-    Form(form): Form<std::collections::HashMap<String, String>>,
+    Form(form): Form<FormTexts>,
 ) -> Result<Response, WebError> {
     signed_in.check_form(form.get("csrf").map_or("", String::as_str))?;
     let choices: Vec<(String, String)> = (1..=5)
@@ -832,6 +832,9 @@ struct Upload {
     bytes: Vec<u8>,
 }
 
+/// A form's text fields by name.
+type FormTexts = std::collections::HashMap<String, String>;
+
 /// A form sent with files, read field by field as it arrives: texts up to
 /// [`MAX_FIELD_BYTES`], each file up to `max_file` bytes (refused as soon as
 /// it passes that, without reading the rest), at most `max_files` files.
@@ -846,7 +849,7 @@ struct UploadForm {
     max_files: usize,
     too_big: fn(u64) -> String,
     files: usize,
-    texts: std::collections::HashMap<String, String>,
+    texts: FormTexts,
 }
 
 fn cut_off(_: axum::extract::multipart::MultipartError) -> WebError {
@@ -930,10 +933,7 @@ impl UploadForm {
     }
 
     /// The rest of the form, once every file is taken; checks its token.
-    async fn finish(
-        mut self,
-        signed_in: &SignedIn,
-    ) -> Result<std::collections::HashMap<String, String>, WebError> {
+    async fn finish(mut self, signed_in: &SignedIn) -> Result<FormTexts, WebError> {
         while self.next_file().await?.is_some() {}
         signed_in.check_form(self.texts.get("csrf").map_or("", String::as_str))?;
         Ok(self.texts)
@@ -949,7 +949,7 @@ async fn one_file(
     max_file: u64,
     too_big: fn(u64) -> String,
     missing: &str,
-) -> Result<(Upload, std::collections::HashMap<String, String>), WebError> {
+) -> Result<(Upload, FormTexts), WebError> {
     let mut form = UploadForm::new(signed_in, multipart, field, max_file, 1, too_big);
     let sent = form.next_file().await?;
     let texts = form.finish(signed_in).await?;

@@ -124,3 +124,22 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// One sync of an open journal into an open plan, with the default options.
+pub fn sync(
+    journal: &sayso::store::Journal,
+    plan: &mut sayso::store::Plan,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<sayso::sync::SyncReport, sayso::store::StoreError> {
+    sayso::sync::with_plan(journal, plan, now, &sayso::sync::SyncOptions::default())
+}
+
+/// One sync of a journal file with a plan file: records up, news down, no
+/// pictures (as `sayso sync` without a set).
+pub fn sync_files(
+    journal: &Path,
+    target: &sayso::sync::PlanTarget,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<sayso::sync::SyncReport, sayso::store::StoreError> {
+    sayso::sync::run(journal, target, now, &sayso::sync::SyncOptions::default())
+}

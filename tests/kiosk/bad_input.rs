@@ -330,7 +330,7 @@ fn a_journal_scribbled_in_the_middle_is_noticed_at_once_and_what_can_be_read_is_
     assert!(!recovered.is_empty(), "{notice}");
     assert!(recovered.iter().all(|id| synced_before.contains(id)));
     let report =
-        sayso::kiosk::sync_files(&paths.journal(), &paths.plan_target(), common::start_time())
+        crate::common::sync_files(&paths.journal(), &paths.plan_target(), common::start_time())
             .expect("sync works again");
     assert_eq!(report.sessions, 0, "exactly once: nothing is doubled");
     drop(kiosk);

@@ -6,11 +6,11 @@ use crate::common;
 
 use std::path::Path;
 
+use crate::common::sync_files;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sayso::access::settings::AccessMethod;
 use sayso::clock::ManualClock;
 use sayso::core::{Event, Input, InputMethod, Screen};
-use sayso::kiosk::sync_files;
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::store::{Journal, Plan};
 use sayso::voice::{RecordingVoice, SpokenLog};

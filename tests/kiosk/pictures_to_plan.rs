@@ -10,7 +10,8 @@ use std::path::Path;
 
 use rusqlite::Connection;
 use sayso::core::{Event, Input, InputMethod, Screen};
-use sayso::kiosk::{sync_and_report, Kiosk, KioskPaths};
+use sayso::kiosk::{Kiosk, KioskPaths};
+use sayso::sync::SyncOptions;
 use sha2::{Digest, Sha256};
 
 const ALEX: &str = "019a4c2e-5f00-7000-8000-00000000a1e5";
@@ -49,15 +50,22 @@ fn picture(plan: &Path, hash: &str) -> (String, Vec<u8>) {
 }
 
 fn sync_again(paths: &KioskPaths, at: chrono::DateTime<chrono::Utc>) {
-    sync_and_report(
+    sayso::sync::run(
         &paths.journal(),
         &paths.plan_target(),
         at,
-        Some(&[]),
-        Some(&paths.to_share()),
-        None,
+        &staff_line_and_files(paths),
     )
     .unwrap();
+}
+
+/// A kiosk's sync as it runs it, with a clear staff line.
+fn staff_line_and_files(paths: &KioskPaths) -> SyncOptions {
+    SyncOptions {
+        files: Some(std::sync::Arc::new(paths.to_share())),
+        staff_line: Some(Vec::new()),
+        ..SyncOptions::default()
+    }
 }
 
 #[test]
@@ -137,13 +145,11 @@ fn a_sync_carries_card_pictures_photos_and_the_kept_mat_into_the_plan_once_each(
     .unwrap();
     // A damaged one is left out, said for staff, and keeps its last picture.
     std::fs::write(demo.join("cards/pizza.svg"), "<svg oh no").unwrap();
-    sync_and_report(
+    sayso::sync::run(
         &paths.journal(),
         &paths.plan_target(),
         common::start_time() + chrono::Duration::hours(2),
-        Some(&[]),
-        Some(&paths.to_share()),
-        None,
+        &staff_line_and_files(&paths),
     )
     .unwrap();
     let now = card_pictures(plan);

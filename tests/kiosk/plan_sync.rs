@@ -7,15 +7,16 @@ use crate::common;
 
 use std::path::Path;
 
+use crate::common::{sync, sync_files};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
 use rusqlite::Connection;
 use sayso::core::{Company, InputMethod, Record, Spot};
-use sayso::kiosk::{sync_files, PlanTarget};
 use sayso::store::{
-    sync, sync_with, ActionStatus, Confirmation, ConfirmationKind, Journal, Plan, ProfileSection,
-    StoreError, SyncOptions, PLAN_SCHEMA_VERSION,
+    ActionStatus, Confirmation, ConfirmationKind, Journal, Plan, ProfileSection, StoreError,
+    PLAN_SCHEMA_VERSION,
 };
+use sayso::sync::{with_plan as sync_with, PlanTarget, SyncOptions};
 
 const PERSON: &str = "0190a000-0000-7000-8000-00000000a1e5";
 

@@ -3,11 +3,12 @@
 //! picture, answers it on the scale, and the answer reaches the plan as
 //! evidence. Told once, on whichever kiosk of the home gets there first.
 
+use crate::common::sync;
 use chrono::{Duration, TimeZone, Utc};
 use sayso::core::{Event, Input, InputMethod, PictureRef, Record, Screen, NEWS_TOPIC};
 use sayso::kiosk::Kiosk;
 use sayso::store::staff::{NewAction, Settlement, StaffPlan};
-use sayso::store::{sync, ActionStatus, Journal, Plan};
+use sayso::store::{ActionStatus, DevicePlan, Journal, Plan};
 use sayso::voice::RecordingVoice;
 
 use crate::common;

@@ -8,6 +8,7 @@ use sha2::Digest;
 
 use super::client::Client;
 use super::fixture::{self, ALEX, JO_PASSPHRASE};
+use sayso::store::DevicePlan;
 
 fn home_with_jo() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -418,7 +419,7 @@ fn script_in_names_labels_and_notes_is_shown_as_text() {
         }))
         .unwrap();
     let plan = dir.path().join("plan.sqlite");
-    sayso::store::sync(
+    super::common::sync(
         &journal,
         &mut sayso::store::Plan::open_or_create(&plan).unwrap(),
         fixture::now(),

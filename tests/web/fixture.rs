@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use super::common::sync;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rusqlite::Connection;
 use sayso::core::{Company, InputMethod, Record, Spot};
 use sayso::store::accounts::Role;
-use sayso::store::{sync, Journal, Plan};
+use sayso::store::{DevicePlan, Journal, Plan};
 
 pub const ALEX: &str = "019a4c2e-5f00-7000-8000-00000000a1e5";
 pub const SAM: &str = "019a4c2e-5f00-7000-8000-0000000005a3";

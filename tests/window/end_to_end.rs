@@ -8,12 +8,12 @@ use crate::common;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::common::sync_files;
 use chrono::Duration;
 use i_slint_backend_testing::AccessibleRole;
 use i_slint_backend_testing::ElementHandle;
 use rusqlite::Connection;
 use sayso::core::{Screen, SpeakMode};
-use sayso::kiosk::sync_files;
 use sayso::store::Plan;
 use sayso::AppWindow;
 use slint::platform::WindowEvent;

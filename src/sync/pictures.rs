@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use tracing::warn;
 
-use super::picture::{self, PictureError, PlanPicture};
-use super::LoadedSet;
 use crate::core::PersonId;
+use crate::library::picture::{self, PictureError, PlanPicture};
+use crate::library::LoadedSet;
 use crate::store::pictures::NewPicture;
-use crate::store::{Plan, StoreError};
+use crate::store::{DevicePlan, StoreError};
 
 /// What a device has to share.
 #[derive(Debug, Clone, Default)]
@@ -40,7 +40,7 @@ pub struct Shared {
 
 /// Carries what `what` names into `plan`, for the device `device_id`.
 pub fn share_pictures(
-    plan: &mut Plan,
+    plan: &mut dyn DevicePlan,
     device_id: &str,
     what: &ToShare,
     now: DateTime<Utc>,
@@ -95,7 +95,7 @@ pub fn share_pictures(
 /// The plan's name for the picture made from `path`: the one it has, or a
 /// new one made by `prepare`. `None`, with a problem noted, if there is none.
 fn keep(
-    plan: &mut Plan,
+    plan: &mut dyn DevicePlan,
     path: &Path,
     prepare: fn(&Path) -> Result<PlanPicture, PictureError>,
     about: &str,
