@@ -19,6 +19,7 @@ use sayso::core::{
     Event, Flow, FlowConfig, FlowEvent, FlowPerson, Input, InputMethod, MatSession, Mono, NewIds,
     Now, PersonRef, Screen, SessionSettings, Stage, Voicing,
 };
+use sayso::kiosk::KioskInput;
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::library::{default_set_path, load_set};
 use sayso::voice::RecordingVoice;
@@ -107,15 +108,27 @@ fn main() {
             .is_none_or(|s| s.stage() == Stage::Reviewing)
         {
             if kiosk.session().is_some() {
-                kiosk.handle(Input::new(Event::Finish, InputMethod::Key));
+                kiosk.input(KioskInput::Person(Input::new(
+                    Event::Finish,
+                    InputMethod::Key,
+                )));
                 kiosk.wait_for_jobs(Duration::from_secs(60));
-                kiosk.handle(Input::new(Event::StartAgain, InputMethod::Key));
+                kiosk.input(KioskInput::Person(Input::new(
+                    Event::StartAgain,
+                    InputMethod::Key,
+                )));
             }
             // From the topics: the first one.
-            kiosk.handle(Input::new(Event::Choose(0), InputMethod::Key));
+            kiosk.input(KioskInput::Person(Input::new(
+                Event::Choose(0),
+                InputMethod::Key,
+            )));
         }
         let started = Instant::now();
-        kiosk.handle(Input::new(Event::PlaceOn(i % 3), InputMethod::Key));
+        kiosk.input(KioskInput::Person(Input::new(
+            Event::PlaceOn(i % 3),
+            InputMethod::Key,
+        )));
         kiosk_times.push(started.elapsed());
     }
     std::hint::black_box(spoken.texts().len());
@@ -170,13 +183,13 @@ fn taps_while_the_plan_is_locked(set: &std::path::Path) -> Vec<Duration> {
     let key = |event| Input::new(event, InputMethod::Key);
     let mut times = Vec::with_capacity(LOCKED_MATS);
     for _ in 0..LOCKED_MATS {
-        kiosk.handle(key(Event::Choose(0)));
+        kiosk.input(KioskInput::Person(key(Event::Choose(0))));
         while kiosk.screen() == Screen::Mat {
-            kiosk.handle(key(Event::PlaceOn(0)));
+            kiosk.input(KioskInput::Person(key(Event::PlaceOn(0))));
         }
         let started = Instant::now();
-        kiosk.handle(key(Event::Finish));
-        kiosk.handle(key(Event::StartAgain));
+        kiosk.input(KioskInput::Person(key(Event::Finish)));
+        kiosk.input(KioskInput::Person(key(Event::StartAgain)));
         times.push(started.elapsed());
     }
     holder.execute_batch("ROLLBACK").expect("the lock let go");

@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 use sayso::access::keys::Key;
 use sayso::clock::SystemClock;
 use sayso::core::Screen;
+use sayso::kiosk::KioskInput;
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::voice::Speaker;
 
@@ -73,10 +74,10 @@ fn main() {
     )
     .expect("the kiosk opens on the demo set");
     if kiosk.screen() == Screen::Topics {
-        kiosk.handle(sayso::core::Input::new(
+        kiosk.input(KioskInput::Person(sayso::core::Input::new(
             sayso::core::Event::Choose(0),
             sayso::core::InputMethod::Touch,
-        ));
+        )));
     }
     assert_eq!(kiosk.screen(), Screen::Mat, "a mat on the first topic");
     let first = kiosk.view().mat.card.map(|card| card.label);
@@ -120,8 +121,8 @@ fn main() {
 }
 
 fn press(kiosk: &mut Kiosk, key: Key) {
-    kiosk.key_down(key, false);
-    kiosk.key_up(key);
+    kiosk.input(KioskInput::KeyDown { key, repeat: false });
+    kiosk.input(KioskInput::KeyUp(key));
 }
 
 /// `default` (where the kiosk's clips go) and `speech_ear` (the speech

@@ -10,6 +10,7 @@ use anyhow::Context;
 use sayso::access::gpio::{ButtonPanel, PinSource, RppalPins};
 use sayso::access::lights::{Lights, RppalLights};
 use sayso::clock::{Clock, SystemClock};
+use sayso::kiosk::KioskInput;
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::library::load_set;
 use sayso::voice::Speaker;
@@ -33,7 +34,7 @@ pub fn run_kiosk(paths: &KioskPaths) -> anyhow::Result<()> {
         let devices = std::path::Path::new(sayso::access::devices::INPUT_DIR);
         if let Some(problem) = sayso::access::devices::input_problem(devices) {
             tracing::warn!("{problem}");
-            kiosk.problem(problem);
+            kiosk.input(KioskInput::Problem(problem));
         }
     }
     kiosk.connect_power(Box::new(sayso::kiosk::SystemPower));
@@ -71,7 +72,7 @@ fn open_buttons(kiosk: &mut Kiosk) -> Option<(Box<dyn PinSource>, ButtonPanel)> 
             match sayso::access::gpio::buttons_problem(model.as_deref(), &e) {
                 Some(problem) => {
                     tracing::warn!("{e}; the kiosk runs without GPIO buttons");
-                    kiosk.problem(problem);
+                    kiosk.input(KioskInput::Problem(problem));
                 }
                 None => tracing::info!("{e}; the kiosk runs without GPIO buttons"),
             }
@@ -135,13 +136,15 @@ fn serve_staff_pages(kiosk: &mut Kiosk, paths: &KioskPaths) {
         Ok(Some(address)) => {
             kiosk.serving_staff_pages(address);
             if let Some(problem) = sayso::kiosk::StaffPages::network_problem(&web) {
-                kiosk.problem(problem);
+                kiosk.input(KioskInput::Problem(problem));
             }
         }
         Ok(None) => {}
         Err(e) => {
             tracing::warn!("the staff web app cannot start: {e:#}");
-            kiosk.problem(format!("Staff web app not started ({WEB_FILE}): {e:#}"));
+            kiosk.input(KioskInput::Problem(format!(
+                "Staff web app not started ({WEB_FILE}): {e:#}"
+            )));
         }
     }
     kiosk.connect_staff_pages(Box::new(web));

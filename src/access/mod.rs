@@ -6,7 +6,7 @@
 //!   interface, which sends keys) to events;
 //! - GPIO buttons ([`gpio`]) run on a thread of their own: raw pin edges go
 //!   through the timing [`filter`] and the pin map, and each `Input` is posted
-//!   to the UI thread, where it goes into `Kiosk::handle` like any other.
+//!   to the UI thread, where it goes into `Kiosk::input` like any other.
 //!
 //! Architecture invariant: sources only translate. None of them knows about the
 //! session, the journal or the screen.

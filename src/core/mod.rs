@@ -7,6 +7,7 @@
 
 pub mod event;
 pub mod flow;
+pub mod housekeeping;
 pub mod ids;
 pub mod news;
 pub mod people;

@@ -10,12 +10,15 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use toml::Spanned;
+use tracing::{error, info, warn};
 
 use crate::access::settings::AccessSettings;
 use crate::core::schedule::{CheckIn, Schedule};
-use crate::core::{PersonId, PictureSet};
+use crate::core::{PersonId, PersonRef, PictureSet};
+use crate::store::Journal;
 use crate::voice::volume::VolumeSettings;
 
 /// The file name inside the data directory.
@@ -362,6 +365,144 @@ pub fn display_of(path: &Path, person: &crate::core::PersonId) -> crate::core::D
             large_text: flag(entry, "large_text"),
         })
         .unwrap_or_default()
+}
+
+/// The home as a kiosk starts with: read from `path` (ids written in for
+/// people who have none); a home file that cannot be read leaves the
+/// people as this kiosk last read them, or else the one person
+/// `single` of a kiosk with no home file. What staff must be told goes
+/// into `notices` (a reason may quote a name: never into the log).
+pub fn load_for_kiosk(
+    path: Option<&Path>,
+    data_dir: &Path,
+    set: &PictureSet,
+    journal: Option<&Journal>,
+    single: &str,
+    notices: &mut Vec<String>,
+) -> Home {
+    let Some(path) = path else {
+        return Home::single(single, set);
+    };
+    let root = path.parent().unwrap_or(Path::new("."));
+    // Read only when the home file is not whole.
+    let last_read = || last_read(data_dir, root, set);
+    let loaded = load_writing_ids(path, set, journal, last_read);
+    let home = match loaded.map_err(|e| (e, last_read())) {
+        Ok(home) => {
+            if home.people.iter().all(|p| p.id.is_some()) {
+                if let Err(e) = keep_last_read(path, data_dir) {
+                    warn!("cannot keep the home file as last read: {e}");
+                }
+            }
+            home
+        }
+        // Who is who stays as this kiosk last read it.
+        Err((e, Some(last_read))) => {
+            error!("the home file ({HOME_FILE}) cannot be used; the people as last read are kept; see the staff line");
+            notices.push(format!(
+                "Home file not read ({}): the people as last read are kept",
+                e.reason()
+            ));
+            last_read
+        }
+        Err((e, None)) => {
+            error!("the home file ({HOME_FILE}) cannot be used; see the staff line");
+            notices.push(format!("Home file not read ({})", e.reason()));
+            Home::single(single, set)
+        }
+    };
+    if !home.problems.is_empty() {
+        warn!(
+            problems = home.problems.len(),
+            "part of the home file was set aside; see the staff line"
+        );
+    }
+    for problem in &home.problems {
+        notices.push(format!("Home: {problem}"));
+    }
+    home
+}
+
+/// Reads the home file, first writing in an id for each person who has
+/// none (the one this kiosk last read for them, or its journal knows them
+/// by, if any). A home file that cannot be written (a read-only share) is
+/// read as it is, and its people are known by name as before.
+fn load_writing_ids(
+    path: &Path,
+    set: &PictureSet,
+    journal: Option<&Journal>,
+    last_read: impl Fn() -> Option<Home>,
+) -> Result<Home, HomeError> {
+    let home = Home::load(path, set)?;
+    if home.people.iter().all(|p| p.id.is_some()) {
+        return Ok(home);
+    }
+    let known_people = journal.and_then(|j| j.people().ok()).unwrap_or_default();
+    let last_read = last_read();
+    let known = |name: &str| {
+        let as_last_read = last_read
+            .iter()
+            .flat_map(|home| &home.people)
+            .find(|p| p.name == name)
+            .and_then(|p| p.id.clone());
+        as_last_read.or_else(|| {
+            known_people
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.id.clone())
+        })
+    };
+    match write_missing_ids(path, known) {
+        Ok(written) => {
+            info!(people = written, "ids written into the home file");
+            Home::load(path, set)
+        }
+        Err(e) => {
+            warn!("{e}; its people are known by name on this device");
+            Ok(home)
+        }
+    }
+}
+
+/// A person of the home as the journal knows them: by the home's id when
+/// the home file gives one, else by name (added the first time); with no
+/// journal, an id for this run only.
+pub fn person_ref(journal: Option<&Journal>, person: &HomePerson, now: DateTime<Utc>) -> PersonRef {
+    let name = person.name.as_str();
+    if let Some(id) = &person.id {
+        let person = PersonRef {
+            id: id.clone(),
+            name: name.to_string(),
+        };
+        if let Some(journal) = journal {
+            if let Err(e) = journal.ensure_person(&person, now) {
+                error!("cannot add a person to the journal: {e}");
+            }
+        }
+        return person;
+    }
+    let found =
+        journal.map(
+            |journal| match journal.people()?.into_iter().find(|p| p.name == name) {
+                Some(person) => Ok(person),
+                None => journal.add_person(name, now),
+            },
+        );
+    match found {
+        Some(Ok(person)) => person,
+        Some(Err(e)) => {
+            error!("cannot read the people in the journal: {e}");
+            fresh_person(name)
+        }
+        None => fresh_person(name),
+    }
+}
+
+fn fresh_person(name: &str) -> PersonRef {
+    PersonRef {
+        id: PersonId::new(uuid::Uuid::now_v7().to_string()),
+        name: name.to_string(),
+    }
 }
 
 #[cfg(test)]

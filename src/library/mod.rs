@@ -27,6 +27,10 @@ use crate::core::{PictureSet, SetError};
 /// The file name of a set inside its folder.
 pub const SET_FILE: &str = "set.toml";
 
+/// How a set's paths name files of sets taken from the support plan
+/// (`plan:SET/VERSION/…`, see [`plan_sets`]).
+pub const PLAN_PREFIX: &str = "plan:";
+
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
     #[error("cannot read the picture set file {path}: {cause}")]
@@ -65,10 +69,7 @@ impl LoadedSet {
         if let Some(bundled) = relative.strip_prefix(BUNDLED) {
             return (bundled_images_dir(), bundled);
         }
-        match (
-            relative.strip_prefix(plan_sets::PLAN_PREFIX),
-            &self.plan_sets,
-        ) {
+        match (relative.strip_prefix(PLAN_PREFIX), &self.plan_sets) {
             (Some(inner), Some(folder)) => (folder.clone(), inner),
             _ => (self.root.clone(), relative),
         }

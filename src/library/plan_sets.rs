@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use tracing::warn;
 
 use super::editable_set::EditableSet;
-use super::{load_set, SET_FILE};
+use super::{load_set, PLAN_PREFIX, SET_FILE};
 use crate::core::flow::ChangedTopics;
 use crate::core::scale::BUNDLED;
 use crate::core::{PersonId, Topic};
@@ -22,8 +22,6 @@ use crate::store::set_versions::is_set_id;
 
 /// The folder in the data directory.
 pub const SETS_DIR: &str = "sets";
-/// How a set's paths name files of sets taken from the plan.
-pub const PLAN_PREFIX: &str = "plan:";
 pub(crate) const CURRENT_FILE: &str = "current.toml";
 
 /// Which version of a set this kiosk has, and whose set it is.

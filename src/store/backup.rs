@@ -245,12 +245,6 @@ impl Nightly {
             }),
         }
     }
-
-    /// Whether tonight's backup is due at local time `now`, the last one
-    /// having been made on `last` (a day).
-    pub fn due(&self, now: chrono::NaiveDateTime, last: Option<chrono::NaiveDate>) -> bool {
-        now.time() >= self.at && last != Some(now.date())
-    }
 }
 
 /// Removes the oldest backups of `device_id` in `folder` beyond `keep`

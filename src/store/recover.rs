@@ -11,13 +11,15 @@
 //! already has is not brought in twice.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
-use tracing::warn;
+use tracing::{error, warn};
 
 use super::db::StoreError;
+use super::journal::Journal;
 use super::pages::{self, StoredRow};
 
 /// How much came back.
@@ -518,6 +520,118 @@ fn every_action_read(to: &rusqlite::Transaction, session_id: &str) -> bool {
         },
     )
     .is_ok_and(|(mat, count, last)| mat && count > 0 && count == last)
+}
+
+/// Opens a kiosk's journal without reading it whole (the kiosk does that
+/// on a thread of its own afterwards). One that is not a database, or that a
+/// newer sayso wrote, is set aside and a fresh one started; any other
+/// failure (a full disk, a folder that cannot be written) leaves the kiosk
+/// running unsaved until it can be opened.
+pub fn open_journal(path: &Path, now: DateTime<Utc>, notices: &mut Vec<String>) -> Option<Journal> {
+    match Journal::open_unchecked(path) {
+        Ok(journal) => Some(journal),
+        Err(e) if e.is_corrupt() || matches!(e, StoreError::NewerSchema { .. }) => {
+            error!("{e}");
+            set_aside_and_recover(path, &e, now, notices)
+        }
+        Err(e) => {
+            error!("cannot open the journal: {e}");
+            notices.push(format!("Not saving: {e}"));
+            None
+        }
+    }
+}
+
+/// Moves a damaged journal (or one a newer sayso wrote) aside, never
+/// deleting it, starts a fresh one and copies into it every row that can
+/// still be read; staff are told what came back.
+pub fn set_aside_and_recover(
+    path: &Path,
+    why: &StoreError,
+    now: DateTime<Utc>,
+    notices: &mut Vec<String>,
+) -> Option<Journal> {
+    let stamp = now.format("%Y%m%dT%H%M%SZ");
+    let (kind, what) = if why.is_corrupt() {
+        ("damaged", "was damaged")
+    } else {
+        ("newer", "was written by a newer version of sayso")
+    };
+    let aside = path.with_extension(format!("sqlite.{kind}-{stamp}"));
+    error!(
+        "moving the journal to {} and starting a new one",
+        aside.display()
+    );
+    for suffix in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", path.display()));
+        if from.exists() {
+            let to = PathBuf::from(format!("{}{suffix}", aside.display()));
+            if let Err(e) = std::fs::rename(&from, &to) {
+                error!("cannot move {} aside: {e}", from.display());
+            }
+        }
+    }
+    let fresh = match Journal::open(path) {
+        Ok(journal) => journal,
+        Err(e) => {
+            error!("cannot start a new journal: {e}");
+            notices.push(format!("Not saving: {e}"));
+            return None;
+        }
+    };
+    drop(fresh);
+    let recovered = recover_journal(&aside, path);
+    let notice = match &recovered {
+        Ok(r) => {
+            warn!(
+                rows = r.rows,
+                mats = r.mats,
+                finished = r.finished,
+                placements = r.placements,
+                check_ins = r.check_ins,
+                lost = r.lost,
+                missing_pages = r.missing_pages,
+                kept_out = r.kept_out,
+                "recovered what could be read from the journal set aside"
+            );
+            let kept_out = match r.kept_out {
+                0 => String::new(),
+                n => format!(
+                    "; {n} finished mat(s) kept out of the plan, some of their cards unreadable"
+                ),
+            };
+            let cut_short = match r.missing_pages {
+                0 => "",
+                _ => " (more, past where the file was cut short)",
+            };
+            format!(
+                "The journal {what} (kept as {}); recovered {} row(s): {} mat(s) ({} finished), \
+                 {} card placement(s), {} check-in(s); about {} row(s) could not be read\
+                 {cut_short}{kept_out}",
+                aside.display(),
+                r.rows,
+                r.mats,
+                r.finished,
+                r.placements,
+                r.check_ins,
+                r.lost
+            )
+        }
+        Err(e) => {
+            error!("nothing could be recovered from the journal set aside: {e}");
+            format!(
+                "The journal {what}; it was kept as {}, and nothing could be recovered from it",
+                aside.display()
+            )
+        }
+    };
+    notices.push(notice);
+    Journal::open_unchecked(path)
+        .inspect_err(|e| {
+            error!("cannot start a new journal: {e}");
+            notices.push(format!("Not saving: {e}"));
+        })
+        .ok()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use tracing::warn;
 
-use super::{SyncOptions, SyncReport};
+use super::options::{SyncOptions, SyncReport};
 use crate::store::{DevicePlan, Journal, StoreError};
 
 /// Why a device cannot join a plan's home.

@@ -11,77 +11,24 @@
 //! device's files; nothing of the UI, the voice or the web app.
 
 pub mod join;
+mod options;
 pub mod pictures;
 pub mod planner;
 pub mod sets;
 mod up;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tracing::{info, warn};
 
-use crate::core::time::SinceBoot;
+use crate::core::PlanTrouble;
 use crate::library::plan_sets::SETS_DIR;
 use crate::store::{DevicePlan, Journal, StoreError};
 pub use join::{join, JoinError};
+pub use options::{SyncOptions, SyncReport};
 pub use pictures::ToShare;
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SyncReport {
-    /// Finished sessions brought into the plan by this run.
-    pub sessions: usize,
-    /// Cards with new evidence.
-    pub placements: usize,
-    /// Times a batch found the plan held by another writer and was tried again.
-    pub busy_retries: u32,
-    /// Finished mats recorded before the clock was set, held back until it is.
-    pub waiting_for_clock: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct SyncOptions {
-    /// Sessions per transaction.
-    pub batch_size: usize,
-    /// Retries of a batch that found the plan locked beyond the busy timeout.
-    pub busy_retries: u32,
-    /// How long one try waits for another writer before it counts as busy.
-    pub busy_timeout: Duration,
-    /// This machine's boot and the time since: mats recorded before the
-    /// clock was set wait while this boot may still set it.
-    pub clock: Option<SinceBoot>,
-    /// The device's pictures to carry up, and where its sets come down to.
-    /// Without them only records go up and news comes down.
-    pub files: Option<Arc<ToShare>>,
-    /// What the device's staff line says, for staff's What's new. A sync
-    /// from the command line cannot know, and says nothing.
-    pub staff_line: Option<Vec<String>>,
-    /// For crash-safety tests: fail on purpose at this statement.
-    #[cfg(feature = "fault-injection")]
-    pub fail_at_statement: Option<usize>,
-    /// For tests: told the number of each retry after a busy plan.
-    #[cfg(feature = "fault-injection")]
-    pub on_busy: Option<std::sync::mpsc::Sender<u32>>,
-}
-
-impl Default for SyncOptions {
-    fn default() -> Self {
-        SyncOptions {
-            batch_size: 200,
-            busy_retries: 3,
-            busy_timeout: crate::store::BUSY_TIMEOUT,
-            clock: None,
-            files: None,
-            staff_line: None,
-            #[cfg(feature = "fault-injection")]
-            fail_at_statement: None,
-            #[cfg(feature = "fault-injection")]
-            on_busy: None,
-        }
-    }
-}
 
 /// Where a device's support plan is: a file. The local plan is made on
 /// first use; a plan elsewhere (a network share) must already exist, so an
@@ -98,6 +45,25 @@ impl PlanTarget {
         PlanTarget {
             path: path.to_path_buf(),
             create_if_missing: false,
+        }
+    }
+
+    /// Why a sync failed, as the staff line tells it. Only trouble with
+    /// the plan's file is the plan's (a damaged journal is the kiosk's own
+    /// to set aside and recover).
+    pub fn trouble(&self, e: &StoreError) -> PlanTrouble {
+        let about_plan = |path: &Path| path == self.path;
+        match e {
+            e if e.is_busy() => PlanTrouble::Busy,
+            StoreError::Missing { path } if about_plan(path) => PlanTrouble::Missing,
+            StoreError::Damaged { path, .. } | StoreError::NotADatabase { path, .. }
+                if about_plan(path) =>
+            {
+                PlanTrouble::Damaged
+            }
+            StoreError::NewerSchema { path, .. } if about_plan(path) => PlanTrouble::Newer,
+            StoreError::DifferentHome { .. } => PlanTrouble::OtherHome,
+            _ => PlanTrouble::Other,
         }
     }
 

@@ -20,8 +20,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tracing::warn;
 
+use super::options::{SyncOptions, SyncReport};
 use super::planner::{plan_batch, sessions_to_apply};
-use super::{SyncOptions, SyncReport};
 use crate::core::time::{correct, may_yet_be_set, ClockMark, Recorded};
 use crate::core::SessionId;
 use crate::store::journal::{FinishedSession, Journal, Stream};

@@ -24,7 +24,7 @@ use crate::access::AccessOutput;
 use crate::core::staff_screen::{PowerAction, StaffInput, StaffStage};
 use crate::core::view::{CardView, MatView, PickerView, PointView};
 use crate::core::{Display, Event, HighlightedAction, Input, InputMethod, KioskView, Screen};
-use crate::kiosk::{Kiosk, StaffScreenView};
+use crate::kiosk::{Kiosk, KioskInput, StaffScreenView};
 use crate::{
     AppWindow, CardItem, HighlightedAction as SlintAction, KioskAdapter, PickerItem, PointItem,
     ScreenKind, Theme,
@@ -184,10 +184,14 @@ impl ScreenState {
             self.shown_staff = Some(staff);
         }
         for warning in self.pictures.take_new_warnings() {
-            self.kiosk.borrow_mut().problem(warning);
+            self.kiosk.borrow_mut().input(KioskInput::Problem(warning));
         }
     }
 }
+
+/// Hands one input to the kiosk, then lets the screen follow the view;
+/// true when the input meant something to the kiosk.
+type Act = Rc<dyn Fn(KioskInput) -> bool>;
 
 /// Wires a window to a kiosk: callbacks in, the view out.
 pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures) -> Bridge {
@@ -199,29 +203,74 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
         shown_staff: None,
     }));
     let adapter = window.global::<KioskAdapter>();
-
-    // Every callback does its part, then the screen follows the view.
-    let act = {
+    let act: Act = {
         let (kiosk, screen) = (kiosk.clone(), screen.clone());
-        move |action: &dyn Fn(&mut Kiosk)| {
-            action(&mut kiosk.borrow_mut());
+        Rc::new(move |input: KioskInput| {
+            let meant = kiosk.borrow_mut().input(input);
             screen.borrow_mut().refresh();
-        }
+            meant
+        })
     };
-    let act = Rc::new(act);
+    connect_person(&adapter, &act);
+    connect_staff(&adapter, &act);
+    connect_keys(&adapter, &act);
+
+    REDRAW.with(|r| {
+        let screen = Rc::downgrade(&screen);
+        *r.borrow_mut() = Some(Rc::new(move || {
+            if let Some(screen) = screen.upgrade() {
+                screen.borrow_mut().refresh();
+            }
+        }));
+    });
+    screen.borrow_mut().refresh();
+
+    // The key timing filter settles releases, and auto scanning moves the
+    // highlight; either may be a person's setting, so this always runs.
+    let access_timer = slint::Timer::default();
+    access_timer.start(slint::TimerMode::Repeated, Duration::from_millis(20), {
+        let (kiosk, screen) = (kiosk.clone(), screen.clone());
+        move || {
+            let acted = kiosk.borrow_mut().input(KioskInput::AccessTick);
+            if acted {
+                screen.borrow_mut().refresh();
+            }
+        }
+    });
+    // Check-ins, idle mats, background jobs, sound coming and going.
+    let refresh = slint::Timer::default();
+    refresh.start(slint::TimerMode::Repeated, Duration::from_secs(1), {
+        let act = act.clone();
+        move || {
+            act(KioskInput::Tick);
+        }
+    });
+    Bridge {
+        screen,
+        _refresh: refresh,
+        _access: access_timer,
+    }
+}
+
+/// The person's screens, by touch.
+fn connect_person(adapter: &KioskAdapter, act: &Act) {
     let touch = |event: Event| {
         let act = act.clone();
-        move || act(&|kiosk| kiosk.handle(Input::new(event, InputMethod::Touch)))
+        move || {
+            act(KioskInput::Person(Input::new(event, InputMethod::Touch)));
+        }
     };
     let touch_at = |event: fn(usize) -> Event| {
         let act = act.clone();
         move |index: i32| {
             if let Ok(index) = usize::try_from(index) {
-                act(&|kiosk| kiosk.handle(Input::new(event(index), InputMethod::Touch)));
+                act(KioskInput::Person(Input::new(
+                    event(index),
+                    InputMethod::Touch,
+                )));
             }
         }
     };
-
     adapter.on_place(touch_at(Event::PlaceOn));
     adapter.on_choose(touch_at(Event::Choose));
     adapter.on_pick_up(touch_at(Event::PickUp));
@@ -233,14 +282,17 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
         move |fraction| {
             if (0.0..=1.0).contains(&fraction) {
                 let permille = (fraction * 1000.0).round() as u16;
-                act(&|kiosk| kiosk.handle(Input::new(Event::DropAt(permille), InputMethod::Touch)));
+                let drop = Input::new(Event::DropAt(permille), InputMethod::Touch);
+                act(KioskInput::Person(drop));
             }
         }
     });
     adapter.on_put_back(touch(Event::PutBack));
     adapter.on_toggle_helping({
         let act = act.clone();
-        move || act(&|kiosk| kiosk.toggle_helping())
+        move || {
+            act(KioskInput::ToggleHelping);
+        }
     });
     adapter.on_skip(touch(Event::Skip));
     adapter.on_something_else(touch(Event::SomethingElse));
@@ -249,11 +301,15 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
     adapter.on_say_again(touch(Event::SayAgain));
     adapter.on_finish(touch(Event::Finish));
     adapter.on_start_again(touch(Event::StartAgain));
+}
 
-    // The staff screen: touch only.
+/// The staff screen: touch only.
+fn connect_staff(adapter: &KioskAdapter, act: &Act) {
     let staff = |input: StaffInput| {
         let act = act.clone();
-        move || act(&|kiosk| kiosk.staff_input(input))
+        move || {
+            act(KioskInput::Staff(input));
+        }
     };
     adapter.on_staff_corner({
         let act = act.clone();
@@ -263,14 +319,14 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
             } else {
                 StaffInput::CornerReleased
             };
-            act(&|kiosk| kiosk.staff_input(input))
+            act(KioskInput::Staff(input));
         }
     });
     adapter.on_staff_digit({
         let act = act.clone();
         move |digit| {
             if let Ok(digit) = u8::try_from(digit) {
-                act(&|kiosk| kiosk.staff_input(StaffInput::Digit(digit)));
+                act(KioskInput::Staff(StaffInput::Digit(digit)));
             }
         }
     });
@@ -290,7 +346,7 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
             } else {
                 PowerAction::ShutDown
             };
-            act(&|kiosk| kiosk.staff_input(StaffInput::Ask(action)))
+            act(KioskInput::Staff(StaffInput::Ask(action)));
         }
     });
     adapter.on_staff_volume_step({
@@ -301,73 +357,29 @@ pub fn connect(window: &AppWindow, kiosk: Rc<RefCell<Kiosk>>, pictures: Pictures
             } else {
                 StaffInput::VolumeDown
             };
-            act(&|kiosk| kiosk.staff_input(input))
+            act(KioskInput::Staff(input));
         }
     });
+}
 
+/// Keys (a keyboard, a USB switch interface) and the GPIO buttons.
+fn connect_keys(adapter: &KioskAdapter, act: &Act) {
     adapter.on_key({
         let act = act.clone();
         move |text, repeat| {
-            let Some(key) = key_from_slint(&text) else {
-                return false;
-            };
-            let used = std::cell::Cell::new(false);
-            act(&|kiosk| used.set(kiosk.key_down(key, repeat)));
-            used.get()
+            key_from_slint(&text).is_some_and(|key| act(KioskInput::KeyDown { key, repeat }))
         }
     });
     adapter.on_key_up({
         let act = act.clone();
-        move |text| {
-            let Some(key) = key_from_slint(&text) else {
-                return false;
-            };
-            let used = std::cell::Cell::new(false);
-            act(&|kiosk| used.set(kiosk.key_up(key)));
-            used.get()
-        }
+        move |text| key_from_slint(&text).is_some_and(|key| act(KioskInput::KeyUp(key)))
     });
-
     BUTTON_SINK.with(|sink| {
         let act = act.clone();
         *sink.borrow_mut() = Some(Rc::new(move |output: AccessOutput| {
-            act(&|kiosk| kiosk.access_output(output.clone()))
+            act(KioskInput::Access(output));
         }));
     });
-
-    REDRAW.with(|r| {
-        let screen = Rc::downgrade(&screen);
-        *r.borrow_mut() = Some(Rc::new(move || {
-            if let Some(screen) = screen.upgrade() {
-                screen.borrow_mut().refresh();
-            }
-        }));
-    });
-    screen.borrow_mut().refresh();
-
-    // The key timing filter settles releases, and auto scanning moves the
-    // highlight; either may be a person's setting, so this always runs.
-    let access_timer = slint::Timer::default();
-    access_timer.start(slint::TimerMode::Repeated, Duration::from_millis(20), {
-        let (kiosk, screen) = (kiosk.clone(), screen.clone());
-        move || {
-            let acted = kiosk.borrow_mut().tick_access();
-            if acted {
-                screen.borrow_mut().refresh();
-            }
-        }
-    });
-    // Check-ins, idle mats, background jobs, sound coming and going.
-    let refresh = slint::Timer::default();
-    refresh.start(slint::TimerMode::Repeated, Duration::from_secs(1), {
-        let act = act.clone();
-        move || act(&|kiosk| kiosk.tick())
-    });
-    Bridge {
-        screen,
-        _refresh: refresh,
-        _access: access_timer,
-    }
 }
 
 /// Puts the staff screen's view on screen.

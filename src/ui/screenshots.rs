@@ -16,7 +16,7 @@ use slint::{ComponentHandle, Rgba8Pixel, SharedPixelBuffer};
 use crate::clock::Clock;
 use crate::clock::ManualClock;
 use crate::core::{News, Screen};
-use crate::kiosk::{Kiosk, KioskPaths};
+use crate::kiosk::{Kiosk, KioskInput, KioskPaths};
 use crate::library::home::{find_home, Display};
 use crate::store::Journal;
 use crate::voice::RecordingVoice;
@@ -271,7 +271,7 @@ pub fn walk_every_screen(
     adapter.invoke_place(0);
     let idle = kiosk.borrow().idle_ms();
     clock.advance(chrono::Duration::milliseconds(idle as i64));
-    kiosk.borrow_mut().tick();
+    kiosk.borrow_mut().input(KioskInput::Tick);
     bridge.refresh();
     if kiosk.borrow().screen() != Screen::Mat {
         if kiosk.borrow().screen() == Screen::People {
@@ -287,7 +287,7 @@ pub fn walk_every_screen(
     adapter.invoke_start_again();
     adapter.invoke_staff_corner(true);
     clock.advance(chrono::Duration::seconds(3));
-    kiosk.borrow_mut().tick();
+    kiosk.borrow_mut().input(KioskInput::Tick);
     adapter.invoke_staff_corner(false);
     for digit in [4, 8] {
         adapter.invoke_staff_digit(digit);
@@ -300,13 +300,13 @@ pub fn walk_every_screen(
     kiosk
         .borrow_mut()
         .wait_for_jobs(std::time::Duration::from_secs(60));
-    kiosk
-        .borrow_mut()
-        .problem("No sound: is the speaker plugged in and switched on?".into());
+    kiosk.borrow_mut().input(KioskInput::Problem(
+        "No sound: is the speaker plugged in and switched on?".into(),
+    ));
     // The longest the staff line says, to see it wraps.
-    kiosk
-        .borrow_mut()
-        .problem(crate::core::PlanTrouble::Damaged.notice().into());
+    kiosk.borrow_mut().input(KioskInput::Problem(
+        crate::core::PlanTrouble::Damaged.notice().into(),
+    ));
     kiosk
         .borrow_mut()
         .serving_staff_pages("https://sayso-kitchen.local:8470/".into());
@@ -324,7 +324,7 @@ pub fn walk_every_screen(
     shot("paused", None)?;
     adapter.invoke_staff_corner(true);
     clock.advance(chrono::Duration::seconds(3));
-    kiosk.borrow_mut().tick();
+    kiosk.borrow_mut().input(KioskInput::Tick);
     adapter.invoke_staff_corner(false);
     for digit in [4, 8, 2, 1] {
         adapter.invoke_staff_digit(digit);

@@ -202,7 +202,7 @@ fn reset_page(
                     p { strong { "A phone cannot open this link yet." } " This web app answers on \
                         this machine only. To let phones in the home open it, serve the \
                         home's network:" }
-                    p { code { (crate::web::SERVE_THE_HOME) } }
+                    p { code { (super::settings::SERVE_THE_HOME) } }
                 }
             }
             p { (name) "'s old passphrase no longer works, and every browser they were signed \

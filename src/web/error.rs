@@ -4,6 +4,9 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use maud::{html, Markup};
+
+use super::html::layout;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -111,7 +114,7 @@ impl IntoResponse for WebError {
             }
             _ => tracing::warn!(status = %self.status(), "web request refused: {self}"),
         }
-        let mut response = (self.status(), super::pages::problem(&self)).into_response();
+        let mut response = (self.status(), problem_page(&self)).into_response();
         if matches!(self, WebError::Busy) {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
@@ -120,4 +123,17 @@ impl IntoResponse for WebError {
         }
         response
     }
+}
+
+fn problem_page(error: &WebError) -> Markup {
+    let (heading, advice) = error.advice();
+    layout(
+        heading,
+        None,
+        html! {
+            h1 { (heading) }
+            p.problem role="alert" { (advice) }
+            p { a href="/" { "Back to What's new" } }
+        },
+    )
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::WebError;
+use super::error::WebError;
 
 /// Uploads worked on at once.
 pub const AT_ONCE: usize = 1;

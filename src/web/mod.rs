@@ -37,9 +37,7 @@ use crate::store::Plan;
 
 pub use error::WebError;
 pub use routes::app;
-
-/// The address `sayso serve` listens on unless told otherwise.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:8470";
+pub use settings::{Listen, DEFAULT_LISTEN, SERVE_THE_HOME};
 
 /// The web app's "now": given by whoever starts it (the wall clock from
 /// `main`, the fixture's clock in tests), never read below `main`.
@@ -98,9 +96,6 @@ impl Reach {
         }
     }
 }
-
-/// What to run so that phones in the home can open the web app's links.
-pub const SERVE_THE_HOME: &str = "sayso serve --listen 0.0.0.0:8470";
 
 impl AppState {
     pub fn new(plan_path: PathBuf, clock: WallClock) -> AppState {
@@ -201,23 +196,6 @@ impl AppState {
     }
 }
 
-/// How `sayso serve` listens.
-pub struct Listen {
-    pub address: SocketAddr,
-    /// HTTPS even on this machine's own address.
-    pub https: bool,
-    /// A certificate and key of staff's own; else one made for this machine.
-    pub certificate: Option<(PathBuf, PathBuf)>,
-}
-
-impl Listen {
-    /// Beyond this machine, always HTTPS: care data never crosses the
-    /// network in the clear.
-    pub fn uses_https(&self) -> bool {
-        self.https || self.certificate.is_some() || !self.address.ip().is_loopback()
-    }
-}
-
 /// Where the web app answers, once it is listening.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Serving {
@@ -310,11 +288,11 @@ async fn run(
     let Some(certificate) = bound.certificate else {
         let mut server = axum_server::from_tcp(bound.listener)?
             .handle(handle)
-            .first_request_timeout(FIRST_REQUEST_WITHIN);
+            .first_request_timeout(plain_http::FIRST_REQUEST_WITHIN);
         server
             .http_builder()
             .http1()
-            .header_read_timeout(HEADERS_WITHIN);
+            .header_read_timeout(plain_http::HEADERS_WITHIN);
         return server.serve(app).await.context("the web server stopped");
     };
     // One TLS implementation in the build (ring), chosen here.
@@ -331,19 +309,13 @@ async fn run(
     let mut server = axum_server::from_tcp(bound.listener)?
         .acceptor(acceptor)
         .handle(handle)
-        .first_request_timeout(FIRST_REQUEST_WITHIN);
+        .first_request_timeout(plain_http::FIRST_REQUEST_WITHIN);
     server
         .http_builder()
         .http1()
-        .header_read_timeout(HEADERS_WITHIN);
+        .header_read_timeout(plain_http::HEADERS_WITHIN);
     server.serve(app).await.context("the web server stopped")
 }
-
-/// A request's headers arrive within this, or the connection is closed: a
-/// client sending a byte at a time cannot hold connections open.
-const HEADERS_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
-/// A new connection sends its first request within this.
-const FIRST_REQUEST_WITHIN: std::time::Duration = std::time::Duration::from_secs(15);
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()

@@ -6,7 +6,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use maud::{html, Markup};
 
 use super::html::{card_anchor, layout, local_time, path_part};
-use super::WebError;
 use crate::core::{MatOutcome, PersonRef, Standing};
 use crate::report::readable_date as local_date;
 use crate::store::accounts::WebSession;
@@ -15,19 +14,6 @@ use crate::store::{ActionStatus, ProfileSection};
 
 /// A kiosk not heard from for this long is flagged on What's new.
 const QUIET_DEVICE_HOURS: i64 = 36;
-
-pub fn problem(error: &WebError) -> Markup {
-    let (heading, advice) = error.advice();
-    layout(
-        heading,
-        None,
-        html! {
-            h1 { (heading) }
-            p.problem role="alert" { (advice) }
-            p { a href="/" { "Back to What's new" } }
-        },
-    )
-}
 
 pub fn sign_in(message: Option<&str>) -> Markup {
     layout(

@@ -28,8 +28,7 @@ impl<S: Send + 'static> Accept<TcpStream, S> for RedirectPlainHttp {
     fn accept(&self, stream: TcpStream, service: S) -> Self::Future {
         Box::pin(async move {
             let mut first = [0u8; 1];
-            let peeked =
-                tokio::time::timeout(super::FIRST_REQUEST_WITHIN, stream.peek(&mut first)).await;
+            let peeked = tokio::time::timeout(FIRST_REQUEST_WITHIN, stream.peek(&mut first)).await;
             // A client that sends nothing is the TLS acceptor's to time out.
             if matches!(peeked, Ok(Ok(1))) && first[0] != TLS_HANDSHAKE {
                 answer_plain_http(stream).await;
@@ -42,7 +41,7 @@ impl<S: Send + 'static> Accept<TcpStream, S> for RedirectPlainHttp {
 
 async fn answer_plain_http(mut stream: TcpStream) {
     let mut head = Vec::with_capacity(1024);
-    let read = tokio::time::timeout(super::HEADERS_WITHIN, async {
+    let read = tokio::time::timeout(HEADERS_WITHIN, async {
         let mut buffer = [0u8; 1024];
         while head.len() < LONGEST_HEAD && !head.windows(4).any(|w| w == b"\r\n\r\n") {
             match stream.read(&mut buffer).await {
@@ -97,6 +96,12 @@ fn is_plain_host(host: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
 }
+
+/// A request's headers arrive within this, or the connection is closed: a
+/// client sending a byte at a time cannot hold connections open.
+pub(super) const HEADERS_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
+/// A new connection sends its first request within this.
+pub(super) const FIRST_REQUEST_WITHIN: std::time::Duration = std::time::Duration::from_secs(15);
 
 #[cfg(test)]
 mod tests {

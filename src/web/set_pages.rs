@@ -130,7 +130,7 @@ pub fn invited(
                     p { strong { "A phone cannot open this link yet." } " This web app answers on \
                         this machine only. To let phones in the home open it, stop it and \
                         serve the home's network:" }
-                    p { code { (crate::web::SERVE_THE_HOME) } }
+                    p { code { (super::settings::SERVE_THE_HOME) } }
                     p { "The invitation is made: the link and code below work once it does." }
                 }
             }

@@ -7,8 +7,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::Listen;
-
 /// The file name inside the data directory.
 pub const WEB_FILE: &str = "web.toml";
 
@@ -32,7 +30,7 @@ impl Default for WebSettings {
     fn default() -> WebSettings {
         WebSettings {
             enabled: false,
-            listen: super::DEFAULT_LISTEN.parse().expect("a socket address"),
+            listen: DEFAULT_LISTEN.parse().expect("a socket address"),
             https: false,
             certificate: None,
             key: None,
@@ -94,6 +92,29 @@ impl WebSettings {
         }
     }
 }
+
+/// The address `sayso serve` listens on unless told otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8470";
+
+/// How `sayso serve` listens.
+pub struct Listen {
+    pub address: SocketAddr,
+    /// HTTPS even on this machine's own address.
+    pub https: bool,
+    /// A certificate and key of staff's own; else one made for this machine.
+    pub certificate: Option<(PathBuf, PathBuf)>,
+}
+
+impl Listen {
+    /// Beyond this machine, always HTTPS: care data never crosses the
+    /// network in the clear.
+    pub fn uses_https(&self) -> bool {
+        self.https || self.certificate.is_some() || !self.address.ip().is_loopback()
+    }
+}
+
+/// What to run so that phones in the home can open the web app's links.
+pub const SERVE_THE_HOME: &str = "sayso serve --listen 0.0.0.0:8470";
 
 #[cfg(test)]
 mod tests {

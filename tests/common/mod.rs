@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::TimeZone;
 use sayso::clock::ManualClock;
 use sayso::core::{Event, Input, InputMethod, Screen};
+use sayso::kiosk::KioskInput;
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::voice::{RecordingVoice, SpokenLog};
 
@@ -85,7 +86,10 @@ pub fn screenshot_dir() -> PathBuf {
 /// Picks the first topic on the topic picker, as a tap on it would.
 pub fn pick_first_topic(kiosk: &mut Kiosk) {
     if kiosk.screen() == Screen::Topics {
-        kiosk.handle(Input::new(Event::Choose(0), InputMethod::Touch));
+        kiosk.input(KioskInput::Person(Input::new(
+            Event::Choose(0),
+            InputMethod::Touch,
+        )));
     }
 }
 
@@ -95,19 +99,28 @@ pub const JOB_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 /// Lets the kiosk notice time passing; true if the screen changed.
 pub fn tick(kiosk: &mut Kiosk) -> bool {
     let before = kiosk.view();
-    kiosk.tick();
+    kiosk.input(KioskInput::Tick);
     kiosk.view() != before
 }
 
 /// Places every card of the mat on offer under `point` and finishes it;
 /// after a finished mat, starts the next one on the first topic.
 pub fn finish_a_mat(kiosk: &mut Kiosk, point: usize) {
-    kiosk.handle(Input::new(Event::StartAgain, InputMethod::Touch));
+    kiosk.input(KioskInput::Person(Input::new(
+        Event::StartAgain,
+        InputMethod::Touch,
+    )));
     pick_first_topic(kiosk);
     while kiosk.screen() == Screen::Mat {
-        kiosk.handle(Input::new(Event::PlaceOn(point), InputMethod::Touch));
+        kiosk.input(KioskInput::Person(Input::new(
+            Event::PlaceOn(point),
+            InputMethod::Touch,
+        )));
     }
-    kiosk.handle(Input::new(Event::Finish, InputMethod::Touch));
+    kiosk.input(KioskInput::Person(Input::new(
+        Event::Finish,
+        InputMethod::Touch,
+    )));
     assert_eq!(kiosk.screen(), Screen::Finished);
 }
 

@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 use rusqlite::{Connection, OpenFlags};
 
 use super::real_kiosk::{count, data_dir, place, wait_until, RunningKiosk, XServer};
+use sayso::kiosk::KioskInput;
 
 fn sayso(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sayso"))
@@ -229,7 +230,7 @@ fn with_backup_toml_the_kiosk_backs_up_once_a_night_keeps_the_newest_and_says_wh
     let (voice, _spoken) = sayso::voice::RecordingVoice::new();
     let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone())).unwrap();
     let tick = |kiosk: &mut Kiosk| {
-        kiosk.tick();
+        kiosk.input(KioskInput::Tick);
         kiosk.wait_for_jobs(super::common::JOB_WAIT);
     };
     tick(&mut kiosk);

@@ -7,6 +7,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 
 use sayso::core::{Event, Input, InputMethod, PictureRef};
+use sayso::kiosk::KioskInput;
 use sayso::store::Journal;
 use sayso::ui::Pictures;
 use sayso::voice::ClipVoice;
@@ -19,7 +20,10 @@ fn copy_demo_set(dir: &Path) -> PathBuf {
 }
 
 fn place(kiosk: &mut sayso::kiosk::Kiosk, point: usize) {
-    kiosk.handle(Input::new(Event::PlaceOn(point), InputMethod::Key));
+    kiosk.input(KioskInput::Person(Input::new(
+        Event::PlaceOn(point),
+        InputMethod::Key,
+    )));
 }
 
 #[test]
@@ -186,7 +190,7 @@ fn a_journal_that_cannot_be_opened_at_start_never_says_saved_and_the_mat_is_writ
 
     // The way is clear again: within a tick, the whole mat is written.
     std::fs::remove_dir(&journal_path).unwrap();
-    kiosk.tick();
+    kiosk.input(KioskInput::Tick);
     let journal = Journal::open(&journal_path).unwrap();
     assert_eq!(
         journal.finished_session_ids().unwrap(),
@@ -261,8 +265,10 @@ cards = [ { id = "one", label = "one" } ]
     assert_eq!(test.kiosk.person_topics().len(), 3, "the good topics");
 
     // The person carries on, with no error box: the topics work.
-    test.kiosk
-        .handle(Input::new(Event::Choose(0), InputMethod::Touch));
+    test.kiosk.input(KioskInput::Person(Input::new(
+        Event::Choose(0),
+        InputMethod::Touch,
+    )));
     place(&mut test.kiosk, 0);
     assert_eq!(test.kiosk.session().unwrap().dealt_count(), 1);
 }
@@ -378,14 +384,14 @@ fn damage_that_appears_while_the_kiosk_runs_is_found_by_the_daily_full_check_and
     bytes[middle..middle + 4096].fill(0xA5);
     std::fs::write(&journal_path, &bytes).unwrap();
 
-    test.kiosk.tick();
+    test.kiosk.input(KioskInput::Tick);
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
     assert!(
         !test.kiosk.notices().iter().any(|n| n.contains("damaged")),
         "not before a day has passed"
     );
     test.clock.advance(chrono::Duration::hours(24));
-    test.kiosk.tick();
+    test.kiosk.input(KioskInput::Tick);
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
     let notices = test.kiosk.notices().to_vec();
     assert!(
@@ -417,7 +423,7 @@ fn a_data_directory_that_cannot_be_written_tells_staff_and_the_person_carries_on
     common::pick_first_topic(&mut kiosk);
     let said_before = spoken.texts().len();
     place(&mut kiosk, 0);
-    kiosk.tick();
+    kiosk.input(KioskInput::Tick);
     assert!(
         spoken.texts().len() > said_before,
         "the person's card is still spoken"

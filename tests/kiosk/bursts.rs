@@ -11,6 +11,7 @@ use sayso::core::Screen;
 use sayso::store::Journal;
 
 use crate::common;
+use sayso::kiosk::KioskInput;
 
 /// One intended press: the scale point, when it starts after the last one,
 /// how long it is held, and the chatter after it is let go.
@@ -101,11 +102,11 @@ proptest! {
             set_time(&test, &mut now, at);
             let key = Key::Char(char::from(b'1' + point as u8));
             if down {
-                test.kiosk.key_down(key, false);
+                test.kiosk.input(KioskInput::KeyDown { key, repeat: false });
             } else {
-                test.kiosk.key_up(key);
+                test.kiosk.input(KioskInput::KeyUp(key));
             }
-            test.kiosk.tick_access();
+            test.kiosk.input(KioskInput::AccessTick);
         }
         let wanted: Vec<i64> = presses.iter().map(|p| p.point as i64).collect();
         prop_assert_eq!(placed_points(&test), wanted);
@@ -131,13 +132,13 @@ proptest! {
             while let Some(deadline) = panel.next_deadline().filter(|d| *d <= at) {
                 set_time(test, now, deadline.max(*now));
                 for output in panel.tick(deadline).1 {
-                    test.kiosk.access_output(output);
+                    test.kiosk.input(KioskInput::Access(output));
                 }
             }
             set_time(test, now, at);
             if let Some(edge) = edge {
                 for output in panel.edge(edge).1 {
-                    test.kiosk.access_output(output);
+                    test.kiosk.input(KioskInput::Access(output));
                 }
             }
         };

@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 
 use chrono::Duration;
 use sayso::core::{Company, InputMethod, Record, Spot};
+use sayso::kiosk::KioskInput;
 use sayso::store::Journal;
 
 /// `sayso ARGS` on the data directory `data_dir`, to its end.
@@ -532,10 +533,10 @@ fn check_names_every_picture_the_kiosk_would_stumble_on() {
     );
     assert_eq!(pictures.take_new_warnings().len(), 8);
     while test.kiosk.screen() == sayso::core::Screen::Mat {
-        test.kiosk.handle(sayso::core::Input::new(
+        test.kiosk.input(KioskInput::Person(sayso::core::Input::new(
             sayso::core::Event::PlaceOn(0),
             sayso::core::InputMethod::Touch,
-        ));
+        )));
     }
     assert_eq!(test.kiosk.session().unwrap().dealt_count(), 10);
 }
@@ -560,10 +561,10 @@ fn alex_finishes_a_mat(data: &Path, plan: &Path) {
     let mut kiosk = sayso::kiosk::Kiosk::open(paths, Box::new(voice), Box::new(clock)).unwrap();
     // Alex, on their own.
     for _ in 0..2 {
-        kiosk.handle(sayso::core::Input::new(
+        kiosk.input(KioskInput::Person(sayso::core::Input::new(
             sayso::core::Event::Choose(0),
             InputMethod::Touch,
-        ));
+        )));
     }
     common::finish_a_mat(&mut kiosk, 0);
     kiosk.wait_for_jobs(common::JOB_WAIT);

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use sayso::clock::ManualClock;
 use sayso::core::{Event, Input, InputMethod, Screen};
 use sayso::kiosk::Kiosk;
+use sayso::kiosk::KioskInput;
 
 /// When the test's kiosk really starts; its wall clock does not know.
 fn truly_started() -> DateTime<Utc> {
@@ -38,14 +39,23 @@ fn truly_now(clock: &ManualClock) -> DateTime<Utc> {
 fn a_mat(test: &mut common::TestKiosk) -> DateTime<Utc> {
     let clock = test.clock.clone();
     let kiosk: &mut Kiosk = &mut test.kiosk;
-    kiosk.handle(Input::new(Event::StartAgain, InputMethod::Touch));
+    kiosk.input(KioskInput::Person(Input::new(
+        Event::StartAgain,
+        InputMethod::Touch,
+    )));
     common::pick_first_topic(kiosk);
     while kiosk.screen() == Screen::Mat {
         clock.advance(Duration::seconds(1));
-        kiosk.handle(Input::new(Event::PlaceOn(0), InputMethod::Touch));
+        kiosk.input(KioskInput::Person(Input::new(
+            Event::PlaceOn(0),
+            InputMethod::Touch,
+        )));
     }
     clock.advance(Duration::seconds(1));
-    kiosk.handle(Input::new(Event::Finish, InputMethod::Touch));
+    kiosk.input(KioskInput::Person(Input::new(
+        Event::Finish,
+        InputMethod::Touch,
+    )));
     assert_eq!(kiosk.screen(), Screen::Finished);
     let finished = truly_now(&clock);
     kiosk.wait_for_jobs(common::JOB_WAIT);
@@ -122,7 +132,7 @@ fn mats_made_while_the_clock_read_1970_reach_the_plan_with_the_times_they_happen
     clock.advance(Duration::minutes(3));
     clock.time_service_answers(truly_now(&clock));
     clock.advance(Duration::seconds(2));
-    test.kiosk.tick();
+    test.kiosk.input(KioskInput::Tick);
     let second_finished = a_mat(&mut test);
 
     let mats = plan_mats(&test);
@@ -184,7 +194,7 @@ fn a_kiosk_restarted_before_the_clock_was_set_has_its_earlier_mats_put_right_by_
     clock.advance(Duration::seconds(30));
     clock.time_service_answers(truly_now(&clock));
     clock.advance(Duration::seconds(2));
-    test.kiosk.tick();
+    test.kiosk.input(KioskInput::Tick);
     let third_finished = a_mat(&mut test);
 
     let finishes: Vec<_> = plan_mats(&test).into_iter().map(|m| m.1).collect();

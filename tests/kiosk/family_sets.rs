@@ -10,6 +10,7 @@ use sayso::library::test_photos::phone_jpeg;
 use sayso::store::Plan;
 
 use crate::common;
+use sayso::kiosk::KioskInput;
 
 const SAMS_SET: &str = r#"id = "sams"
 title = "Sam's things"
@@ -42,7 +43,7 @@ fn sams_files() -> Vec<(String, Vec<u8>)> {
 }
 
 fn tap(kiosk: &mut sayso::kiosk::Kiosk, event: Event) {
-    kiosk.handle(Input::new(event, InputMethod::Touch));
+    kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)));
 }
 
 #[test]

@@ -12,6 +12,7 @@ use sayso::access::filter::TimingSettings;
 use sayso::access::gpio::{run_buttons, ButtonPanel, FakePins, PinMap};
 use sayso::access::AccessOutput;
 use sayso::core::Screen;
+use sayso::kiosk::KioskInput;
 
 const GREEN: u8 = 17; // scale point 1: like
 const YELLOW: u8 = 27; // scale point 2: not sure
@@ -58,7 +59,7 @@ fn a_person_with_three_big_buttons_finishes_a_mat() {
 
     for pin in [GREEN, RED, YELLOW, GREEN] {
         press(pin);
-        test.kiosk.handle(next_input());
+        test.kiosk.input(KioskInput::Person(next_input()));
     }
     // A tremor brushes the red button: too short to count.
     pins.press(RED, t.get(), 30);
@@ -66,11 +67,11 @@ fn a_person_with_three_big_buttons_finishes_a_mat() {
     t.set(t.get() + 2_000);
     for pin in [RED, YELLOW] {
         press(pin);
-        test.kiosk.handle(next_input());
+        test.kiosk.input(KioskInput::Person(next_input()));
     }
     assert_eq!(test.kiosk.screen(), Screen::Review);
     press(SELECT);
-    test.kiosk.handle(next_input());
+    test.kiosk.input(KioskInput::Person(next_input()));
     assert_eq!(test.kiosk.screen(), Screen::Finished);
     assert!(
         received.recv_timeout(Duration::from_millis(200)).is_err(),
@@ -130,8 +131,9 @@ fn the_light_follows_the_highlight_and_stays_on_the_point_chosen() {
         .attach_lights(Lights::new(map, Box::new(fake.clone())));
     assert_eq!(fake.on(), Vec::<u8>::new(), "all dark to start");
 
-    let switch =
-        |kiosk: &mut sayso::kiosk::Kiosk, event| kiosk.handle(Input::new(event, InputMethod::Gpio));
+    let switch = |kiosk: &mut sayso::kiosk::Kiosk, event| {
+        kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Gpio)))
+    };
     switch(&mut test.kiosk, Event::MoveHighlight(Step::Forward));
     assert_eq!(fake.on(), [5]);
     switch(&mut test.kiosk, Event::MoveHighlight(Step::Forward));

@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use sayso::access::settings::AccessMethod;
 use sayso::clock::ManualClock;
 use sayso::core::{Event, Input, InputMethod, Screen};
+use sayso::kiosk::KioskInput;
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::store::{Journal, Plan};
 use sayso::voice::{RecordingVoice, SpokenLog};
@@ -82,7 +83,7 @@ fn open_home(at: DateTime<Utc>) -> Home {
 }
 
 fn touch(kiosk: &mut Kiosk, event: Event) {
-    kiosk.handle(Input::new(event, InputMethod::Touch));
+    kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)));
 }
 
 fn check_ins(paths: &KioskPaths, person: &str) -> Vec<(String, String)> {
@@ -129,9 +130,9 @@ fn each_person_picks_their_photo_and_gets_their_own_topics_and_settings() {
     assert_eq!(h.kiosk.session().unwrap().topic().id, "going-out");
     // Jo places the second card for Sam: that placement is marked as helped.
     touch(&mut h.kiosk, Event::PlaceOn(0));
-    h.kiosk.toggle_helping();
+    h.kiosk.input(KioskInput::ToggleHelping);
     touch(&mut h.kiosk, Event::PlaceOn(1));
-    h.kiosk.toggle_helping();
+    h.kiosk.input(KioskInput::ToggleHelping);
 
     // Back on the topics after the mat, "someone else" leads to the people again.
     for _ in 0..4 {

@@ -75,6 +75,7 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
     let modules = modules();
     let known: BTreeSet<String> = modules.keys().cloned().collect();
     let paths = regex::Regex::new(r"\b(?:crate|super|self)(?:::[A-Za-z_][A-Za-z0-9_]*)+").unwrap();
+    let children = regex::Regex::new(r"(?:^|[^:\w])([a-z_][a-z0-9_]*)::").unwrap();
     let groups =
         regex::Regex::new(r"\b((?:crate|super)(?:::[a-z_][a-z0-9_]*)*)::\{([^}]*)\}").unwrap();
     modules
@@ -86,6 +87,19 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
                     let part = part.trim().split(" as ").next().unwrap_or("");
                     if !part.is_empty() {
                         named.push(format!("{}::{part}", &group[1]));
+                    }
+                }
+            }
+            // A folder's mod.rs names its own files without `self::`; what
+            // it only passes on (`pub use`) is its children's, not its own.
+            if module != "crate" {
+                let own: String = text
+                    .split_inclusive(';')
+                    .filter(|statement| !statement.trim_start().starts_with("pub use"))
+                    .collect();
+                for child in children.captures_iter(&own) {
+                    if known.contains(&format!("{module}::{}", &child[1])) {
+                        named.push(format!("self::{}", &child[1]));
                     }
                 }
             }
@@ -153,8 +167,8 @@ fn no_two_files_of_src_import_each_other_round_a_circle() {
     let edges = imports();
     assert!(edges.len() > 50, "the files of src/ were found");
     assert!(
-        edges["kiosk"].contains("core::flow"),
-        "imports are read: the shell imports the flow"
+        edges["kiosk::opening"].contains("core::flow"),
+        "imports are read: the shell's opening imports the flow"
     );
     let circles = circles(&edges);
     assert!(circles.is_empty(), "import circles: {circles:?}");
@@ -210,7 +224,6 @@ fn line_counts(text: &str) -> (usize, usize) {
 /// Files still over the limits, with the size they may not grow past; each
 /// leaves the list when it is split.
 const FILES_LEFT_TO_SPLIT: &[(&str, usize)] = &[
-    ("src/kiosk.rs", 1709),
     ("src/core/session.rs", 1864),
     ("src/core/flow.rs", 1256),
     ("src/core/flow_tests.rs", 1051),
@@ -327,7 +340,6 @@ fn long_functions(file: &str, text: &str, most: usize) -> Vec<String> {
 
 /// Functions still over the limit, with the length they may not grow past.
 const FUNCTIONS_LEFT_TO_SPLIT: &[(&str, usize)] = &[
-    ("src/kiosk.rs: open", 282),
     ("src/library/obf.rs: export", 103),
     ("src/report/pdf.rs: review_pdf", 194),
     ("src/store/journal.rs: write_record", 198),
@@ -337,7 +349,6 @@ const FUNCTIONS_LEFT_TO_SPLIT: &[(&str, usize)] = &[
     ("src/store/staff.rs: views", 152),
     ("src/sync/planner.rs: plan_batch", 108),
     ("src/ui/kept_mat.rs: draw", 114),
-    ("src/ui/mod.rs: connect", 180),
     ("src/ui/screenshots.rs: walk_every_screen", 189),
 ];
 

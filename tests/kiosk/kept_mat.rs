@@ -4,6 +4,7 @@
 use crate::common;
 
 use sayso::core::{Event, Input, InputMethod};
+use sayso::kiosk::KioskInput;
 use sayso::store::{Journal, Plan};
 
 /// A kiosk on the demo set whose finished mats are drawn by a real `sayso
@@ -23,7 +24,7 @@ fn kiosk_that_keeps_mats(dir: &std::path::Path) -> (sayso::kiosk::Kiosk, sayso::
 fn a_finished_mat_is_kept_as_a_picture_linked_from_journal_and_plan() {
     let dir = tempfile::tempdir().unwrap();
     let (mut kiosk, paths) = kiosk_that_keeps_mats(dir.path());
-    let mut act = |event| kiosk.handle(Input::new(event, InputMethod::Touch));
+    let mut act = |event| kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)));
     act(Event::TellMeMore);
     act(Event::PlaceOn(0));
     act(Event::Skip);
@@ -81,7 +82,7 @@ pub fn pixels_of(path: &std::path::Path, rgb: [u8; 3]) -> usize {
 fn a_blank_card_the_person_added_is_kept_with_its_own_picture() {
     let dir = tempfile::tempdir().unwrap();
     let (mut kiosk, paths) = kiosk_that_keeps_mats(dir.path());
-    let mut act = |event| kiosk.handle(Input::new(event, InputMethod::Touch));
+    let mut act = |event| kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)));
     // Only the blank card is placed: every other card is skipped.
     act(Event::SomethingElse);
     act(Event::PlaceOn(0));

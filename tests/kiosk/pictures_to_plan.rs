@@ -10,6 +10,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 use sayso::core::{Event, Input, InputMethod, Screen};
+use sayso::kiosk::KioskInput;
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::sync::SyncOptions;
 use sha2::{Digest, Sha256};
@@ -80,7 +81,9 @@ fn a_sync_carries_card_pictures_photos_and_the_kept_mat_into_the_plan_once_each(
     let clock = sayso::clock::ManualClock::paced(common::start_time(), common::pace());
     let mut kiosk = Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
     // Alex, on their own, the first topic, every card under "like".
-    let touch = |kiosk: &mut Kiosk, event| kiosk.handle(Input::new(event, InputMethod::Touch));
+    let touch = |kiosk: &mut Kiosk, event| {
+        kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)))
+    };
     touch(&mut kiosk, Event::Choose(0));
     touch(&mut kiosk, Event::Choose(0));
     common::pick_first_topic(&mut kiosk);

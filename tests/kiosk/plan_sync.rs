@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
 use rusqlite::Connection;
 use sayso::core::{Company, InputMethod, Record, Spot};
+use sayso::kiosk::KioskInput;
 use sayso::store::{
     ActionStatus, Confirmation, ConfirmationKind, Journal, Plan, ProfileSection, StoreError,
     PLAN_SCHEMA_VERSION,
@@ -446,7 +447,10 @@ fn the_kiosk_tries_a_failed_sync_again_by_itself() {
         .into_iter()
         .chain([sayso::core::Event::Finish])
     {
-        kiosk.handle(sayso::core::Input::new(event, InputMethod::Touch));
+        kiosk.input(KioskInput::Person(sayso::core::Input::new(
+            event,
+            InputMethod::Touch,
+        )));
     }
     let first = kiosk
         .wait_for_jobs(common::JOB_WAIT)
@@ -459,13 +463,13 @@ fn the_kiosk_tries_a_failed_sync_again_by_itself() {
 
     std::fs::create_dir_all(share.parent().unwrap()).unwrap();
     drop(Plan::create(&share).unwrap());
-    kiosk.tick();
+    kiosk.input(KioskInput::Tick);
     assert!(
         kiosk.wait_for_jobs(common::JOB_WAIT).is_none(),
         "not before the retry is due"
     );
     clock.advance(Duration::seconds(61));
-    kiosk.tick();
+    kiosk.input(KioskInput::Tick);
     let retried = kiosk
         .wait_for_jobs(common::JOB_WAIT)
         .expect("retried")

@@ -7,9 +7,10 @@ use sayso::kiosk::Kiosk;
 use sayso::store::{Journal, Plan};
 
 use crate::common;
+use sayso::kiosk::KioskInput;
 
 fn tap(kiosk: &mut Kiosk, event: Event) {
-    kiosk.handle(Input::new(event, InputMethod::Touch));
+    kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)));
 }
 
 #[test]
@@ -82,7 +83,7 @@ fn the_wall_clock_set_by_ntp_during_a_mat_changes_nothing_on_it() {
     for hours in [6, -30, 2] {
         test.clock.shift_wall(chrono::Duration::hours(hours));
         test.clock.advance(chrono::Duration::seconds(20));
-        test.kiosk.tick();
+        test.kiosk.input(KioskInput::Tick);
         assert_eq!(
             test.kiosk.screen(),
             Screen::Mat,
@@ -183,7 +184,7 @@ mod full_disk {
             test.kiosk.notices()
         );
         // With room again, the reserve is taken again.
-        test.kiosk.tick();
+        test.kiosk.input(KioskInput::Tick);
         assert!(reserve.exists());
     }
 
@@ -218,7 +219,7 @@ mod full_disk {
 
         // Someone frees some space: within a tick, everything is written.
         clear(&journal_path);
-        test.kiosk.tick();
+        test.kiosk.input(KioskInput::Tick);
         assert_eq!(journal.placements(&session).unwrap().len(), 6);
         assert_eq!(
             journal.finished_session_ids().unwrap(),

@@ -10,6 +10,7 @@ use proptest::prelude::*;
 use sayso::access::keys::Key;
 use sayso::core::staff_screen::{PowerAction, StaffInput, StaffStage};
 use sayso::core::{Event, Input, InputMethod, Step};
+use sayso::kiosk::KioskInput;
 use sayso::kiosk::{Kiosk, Power, StaffPages};
 use sayso::store::accounts::Role;
 use sayso::store::Plan;
@@ -32,17 +33,19 @@ fn stage(kiosk: &Kiosk) -> StaffStage {
 
 fn type_pin(kiosk: &mut Kiosk, pin: &str) {
     for digit in pin.bytes() {
-        kiosk.staff_input(StaffInput::Digit(digit - b'0'));
+        kiosk.input(KioskInput::Staff(StaffInput::Digit(digit - b'0')));
     }
-    kiosk.staff_input(StaffInput::EnterPin);
+    kiosk.input(KioskInput::Staff(StaffInput::EnterPin));
     kiosk.wait_for_jobs(common::JOB_WAIT);
 }
 
 fn hold_the_corner(test: &mut common::TestKiosk, seconds: i64) {
-    test.kiosk.staff_input(StaffInput::CornerPressed);
+    test.kiosk
+        .input(KioskInput::Staff(StaffInput::CornerPressed));
     test.clock.advance(Duration::seconds(seconds));
-    test.kiosk.tick();
-    test.kiosk.staff_input(StaffInput::CornerReleased);
+    test.kiosk.input(KioskInput::Tick);
+    test.kiosk
+        .input(KioskInput::Staff(StaffInput::CornerReleased));
 }
 
 #[test]
@@ -59,8 +62,10 @@ fn staff_open_their_screen_with_the_corner_and_their_pin_and_it_closes_by_itself
     };
     // (Each card is seen a moment before it is answered.)
     test.clock.advance(Duration::seconds(1));
-    test.kiosk
-        .handle(Input::new(Event::PlaceOn(0), InputMethod::Touch));
+    test.kiosk.input(KioskInput::Person(Input::new(
+        Event::PlaceOn(0),
+        InputMethod::Touch,
+    )));
     assert_eq!(placements(), 1);
 
     // A tap, or two seconds: nothing.
@@ -70,11 +75,16 @@ fn staff_open_their_screen_with_the_corner_and_their_pin_and_it_closes_by_itself
     assert_eq!(stage(&test.kiosk), StaffStage::Pin);
     // The mat waits underneath: the person's presses do nothing now.
     let said = test.spoken.texts().len();
-    test.kiosk
-        .handle(Input::new(Event::PlaceOn(1), InputMethod::Touch));
-    test.kiosk.key_down(Key::Char('2'), false);
+    test.kiosk.input(KioskInput::Person(Input::new(
+        Event::PlaceOn(1),
+        InputMethod::Touch,
+    )));
+    test.kiosk.input(KioskInput::KeyDown {
+        key: Key::Char('2'),
+        repeat: false,
+    });
     test.clock.advance(Duration::milliseconds(120));
-    test.kiosk.key_up(Key::Char('2'));
+    test.kiosk.input(KioskInput::KeyUp(Key::Char('2')));
     assert_eq!(placements(), 1, "nothing placed behind the staff screen");
     assert_eq!(test.spoken.texts().len(), said, "nothing said");
 
@@ -91,8 +101,8 @@ fn staff_open_their_screen_with_the_corner_and_their_pin_and_it_closes_by_itself
     type_pin(&mut test.kiosk, "4821");
     assert_eq!(stage(&test.kiosk), StaffStage::Pin, "locked");
     test.clock.advance(Duration::seconds(61));
-    test.kiosk.staff_input(StaffInput::Digit(4)); // still touched: not idle
-    test.kiosk.staff_input(StaffInput::EraseDigit);
+    test.kiosk.input(KioskInput::Staff(StaffInput::Digit(4))); // still touched: not idle
+    test.kiosk.input(KioskInput::Staff(StaffInput::EraseDigit));
     type_pin(&mut test.kiosk, "4821");
     let view = test.kiosk.staff_view();
     assert_eq!(view.door.stage, StaffStage::Open);
@@ -111,7 +121,7 @@ fn staff_open_their_screen_with_the_corner_and_their_pin_and_it_closes_by_itself
 
     // Louder: the voice is turned up a step, and says so.
     let before = view.volume;
-    test.kiosk.staff_input(StaffInput::VolumeUp);
+    test.kiosk.input(KioskInput::Staff(StaffInput::VolumeUp));
     let after = test.kiosk.staff_view().volume;
     assert_eq!(after, (before + 10).min(100));
     assert_eq!(
@@ -120,27 +130,31 @@ fn staff_open_their_screen_with_the_corner_and_their_pin_and_it_closes_by_itself
     );
 
     // Paused: closed, the person's screen says so and their presses wait.
-    test.kiosk.staff_input(StaffInput::TogglePause);
-    test.kiosk.staff_input(StaffInput::Close);
+    test.kiosk.input(KioskInput::Staff(StaffInput::TogglePause));
+    test.kiosk.input(KioskInput::Staff(StaffInput::Close));
     assert_eq!(stage(&test.kiosk), StaffStage::Closed);
     assert!(test.kiosk.staff_view().door.paused);
-    test.kiosk
-        .handle(Input::new(Event::PlaceOn(1), InputMethod::Touch));
+    test.kiosk.input(KioskInput::Person(Input::new(
+        Event::PlaceOn(1),
+        InputMethod::Touch,
+    )));
     assert_eq!(placements(), 1, "paused");
 
     // Back in, carry on, and a minute untouched closes the screen.
     hold_the_corner(&mut test, 3);
     type_pin(&mut test.kiosk, "4821");
-    test.kiosk.staff_input(StaffInput::TogglePause);
+    test.kiosk.input(KioskInput::Staff(StaffInput::TogglePause));
     test.clock.advance(Duration::seconds(59));
-    test.kiosk.tick();
+    test.kiosk.input(KioskInput::Tick);
     assert_eq!(stage(&test.kiosk), StaffStage::Open);
     test.clock.advance(Duration::seconds(1));
-    test.kiosk.tick();
+    test.kiosk.input(KioskInput::Tick);
     assert_eq!(stage(&test.kiosk), StaffStage::Closed);
     test.clock.advance(Duration::seconds(1));
-    test.kiosk
-        .handle(Input::new(Event::PlaceOn(1), InputMethod::Touch));
+    test.kiosk.input(KioskInput::Person(Input::new(
+        Event::PlaceOn(1),
+        InputMethod::Touch,
+    )));
     assert_eq!(placements(), 2, "the person carries on");
 }
 
@@ -235,17 +249,17 @@ proptest! {
         for action in actions {
             match action {
                 PersonAction::Touch(event) => {
-                    test.kiosk.handle(Input::new(event, InputMethod::Touch));
+                    test.kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)));
                 }
                 PersonAction::Key(key) => {
-                    test.kiosk.key_down(key, false);
+                    test.kiosk.input(KioskInput::KeyDown { key, repeat: false });
                     test.clock.advance(Duration::milliseconds(120));
-                    test.kiosk.key_up(key);
+                    test.kiosk.input(KioskInput::KeyUp(key));
                 }
                 PersonAction::Wait(ms) => {
                     test.clock.advance(Duration::milliseconds(ms));
-                    test.kiosk.tick_access();
-                    test.kiosk.tick();
+                    test.kiosk.input(KioskInput::AccessTick);
+                    test.kiosk.input(KioskInput::Tick);
                 }
             }
             prop_assert_eq!(stage(&test.kiosk), StaffStage::Closed);
@@ -260,19 +274,24 @@ fn a_mat_staff_mark_as_teaching_is_kept_but_never_counts_and_the_next_one_does()
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
     hold_the_corner(&mut test, 3);
     type_pin(&mut test.kiosk, "4821");
-    test.kiosk.staff_input(StaffInput::ToggleTeaching);
+    test.kiosk
+        .input(KioskInput::Staff(StaffInput::ToggleTeaching));
     assert!(test.kiosk.staff_view().door.teaching_next);
-    test.kiosk.staff_input(StaffInput::Close);
+    test.kiosk.input(KioskInput::Staff(StaffInput::Close));
 
     // A supporter shows how the mat works: every card under "like".
     common::pick_first_topic(&mut test.kiosk);
     let teaching = test.kiosk.session().unwrap().id().to_string();
     while test.kiosk.screen() == sayso::core::Screen::Mat {
-        test.kiosk
-            .handle(Input::new(Event::PlaceOn(0), InputMethod::Touch));
+        test.kiosk.input(KioskInput::Person(Input::new(
+            Event::PlaceOn(0),
+            InputMethod::Touch,
+        )));
     }
-    test.kiosk
-        .handle(Input::new(Event::Finish, InputMethod::Touch));
+    test.kiosk.input(KioskInput::Person(Input::new(
+        Event::Finish,
+        InputMethod::Touch,
+    )));
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
     assert!(!test.kiosk.staff_view().door.teaching_next, "for one mat");
 
@@ -331,8 +350,8 @@ fn staff_restart_or_shut_down_only_after_saying_yes_and_only_where_the_kiosk_may
 
     // Not connected (a laptop): nothing happens, and staff are told why.
     test.kiosk
-        .staff_input(StaffInput::Ask(PowerAction::Restart));
-    test.kiosk.staff_input(StaffInput::Confirm);
+        .input(KioskInput::Staff(StaffInput::Ask(PowerAction::Restart)));
+    test.kiosk.input(KioskInput::Staff(StaffInput::Confirm));
     assert!(test
         .kiosk
         .staff_view()
@@ -343,16 +362,16 @@ fn staff_restart_or_shut_down_only_after_saying_yes_and_only_where_the_kiosk_may
     let power = FakePower::default();
     test.kiosk.connect_power(Box::new(power.clone()));
     test.kiosk
-        .staff_input(StaffInput::Ask(PowerAction::ShutDown));
+        .input(KioskInput::Staff(StaffInput::Ask(PowerAction::ShutDown)));
     assert_eq!(
         test.kiosk.staff_view().door.asking,
         Some(PowerAction::ShutDown)
     );
-    test.kiosk.staff_input(StaffInput::Cancel);
+    test.kiosk.input(KioskInput::Staff(StaffInput::Cancel));
     assert!(power.0.lock().unwrap().is_empty(), "no means no");
     test.kiosk
-        .staff_input(StaffInput::Ask(PowerAction::Restart));
-    test.kiosk.staff_input(StaffInput::Confirm);
+        .input(KioskInput::Staff(StaffInput::Ask(PowerAction::Restart)));
+    test.kiosk.input(KioskInput::Staff(StaffInput::Confirm));
     assert_eq!(*power.0.lock().unwrap(), vec![PowerAction::Restart]);
 }
 
@@ -388,7 +407,8 @@ fn staff_turn_the_web_app_on_and_off_at_the_kiosk_and_the_kiosk_remembers() {
     open_as_jo(&mut test);
     assert_eq!(test.kiosk.staff_view().web_address, None);
 
-    test.kiosk.staff_input(StaffInput::ToggleWebApp);
+    test.kiosk
+        .input(KioskInput::Staff(StaffInput::ToggleWebApp));
     let address = test
         .kiosk
         .staff_view()
@@ -405,7 +425,8 @@ fn staff_turn_the_web_app_on_and_off_at_the_kiosk_and_the_kiosk_remembers() {
         settings.listen
     );
 
-    test.kiosk.staff_input(StaffInput::ToggleWebApp);
+    test.kiosk
+        .input(KioskInput::Staff(StaffInput::ToggleWebApp));
     assert_eq!(test.kiosk.staff_view().web_address, None);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while answers(port) {
@@ -444,7 +465,8 @@ fn turning_the_web_app_on_with_no_network_tells_staff_beside_its_address() {
     open_as_jo(&mut test);
     test.kiosk
         .connect_staff_pages(Box::new(PagesWithoutNetwork));
-    test.kiosk.staff_input(StaffInput::ToggleWebApp);
+    test.kiosk
+        .input(KioskInput::Staff(StaffInput::ToggleWebApp));
     let view = test.kiosk.staff_view();
     assert_eq!(
         view.web_address.as_deref(),

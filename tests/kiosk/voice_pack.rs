@@ -6,6 +6,7 @@ use crate::common;
 
 use sayso::clock::ManualClock;
 use sayso::core::{Event, Input, InputMethod};
+use sayso::kiosk::KioskInput;
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::voice::RecordingVoice;
 
@@ -55,9 +56,15 @@ fn a_familys_pack_rewords_the_prompts_and_sets_the_voice() {
     );
 
     for point in [0, 1, 2, 0, 1, 2] {
-        kiosk.handle(Input::new(Event::PlaceOn(point), InputMethod::Touch));
+        kiosk.input(KioskInput::Person(Input::new(
+            Event::PlaceOn(point),
+            InputMethod::Touch,
+        )));
     }
-    kiosk.handle(Input::new(Event::Finish, InputMethod::Touch));
+    kiosk.input(KioskInput::Person(Input::new(
+        Event::Finish,
+        InputMethod::Touch,
+    )));
 
     let said = spoken.utterances();
     assert_eq!(said[0].text, "What would you like to talk about?");
@@ -137,11 +144,14 @@ fn auditory_scanning_cues_are_quieter_than_the_answers() {
     )
     .unwrap();
     common::pick_first_topic(&mut kiosk);
-    kiosk.handle(Input::new(
+    kiosk.input(KioskInput::Person(Input::new(
         Event::MoveHighlight(sayso::core::Step::Forward),
         InputMethod::Key,
-    ));
-    kiosk.handle(Input::new(Event::Select, InputMethod::Key));
+    )));
+    kiosk.input(KioskInput::Person(Input::new(
+        Event::Select,
+        InputMethod::Key,
+    )));
     let said = spoken.utterances();
     let cue = said.iter().find(|u| u.text == "like").unwrap();
     assert_eq!((cue.cue, cue.volume), (true, Some(40)), "half of 80");

@@ -12,11 +12,12 @@ use sayso::store::{ActionStatus, DevicePlan, Journal, Plan};
 use sayso::voice::RecordingVoice;
 
 use crate::common;
+use sayso::kiosk::KioskInput;
 
 const WORDS: &str = "Jo makes it with oat milk now";
 
 fn tap(kiosk: &mut Kiosk, event: Event) {
-    kiosk.handle(Input::new(event, InputMethod::Touch));
+    kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)));
 }
 
 /// Staff act on the person's view of tea and mark it done with words for

@@ -8,6 +8,7 @@ use sha2::Digest;
 
 use super::client::Client;
 use super::fixture::{self, ALEX, JO_PASSPHRASE};
+use sayso::kiosk::KioskInput;
 use sayso::store::DevicePlan;
 
 fn home_with_jo() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -716,18 +717,19 @@ fn pages_are_served_while_a_kiosk_is_writing_the_plan() {
 #[test]
 fn whats_new_shows_what_each_kiosks_staff_line_said_at_its_last_sync() {
     let mut test = super::common::open_kiosk(&super::common::demo_set());
-    test.kiosk
-        .problem("Picture cards/tea.svg cannot be shown: it is not there".into());
+    test.kiosk.input(KioskInput::Problem(
+        "Picture cards/tea.svg cannot be shown: it is not there".into(),
+    ));
     while test.kiosk.screen() == sayso::core::Screen::Mat {
-        test.kiosk.handle(sayso::core::Input::new(
+        test.kiosk.input(KioskInput::Person(sayso::core::Input::new(
             sayso::core::Event::PlaceOn(0),
             sayso::core::InputMethod::Touch,
-        ));
+        )));
     }
-    test.kiosk.handle(sayso::core::Input::new(
+    test.kiosk.input(KioskInput::Person(sayso::core::Input::new(
         sayso::core::Event::Finish,
         sayso::core::InputMethod::Touch,
-    ));
+    )));
     test.kiosk.wait_for_jobs(super::common::JOB_WAIT);
     fixture::add_staff(&test.paths.plan, "Jo", JO_PASSPHRASE);
     let mut browser = Client::new(&test.paths.plan);

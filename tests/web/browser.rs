@@ -11,6 +11,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use rusqlite::Connection;
 
 use super::fixture::{self, ALEX};
+use sayso::kiosk::KioskInput;
 use sayso::store::accounts::Role;
 use sayso::store::Plan;
 
@@ -289,7 +290,7 @@ fn alex_answers_on_the_kiosk(plan: &Path, dir: &Path) -> Vec<String> {
     let (mut kiosk, spoken) = demo_home_kiosk(plan, dir);
     kiosk.wait_for_jobs(super::common::JOB_WAIT);
     let tap = |kiosk: &mut sayso::kiosk::Kiosk, event| {
-        kiosk.handle(Input::new(event, InputMethod::Touch));
+        kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)));
     };
     tap(&mut kiosk, Event::Choose(0)); // Alex
     tap(&mut kiosk, Event::Choose(0)); // on my own

@@ -11,6 +11,7 @@ use sayso::store::Plan;
 use super::client::{Client, Page};
 use super::common;
 use super::fixture::{self, ALEX, JO_PASSPHRASE, SAM};
+use sayso::kiosk::KioskInput;
 
 const MUM_PASSPHRASE: &str = "sam's mum's long passphrase";
 
@@ -435,7 +436,7 @@ fn sam_answers_on_the_kiosk(
         .expect("a sync at start");
     assert!(synced.is_ok(), "{synced:?}");
     let tap = |kiosk: &mut sayso::kiosk::Kiosk, event| {
-        kiosk.handle(Input::new(event, InputMethod::Touch));
+        kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)));
     };
     tap(&mut kiosk, Event::Choose(1)); // Sam
     tap(&mut kiosk, Event::Choose(0)); // on my own

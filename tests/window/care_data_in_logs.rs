@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use chrono::TimeZone;
 use sayso::clock::ManualClock;
 use sayso::core::{Event, Input, InputMethod, PictureRef, Screen};
+use sayso::kiosk::KioskInput;
 use sayso::kiosk::{Kiosk, KioskPaths};
 use sayso::voice::RecordingVoice;
 
@@ -66,14 +67,16 @@ pub fn a_whole_turn_leaves_no_name_topic_card_or_answer_in_the_log(log: &Capture
     let clock = ManualClock::paced(start, common::pace());
     let (voice, spoken) = RecordingVoice::new();
     let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone())).unwrap();
-    let tap = |kiosk: &mut Kiosk, event| kiosk.handle(Input::new(event, InputMethod::Touch));
+    let tap = |kiosk: &mut Kiosk, event| {
+        kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)))
+    };
 
     tap(&mut kiosk, Event::Choose(0));
     assert_eq!(kiosk.screen(), Screen::Company);
     tap(&mut kiosk, Event::Choose(1));
     tap(&mut kiosk, Event::Choose(0));
     assert_eq!(kiosk.screen(), Screen::Mat);
-    kiosk.toggle_helping();
+    kiosk.input(KioskInput::ToggleHelping);
     tap(&mut kiosk, Event::TellMeMore);
     tap(&mut kiosk, Event::Skip);
     while kiosk.screen() == Screen::Mat {
@@ -86,7 +89,7 @@ pub fn a_whole_turn_leaves_no_name_topic_card_or_answer_in_the_log(log: &Capture
         pictures.get(kiosk.set(), &PictureRef::in_set(card.picture.as_deref()));
     }
     for warning in pictures.take_new_warnings() {
-        kiosk.problem(warning);
+        kiosk.input(KioskInput::Problem(warning));
     }
     kiosk.wait_for_jobs(common::JOB_WAIT);
     // Sam, then a mat left to go idle, and a check-in window closing.
@@ -97,7 +100,7 @@ pub fn a_whole_turn_leaves_no_name_topic_card_or_answer_in_the_log(log: &Capture
     tap(&mut kiosk, Event::Choose(0));
     tap(&mut kiosk, Event::PlaceOn(0));
     clock.advance(chrono::Duration::hours(8));
-    kiosk.tick();
+    kiosk.input(KioskInput::Tick);
     kiosk.wait_for_jobs(common::JOB_WAIT);
     assert!(!spoken.texts().is_empty());
 

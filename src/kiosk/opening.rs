@@ -1,0 +1,292 @@
+//! Opening a kiosk: each part loaded with what staff must be told about
+//! it (the set, the journal, the clock, the home, the settings, the voice
+//! packs, the nightly backup, the sets from the support plan); then the
+//! flow started from what the journal remembers.
+
+use std::path::Path;
+
+use tracing::{error, info, warn};
+
+use super::jobs::{Jobs, JournalCheck};
+use super::journal_writer::JournalWriter;
+use super::sets::SetsInUse;
+use super::settings::{InForce, Personal};
+use super::staff::StaffSide;
+use super::{Kiosk, KioskPaths, UuidIds, DEMO_PERSON};
+use crate::access::settings::{AccessSettings, ACCESS_FILE};
+use crate::clock::{Clock, KioskClock};
+use crate::core::flow::{FlowPerson, Restored};
+use crate::core::housekeeping::Housekeeping;
+use crate::core::{Display, Flow, FlowConfig, FlowEvent, Now, PersonId, Topic, Voicing};
+use crate::library::home::Home;
+use crate::library::plan_sets::SETS_DIR;
+use crate::library::{load_set, LoadedSet};
+use crate::store::backup::{Nightly, NIGHTLY_FILE};
+use crate::store::reserve::Reserve;
+use crate::sync::ToShare;
+use crate::voice::volume::{VolumeSettings, VOICE_FILE};
+use crate::voice::{Voice, VoicePack};
+
+impl Kiosk {
+    /// Loads the set and the home, opens the journal, and starts the flow.
+    /// Only a set that cannot be loaded is an error: without pictures there
+    /// is nothing to show.
+    pub fn open(
+        paths: KioskPaths,
+        voice: Box<dyn Voice>,
+        clock: Box<dyn Clock>,
+    ) -> anyhow::Result<Kiosk> {
+        let mut notices = Vec::new();
+        let mut set = open_set(&paths, &mut notices)?;
+        let journal =
+            crate::store::recover::open_journal(&paths.journal(), clock.now().wall, &mut notices);
+        let (latest, last_mark) = match &journal {
+            Some(journal) => (
+                journal.latest_time().unwrap_or_default(),
+                journal.clock_marks().ok().and_then(|mut marks| marks.pop()),
+            ),
+            None => (None, None),
+        };
+        let clock = KioskClock::new(clock, latest, last_mark);
+        let now = clock.now();
+        let home = crate::library::home::load_for_kiosk(
+            paths.home.as_deref(),
+            &paths.data_dir,
+            &set.set,
+            journal.as_ref(),
+            DEMO_PERSON,
+            &mut notices,
+        );
+        let (device, pack) = device_settings(&paths, &mut notices);
+        let (writer, notice) = JournalWriter::new(journal, Reserve::in_data_dir(&paths.data_dir));
+        notices.extend(notice);
+        let (people, mut flow_people) = people_of(
+            &home,
+            &device,
+            &pack,
+            writer.journal.as_ref(),
+            now,
+            &mut notices,
+        );
+        let nightly = Nightly::load(&paths.data_dir.join(NIGHTLY_FILE)).unwrap_or_else(|e| {
+            warn!("{e}");
+            notices.push(format!(
+                "Nightly backup not set up: {NIGHTLY_FILE} cannot be used (see the log)"
+            ));
+            None
+        });
+        let (sets, topics) = sets_in_use(&paths, &mut set, &mut flow_people, &mut notices);
+        let config = FlowConfig {
+            set_id: set.set.id.clone(),
+            topics,
+            people: flow_people,
+            supporters: home.supporters.clone(),
+            idle_ms: u64::from(home.idle_minutes) * 60_000,
+            device: Voicing {
+                phrases: pack.phrases.clone(),
+                auditory_cues: device.access.auditory_scanning,
+                display: Display::default(),
+                answer_after_ms: device.access.answer_after_ms,
+            },
+            notices,
+        };
+        info!(
+            topics = config.topics.len(),
+            people = home.people.len(),
+            "kiosk ready"
+        );
+        let restored = match &writer.journal {
+            Some(journal) => journal.restored(now.wall).unwrap_or_else(|e| {
+                error!("cannot read what the journal remembers: {e}");
+                Restored::default()
+            }),
+            None => Restored::default(),
+        };
+        let (flow, effects) = Flow::start(config, chrono::Local, now, restored, &mut UuidIds);
+        let mut kiosk = Kiosk {
+            staff: StaffSide::default(),
+            housekeeping: Housekeeping::new(nightly.as_ref().map(|n| n.at), now.mono),
+            nightly,
+            sets,
+            paths,
+            set,
+            flow,
+            journal: writer,
+            voice,
+            clock,
+            settings: InForce::new(device, people),
+            jobs: Jobs::new(),
+        };
+        kiosk.begin(effects, now);
+        Ok(kiosk)
+    }
+
+    /// The flow's first effects carried out, and the journal looked at.
+    fn begin(&mut self, effects: Vec<crate::core::FlowEffect>, now: Now) {
+        if self.journal.journal.is_none() {
+            // Nothing can be kept yet: the person is never told "saved".
+            self.run(FlowEvent::Saving(false), now);
+        } else {
+            // Damage is most often found at a start (after a power cut):
+            // looked for at once, beside the person's first screen.
+            self.jobs
+                .check_journal(self.paths.journal(), JournalCheck::Quick);
+        }
+        self.carry_out(effects, now);
+    }
+}
+
+/// The sets from the support plan added to the kiosk's own: each person's
+/// topics given theirs; the home's topics with them.
+fn sets_in_use(
+    paths: &KioskPaths,
+    set: &mut LoadedSet,
+    flow_people: &mut [FlowPerson],
+    notices: &mut Vec<String>,
+) -> (SetsInUse, Vec<Topic>) {
+    let to_share = ToShare {
+        data_dir: paths.data_dir.clone(),
+        set: Some(set.clone()),
+        photos: flow_people
+            .iter()
+            .filter_map(|p| Some((p.person.id.clone(), p.photo.clone()?)))
+            .collect(),
+    };
+    let home_topics: Vec<(PersonId, Vec<usize>)> = flow_people
+        .iter()
+        .map(|p| (p.person.id.clone(), p.topics.clone()))
+        .collect();
+    let sets_dir = paths.data_dir.join(SETS_DIR);
+    set.plan_sets = Some(sets_dir.clone());
+    let (sets, with_plan_sets, problems) =
+        SetsInUse::open(&set.set.topics, home_topics, &sets_dir, to_share);
+    notices.extend(problems);
+    for (person, topics) in flow_people.iter_mut().zip(with_plan_sets.person_topics) {
+        person.topics = topics;
+    }
+    (sets, with_plan_sets.topics)
+}
+
+/// The picture set, which must have a topic to show; what it lacks goes to
+/// staff (the log names no topic or card: counts there, the words for
+/// staff).
+fn open_set(paths: &KioskPaths, notices: &mut Vec<String>) -> anyhow::Result<LoadedSet> {
+    let set = load_set(&paths.set)?;
+    if set.set.topics.is_empty() {
+        anyhow::bail!(
+            "the picture set {} has no topic that can be used: {}",
+            set.path.display(),
+            set.set.set_aside.join("; ")
+        );
+    }
+    if !set.warnings.is_empty() {
+        warn!(
+            files = set.warnings.len(),
+            "picture set files missing; see `sayso check`"
+        );
+    }
+    if !set.set.set_aside.is_empty() {
+        warn!(
+            topics = set.set.set_aside.len(),
+            "picture set topics set aside; see `sayso check`"
+        );
+    }
+    for problem in &set.set.set_aside {
+        notices.push(format!("Picture set: {problem}"));
+    }
+    if !set.warnings.is_empty() {
+        notices.push(format!(
+            "{} picture set file(s) missing, see `sayso check`",
+            set.warnings.len()
+        ));
+    }
+    Ok(set)
+}
+
+/// The device's own settings (how to press, how loud) and voice pack.
+fn device_settings(paths: &KioskPaths, notices: &mut Vec<String>) -> (Personal, VoicePack) {
+    let access = AccessSettings::load(&paths.data_dir.join(ACCESS_FILE)).unwrap_or_else(|e| {
+        warn!("{e}");
+        notices.push(format!(
+            "Access settings not read, see the log ({ACCESS_FILE})"
+        ));
+        AccessSettings::default()
+    });
+    let pack = load_pack(&paths.voice_pack, notices);
+    let volume = VolumeSettings::load(&paths.data_dir.join(VOICE_FILE)).unwrap_or_else(|e| {
+        warn!("{e}; using the default volume");
+        notices.push(format!(
+            "Volume settings not read, see the log ({VOICE_FILE})"
+        ));
+        VolumeSettings::default()
+    });
+    if let Some(warning) = volume.warning() {
+        warn!("{warning}");
+        notices.push(warning);
+    }
+    let device = Personal {
+        access,
+        volume,
+        tts: pack.tts.clone(),
+    };
+    (device, pack)
+}
+
+/// Each person of the home: their settings (the device's where the home
+/// gives none) and what the flow knows of them.
+fn people_of(
+    home: &Home,
+    device: &Personal,
+    device_pack: &VoicePack,
+    journal: Option<&crate::store::Journal>,
+    now: Now,
+    notices: &mut Vec<String>,
+) -> (Vec<Personal>, Vec<FlowPerson>) {
+    let mut people = Vec::new();
+    let mut flow_people = Vec::new();
+    for person in &home.people {
+        let pack = match &person.voice_pack {
+            Some(dir) => load_pack(dir, notices),
+            None => device_pack.clone(),
+        };
+        let personal = Personal {
+            access: person
+                .access
+                .clone()
+                .unwrap_or_else(|| device.access.clone()),
+            volume: person
+                .volume
+                .clone()
+                .unwrap_or_else(|| device.volume.clone()),
+            tts: pack.tts.clone(),
+        };
+        flow_people.push(FlowPerson {
+            person: crate::library::home::person_ref(journal, person, now.wall),
+            photo: person.photo.clone(),
+            topics: person.topics.clone(),
+            schedule: person.schedule.clone(),
+            voicing: Voicing {
+                phrases: pack.phrases,
+                auditory_cues: personal.access.auditory_scanning,
+                display: person.display,
+                answer_after_ms: personal.access.answer_after_ms,
+            },
+        });
+        people.push(personal);
+    }
+    (people, flow_people)
+}
+
+fn load_pack(dir: &Path, notices: &mut Vec<String>) -> VoicePack {
+    let (pack, problems) = VoicePack::load(dir);
+    for problem in &problems {
+        warn!("{problem}");
+    }
+    if !problems.is_empty() {
+        let notice = format!("Voice pack: {} problem(s), see the log", problems.len());
+        if !notices.contains(&notice) {
+            notices.push(notice);
+        }
+    }
+    pack
+}
