@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use sayso::core::PersonId;
 use sayso::store::accounts::Role;
+use sayso::store::ports::{AccountsPlan, PlanSets};
 use sayso::store::Plan;
 use sayso::web::raw_http::{
     exchange, page_request, resident_kb, session_cookie_of, sign_in_request, Served,
@@ -34,11 +35,8 @@ fn plan_with_jo(dir: &Path) -> std::path::PathBuf {
     let mut plan = Plan::open_or_create(&path).unwrap();
     let code = plan
         .add_account("Jo", Role::Staff, None, "bench", now)
-        .unwrap()
         .unwrap();
-    plan.redeem_setup_code(&code, PASSPHRASE, now)
-        .unwrap()
-        .unwrap();
+    plan.redeem_setup_code(&code, PASSPHRASE, now).unwrap();
     path
 }
 

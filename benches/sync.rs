@@ -17,6 +17,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use sayso::core::{Company, InputMethod, Record, Spot};
 use sayso::report::{render, Format};
+use sayso::store::ports::StaffPlan;
 use sayso::store::{Journal, Plan};
 use sayso::sync::{with_plan, SyncOptions};
 

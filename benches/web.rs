@@ -18,6 +18,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
 use sayso::core::{Company, InputMethod, Record, Spot};
 use sayso::store::accounts::Role;
+use sayso::store::ports::AccountsPlan;
 use sayso::store::{Journal, Plan};
 use sayso::sync::{with_plan, SyncOptions};
 use sayso::web::{app, AppState};
@@ -70,10 +71,8 @@ fn main() {
     with_plan(&journal, &mut plan, now, &SyncOptions::default()).unwrap();
     let code = plan
         .add_account("Jo", Role::Staff, None, "bench", now)
-        .unwrap()
         .unwrap();
     plan.redeem_setup_code(&code, "a long shift at the end", now)
-        .unwrap()
         .unwrap();
     let (token, _) = plan
         .start_web_session(&plan.accounts().unwrap().remove(0), now)
@@ -155,7 +154,7 @@ fn main() {
 
     // Where a person's page spends its time, part by part.
     {
-        use sayso::store::staff::StaffPlan;
+        use sayso::store::ports::StaffPlan;
         let staff_plan = Plan::open(&plan_path).unwrap();
         let id = sayso::core::PersonId::new(person.clone());
         let part = |name: &str, run: &dyn Fn() -> usize| {

@@ -5,6 +5,7 @@ use std::path::Path;
 use sayso::clock::Clock;
 use sayso::core::find_person;
 use sayso::store::accounts::{AccountChange, Role};
+use sayso::store::ports::{AccountsPlan, StaffPlan};
 use sayso::store::Plan;
 
 /// `sayso staff add NAME`.
@@ -15,9 +16,7 @@ pub fn add_staff(
     clock: &dyn Clock,
 ) -> anyhow::Result<()> {
     let mut plan = Plan::open(plan_path)?;
-    let code = plan
-        .add_account(name, Role::Staff, None, "sayso staff add", clock.now().wall)?
-        .map_err(anyhow::Error::new)?;
+    let code = plan.add_account(name, Role::Staff, None, "sayso staff add", clock.now().wall)?;
     println!(
         "Account {} made. To set a passphrase, within 7 days:",
         name.trim()
@@ -37,15 +36,13 @@ pub fn invite_family(
     let mut plan = Plan::open(plan_path)?;
     let people = plan.people()?;
     let person = find_person(&people, person)?;
-    let code = plan
-        .add_account(
-            family_member,
-            Role::Family,
-            Some(&person.id),
-            "sayso family invite",
-            clock.now().wall,
-        )?
-        .map_err(anyhow::Error::new)?;
+    let code = plan.add_account(
+        family_member,
+        Role::Family,
+        Some(&person.id),
+        "sayso family invite",
+        clock.now().wall,
+    )?;
     let link = match web_address(data_dir) {
         sayso::web::Reach::Network { url } | sayso::web::Reach::ThisMachineOnly { url } => {
             format!("{url}/setup?code={code}")
@@ -91,8 +88,7 @@ pub fn change(
     clock: &dyn Clock,
 ) -> anyhow::Result<()> {
     let mut plan = Plan::open(plan_path)?;
-    plan.change_account(name, change, "sayso (command line)", clock.now().wall)?
-        .map_err(anyhow::Error::new)?;
+    plan.change_account(name, change, "sayso (command line)", clock.now().wall)?;
     let done = match change {
         AccountChange::Disable => "turned off and signed out",
         AccountChange::Enable => "turned on again",
@@ -111,9 +107,7 @@ pub fn reset(
     clock: &dyn Clock,
 ) -> anyhow::Result<()> {
     let mut plan = Plan::open(plan_path)?;
-    let code = plan
-        .reset_passphrase(name, "sayso (command line)", clock.now().wall)?
-        .map_err(anyhow::Error::new)?;
+    let code = plan.reset_passphrase(name, "sayso (command line)", clock.now().wall)?;
     println!(
         "{}'s passphrase no longer works and every browser is signed out. \
          To choose a new one, within 7 days:",

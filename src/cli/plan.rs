@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use sayso::clock::Clock;
 use sayso::kiosk::KioskPaths;
+use sayso::store::ports::StaffPlan;
 use sayso::store::{Journal, Plan, PLAN_SCHEMA_VERSION};
 use sayso::sync::SyncOptions;
 

@@ -9,7 +9,7 @@ use sayso::clock::Clock;
 use sayso::core::find_person;
 use sayso::kiosk::KioskPaths;
 use sayso::report::Format;
-use sayso::store::staff::StaffPlan;
+use sayso::store::ports::StaffPlan;
 use sayso::store::{Journal, Plan};
 
 use super::args::ReportFormat;

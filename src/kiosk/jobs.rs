@@ -14,6 +14,7 @@ use crate::core::staff_screen::PinCheck;
 use crate::core::SessionId;
 use crate::store::accounts::KioskPin;
 use crate::store::backup::{BackupError, Nightly, Sources};
+use crate::store::ports::AccountsPlan;
 use crate::store::{Journal, Plan, StoreError};
 use crate::sync::{PlanTarget, SyncOptions, SyncReport};
 

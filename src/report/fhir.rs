@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::core::{MatOutcome, PersonRef, Standing};
-use crate::store::staff::{CardView, MatCard, MatRow, StaffPlan, TopicViews};
+use crate::store::ports::staff::{CardView, MatCard, MatRow, StaffPlan, TopicViews};
 use crate::store::StoreError;
 
 /// The namespace of the ids made here.

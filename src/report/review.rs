@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::core::session::SOMETHING_ELSE_ID;
 use crate::core::{PersonId, PersonRef};
-use crate::store::staff::{ActionRow, MatRow, StaffPlan, TopicViews};
+use crate::store::ports::staff::{ActionRow, MatRow, StaffPlan, TopicViews};
 use crate::store::{ProfileSection, StoreError};
 
 /// Mats a report looks through at most.

@@ -12,6 +12,8 @@ pub mod backup;
 mod db;
 mod device_port;
 mod ids;
+#[cfg(any(test, feature = "test-fixtures"))]
+mod inspect;
 pub mod journal;
 mod news;
 pub mod ops;

@@ -80,7 +80,10 @@ impl Plan {
     }
 
     /// A picture by its name.
-    pub fn picture(&self, hash: &str) -> Result<Option<StoredPicture>, StoreError> {
+    pub(in crate::store) fn picture(
+        &self,
+        hash: &str,
+    ) -> Result<Option<StoredPicture>, StoreError> {
         Ok(self
             .conn
             .query_row(
@@ -118,7 +121,10 @@ impl Plan {
     }
 
     /// The picture each card of a topic shows now, as a `card_id → hash` lookup.
-    pub fn card_pictures(&self, topic_id: &str) -> Result<CardPictures, StoreError> {
+    pub(in crate::store) fn card_pictures(
+        &self,
+        topic_id: &str,
+    ) -> Result<CardPictures, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT card_id, picture_hash FROM card_pictures WHERE topic_id = ?1",
         )?;

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::db::StoreError;
 use super::plan::Plan;
+use super::ports::PlanSets;
 use super::{parse_timestamp, timestamp};
 use crate::core::PersonId;
 
@@ -121,7 +122,7 @@ impl Plan {
     /// Saves a new version of `person`'s set `set_id` (made if new) and
     /// returns its number. `files` are the set's pictures and clips, by the
     /// names its text uses; bytes the plan already has are not stored twice.
-    pub fn save_set_version(
+    pub(in crate::store) fn save_set_version(
         &mut self,
         set_id: &str,
         person: &PersonId,
@@ -143,7 +144,11 @@ impl Plan {
 
     /// Saves a new version, with files the plan has already as well as new
     /// ones.
-    pub fn save_set(&mut self, save: SetSave<'_>, now: DateTime<Utc>) -> Result<u32, SetSaveError> {
+    pub(in crate::store) fn save_set(
+        &mut self,
+        save: SetSave<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<u32, SetSaveError> {
         let SetSave {
             set_id,
             person,
@@ -175,33 +180,7 @@ impl Plan {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let owner: Option<String> = tx
-            .query_row(
-                "SELECT person_id FROM picture_sets WHERE id = ?1",
-                [set_id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        match owner {
-            Some(owner) if owner != person.as_str() => {
-                return Err(SetSaveError::NotTheirs(set_id.to_string()))
-            }
-            Some(_) => {}
-            None => {
-                let theirs: i64 = tx.query_row(
-                    "SELECT count(*) FROM picture_sets WHERE person_id = ?1",
-                    [person.as_str()],
-                    |row| row.get(0),
-                )?;
-                if theirs >= MOST_SETS_PER_PERSON as i64 {
-                    return Err(SetSaveError::TooManySets);
-                }
-                tx.execute(
-                    "INSERT INTO picture_sets (id, person_id, created_at) VALUES (?1, ?2, ?3)",
-                    params![set_id, person.as_str(), timestamp(now)],
-                )?;
-            }
-        }
+        claim_set(&tx, set_id, person, now)?;
         let version: u32 = tx.query_row(
             "SELECT COALESCE(MAX(version), 0) + 1 FROM set_versions WHERE set_id = ?1",
             [set_id],
@@ -246,7 +225,7 @@ impl Plan {
     }
 
     /// Saves version `version` of a set again, as its newest.
-    pub fn go_back_to_set_version(
+    pub(in crate::store) fn go_back_to_set_version(
         &mut self,
         set_id: &str,
         version: u32,
@@ -273,7 +252,7 @@ impl Plan {
     }
 
     /// Whose set `set_id` is, if the plan has it.
-    pub fn set_owner(&self, set_id: &str) -> Result<Option<PersonId>, StoreError> {
+    pub(in crate::store) fn set_owner(&self, set_id: &str) -> Result<Option<PersonId>, StoreError> {
         Ok(self
             .conn
             .query_row(
@@ -303,7 +282,7 @@ impl Plan {
     }
 
     /// A version of a set (`None`: the newest), with its files' names.
-    pub fn set_version(
+    pub(in crate::store) fn set_version(
         &self,
         set_id: &str,
         version: Option<u32>,
@@ -351,7 +330,7 @@ impl Plan {
     }
 
     /// The bytes of a set's file, by their SHA-256.
-    pub fn set_file(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    pub(in crate::store) fn set_file(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .conn
             .query_row(
@@ -363,7 +342,10 @@ impl Plan {
     }
 
     /// The versions the plan keeps of a set, newest first.
-    pub fn set_versions(&self, set_id: &str) -> Result<Vec<VersionSummary>, StoreError> {
+    pub(in crate::store) fn set_versions(
+        &self,
+        set_id: &str,
+    ) -> Result<Vec<VersionSummary>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT version, saved_at, saved_by FROM set_versions
              WHERE set_id = ?1 ORDER BY version DESC",
@@ -385,7 +367,7 @@ impl Plan {
     }
 
     /// The person's sets, by id.
-    pub fn sets_of(&self, person: &PersonId) -> Result<Vec<String>, StoreError> {
+    pub(in crate::store) fn sets_of(&self, person: &PersonId) -> Result<Vec<String>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT id FROM picture_sets WHERE person_id = ?1 ORDER BY created_at, id",
         )?;
@@ -394,28 +376,59 @@ impl Plan {
     }
 }
 
-/// The sets as the web app reaches them, through its `dyn StaffPlan`.
-pub trait PlanSets {
-    fn save_set(&mut self, save: SetSave<'_>, now: DateTime<Utc>) -> Result<u32, SetSaveError>;
-    fn go_back_to_set_version(
-        &mut self,
-        set_id: &str,
-        version: u32,
-        saved_by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<u32, SetSaveError>;
-    fn set_owner(&self, set_id: &str) -> Result<Option<PersonId>, StoreError>;
-    fn set_version(
-        &self,
-        set_id: &str,
-        version: Option<u32>,
-    ) -> Result<Option<SetVersion>, StoreError>;
-    fn set_file(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError>;
-    fn set_versions(&self, set_id: &str) -> Result<Vec<VersionSummary>, StoreError>;
-    fn sets_of(&self, person: &PersonId) -> Result<Vec<String>, StoreError>;
+/// Makes `set_id` `person`'s set if it is nobody's yet (within the sets a
+/// person may have); refuses another person's set.
+fn claim_set(
+    tx: &rusqlite::Transaction,
+    set_id: &str,
+    person: &PersonId,
+    now: DateTime<Utc>,
+) -> Result<(), SetSaveError> {
+    let owner: Option<String> = tx
+        .query_row(
+            "SELECT person_id FROM picture_sets WHERE id = ?1",
+            [set_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match owner {
+        Some(owner) if owner != person.as_str() => {
+            return Err(SetSaveError::NotTheirs(set_id.to_string()));
+        }
+        Some(_) => {}
+        None => {
+            let theirs: i64 = tx.query_row(
+                "SELECT count(*) FROM picture_sets WHERE person_id = ?1",
+                [person.as_str()],
+                |row| row.get(0),
+            )?;
+            if theirs >= MOST_SETS_PER_PERSON as i64 {
+                return Err(SetSaveError::TooManySets);
+            }
+            tx.execute(
+                "INSERT INTO picture_sets (id, person_id, created_at) VALUES (?1, ?2, ?3)",
+                params![set_id, person.as_str(), timestamp(now)],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 impl PlanSets for Plan {
+    fn save_set_version(
+        &mut self,
+        set_id: &str,
+        person: &PersonId,
+        set_toml: &str,
+        files: &[(String, Vec<u8>)],
+        saved_by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u32, SetSaveError> {
+        Plan::save_set_version(self, set_id, person, set_toml, files, saved_by, now)
+    }
+    fn newest_sets(&self) -> Result<Vec<NewestSet>, StoreError> {
+        Plan::newest_sets(self)
+    }
     fn save_set(&mut self, save: SetSave<'_>, now: DateTime<Utc>) -> Result<u32, SetSaveError> {
         Plan::save_set(self, save, now)
     }

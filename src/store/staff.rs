@@ -1,365 +1,24 @@
-//! What the staff web app reads from and writes to the support plan: the
-//! news since someone last looked, a person's views laid out like the mat,
-//! their mats and actions, and staff's verdicts and notes. Pages see only
-//! these types and the [`StaffPlan`] trait, so another backend (an
-//! organisation's PostgreSQL server) can stand in for the SQLite plan.
+//! The SQLite plan as staff reach it ([`StaffPlan`]): the news since
+//! someone last looked, a person's views laid out like the mat, their mats
+//! and actions, and staff's verdicts and notes.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::accounts::{Account, AccountError, SignInCheck, WebSession};
 use super::db::StoreError;
 use super::pictures::StoredPicture;
 use super::plan::{ActionStatus, Plan, ProfileSection};
+use super::ports::staff::{
+    ActionRow, AnswerAt, CardView, DeviceHealth, Judgement, MatCard, MatRow, NewAction, PersonNews,
+    PracticeChange, Settlement, StaffNote, StaffPlan, TopicViews,
+};
 use super::{parse_timestamp, timestamp};
 use crate::core::{standing, MatOutcome, PersonId, PersonRef, Standing, Verdict, NEWS_TOPIC};
 
-/// What happened for one person since a staff member last looked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonNews {
-    pub person: PersonRef,
-    pub new_mats: i64,
-    pub changed_views: i64,
-    /// "Tell me more" marks with no note or verdict since.
-    pub tell_me_more: i64,
-    pub check_ins_missed: i64,
-    /// Which: each missed check-in's topic and when its window opened.
-    pub missed_check_ins: Vec<(String, DateTime<Utc>)>,
-    pub check_ins_declined: i64,
-    pub actions_due_soon: i64,
-    pub actions_overdue: i64,
-    /// Current views no one has confirmed or disputed.
-    pub unconfirmed: i64,
-    pub last_mat: Option<DateTime<Utc>>,
-    /// Their photo from the home file, by its name in the plan's pictures.
-    pub photo: Option<String>,
-}
-
-/// One kiosk, as the plan knows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeviceHealth {
-    pub device_id: String,
-    /// What staff call it; empty until someone names it.
-    pub name: String,
-    pub last_sync: DateTime<Utc>,
-    pub mats: i64,
-    /// What its staff line said at its last sync.
-    pub problems: Vec<String>,
-}
-
-/// A person's views of one topic, laid out like the mat.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopicViews {
-    pub topic_id: String,
-    pub title: String,
-    /// The scale's points, left to right, as the evidence names them
-    /// (indexed as on the scale).
-    pub points: Vec<String>,
-    pub cards: Vec<CardView>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CardView {
-    pub card_id: String,
-    pub label: String,
-    /// Which of the topic's points the current view is.
-    pub point: Option<usize>,
-    pub view: String,
-    pub times_said: u32,
-    pub times_asked: u32,
-    pub since: DateTime<Utc>,
-    pub last_at: DateTime<Utc>,
-    pub changed_from: Option<String>,
-    pub changed_until: Option<DateTime<Utc>>,
-    pub standing: Standing,
-    pub tell_me_more: bool,
-    /// The card's picture, by its name in the plan's pictures.
-    pub picture: Option<String>,
-    /// Verdicts and notes on this card, newest first.
-    pub notes: Vec<StaffNote>,
-    /// Every answer, oldest first.
-    pub history: Vec<AnswerAt>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaffNote {
-    pub kind: String,
-    pub body: String,
-    pub by_whom: String,
-    pub at: DateTime<Utc>,
-}
-
-/// One mat brought in from a kiosk.
-/// What marking a mat as practice (or not) came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PracticeChange {
-    Changed,
-    /// It was marked so already: nothing changed, and nothing is wrong.
-    AlreadySo,
-    /// No finished mat of this person has that id.
-    NoSuchMat,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MatRow {
-    pub session_id: String,
-    pub topic_title: String,
-    pub started_at: DateTime<Utc>,
-    /// When it was finished, or (part-way) left.
-    pub finished_at: DateTime<Utc>,
-    pub outcome: MatOutcome,
-    pub supporter: Option<String>,
-    pub helped: bool,
-    pub cards_placed: i64,
-    pub cards_skipped: i64,
-    pub tell_me_more: i64,
-    /// The kept picture of the mat, by its name in the plan's pictures.
-    pub picture: Option<String>,
-    /// A teaching or practice mat: kept, never counted towards a view.
-    pub practice: bool,
-    /// How long the person took over each card, on average and at most
-    /// (milliseconds; `None` where the plan does not know).
-    pub mean_response_ms: Option<i64>,
-    pub longest_response_ms: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActionRow {
-    pub id: i64,
-    pub card: Option<(String, String)>,
-    pub what: String,
-    pub who: String,
-    pub due: Option<NaiveDate>,
-    pub status: ActionStatus,
-    pub outcome_note: Option<String>,
-    /// Words to tell the person on the kiosk.
-    pub tell_person: Option<String>,
-    /// Once a kiosk has told them: their answer (a point's label, or
-    /// "skipped") and when. `None` until then, whatever the status.
-    pub told: Option<(String, DateTime<Utc>)>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A new action, as staff write it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewAction {
-    pub person: PersonId,
-    pub card: Option<(String, String)>,
-    pub what: String,
-    pub who: String,
-    pub due: Option<NaiveDate>,
-}
-
-/// What became of an action.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settlement {
-    pub person: PersonId,
-    pub action: i64,
-    pub status: ActionStatus,
-    /// What was done, or why it was dropped.
-    pub note: String,
-    /// Words for the person, told on the kiosk ("you said, we did"); empty:
-    /// nothing is told.
-    pub tell_person: String,
-}
-
-/// Staff's word on one card's current view: a verdict, or a note alone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Judgement {
-    pub person: PersonId,
-    pub topic: String,
-    pub card: String,
-    /// `None`: a note, which leaves the view's standing as it was.
-    pub verdict: Option<Verdict>,
-    pub body: String,
-}
-
-/// One card of a mat: (card id, label, the view given, or `None`: skipped).
-pub type MatCard = (String, String, Option<String>);
-
-/// One answer: when, and the point (`None`: skipped).
-pub type AnswerAt = (DateTime<Utc>, Option<usize>);
-
 /// A card of a person: (person, topic, card).
 type CardKey = (String, String, String);
-
-/// The support plan as the web app needs it. Every write is audited with
-/// who made it.
-pub trait StaffPlan: Send + super::set_versions::PlanSets {
-    fn people(&self) -> Result<Vec<PersonRef>, StoreError>;
-    fn person(&self, id: &PersonId) -> Result<Option<PersonRef>, StoreError>;
-    fn news(
-        &self,
-        since: Option<DateTime<Utc>>,
-        today: NaiveDate,
-    ) -> Result<Vec<PersonNews>, StoreError>;
-    fn devices(&self) -> Result<Vec<DeviceHealth>, StoreError>;
-    /// Gives a kiosk the name staff know it by. `false`: no such kiosk.
-    fn name_device(
-        &mut self,
-        device_id: &str,
-        name: &str,
-        by_whom: &str,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    fn views(&self, person: &PersonId) -> Result<Vec<TopicViews>, StoreError>;
-    fn mats(&self, person: &PersonId, limit: usize) -> Result<Vec<MatRow>, StoreError>;
-    fn actions(&self, person: &PersonId) -> Result<Vec<ActionRow>, StoreError>;
-    /// Each card of one mat, in the order placed: (card id, label, the
-    /// view, or `None` if skipped).
-    fn mat_cards(&self, session: &str) -> Result<Vec<MatCard>, StoreError>;
-    /// A picture the pages show, by its name.
-    fn picture(&self, hash: &str) -> Result<Option<StoredPicture>, StoreError>;
-    /// A person's photo, by its name in the plan's pictures.
-    fn photo(&self, person: &PersonId) -> Result<Option<String>, StoreError>;
-    /// Whether a family account of this person may see the picture: the
-    /// person's photo, and the pictures of the cards the person is offered
-    /// (has answered), always (families make the sets); the person's kept
-    /// mats only when their views are shared. Never another topic's cards.
-    fn family_may_see(&self, person: &PersonId, hash: &str) -> Result<bool, StoreError>;
-    /// Whether staff have shared the person's views with their family.
-    fn views_shared(&self, person: &PersonId) -> Result<bool, StoreError>;
-    /// Shares the person's views with their family accounts, or stops;
-    /// false if it already was so.
-    fn share_views(
-        &mut self,
-        person: &PersonId,
-        shared: bool,
-        by_whom: &str,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    /// Marks a finished mat of this person as practice (its answers stop
-    /// counting towards their views) or not. Only a finished mat counts, so
-    /// only a finished mat can stop counting: a declined or part-way one
-    /// is no such mat.
-    fn set_practice(
-        &mut self,
-        person: &PersonId,
-        session: &str,
-        practice: bool,
-        by_whom: &str,
-        at: DateTime<Utc>,
-    ) -> Result<PracticeChange, StoreError>;
-    /// Confirms or disputes a view, or adds a note to it; false if the
-    /// person has no view of that card.
-    fn judge(
-        &mut self,
-        judgement: &Judgement,
-        by_whom: &str,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    fn add_action(
-        &mut self,
-        action: &NewAction,
-        by_whom: &str,
-        at: DateTime<Utc>,
-    ) -> Result<i64, StoreError>;
-    /// Sets an action's status, with what became of it; false if there is
-    /// no such action for this person.
-    fn settle_action(
-        &mut self,
-        settlement: &Settlement,
-        by_whom: &str,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    /// The one-page profile: each section's text (empty if not written).
-    fn profile(&self, person: &PersonId) -> Result<Vec<(ProfileSection, String)>, StoreError>;
-    /// Rewrites one section; false if nothing changed.
-    fn set_profile(
-        &mut self,
-        person: &PersonId,
-        section: ProfileSection,
-        body: &str,
-        by_whom: &str,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    /// Adds one line (a confirmed view, say) to a section of the profile,
-    /// unless the section has it already.
-    fn add_profile_line(
-        &mut self,
-        person: &PersonId,
-        section: ProfileSection,
-        line: &str,
-        by_whom: &str,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let body = self
-            .profile(person)?
-            .into_iter()
-            .find(|(s, _)| *s == section)
-            .map(|(_, body)| body)
-            .unwrap_or_default();
-        if body.lines().any(|l| l.trim() == line) {
-            return Ok(());
-        }
-        let body = if body.trim().is_empty() {
-            line.to_string()
-        } else {
-            format!("{}\n{line}", body.trim_end())
-        };
-        self.set_profile(person, section, &body, by_whom, at)
-            .map(|_| ())
-    }
-    /// What a sign-in for `name` is checked against; the passphrase is
-    /// checked by the caller, away from the plan.
-    fn sign_in_check(&self, name: &str) -> Result<SignInCheck, StoreError>;
-    fn redeem_setup_code(
-        &mut self,
-        code: &str,
-        passphrase: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Result<Account, AccountError>, StoreError>;
-    /// Makes an account and returns its one-time set-up code.
-    fn add_account(
-        &mut self,
-        name: &str,
-        role: crate::store::accounts::Role,
-        person: Option<&PersonId>,
-        by_whom: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Result<String, AccountError>, StoreError>;
-    /// Turns an account off or on, removes it, or signs it out everywhere.
-    fn change_account(
-        &mut self,
-        name: &str,
-        change: crate::store::accounts::AccountChange,
-        by_whom: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Result<(), AccountError>, StoreError>;
-    /// A new one-time code; the old passphrase and every session end.
-    fn reset_passphrase(
-        &mut self,
-        name: &str,
-        by_whom: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Result<String, AccountError>, StoreError>;
-    fn account_summaries(
-        &self,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<crate::store::accounts::AccountSummary>, StoreError>;
-    fn start_web_session(
-        &mut self,
-        account: &Account,
-        now: DateTime<Utc>,
-    ) -> Result<(String, String), StoreError>;
-    fn web_session(
-        &self,
-        token: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<WebSession>, StoreError>;
-    fn end_web_session(&mut self, token: &str) -> Result<(), StoreError>;
-    fn mark_looked(&mut self, account_id: i64, at: DateTime<Utc>) -> Result<(), StoreError>;
-    /// Whether the account has a PIN for the kiosk's staff screen.
-    fn has_pin(&self, account_id: i64) -> Result<bool, StoreError>;
-    fn set_pin(
-        &mut self,
-        account_id: i64,
-        pin: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Result<(), AccountError>, StoreError>;
-}
 
 fn verdict_of(kind: &str) -> Option<Verdict> {
     match kind {
@@ -433,6 +92,31 @@ fn standing_of(since: DateTime<Utc>, notes: &[StaffNote]) -> Standing {
 }
 
 impl StaffPlan for Plan {
+    fn check_integrity(&mut self) -> Result<(), StoreError> {
+        Plan::check_integrity(self)
+    }
+
+    fn preferences(
+        &self,
+        person: Option<&str>,
+    ) -> Result<Vec<super::plan::PreferenceRow>, StoreError> {
+        Plan::preferences(self, person)
+    }
+
+    fn merge_candidates(&self) -> Result<Vec<super::plan::MergeCandidate>, StoreError> {
+        Plan::merge_candidates(self)
+    }
+
+    fn merge_people(
+        &mut self,
+        from: &PersonId,
+        into: &PersonId,
+        by_whom: &str,
+        at: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        Plan::merge_people(self, from, into, by_whom, at)
+    }
+
     fn people(&self) -> Result<Vec<PersonRef>, StoreError> {
         Plan::people(self)
     }
@@ -1290,96 +974,5 @@ impl StaffPlan for Plan {
         )?;
         tx.commit()?;
         Ok(true)
-    }
-
-    fn sign_in_check(&self, name: &str) -> Result<SignInCheck, StoreError> {
-        Plan::sign_in_check(self, name)
-    }
-
-    fn redeem_setup_code(
-        &mut self,
-        code: &str,
-        passphrase: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Result<Account, AccountError>, StoreError> {
-        Plan::redeem_setup_code(self, code, passphrase, now)
-    }
-
-    fn add_account(
-        &mut self,
-        name: &str,
-        role: crate::store::accounts::Role,
-        person: Option<&PersonId>,
-        by_whom: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Result<String, AccountError>, StoreError> {
-        Plan::add_account(self, name, role, person, by_whom, now)
-    }
-
-    fn change_account(
-        &mut self,
-        name: &str,
-        change: crate::store::accounts::AccountChange,
-        by_whom: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Result<(), AccountError>, StoreError> {
-        Plan::change_account(self, name, change, by_whom, now)
-    }
-
-    fn reset_passphrase(
-        &mut self,
-        name: &str,
-        by_whom: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Result<String, AccountError>, StoreError> {
-        Plan::reset_passphrase(self, name, by_whom, now)
-    }
-
-    fn account_summaries(
-        &self,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<crate::store::accounts::AccountSummary>, StoreError> {
-        Plan::account_summaries(self, now)
-    }
-
-    fn start_web_session(
-        &mut self,
-        account: &Account,
-        now: DateTime<Utc>,
-    ) -> Result<(String, String), StoreError> {
-        Plan::start_web_session(self, account, now)
-    }
-
-    fn web_session(
-        &self,
-        token: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<WebSession>, StoreError> {
-        Plan::web_session(self, token, now)
-    }
-
-    fn end_web_session(&mut self, token: &str) -> Result<(), StoreError> {
-        Plan::end_web_session(self, token)
-    }
-
-    fn has_pin(&self, account_id: i64) -> Result<bool, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT pin IS NOT NULL FROM accounts WHERE id = ?1",
-            [account_id],
-            |row| row.get(0),
-        )?)
-    }
-
-    fn set_pin(
-        &mut self,
-        account_id: i64,
-        pin: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Result<(), AccountError>, StoreError> {
-        Plan::set_pin(self, account_id, pin, now)
-    }
-
-    fn mark_looked(&mut self, account_id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
-        Plan::mark_looked(self, account_id, at)
     }
 }

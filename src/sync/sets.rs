@@ -150,6 +150,7 @@ mod tests {
     use crate::core::scale::BUNDLED;
     use crate::core::PersonId;
     use crate::library::plan_sets::{local_sets, plan_topics, remove_unfinished};
+    use crate::store::ports::PlanSets;
     use crate::store::set_versions::testing::replace_set_file;
     use crate::store::Plan;
 

@@ -299,6 +299,7 @@ mod tests {
 
     use super::*;
     use crate::core::{Company, InputMethod, PersonRef, Record, Spot};
+    use crate::store::ports::StaffPlan;
     use crate::store::Plan;
     use crate::sync::with_plan;
 

@@ -123,18 +123,12 @@ fn something_staff_did(paths: &KioskPaths, clock: &ManualClock) -> anyhow::Resul
 
 /// Jo, a staff member with the kiosk PIN 4821, in the plan.
 fn give_jo_a_pin(plan: &Path, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+    use crate::store::ports::AccountsPlan;
     let mut plan = crate::store::Plan::open_or_create(plan)?;
-    plan.add_account(
-        "Jo",
-        crate::store::accounts::Role::Staff,
-        None,
-        "screenshots",
-        now,
-    )?
-    .map_err(anyhow::Error::new)?;
+    let staff = crate::store::accounts::Role::Staff;
+    plan.add_account("Jo", staff, None, "screenshots", now)?;
     let jo = plan.accounts()?.remove(0);
-    plan.set_pin(jo.id, "4821", now)?
-        .map_err(anyhow::Error::new)?;
+    plan.set_pin(jo.id, "4821", now)?;
     Ok(())
 }
 

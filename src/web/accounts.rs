@@ -82,14 +82,14 @@ async fn change_account(
             };
             let name = found.account.name;
             match change {
-                Some(change) => plan
-                    .change_account(&name, change, &by, now)?
-                    .map(|()| None)
-                    .map_err(|e| WebError::BadInput(format!("{e}."))),
-                None => plan
-                    .reset_passphrase(&name, &by, now)?
-                    .map(|code| Some((name, code)))
-                    .map_err(|e| WebError::BadInput(format!("{e}."))),
+                Some(change) => {
+                    plan.change_account(&name, change, &by, now)?;
+                    Ok(None)
+                }
+                None => {
+                    let code = plan.reset_passphrase(&name, &by, now)?;
+                    Ok(Some((name, code)))
+                }
             }
         })
         .await?;

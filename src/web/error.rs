@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 
 use super::html::layout;
+use crate::store::accounts::AccountError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,17 @@ pub enum WebError {
     /// Too much heavy work waiting (uploads of photos, recordings, boards).
     #[error("the server is busy with other uploads")]
     Busy,
+}
+
+/// A refusal the person can put right is said to them; a plan that
+/// cannot be read is the plan's trouble.
+impl From<AccountError> for WebError {
+    fn from(e: AccountError) -> WebError {
+        match e {
+            AccountError::Store(e) => WebError::Plan(e),
+            refused => WebError::BadInput(format!("{refused}.")),
+        }
+    }
 }
 
 impl WebError {

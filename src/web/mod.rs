@@ -1,6 +1,6 @@
 //! The staff and family web app (`sayso serve`): server-rendered pages over
 //! the support plan, behind accounts. The pages reach the plan only through
-//! [`crate::store::staff::StaffPlan`]; every request that changes anything
+//! [`crate::store::ports::WebPlan`] (staff's, accounts and picture sets); every request that changes anything
 //! carries the session's CSRF token, and every change is audited.
 //!
 //! Listens on this machine only unless staff give another address, and then
@@ -32,7 +32,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use crate::store::staff::StaffPlan;
+use crate::store::ports::WebPlan;
 use crate::store::Plan;
 
 pub use error::WebError;
@@ -48,7 +48,7 @@ pub type WallClock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 #[derive(Clone)]
 pub struct AppState {
     plan_path: PathBuf,
-    plan: Arc<Mutex<Option<Box<dyn StaffPlan>>>>,
+    plan: Arc<Mutex<Option<Box<dyn WebPlan>>>>,
     clock: WallClock,
     /// Cookies marked `Secure` (only when served over HTTPS).
     secure_cookies: bool,
@@ -170,7 +170,7 @@ impl AppState {
     /// plan that failed, or a refusal (not found, not allowed).
     pub async fn with_plan<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut dyn StaffPlan) -> Result<T, WebError> + Send + 'static,
+        work: impl FnOnce(&mut dyn WebPlan) -> Result<T, WebError> + Send + 'static,
     ) -> Result<T, WebError> {
         let plan = self.plan.clone();
         let path = self.plan_path.clone();

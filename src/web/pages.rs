@@ -9,7 +9,9 @@ use super::html::{card_anchor, layout, local_time, path_part};
 use crate::core::{MatOutcome, PersonRef, Standing};
 use crate::report::readable_date as local_date;
 use crate::store::accounts::WebSession;
-use crate::store::staff::{ActionRow, CardView, DeviceHealth, MatRow, PersonNews, TopicViews};
+use crate::store::ports::staff::{
+    ActionRow, CardView, DeviceHealth, MatRow, PersonNews, TopicViews,
+};
 use crate::store::{ActionStatus, ProfileSection};
 
 /// A kiosk not heard from for this long is flagged on What's new.
@@ -286,7 +288,7 @@ pub struct CardProblem {
 /// link away (a card can gather thousands over the years).
 pub const NOTES_ON_A_CARD: usize = 3;
 
-fn notes_list(notes: &[crate::store::staff::StaffNote]) -> Markup {
+fn notes_list(notes: &[crate::store::ports::staff::StaffNote]) -> Markup {
     html! {
         ul.notes {
             @for note in notes {

@@ -19,7 +19,8 @@ use serde::Deserialize;
 use super::auth::{self, ClientAddress, SignedIn};
 use super::{pages, AppState, WebError};
 use crate::core::{PersonId, Verdict};
-use crate::store::staff::{Judgement, NewAction, PracticeChange, Settlement, StaffPlan};
+use crate::store::ports::staff::{Judgement, NewAction, PracticeChange, Settlement};
+use crate::store::ports::WebPlan;
 use crate::store::StoreError;
 use crate::store::{ActionStatus, ProfileSection};
 
@@ -163,7 +164,7 @@ async fn change_plan(
     state: &AppState,
     signed_in: &SignedIn,
     person: &PersonId,
-    change: impl FnOnce(&mut dyn StaffPlan, &str, DateTime<Utc>) -> Result<bool, StoreError>
+    change: impl FnOnce(&mut dyn WebPlan, &str, DateTime<Utc>) -> Result<bool, StoreError>
         + Send
         + 'static,
 ) -> Result<(), WebError> {
@@ -344,21 +345,18 @@ async fn set_up(
     let code = form.code.clone();
     let outcome = state
         .with_plan(move |plan| {
-            Ok(
-                match plan.redeem_setup_code(&form.code, &form.passphrase, now)? {
-                    Ok(account) => Ok(plan.start_web_session(&account, now)?.0),
-                    Err(e) => Err(e),
-                },
-            )
+            let account = plan.redeem_setup_code(&form.code, &form.passphrase, now)?;
+            Ok(plan.start_web_session(&account, now)?.0)
         })
-        .await?;
+        .await;
     Ok(match outcome {
         Ok(token) => signed_in_response(&token, &state),
-        Err(e) => (
+        Err(WebError::BadInput(refused)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            pages::setup(&code, Some(&format!("{}.", capitalised(&e.to_string())))),
+            pages::setup(&code, Some(&capitalised(&refused))),
         )
             .into_response(),
+        Err(e) => return Err(e),
     })
 }
 
@@ -530,12 +528,14 @@ async fn set_pin(
         PassphraseCheck::Wrong => Some("That passphrase is not right.".to_string()),
         PassphraseCheck::Right(_) => {
             let pin = form.pin.clone();
-            state
-                .with_plan(move |plan| {
-                    let set = plan.set_pin(account.id, &pin, now)?;
-                    Ok(set.err().map(|e| format!("Not set: {e}.")))
-                })
-                .await?
+            let set = state
+                .with_plan(move |plan| Ok(plan.set_pin(account.id, &pin, now)?))
+                .await;
+            match set {
+                Ok(()) => None,
+                Err(WebError::BadInput(refused)) => Some(format!("Not set: {refused}")),
+                Err(e) => return Err(e),
+            }
         }
     };
     Ok(match refusal {

@@ -27,6 +27,7 @@ use crate::library::import::label_from;
 use crate::library::photo::{self, Framing, MAX_PHOTO_BYTES};
 use crate::library::recording::{self, MAX_RECORDING_BYTES};
 use crate::store::accounts::Account;
+use crate::store::ports::WebPlan;
 use crate::store::set_versions::{SetSave, SetSaveError};
 
 use super::heavy::MAX_PHOTOS_AT_ONCE;
@@ -95,7 +96,7 @@ async fn script() -> impl IntoResponse {
 
 /// A person's sets, with their titles, oldest first.
 pub fn titled_sets(
-    plan: &dyn crate::store::staff::StaffPlan,
+    plan: &dyn WebPlan,
     person: &PersonId,
 ) -> Result<Vec<(String, String)>, crate::store::StoreError> {
     let mut sets = Vec::new();
@@ -767,8 +768,7 @@ async fn invite_family(
                 &by,
                 now,
             )?;
-            made.map(|code| (found, code))
-                .map_err(|e| WebError::BadInput(format!("{e}.")))
+            Ok((found, made))
         })
         .await?;
     let (link, phones_can_open) = setup_link(&state, &headers, &code);

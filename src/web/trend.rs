@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, Utc};
 use maud::{html, Markup};
 
-use crate::store::staff::AnswerAt;
+use crate::store::ports::staff::AnswerAt;
 
 /// More answers than this are drawn a week at a time.
 const MAX_MARKS: usize = 60;

@@ -11,6 +11,7 @@ use sayso::store::Plan;
 
 use crate::common;
 use sayso::kiosk::KioskInput;
+use sayso::store::ports::{PlanSets, StaffPlan};
 
 const SAMS_SET: &str = r#"id = "sams"
 title = "Sam's things"

@@ -391,7 +391,7 @@ fn one_person_is_one_person_on_every_device_of_the_home() {
 
 #[test]
 fn staff_see_a_mat_left_part_way_as_such_until_it_is_finished() {
-    use sayso::store::staff::StaffPlan;
+    use sayso::store::ports::StaffPlan;
     let mut h = open_home(local(12, 0));
     touch(&mut h.kiosk, Event::Choose(0));
     touch(&mut h.kiosk, Event::Choose(0));

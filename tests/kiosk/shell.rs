@@ -8,6 +8,7 @@ use sayso::store::{Journal, Plan};
 
 use crate::common;
 use sayso::kiosk::KioskInput;
+use sayso::store::ports::StaffPlan;
 
 fn tap(kiosk: &mut Kiosk, event: Event) {
     kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)));

@@ -13,18 +13,16 @@ use sayso::core::{Event, Input, InputMethod, Step};
 use sayso::kiosk::KioskInput;
 use sayso::kiosk::{Kiosk, Power, StaffPages};
 use sayso::store::accounts::Role;
+use sayso::store::ports::{AccountsPlan, StaffPlan};
 use sayso::store::Plan;
 
 /// Jo's PIN for the kiosk, set as the web app's "Your account" does.
 fn give_jo_a_pin(plan: &std::path::Path) {
     let mut plan = Plan::open_or_create(plan).unwrap();
     plan.add_account("Jo", Role::Staff, None, "test", common::start_time())
-        .unwrap()
         .unwrap();
     let jo = plan.accounts().unwrap().remove(0);
-    plan.set_pin(jo.id, "4821", common::start_time())
-        .unwrap()
-        .unwrap();
+    plan.set_pin(jo.id, "4821", common::start_time()).unwrap();
 }
 
 fn stage(kiosk: &Kiosk) -> StaffStage {

@@ -7,7 +7,7 @@ use crate::common::sync;
 use chrono::{Duration, TimeZone, Utc};
 use sayso::core::{Event, Input, InputMethod, PictureRef, Record, Screen, NEWS_TOPIC};
 use sayso::kiosk::Kiosk;
-use sayso::store::staff::{NewAction, Settlement, StaffPlan};
+use sayso::store::ports::staff::{NewAction, Settlement, StaffPlan};
 use sayso::store::{ActionStatus, DevicePlan, Journal, Plan};
 use sayso::voice::RecordingVoice;
 
@@ -24,7 +24,7 @@ fn tap(kiosk: &mut Kiosk, event: Event) {
 /// them. Returns the action's id.
 fn staff_act_on_tea(plan_path: &std::path::Path, tell: &str) -> i64 {
     let mut plan = Plan::open(plan_path).unwrap();
-    let person = plan.people().unwrap()[0].id.clone();
+    let person = StaffPlan::people(&plan).unwrap()[0].id.clone();
     let at = Utc.with_ymd_and_hms(2026, 11, 3, 15, 0, 0).unwrap();
     let action = StaffPlan::add_action(
         &mut plan,
@@ -69,7 +69,7 @@ fn what_staff_did_is_told_once_with_the_cards_picture_and_the_answer_reaches_the
     // Marked done, but no kiosk has told Alex yet: the plan says so.
     {
         let plan = Plan::open(&test.paths.plan).unwrap();
-        let person = plan.people().unwrap()[0].id.clone();
+        let person = StaffPlan::people(&plan).unwrap()[0].id.clone();
         let row = StaffPlan::actions(&plan, &person)
             .unwrap()
             .into_iter()
@@ -145,7 +145,7 @@ fn what_staff_did_is_told_once_with_the_cards_picture_and_the_answer_reaches_the
     );
 
     let plan = Plan::open(&paths.plan).unwrap();
-    let person = plan.people().unwrap()[0].id.clone();
+    let person = StaffPlan::people(&plan).unwrap()[0].id.clone();
     let told = StaffPlan::views(&plan, &person)
         .unwrap()
         .into_iter()
@@ -195,7 +195,7 @@ fn an_action_done_without_words_tells_the_person_nothing() {
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
     assert_eq!(test.kiosk.screen(), Screen::Topics);
     let plan = Plan::open(&test.paths.plan).unwrap();
-    let person = plan.people().unwrap()[0].id.clone();
+    let person = StaffPlan::people(&plan).unwrap()[0].id.clone();
     assert!(plan.news_for(&[person]).unwrap().is_empty());
 }
 

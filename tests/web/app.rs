@@ -9,6 +9,7 @@ use sha2::Digest;
 use super::client::Client;
 use super::fixture::{self, ALEX, JO_PASSPHRASE};
 use sayso::kiosk::KioskInput;
+use sayso::store::ports::AccountsPlan;
 use sayso::store::DevicePlan;
 
 fn home_with_jo() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -972,10 +973,8 @@ fn alexs_sister(plan: &std::path::Path) -> Client {
                 "Jo",
                 fixture::now(),
             )
-            .unwrap()
             .unwrap();
         p.redeem_setup_code(&code, "her own long passphrase", fixture::now())
-            .unwrap()
             .unwrap();
     }
     let mut family = Client::new(plan);
@@ -1185,11 +1184,9 @@ fn a_sign_in_takes_as_long_and_says_the_same_for_any_name() {
                     "test",
                     fixture::now(),
                 )
-                .unwrap()
                 .unwrap();
             opened
                 .redeem_setup_code(&code, "the right passphrase", fixture::now())
-                .unwrap()
                 .unwrap();
             opened
                 .add_account(
@@ -1199,7 +1196,6 @@ fn a_sign_in_takes_as_long_and_says_the_same_for_any_name() {
                     "test",
                     fixture::now(),
                 )
-                .unwrap()
                 .unwrap();
         }
     }

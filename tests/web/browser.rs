@@ -13,6 +13,7 @@ use rusqlite::Connection;
 use super::fixture::{self, ALEX};
 use sayso::kiosk::KioskInput;
 use sayso::store::accounts::Role;
+use sayso::store::ports::AccountsPlan;
 use sayso::store::Plan;
 
 /// chromedriver on a port of its own, with the browsers it starts marked
@@ -321,7 +322,6 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
     let code = Plan::open(&plan)
         .unwrap()
         .add_account("Jo", Role::Staff, None, "sayso staff add", fixture::now())
-        .unwrap()
         .unwrap();
     let runtime = runtime();
     let site = serve(&runtime, &plan);

@@ -12,6 +12,7 @@ use super::client::{Client, Page};
 use super::common;
 use super::fixture::{self, ALEX, JO_PASSPHRASE, SAM};
 use sayso::kiosk::KioskInput;
+use sayso::store::ports::{AccountsPlan, PlanSets};
 
 const MUM_PASSPHRASE: &str = "sam's mum's long passphrase";
 
@@ -478,7 +479,6 @@ fn a_family_member_invited_makes_a_set_in_a_real_browser_and_the_kiosk_offers_it
             "sayso family invite",
             fixture::now(),
         )
-        .unwrap()
         .unwrap();
     // Her phone's photos and a recording from its recorder app.
     let scene = |colour: [u8; 3]| {

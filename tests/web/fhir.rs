@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::fixture::{self, ALEX};
 use sayso::core::Verdict;
-use sayso::store::staff::{Judgement, StaffPlan};
+use sayso::store::ports::staff::{Judgement, StaffPlan};
 use sayso::store::Plan;
 
 fn fixed_plan(dir: &Path) -> std::path::PathBuf {

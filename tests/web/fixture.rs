@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use rusqlite::Connection;
 use sayso::core::{Company, InputMethod, Record, Spot};
 use sayso::store::accounts::Role;
+use sayso::store::ports::AccountsPlan;
 use sayso::store::{DevicePlan, Journal, Plan};
 
 pub const ALEX: &str = "019a4c2e-5f00-7000-8000-00000000a1e5";
@@ -170,11 +171,8 @@ pub fn add_staff(plan_path: &Path, name: &str, passphrase: &str) {
     let mut plan = Plan::open(plan_path).unwrap();
     let code = plan
         .add_account(name, Role::Staff, None, "test", now())
-        .unwrap()
         .unwrap();
-    plan.redeem_setup_code(&code, passphrase, now())
-        .unwrap()
-        .unwrap();
+    plan.redeem_setup_code(&code, passphrase, now()).unwrap();
 }
 
 /// Brings one more mat into the plan, as a kiosk's sync does at `at`.

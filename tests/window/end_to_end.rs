@@ -14,6 +14,7 @@ use i_slint_backend_testing::AccessibleRole;
 use i_slint_backend_testing::ElementHandle;
 use rusqlite::Connection;
 use sayso::core::{Screen, SpeakMode};
+use sayso::store::ports::StaffPlan;
 use sayso::store::Plan;
 use sayso::AppWindow;
 use slint::platform::WindowEvent;

@@ -54,23 +54,28 @@ pub fn check_device_port(make: &mut MakePlan) {
     ];
     for (name, check) in checks {
         let mut plan = make();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut *plan)));
-        if let Err(cause) = result {
-            let said = cause
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| cause.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            panic!("device port: {name}: {said}");
-        }
+        run_check("device port", name, || check(&mut *plan));
     }
 }
 
-fn at(minute: i64) -> DateTime<Utc> {
+/// Runs one check; a failure names the port and the check.
+pub(super) fn run_check(port: &str, name: &str, check: impl FnOnce()) {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(check));
+    if let Err(cause) = result {
+        let said = cause
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| cause.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        panic!("{port}: {name}: {said}");
+    }
+}
+
+pub(super) fn at(minute: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap() + chrono::Duration::minutes(minute)
 }
 
-fn sam() -> PersonRef {
+pub(super) fn sam() -> PersonRef {
     PersonRef {
         id: PersonId::new("p-sam"),
         name: "Sam".into(),
@@ -78,7 +83,7 @@ fn sam() -> PersonRef {
 }
 
 /// One finished mat of Sam's with tea placed on "like", from `device`.
-fn tea_mat(session: &str, device: &str) -> Vec<PlanOp> {
+pub(super) fn tea_mat(session: &str, device: &str) -> Vec<PlanOp> {
     let session_id = SessionId::from(session);
     let person = sam();
     vec![

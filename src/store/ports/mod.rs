@@ -3,24 +3,73 @@
 //! all; a second backend implements the same traits and runs the same
 //! conformance tests.
 
+pub mod accounts;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod accounts_conformance;
 pub mod device;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod device_conformance;
 
+pub mod sets;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod sets_conformance;
+pub mod staff;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod staff_conformance;
+
+pub use accounts::AccountsPlan;
 pub use device::DevicePlan;
+pub use sets::PlanSets;
+pub use staff::StaffPlan;
+
+/// Everything the web app reaches the plan for, as one object.
+pub trait WebPlan: StaffPlan + AccountsPlan + PlanSets {}
+
+impl<T: StaffPlan + AccountsPlan + PlanSets> WebPlan for T {}
+
+/// A whole plan: every port. A backend implements them all.
+pub trait AllPorts: DevicePlan + StaffPlan + AccountsPlan + PlanSets {}
+
+impl<T: DevicePlan + StaffPlan + AccountsPlan + PlanSets> AllPorts for T {}
 
 #[cfg(test)]
 mod tests {
     use crate::store::Plan;
 
+    /// A fresh SQLite plan for each check; a second backend adds a test
+    /// like this one with its own.
+    fn fresh_plans() -> (tempfile::TempDir, impl FnMut() -> Plan) {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().to_path_buf();
+        let mut made = 0;
+        let make = move || {
+            made += 1;
+            Plan::create(&folder.join(format!("plan-{made}.sqlite"))).unwrap()
+        };
+        (dir, make)
+    }
+
     #[test]
     fn the_sqlite_plan_keeps_the_device_port() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut made = 0;
-        super::device_conformance::check_device_port(&mut || {
-            made += 1;
-            let path = dir.path().join(format!("plan-{made}.sqlite"));
-            Box::new(Plan::create(&path).unwrap())
-        });
+        let (_dir, mut make) = fresh_plans();
+        super::device_conformance::check_device_port(&mut || Box::new(make()));
+    }
+
+    #[test]
+    fn the_sqlite_plan_keeps_the_staff_port() {
+        let (_dir, mut make) = fresh_plans();
+        super::staff_conformance::check_staff_port(&mut || Box::new(make()));
+    }
+
+    #[test]
+    fn the_sqlite_plan_keeps_the_accounts_port() {
+        let (_dir, mut make) = fresh_plans();
+        super::accounts_conformance::check_accounts_port(&mut || Box::new(make()));
+    }
+
+    #[test]
+    fn the_sqlite_plan_keeps_the_sets_port() {
+        let (_dir, mut make) = fresh_plans();
+        super::sets_conformance::check_sets_port(&mut || Box::new(make()));
     }
 }

@@ -1,0 +1,111 @@
+//! What every plan must do for picture sets, checked through [`PlanSets`].
+//! Each check starts from a fresh, empty plan (Sam, whose sets they are,
+//! given through [`DevicePlan`]).
+
+use sha2::{Digest, Sha256};
+
+use super::device_conformance::{at, run_check, sam, tea_mat};
+use super::staff_conformance::MakePlan;
+use super::{AllPorts, DevicePlan, PlanSets};
+use crate::core::PersonId;
+use crate::store::plan::Faults;
+
+type Check = (&'static str, fn(&mut dyn AllPorts));
+
+const SET: &str = r#"
+id = "sams"
+title = "Sam's things"
+
+[[topics]]
+id = "sams-drinks"
+title = "Sam's drinks"
+question = "What do you think about these?"
+scale = "like"
+
+[[topics.cards]]
+id = "mug"
+label = "My red mug"
+picture = "pictures/mug.jpg"
+"#;
+
+/// Runs every check; panics naming the first that fails.
+pub fn check_sets_port(make: &mut MakePlan) {
+    let checks: [Check; 2] = [
+        (
+            "each save is a new version, its files kept by their hash",
+            each_save_is_a_new_version_its_files_kept_by_their_hash,
+        ),
+        (
+            "going back makes an earlier version the newest again",
+            going_back_makes_an_earlier_version_the_newest_again,
+        ),
+    ];
+    for (name, check) in checks {
+        let mut plan = make();
+        run_check("sets port", name, || check(&mut *plan));
+    }
+}
+
+/// Sam, with a first version of his set.
+fn sams_set(plan: &mut dyn AllPorts) -> PersonId {
+    DevicePlan::execute(plan, &tea_mat("s1", "d1"), &mut Faults::default()).unwrap();
+    let sam = sam().id;
+    let files = vec![("pictures/mug.jpg".to_string(), b"a red mug".to_vec())];
+    let version = plan
+        .save_set_version("sams", &sam, SET, &files, "Mum", at(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    sam
+}
+
+fn each_save_is_a_new_version_its_files_kept_by_their_hash(plan: &mut dyn AllPorts) {
+    assert!(PlanSets::newest_sets(plan).unwrap().is_empty());
+    assert_eq!(plan.set_owner("sams").unwrap(), None);
+    let sam = sams_set(plan);
+    assert_eq!(plan.set_owner("sams").unwrap(), Some(sam.clone()));
+    assert_eq!(plan.sets_of(&sam).unwrap(), vec!["sams".to_string()]);
+
+    let first = PlanSets::set_version(plan, "sams", None).unwrap().unwrap();
+    assert_eq!((first.version, first.saved_by.as_str()), (1, "Mum"));
+    assert_eq!(first.set_toml, SET);
+    let hash = crate::store::hex(&Sha256::digest(b"a red mug"));
+    assert_eq!(
+        first.files,
+        vec![("pictures/mug.jpg".to_string(), hash.clone())]
+    );
+    assert_eq!(
+        PlanSets::set_file(plan, &hash).unwrap().as_deref(),
+        Some(&b"a red mug"[..])
+    );
+
+    let blue = SET.replace("My red mug", "My blue mug");
+    let version = plan
+        .save_set_version("sams", &sam, &blue, &[], "Jo", at(5))
+        .unwrap();
+    assert_eq!(version, 2);
+    let newest = PlanSets::newest_sets(plan).unwrap();
+    assert_eq!(newest.len(), 1);
+    assert_eq!((newest[0].set_id.as_str(), newest[0].version), ("sams", 2));
+    let versions: Vec<u32> = plan
+        .set_versions("sams")
+        .unwrap()
+        .iter()
+        .map(|v| v.version)
+        .collect();
+    assert_eq!(versions, [2, 1]);
+    let one = PlanSets::set_version(plan, "sams", Some(1))
+        .unwrap()
+        .unwrap();
+    assert_eq!(one.set_toml, SET, "the version before is kept");
+}
+
+fn going_back_makes_an_earlier_version_the_newest_again(plan: &mut dyn AllPorts) {
+    let sam = sams_set(plan);
+    let blue = SET.replace("My red mug", "My blue mug");
+    plan.save_set_version("sams", &sam, &blue, &[], "Jo", at(5))
+        .unwrap();
+    let back = plan.go_back_to_set_version("sams", 1, "Jo", at(6)).unwrap();
+    assert_eq!(back, 3);
+    let newest = PlanSets::set_version(plan, "sams", None).unwrap().unwrap();
+    assert_eq!((newest.version, newest.set_toml.as_str()), (3, SET));
+}
