@@ -8,8 +8,9 @@ use std::path::Path;
 
 use tracing::{error, info, warn};
 
-use crate::clock::KioskClock;
-use crate::core::{Now, PersonRef, Record, SessionId};
+use crate::clock::{Clock, KioskClock};
+use crate::core::flow::FlowPerson;
+use crate::core::{Now, Record, SessionId};
 use crate::store::reserve::Reserve;
 use crate::store::{Journal, StoreError};
 
@@ -91,20 +92,19 @@ impl JournalWriter {
 
     /// Writes what waits (the clock's marks first, before the records whose
     /// times they explain); a journal not yet open is opened at `path`,
-    /// knowing `people` before their records. True in the second place
-    /// when the reserve was given up for them.
+    /// knowing the home's `people` before their records. True in the
+    /// second place when the reserve was given up for them.
     pub fn write(
         &mut self,
         path: &Path,
         clock: &KioskClock,
-        people: &[PersonRef],
-        now: Now,
+        people: &[FlowPerson],
     ) -> (Written, bool) {
         if self.unsaved.is_empty() && !clock.has_marks() {
             return (Written::Nothing, false);
         }
         let reopened = self.journal.is_none();
-        if reopened && !self.reopen(path, people, now) {
+        if reopened && !self.reopen(path, people, clock.now()) {
             return (Written::NoJournal, false);
         }
         let mut outcome = self.write_in_order(clock);
@@ -132,7 +132,7 @@ impl JournalWriter {
 
     /// A journal that could not be opened (a full disk at the start, a
     /// folder that could not be written) is tried again while records wait.
-    fn reopen(&mut self, path: &Path, people: &[PersonRef], now: Now) -> bool {
+    fn reopen(&mut self, path: &Path, people: &[FlowPerson], now: Now) -> bool {
         let Ok(journal) = Journal::open_unchecked(path) else {
             return false;
         };
@@ -175,7 +175,7 @@ impl JournalWriter {
         &mut self,
         path: &Path,
         why: &StoreError,
-        people: &[PersonRef],
+        people: &[FlowPerson],
         now: Now,
     ) -> Vec<String> {
         self.journal = None;
@@ -191,10 +191,10 @@ impl JournalWriter {
 
 /// Makes sure `journal` knows the home's people before their records reach
 /// it (a journal started afresh).
-fn introduce(journal: &Journal, people: &[PersonRef], now: Now) -> Result<(), StoreError> {
+fn introduce(journal: &Journal, people: &[FlowPerson], now: Now) -> Result<(), StoreError> {
     for person in people {
         journal
-            .ensure_person(person, now.wall)
+            .ensure_person(&person.person, now.wall)
             .inspect_err(|e| error!("cannot add a person to the journal: {e}"))?;
     }
     Ok(())

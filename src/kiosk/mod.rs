@@ -257,20 +257,14 @@ impl Kiosk {
     /// (and what waited in memory).
     fn recover_damaged_journal(&mut self, why: &StoreError) {
         let now = self.clock.now();
-        let people = self.people();
+        let people = &self.flow.config().people;
         let notices = self
             .journal
-            .recover(&self.paths.journal(), why, &people, now);
+            .recover(&self.paths.journal(), why, people, now);
         for notice in notices {
             self.problem(notice);
         }
         self.write_unsaved();
-    }
-
-    /// The home's people, as the journal knows them.
-    fn people(&self) -> Vec<crate::core::PersonRef> {
-        let people = &self.flow.config().people;
-        people.iter().map(|p| p.person.clone()).collect()
     }
 
     fn problem(&mut self, problem: String) {
@@ -366,11 +360,10 @@ impl Kiosk {
     /// Writes the records kept in memory, and tells the flow (and staff)
     /// whether what the person does is being saved.
     fn write_unsaved(&mut self) {
-        let people = self.people();
-        let now = self.clock.now();
+        let people = &self.flow.config().people;
         let (written, gave_up_reserve) =
             self.journal
-                .write(&self.paths.journal(), &self.clock, &people, now);
+                .write(&self.paths.journal(), &self.clock, people);
         if gave_up_reserve {
             self.problem(WRITING_INTO_RESERVE.to_string());
         }
@@ -383,7 +376,7 @@ impl Kiosk {
                 }
                 if !self.flow.saving() {
                     info!("the journal can be written again");
-                    self.run(FlowEvent::Saving(true), now);
+                    self.run(FlowEvent::Saving(true), self.clock.now());
                     for session_id in self.journal.take_mats_to_keep() {
                         self.keep_mat(&session_id);
                     }
@@ -394,12 +387,12 @@ impl Kiosk {
             }
             Written::NoJournal => {
                 if self.flow.saving() {
-                    self.run(FlowEvent::Saving(false), now);
+                    self.run(FlowEvent::Saving(false), self.clock.now());
                 }
             }
             Written::Kept(notice) => {
                 if self.flow.saving() {
-                    self.run(FlowEvent::Saving(false), now);
+                    self.run(FlowEvent::Saving(false), self.clock.now());
                 }
                 self.problem(notice);
             }

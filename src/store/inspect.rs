@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::db::StoreError;
-use super::plan::{ActionStatus, Confirmation, Plan, ProfileSection};
+use super::plan::{Confirmation, Plan};
+use super::ports::staff::{ActionStatus, ProfileSection};
 use super::timestamp;
 use crate::core::SessionId;
 

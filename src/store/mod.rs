@@ -25,14 +25,13 @@ pub mod recover;
 pub mod reserve;
 pub mod set_versions;
 pub mod staff;
+mod staff_reads;
 
 pub use db::{StoreError, BUSY_TIMEOUT};
 pub use journal::{FinishedSession, Journal};
 pub use ops::PlanOp;
-pub use plan::{
-    ActionStatus, Confirmation, ConfirmationKind, Faults, Plan, PreferenceRow, ProfileSection,
-    PLAN_SCHEMA_VERSION,
-};
+pub use plan::{Confirmation, ConfirmationKind, Faults, Plan, PLAN_SCHEMA_VERSION};
+pub use ports::staff::{ActionStatus, PreferenceRow, ProfileSection};
 pub use ports::DevicePlan;
 
 use chrono::{DateTime, SecondsFormat, Utc};

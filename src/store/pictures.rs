@@ -9,15 +9,9 @@ use sha2::{Digest, Sha256};
 
 use super::db::StoreError;
 use super::plan::Plan;
+use super::ports::staff::StoredPicture;
 use super::timestamp;
 use crate::core::{PersonId, SessionId};
-
-/// A picture as the plan keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredPicture {
-    pub media_type: String,
-    pub bytes: Vec<u8>,
-}
 
 /// A picture to keep: made from a file whose SHA-256 is `source_hash`.
 #[derive(Debug, Clone, Copy)]

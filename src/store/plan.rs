@@ -3,20 +3,16 @@
 //! Other tools read it: the schema is versioned with `PRAGMA user_version` and
 //! documented in `docs/support-plan.md`.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::db::{self, IfMissing, JournalMode, StoreError};
-use super::journal::Stream;
-use super::ops::{decide_home, HomeBinding, HomeMismatch, PlanOp};
+use super::ports::staff::{MergeCandidate, PreferenceRow, ProfileSection};
 use super::{parse_timestamp, timestamp};
 use crate::core::preference::{add_later, Tally};
-use crate::core::{
-    current_view, Answer, CardId, PersonId, PersonRef, PreferenceSummary, Said, SessionId, TopicId,
-};
+use crate::core::{current_view, Answer, CardId, PersonId, PersonRef, PreferenceSummary, TopicId};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0001_init.sql"),
@@ -36,27 +32,9 @@ pub const PLAN_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub struct Plan {
     pub(super) conn: Connection,
-    path: PathBuf,
+    pub(super) path: PathBuf,
     /// Whether this connection has run the integrity check yet.
     checked: bool,
-}
-
-/// A name found under more than one id in the plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MergeCandidate {
-    pub name: String,
-    /// Each id, with how many mats it has.
-    pub ids: Vec<(PersonId, i64)>,
-}
-
-/// One line of the report: a person's current view of one card.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct PreferenceRow {
-    pub person: String,
-    pub topic: String,
-    pub card: String,
-    #[serde(flatten)]
-    pub view: PreferenceSummary,
 }
 
 /// Fails the n-th statement of a sync on purpose, to prove that a sync cut
@@ -159,93 +137,6 @@ impl Plan {
                 |row| row.get(0),
             )
             .optional()?)
-    }
-
-    /// Decides which home this plan and a device's journal belong to, under
-    /// the plan's write lock: two devices making their first sync into a new
-    /// plan at the same moment both end up in the home the first one wrote.
-    pub(crate) fn settle_home(
-        &mut self,
-        journal_home: Option<&str>,
-        fresh: &str,
-    ) -> Result<HomeBinding, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let plan_home: Option<String> = tx
-            .query_row(
-                "SELECT value FROM plan_info WHERE key = 'home_id'",
-                [],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let binding =
-            decide_home(journal_home, plan_home.as_deref(), fresh).map_err(|HomeMismatch| {
-                StoreError::DifferentHome {
-                    plan: self.path.clone(),
-                }
-            })?;
-        if binding.bind_plan {
-            tx.execute(
-                "INSERT INTO plan_info (key, value) VALUES ('home_id', ?1)",
-                [&binding.home],
-            )?;
-        }
-        tx.commit()?;
-        Ok(binding)
-    }
-
-    /// Which of `ids` the plan has (each looked up by itself: the cost
-    /// follows what is asked, not how many mats the plan holds).
-    pub(in crate::store) fn synced_among(
-        &self,
-        ids: &[&SessionId],
-    ) -> Result<HashSet<SessionId>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT 1 FROM synced_sessions WHERE session_id = ?1")?;
-        let mut found = HashSet::new();
-        for id in ids {
-            if statement.exists([id])? {
-                found.insert((*id).clone());
-            }
-        }
-        Ok(found)
-    }
-
-    /// How far a device's journal stream has been brought in: (journal row,
-    /// what that row holds: see [`super::Journal::key_at_row`]).
-    pub(in crate::store) fn device_mark(
-        &self,
-        device_id: &str,
-        stream: Stream,
-    ) -> Result<Option<(i64, String)>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT journal_row, row_key FROM device_marks WHERE device_id = ?1 AND stream = ?2",
-                params![device_id, stream.name()],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?)
-    }
-
-    /// Every row of a device's journal stream up to `row` is in the plan.
-    pub(in crate::store) fn set_device_mark(
-        &mut self,
-        device_id: &str,
-        stream: Stream,
-        row: i64,
-        key: &str,
-    ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO device_marks (device_id, stream, journal_row, row_key)
-             VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (device_id, stream)
-             DO UPDATE SET journal_row = excluded.journal_row, row_key = excluded.row_key",
-            params![device_id, stream.name(), row, key],
-        )?;
-        Ok(())
     }
 
     /// People who may be one person twice: the same name under more than
@@ -361,194 +252,6 @@ impl Plan {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Whether the plan has a person's check-in window already.
-    pub(in crate::store) fn has_check_in(
-        &self,
-        person: &PersonId,
-        key: &str,
-    ) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT 1 FROM check_ins WHERE person_id = ?1 AND check_in = ?2")?
-            .exists(params![person, key])?)
-    }
-
-    /// Makes the plan's list of this device's mats left part-way the
-    /// journal's: adds and updates those given, and drops the ones that
-    /// were finished (they are in `synced_sessions`) or are no longer left.
-    pub(in crate::store) fn set_partial_mats(
-        &mut self,
-        device_id: &str,
-        mats: &[super::journal::PartialMat],
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
-        let left: HashSet<&str> = mats.iter().map(|m| m.session_id.as_str()).collect();
-        let known: Vec<String> = {
-            let mut statement =
-                tx.prepare("SELECT session_id FROM partial_mats WHERE device_id = ?1")?;
-            let rows = statement.query_map([device_id], |row| row.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for session in known.iter().filter(|s| !left.contains(s.as_str())) {
-            tx.execute("DELETE FROM partial_mats WHERE session_id = ?1", [session])?;
-        }
-        for mat in mats {
-            tx.prepare_cached("INSERT OR IGNORE INTO people (id, name) VALUES (?1, ?2)")?
-                .execute(params![mat.person.id, mat.person.name])?;
-            tx.prepare_cached(
-                "INSERT INTO partial_mats (session_id, device_id, person_id, topic_id, topic_title,
-                                           started_at, left_at, cards_placed, synced_at)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
-                 WHERE NOT EXISTS (SELECT 1 FROM synced_sessions WHERE session_id = ?1)
-                 ON CONFLICT (session_id) DO UPDATE
-                 SET left_at = excluded.left_at, cards_placed = excluded.cards_placed
-                 WHERE left_at <> excluded.left_at OR cards_placed <> excluded.cards_placed",
-            )?
-            .execute(params![
-                mat.session_id,
-                device_id,
-                mat.person.id,
-                mat.topic_id,
-                mat.topic_title,
-                mat.started_at,
-                mat.left_at,
-                mat.cards_placed,
-                timestamp(now),
-            ])?;
-        }
-        tx.execute(
-            // Each left mat looked up, not every mat the plan holds.
-            "DELETE FROM partial_mats
-             WHERE EXISTS (SELECT 1 FROM synced_sessions s
-                           WHERE s.session_id = partial_mats.session_id)",
-            [],
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Carries out a batch of operations in one transaction: all of them, or
-    /// (on any error) none. Returns how many new sessions it added.
-    pub(in crate::store) fn execute(
-        &mut self,
-        ops: &[PlanOp],
-        faults: &mut Faults,
-    ) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction()?;
-        let mut added = 0;
-        for op in ops {
-            faults.step()?;
-            match op {
-                PlanOp::AddPerson { id, name } => {
-                    tx.prepare_cached("INSERT OR IGNORE INTO people (id, name) VALUES (?1, ?2)")?
-                        .execute(params![id, name])?;
-                }
-                PlanOp::AddSession(s) => {
-                    added += tx
-                        .prepare_cached(
-                            "INSERT OR IGNORE INTO synced_sessions
-                             (session_id, device_id, person_id, set_id, topic_id, topic_title,
-                              started_at, finished_at, synced_at, outcome, mat_picture,
-                              supporter, supporter_helped, practice)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                        )?
-                        .execute(params![
-                            s.session_id,
-                            s.device_id,
-                            s.person_id,
-                            s.set_id,
-                            s.topic_id,
-                            s.topic_title,
-                            timestamp(s.started_at),
-                            timestamp(s.finished_at),
-                            timestamp(s.synced_at),
-                            s.outcome.as_str(),
-                            s.mat_picture,
-                            s.company.supporter,
-                            s.company.helped,
-                            s.practice,
-                        ])?;
-                }
-                PlanOp::AddEvidence(e) => {
-                    let (kind, view) = match &e.said {
-                        Said::View(view) => ("placed", view.as_str()),
-                        Said::Skipped => ("skipped", crate::core::preference::SKIPPED),
-                    };
-                    tx.prepare_cached("INSERT OR IGNORE INTO evidence
-                             (session_id, card_id, person_id, topic_id, card_label, point, view, kind,
-                              placed_seq, placed_at, spot_offset, helped, tell_me_more, response_ms)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")?.execute(params![
-                            e.session_id,
-                            e.card_id,
-                            e.person_id,
-                            e.topic_id,
-                            e.card_label,
-                            e.spot.map_or(-1, |s| s.point as i64),
-                            view,
-                            kind,
-                            e.placed_seq,
-                            timestamp(e.placed_at),
-                            e.spot.map_or(0, |s| s.offset),
-                            e.helped,
-                            e.tell_me_more,
-                            e.response_ms,
-                        ],
-                    )?;
-                }
-                PlanOp::RefreshPreference {
-                    person_id,
-                    topic_id,
-                    topic_title,
-                    card_id,
-                    card_label,
-                } => {
-                    refresh_preference(&tx, person_id, topic_id, topic_title, card_id, card_label)?;
-                }
-                PlanOp::AddCheckIn(c) => {
-                    tx.prepare_cached(
-                        "INSERT OR IGNORE INTO check_ins (person_id, check_in, topic_id,
-                             window_opens, window_closes, outcome, session_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    )?
-                    .execute(params![
-                        c.person.id,
-                        c.key,
-                        c.topic_id,
-                        c.opens,
-                        c.closes,
-                        c.outcome,
-                        c.session_id
-                    ])?;
-                }
-                PlanOp::SetMatPicture {
-                    session_id,
-                    picture,
-                } => {
-                    tx.prepare_cached(
-                        "UPDATE synced_sessions SET mat_picture = ?2
-                         WHERE session_id = ?1 AND mat_picture IS NULL",
-                    )?
-                    .execute(params![session_id, picture])?;
-                }
-                PlanOp::Audit {
-                    at,
-                    actor,
-                    action,
-                    detail,
-                } => {
-                    if added > 0 {
-                        tx.prepare_cached("INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)")?.execute(params![timestamp(*at), actor, action, detail],
-                        )?;
-                    }
-                }
-            }
-        }
-        faults.step()?;
-        tx.commit()?;
-        Ok(added)
-    }
-
     /// Current views, by person, topic and card. `person` filters by name.
     pub(in crate::store) fn preferences(
         &self,
@@ -630,76 +333,6 @@ impl Plan {
         }
         sections.sort_by_key(|(section, _)| *section);
         Ok(sections)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActionStatus {
-    Open,
-    Done,
-    Dropped,
-}
-
-impl ActionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionStatus::Open => "open",
-            ActionStatus::Done => "done",
-            ActionStatus::Dropped => "dropped",
-        }
-    }
-
-    pub fn parse(text: &str) -> ActionStatus {
-        match text {
-            "done" => ActionStatus::Done,
-            "dropped" => ActionStatus::Dropped,
-            _ => ActionStatus::Open,
-        }
-    }
-}
-
-/// The sections of a one-page profile, in the order they are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ProfileSection {
-    /// What people appreciate about me.
-    Appreciate,
-    /// What's important to me.
-    Important,
-    /// How best to support me.
-    Support,
-    /// How I communicate, and how to communicate with me.
-    Communication,
-}
-
-impl ProfileSection {
-    pub const ALL: [ProfileSection; 4] = [
-        ProfileSection::Appreciate,
-        ProfileSection::Important,
-        ProfileSection::Support,
-        ProfileSection::Communication,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProfileSection::Appreciate => "appreciate",
-            ProfileSection::Important => "important",
-            ProfileSection::Support => "support",
-            ProfileSection::Communication => "communication",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ProfileSection> {
-        ProfileSection::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
-    /// The heading of the section on a one-page profile.
-    pub fn heading(self) -> &'static str {
-        match self {
-            ProfileSection::Appreciate => "What people appreciate about me",
-            ProfileSection::Important => "What's important to me",
-            ProfileSection::Support => "How best to support me",
-            ProfileSection::Communication => "How I communicate, and how to communicate with me",
-        }
     }
 }
 

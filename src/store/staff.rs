@@ -1,109 +1,34 @@
 //! The SQLite plan as staff reach it ([`StaffPlan`]): the news since
 //! someone last looked, a person's views laid out like the mat, their mats
-//! and actions, and staff's verdicts and notes.
+//! and actions, and staff's verdicts and notes (what they are worked out
+//! from is `store::staff_reads`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::db::StoreError;
-use super::pictures::StoredPicture;
-use super::plan::{ActionStatus, Plan, ProfileSection};
+use super::plan::Plan;
 use super::ports::staff::{
-    ActionRow, AnswerAt, CardView, DeviceHealth, Judgement, MatCard, MatRow, NewAction, PersonNews,
-    PracticeChange, Settlement, StaffNote, StaffPlan, TopicViews,
+    ActionRow, ActionStatus, CardView, DeviceHealth, Judgement, MatCard, MatRow, MergeCandidate,
+    NewAction, PersonNews, PracticeChange, PreferenceRow, ProfileSection, Settlement, StaffPlan,
+    StoredPicture, TopicViews,
 };
+use super::staff_reads::{audit_switch, scale_labels, standing_of};
 use super::{parse_timestamp, timestamp};
-use crate::core::{standing, MatOutcome, PersonId, PersonRef, Standing, Verdict, NEWS_TOPIC};
-
-/// A card of a person: (person, topic, card).
-type CardKey = (String, String, String);
-
-fn verdict_of(kind: &str) -> Option<Verdict> {
-    match kind {
-        "confirmed" => Some(Verdict::Confirmed),
-        "disputed" => Some(Verdict::Disputed),
-        _ => None,
-    }
-}
-
-impl Plan {
-    /// Every verdict and note, by (person, topic, card), newest first.
-    fn notes_by_card(
-        &self,
-        person: Option<&PersonId>,
-    ) -> Result<HashMap<CardKey, Vec<StaffNote>>, StoreError> {
-        let mut statement = self.conn.prepare(
-            "SELECT person_id, topic_id, card_id, kind, body, by_whom, at FROM confirmations
-             WHERE ?1 IS NULL OR person_id = ?1 ORDER BY at DESC, id DESC",
-        )?;
-        let rows = statement.query_map([person.map(PersonId::as_str)], |row| {
-            Ok((
-                (row.get(0)?, row.get(1)?, row.get(2)?),
-                (
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, String>(6)?,
-                ),
-            ))
-        })?;
-        let mut notes: HashMap<_, Vec<StaffNote>> = HashMap::new();
-        for row in rows {
-            let (key, (kind, body, by_whom, at)) = row?;
-            notes.entry(key).or_default().push(StaffNote {
-                kind,
-                body,
-                by_whom,
-                at: parse_timestamp(&at)?,
-            });
-        }
-        Ok(notes)
-    }
-}
-
-/// Audits a change between two states of `about` (`states`: off, on),
-/// now `on`: "about: off" became "about: on", or the other way.
-fn audit_switch(
-    tx: &rusqlite::Transaction,
-    (at, by_whom, action): (DateTime<Utc>, &str, &str),
-    about: &str,
-    (off, on): (&str, &str),
-    now_on: bool,
-) -> Result<(), StoreError> {
-    let (before, after) = if now_on { (off, on) } else { (on, off) };
-    super::plan::audit_change(
-        tx,
-        at,
-        by_whom,
-        action,
-        Some(&format!("{about}: {before}")),
-        Some(&format!("{about}: {after}")),
-    )
-}
-
-fn standing_of(since: DateTime<Utc>, notes: &[StaffNote]) -> Standing {
-    let verdicts: Vec<_> = notes
-        .iter()
-        .filter_map(|n| verdict_of(&n.kind).map(|v| (n.at, v)))
-        .collect();
-    standing(since, &verdicts)
-}
+use crate::core::{MatOutcome, PersonId, PersonRef, Standing, Verdict, NEWS_TOPIC};
 
 impl StaffPlan for Plan {
     fn check_integrity(&mut self) -> Result<(), StoreError> {
         Plan::check_integrity(self)
     }
 
-    fn preferences(
-        &self,
-        person: Option<&str>,
-    ) -> Result<Vec<super::plan::PreferenceRow>, StoreError> {
+    fn preferences(&self, person: Option<&str>) -> Result<Vec<PreferenceRow>, StoreError> {
         Plan::preferences(self, person)
     }
 
-    fn merge_candidates(&self) -> Result<Vec<super::plan::MergeCandidate>, StoreError> {
+    fn merge_candidates(&self) -> Result<Vec<MergeCandidate>, StoreError> {
         Plan::merge_candidates(self)
     }
 
@@ -154,50 +79,13 @@ impl StaffPlan for Plan {
         let mut news = Vec::new();
         for person in Plan::people(self)? {
             let id = person.id.as_str();
-            let mut unconfirmed = 0;
-            let mut statement = self.conn.prepare_cached(
-                "SELECT topic_id, card_id, since FROM preferences WHERE person_id = ?1",
-            )?;
-            let rows = statement.query_map([id], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (topic, card, view_since) = row?;
-                let key = (id.to_string(), topic, card);
-                let card_notes = notes.get(&key).map_or(&[][..], Vec::as_slice);
-                if standing_of(parse_timestamp(&view_since)?, card_notes) == Standing::Unconfirmed {
-                    unconfirmed += 1;
-                }
-            }
+            let unconfirmed = self.unconfirmed_views(id, &notes)?;
             let last_mat: Option<String> = self.conn.query_row(
                 "SELECT max(finished_at) FROM synced_sessions WHERE person_id = ?1",
                 [id],
                 |row| row.get(0),
             )?;
-            let missed_check_ins = {
-                let mut statement = self.conn.prepare(
-                    "SELECT coalesce((SELECT s.topic_title FROM synced_sessions s
-                                      WHERE s.topic_id = c.topic_id
-                                      ORDER BY s.finished_at DESC LIMIT 1), c.topic_id),
-                            c.window_opens
-                     FROM check_ins c
-                     WHERE c.person_id = ?1 AND c.outcome = 'not-offered' AND c.window_closes > ?2
-                     ORDER BY c.window_opens",
-                )?;
-                let rows = statement.query_map(params![id, since_text], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-                })?;
-                let mut missed = Vec::new();
-                for row in rows {
-                    let (topic, opens) = row?;
-                    missed.push((topic, parse_timestamp(&opens)?));
-                }
-                missed
-            };
+            let missed_check_ins = self.missed_check_ins(id, &since_text)?;
             news.push(PersonNews {
                 missed_check_ins,
                 new_mats: count(
@@ -336,59 +224,7 @@ impl StaffPlan for Plan {
     fn views(&self, person: &PersonId) -> Result<Vec<TopicViews>, StoreError> {
         let id = person.as_str();
         let notes = self.notes_by_card(Some(person))?;
-        // One pass over the person's evidence, oldest first: each card's
-        // counted answers over time, and each topic's scale as the evidence
-        // names it.
-        let mut points: BTreeMap<String, BTreeMap<i64, String>> = BTreeMap::new();
-        let mut history: HashMap<(String, String), Vec<AnswerAt>> = HashMap::new();
-        {
-            let mut statement = self.conn.prepare(
-                // Looked up for each answer only if the person has any
-                // practice mat at all (a year is tens of thousands of rows).
-                "SELECT topic_id, card_id, placed_at, point, kind, view,
-                        CASE WHEN ?2 THEN EXISTS (
-                            SELECT 1 FROM synced_sessions s INDEXED BY practice_sessions
-                            WHERE s.session_id = e.session_id AND s.practice = 1)
-                        ELSE 0 END
-                 FROM evidence e WHERE person_id = ?1 ORDER BY placed_at",
-            )?;
-            let any_practice: bool = self.conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM synced_sessions INDEXED BY practice_sessions
-                                WHERE practice = 1 AND person_id = ?1)",
-                [id],
-                |row| row.get(0),
-            )?;
-            let rows = statement.query_map(params![id, any_practice], |row| {
-                Ok((
-                    (row.get::<_, String>(0)?, row.get::<_, String>(1)?),
-                    row.get::<_, String>(2)?,
-                    row.get::<_, i64>(3)?,
-                    row.get::<_, String>(4)? == "placed",
-                    row.get::<_, String>(5)?,
-                    row.get::<_, bool>(6)?,
-                ))
-            })?;
-            for row in rows {
-                let (card, at, point, placed, view, practice) = row?;
-                if placed {
-                    points
-                        .entry(card.0.clone())
-                        .or_default()
-                        .entry(point)
-                        .or_insert(view);
-                }
-                // A practice mat still names the scale's points; its answers
-                // are no part of the card's history.
-                if practice {
-                    continue;
-                }
-                let point = placed.then(|| usize::try_from(point).ok()).flatten();
-                history
-                    .entry(card)
-                    .or_default()
-                    .push((parse_timestamp(&at)?, point));
-            }
-        }
+        let (points, mut history) = self.scales_and_history(id)?;
         let mut statement = self.conn.prepare(
             "SELECT f.topic_id, f.topic_title, f.card_id, f.card_label, f.current_view,
                     f.times_said, f.times_asked, f.since, f.last_at, f.changed_from,
@@ -428,18 +264,7 @@ impl StaffPlan for Plan {
                 (times_said, times_asked, since, last_at, changed_from, changed_until, more),
             ) = row?;
             if topics.last().is_none_or(|t| t.topic_id != topic_id) {
-                // Indexed as on the scale: a point nobody has used yet keeps
-                // its place (the plan knows its number, not its word).
-                let scale = points.get(&topic_id).cloned().unwrap_or_default();
-                let last = scale.keys().next_back().copied().unwrap_or(-1);
-                let labels = (0..=last)
-                    .map(|i| {
-                        scale
-                            .get(&i)
-                            .cloned()
-                            .unwrap_or_else(|| format!("point {}", i + 1))
-                    })
-                    .collect();
+                let labels = scale_labels(points.get(&topic_id));
                 topics.push(TopicViews {
                     topic_id: topic_id.clone(),
                     title,

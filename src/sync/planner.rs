@@ -45,66 +45,8 @@ pub fn plan_batch(
     let mut refreshes: Vec<PlanOp> = Vec::new();
     let mut cards = 0;
     for session in sessions {
-        ops.push(PlanOp::AddSession(SessionRow {
-            session_id: session.id.clone(),
-            device_id: session.device_id.clone(),
-            person_id: session.person.id.clone(),
-            set_id: session.set_id.clone(),
-            topic_id: session.topic_id.clone(),
-            topic_title: session.topic_title.clone(),
-            started_at: session.started_at,
-            finished_at: session.finished_at,
-            synced_at: now,
-            outcome: MatOutcome::Finished,
-            mat_picture: session.mat_picture.clone(),
-            practice: session.practice,
-            company: Company {
-                supporter: session.company.supporter.clone(),
-                // Helping may begin part-way through a mat.
-                helped: session.company.helped || session.placements.iter().any(|p| p.helped),
-            },
-        }));
-        let mat = replay(&session.actions());
-        let marked = |card_id: &str| mat.marked.iter().any(|(c, _)| c == card_id);
-        let mut evidence = Vec::new();
-        for placement in &mat.placements {
-            let Some(row) = session.placements.iter().find(|p| p.seq == placement.seq) else {
-                continue;
-            };
-            evidence.push(EvidenceRow {
-                session_id: session.id.clone(),
-                card_id: row.card_id.clone(),
-                person_id: session.person.id.clone(),
-                topic_id: session.topic_id.clone(),
-                card_label: row.card_label.clone(),
-                spot: Some(row.spot),
-                said: Said::View(row.point_label.clone()),
-                helped: row.helped,
-                tell_me_more: marked(&row.card_id),
-                placed_seq: row.seq,
-                placed_at: row.placed_at,
-                response_ms: Some(row.response_ms),
-            });
-        }
-        for (card_id, seq) in &mat.skipped {
-            let Some(row) = session.skips.iter().find(|s| s.seq == *seq) else {
-                continue;
-            };
-            evidence.push(EvidenceRow {
-                session_id: session.id.clone(),
-                card_id: card_id.clone(),
-                person_id: session.person.id.clone(),
-                topic_id: session.topic_id.clone(),
-                card_label: row.card_label.clone(),
-                spot: None,
-                said: Said::Skipped,
-                helped: false,
-                tell_me_more: marked(card_id),
-                response_ms: None,
-                placed_seq: row.seq,
-                placed_at: row.at,
-            });
-        }
+        ops.push(PlanOp::AddSession(session_row(session, now)));
+        let evidence = evidence_of(session);
         for row in evidence {
             cards += 1;
             let refresh = PlanOp::RefreshPreference {
@@ -130,6 +72,76 @@ pub fn plan_batch(
         });
     }
     ops
+}
+
+/// A finished mat's row in the plan.
+fn session_row(session: &FinishedSession, now: DateTime<Utc>) -> SessionRow {
+    SessionRow {
+        session_id: session.id.clone(),
+        device_id: session.device_id.clone(),
+        person_id: session.person.id.clone(),
+        set_id: session.set_id.clone(),
+        topic_id: session.topic_id.clone(),
+        topic_title: session.topic_title.clone(),
+        started_at: session.started_at,
+        finished_at: session.finished_at,
+        synced_at: now,
+        outcome: MatOutcome::Finished,
+        mat_picture: session.mat_picture.clone(),
+        practice: session.practice,
+        company: Company {
+            supporter: session.company.supporter.clone(),
+            // Helping may begin part-way through a mat.
+            helped: session.company.helped || session.placements.iter().any(|p| p.helped),
+        },
+    }
+}
+
+/// Where each card of a finished mat ended: placed (and not taken back)
+/// or skipped, in the order the person acted.
+fn evidence_of(session: &FinishedSession) -> Vec<EvidenceRow> {
+    let mat = replay(&session.actions());
+    let marked = |card_id: &str| mat.marked.iter().any(|(c, _)| c == card_id);
+    let mut evidence = Vec::new();
+    for placement in &mat.placements {
+        let Some(row) = session.placements.iter().find(|p| p.seq == placement.seq) else {
+            continue;
+        };
+        evidence.push(EvidenceRow {
+            session_id: session.id.clone(),
+            card_id: row.card_id.clone(),
+            person_id: session.person.id.clone(),
+            topic_id: session.topic_id.clone(),
+            card_label: row.card_label.clone(),
+            spot: Some(row.spot),
+            said: Said::View(row.point_label.clone()),
+            helped: row.helped,
+            tell_me_more: marked(&row.card_id),
+            placed_seq: row.seq,
+            placed_at: row.placed_at,
+            response_ms: Some(row.response_ms),
+        });
+    }
+    for (card_id, seq) in &mat.skipped {
+        let Some(row) = session.skips.iter().find(|s| s.seq == *seq) else {
+            continue;
+        };
+        evidence.push(EvidenceRow {
+            session_id: session.id.clone(),
+            card_id: card_id.clone(),
+            person_id: session.person.id.clone(),
+            topic_id: session.topic_id.clone(),
+            card_label: row.card_label.clone(),
+            spot: None,
+            said: Said::Skipped,
+            helped: false,
+            tell_me_more: marked(card_id),
+            response_ms: None,
+            placed_seq: row.seq,
+            placed_at: row.at,
+        });
+    }
+    evidence
 }
 
 fn same_card(a: &PlanOp, b: &PlanOp) -> bool {

@@ -8,9 +8,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::core::{MatOutcome, PersonId, PersonRef, Standing, Verdict};
-use crate::store::pictures::StoredPicture;
-use crate::store::plan::{ActionStatus, MergeCandidate, PreferenceRow, ProfileSection};
+use crate::core::{MatOutcome, PersonId, PersonRef, PreferenceSummary, Standing, Verdict};
 use crate::store::StoreError;
 
 /// What happened for one person since a staff member last looked.
@@ -178,6 +176,102 @@ pub type MatCard = (String, String, Option<String>);
 
 /// One answer: when, and the point (`None`: skipped).
 pub type AnswerAt = (DateTime<Utc>, Option<usize>);
+
+/// Where an action staff agreed stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionStatus {
+    Open,
+    Done,
+    Dropped,
+}
+
+impl ActionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::Done => "done",
+            ActionStatus::Dropped => "dropped",
+        }
+    }
+
+    pub fn parse(text: &str) -> ActionStatus {
+        match text {
+            "done" => ActionStatus::Done,
+            "dropped" => ActionStatus::Dropped,
+            _ => ActionStatus::Open,
+        }
+    }
+}
+
+/// The sections of a one-page profile, in the order they are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProfileSection {
+    /// What people appreciate about me.
+    Appreciate,
+    /// What's important to me.
+    Important,
+    /// How best to support me.
+    Support,
+    /// How I communicate, and how to communicate with me.
+    Communication,
+}
+
+impl ProfileSection {
+    pub const ALL: [ProfileSection; 4] = [
+        ProfileSection::Appreciate,
+        ProfileSection::Important,
+        ProfileSection::Support,
+        ProfileSection::Communication,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileSection::Appreciate => "appreciate",
+            ProfileSection::Important => "important",
+            ProfileSection::Support => "support",
+            ProfileSection::Communication => "communication",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ProfileSection> {
+        ProfileSection::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The heading of the section on a one-page profile.
+    pub fn heading(self) -> &'static str {
+        match self {
+            ProfileSection::Appreciate => "What people appreciate about me",
+            ProfileSection::Important => "What's important to me",
+            ProfileSection::Support => "How best to support me",
+            ProfileSection::Communication => "How I communicate, and how to communicate with me",
+        }
+    }
+}
+
+/// A name found under more than one id in the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeCandidate {
+    pub name: String,
+    /// Each id, with how many mats it has.
+    pub ids: Vec<(PersonId, i64)>,
+}
+
+/// One line of the report: a person's current view of one card.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PreferenceRow {
+    pub person: String,
+    pub topic: String,
+    pub card: String,
+    #[serde(flatten)]
+    pub view: PreferenceSummary,
+}
+
+/// A picture as the plan keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPicture {
+    pub media_type: String,
+    pub bytes: Vec<u8>,
+}
 
 /// The support plan as staff need it. Every write is audited with who
 /// made it.

@@ -6,7 +6,8 @@ use super::device_conformance::{at, run_check, sam, tea_mat};
 use super::staff::{Judgement, NewAction, PracticeChange, Settlement};
 use super::{AllPorts, DevicePlan, StaffPlan};
 use crate::core::{MatOutcome, PersonId, Verdict};
-use crate::store::plan::{ActionStatus, Faults, ProfileSection};
+use crate::store::plan::Faults;
+use crate::store::ports::staff::{ActionStatus, ProfileSection};
 
 /// Makes a fresh, empty plan of the backend under test.
 pub type MakePlan<'a> = dyn FnMut() -> Box<dyn AllPorts> + 'a;
