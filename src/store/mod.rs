@@ -50,8 +50,8 @@ pub(crate) fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
         .map_err(|_| StoreError::BadTimestamp(text.to_string()))
 }
 
-/// Opens the plan file a device syncs with, made on first use when
-/// `create`; a writer that holds it waits up to `busy_timeout`.
+/// Opens a plan file (a device's sync, the web app), made on first use
+/// when `create`; a writer that holds it waits up to `busy_timeout`.
 pub fn open_plan_file(
     path: &std::path::Path,
     create: bool,

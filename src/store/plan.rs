@@ -74,7 +74,10 @@ impl Faults {
 
 impl Plan {
     /// How long a write waits for another writer before giving up as busy.
-    pub fn set_busy_timeout(&mut self, timeout: std::time::Duration) -> Result<(), StoreError> {
+    pub(super) fn set_busy_timeout(
+        &mut self,
+        timeout: std::time::Duration,
+    ) -> Result<(), StoreError> {
         self.conn.busy_timeout(timeout)?;
         Ok(())
     }

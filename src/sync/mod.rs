@@ -40,14 +40,6 @@ pub struct PlanTarget {
 }
 
 impl PlanTarget {
-    /// A plan that must already be there.
-    pub fn existing(path: &Path) -> PlanTarget {
-        PlanTarget {
-            path: path.to_path_buf(),
-            create_if_missing: false,
-        }
-    }
-
     /// Why a sync failed, as the staff line tells it. Only trouble with
     /// the plan's file is the plan's (a damaged journal is the kiosk's own
     /// to set aside and recover).

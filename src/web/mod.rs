@@ -33,7 +33,6 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use crate::store::ports::WebPlan;
-use crate::store::Plan;
 
 pub use error::WebError;
 pub use routes::app;
@@ -177,10 +176,8 @@ impl AppState {
         tokio::task::spawn_blocking(move || {
             let mut slot = plan.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if slot.is_none() {
-                let mut opened = Plan::open(&path).map_err(WebError::Plan)?;
-                opened
-                    .set_busy_timeout(std::time::Duration::from_secs(10))
-                    .map_err(WebError::Plan)?;
+                let busy = std::time::Duration::from_secs(10);
+                let opened = crate::store::open_plan_file(&path, false, busy)?;
                 *slot = Some(Box::new(opened));
             }
             let result = work(slot.as_deref_mut().expect("opened above"));
