@@ -4,7 +4,7 @@
 //! disk gives up the space kept in reserve; still full, records stay in
 //! memory (and the person is no longer told "saved") until there is room.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use tracing::{error, info, warn};
 
@@ -15,6 +15,8 @@ use crate::store::reserve::Reserve;
 use crate::store::{Journal, StoreError};
 
 pub(super) struct JournalWriter {
+    /// Where the journal is, to open it again or set it aside.
+    path: PathBuf,
     pub journal: Option<Journal>,
     /// Records not yet in the journal (it could not be opened or written).
     unsaved: Vec<Record>,
@@ -42,9 +44,13 @@ pub(super) const WRITING_INTO_RESERVE: &str =
     "The disk is full: sayso is writing into the space it kept in reserve. Free some space.";
 
 impl JournalWriter {
-    /// `journal` as opened; the reserve is taken (what staff must be told
-    /// if there is no room for it).
-    pub fn new(journal: Option<Journal>, reserve: Reserve) -> (JournalWriter, Option<String>) {
+    /// `journal` as opened from `path`; the reserve is taken (what staff
+    /// must be told if there is no room for it).
+    pub fn new(
+        path: PathBuf,
+        journal: Option<Journal>,
+        reserve: Reserve,
+    ) -> (JournalWriter, Option<String>) {
         let mut notice = None;
         if journal.is_some() {
             if let Err(e) = reserve.take() {
@@ -56,6 +62,7 @@ impl JournalWriter {
             }
         }
         let writer = JournalWriter {
+            path,
             journal,
             unsaved: Vec::new(),
             reserve,
@@ -91,20 +98,15 @@ impl JournalWriter {
     }
 
     /// Writes what waits (the clock's marks first, before the records whose
-    /// times they explain); a journal not yet open is opened at `path`,
-    /// knowing the home's `people` before their records. True in the
+    /// times they explain); a journal not yet open is opened, knowing the
+    /// home's `people` before their records. True in the
     /// second place when the reserve was given up for them.
-    pub fn write(
-        &mut self,
-        path: &Path,
-        clock: &KioskClock,
-        people: &[FlowPerson],
-    ) -> (Written, bool) {
+    pub fn write(&mut self, clock: &KioskClock, people: &[FlowPerson]) -> (Written, bool) {
         if self.unsaved.is_empty() && !clock.has_marks() {
             return (Written::Nothing, false);
         }
         let reopened = self.journal.is_none();
-        if reopened && !self.reopen(path, people, clock.now()) {
+        if reopened && !self.reopen(people, clock.now()) {
             return (Written::NoJournal, false);
         }
         let mut outcome = self.write_in_order(clock);
@@ -132,8 +134,8 @@ impl JournalWriter {
 
     /// A journal that could not be opened (a full disk at the start, a
     /// folder that could not be written) is tried again while records wait.
-    fn reopen(&mut self, path: &Path, people: &[FlowPerson], now: Now) -> bool {
-        let Ok(journal) = Journal::open_unchecked(path) else {
+    fn reopen(&mut self, people: &[FlowPerson], now: Now) -> bool {
+        let Ok(journal) = Journal::open_unchecked(&self.path) else {
             return false;
         };
         if introduce(&journal, people, now).is_err() {
@@ -171,17 +173,11 @@ impl JournalWriter {
     /// The journal was found damaged while the kiosk runs: it is closed,
     /// set aside and what can be read recovered into a fresh one, which
     /// knows `people`; what staff must be told.
-    pub fn recover(
-        &mut self,
-        path: &Path,
-        why: &StoreError,
-        people: &[FlowPerson],
-        now: Now,
-    ) -> Vec<String> {
+    pub fn recover(&mut self, why: &StoreError, people: &[FlowPerson], now: Now) -> Vec<String> {
         self.journal = None;
         let mut notices = Vec::new();
         self.journal =
-            crate::store::recover::set_aside_and_recover(path, why, now.wall, &mut notices);
+            crate::store::recover::set_aside_and_recover(&self.path, why, now.wall, &mut notices);
         if let Some(journal) = &self.journal {
             let _ = introduce(journal, people, now);
         }

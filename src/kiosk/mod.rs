@@ -258,9 +258,7 @@ impl Kiosk {
     fn recover_damaged_journal(&mut self, why: &StoreError) {
         let now = self.clock.now();
         let people = &self.flow.config().people;
-        let notices = self
-            .journal
-            .recover(&self.paths.journal(), why, people, now);
+        let notices = self.journal.recover(why, people, now);
         for notice in notices {
             self.problem(notice);
         }
@@ -361,9 +359,7 @@ impl Kiosk {
     /// whether what the person does is being saved.
     fn write_unsaved(&mut self) {
         let people = &self.flow.config().people;
-        let (written, gave_up_reserve) =
-            self.journal
-                .write(&self.paths.journal(), &self.clock, people);
+        let (written, gave_up_reserve) = self.journal.write(&self.clock, people);
         if gave_up_reserve {
             self.problem(WRITING_INTO_RESERVE.to_string());
         }

@@ -58,7 +58,8 @@ impl Kiosk {
             &mut notices,
         );
         let (device, pack) = device_settings(&paths, &mut notices);
-        let (writer, notice) = JournalWriter::new(journal, Reserve::in_data_dir(&paths.data_dir));
+        let reserve = Reserve::in_data_dir(&paths.data_dir);
+        let (writer, notice) = JournalWriter::new(paths.journal(), journal, reserve);
         notices.extend(notice);
         let (people, mut flow_people) = people_of(
             &home,
