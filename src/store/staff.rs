@@ -15,9 +15,11 @@ use super::ports::staff::{
     NewAction, PersonNews, PracticeChange, PreferenceRow, ProfileSection, Settlement, StaffPlan,
     StoredPicture, TopicViews,
 };
-use super::staff_reads::{audit_switch, scale_labels, standing_of};
+use super::staff_reads::{
+    action_of_row, audit_switch, device_of_row, mat_of_row, scale_labels, standing_of, view_of_row,
+};
 use super::{parse_timestamp, timestamp};
-use crate::core::{MatOutcome, PersonId, PersonRef, Standing, Verdict, NEWS_TOPIC};
+use crate::core::{PersonId, PersonRef, Standing, Verdict, NEWS_TOPIC};
 
 impl StaffPlan for Plan {
     fn check_integrity(&mut self) -> Result<(), StoreError> {
@@ -154,29 +156,10 @@ impl StaffPlan for Plan {
              GROUP BY device_id
              ORDER BY 1",
         )?;
-        let rows = statement.query_map([], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, i64>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-            ))
-        })?;
+        let mut rows = statement.query([])?;
         let mut devices = Vec::new();
-        for row in rows {
-            let (device_id, last_sync, mats, problems, name) = row?;
-            devices.push(DeviceHealth {
-                device_id,
-                name,
-                last_sync: parse_timestamp(&last_sync)?,
-                mats,
-                problems: problems
-                    .lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            });
+        while let Some(row) = rows.next()? {
+            devices.push(device_of_row(row)?);
         }
         Ok(devices)
     }
@@ -235,39 +218,18 @@ impl StaffPlan for Plan {
              FROM preferences f WHERE f.person_id = ?1
              ORDER BY f.topic_title, f.topic_id, f.card_label",
         )?;
-        let rows = statement.query_map([id], |row| {
-            Ok((
-                (
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                ),
-                (
-                    row.get::<_, u32>(5)?,
-                    row.get::<_, u32>(6)?,
-                    row.get::<_, String>(7)?,
-                    row.get::<_, String>(8)?,
-                    row.get::<_, Option<String>>(9)?,
-                    row.get::<_, Option<String>>(10)?,
-                    row.get::<_, bool>(11)?,
-                ),
-            ))
-        })?;
+        let mut rows = statement.query([id])?;
         let mut topics: Vec<TopicViews> = Vec::new();
         // The pictures of the topic being read: (topic, card → picture).
         let mut pictures = (String::new(), HashMap::new());
-        for row in rows {
-            let (
-                (topic_id, title, card_id, label, view),
-                (times_said, times_asked, since, last_at, changed_from, changed_until, more),
-            ) = row?;
+        while let Some(row) = rows.next()? {
+            let line = view_of_row(row)?;
+            let (topic_id, card_id) = (line.topic_id, line.card_id);
             if topics.last().is_none_or(|t| t.topic_id != topic_id) {
                 let labels = scale_labels(points.get(&topic_id));
                 topics.push(TopicViews {
                     topic_id: topic_id.clone(),
-                    title,
+                    title: line.title,
                     points: labels,
                     cards: Vec::new(),
                 });
@@ -276,7 +238,6 @@ impl StaffPlan for Plan {
                 pictures = (topic_id.clone(), self.card_pictures(&topic_id)?);
             }
             let topic = topics.last_mut().expect("pushed above");
-            let since = parse_timestamp(&since)?;
             let card_notes = notes
                 .get(&(id.to_string(), topic_id.clone(), card_id.clone()))
                 .cloned()
@@ -286,18 +247,18 @@ impl StaffPlan for Plan {
                 .unwrap_or_default();
             topic.cards.push(CardView {
                 picture: pictures.1.get(&card_id).cloned(),
-                point: topic.points.iter().position(|p| *p == view),
-                standing: standing_of(since, &card_notes),
+                point: topic.points.iter().position(|p| *p == line.view),
+                standing: standing_of(line.since, &card_notes),
                 card_id,
-                label,
-                view,
-                times_said,
-                times_asked,
-                since,
-                last_at: parse_timestamp(&last_at)?,
-                changed_from,
-                changed_until: changed_until.as_deref().map(parse_timestamp).transpose()?,
-                tell_me_more: more,
+                label: line.label,
+                view: line.view,
+                times_said: line.times_said,
+                times_asked: line.times_asked,
+                since: line.since,
+                last_at: line.last_at,
+                changed_from: line.changed_from,
+                changed_until: line.changed_until,
+                tell_me_more: line.tell_me_more,
                 notes: card_notes,
                 history: card_history,
             });
@@ -339,53 +300,10 @@ impl StaffPlan for Plan {
              ORDER BY 4 DESC LIMIT ?2",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = statement.query_map(params![person.as_str(), limit], |row| {
-            Ok((
-                (
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                ),
-                (
-                    row.get::<_, Option<String>>(5)?,
-                    row.get::<_, bool>(6)?,
-                    row.get::<_, i64>(7)?,
-                    row.get::<_, i64>(8)?,
-                    row.get::<_, i64>(9)?,
-                    row.get::<_, Option<String>>(10)?,
-                    row.get::<_, bool>(11)?,
-                ),
-                (
-                    row.get::<_, Option<f64>>(12)?,
-                    row.get::<_, Option<i64>>(13)?,
-                ),
-            ))
-        })?;
+        let mut rows = statement.query(params![person.as_str(), limit])?;
         let mut mats = Vec::new();
-        for row in rows {
-            let (
-                (session_id, topic_title, started_at, finished_at, outcome),
-                (supporter, helped, cards_placed, cards_skipped, tell_me_more, picture, practice),
-                (mean_response_ms, longest_response_ms),
-            ) = row?;
-            mats.push(MatRow {
-                session_id,
-                topic_title,
-                started_at: parse_timestamp(&started_at)?,
-                finished_at: parse_timestamp(&finished_at)?,
-                outcome: MatOutcome::from_plan(&outcome),
-                supporter,
-                helped,
-                cards_placed,
-                cards_skipped,
-                tell_me_more,
-                picture,
-                practice,
-                mean_response_ms: mean_response_ms.map(|ms| ms.round() as i64),
-                longest_response_ms,
-            });
+        while let Some(row) = rows.next()? {
+            mats.push(mat_of_row(row)?);
         }
         Ok(mats)
     }
@@ -402,54 +320,10 @@ impl StaffPlan for Plan {
              WHERE a.person_id = ?1
              ORDER BY a.status = 'open' DESC, a.due IS NULL, a.due, a.id",
         )?;
-        let rows = statement.query_map(params![person.as_str(), NEWS_TOPIC], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, Option<String>>(1)?,
-                row.get::<_, Option<String>>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, Option<String>>(5)?,
-                (
-                    row.get::<_, String>(6)?,
-                    row.get::<_, Option<String>>(7)?,
-                    row.get::<_, String>(8)?,
-                    row.get::<_, Option<String>>(9)?,
-                ),
-                (
-                    row.get::<_, Option<String>>(10)?,
-                    row.get::<_, Option<String>>(11)?,
-                ),
-            ))
-        })?;
+        let mut rows = statement.query(params![person.as_str(), NEWS_TOPIC])?;
         let mut actions = Vec::new();
-        for row in rows {
-            let (
-                id,
-                topic,
-                card,
-                what,
-                who,
-                due,
-                (status, outcome_note, updated_at, tell_person),
-                (answer, answered_at),
-            ) = row?;
-            let told = match (answer, answered_at) {
-                (Some(answer), Some(at)) => Some((answer, parse_timestamp(&at)?)),
-                _ => None,
-            };
-            actions.push(ActionRow {
-                id,
-                card: topic.zip(card),
-                what,
-                who,
-                due: due.and_then(|d| d.parse().ok()),
-                status: ActionStatus::parse(&status),
-                outcome_note,
-                tell_person,
-                told,
-                updated_at: parse_timestamp(&updated_at)?,
-            });
+        while let Some(row) = rows.next()? {
+            actions.push(action_of_row(row)?);
         }
         Ok(actions)
     }

@@ -1,7 +1,8 @@
 //! What the staff pages are worked out from, beside the queries
 //! themselves: each card's verdicts and notes, where a view stands with
 //! staff, each topic's scale and each card's answers over time, and the
-//! check-ins a person missed.
+//! check-ins a person missed; and each row of the views, mats, actions
+//! and kiosks queries as the pages read it.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,8 +12,8 @@ use rusqlite::params;
 use super::db::StoreError;
 use super::parse_timestamp;
 use super::plan::Plan;
-use super::ports::staff::{AnswerAt, StaffNote};
-use crate::core::{standing, PersonId, Standing, Verdict};
+use super::ports::staff::{ActionRow, ActionStatus, AnswerAt, DeviceHealth, MatRow, StaffNote};
+use crate::core::{standing, MatOutcome, PersonId, Standing, Verdict};
 
 /// A card of a person: (person, topic, card).
 pub(super) type CardKey = (String, String, String);
@@ -219,4 +220,103 @@ pub(super) fn standing_of(since: DateTime<Utc>, notes: &[StaffNote]) -> Standing
         .filter_map(|n| verdict_of(&n.kind).map(|v| (n.at, v)))
         .collect();
     standing(since, &verdicts)
+}
+
+/// A row of the mats query: the mat, its counts, its picture and its
+/// response times.
+pub(super) fn mat_of_row(row: &rusqlite::Row) -> Result<MatRow, StoreError> {
+    let mean_response_ms: Option<f64> = row.get(12)?;
+    Ok(MatRow {
+        session_id: row.get(0)?,
+        topic_title: row.get(1)?,
+        started_at: parse_timestamp(&row.get::<_, String>(2)?)?,
+        finished_at: parse_timestamp(&row.get::<_, String>(3)?)?,
+        outcome: MatOutcome::from_plan(&row.get::<_, String>(4)?),
+        supporter: row.get(5)?,
+        helped: row.get(6)?,
+        cards_placed: row.get(7)?,
+        cards_skipped: row.get(8)?,
+        tell_me_more: row.get(9)?,
+        picture: row.get(10)?,
+        practice: row.get(11)?,
+        mean_response_ms: mean_response_ms.map(|ms| ms.round() as i64),
+        longest_response_ms: row.get(13)?,
+    })
+}
+
+/// A row of the kiosks query: a kiosk, when it last synced, its mats and
+/// what its staff line said.
+pub(super) fn device_of_row(row: &rusqlite::Row) -> Result<DeviceHealth, StoreError> {
+    let problems: String = row.get(3)?;
+    Ok(DeviceHealth {
+        device_id: row.get(0)?,
+        name: row.get(4)?,
+        last_sync: parse_timestamp(&row.get::<_, String>(1)?)?,
+        mats: row.get(2)?,
+        problems: problems
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect(),
+    })
+}
+
+/// A row of the views query: a card's current view and how it came to be.
+pub(super) struct ViewLine {
+    pub topic_id: String,
+    pub title: String,
+    pub card_id: String,
+    pub label: String,
+    pub view: String,
+    pub times_said: u32,
+    pub times_asked: u32,
+    pub since: DateTime<Utc>,
+    pub last_at: DateTime<Utc>,
+    pub changed_from: Option<String>,
+    pub changed_until: Option<DateTime<Utc>>,
+    pub tell_me_more: bool,
+}
+
+pub(super) fn view_of_row(row: &rusqlite::Row) -> Result<ViewLine, StoreError> {
+    let changed_until: Option<String> = row.get(10)?;
+    Ok(ViewLine {
+        topic_id: row.get(0)?,
+        title: row.get(1)?,
+        card_id: row.get(2)?,
+        label: row.get(3)?,
+        view: row.get(4)?,
+        times_said: row.get(5)?,
+        times_asked: row.get(6)?,
+        since: parse_timestamp(&row.get::<_, String>(7)?)?,
+        last_at: parse_timestamp(&row.get::<_, String>(8)?)?,
+        changed_from: row.get(9)?,
+        changed_until: changed_until.as_deref().map(parse_timestamp).transpose()?,
+        tell_me_more: row.get(11)?,
+    })
+}
+
+/// A row of the actions query: an action, and the person's answer when
+/// they were told of it.
+pub(super) fn action_of_row(row: &rusqlite::Row) -> Result<ActionRow, StoreError> {
+    let topic: Option<String> = row.get(1)?;
+    let card: Option<String> = row.get(2)?;
+    let due: Option<String> = row.get(5)?;
+    let answer: Option<String> = row.get(10)?;
+    let answered_at: Option<String> = row.get(11)?;
+    let told = match (answer, answered_at) {
+        (Some(answer), Some(at)) => Some((answer, parse_timestamp(&at)?)),
+        _ => None,
+    };
+    Ok(ActionRow {
+        id: row.get(0)?,
+        card: topic.zip(card),
+        what: row.get(3)?,
+        who: row.get(4)?,
+        due: due.and_then(|d| d.parse().ok()),
+        status: ActionStatus::parse(&row.get::<_, String>(6)?),
+        outcome_note: row.get(7)?,
+        tell_person: row.get(9)?,
+        told,
+        updated_at: parse_timestamp(&row.get::<_, String>(8)?)?,
+    })
 }

@@ -215,31 +215,35 @@ fn source_files() -> Vec<(String, String)> {
 /// Lines of `text`, and lines before its unit tests.
 fn line_counts(text: &str) -> (usize, usize) {
     let all = text.lines().count();
+
     match text.find("\n#[cfg(test)]\nmod tests") {
         Some(at) => (all, text[..at].matches('\n').count() + 1),
         None => (all, all),
     }
 }
 
+/// A module's unit tests in a file of their own (`#[cfg(test)] mod
+/// tests;`): `…/tests.rs` or a file under `…/tests/`.
+fn is_unit_tests_file(name: &str) -> bool {
+    name.ends_with("/tests.rs") || name.contains("/tests/")
+}
+
 /// Files still over the limits, with the size they may not grow past; each
 /// leaves the list when it is split.
 const FILES_LEFT_TO_SPLIT: &[(&str, usize)] = &[
-    ("src/core/session.rs", 1864),
-    ("src/core/flow.rs", 1256),
-    ("src/core/flow_tests.rs", 1051),
-    ("src/store/staff.rs", 803),
-    ("src/store/journal.rs", 1301),
     ("src/web/sets.rs", 1307),
     ("src/web/routes.rs", 1136),
     ("src/web/pages.rs", 877),
-    ("src/library/obf.rs", 936),
 ];
 
 #[test]
 fn no_file_of_src_is_too_long_to_read_in_one_sitting() {
     let mut over = Vec::new();
     for (name, text) in source_files() {
-        let (all, before_tests) = line_counts(&text);
+        let (all, mut before_tests) = line_counts(&text);
+        if is_unit_tests_file(&name) {
+            before_tests = 0;
+        }
         let left = FILES_LEFT_TO_SPLIT.iter().find(|(n, _)| *n == name);
         match left {
             Some((_, most)) => {
@@ -265,6 +269,9 @@ fn no_file_of_src_is_too_long_to_read_in_one_sitting() {
 fn line_counts_leave_out_the_unit_tests() {
     let text = "fn a() {}\nfn b() {}\n\n#[cfg(test)]\nmod tests {\n    fn t() {}\n}\n";
     assert_eq!(line_counts(text), (7, 3));
+    assert!(is_unit_tests_file("src/core/flow/tests/mod.rs"));
+    assert!(is_unit_tests_file("src/core/session/tests.rs"));
+    assert!(!is_unit_tests_file("src/core/session/moves.rs"));
 }
 
 /// Functions outside tests longer than `most` lines, but maud templates
@@ -339,9 +346,7 @@ fn long_functions(file: &str, text: &str, most: usize) -> Vec<String> {
 
 /// Functions still over the limit, with the length they may not grow past.
 const FUNCTIONS_LEFT_TO_SPLIT: &[(&str, usize)] = &[
-    ("src/library/obf.rs: export", 103),
     ("src/report/pdf.rs: review_pdf", 194),
-    ("src/store/journal.rs: write_record", 198),
     ("src/ui/kept_mat.rs: draw", 114),
     ("src/ui/screenshots.rs: walk_every_screen", 189),
 ];

@@ -17,10 +17,10 @@
 //! sayso like a family's own photos and recordings.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 
 use base64::Engine;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::import::label_from;
 use super::photo::{self, Framing};
@@ -577,225 +577,13 @@ fn sound_of(
     }
 }
 
-// --- Writing --------------------------------------------------------------
-
-/// A topic as it is written out.
-pub struct TopicOut<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub question: &'a str,
-    pub scale: &'a str,
-    pub cards: Vec<CardOut<'a>>,
-}
-
-pub struct CardOut<'a> {
-    pub id: &'a str,
-    pub label: &'a str,
-    pub says: Option<&'a str>,
-    /// The picture's file name's extension and bytes.
-    pub picture: Option<(&'a str, Vec<u8>)>,
-    /// The recording's file name's extension and bytes.
-    pub clip: Option<(&'a str, Vec<u8>)>,
-}
-
-#[derive(Serialize)]
-struct BoardOut {
-    format: &'static str,
-    id: String,
-    locale: &'static str,
-    name: String,
-    ext_sayso_question: String,
-    ext_sayso_scale: String,
-    buttons: Vec<ButtonOut>,
-    images: Vec<MediaOut>,
-    sounds: Vec<MediaOut>,
-    grid: GridOut,
-}
-
-#[derive(Serialize)]
-struct ButtonOut {
-    id: String,
-    label: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    vocalization: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    image_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sound_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    load_board: Option<LoadBoardOut>,
-}
-
-#[derive(Serialize)]
-struct LoadBoardOut {
-    id: String,
-    path: String,
-}
-
-#[derive(Serialize)]
-struct MediaOut {
-    id: String,
-    path: String,
-    content_type: &'static str,
-}
-
-#[derive(Serialize)]
-struct GridOut {
-    rows: usize,
-    columns: usize,
-    order: Vec<Vec<Option<String>>>,
-}
-
-#[derive(Serialize)]
-struct ManifestOut {
-    format: &'static str,
-    root: String,
-    paths: PathsOut,
-}
-
-#[derive(Serialize)]
-struct PathsOut {
-    boards: std::collections::BTreeMap<String, String>,
-    images: std::collections::BTreeMap<String, String>,
-    sounds: std::collections::BTreeMap<String, String>,
-}
-
-fn content_type(extension: &str) -> &'static str {
-    match extension {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "svg" => "image/svg+xml",
-        "wav" => "audio/wav",
-        "mp3" => "audio/mpeg",
-        "ogg" | "opus" => "audio/ogg",
-        "flac" => "audio/flac",
-        "m4a" => "audio/mp4",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Buttons on a grid of about as many columns as rows.
-fn grid(ids: &[String]) -> GridOut {
-    let columns = (ids.len() as f64).sqrt().ceil().max(1.0) as usize;
-    let rows = ids.len().div_ceil(columns).max(1);
-    let mut order = vec![vec![None; columns]; rows];
-    for (i, id) in ids.iter().enumerate() {
-        order[i / columns][i % columns] = Some(id.clone());
-    }
-    GridOut {
-        rows,
-        columns,
-        order,
-    }
-}
-
-/// A set's topics as an `.obz` package: a board for each topic, and a first
-/// board with a button leading to each.
-pub fn export(set_title: &str, topics: &[TopicOut<'_>]) -> Result<Vec<u8>, std::io::Error> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    let mut paths = PathsOut {
-        boards: Default::default(),
-        images: Default::default(),
-        sounds: Default::default(),
-    };
-    let mut root_buttons = Vec::new();
-    for topic in topics {
-        let board_id = format!("topic-{}", topic.id);
-        let mut board = BoardOut {
-            format: "open-board-0.1",
-            id: board_id.clone(),
-            locale: "en",
-            name: topic.title.to_string(),
-            ext_sayso_question: topic.question.to_string(),
-            ext_sayso_scale: topic.scale.to_string(),
-            buttons: Vec::new(),
-            images: Vec::new(),
-            sounds: Vec::new(),
-            grid: grid(&[]),
-        };
-        for card in &topic.cards {
-            let button_id = format!("{}-{}", topic.id, card.id);
-            let mut button = ButtonOut {
-                id: button_id.clone(),
-                label: card.label.to_string(),
-                vocalization: card.says.map(str::to_string),
-                image_id: None,
-                sound_id: None,
-                load_board: None,
-            };
-            if let Some((extension, bytes)) = &card.picture {
-                let path = format!("images/{button_id}.{extension}");
-                zip.start_file(path.as_str(), options)?;
-                zip.write_all(bytes)?;
-                board.images.push(MediaOut {
-                    id: button_id.clone(),
-                    path: path.clone(),
-                    content_type: content_type(extension),
-                });
-                paths.images.insert(button_id.clone(), path);
-                button.image_id = Some(button_id.clone());
-            }
-            if let Some((extension, bytes)) = &card.clip {
-                let path = format!("sounds/{button_id}.{extension}");
-                zip.start_file(path.as_str(), options)?;
-                zip.write_all(bytes)?;
-                board.sounds.push(MediaOut {
-                    id: button_id.clone(),
-                    path: path.clone(),
-                    content_type: content_type(extension),
-                });
-                paths.sounds.insert(button_id.clone(), path);
-                button.sound_id = Some(button_id.clone());
-            }
-            board.buttons.push(button);
-        }
-        let ids: Vec<String> = board.buttons.iter().map(|b| b.id.clone()).collect();
-        board.grid = grid(&ids);
-        let path = format!("boards/{board_id}.obf");
-        zip.start_file(path.as_str(), options)?;
-        zip.write_all(&serde_json::to_vec_pretty(&board)?)?;
-        paths.boards.insert(board_id.clone(), path.clone());
-        root_buttons.push(ButtonOut {
-            id: format!("open-{}", topic.id),
-            label: topic.title.to_string(),
-            vocalization: None,
-            image_id: None,
-            sound_id: None,
-            load_board: Some(LoadBoardOut { id: board_id, path }),
-        });
-    }
-    let ids: Vec<String> = root_buttons.iter().map(|b| b.id.clone()).collect();
-    let root = BoardOut {
-        format: "open-board-0.1",
-        id: "sayso-set".into(),
-        locale: "en",
-        name: set_title.to_string(),
-        ext_sayso_question: String::new(),
-        ext_sayso_scale: String::new(),
-        buttons: root_buttons,
-        images: Vec::new(),
-        sounds: Vec::new(),
-        grid: grid(&ids),
-    };
-    let root_path = "boards/sayso-set.obf".to_string();
-    zip.start_file(root_path.as_str(), options)?;
-    zip.write_all(&serde_json::to_vec_pretty(&root)?)?;
-    paths.boards.insert("sayso-set".into(), root_path.clone());
-    let manifest = ManifestOut {
-        format: "open-board-0.1",
-        root: root_path,
-        paths,
-    };
-    zip.start_file("manifest.json", options)?;
-    zip.write_all(&serde_json::to_vec_pretty(&manifest)?)?;
-    Ok(zip.finish()?.into_inner())
-}
+mod export;
+pub use export::{export, CardOut, TopicOut};
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
 
     /// A package of the named entries, each with its bytes.
