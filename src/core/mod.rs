@@ -20,6 +20,8 @@ pub mod replay;
 pub mod scale;
 pub mod schedule;
 pub mod session;
+pub mod set_edit;
+pub mod set_text;
 pub mod staff_screen;
 pub mod standing;
 pub mod time;
@@ -36,7 +38,7 @@ pub use news::{News, NEWS_TOPIC};
 pub use people::{find_person, FindPersonError};
 pub use phrases::{Phrase, Phrases, Prompt};
 pub use picker::{Picker, PickerChoice, PickerEffect, PickerKind, PAGE_SIZE};
-pub use picture_set::{Card, PictureSet, SetError, Topic};
+pub use picture_set::{PictureSet, SetError, Topic};
 pub use preference::{current_view, Answer, PreferenceSummary, Said};
 pub use record::{Company, MatOutcome, Record, WouldHave};
 pub use replay::{final_mat, replay, FinalPlacement, JournalAction, ReplayedMat};
@@ -45,6 +47,7 @@ pub use session::{
     Choice, Effect, MatSession, PersonRef, Screen, SessionSettings, SpeakMode, Stage, Utterance,
     SOMETHING_ELSE_ID,
 };
+pub use set_text::{Card, ScaleText, SetText, TopicText};
 pub use standing::{standing, Standing, Verdict};
 pub use time::{Mono, Now};
 pub use view::{HighlightedAction, KioskView, PictureRef};

@@ -7,8 +7,9 @@
 
 use super::ids::{CardId, PersonId, TopicId};
 use super::phrases::{Phrases, Prompt};
-use super::picture_set::{Card, Topic};
+use super::picture_set::Topic;
 use super::scale;
+use super::set_text::Card;
 
 /// The topic every "you said, we did" mat is kept under.
 pub const NEWS_TOPIC: &str = "you-said-we-did";

@@ -5,10 +5,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::Deserialize;
-
-use super::ids::{CardId, TopicId};
+use super::ids::TopicId;
 use super::scale::{parse_hex_colour, preset, Scale, ScalePoint, MAX_POINTS, MIN_POINTS, PRESETS};
+use super::set_text::{Card, SetText, TopicText};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PictureSet {
@@ -34,61 +33,12 @@ pub struct Topic {
     pub from_set: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Card {
-    pub id: CardId,
-    /// Shown under the picture and spoken, unless `says` is given.
-    pub label: String,
-    /// Picture file, relative to the set folder.
-    pub picture: Option<String>,
-    /// A recorded clip (e.g. a family member's voice), relative to the set folder.
-    pub clip: Option<String>,
-    /// What to speak, when it should differ from the label.
-    pub says: Option<String>,
-}
-
-impl Card {
-    pub fn spoken(&self) -> &str {
-        self.says.as_deref().unwrap_or(&self.label)
-    }
-}
-
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SetError {
     #[error("it is not valid TOML: {0}")]
     Syntax(String),
     #[error("{}", .0.join("; "))]
     Invalid(Vec<String>),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SetFile {
-    id: String,
-    title: String,
-    #[serde(default)]
-    scales: BTreeMap<String, ScaleFile>,
-    #[serde(default)]
-    topics: Vec<TopicFile>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScaleFile {
-    points: Vec<ScalePoint>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TopicFile {
-    id: String,
-    title: String,
-    question: String,
-    picture: Option<String>,
-    scale: String,
-    #[serde(default)]
-    cards: Vec<Card>,
 }
 
 impl PictureSet {
@@ -100,8 +50,8 @@ impl PictureSet {
     /// the other topics still work. Only a set with no usable topic at all,
     /// or a file that is not a set, is an error.
     pub fn from_toml(text: &str) -> Result<PictureSet, SetError> {
-        let file: SetFile =
-            toml::from_str(text).map_err(|e| SetError::Syntax(e.to_string().trim().to_string()))?;
+        let file = SetText::from_toml(text)
+            .map_err(|e| SetError::Syntax(e.to_string().trim().to_string()))?;
         let mut set_aside = Vec::new();
 
         let mut scale_problems: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -208,7 +158,7 @@ fn check_scale(id: &str, points: &[ScalePoint], problems: &mut Vec<String>) {
     }
 }
 
-fn check_topic(topic: &TopicFile, problems: &mut Vec<String>) {
+fn check_topic(topic: &TopicText, problems: &mut Vec<String>) {
     if topic.cards.is_empty() {
         problems.push("it has no cards".to_string());
     }

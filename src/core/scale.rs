@@ -1,9 +1,9 @@
 //! The top scale of a mat: 2 to 5 points, each with its own words, symbol,
 //! colour and position. Colour is never the only cue.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScalePoint {
     /// Shown under the symbol and spoken when the point is named, e.g. "like".

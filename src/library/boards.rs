@@ -6,12 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::editable_set::fresh_id;
-use super::import::card_id_from;
 use super::obf::{self, CardOut, ImportedTopic, ObfError, TopicOut};
 use super::set_file::{write_whole, NewCard, SetFile, SetFileError};
 use super::{load_set, LibraryError, SET_FILE};
 use crate::core::scale::PRESETS;
+use crate::core::set_edit::{card_id_from, fresh_id};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BoardsError {

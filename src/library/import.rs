@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::photo::{self, Framing, PhotoError};
 use super::set_file::{self, NewCard, SetFile, SetFileError};
+use crate::core::set_edit::card_id_from;
 
 /// The most photos taken in one go: a topic is offered one card at a time,
 /// and a person tires long before this.
@@ -166,25 +167,6 @@ pub fn label_from(stem: &str) -> String {
         "photo".to_string()
     } else {
         words.join(" ")
-    }
-}
-
-/// An id for the set file and a file name: lowercase letters, digits and
-/// dashes only, whatever the photo was called.
-pub fn card_id_from(stem: &str) -> String {
-    let mut id = String::new();
-    for c in stem.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            id.push(c);
-        } else if !id.ends_with('-') && !id.is_empty() {
-            id.push('-');
-        }
-    }
-    let id = id.trim_end_matches('-');
-    if id.is_empty() {
-        "photo".to_string()
-    } else {
-        id.chars().take(40).collect()
     }
 }
 

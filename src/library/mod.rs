@@ -7,7 +7,6 @@
 //! only gives a warning, so the rest of the set still works.
 
 pub mod boards;
-pub mod editable_set;
 pub mod home;
 pub mod import;
 pub mod obf;

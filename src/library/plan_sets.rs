@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tracing::warn;
 
-use super::editable_set::EditableSet;
 use super::{load_set, PLAN_PREFIX, SET_FILE};
 use crate::core::flow::ChangedTopics;
 use crate::core::scale::BUNDLED;
+use crate::core::SetText;
 use crate::core::{PersonId, Topic};
 use crate::store::set_versions::is_set_id;
 
@@ -150,7 +150,7 @@ pub fn plan_topics(sets: &[LocalSet]) -> (Vec<(PersonId, Topic)>, Vec<String>) {
 fn is_empty(folder: &Path) -> bool {
     std::fs::read_to_string(folder.join(SET_FILE))
         .ok()
-        .and_then(|text| EditableSet::from_toml(&text).ok())
+        .and_then(|text| SetText::from_toml(&text).ok())
         .is_some_and(|set| set.topics.is_empty())
 }
 

@@ -69,6 +69,12 @@ impl Account {
     pub fn sees_views(&self) -> bool {
         self.role == Role::Staff
     }
+
+    /// Whether this account may change `owner`'s picture sets: staff
+    /// anyone's, a family account its own person's.
+    pub fn may_change_sets_of(&self, owner: &PersonId) -> bool {
+        self.sees_views() || self.person.as_ref() == Some(owner)
+    }
 }
 
 /// Whose a PIN typed on the kiosk is.

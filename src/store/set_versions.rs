@@ -17,6 +17,7 @@ use super::db::StoreError;
 use super::plan::Plan;
 use super::ports::PlanSets;
 use super::{parse_timestamp, timestamp};
+use crate::core::set_edit::EditError;
 use crate::core::PersonId;
 
 /// How many versions of a set the plan keeps.
@@ -93,6 +94,12 @@ pub fn is_set_file_name(name: &str) -> bool {
         && !file.contains("..")
 }
 
+/// A new set's id: `set-` and random letters and digits.
+pub fn new_set_id() -> String {
+    let random = uuid::Uuid::now_v7().simple().to_string();
+    format!("set-{}", &random[random.len() - 12..])
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SetSaveError {
     #[error("{0:?} cannot be a picture set's id (lowercase letters, digits, - and _)")]
@@ -101,6 +108,10 @@ pub enum SetSaveError {
     BadFileName(String),
     #[error("the picture set {0} belongs to someone else")]
     NotTheirs(String),
+    #[error("there is no picture set {0}")]
+    NoSuchSet(String),
+    #[error(transparent)]
+    Edit(#[from] EditError),
     #[error("the picture set {set_id} has no version {version}")]
     NoSuchVersion { set_id: String, version: u32 },
     #[error(

@@ -8,11 +8,10 @@ use maud::{html, Markup};
 use super::heavy::MAX_PHOTOS_AT_ONCE;
 use super::html::{card_anchor, layout, local_time, path_part, topic_anchor};
 use crate::core::scale::{preset, PRESETS};
+use crate::core::set_edit::{SetProblems, MAX_TEXT, OWN_SCALE_SYMBOLS};
 use crate::core::PersonId;
 use crate::core::PersonRef;
-use crate::library::editable_set::{
-    EditableCard, EditableSet, EditableTopic, SetProblems, MAX_TEXT, OWN_SCALE_SYMBOLS,
-};
+use crate::core::{Card, SetText, TopicText};
 use crate::store::accounts::WebSession;
 use crate::store::set_versions::KEPT_VERSIONS;
 
@@ -22,7 +21,7 @@ pub struct Editing {
     pub person: PersonId,
     pub person_name: String,
     pub version: u32,
-    pub set: EditableSet,
+    pub set: SetText,
     pub files: Vec<(String, String)>,
     pub versions: Vec<crate::store::set_versions::VersionSummary>,
 }
@@ -45,7 +44,7 @@ fn scale_words(scale: &str) -> String {
     )
 }
 
-fn scale_choice(set: &EditableSet, id: &str, chosen: &str) -> Markup {
+fn scale_choice(set: &SetText, id: &str, chosen: &str) -> Markup {
     html! {
         select id=(id) name="scale" {
             @for scale in PRESETS {
@@ -239,7 +238,7 @@ fn topic_section(
     session: &WebSession,
     set_path: &str,
     editing: &Editing,
-    topic: &EditableTopic,
+    topic: &TopicText,
     problems: &[String],
     index: usize,
 ) -> Markup {
@@ -314,8 +313,8 @@ fn topic_section(
 fn card_entry(
     session: &WebSession,
     topic_path: &str,
-    topic: &EditableTopic,
-    card: &EditableCard,
+    topic: &TopicText,
+    card: &Card,
     index: usize,
 ) -> Markup {
     let card_path = format!("{topic_path}/cards/{}", path_part(&card.id));
@@ -339,7 +338,7 @@ fn card_entry(
             form.stack.recording method="post" action={ (card_path) "/recording" } enctype="multipart/form-data"
                 data-card=(card.label) {
                 (csrf(session))
-                label for={ "recording-" (card_anchor(&topic.id, &card.id)) } { "Upload a recording of “" (card.spoken_words()) "” from the phone's recorder" }
+                label for={ "recording-" (card_anchor(&topic.id, &card.id)) } { "Upload a recording of “" (card.spoken()) "” from the phone's recorder" }
                 input id={ "recording-" (card_anchor(&topic.id, &card.id)) } name="recording" type="file" accept="audio/*";
                 button type="submit" { "Save the recording" }
             }
@@ -372,12 +371,7 @@ fn card_entry(
 }
 
 /// A topic's mat as the kiosk draws it, one card at a time.
-pub fn preview(
-    session: &WebSession,
-    editing: &Editing,
-    topic: &EditableTopic,
-    card: usize,
-) -> Markup {
+pub fn preview(session: &WebSession, editing: &Editing, topic: &TopicText, card: usize) -> Markup {
     let set_path = format!("/sets/{}", path_part(&editing.set_id));
     let base = format!("{set_path}/preview/{}", path_part(&topic.id));
     let label = topic.cards.get(card).map_or("", |c| c.label.as_str());

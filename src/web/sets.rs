@@ -21,14 +21,15 @@ use sha2::{Digest, Sha256};
 
 use super::auth::{check_same_site, SignedIn};
 use super::{set_pages, AppState, WebError};
+use crate::core::set_edit::{EditError, Move};
 use crate::core::PersonId;
-use crate::library::editable_set::{EditError, EditableSet, Move};
+use crate::core::SetText;
 use crate::library::import::label_from;
 use crate::library::photo::{self, Framing, MAX_PHOTO_BYTES};
 use crate::library::recording::{self, MAX_RECORDING_BYTES};
-use crate::store::accounts::Account;
+use crate::store::ports::sets::SetChange;
 use crate::store::ports::WebPlan;
-use crate::store::set_versions::{SetSave, SetSaveError};
+use crate::store::set_versions::SetSaveError;
 
 use super::heavy::MAX_PHOTOS_AT_ONCE;
 pub use super::set_pages::Editing;
@@ -102,19 +103,13 @@ pub fn titled_sets(
     let mut sets = Vec::new();
     for id in plan.sets_of(person)? {
         if let Some(saved) = plan.set_version(&id, None)? {
-            let title = EditableSet::from_toml(&saved.set_toml)
+            let title = SetText::from_toml(&saved.set_toml)
                 .map(|set| set.title)
                 .unwrap_or_else(|_| id.clone());
             sets.push((id, title));
         }
     }
     Ok(sets)
-}
-
-/// Whether this account may change the sets of `owner`: staff anyone's, a
-/// family account its own person's.
-fn may_edit(account: &Account, owner: &PersonId) -> bool {
-    account.sees_views() || account.person.as_ref() == Some(owner)
 }
 
 impl From<EditError> for WebError {
@@ -128,7 +123,7 @@ impl From<SetSaveError> for WebError {
         match e {
             SetSaveError::Store(e) => WebError::Plan(e),
             SetSaveError::NotTheirs(_) => WebError::Forbidden,
-            SetSaveError::NoSuchVersion { .. } => WebError::NotFound,
+            SetSaveError::NoSuchSet(_) | SetSaveError::NoSuchVersion { .. } => WebError::NotFound,
             other => WebError::BadInput(other.to_string()),
         }
     }
@@ -142,19 +137,14 @@ async fn open_set(
     let account = signed_in.session.account.clone();
     state
         .with_plan(move |plan| {
-            let Some(saved) = plan.set_version(&set_id, None)? else {
-                return Err(WebError::NotFound);
-            };
-            if !may_edit(&account, &saved.person_id) {
-                return Err(WebError::Forbidden);
-            }
+            let saved = plan.set_for(&set_id, &account)?;
             let person_name = plan
                 .person(&saved.person_id)?
                 .map(|p| p.name)
                 .unwrap_or_default();
             let versions = plan.set_versions(&set_id)?;
-            EditableSet::from_toml(&saved.set_toml)
-                .map_err(WebError::from)
+            SetText::from_toml(&saved.set_toml)
+                .map_err(|e| WebError::from(EditError::from(e)))
                 .map(|set| Editing {
                     set_id,
                     person: saved.person_id,
@@ -170,50 +160,16 @@ async fn open_set(
 
 /// A change, made to the newest version and saved as a new one with the
 /// new files it brings; returns the new version's number.
-type Change = Box<dyn FnOnce(&mut EditableSet) -> Result<Vec<(String, Vec<u8>)>, EditError> + Send>;
-
 async fn save_change(
     state: &AppState,
     signed_in: &SignedIn,
     set_id: String,
-    change: Change,
+    change: SetChange<'static>,
 ) -> Result<u32, WebError> {
     let account = signed_in.session.account.clone();
-    let by = signed_in.name().to_string();
     let now = state.now();
     state
-        .with_plan(move |plan| {
-            let Some(saved) = plan.set_version(&set_id, None)? else {
-                return Err(WebError::NotFound);
-            };
-            if !may_edit(&account, &saved.person_id) {
-                return Err(WebError::Forbidden);
-            }
-            let mut set = match EditableSet::from_toml(&saved.set_toml) {
-                Ok(set) => set,
-                Err(e) => return Err(e.into()),
-            };
-            let files = match change(&mut set) {
-                Ok(files) => files,
-                Err(e) => return Err(e.into()),
-            };
-            let named = set.files();
-            let kept: Vec<(String, String)> = saved
-                .files
-                .into_iter()
-                .filter(|(name, _)| named.contains(&name.as_str()))
-                .filter(|(name, _)| !files.iter().any(|(new, _)| new == name))
-                .collect();
-            let save = SetSave {
-                set_id: &set_id,
-                person: &saved.person_id,
-                set_toml: &set.to_toml(),
-                files: &files,
-                kept: &kept,
-                saved_by: &by,
-            };
-            plan.save_set(save, now).map_err(WebError::from)
-        })
+        .with_plan(move |plan| Ok(plan.change_set(&set_id, &account, change, now)?))
         .await
 }
 
@@ -281,7 +237,7 @@ async fn set_file(
             let Some(owner) = plan.set_owner(&set_id)? else {
                 return Err(WebError::NotFound);
             };
-            if !may_edit(&account, &owner) {
+            if !account.may_change_sets_of(&owner) {
                 return Err(WebError::Forbidden);
             }
             // Any kept version's file of that name: a page open on an
@@ -344,13 +300,8 @@ async fn preview_picture(
     let account = signed_in.session.account.clone();
     let (set_toml, files, person) = state
         .with_plan(move |plan| {
-            let Some(saved) = plan.set_version(&set_id, None)? else {
-                return Err(WebError::NotFound);
-            };
-            if !may_edit(&account, &saved.person_id) {
-                return Err(WebError::Forbidden);
-            }
-            let Ok(mut set) = EditableSet::from_toml(&saved.set_toml) else {
+            let saved = plan.set_for(&set_id, &account)?;
+            let Ok(mut set) = SetText::from_toml(&saved.set_toml) else {
                 return Err(WebError::NotFound);
             };
             set.topics.retain(|t| t.id == topic);
@@ -475,31 +426,17 @@ async fn new_set(
 ) -> Result<Response, WebError> {
     signed_in.check_form(&form.csrf)?;
     let person = PersonId::new(person);
-    if !may_edit(&signed_in.session.account, &person) {
+    let account = signed_in.session.account.clone();
+    if !account.may_change_sets_of(&person) {
         return Err(WebError::Forbidden);
     }
-    // An id that says nothing of the person or the set: it names folders
-    // on the kiosks and appears in their logs.
-    let random = uuid::Uuid::now_v7().simple().to_string();
-    let set_id = format!("set-{}", &random[random.len() - 12..]);
-    let set = EditableSet::new(&set_id, &form.title)?;
-    let by = signed_in.name().to_string();
     let now = state.now();
-    let id = set_id.clone();
-    state
+    let set_id = state
         .with_plan(move |plan| {
             if plan.person(&person)?.is_none() {
                 return Err(WebError::NotFound);
             }
-            let save = SetSave {
-                set_id: &id,
-                person: &person,
-                set_toml: &set.to_toml(),
-                files: &[],
-                kept: &[],
-                saved_by: &by,
-            };
-            plan.save_set(save, now).map_err(WebError::from)
+            Ok(plan.start_set(&person, &form.title, &account, now)?)
         })
         .await?;
     Ok(Redirect::to(&format!("/sets/{}", super::html::path_part(&set_id))).into_response())
@@ -720,13 +657,10 @@ async fn go_back_to(
     set_id: String,
     version: u32,
 ) -> Result<u32, WebError> {
-    let by = signed_in.name().to_string();
+    let account = signed_in.session.account.clone();
     let now = state.now();
     state
-        .with_plan(move |plan| {
-            plan.go_back_to_set_version(&set_id, version, &by, now)
-                .map_err(WebError::from)
-        })
+        .with_plan(move |plan| Ok(plan.go_back_as(&set_id, version, &account, now)?))
         .await
 }
 
@@ -1097,7 +1031,7 @@ async fn import_boards(
         &state,
         &signed_in,
         set_id.clone(),
-        Box::new(move |set| set.add_imported(imported.topics, file_name)),
+        Box::new(move |set| crate::library::obf::add_to_set(set, imported.topics, file_name)),
     )
     .await?;
     Ok(back_to(&set_id, version, "topics"))

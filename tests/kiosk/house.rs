@@ -74,7 +74,9 @@ fn resolve(module: &str, path: &str, known: &BTreeSet<String>) -> Option<String>
 fn imports() -> BTreeMap<String, BTreeSet<String>> {
     let modules = modules();
     let known: BTreeSet<String> = modules.keys().cloned().collect();
-    let paths = regex::Regex::new(r"\b(?:crate|super|self)(?:::[A-Za-z_][A-Za-z0-9_]*)+").unwrap();
+    // `super::*` too: a glob imports whatever the module it names holds.
+    let paths =
+        regex::Regex::new(r"\b(?:crate|super|self)(?:::(?:[A-Za-z_][A-Za-z0-9_]*|\*))+").unwrap();
     let children = regex::Regex::new(r"(?:^|[^:\w])([a-z_][a-z0-9_]*)::").unwrap();
     let groups =
         regex::Regex::new(r"\b((?:crate|super)(?:::[a-z_][a-z0-9_]*)*)::\{([^}]*)\}").unwrap();

@@ -16,15 +16,15 @@
 use super::event::{Event, Input, InputMethod, Spot, Step};
 use super::ids::{CardId, PersonId, SessionId};
 use super::phrases::{Phrase, Phrases, Prompt};
-use super::picture_set::{Card, Topic};
+use super::picture_set::Topic;
 use super::replay::{standing, FinalPlacement, JournalAction, ReplayedMat};
 use super::scale::{join_naturally, ScalePoint};
+use super::set_text::Card;
 use super::time::{Mono, Now};
 
 use super::record::{Company, Record, WouldHave};
 
 mod moves;
-use moves::{as_cue, blank_card, say};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonRef {
@@ -611,6 +611,42 @@ impl MatSession {
     fn point(&self, index: usize) -> &ScalePoint {
         &self.topic.scale.points[index]
     }
+}
+
+/// A "something else" card: blank, in the person's own words for it.
+fn blank_card(id: CardId, phrases: &Phrases) -> Card {
+    let phrase = phrases.get(Prompt::SomethingElse);
+    Card {
+        id,
+        label: phrase.text.clone(),
+        picture: Some(SOMETHING_ELSE_PICTURE.to_string()),
+        clip: phrase.clip.clone(),
+        says: None,
+    }
+}
+
+fn say(text: &str, mode: SpeakMode) -> Effect {
+    Effect::Say(Utterance {
+        text: text.to_string(),
+        clip: None,
+        mode,
+        cue: false,
+        volume: None,
+    })
+}
+
+/// Marks what is said as a scanning cue.
+fn as_cue(effects: Vec<Effect>) -> Vec<Effect> {
+    effects
+        .into_iter()
+        .map(|effect| match effect {
+            Effect::Say(utterance) => Effect::Say(Utterance {
+                cue: true,
+                ..utterance
+            }),
+            other => other,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -427,39 +427,3 @@ impl MatSession {
         seq
     }
 }
-
-/// A "something else" card: blank, in the person's own words for it.
-pub(super) fn blank_card(id: CardId, phrases: &Phrases) -> Card {
-    let phrase = phrases.get(Prompt::SomethingElse);
-    Card {
-        id,
-        label: phrase.text.clone(),
-        picture: Some(SOMETHING_ELSE_PICTURE.to_string()),
-        clip: phrase.clip.clone(),
-        says: None,
-    }
-}
-
-pub(super) fn say(text: &str, mode: SpeakMode) -> Effect {
-    Effect::Say(Utterance {
-        text: text.to_string(),
-        clip: None,
-        mode,
-        cue: false,
-        volume: None,
-    })
-}
-
-/// Marks what is said as a scanning cue.
-pub(super) fn as_cue(effects: Vec<Effect>) -> Vec<Effect> {
-    effects
-        .into_iter()
-        .map(|effect| match effect {
-            Effect::Say(utterance) => Effect::Say(Utterance {
-                cue: true,
-                ..utterance
-            }),
-            other => other,
-        })
-        .collect()
-}

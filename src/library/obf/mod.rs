@@ -25,6 +25,9 @@ use serde::Deserialize;
 use super::import::label_from;
 use super::photo::{self, Framing};
 use super::recording;
+use crate::core::scale::PRESETS;
+use crate::core::set_edit::{EditError, MAX_CARDS};
+use crate::core::SetText;
 
 /// A package's entries, a board's JSON, and everything read from a package.
 pub const MAX_ENTRIES: usize = 2000;
@@ -575,6 +578,47 @@ fn sound_of(
             Ok(None)
         }
     }
+}
+
+/// Adds boards imported from another AAC app to a set as topics; returns the new
+/// files (pictures and clips) by the names the set now uses. Stops at
+/// the set's limits, with the rest left out.
+pub fn add_to_set(
+    set: &mut SetText,
+    imported: Vec<ImportedTopic>,
+    file_name: impl Fn(&str, &str, &[u8], &str) -> String,
+) -> Result<Vec<(String, Vec<u8>)>, EditError> {
+    let mut files = Vec::new();
+    for topic in imported {
+        let scale = topic
+            .scale
+            .as_deref()
+            .filter(|s| PRESETS.contains(s))
+            .unwrap_or("like")
+            .to_string();
+        let question = topic.question.clone().unwrap_or_default();
+        let topic_id = set.add_topic(&topic.title, &question, &scale)?;
+        for card in topic.cards.into_iter().take(MAX_CARDS) {
+            let card_id = set.add_card(
+                &topic_id,
+                &card.label,
+                card.says.as_deref().unwrap_or(""),
+                None,
+            )?;
+            let key = format!("{topic_id}-{card_id}");
+            if let Some((bytes, extension)) = card.picture {
+                let name = file_name("pictures", &key, &bytes, extension);
+                set.set_card_picture(&topic_id, &card_id, Some(name.clone()))?;
+                files.push((name, bytes));
+            }
+            if let Some(bytes) = card.clip {
+                let name = file_name("clips", &key, &bytes, "wav");
+                set.set_card_clip(&topic_id, &card_id, Some(name.clone()))?;
+                files.push((name, bytes));
+            }
+        }
+    }
+    Ok(files)
 }
 
 mod export;

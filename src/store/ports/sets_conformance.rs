@@ -8,7 +8,9 @@ use super::device_conformance::{at, run_check, sam, tea_mat};
 use super::staff_conformance::MakePlan;
 use super::{AllPorts, DevicePlan, PlanSets};
 use crate::core::PersonId;
+use crate::store::accounts::{Account, Role};
 use crate::store::plan::Faults;
+use crate::store::set_versions::SetSaveError;
 
 type Check = (&'static str, fn(&mut dyn AllPorts));
 
@@ -30,7 +32,7 @@ picture = "pictures/mug.jpg"
 
 /// Runs every check; panics naming the first that fails.
 pub fn check_sets_port(make: &mut MakePlan) {
-    let checks: [Check; 2] = [
+    let checks: [Check; 3] = [
         (
             "each save is a new version, its files kept by their hash",
             each_save_is_a_new_version_its_files_kept_by_their_hash,
@@ -38,6 +40,10 @@ pub fn check_sets_port(make: &mut MakePlan) {
         (
             "going back makes an earlier version the newest again",
             going_back_makes_an_earlier_version_the_newest_again,
+        ),
+        (
+            "a change is made only by whoever may change the set, keeping its files",
+            a_change_is_made_only_by_whoever_may_change_the_set_keeping_its_files,
         ),
     ];
     for (name, check) in checks {
@@ -108,4 +114,72 @@ fn going_back_makes_an_earlier_version_the_newest_again(plan: &mut dyn AllPorts)
     assert_eq!(back, 3);
     let newest = PlanSets::set_version(plan, "sams", None).unwrap().unwrap();
     assert_eq!((newest.version, newest.set_toml.as_str()), (3, SET));
+}
+
+fn account(role: Role, person: Option<&PersonId>) -> Account {
+    Account {
+        id: 1,
+        name: "Jo".into(),
+        role,
+        person: person.cloned(),
+        last_looked: None,
+    }
+}
+
+fn a_change_is_made_only_by_whoever_may_change_the_set_keeping_its_files(plan: &mut dyn AllPorts) {
+    let sam = sams_set(plan);
+    let someone_elses_family = account(Role::Family, Some(&PersonId::new("someone-else")));
+    let refused = plan.change_set(
+        "sams",
+        &someone_elses_family,
+        Box::new(|set| {
+            set.title = "Not theirs".into();
+            Ok(Vec::new())
+        }),
+        at(5),
+    );
+    assert!(
+        matches!(refused, Err(SetSaveError::NotTheirs(_))),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        plan.go_back_as("sams", 1, &someone_elses_family, at(5)),
+        Err(SetSaveError::NotTheirs(_))
+    ));
+    assert!(matches!(
+        plan.change_set(
+            "nobodys",
+            &account(Role::Staff, None),
+            Box::new(|_| Ok(Vec::new())),
+            at(5)
+        ),
+        Err(SetSaveError::NoSuchSet(_))
+    ));
+    assert_eq!(plan.set_versions("sams").unwrap().len(), 1, "nothing saved");
+
+    let version = plan
+        .change_set(
+            "sams",
+            &account(Role::Family, Some(&sam)),
+            Box::new(|set| {
+                set.title = "Sam's own things".into();
+                set.topics[0].cards[0].picture = Some("pictures/blue-mug.jpg".into());
+                Ok(vec![(
+                    "pictures/blue-mug.jpg".to_string(),
+                    b"a blue mug".to_vec(),
+                )])
+            }),
+            at(6),
+        )
+        .unwrap();
+    assert_eq!(version, 2);
+    let newest = PlanSets::set_version(plan, "sams", None).unwrap().unwrap();
+    assert!(newest.set_toml.contains("Sam's own things"));
+    assert_eq!(newest.saved_by, "Jo");
+    let names: Vec<&str> = newest.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["pictures/blue-mug.jpg"],
+        "the new picture is kept; the old one, named no more, is not"
+    );
 }

@@ -1,95 +1,21 @@
-//! A picture set as the web app edits it: the same file format as
-//! `set.toml` (so a saved version is an ordinary set file), with the
-//! changes a family member makes from a phone (topics and cards added,
-//! changed, moved and removed) and every problem found, said next to the
-//! topic or card that has it. No I/O: the plan keeps the versions, the
-//! routes carry the forms.
+//! Changing a set file's text ([`SetText`]) the way a family member does
+//! from a phone: topics and cards added, changed, moved and removed,
+//! scales of their own, and every problem found, said next to the topic
+//! or card that has it. No I/O: the plan keeps the versions, the web app
+//! carries the forms.
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
-use super::import::card_id_from;
-use crate::core::scale::{ScalePoint, PRESETS};
-use crate::core::PictureSet;
+use super::picture_set::PictureSet;
+use super::scale::{ScalePoint, PRESETS};
+use super::set_text::{Card, ScaleText, SetText, TopicText};
+use super::CardId;
 
 /// At most this many topics in a set, and cards in a topic.
 pub const MAX_TOPICS: usize = 40;
 pub const MAX_CARDS: usize = 60;
 /// Longest label, title or spoken text, in characters.
 pub const MAX_TEXT: usize = 120;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EditableSet {
-    pub id: String,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub scales: BTreeMap<String, OwnScale>,
-    #[serde(default)]
-    pub topics: Vec<EditableTopic>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OwnScale {
-    pub points: Vec<OwnPoint>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OwnPoint {
-    pub label: String,
-    pub symbol: String,
-    pub colour: String,
-    pub placed: String,
-    pub review: String,
-}
-
-impl From<ScalePoint> for OwnPoint {
-    fn from(p: ScalePoint) -> OwnPoint {
-        OwnPoint {
-            label: p.label,
-            symbol: p.symbol,
-            colour: p.colour,
-            placed: p.placed,
-            review: p.review,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EditableTopic {
-    pub id: String,
-    pub title: String,
-    pub question: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub picture: Option<String>,
-    pub scale: String,
-    #[serde(default)]
-    pub cards: Vec<EditableCard>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EditableCard {
-    pub id: String,
-    pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub picture: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub says: Option<String>,
-}
-
-impl EditableCard {
-    /// What the kiosk says for the card.
-    pub fn spoken_words(&self) -> &str {
-        self.says.as_deref().unwrap_or(&self.label)
-    }
-}
 
 /// The pictures a scale of the family's own can show above each choice
 /// (sayso's own symbols), with the colour each is drawn on and what it
@@ -144,6 +70,12 @@ pub enum EditError {
     NotEditable(String),
 }
 
+impl From<toml::de::Error> for EditError {
+    fn from(e: toml::de::Error) -> EditError {
+        EditError::NotEditable(e.message().to_string())
+    }
+}
+
 /// What is wrong with a set, next to what has it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SetProblems {
@@ -183,6 +115,25 @@ fn optional_text(what: &'static str, value: &str) -> Result<Option<String>, Edit
     }
 }
 
+/// An id for the set file and a file name: lowercase letters, digits and
+/// dashes only, whatever the photo was called.
+pub fn card_id_from(stem: &str) -> String {
+    let mut id = String::new();
+    for c in stem.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-');
+    if id.is_empty() {
+        "photo".to_string()
+    } else {
+        id.chars().take(40).collect()
+    }
+}
+
 /// `id`, or `id-2`, `id-3`… if it is taken.
 pub fn fresh_id(id: &str, taken: &[String]) -> String {
     let free = |candidate: &str| !taken.iter().any(|t| t == candidate);
@@ -203,27 +154,14 @@ fn moved<T>(items: &mut [T], index: usize, direction: Move) {
     }
 }
 
-impl EditableSet {
-    pub fn new(id: &str, title: &str) -> Result<EditableSet, EditError> {
-        Ok(EditableSet {
+impl SetText {
+    pub fn new(id: &str, title: &str) -> Result<SetText, EditError> {
+        Ok(SetText {
             id: id.to_string(),
             title: text("the set a name", title)?,
             scales: BTreeMap::new(),
             topics: Vec::new(),
         })
-    }
-
-    /// Reads a saved version's text.
-    pub fn from_toml(text: &str) -> Result<EditableSet, EditError> {
-        toml::from_str(text).map_err(|e| EditError::NotEditable(e.message().to_string()))
-    }
-
-    pub fn to_toml(&self) -> String {
-        toml::to_string(self).expect("a set is plain strings and lists")
-    }
-
-    pub fn topic(&self, id: &str) -> Option<&EditableTopic> {
-        self.topics.iter().find(|t| t.id == id)
     }
 
     fn topic_index(&self, id: &str) -> Result<usize, EditError> {
@@ -233,7 +171,7 @@ impl EditableSet {
             .ok_or(EditError::NoSuchTopic)
     }
 
-    fn topic_mut(&mut self, id: &str) -> Result<&mut EditableTopic, EditError> {
+    fn topic_mut(&mut self, id: &str) -> Result<&mut TopicText, EditError> {
         let index = self.topic_index(id)?;
         Ok(&mut self.topics[index])
     }
@@ -243,7 +181,7 @@ impl EditableSet {
         &mut self,
         topic: &str,
         card: &str,
-    ) -> Result<(&mut EditableTopic, usize), EditError> {
+    ) -> Result<(&mut TopicText, usize), EditError> {
         let topic = self.topic_mut(topic)?;
         let index = topic
             .cards
@@ -272,7 +210,7 @@ impl EditableSet {
                 .iter()
                 .find(|(stem, _, _)| stem == symbol)
                 .ok_or(EditError::UnknownSymbol)?;
-            points.push(OwnPoint {
+            points.push(ScalePoint {
                 placed: format!("{{card}}: {label}."),
                 review: format!("{label}: {{cards}}."),
                 label,
@@ -287,7 +225,7 @@ impl EditableSet {
         }
         let taken: Vec<String> = self.scales.keys().cloned().collect();
         let id = fresh_id("own", &taken);
-        self.scales.insert(id.clone(), OwnScale { points });
+        self.scales.insert(id.clone(), ScaleText { points });
         Ok(id)
     }
 
@@ -320,7 +258,7 @@ impl EditableSet {
         self.check_scale(scale)?;
         let taken: Vec<String> = self.topics.iter().map(|t| t.id.clone()).collect();
         let id = fresh_id(&card_id_from(&title), &taken);
-        self.topics.push(EditableTopic {
+        self.topics.push(TopicText {
             id: id.clone(),
             title,
             question,
@@ -363,7 +301,7 @@ impl EditableSet {
         Ok(())
     }
 
-    pub fn remove_topic(&mut self, id: &str) -> Result<EditableTopic, EditError> {
+    pub fn remove_topic(&mut self, id: &str) -> Result<TopicText, EditError> {
         let index = self.topic_index(id)?;
         Ok(self.topics.remove(index))
     }
@@ -382,10 +320,10 @@ impl EditableSet {
         if topic.cards.len() >= MAX_CARDS {
             return Err(EditError::TooManyCards);
         }
-        let taken: Vec<String> = topic.cards.iter().map(|c| c.id.clone()).collect();
+        let taken: Vec<String> = topic.cards.iter().map(|c| c.id.to_string()).collect();
         let id = fresh_id(&card_id_from(&label), &taken);
-        topic.cards.push(EditableCard {
-            id: id.clone(),
+        topic.cards.push(Card {
+            id: CardId::new(id.clone()),
             label,
             picture,
             clip: None,
@@ -394,11 +332,7 @@ impl EditableSet {
         Ok(id)
     }
 
-    pub fn card(&self, topic: &str, card: &str) -> Option<&EditableCard> {
-        self.topic(topic)?.cards.iter().find(|c| c.id == card)
-    }
-
-    fn card_mut(&mut self, topic: &str, card: &str) -> Result<&mut EditableCard, EditError> {
+    fn card_mut(&mut self, topic: &str, card: &str) -> Result<&mut Card, EditError> {
         let (topic, index) = self.card_index(topic, card)?;
         Ok(&mut topic.cards[index])
     }
@@ -444,63 +378,9 @@ impl EditableSet {
         Ok(())
     }
 
-    pub fn remove_card(&mut self, topic: &str, card: &str) -> Result<EditableCard, EditError> {
+    pub fn remove_card(&mut self, topic: &str, card: &str) -> Result<Card, EditError> {
         let (topic, index) = self.card_index(topic, card)?;
         Ok(topic.cards.remove(index))
-    }
-
-    /// Adds boards imported from another AAC app as topics; returns the new
-    /// files (pictures and clips) by the names the set now uses. Stops at
-    /// the set's limits, with the rest left out.
-    pub fn add_imported(
-        &mut self,
-        imported: Vec<super::obf::ImportedTopic>,
-        file_name: impl Fn(&str, &str, &[u8], &str) -> String,
-    ) -> Result<Vec<(String, Vec<u8>)>, EditError> {
-        let mut files = Vec::new();
-        for topic in imported {
-            let scale = topic
-                .scale
-                .as_deref()
-                .filter(|s| PRESETS.contains(s))
-                .unwrap_or("like")
-                .to_string();
-            let question = topic.question.clone().unwrap_or_default();
-            let topic_id = self.add_topic(&topic.title, &question, &scale)?;
-            for card in topic.cards.into_iter().take(MAX_CARDS) {
-                let card_id = self.add_card(
-                    &topic_id,
-                    &card.label,
-                    card.says.as_deref().unwrap_or(""),
-                    None,
-                )?;
-                let key = format!("{topic_id}-{card_id}");
-                if let Some((bytes, extension)) = card.picture {
-                    let name = file_name("pictures", &key, &bytes, extension);
-                    self.set_card_picture(&topic_id, &card_id, Some(name.clone()))?;
-                    files.push((name, bytes));
-                }
-                if let Some(bytes) = card.clip {
-                    let name = file_name("clips", &key, &bytes, "wav");
-                    self.set_card_clip(&topic_id, &card_id, Some(name.clone()))?;
-                    files.push((name, bytes));
-                }
-            }
-        }
-        Ok(files)
-    }
-
-    /// Every file the set names (pictures and clips).
-    pub fn files(&self) -> Vec<&str> {
-        let mut files = Vec::new();
-        for topic in &self.topics {
-            files.extend(topic.picture.as_deref());
-            for card in &topic.cards {
-                files.extend(card.picture.as_deref());
-                files.extend(card.clip.as_deref());
-            }
-        }
-        files
     }
 
     /// Checks the set the way `sayso check` does, each topic on its own so
@@ -515,7 +395,7 @@ impl EditableSet {
         }
         for topic in &self.topics {
             let mut found = Vec::new();
-            let alone = EditableSet {
+            let alone = SetText {
                 topics: vec![topic.clone()],
                 ..self.clone()
             };
@@ -580,8 +460,8 @@ fn in_a_sentence(title: &str) -> String {
 mod tests {
     use super::*;
 
-    fn sams() -> EditableSet {
-        let mut set = EditableSet::new("sams", "Sam's things").unwrap();
+    fn sams() -> SetText {
+        let mut set = SetText::new("sams", "Sam's things").unwrap();
         let drinks = set.add_topic("Drinks", "", "like").unwrap();
         set.add_card(&drinks, "My red mug", "", Some("pictures/mug.jpg".into()))
             .unwrap();
@@ -595,12 +475,12 @@ mod tests {
         let loaded = PictureSet::from_toml(&set.to_toml()).unwrap();
         assert_eq!(loaded.topics[0].question, "What do you think about drinks?");
         assert_eq!(loaded.topics[0].cards[1].spoken(), "a cup of tea");
-        assert_eq!(EditableSet::from_toml(&set.to_toml()).unwrap(), set);
+        assert_eq!(SetText::from_toml(&set.to_toml()).unwrap(), set);
     }
 
     #[test]
     fn a_made_up_question_keeps_the_familys_capitals() {
-        let mut set = EditableSet::new("sams", "Sam's things").unwrap();
+        let mut set = SetText::new("sams", "Sam's things").unwrap();
         for (title, question) in [
             ("Visiting Mum", "What do you think about visiting Mum?"),
             ("TV", "What do you think about TV?"),
@@ -713,7 +593,7 @@ mod tests {
             ["The recording of \"Tea\" is missing (clips/tea.wav)."]
         );
         assert!(
-            EditableSet::new("empty", "Empty")
+            SetText::new("empty", "Empty")
                 .unwrap()
                 .problems(|_| true)
                 .set
