@@ -112,7 +112,7 @@ fn main() {
     let person = people[7].id.to_string();
 
     let (whats_new, size) = measure(|| get("/"));
-    let (plain_news, _) = measure(|| {
+    let (plain_whats_new, _) = measure(|| {
         let started = Instant::now();
         let rows: i64 = db
             .prepare_cached(
@@ -125,7 +125,7 @@ fn main() {
         assert_eq!(rows, i64::from(PEOPLE));
         (started.elapsed(), 0)
     });
-    report("What's new", whats_new, size, plain_news);
+    report("What's new", whats_new, size, plain_whats_new);
 
     let path = format!("/people/{person}");
     let (page, size) = measure(|| get(&path));

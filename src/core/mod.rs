@@ -9,7 +9,6 @@ pub mod event;
 pub mod flow;
 pub mod housekeeping;
 pub mod ids;
-pub mod news;
 pub mod people;
 pub mod phrases;
 pub mod picker;
@@ -25,6 +24,7 @@ pub mod set_text;
 pub mod staff_screen;
 pub mod standing;
 pub mod time;
+pub mod told_back;
 pub mod view;
 pub mod voicing;
 
@@ -34,7 +34,6 @@ pub use flow::{
     PlanTrouble, SyncResult, Whose,
 };
 pub use ids::{CardId, PersonId, SessionId, TopicId};
-pub use news::{News, NEWS_TOPIC};
 pub use people::{find_person, FindPersonError};
 pub use phrases::{Phrase, Phrases, Prompt};
 pub use picker::{Picker, PickerChoice, PickerEffect, PickerKind, PAGE_SIZE};
@@ -50,5 +49,6 @@ pub use session::{
 pub use set_text::{Card, ScaleText, SetText, TopicText};
 pub use standing::{standing, Standing, Verdict};
 pub use time::{Mono, Now};
+pub use told_back::{ToldBack, TOLD_BACK_TOPIC};
 pub use view::{HighlightedAction, KioskView, PictureRef};
 pub use voicing::{Display, Voicing};

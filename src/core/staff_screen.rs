@@ -40,8 +40,8 @@ pub enum StaffInput {
     EnterPin,
     Close,
     TogglePause,
-    /// The next mat is a teaching mat (or, again, not).
-    ToggleTeaching,
+    /// The next mat is a practice mat (or, again, not).
+    TogglePractice,
     VolumeUp,
     VolumeDown,
     /// Turn the staff web app on, or off.
@@ -97,8 +97,8 @@ pub struct StaffView {
     /// Who opened it.
     pub staff_name: String,
     pub paused: bool,
-    /// The next mat begun is a teaching mat, not counted.
-    pub teaching_next: bool,
+    /// The next mat begun is a practice mat, not counted.
+    pub practice_next: bool,
     /// Restart or shut down, waiting for a yes.
     pub asking: Option<PowerAction>,
 }
@@ -115,7 +115,7 @@ pub struct StaffScreen {
     corner_since: Option<Mono>,
     last_touch: Option<Mono>,
     paused: bool,
-    teaching_next: bool,
+    practice_next: bool,
     asking: Option<PowerAction>,
 }
 
@@ -130,10 +130,10 @@ impl StaffScreen {
         self.stage
     }
 
-    /// A mat begins: whether staff said it is a teaching mat (said once,
+    /// A mat begins: whether staff said it is a practice mat (said once,
     /// for that mat only).
-    pub fn take_teaching(&mut self) -> bool {
-        std::mem::take(&mut self.teaching_next)
+    pub fn take_practice(&mut self) -> bool {
+        std::mem::take(&mut self.practice_next)
     }
 
     pub fn input(&mut self, input: StaffInput, now: Mono) -> Vec<StaffEffect> {
@@ -171,8 +171,8 @@ impl StaffScreen {
                 self.paused = !self.paused;
                 vec![StaffEffect::Paused(self.paused)]
             }
-            (StaffStage::Open, StaffInput::ToggleTeaching) => {
-                self.teaching_next = !self.teaching_next;
+            (StaffStage::Open, StaffInput::TogglePractice) => {
+                self.practice_next = !self.practice_next;
                 Vec::new()
             }
             (StaffStage::Open, StaffInput::VolumeUp) => vec![StaffEffect::Volume(1)],
@@ -300,7 +300,7 @@ impl StaffScreen {
             message: self.message.clone(),
             staff_name: self.staff_name.clone(),
             paused: self.paused,
-            teaching_next: self.teaching_next,
+            practice_next: self.practice_next,
             asking: self.asking,
         }
     }

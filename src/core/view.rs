@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use chrono::TimeZone;
 
 use super::flow::Flow;
-use super::news::NEWS_TOPIC;
 use super::picker::{Picker, PickerChoice, PickerKind};
 use super::session::{Choice, MatSession, Screen, Stage};
+use super::told_back::TOLD_BACK_TOPIC;
 use super::voicing::Display;
 
 /// A picture to show: one of the set's (relative to its folder, or one of
@@ -298,7 +298,7 @@ fn mat_view(session: &MatSession, saving: bool) -> MatView {
         _ => None,
     };
     let total = topic.cards.len();
-    let told = topic.id.as_str() == NEWS_TOPIC;
+    let told = topic.id.as_str() == TOLD_BACK_TOPIC;
     // Never "saved" when it is not; a "you said, we did" mat is an answer,
     // not a mat about a topic called "You said, we did".
     let end_words = match (told, saving) {

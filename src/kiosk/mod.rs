@@ -270,23 +270,23 @@ impl Kiosk {
         self.run(FlowEvent::Problem(problem), now);
     }
 
-    /// Staff said the mat that just began is a teaching mat.
-    fn mark_teaching(&mut self, session_id: &SessionId, now: Now) {
+    /// Staff said the mat that just began is a practice mat.
+    fn mark_practice_mat(&mut self, session_id: &SessionId, now: Now) {
         let marked = self
             .journal
             .journal
             .as_ref()
             .map(|journal| journal.mark_practice(session_id, now.wall));
         match marked {
-            Some(Ok(())) => info!("a teaching mat began"),
+            Some(Ok(())) => info!("a practice mat began"),
             Some(Err(e)) => {
-                warn!("the teaching mat could not be marked: {e}");
+                warn!("the practice mat could not be marked: {e}");
                 self.problem(
-                    "The teaching mat could not be marked: mark it on the staff web app".into(),
+                    "The practice mat could not be marked: mark it on the staff web app".into(),
                 );
             }
             None => self.problem(
-                "The teaching mat could not be marked: mark it on the staff web app".into(),
+                "The practice mat could not be marked: mark it on the staff web app".into(),
             ),
         }
     }
@@ -317,9 +317,9 @@ impl Kiosk {
                         _ => None,
                     };
                     self.save(record);
-                    if let Some(session_id) = started.filter(|_| self.staff.screen.take_teaching())
+                    if let Some(session_id) = started.filter(|_| self.staff.screen.take_practice())
                     {
-                        self.mark_teaching(&session_id, now);
+                        self.mark_practice_mat(&session_id, now);
                     }
                 }
                 FlowEffect::ApplySettings(whose) => {
@@ -520,8 +520,8 @@ impl Kiosk {
             self.take_up_changed_sets();
             // What staff did, brought down by the sync, to be told.
             if let Some(journal) = &self.journal.journal {
-                match journal.pending_news() {
-                    Ok(news) => self.run(FlowEvent::News(news), now),
+                match journal.pending_told_back() {
+                    Ok(told_back) => self.run(FlowEvent::ToldBack(told_back), now),
                     Err(e) => warn!("news from the support plan cannot be read: {e}"),
                 }
             }

@@ -8,7 +8,7 @@ use crate::core::staff_screen::{PowerAction, StaffScreen, StaffView};
 /// What the staff screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StaffScreenView {
-    pub door: StaffView,
+    pub screen: StaffView,
     /// The staff line: what is wrong, and what to do.
     pub problems: Vec<String>,
     /// The voice's volume now, 0 to 100.

@@ -50,7 +50,7 @@ impl Kiosk {
         }
     }
 
-    /// The staff screen's view: the door, the staff line, the volume, and
+    /// The staff screen's view: its stage, the staff line, the volume, and
     /// how many mats were made on this kiosk today.
     pub fn staff_view(&self) -> StaffScreenView {
         let now = self.clock.now();
@@ -72,7 +72,7 @@ impl Kiosk {
             );
         }
         StaffScreenView {
-            door: self.staff.screen.view(),
+            screen: self.staff.screen.view(),
             problems,
             volume: self.settings.volume_now(now),
             mats_today,

@@ -238,7 +238,6 @@ fn fonts() -> Result<(Font, Font), PdfError> {
 
 /// The report as PDF bytes.
 pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
-    let (regular, bold) = fonts()?;
     let person = &report.person.name;
     let mut layout = Layout::new();
     let title = format!("{person}: review-meeting report");
@@ -249,6 +248,18 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
         report.to.format("%-d %b %Y")
     ));
 
+    profile_section(&mut layout, report);
+    views_section(&mut layout, report);
+    changes_section(&mut layout, report);
+    something_else_section(&mut layout, report);
+    actions_section(&mut layout, report);
+    mats_section(&mut layout, report);
+    kept_section(&mut layout, report);
+    write_document(layout, title)
+}
+
+/// The one-page profile, as written.
+fn profile_section(layout: &mut Layout, report: &ReviewReport) {
     layout.heading("One-page profile");
     let written: Vec<_> = report
         .profile
@@ -264,7 +275,11 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
             layout.line(line);
         }
     }
+}
 
+/// What the person says now, each view with staff's verdicts and notes.
+fn views_section(layout: &mut Layout, report: &ReviewReport) {
+    let person = &report.person.name;
     layout.heading(&format!("What {person} says now"));
     if report.views.is_empty() {
         layout.line("No views yet.");
@@ -300,7 +315,10 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
             }
         }
     }
+}
 
+/// Views that changed in the period.
+fn changes_section(layout: &mut Layout, report: &ReviewReport) {
     layout.heading("What changed in this period");
     if report.changes.is_empty() {
         layout.line("No view changed.");
@@ -315,7 +333,11 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
             date(change.since)
         ));
     }
+}
 
+/// Cards the person added ("something else").
+fn something_else_section(layout: &mut Layout, report: &ReviewReport) {
+    let person = &report.person.name;
     layout.heading(&format!("“Something else”: cards {person} added"));
     if report.something_else.is_empty() {
         layout.line("None in this period.");
@@ -329,7 +351,11 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
             date(added.at)
         ));
     }
+}
 
+/// Actions, with what the person was told and answered.
+fn actions_section(layout: &mut Layout, report: &ReviewReport) {
+    let person = &report.person.name;
     layout.heading("Actions");
     if report.actions.is_empty() {
         layout.line("No actions in this period.");
@@ -358,7 +384,10 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
         }
         layout.bullet(&line);
     }
+}
 
+/// The period's mats, and how each was made.
+fn mats_section(layout: &mut Layout, report: &ReviewReport) {
     layout.heading(&format!("Mats in this period: {}", report.mats.len()));
     for mat in &report.mats {
         let with = mat
@@ -386,6 +415,10 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
             mat.topic_title,
         ));
     }
+}
+
+/// The kept mats' pictures.
+fn kept_section(layout: &mut Layout, report: &ReviewReport) {
     if !report.kept.is_empty() {
         // The heading goes with its first picture.
         layout.room_for(280.0);
@@ -403,7 +436,11 @@ pub fn review_pdf(report: &ReviewReport) -> Result<Vec<u8>, PdfError> {
             }
         }
     }
+}
 
+/// The laid-out pages as a tagged PDF.
+fn write_document(layout: Layout, title: String) -> Result<Vec<u8>, PdfError> {
+    let (regular, bold) = fonts()?;
     let mut document = Document::new();
     document.set_metadata(
         Metadata::new()

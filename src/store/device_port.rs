@@ -12,10 +12,10 @@ use super::journal::{PartialMat, Stream};
 use super::ops::{decide_home, EvidenceRow, HomeBinding, HomeMismatch, PlanOp, SessionRow};
 use super::pictures::NewPicture;
 use super::plan::{refresh_preference, Faults, Plan};
-use super::ports::DevicePlan;
+use super::ports::{DevicePlan, PlanSets};
 use super::set_versions::{NewestSet, SetVersion};
 use super::{timestamp, StoreError};
-use crate::core::news::News;
+use crate::core::told_back::ToldBack;
 use crate::core::{PersonId, PersonRef, Said, SessionId};
 
 impl DevicePlan for Plan {
@@ -238,11 +238,11 @@ impl DevicePlan for Plan {
         tx.commit()?;
         Ok(())
     }
-    fn news_for(&self, people: &[PersonId]) -> Result<Vec<News>, StoreError> {
-        Plan::news_for(self, people)
+    fn told_back_for(&self, people: &[PersonId]) -> Result<Vec<ToldBack>, StoreError> {
+        Plan::told_back_for(self, people)
     }
-    fn answered_news(&self, action_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
-        Plan::answered_news(self, action_ids)
+    fn answered_told_back(&self, action_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+        Plan::answered_told_back(self, action_ids)
     }
     fn report_device(
         &mut self,
@@ -284,17 +284,17 @@ impl DevicePlan for Plan {
         Plan::set_mat_picture_hash(self, session, hash)
     }
     fn newest_sets(&self) -> Result<Vec<NewestSet>, StoreError> {
-        Plan::newest_sets(self)
+        PlanSets::newest_sets(self)
     }
     fn set_version(
         &self,
         set_id: &str,
         version: Option<u32>,
     ) -> Result<Option<SetVersion>, StoreError> {
-        Plan::set_version(self, set_id, version)
+        PlanSets::set_version(self, set_id, version)
     }
     fn set_file(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        Plan::set_file(self, hash)
+        PlanSets::set_file(self, hash)
     }
 }
 

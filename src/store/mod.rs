@@ -15,7 +15,6 @@ mod ids;
 #[cfg(any(test, feature = "test-fixtures"))]
 mod inspect;
 pub mod journal;
-mod news;
 pub mod ops;
 mod pages;
 pub mod pictures;
@@ -26,6 +25,7 @@ pub mod reserve;
 pub mod set_versions;
 pub mod staff;
 mod staff_reads;
+mod told_back;
 
 pub use db::{StoreError, BUSY_TIMEOUT};
 pub use journal::{FinishedSession, Journal};

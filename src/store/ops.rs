@@ -58,7 +58,7 @@ pub struct SessionRow {
     pub outcome: MatOutcome,
     pub mat_picture: Option<String>,
     pub company: Company,
-    /// A teaching or practice mat: its evidence never counts.
+    /// A practice mat: its evidence never counts.
     pub practice: bool,
 }
 

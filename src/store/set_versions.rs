@@ -129,11 +129,11 @@ impl From<rusqlite::Error> for SetSaveError {
     }
 }
 
-impl Plan {
+impl PlanSets for Plan {
     /// Saves a new version of `person`'s set `set_id` (made if new) and
     /// returns its number. `files` are the set's pictures and clips, by the
     /// names its text uses; bytes the plan already has are not stored twice.
-    pub(in crate::store) fn save_set_version(
+    fn save_set_version(
         &mut self,
         set_id: &str,
         person: &PersonId,
@@ -155,11 +155,7 @@ impl Plan {
 
     /// Saves a new version, with files the plan has already as well as new
     /// ones.
-    pub(in crate::store) fn save_set(
-        &mut self,
-        save: SetSave<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<u32, SetSaveError> {
+    fn save_set(&mut self, save: SetSave<'_>, now: DateTime<Utc>) -> Result<u32, SetSaveError> {
         let SetSave {
             set_id,
             person,
@@ -236,7 +232,7 @@ impl Plan {
     }
 
     /// Saves version `version` of a set again, as its newest.
-    pub(in crate::store) fn go_back_to_set_version(
+    fn go_back_to_set_version(
         &mut self,
         set_id: &str,
         version: u32,
@@ -263,7 +259,7 @@ impl Plan {
     }
 
     /// Whose set `set_id` is, if the plan has it.
-    pub(in crate::store) fn set_owner(&self, set_id: &str) -> Result<Option<PersonId>, StoreError> {
+    fn set_owner(&self, set_id: &str) -> Result<Option<PersonId>, StoreError> {
         Ok(self
             .conn
             .query_row(
@@ -276,7 +272,7 @@ impl Plan {
     }
 
     /// The newest version of every set: what each kiosk of the home takes.
-    pub(in crate::store) fn newest_sets(&self) -> Result<Vec<NewestSet>, StoreError> {
+    fn newest_sets(&self) -> Result<Vec<NewestSet>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT s.id, s.person_id, MAX(v.version)
              FROM picture_sets s JOIN set_versions v ON v.set_id = s.id
@@ -293,7 +289,7 @@ impl Plan {
     }
 
     /// A version of a set (`None`: the newest), with its files' names.
-    pub(in crate::store) fn set_version(
+    fn set_version(
         &self,
         set_id: &str,
         version: Option<u32>,
@@ -341,7 +337,7 @@ impl Plan {
     }
 
     /// The bytes of a set's file, by their SHA-256.
-    pub(in crate::store) fn set_file(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    fn set_file(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .conn
             .query_row(
@@ -353,10 +349,7 @@ impl Plan {
     }
 
     /// The versions the plan keeps of a set, newest first.
-    pub(in crate::store) fn set_versions(
-        &self,
-        set_id: &str,
-    ) -> Result<Vec<VersionSummary>, StoreError> {
+    fn set_versions(&self, set_id: &str) -> Result<Vec<VersionSummary>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT version, saved_at, saved_by FROM set_versions
              WHERE set_id = ?1 ORDER BY version DESC",
@@ -378,7 +371,7 @@ impl Plan {
     }
 
     /// The person's sets, by id.
-    pub(in crate::store) fn sets_of(&self, person: &PersonId) -> Result<Vec<String>, StoreError> {
+    fn sets_of(&self, person: &PersonId) -> Result<Vec<String>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT id FROM picture_sets WHERE person_id = ?1 ORDER BY created_at, id",
         )?;
@@ -423,54 +416,6 @@ fn claim_set(
         }
     }
     Ok(())
-}
-
-impl PlanSets for Plan {
-    fn save_set_version(
-        &mut self,
-        set_id: &str,
-        person: &PersonId,
-        set_toml: &str,
-        files: &[(String, Vec<u8>)],
-        saved_by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<u32, SetSaveError> {
-        Plan::save_set_version(self, set_id, person, set_toml, files, saved_by, now)
-    }
-    fn newest_sets(&self) -> Result<Vec<NewestSet>, StoreError> {
-        Plan::newest_sets(self)
-    }
-    fn save_set(&mut self, save: SetSave<'_>, now: DateTime<Utc>) -> Result<u32, SetSaveError> {
-        Plan::save_set(self, save, now)
-    }
-    fn go_back_to_set_version(
-        &mut self,
-        set_id: &str,
-        version: u32,
-        saved_by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<u32, SetSaveError> {
-        Plan::go_back_to_set_version(self, set_id, version, saved_by, now)
-    }
-    fn set_owner(&self, set_id: &str) -> Result<Option<PersonId>, StoreError> {
-        Plan::set_owner(self, set_id)
-    }
-    fn set_version(
-        &self,
-        set_id: &str,
-        version: Option<u32>,
-    ) -> Result<Option<SetVersion>, StoreError> {
-        Plan::set_version(self, set_id, version)
-    }
-    fn set_file(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        Plan::set_file(self, hash)
-    }
-    fn set_versions(&self, set_id: &str) -> Result<Vec<VersionSummary>, StoreError> {
-        Plan::set_versions(self, set_id)
-    }
-    fn sets_of(&self, person: &PersonId) -> Result<Vec<String>, StoreError> {
-        Plan::sets_of(self, person)
-    }
 }
 
 /// Drops the versions older than the kept ones (but the last of each of

@@ -1,4 +1,4 @@
-//! The SQLite plan as staff reach it ([`StaffPlan`]): the news since
+//! The SQLite plan as staff reach it ([`StaffPlan`]): what's new since
 //! someone last looked, a person's views laid out like the mat, their mats
 //! and actions, and staff's verdicts and notes (what they are worked out
 //! from is `store::staff_reads`).
@@ -12,14 +12,14 @@ use super::db::StoreError;
 use super::plan::Plan;
 use super::ports::staff::{
     ActionRow, ActionStatus, CardView, DeviceHealth, Judgement, MatCard, MatRow, MergeCandidate,
-    NewAction, PersonNews, PracticeChange, PreferenceRow, ProfileSection, Settlement, StaffPlan,
-    StoredPicture, TopicViews,
+    NewAction, PracticeChange, PreferenceRow, ProfileSection, Settlement, StaffPlan, StoredPicture,
+    TopicViews, WhatsNew,
 };
 use super::staff_reads::{
     action_of_row, audit_switch, device_of_row, mat_of_row, scale_labels, standing_of, view_of_row,
 };
 use super::{parse_timestamp, timestamp};
-use crate::core::{PersonId, PersonRef, Standing, Verdict, NEWS_TOPIC};
+use crate::core::{PersonId, PersonRef, Standing, Verdict, TOLD_BACK_TOPIC};
 
 impl StaffPlan for Plan {
     fn check_integrity(&mut self) -> Result<(), StoreError> {
@@ -63,11 +63,11 @@ impl StaffPlan for Plan {
             }))
     }
 
-    fn news(
+    fn whats_new(
         &self,
         since: Option<DateTime<Utc>>,
         today: NaiveDate,
-    ) -> Result<Vec<PersonNews>, StoreError> {
+    ) -> Result<Vec<WhatsNew>, StoreError> {
         let since_text = since.map_or_else(String::new, timestamp);
         let soon = (today + chrono::Days::new(7)).to_string();
         let today = today.to_string();
@@ -78,7 +78,7 @@ impl StaffPlan for Plan {
                 .query_row(args, |row| row.get(0))?)
         };
         let notes = self.notes_by_card(None)?;
-        let mut news = Vec::new();
+        let mut whats_new = Vec::new();
         for person in Plan::people(self)? {
             let id = person.id.as_str();
             let unconfirmed = self.unconfirmed_views(id, &notes)?;
@@ -88,7 +88,7 @@ impl StaffPlan for Plan {
                 |row| row.get(0),
             )?;
             let missed_check_ins = self.missed_check_ins(id, &since_text)?;
-            news.push(PersonNews {
+            whats_new.push(WhatsNew {
                 missed_check_ins,
                 new_mats: count(
                     "SELECT count(*) FROM synced_sessions
@@ -137,7 +137,7 @@ impl StaffPlan for Plan {
                 person,
             });
         }
-        Ok(news)
+        Ok(whats_new)
     }
 
     fn devices(&self) -> Result<Vec<DeviceHealth>, StoreError> {
@@ -320,7 +320,7 @@ impl StaffPlan for Plan {
              WHERE a.person_id = ?1
              ORDER BY a.status = 'open' DESC, a.due IS NULL, a.due, a.id",
         )?;
-        let mut rows = statement.query(params![person.as_str(), NEWS_TOPIC])?;
+        let mut rows = statement.query(params![person.as_str(), TOLD_BACK_TOPIC])?;
         let mut actions = Vec::new();
         while let Some(row) = rows.next()? {
             actions.push(action_of_row(row)?);

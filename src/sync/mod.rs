@@ -2,7 +2,7 @@
 //!
 //! Up go the journal's records (finished mats, kept mats' pictures,
 //! check-ins, mats left part-way), the device's pictures, and what its
-//! staff line says; down come news ("you said, we did") and the home's
+//! staff line says; down comes what is told back ("you said, we did") and the home's
 //! picture sets. One entry, [`run`]; the plan is reached only through
 //! [`DevicePlan`], so a plan file today and the home's hub tomorrow are two
 //! ways to reach the same port.
@@ -89,7 +89,7 @@ pub fn with_plan(
     up.kept_mats()?;
     up.check_ins()?;
     up.partial_mats()?;
-    up.news()?;
+    up.told_back()?;
     let report = up.report;
     if report.waiting_for_clock > 0 {
         info!(

@@ -30,7 +30,7 @@ pub struct SyncOptions {
     /// clock was set wait while this boot may still set it.
     pub clock: Option<SinceBoot>,
     /// The device's pictures to carry up, and where its sets come down to.
-    /// Without them only records go up and news comes down.
+    /// Without them only records go up and what is told back comes down.
     pub files: Option<Arc<ToShare>>,
     /// What the device's staff line says, for staff's What's new. A sync
     /// from the command line cannot know, and says nothing.

@@ -1,5 +1,5 @@
 //! The journal's records into the support plan, exactly once, and what
-//! comes back down with them (news).
+//! comes back down with them (what is told back).
 //!
 //! Three steps, as a good sync engine has them:
 //! 1. compute the difference: which finished sessions the plan lacks (ids only);
@@ -190,18 +190,18 @@ impl<'a> Up<'a> {
 
     /// Down: what staff did about things this device's people said, to tell
     /// them; and what another kiosk of the home has told already.
-    pub fn news(&mut self) -> Result<(), StoreError> {
+    pub fn told_back(&mut self) -> Result<(), StoreError> {
         let people: Vec<_> = self.journal.people()?.into_iter().map(|p| p.id).collect();
-        let news = self.plan.news_for(&people)?;
-        self.journal.store_news(&news, self.now)?;
+        let told_back = self.plan.told_back_for(&people)?;
+        self.journal.store_told_back(&told_back, self.now)?;
         let waiting: Vec<i64> = self
             .journal
-            .pending_news()?
+            .pending_told_back()?
             .iter()
             .map(|n| n.action_id)
             .collect();
         self.journal
-            .settle_news(&self.plan.answered_news(&waiting)?, self.now)
+            .settle_told_back(&self.plan.answered_told_back(&waiting)?, self.now)
     }
 
     /// Where to read a device's journal stream from: just after the plan's

@@ -46,12 +46,12 @@ pub fn keep(
     std::fs::create_dir_all(data_dir.join(MATS_DIR))?;
     // A "you said, we did" mat's topic is not in the set: it is made from
     // what staff did, as the journal keeps it.
-    let news_topic = (session.topic_id == crate::core::NEWS_TOPIC)
+    let told_back_topic = (session.topic_id == crate::core::TOLD_BACK_TOPIC)
         .then(|| told_action(&session))
         .flatten()
-        .and_then(|action| journal.news(action).ok().flatten())
-        .map(|news| news.as_topic(&set.set.topics, &crate::core::Phrases::default()));
-    let view = draw(&session, set, news_topic.as_ref())?;
+        .and_then(|action| journal.told_back(action).ok().flatten())
+        .map(|told_back| told_back.as_topic(&set.set.topics, &crate::core::Phrases::default()));
+    let view = draw(&session, set, told_back_topic.as_ref())?;
     let buffer = view.window().take_snapshot()?;
     super::screenshots::save_png(&buffer, &path)?;
     journal.record(&Record::MatKept {
@@ -82,35 +82,8 @@ fn draw(
     let topic = topic.or_else(|| set.set.topic(&session.topic_id));
     let mat = replay(&session.actions());
     let mut pictures = Pictures::immediate();
-    let label_of = |card_id: &str| {
-        session
-            .placements
-            .iter()
-            .find(|p| p.card_id == card_id)
-            .map(|p| p.card_label.clone())
-            .or_else(|| {
-                session
-                    .skips
-                    .iter()
-                    .find(|s| s.card_id == card_id)
-                    .map(|s| s.card_label.clone())
-            })
-            .unwrap_or_else(|| card_id.to_string())
-    };
-    // The scale as the set has it now, else as far as the journal tells.
-    let labels: Vec<String> = match topic {
-        Some(topic) => topic.scale.points.iter().map(|p| p.label.clone()).collect(),
-        None => {
-            let mut labels: Vec<(usize, String)> = session
-                .placements
-                .iter()
-                .map(|p| (p.spot.point, p.point_label.clone()))
-                .collect();
-            labels.sort();
-            labels.dedup();
-            labels.into_iter().map(|(_, label)| label).collect()
-        }
-    };
+    let label_of = |card_id: &str| label_of(session, card_id);
+    let labels = scale_labels(session, topic);
     let points: Vec<PointItem> = labels
         .iter()
         .enumerate()
@@ -156,12 +129,72 @@ fn draw(
         })
         .collect();
 
+    let notes = notes_under(session, &mat);
+
+    let local = session.finished_at.with_timezone(&chrono::Local);
+    view.set_person_name(session.person.name.as_str().into());
+    view.set_topic_title(session.topic_title.as_str().into());
+    view.set_date(local.format("%A %-d %B %Y, %H:%M").to_string().into());
+    view.set_points(ModelRc::new(VecModel::from(points)));
+    view.set_notes(notes.into());
+    view.window()
+        .set_size(slint::PhysicalSize::new(WIDTH, HEIGHT));
+    view.show()?;
+    Ok(view)
+}
+
+/// A card's label as the journal has it, whether placed or skipped.
+fn label_of(session: &FinishedSession, card_id: &str) -> String {
+    session
+        .placements
+        .iter()
+        .find(|p| p.card_id == card_id)
+        .map(|p| p.card_label.clone())
+        .or_else(|| {
+            session
+                .skips
+                .iter()
+                .find(|s| s.card_id == card_id)
+                .map(|s| s.card_label.clone())
+        })
+        .unwrap_or_else(|| card_id.to_string())
+}
+
+/// The scale's labels as the set has it now, else as far as the journal
+/// tells.
+fn scale_labels(session: &FinishedSession, topic: Option<&crate::core::Topic>) -> Vec<String> {
+    match topic {
+        Some(topic) => topic.scale.points.iter().map(|p| p.label.clone()).collect(),
+        None => {
+            let mut labels: Vec<(usize, String)> = session
+                .placements
+                .iter()
+                .map(|p| (p.spot.point, p.point_label.clone()))
+                .collect();
+            labels.sort();
+            labels.dedup();
+            labels.into_iter().map(|(_, label)| label).collect()
+        }
+    }
+}
+
+/// The words under the mat: what was skipped, marked "tell me more", and
+/// who was there.
+fn notes_under(session: &FinishedSession, mat: &crate::core::ReplayedMat) -> String {
     let mut notes = Vec::new();
-    let skipped: Vec<String> = mat.skipped.iter().map(|(c, _)| label_of(c)).collect();
+    let skipped: Vec<String> = mat
+        .skipped
+        .iter()
+        .map(|(c, _)| label_of(session, c))
+        .collect();
     if !skipped.is_empty() {
         notes.push(format!("Skipped: {}.", join_naturally(&as_strs(&skipped))));
     }
-    let marked: Vec<String> = mat.marked.iter().map(|(c, _)| label_of(c)).collect();
+    let marked: Vec<String> = mat
+        .marked
+        .iter()
+        .map(|(c, _)| label_of(session, c))
+        .collect();
     if !marked.is_empty() {
         notes.push(format!(
             "Tell me more: {}.",
@@ -175,17 +208,7 @@ fn draw(
         Some(name) => format!("With {name}."),
         None => "On my own.".to_string(),
     });
-
-    let local = session.finished_at.with_timezone(&chrono::Local);
-    view.set_person_name(session.person.name.as_str().into());
-    view.set_topic_title(session.topic_title.as_str().into());
-    view.set_date(local.format("%A %-d %B %Y, %H:%M").to_string().into());
-    view.set_points(ModelRc::new(VecModel::from(points)));
-    view.set_notes(notes.join(" ").into());
-    view.window()
-        .set_size(slint::PhysicalSize::new(WIDTH, HEIGHT));
-    view.show()?;
-    Ok(view)
+    notes.join(" ")
 }
 
 fn as_strs(items: &[String]) -> Vec<&str> {

@@ -334,7 +334,7 @@ fn connect_staff(adapter: &KioskAdapter, act: &Act) {
     adapter.on_staff_enter(staff(StaffInput::EnterPin));
     adapter.on_staff_close(staff(StaffInput::Close));
     adapter.on_staff_pause(staff(StaffInput::TogglePause));
-    adapter.on_staff_teaching(staff(StaffInput::ToggleTeaching));
+    adapter.on_staff_practice(staff(StaffInput::TogglePractice));
     adapter.on_staff_web_toggle(staff(StaffInput::ToggleWebApp));
     adapter.on_staff_confirm(staff(StaffInput::Confirm));
     adapter.on_staff_cancel(staff(StaffInput::Cancel));
@@ -385,16 +385,16 @@ fn connect_keys(adapter: &KioskAdapter, act: &Act) {
 /// Puts the staff screen's view on screen.
 fn show_staff(window: &AppWindow, view: &StaffScreenView) {
     let adapter = window.global::<KioskAdapter>();
-    adapter.set_staff_stage(match view.door.stage {
+    adapter.set_staff_stage(match view.screen.stage {
         StaffStage::Closed => crate::StaffStage::Closed,
         StaffStage::Pin => crate::StaffStage::Pin,
         StaffStage::Open => crate::StaffStage::Open,
     });
-    adapter.set_staff_pin_length(i32::try_from(view.door.pin_length).unwrap_or(0));
-    adapter.set_staff_message(view.door.message.as_str().into());
-    adapter.set_staff_name(view.door.staff_name.as_str().into());
-    adapter.set_paused(view.door.paused);
-    adapter.set_staff_teaching_next(view.door.teaching_next);
+    adapter.set_staff_pin_length(i32::try_from(view.screen.pin_length).unwrap_or(0));
+    adapter.set_staff_message(view.screen.message.as_str().into());
+    adapter.set_staff_name(view.screen.staff_name.as_str().into());
+    adapter.set_paused(view.screen.paused);
+    adapter.set_staff_practice_next(view.screen.practice_next);
     let problems: Vec<slint::SharedString> =
         view.problems.iter().map(|p| p.as_str().into()).collect();
     adapter.set_staff_problems(Rc::new(slint::VecModel::from(problems)).into());
@@ -409,7 +409,7 @@ fn show_staff(window: &AppWindow, view: &StaffScreenView) {
             .unwrap_or_default(),
     );
     adapter.set_staff_asking(
-        match view.door.asking {
+        match view.screen.asking {
             None => "",
             Some(PowerAction::Restart) => "restart",
             Some(PowerAction::ShutDown) => "shut down",

@@ -15,7 +15,7 @@ use slint::{ComponentHandle, Rgba8Pixel, SharedPixelBuffer};
 
 use crate::clock::Clock;
 use crate::clock::ManualClock;
-use crate::core::{News, Screen};
+use crate::core::{Screen, ToldBack};
 use crate::kiosk::{Kiosk, KioskInput, KioskPaths};
 use crate::library::home::{find_home, Display};
 use crate::store::Journal;
@@ -106,8 +106,8 @@ fn something_staff_did(paths: &KioskPaths, clock: &ManualClock) -> anyhow::Resul
         return Ok(());
     };
     let said = topic.scale.points.last().map(|p| p.label.clone());
-    journal.store_news(
-        &[News {
+    journal.store_told_back(
+        &[ToldBack {
             action_id: 1,
             person_id: person.id,
             topic_id: topic.id.clone(),
@@ -192,157 +192,203 @@ pub fn walk_every_screen(
         .set_size(slint::PhysicalSize::new(width, height));
     let bridge = super::connect(&window, kiosk.clone(), super::Pictures::immediate());
     window.show()?;
-    let adapter = window.global::<KioskAdapter>();
-    // Switch 1 (the space bar) moves the highlight, as a switch user would.
-    let switch = || {
-        adapter.invoke_key(" ".into(), false);
-        adapter.invoke_key_up(" ".into());
+    let mut walk = Walk {
+        kiosk,
+        window,
+        bridge,
+        clock,
+        visit,
     };
+    walk.a_turn()?;
+    walk.coming_back()?;
+    walk.staff_at_the_kiosk()?;
+    walk.cannot_start()?;
+    walk.window.hide()?;
+    Ok(())
+}
 
-    // Each visit is to the screen it is named for, or the walk has gone
-    // wrong (a press ignored, a screen changed) and says so.
-    let mut shot = |name: &str, screen: Option<Screen>| -> anyhow::Result<()> {
+/// A walk through the screens: the kiosk, its window, its clock, and what
+/// each screen is shown to.
+struct Walk<'v> {
+    kiosk: Rc<RefCell<Kiosk>>,
+    window: AppWindow,
+    bridge: super::Bridge,
+    clock: ManualClock,
+    visit: &'v mut dyn FnMut(&str, &AppWindow) -> anyhow::Result<()>,
+}
+
+impl Walk<'_> {
+    fn adapter(&self) -> KioskAdapter<'_> {
+        self.window.global::<KioskAdapter>()
+    }
+
+    fn screen(&self) -> Screen {
+        self.kiosk.borrow().screen()
+    }
+
+    /// Switch 1 (the space bar) moves the highlight, as a switch user would.
+    fn switch(&self) {
+        self.adapter().invoke_key(" ".into(), false);
+        self.adapter().invoke_key_up(" ".into());
+    }
+
+    /// Each visit is to the screen it is named for, or the walk has gone
+    /// wrong (a press ignored, a screen changed) and says so.
+    fn shot(&mut self, name: &str, screen: Option<Screen>) -> anyhow::Result<()> {
         if let Some(expected) = screen {
-            let shown = kiosk.borrow().screen();
+            let shown = self.screen();
             anyhow::ensure!(
                 shown == expected,
                 "the {name} picture would show the {shown:?} screen"
             );
         }
-        visit(name, &window)
-    };
+        (self.visit)(name, &self.window)
+    }
 
-    if kiosk.borrow().screen() == Screen::People {
-        shot("people", Some(Screen::People))?;
-        adapter.invoke_choose(0);
-    }
-    if kiosk.borrow().screen() == Screen::Company {
-        shot("company", Some(Screen::Company))?;
-        adapter.invoke_choose(1);
-    }
-    // What staff did about something the person said, told first.
-    if kiosk.borrow().screen() == Screen::Mat {
-        shot("you-said-we-did", Some(Screen::Mat))?;
-        adapter.invoke_place(0);
-        adapter.invoke_finish();
-        adapter.invoke_start_again();
-    }
-    shot("topics", Some(Screen::Topics))?;
-    adapter.invoke_choose(0);
-    // "Back" on the first card, then carrying on.
-    adapter.invoke_undo();
-    shot("leave", Some(Screen::Leave))?;
-    adapter.invoke_choose(0);
-    for point in [0, 2, 0] {
-        adapter.invoke_place(point);
-    }
-    adapter.invoke_tell_me_more();
-    shot("mat", Some(Screen::Mat))?;
-    switch();
-    switch();
-    shot("mat-highlight", Some(Screen::Mat))?;
-    for point in [1, 0, 2] {
-        adapter.invoke_place(point);
-    }
-    shot("review", Some(Screen::Review))?;
-    for _ in 0..4 {
-        switch();
-    }
-    shot("review-highlight", Some(Screen::Review))?;
-    adapter.invoke_pick_up(4);
-    shot("review-moving", Some(Screen::Review))?;
-    adapter.invoke_put_back();
-    adapter.invoke_finish();
-    shot("finished", Some(Screen::Finished))?;
-    // The same while the disk is full: never "saved" when it is not.
-    adapter.set_saving(false);
-    shot("finished-not-saved", Some(Screen::Finished))?;
-    adapter.set_saving(true);
-
-    // A mat left part-way, and the person coming back to it.
-    adapter.invoke_start_again();
-    adapter.invoke_choose(1);
-    adapter.invoke_place(0);
-    let idle = kiosk.borrow().idle_ms();
-    clock.advance(chrono::Duration::milliseconds(idle as i64));
-    kiosk.borrow_mut().input(KioskInput::Tick);
-    bridge.refresh();
-    if kiosk.borrow().screen() != Screen::Mat {
-        if kiosk.borrow().screen() == Screen::People {
-            adapter.invoke_choose(0);
+    /// Someone's turn, from choosing themselves to a mat finished.
+    fn a_turn(&mut self) -> anyhow::Result<()> {
+        if self.screen() == Screen::People {
+            self.shot("people", Some(Screen::People))?;
+            self.adapter().invoke_choose(0);
         }
-        if kiosk.borrow().screen() == Screen::Company {
-            adapter.invoke_choose(1);
+        if self.screen() == Screen::Company {
+            self.shot("company", Some(Screen::Company))?;
+            self.adapter().invoke_choose(1);
         }
-        shot("resume", Some(Screen::Resume))?;
+        // What staff did about something the person said, told first.
+        if self.screen() == Screen::Mat {
+            self.shot("you-said-we-did", Some(Screen::Mat))?;
+            self.adapter().invoke_place(0);
+            self.adapter().invoke_finish();
+            self.adapter().invoke_start_again();
+        }
+        self.shot("topics", Some(Screen::Topics))?;
+        self.adapter().invoke_choose(0);
+        // "Back" on the first card, then carrying on.
+        self.adapter().invoke_undo();
+        self.shot("leave", Some(Screen::Leave))?;
+        self.adapter().invoke_choose(0);
+        for point in [0, 2, 0] {
+            self.adapter().invoke_place(point);
+        }
+        self.adapter().invoke_tell_me_more();
+        self.shot("mat", Some(Screen::Mat))?;
+        self.switch();
+        self.switch();
+        self.shot("mat-highlight", Some(Screen::Mat))?;
+        for point in [1, 0, 2] {
+            self.adapter().invoke_place(point);
+        }
+        self.shot("review", Some(Screen::Review))?;
+        for _ in 0..4 {
+            self.switch();
+        }
+        self.shot("review-highlight", Some(Screen::Review))?;
+        self.adapter().invoke_pick_up(4);
+        self.shot("review-moving", Some(Screen::Review))?;
+        self.adapter().invoke_put_back();
+        self.adapter().invoke_finish();
+        self.shot("finished", Some(Screen::Finished))?;
+        // The same while the disk is full: never "saved" when it is not.
+        self.adapter().set_saving(false);
+        self.shot("finished-not-saved", Some(Screen::Finished))?;
+        self.adapter().set_saving(true);
+        Ok(())
     }
-    // Staff at the kiosk: the corner held, the keypad, their screen, and the
-    // kiosk paused.
-    adapter.invoke_start_again();
-    adapter.invoke_staff_corner(true);
-    clock.advance(chrono::Duration::seconds(3));
-    kiosk.borrow_mut().input(KioskInput::Tick);
-    adapter.invoke_staff_corner(false);
-    for digit in [4, 8] {
-        adapter.invoke_staff_digit(digit);
-    }
-    shot("staff-pin", None)?;
-    for digit in [2, 1] {
-        adapter.invoke_staff_digit(digit);
-    }
-    adapter.invoke_staff_enter();
-    kiosk
-        .borrow_mut()
-        .wait_for_jobs(std::time::Duration::from_secs(60));
-    kiosk.borrow_mut().input(KioskInput::Problem(
-        "No sound: is the speaker plugged in and switched on?".into(),
-    ));
-    // The longest the staff line says, to see it wraps.
-    kiosk.borrow_mut().input(KioskInput::Problem(
-        crate::core::PlanTrouble::Damaged.notice().into(),
-    ));
-    kiosk
-        .borrow_mut()
-        .serving_staff_pages("https://sayso-kitchen.local:8470/".into());
-    bridge.refresh();
-    anyhow::ensure!(
-        kiosk.borrow().staff_view().door.stage == crate::core::staff_screen::StaffStage::Open,
-        "the staff screen did not open with Jo's PIN"
-    );
-    shot("staff", None)?;
-    adapter.invoke_staff_ask_power(0);
-    shot("staff-restart", None)?;
-    adapter.invoke_staff_cancel();
-    adapter.invoke_staff_pause();
-    adapter.invoke_staff_close();
-    shot("paused", None)?;
-    adapter.invoke_staff_corner(true);
-    clock.advance(chrono::Duration::seconds(3));
-    kiosk.borrow_mut().input(KioskInput::Tick);
-    adapter.invoke_staff_corner(false);
-    for digit in [4, 8, 2, 1] {
-        adapter.invoke_staff_digit(digit);
-    }
-    adapter.invoke_staff_enter();
-    kiosk
-        .borrow_mut()
-        .wait_for_jobs(std::time::Duration::from_secs(60));
-    adapter.invoke_staff_pause();
-    adapter.invoke_staff_close();
-    bridge.refresh();
 
-    // What staff see instead of a blank screen when the set cannot be used.
-    adapter.set_cannot_start(
-        super::breakable_paths(
-            "the picture set file /var/lib/sayso/sets/home/set.toml has a problem: \
-             it is not valid TOML: TOML parse error at line 12, column 9",
-        )
-        .into(),
-    );
-    adapter.set_screen(crate::ScreenKind::CannotStart);
-    shot("cannot-start", None)?;
-    window.hide()?;
-    Ok(())
+    /// A mat left part-way, and the person coming back to it.
+    fn coming_back(&mut self) -> anyhow::Result<()> {
+        self.adapter().invoke_start_again();
+        self.adapter().invoke_choose(1);
+        self.adapter().invoke_place(0);
+        let idle = self.kiosk.borrow().idle_ms();
+        self.clock
+            .advance(chrono::Duration::milliseconds(idle as i64));
+        self.kiosk.borrow_mut().input(KioskInput::Tick);
+        self.bridge.refresh();
+        if self.screen() != Screen::Mat {
+            if self.screen() == Screen::People {
+                self.adapter().invoke_choose(0);
+            }
+            if self.screen() == Screen::Company {
+                self.adapter().invoke_choose(1);
+            }
+            self.shot("resume", Some(Screen::Resume))?;
+        }
+        Ok(())
+    }
+
+    /// The corner held three seconds, and the PIN typed up to `digits`.
+    fn open_the_staff_screen(&self, digits: &[i32]) {
+        self.adapter().invoke_staff_corner(true);
+        self.clock.advance(chrono::Duration::seconds(3));
+        self.kiosk.borrow_mut().input(KioskInput::Tick);
+        self.adapter().invoke_staff_corner(false);
+        for digit in digits {
+            self.adapter().invoke_staff_digit(*digit);
+        }
+    }
+
+    fn enter_the_pin(&self) {
+        self.adapter().invoke_staff_enter();
+        self.kiosk
+            .borrow_mut()
+            .wait_for_jobs(std::time::Duration::from_secs(60));
+    }
+
+    /// Staff at the kiosk: the corner held, the keypad, their screen, and
+    /// the kiosk paused.
+    fn staff_at_the_kiosk(&mut self) -> anyhow::Result<()> {
+        self.adapter().invoke_start_again();
+        self.open_the_staff_screen(&[4, 8]);
+        self.shot("staff-pin", None)?;
+        for digit in [2, 1] {
+            self.adapter().invoke_staff_digit(digit);
+        }
+        self.enter_the_pin();
+        self.kiosk.borrow_mut().input(KioskInput::Problem(
+            "No sound: is the speaker plugged in and switched on?".into(),
+        ));
+        // The longest the staff line says, to see it wraps.
+        self.kiosk.borrow_mut().input(KioskInput::Problem(
+            crate::core::PlanTrouble::Damaged.notice().into(),
+        ));
+        self.kiosk
+            .borrow_mut()
+            .serving_staff_pages("https://sayso-kitchen.local:8470/".into());
+        self.bridge.refresh();
+        anyhow::ensure!(
+            self.kiosk.borrow().staff_view().screen.stage
+                == crate::core::staff_screen::StaffStage::Open,
+            "the staff screen did not open with Jo's PIN"
+        );
+        self.shot("staff", None)?;
+        self.adapter().invoke_staff_ask_power(0);
+        self.shot("staff-restart", None)?;
+        self.adapter().invoke_staff_cancel();
+        self.adapter().invoke_staff_pause();
+        self.adapter().invoke_staff_close();
+        self.shot("paused", None)?;
+        self.open_the_staff_screen(&[4, 8, 2, 1]);
+        self.enter_the_pin();
+        self.adapter().invoke_staff_pause();
+        self.adapter().invoke_staff_close();
+        self.bridge.refresh();
+        Ok(())
+    }
+
+    /// What staff see instead of a blank screen when the set cannot be used.
+    fn cannot_start(&mut self) -> anyhow::Result<()> {
+        self.adapter().set_cannot_start(
+            super::breakable_paths(
+                "the picture set file /var/lib/sayso/sets/home/set.toml has a problem: \
+                 it is not valid TOML: TOML parse error at line 12, column 9",
+            )
+            .into(),
+        );
+        self.adapter().set_screen(crate::ScreenKind::CannotStart);
+        self.shot("cannot-start", None)
+    }
 }
 
 /// The mat of the set's first topic at 800x480, as the kiosk draws it for

@@ -147,7 +147,7 @@ pub fn sync(
     sayso::sync::with_plan(journal, plan, now, &sayso::sync::SyncOptions::default())
 }
 
-/// One sync of a journal file with a plan file: records up, news down, no
+/// One sync of a journal file with a plan file: records up, what is told back down, no
 /// pictures (as `sayso sync` without a set).
 pub fn sync_files(
     journal: &Path,

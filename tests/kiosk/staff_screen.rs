@@ -26,7 +26,7 @@ fn give_jo_a_pin(plan: &std::path::Path) {
 }
 
 fn stage(kiosk: &Kiosk) -> StaffStage {
-    kiosk.staff_view().door.stage
+    kiosk.staff_view().screen.stage
 }
 
 fn type_pin(kiosk: &mut Kiosk, pin: &str) {
@@ -93,7 +93,7 @@ fn staff_open_their_screen_with_the_corner_and_their_pin_and_it_closes_by_itself
     assert!(test
         .kiosk
         .staff_view()
-        .door
+        .screen
         .message
         .contains("Too many wrong PINs"));
     type_pin(&mut test.kiosk, "4821");
@@ -103,8 +103,8 @@ fn staff_open_their_screen_with_the_corner_and_their_pin_and_it_closes_by_itself
     test.kiosk.input(KioskInput::Staff(StaffInput::EraseDigit));
     type_pin(&mut test.kiosk, "4821");
     let view = test.kiosk.staff_view();
-    assert_eq!(view.door.stage, StaffStage::Open);
-    assert_eq!(view.door.staff_name, "Jo");
+    assert_eq!(view.screen.stage, StaffStage::Open);
+    assert_eq!(view.screen.staff_name, "Jo");
     assert_eq!(view.mats_today, 1);
     // Which kiosk this is in the web app's list, until staff name it there.
     let device: String = rusqlite::Connection::open(&journal)
@@ -131,7 +131,7 @@ fn staff_open_their_screen_with_the_corner_and_their_pin_and_it_closes_by_itself
     test.kiosk.input(KioskInput::Staff(StaffInput::TogglePause));
     test.kiosk.input(KioskInput::Staff(StaffInput::Close));
     assert_eq!(stage(&test.kiosk), StaffStage::Closed);
-    assert!(test.kiosk.staff_view().door.paused);
+    assert!(test.kiosk.staff_view().screen.paused);
     test.kiosk.input(KioskInput::Person(Input::new(
         Event::PlaceOn(1),
         InputMethod::Touch,
@@ -166,11 +166,11 @@ fn with_no_pin_set_up_the_keypad_says_where_to_set_one_and_a_damaged_plan_says_s
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
     type_pin(&mut test.kiosk, "4821");
     let view = test.kiosk.staff_view();
-    assert_eq!(view.door.stage, StaffStage::Pin);
+    assert_eq!(view.screen.stage, StaffStage::Pin);
     assert!(
-        view.door.message.contains("Your account"),
+        view.screen.message.contains("Your account"),
         "{}",
-        view.door.message
+        view.screen.message
     );
 
     std::fs::write(
@@ -180,11 +180,11 @@ fn with_no_pin_set_up_the_keypad_says_where_to_set_one_and_a_damaged_plan_says_s
     .unwrap();
     type_pin(&mut test.kiosk, "4821");
     let view = test.kiosk.staff_view();
-    assert_eq!(view.door.stage, StaffStage::Pin);
+    assert_eq!(view.screen.stage, StaffStage::Pin);
     assert!(
-        view.door.message.contains("cannot be checked"),
+        view.screen.message.contains("cannot be checked"),
         "{}",
-        view.door.message
+        view.screen.message
     );
 }
 
@@ -266,20 +266,20 @@ proptest! {
 }
 
 #[test]
-fn a_mat_staff_mark_as_teaching_is_kept_but_never_counts_and_the_next_one_does() {
+fn a_mat_staff_mark_as_practice_is_kept_but_never_counts_and_the_next_one_does() {
     let mut test = common::open_kiosk_on_topics(&common::demo_set());
     give_jo_a_pin(&test.paths.plan);
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
     hold_the_corner(&mut test, 3);
     type_pin(&mut test.kiosk, "4821");
     test.kiosk
-        .input(KioskInput::Staff(StaffInput::ToggleTeaching));
-    assert!(test.kiosk.staff_view().door.teaching_next);
+        .input(KioskInput::Staff(StaffInput::TogglePractice));
+    assert!(test.kiosk.staff_view().screen.practice_next);
     test.kiosk.input(KioskInput::Staff(StaffInput::Close));
 
     // A supporter shows how the mat works: every card under "like".
     common::pick_first_topic(&mut test.kiosk);
-    let teaching = test.kiosk.session().unwrap().id().to_string();
+    let practice = test.kiosk.session().unwrap().id().to_string();
     while test.kiosk.screen() == sayso::core::Screen::Mat {
         test.kiosk.input(KioskInput::Person(Input::new(
             Event::PlaceOn(0),
@@ -291,7 +291,7 @@ fn a_mat_staff_mark_as_teaching_is_kept_but_never_counts_and_the_next_one_does()
         InputMethod::Touch,
     )));
     test.kiosk.wait_for_jobs(common::JOB_WAIT);
-    assert!(!test.kiosk.staff_view().door.teaching_next, "for one mat");
+    assert!(!test.kiosk.staff_view().screen.practice_next, "for one mat");
 
     let plan = Plan::open(&test.paths.plan).unwrap();
     let practice_of = |session: &str| -> bool {
@@ -304,7 +304,7 @@ fn a_mat_staff_mark_as_teaching_is_kept_but_never_counts_and_the_next_one_does()
             )
             .unwrap()
     };
-    assert!(practice_of(&teaching), "kept, marked as teaching");
+    assert!(practice_of(&practice), "kept, marked as practice");
     assert!(
         plan.preferences(None).unwrap().is_empty(),
         "and not counted"
@@ -362,7 +362,7 @@ fn staff_restart_or_shut_down_only_after_saying_yes_and_only_where_the_kiosk_may
     test.kiosk
         .input(KioskInput::Staff(StaffInput::Ask(PowerAction::ShutDown)));
     assert_eq!(
-        test.kiosk.staff_view().door.asking,
+        test.kiosk.staff_view().screen.asking,
         Some(PowerAction::ShutDown)
     );
     test.kiosk.input(KioskInput::Staff(StaffInput::Cancel));

@@ -5,7 +5,7 @@
 
 use crate::common::sync;
 use chrono::{Duration, TimeZone, Utc};
-use sayso::core::{Event, Input, InputMethod, PictureRef, Record, Screen, NEWS_TOPIC};
+use sayso::core::{Event, Input, InputMethod, PictureRef, Record, Screen, TOLD_BACK_TOPIC};
 use sayso::kiosk::Kiosk;
 use sayso::store::ports::staff::{NewAction, Settlement, StaffPlan};
 use sayso::store::{ActionStatus, DevicePlan, Journal, Plan};
@@ -93,7 +93,7 @@ fn what_staff_did_is_told_once_with_the_cards_picture_and_the_answer_reaches_the
     kiosk.wait_for_jobs(common::JOB_WAIT);
     assert_eq!(kiosk.screen(), Screen::Mat, "told at the start of the turn");
     let session = kiosk.session().unwrap();
-    assert_eq!(session.topic().id.as_str(), NEWS_TOPIC);
+    assert_eq!(session.topic().id.as_str(), TOLD_BACK_TOPIC);
     let said = spoken.texts();
     assert!(
         said.contains(&"You said you don't like tea.".to_string()),
@@ -149,14 +149,14 @@ fn what_staff_did_is_told_once_with_the_cards_picture_and_the_answer_reaches_the
     let told = StaffPlan::views(&plan, &person)
         .unwrap()
         .into_iter()
-        .find(|t| t.topic_id == NEWS_TOPIC)
+        .find(|t| t.topic_id == TOLD_BACK_TOPIC)
         .expect("the answer is evidence, under its own topic");
     assert_eq!(told.title, "You said, we did");
     assert_eq!(told.cards[0].card_id, format!("action-{action}"));
     assert_eq!(told.cards[0].label, WORDS);
     assert_eq!(told.cards[0].view, "like");
     assert!(
-        plan.news_for(std::slice::from_ref(&person))
+        plan.told_back_for(std::slice::from_ref(&person))
             .unwrap()
             .is_empty(),
         "told once"
@@ -196,11 +196,11 @@ fn an_action_done_without_words_tells_the_person_nothing() {
     assert_eq!(test.kiosk.screen(), Screen::Topics);
     let plan = Plan::open(&test.paths.plan).unwrap();
     let person = StaffPlan::people(&plan).unwrap()[0].id.clone();
-    assert!(plan.news_for(&[person]).unwrap().is_empty());
+    assert!(plan.told_back_for(&[person]).unwrap().is_empty());
 }
 
 #[test]
-fn news_told_on_one_kiosk_of_the_home_is_not_told_on_the_other() {
+fn told_back_on_one_kiosk_of_the_home_is_not_told_again_on_the_other() {
     let dir = tempfile::tempdir().unwrap();
     let plan_path = dir.path().join("plan.sqlite");
     let person = "019a4c2e-5f00-7000-8000-00000000a1e5";
@@ -262,14 +262,14 @@ fn news_told_on_one_kiosk_of_the_home_is_not_told_on_the_other() {
     let action = staff_act_on_tea(&plan_path, WORDS);
     sync(&kitchen, &mut plan, at(3)).unwrap();
     sync(&lounge, &mut plan, at(3)).unwrap();
-    assert_eq!(kitchen.pending_news().unwrap().len(), 1);
+    assert_eq!(kitchen.pending_told_back().unwrap().len(), 1);
     assert_eq!(
-        lounge.pending_news().unwrap().len(),
+        lounge.pending_told_back().unwrap().len(),
         1,
         "both kiosks have it"
     );
     assert_eq!(
-        lounge.restored(at(20)).unwrap().news.len(),
+        lounge.restored(at(20)).unwrap().told_back.len(),
         1,
         "and the lounge's flow takes it"
     );
@@ -278,16 +278,16 @@ fn news_told_on_one_kiosk_of_the_home_is_not_told_on_the_other() {
     kitchen
         .record_all(&mat(
             "019a5000-0000-7000-8000-000000000002",
-            NEWS_TOPIC,
+            TOLD_BACK_TOPIC,
             &format!("action-{action}"),
             4,
         ))
         .unwrap();
-    assert!(kitchen.pending_news().unwrap().is_empty());
+    assert!(kitchen.pending_told_back().unwrap().is_empty());
     sync(&kitchen, &mut plan, at(4)).unwrap();
     sync(&lounge, &mut plan, at(4)).unwrap();
     assert!(
-        lounge.pending_news().unwrap().is_empty(),
+        lounge.pending_told_back().unwrap().is_empty(),
         "the lounge does not tell it again"
     );
 }

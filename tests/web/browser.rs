@@ -357,9 +357,9 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
             ))
             .await
             .expect("Alex on What's new");
-        let news = alex.text().await.unwrap();
-        assert!(news.contains("4 new mats"), "{news}");
-        assert!(news.contains("2 views changed"), "{news}");
+        let line = alex.text().await.unwrap();
+        assert!(line.contains("4 new mats"), "{line}");
+        assert!(line.contains("2 views changed"), "{line}");
         photograph(&browser, "whats-new").await;
 
         // Alex's page: each card under the point of their current view.

@@ -92,7 +92,7 @@ impl<Z: TimeZone> Flow<Z> {
                     };
                     if finished.is_some() {
                         if let Some(told) = self.telling() {
-                            self.news.retain(|n| n.card_id_told() != told);
+                            self.told_back.retain(|n| n.card_id_told() != told);
                         }
                     }
                     out.push(FlowEffect::Record(record));

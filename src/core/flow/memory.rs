@@ -79,8 +79,8 @@ impl Restored {
         Restored {
             left_mats,
             settled_check_ins: settled,
-            // News comes down from the plan, not from the person's records.
-            news: Vec::new(),
+            // What is told back comes down from the plan, not from the person's records.
+            told_back: Vec::new(),
         }
     }
 }

@@ -19,7 +19,6 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use crate::core::event::{Event, Input, InputMethod, Step};
 use crate::core::ids::{PersonId, SessionId, TopicId};
-use crate::core::news::{News, NEWS_TOPIC};
 use crate::core::phrases::Prompt;
 use crate::core::picker::{Picker, PickerEffect, PickerKind};
 use crate::core::picture_set::Topic;
@@ -30,6 +29,7 @@ use crate::core::session::{
     Choice, Effect, MatSession, PersonRef, Screen, SessionSettings, Utterance,
 };
 use crate::core::time::{Mono, Now};
+use crate::core::told_back::{ToldBack, TOLD_BACK_TOPIC};
 use crate::core::voicing::Voicing;
 
 mod leaving;
@@ -84,7 +84,7 @@ pub struct Restored {
     pub left_mats: Vec<LeftMat>,
     pub settled_check_ins: HashSet<(PersonId, String)>,
     /// What staff did about things people said, not yet told to them.
-    pub news: Vec<News>,
+    pub told_back: Vec<ToldBack>,
 }
 
 /// A person's most recent mat, started and never finished, as the journal
@@ -177,7 +177,7 @@ pub enum FlowEvent {
     Saving(bool),
     /// A sync brought down what staff did: everything not yet told, for
     /// everyone (it replaces what the flow had).
-    News(Vec<News>),
+    ToldBack(Vec<ToldBack>),
 }
 
 /// What the shell must do, in order.
@@ -248,7 +248,7 @@ pub struct Flow<Z: TimeZone> {
     /// The journal can be written.
     saving: bool,
     /// What staff did about things people said, not yet told to them.
-    news: Vec<News>,
+    told_back: Vec<ToldBack>,
     /// Topics from a changed picture set, taken up when a person next
     /// comes to their topics: never in the middle of a mat or a list.
     changed_topics: Option<ChangedTopics>,
@@ -312,7 +312,7 @@ impl<Z: TimeZone> Flow<Z> {
             just_chosen: None,
             presses_that_did_nothing: 0,
             saving: true,
-            news: Vec::new(),
+            told_back: Vec::new(),
             changed_topics: None,
             config,
             zone,
@@ -327,7 +327,7 @@ impl<Z: TimeZone> Flow<Z> {
     /// Takes up what the journal remembers. A mat of a person or topic no
     /// longer in the home or the set stays in the journal as it is.
     fn restore(&mut self, restored: Restored, now: Now) -> Vec<FlowEffect> {
-        self.news = restored.news;
+        self.told_back = restored.told_back;
         let person_index =
             |id: &PersonId| self.config.people.iter().position(|p| p.person.id == *id);
         for (person_id, key) in &restored.settled_check_ins {
@@ -424,10 +424,10 @@ impl<Z: TimeZone> Flow<Z> {
                 }
                 Vec::new()
             }
-            FlowEvent::News(news) => {
+            FlowEvent::ToldBack(told_back) => {
                 // One on screen now stays until the person finishes it.
                 let telling = self.telling();
-                self.news = news
+                self.told_back = told_back
                     .into_iter()
                     .filter(|n| Some(n.card_id_told()) != telling)
                     .collect();
@@ -435,7 +435,8 @@ impl<Z: TimeZone> Flow<Z> {
                 // kiosk always is) hears it now; anyone else when next chosen.
                 match self.person {
                     Some(person)
-                        if self.screen == Screen::Topics && self.news_for(person).is_some() =>
+                        if self.screen == Screen::Topics
+                            && self.told_back_for(person).is_some() =>
                     {
                         self.show_topics(now, ids)
                     }
@@ -614,8 +615,8 @@ impl<Z: TimeZone> Flow<Z> {
             self.screen = Screen::Resume;
             return says(self.resume_picker.greeting());
         }
-        if let Some(news) = self.news_for(person) {
-            let topic = news.as_topic(&self.config.topics, &self.voicing.phrases);
+        if let Some(told_back) = self.told_back_for(person) {
+            let topic = told_back.as_topic(&self.config.topics, &self.voicing.phrases);
             return self.start_mat_on(topic, now, ids);
         }
         if let [only] = self.person_topics() {
@@ -634,15 +635,15 @@ impl<Z: TimeZone> Flow<Z> {
     }
 
     /// The first thing staff did for the person at the kiosk not yet told.
-    fn news_for(&self, person: usize) -> Option<&News> {
+    fn told_back_for(&self, person: usize) -> Option<&ToldBack> {
         let id = &self.config.people[person].person.id;
-        self.news.iter().find(|n| n.person_id == *id)
+        self.told_back.iter().find(|n| n.person_id == *id)
     }
 
-    /// The card of news on the mat under way, if the mat is telling news.
+    /// The card told back on the mat under way, if the mat is telling back.
     fn telling(&self) -> Option<crate::core::CardId> {
         let session = self.session.as_ref()?;
-        (session.topic().id.as_str() == NEWS_TOPIC)
+        (session.topic().id.as_str() == TOLD_BACK_TOPIC)
             .then(|| session.topic().cards.first().map(|c| c.id.clone()))
             .flatten()
     }

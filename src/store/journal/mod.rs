@@ -12,8 +12,8 @@ use super::{parse_timestamp, timestamp};
 use crate::core::flow::{LeftMat, Restored};
 use crate::core::time::ClockMark;
 use crate::core::{
-    CardId, Company, JournalAction, News, PersonId, PersonRef, Record, SessionId, Spot, TopicId,
-    NEWS_TOPIC,
+    CardId, Company, JournalAction, PersonId, PersonRef, Record, SessionId, Spot, ToldBack,
+    TopicId, TOLD_BACK_TOPIC,
 };
 
 mod reading;
@@ -74,7 +74,7 @@ pub struct FinishedSession {
     pub company: Company,
     /// The kept picture of the mat, relative to the data directory.
     pub mat_picture: Option<String>,
-    /// A teaching or practice mat, marked by staff before it began.
+    /// A practice mat, marked by staff before it began.
     pub practice: bool,
     pub placements: Vec<PlacementRow>,
     pub skips: Vec<CardActionRow>,
@@ -454,7 +454,7 @@ impl Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Marks a mat as a teaching or practice mat (staff said so before it
+    /// Marks a mat as a practice mat (staff said so before it
     /// began).
     pub fn mark_practice(&self, session: &SessionId, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn.execute(
@@ -570,11 +570,11 @@ fn device_id(conn: &Connection) -> Result<String, StoreError> {
     Ok(id)
 }
 
-/// A `News` from a row whose first seven columns are, in order, the action
+/// A `ToldBack` from a row whose first seven columns are, in order, the action
 /// id, person, topic, card, card label, view said and the staff's words
 /// (the plan's actions and the journal's news table alike).
-pub(crate) fn news_from_row(row: &rusqlite::Row) -> rusqlite::Result<News> {
-    Ok(News {
+pub(crate) fn told_back_from_row(row: &rusqlite::Row) -> rusqlite::Result<ToldBack> {
+    Ok(ToldBack {
         action_id: row.get(0)?,
         person_id: row.get(1)?,
         topic_id: row.get(2)?,

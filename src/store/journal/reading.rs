@@ -1,4 +1,4 @@
-//! Reading the journal back: a finished session whole, what a restart must restore, the news waiting for each person, and each session's placements and actions.
+//! Reading the journal back: a finished session whole, what a restart must restore, what is waiting to be told back to each person, and each session's placements and actions.
 
 use super::*;
 
@@ -138,13 +138,17 @@ impl Journal {
         Ok(Restored {
             left_mats,
             settled_check_ins,
-            news: self.pending_news()?,
+            told_back: self.pending_told_back()?,
         })
     }
 
     /// Keeps what the plan says staff did, to be told (once each).
-    pub fn store_news(&self, news: &[News], now: DateTime<Utc>) -> Result<(), StoreError> {
-        for item in news {
+    pub fn store_told_back(
+        &self,
+        told_back: &[ToldBack],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        for item in told_back {
             self.conn.execute(
                 "INSERT OR IGNORE INTO news (action_id, person_id, topic_id, card_id, card_label,
                                              said_view, words, received_at)
@@ -164,8 +168,12 @@ impl Journal {
         Ok(())
     }
 
-    /// News told (and answered) on another kiosk of the home: not told here.
-    pub fn settle_news(&self, action_ids: &[i64], now: DateTime<Utc>) -> Result<(), StoreError> {
+    /// What was told back (and answered) on another kiosk of the home: not told here.
+    pub fn settle_told_back(
+        &self,
+        action_ids: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         for id in action_ids {
             self.conn.execute(
                 "INSERT OR IGNORE INTO news_settled (action_id, settled_at) VALUES (?1, ?2)",
@@ -175,9 +183,9 @@ impl Journal {
         Ok(())
     }
 
-    /// News not yet told: neither settled elsewhere nor answered on a
+    /// What is not yet told back: neither settled elsewhere nor answered on a
     /// finished mat here.
-    pub fn pending_news(&self) -> Result<Vec<News>, StoreError> {
+    pub fn pending_told_back(&self) -> Result<Vec<ToldBack>, StoreError> {
         let mut statement = self.conn.prepare(
             "SELECT n.action_id, n.person_id, n.topic_id, n.card_id, n.card_label, n.said_view,
                     n.words
@@ -192,12 +200,12 @@ impl Journal {
                                   AND k.card_id = 'action-' || n.action_id)))
              ORDER BY n.action_id",
         )?;
-        let rows = statement.query_map([NEWS_TOPIC], news_from_row)?;
+        let rows = statement.query_map([TOLD_BACK_TOPIC], told_back_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// What staff did, as this kiosk was told it, by the plan's action id.
-    pub fn news(&self, action_id: i64) -> Result<Option<News>, StoreError> {
+    pub fn told_back(&self, action_id: i64) -> Result<Option<ToldBack>, StoreError> {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn
@@ -205,7 +213,7 @@ impl Journal {
                 "SELECT action_id, person_id, topic_id, card_id, card_label, said_view, words
                  FROM news WHERE action_id = ?1",
                 [action_id],
-                news_from_row,
+                told_back_from_row,
             )
             .optional()?)
     }

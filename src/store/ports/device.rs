@@ -1,14 +1,14 @@
 //! What a device's sync needs of the support plan, and nothing more: the
 //! journal's records in (each write keyed and idempotent), marks of how far
 //! each device's streams got, pictures by hash, and what comes down to the
-//! device (news, picture sets).
+//! device (what is told back, picture sets).
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use crate::core::news::News;
+use crate::core::told_back::ToldBack;
 use crate::core::{PersonId, PersonRef, SessionId};
 use crate::store::journal::{PartialMat, Stream};
 use crate::store::ops::{HomeBinding, PlanOp};
@@ -70,10 +70,10 @@ pub trait DevicePlan {
     ) -> Result<(), StoreError>;
 
     /// What staff did about what these people said, to be told to them.
-    fn news_for(&self, people: &[PersonId]) -> Result<Vec<News>, StoreError>;
+    fn told_back_for(&self, people: &[PersonId]) -> Result<Vec<ToldBack>, StoreError>;
 
     /// Which of `action_ids` a person has been told already (on any device).
-    fn answered_news(&self, action_ids: &[i64]) -> Result<Vec<i64>, StoreError>;
+    fn answered_told_back(&self, action_ids: &[i64]) -> Result<Vec<i64>, StoreError>;
 
     /// What the device's staff line says, for staff's What's new.
     fn report_device(

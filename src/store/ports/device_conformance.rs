@@ -49,7 +49,7 @@ pub fn check_device_port(make: &mut MakePlan) {
         ),
         (
             "a new plan has no news and no sets",
-            a_new_plan_has_no_news_and_no_sets,
+            a_new_plan_has_nothing_to_tell_back_and_no_sets,
         ),
     ];
     for (name, check) in checks {
@@ -297,11 +297,11 @@ fn a_kept_mat_waits_for_its_picture_until_it_is_sent(plan: &mut dyn DevicePlan) 
     assert!(plan.mats_awaiting_picture("d1").unwrap().is_empty());
 }
 
-fn a_new_plan_has_no_news_and_no_sets(plan: &mut dyn DevicePlan) {
+fn a_new_plan_has_nothing_to_tell_back_and_no_sets(plan: &mut dyn DevicePlan) {
     plan.execute(&tea_mat("s1", "d1"), &mut Faults::default())
         .unwrap();
-    assert!(plan.news_for(&[sam().id]).unwrap().is_empty());
-    assert!(plan.answered_news(&[1, 2]).unwrap().is_empty());
+    assert!(plan.told_back_for(&[sam().id]).unwrap().is_empty());
+    assert!(plan.answered_told_back(&[1, 2]).unwrap().is_empty());
     plan.report_device("d1", &["The speaker is not working".into()], at(7))
         .unwrap();
     assert!(plan.newest_sets().unwrap().is_empty());

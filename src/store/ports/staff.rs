@@ -1,5 +1,5 @@
 //! What staff read from and write to the support plan, through the web
-//! app, the reports and the command line: the news since someone last
+//! app, the reports and the command line: what's new since someone last
 //! looked, a person's views laid out like the mat, their mats and actions,
 //! staff's verdicts and notes, the profile. Pages see only these types and
 //! the [`StaffPlan`] trait, so another backend (an organisation's
@@ -13,7 +13,7 @@ use crate::store::StoreError;
 
 /// What happened for one person since a staff member last looked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonNews {
+pub struct WhatsNew {
     pub person: PersonRef,
     pub new_mats: i64,
     pub changed_views: i64,
@@ -112,7 +112,7 @@ pub struct MatRow {
     pub tell_me_more: i64,
     /// The kept picture of the mat, by its name in the plan's pictures.
     pub picture: Option<String>,
-    /// A teaching or practice mat: kept, never counted towards a view.
+    /// A practice mat: kept, never counted towards a view.
     pub practice: bool,
     /// How long the person took over each card, on average and at most
     /// (milliseconds; `None` where the plan does not know).
@@ -278,11 +278,11 @@ pub struct StoredPicture {
 pub trait StaffPlan: Send {
     fn people(&self) -> Result<Vec<PersonRef>, StoreError>;
     fn person(&self, id: &PersonId) -> Result<Option<PersonRef>, StoreError>;
-    fn news(
+    fn whats_new(
         &self,
         since: Option<DateTime<Utc>>,
         today: NaiveDate,
-    ) -> Result<Vec<PersonNews>, StoreError>;
+    ) -> Result<Vec<WhatsNew>, StoreError>;
     fn devices(&self) -> Result<Vec<DeviceHealth>, StoreError>;
     /// Gives a kiosk the name staff know it by. `false`: no such kiosk.
     fn name_device(

@@ -600,6 +600,6 @@ fn a_clock_that_starts_in_1970_and_learns_the_date_records_no_years_of_check_ins
     assert_eq!(keys, ["food@2026-11-01", "food@2026-11-02"]);
 }
 
-/// What staff did about Alex's view of tea.
-mod news_sets_leaving;
 mod remembering;
+/// What staff did about Alex's view of tea.
+mod told_back_sets_leaving;

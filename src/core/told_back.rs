@@ -2,7 +2,7 @@
 //! to them on the kiosk the next time they are chosen. It is told as a mat of
 //! one card: the card they spoke about (its picture) with the words staff
 //! wrote, on the scale of that card's topic, so the person can answer it
-//! like any card, and that answer is evidence too (topic [`NEWS_TOPIC`], card
+//! like any card, and that answer is evidence too (topic [`TOLD_BACK_TOPIC`], card
 //! `action-<id>`).
 
 use super::ids::{CardId, PersonId, TopicId};
@@ -12,11 +12,11 @@ use super::scale;
 use super::set_text::Card;
 
 /// The topic every "you said, we did" mat is kept under.
-pub const NEWS_TOPIC: &str = "you-said-we-did";
+pub const TOLD_BACK_TOPIC: &str = "you-said-we-did";
 
 /// One thing staff did, to tell one person.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct News {
+pub struct ToldBack {
     /// The support plan's action.
     pub action_id: i64,
     pub person_id: PersonId,
@@ -30,7 +30,7 @@ pub struct News {
     pub words: String,
 }
 
-impl News {
+impl ToldBack {
     /// The card the person answers: the staff's words, with the picture of
     /// the card they spoke about.
     pub fn card_id_told(&self) -> CardId {
@@ -57,7 +57,7 @@ impl News {
             None => format!("\"{}\" about {}", self.said_view, self.card_label),
         };
         Topic {
-            id: TopicId::new(NEWS_TOPIC),
+            id: TopicId::new(TOLD_BACK_TOPIC),
             title: phrases.get(Prompt::YouSaidWeDid).text.clone(),
             question: phrases.get(Prompt::YouSaid).text.replace("{what}", &what),
             picture: None,
@@ -87,8 +87,8 @@ mod tests {
     use super::*;
     use crate::core::picture_set::tests::small_set;
 
-    fn news(said_view: &str) -> News {
-        News {
+    fn told_back(said_view: &str) -> ToldBack {
+        ToldBack {
             action_id: 7,
             person_id: PersonId::new("alex"),
             topic_id: TopicId::new("food"),
@@ -102,8 +102,8 @@ mod tests {
     #[test]
     fn the_mat_says_what_the_person_said_and_shows_the_staffs_words_on_their_card() {
         let set = small_set();
-        let topic = news("don't like").as_topic(&set.topics, &Phrases::default());
-        assert_eq!(topic.id.as_str(), NEWS_TOPIC);
+        let topic = told_back("don't like").as_topic(&set.topics, &Phrases::default());
+        assert_eq!(topic.id.as_str(), TOLD_BACK_TOPIC);
         assert_eq!(topic.title, "You said, we did");
         assert_eq!(topic.question, "You said you don't like tea.");
         let [card] = &topic.cards[..] else {
@@ -125,7 +125,7 @@ mod tests {
 
     #[test]
     fn a_view_or_topic_no_longer_in_the_set_is_still_told() {
-        let mut gone = news("loved it");
+        let mut gone = told_back("loved it");
         gone.topic_id = TopicId::new("holidays");
         let topic = gone.as_topic(&small_set().topics, &Phrases::default());
         assert_eq!(topic.question, "You said \"loved it\" about tea.");

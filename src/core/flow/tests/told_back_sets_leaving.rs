@@ -1,9 +1,9 @@
-//! News from staff told at the start of a turn; sets that change under a mat; leaving a mat part-way; and what a press that does nothing is told.
+//! What staff did, told back at the start of a turn; sets that change under a mat; leaving a mat part-way; and what a press that does nothing is told.
 
 use super::*;
 
-fn news_for_alex(flow: &Flow<Utc>) -> News {
-    News {
+fn told_back_for_alex(flow: &Flow<Utc>) -> ToldBack {
+    ToldBack {
         action_id: 7,
         person_id: flow.config().people[0].person.id.clone(),
         topic_id: "food".into(),
@@ -15,15 +15,15 @@ fn news_for_alex(flow: &Flow<Utc>) -> News {
 }
 
 #[test]
-fn news_from_staff_is_told_at_the_start_of_a_turn_and_never_interrupts_anything() {
+fn what_staff_did_is_told_back_at_the_start_of_a_turn_and_never_interrupts_anything() {
     for screen in ALL_SCREENS {
         let mut t = Test::to(&["Jo"], screen);
-        let news = news_for_alex(&t.flow);
-        let effects = t.send(FlowEvent::News(vec![news]));
+        let told_back = told_back_for_alex(&t.flow);
+        let effects = t.send(FlowEvent::ToldBack(vec![told_back]));
         if screen == Screen::Topics {
             assert_eq!(t.flow.screen(), Screen::Mat, "told now, on the topics");
             let session = t.flow.session().unwrap();
-            assert_eq!(session.topic().id.as_str(), NEWS_TOPIC);
+            assert_eq!(session.topic().id.as_str(), TOLD_BACK_TOPIC);
             assert!(said(&effects).contains(&"You said you don't like tea."));
         } else {
             assert_eq!(t.flow.screen(), screen, "{screen:?} goes on as it was");
@@ -33,14 +33,14 @@ fn news_from_staff_is_told_at_the_start_of_a_turn_and_never_interrupts_anything(
 }
 
 #[test]
-fn news_is_told_once_and_someone_elses_is_kept_for_them() {
+fn what_staff_did_is_told_back_once_and_someone_elses_is_kept_for_them() {
     let mut t = Test::to(&["Jo"], Screen::Company);
-    let mut sams = news_for_alex(&t.flow);
+    let mut sams = told_back_for_alex(&t.flow);
     sams.action_id = 8;
     sams.person_id = t.flow.config().people[1].person.id.clone();
-    let alexs = news_for_alex(&t.flow);
-    t.send(FlowEvent::News(vec![sams, alexs]));
-    // Alex chooses who is with them: Alex's news first, not Sam's.
+    let alexs = told_back_for_alex(&t.flow);
+    t.send(FlowEvent::ToldBack(vec![sams, alexs]));
+    // Alex chooses who is with them: what is told back to Alex first, not Sam's.
     t.tap(Event::Choose(0));
     assert_eq!(t.flow.screen(), Screen::Mat);
     assert_eq!(

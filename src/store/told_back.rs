@@ -6,14 +6,17 @@
 use rusqlite::params;
 
 use super::db::StoreError;
-use super::journal::news_from_row;
+use super::journal::told_back_from_row;
 use super::plan::Plan;
-use crate::core::{News, PersonId, NEWS_TOPIC};
+use crate::core::{PersonId, ToldBack, TOLD_BACK_TOPIC};
 
 impl Plan {
     /// Actions done with words for one of `people`, about a card, that no
     /// kiosk has told yet (no answer to them in the plan).
-    pub(in crate::store) fn news_for(&self, people: &[PersonId]) -> Result<Vec<News>, StoreError> {
+    pub(in crate::store) fn told_back_for(
+        &self,
+        people: &[PersonId],
+    ) -> Result<Vec<ToldBack>, StoreError> {
         let mut statement = self.conn.prepare(
             "SELECT a.id, a.person_id, a.topic_id, a.card_id,
                     coalesce((SELECT f.card_label FROM preferences f
@@ -32,18 +35,21 @@ impl Plan {
                                  AND e.card_id = 'action-' || a.id)
              ORDER BY a.id",
         )?;
-        let mut news = Vec::new();
+        let mut told_back = Vec::new();
         for person in people {
-            let rows = statement.query_map(params![person.as_str(), NEWS_TOPIC], news_from_row)?;
+            let rows = statement.query_map(
+                params![person.as_str(), TOLD_BACK_TOPIC],
+                told_back_from_row,
+            )?;
             for row in rows {
-                news.push(row?);
+                told_back.push(row?);
             }
         }
-        Ok(news)
+        Ok(told_back)
     }
 
     /// Which of these actions a kiosk has told (the person's answer is in).
-    pub(in crate::store) fn answered_news(
+    pub(in crate::store) fn answered_told_back(
         &self,
         action_ids: &[i64],
     ) -> Result<Vec<i64>, StoreError> {
@@ -53,7 +59,7 @@ impl Plan {
         let mut answered = Vec::new();
         for id in action_ids {
             let told: bool = statement
-                .query_row(params![NEWS_TOPIC, format!("action-{id}")], |row| {
+                .query_row(params![TOLD_BACK_TOPIC, format!("action-{id}")], |row| {
                     row.get(0)
                 })?;
             if told {
