@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use sayso::kiosk::KioskPaths;
-use sayso::library::load_set;
-use sayso::voice::ClipVoice;
 
 /// `sayso --set SET set import FILE.obf|.obz`.
 pub fn import_boards(set: Option<&Path>, file: &Path) -> anyhow::Result<()> {
@@ -37,60 +35,20 @@ pub fn export_boards(set: &Path, given: &[PathBuf]) -> anyhow::Result<()> {
 /// `sayso check`: every problem with the set, its pictures, its clips and
 /// the home file, as warnings.
 pub fn check(paths: &KioskPaths) -> anyhow::Result<()> {
-    let set = &paths.set;
-    let loaded = load_set(set)?;
-    let cards: usize = loaded.set.topics.iter().map(|t| t.cards.len()).sum();
+    let found = sayso::library::check::check_set(
+        &paths.set,
+        paths.home.as_deref(),
+        sayso::ui::pictures::MAX_SIDE,
+    )?;
     println!(
         "{}: \"{}\", {} topic(s), {} card(s)",
-        loaded.path.display(),
-        loaded.set.title,
-        loaded.set.topics.len(),
-        cards
+        found.path.display(),
+        found.title,
+        found.topics,
+        found.cards
     );
-    for problem in &loaded.set.set_aside {
-        println!("warning: {problem}");
-    }
-    for warning in &loaded.warnings {
+    for warning in &found.warnings {
         println!("warning: {warning}");
-    }
-    // A picture that is there but cannot be shown (empty, cut short,
-    // text, too big) gets the placeholder on the kiosk; say so now.
-    for (what, relative) in sayso::library::pictures_of(&loaded.set) {
-        let Ok(path) = loaded.resolve_inside(&relative) else {
-            continue;
-        };
-        if path.is_file() {
-            if let Err(e) = sayso::ui::pictures::decode(&path, sayso::ui::pictures::MAX_SIDE) {
-                println!("warning: {what}: {relative}: {e}");
-            } else if let Some((w, h)) = sayso::library::picture::oversized_svg(&path) {
-                println!(
-                    "warning: {what}: {relative}: it says it is {w}x{h} pixels; \
-                     sayso draws it smaller, but an app the set is shared with may \
-                     not: save it at the size it is meant to be"
-                );
-            }
-        }
-    }
-    // A clip that is there but will not play is spoken with TTS instead; say so now.
-    for card in loaded.set.topics.iter().flat_map(|t| &t.cards) {
-        let Some(clip) = card.clip.as_deref() else {
-            continue;
-        };
-        let Ok(path) = loaded.resolve_inside(clip) else {
-            continue;
-        };
-        if path.is_file() {
-            if let Err(e) = ClipVoice::check(&path.to_string_lossy()) {
-                println!("warning: card \"{}\": {e}", card.id);
-            }
-        }
-    }
-    // The home file: every problem, with its line.
-    if let Some(path) = &paths.home {
-        let home = sayso::library::home::Home::load(path, &loaded.set)?;
-        for problem in &home.problems {
-            println!("warning: {}: {problem}", path.display());
-        }
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! only gives a warning, so the rest of the set still works.
 
 pub mod boards;
+pub mod check;
 pub mod home;
 pub mod import;
 pub mod obf;
