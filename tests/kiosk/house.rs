@@ -387,3 +387,23 @@ fn main_only_hands_the_command_line_to_cli() {
     assert!(lines < 150, "{name} has {lines} lines");
     assert!(text.contains("cli::run"), "{name} hands over to cli::run");
 }
+
+/// The shell holds its parts, not their state: `Kiosk` has at most twelve
+/// fields.
+#[test]
+fn the_kiosk_holds_its_parts_in_at_most_twelve_fields() {
+    let (_, text) = source_files()
+        .into_iter()
+        .find(|(name, _)| name == "src/kiosk/mod.rs")
+        .unwrap();
+    let file = syn::parse_file(&text).unwrap();
+    let fields = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Struct(found) if found.ident == "Kiosk" => Some(found.fields.len()),
+            _ => None,
+        })
+        .expect("struct Kiosk in src/kiosk/mod.rs");
+    assert!(fields <= 12, "Kiosk has {fields} fields");
+}
