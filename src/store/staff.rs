@@ -11,8 +11,8 @@ use rusqlite::{params, OptionalExtension};
 use super::db::StoreError;
 use super::plan::Plan;
 use super::ports::staff::{
-    ActionRow, ActionStatus, CardView, DeviceHealth, Judgement, MatCard, MatRow, MergeCandidate,
-    NewAction, PracticeChange, PreferenceRow, ProfileSection, Settlement, StaffPlan, StoredPicture,
+    ActionRow, ActionStatus, DeviceHealth, Judgement, MatCard, MatRow, MergeCandidate, NewAction,
+    PracticeChange, PreferenceRow, ProfileSection, Settlement, StaffPlan, StoredPicture,
     TopicViews, WhatsNew,
 };
 use super::staff_reads::{
@@ -223,13 +223,12 @@ impl StaffPlan for Plan {
         // The pictures of the topic being read: (topic, card → picture).
         let mut pictures = (String::new(), HashMap::new());
         while let Some(row) = rows.next()? {
-            let line = view_of_row(row)?;
-            let (topic_id, card_id) = (line.topic_id, line.card_id);
+            let (topic_id, title, mut card) = view_of_row(row)?;
             if topics.last().is_none_or(|t| t.topic_id != topic_id) {
                 let labels = scale_labels(points.get(&topic_id));
                 topics.push(TopicViews {
                     topic_id: topic_id.clone(),
-                    title: line.title,
+                    title,
                     points: labels,
                     cards: Vec::new(),
                 });
@@ -238,30 +237,17 @@ impl StaffPlan for Plan {
                 pictures = (topic_id.clone(), self.card_pictures(&topic_id)?);
             }
             let topic = topics.last_mut().expect("pushed above");
-            let card_notes = notes
-                .get(&(id.to_string(), topic_id.clone(), card_id.clone()))
+            card.notes = notes
+                .get(&(id.to_string(), topic_id.clone(), card.card_id.clone()))
                 .cloned()
                 .unwrap_or_default();
-            let card_history = history
-                .remove(&(topic_id, card_id.clone()))
+            card.standing = standing_of(card.since, &card.notes);
+            card.history = history
+                .remove(&(topic_id, card.card_id.clone()))
                 .unwrap_or_default();
-            topic.cards.push(CardView {
-                picture: pictures.1.get(&card_id).cloned(),
-                point: topic.points.iter().position(|p| *p == line.view),
-                standing: standing_of(line.since, &card_notes),
-                card_id,
-                label: line.label,
-                view: line.view,
-                times_said: line.times_said,
-                times_asked: line.times_asked,
-                since: line.since,
-                last_at: line.last_at,
-                changed_from: line.changed_from,
-                changed_until: line.changed_until,
-                tell_me_more: line.tell_me_more,
-                notes: card_notes,
-                history: card_history,
-            });
+            card.picture = pictures.1.get(&card.card_id).cloned();
+            card.point = topic.points.iter().position(|p| *p == card.view);
+            topic.cards.push(card);
         }
         // Unconfirmed views first within each topic.
         for topic in &mut topics {

@@ -12,7 +12,9 @@ use rusqlite::params;
 use super::db::StoreError;
 use super::parse_timestamp;
 use super::plan::Plan;
-use super::ports::staff::{ActionRow, ActionStatus, AnswerAt, DeviceHealth, MatRow, StaffNote};
+use super::ports::staff::{
+    ActionRow, ActionStatus, AnswerAt, CardView, DeviceHealth, MatRow, StaffNote,
+};
 use crate::core::{standing, MatOutcome, PersonId, Standing, Verdict};
 
 /// A card of a person: (person, topic, card).
@@ -261,29 +263,15 @@ pub(super) fn device_of_row(row: &rusqlite::Row) -> Result<DeviceHealth, StoreEr
     })
 }
 
-/// A row of the views query: a card's current view and how it came to be.
-pub(super) struct ViewLine {
-    pub topic_id: String,
-    pub title: String,
-    pub card_id: String,
-    pub label: String,
-    pub view: String,
-    pub times_said: u32,
-    pub times_asked: u32,
-    pub since: DateTime<Utc>,
-    pub last_at: DateTime<Utc>,
-    pub changed_from: Option<String>,
-    pub changed_until: Option<DateTime<Utc>>,
-    pub tell_me_more: bool,
-}
-
-pub(super) fn view_of_row(row: &rusqlite::Row) -> Result<ViewLine, StoreError> {
+/// A row of the views query: the topic's id and title, and the card's
+/// current view and how it came to be (its notes, standing, answers over
+/// time, picture and point are the caller's to add).
+pub(super) fn view_of_row(row: &rusqlite::Row) -> Result<(String, String, CardView), StoreError> {
     let changed_until: Option<String> = row.get(10)?;
-    Ok(ViewLine {
-        topic_id: row.get(0)?,
-        title: row.get(1)?,
+    let card = CardView {
         card_id: row.get(2)?,
         label: row.get(3)?,
+        point: None,
         view: row.get(4)?,
         times_said: row.get(5)?,
         times_asked: row.get(6)?,
@@ -291,8 +279,13 @@ pub(super) fn view_of_row(row: &rusqlite::Row) -> Result<ViewLine, StoreError> {
         last_at: parse_timestamp(&row.get::<_, String>(8)?)?,
         changed_from: row.get(9)?,
         changed_until: changed_until.as_deref().map(parse_timestamp).transpose()?,
+        standing: Standing::Unconfirmed,
         tell_me_more: row.get(11)?,
-    })
+        picture: None,
+        notes: Vec::new(),
+        history: Vec::new(),
+    };
+    Ok((row.get(0)?, row.get(1)?, card))
 }
 
 /// A row of the actions query: an action, and the person's answer when
