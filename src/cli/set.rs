@@ -35,11 +35,7 @@ pub fn export_boards(set: &Path, given: &[PathBuf]) -> anyhow::Result<()> {
 /// `sayso check`: every problem with the set, its pictures, its clips and
 /// the home file, as warnings.
 pub fn check(paths: &KioskPaths) -> anyhow::Result<()> {
-    let found = sayso::library::check::check_set(
-        &paths.set,
-        paths.home.as_deref(),
-        sayso::ui::pictures::MAX_SIDE,
-    )?;
+    let found = sayso::library::check::check_set(&paths.set, paths.home.as_deref())?;
     println!(
         "{}: \"{}\", {} topic(s), {} card(s)",
         found.path.display(),

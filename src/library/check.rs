@@ -1,13 +1,15 @@
-//! Checking a set on disk the way the kiosk will use it (`sayso check`):
+//! Checking a set the way the kiosk will use it: on disk (`sayso check`),
 //! every problem with the set, its pictures, its clips and the home file,
-//! each in words staff can act on. The picture set editor checks a set in
-//! the plan with `core::set_edit` (its files were made by sayso as they
-//! were uploaded).
+//! each in words staff can act on; and a symbol from another app's board
+//! (kept as it came, not made anew) before the picture set editor or
+//! `sayso set import` takes it. The editor's own uploads are made anew by
+//! sayso as they arrive, and what it shows next to each topic is
+//! `core::set_edit`'s.
 
 use std::path::{Path, PathBuf};
 
 use super::home::{Home, HomeError};
-use super::picture::{decode, oversized_svg};
+use super::picture::{decode, decode_svg_bytes, oversized_svg, PictureError, MAX_SIDE};
 use super::{load_set, pictures_of, LibraryError};
 use crate::voice::ClipVoice;
 
@@ -32,9 +34,15 @@ pub enum CheckError {
     Home(#[from] HomeError),
 }
 
+/// Why the kiosk could not show an SVG symbol, or `None` when it can:
+/// what the kiosk's own decoder says of it.
+pub fn symbol_problem(svg: &[u8]) -> Option<PictureError> {
+    decode_svg_bytes(svg, MAX_SIDE).err()
+}
+
 /// Checks the set at `set` (and the home file at `home`), decoding each
-/// picture within `max_side` pixels as the kiosk would.
-pub fn check_set(set: &Path, home: Option<&Path>, max_side: u32) -> Result<SetCheck, CheckError> {
+/// picture as the kiosk would.
+pub fn check_set(set: &Path, home: Option<&Path>) -> Result<SetCheck, CheckError> {
     let loaded = load_set(set)?;
     let mut warnings: Vec<String> = loaded.set.set_aside.clone();
     warnings.extend(loaded.warnings.iter().cloned());
@@ -47,7 +55,7 @@ pub fn check_set(set: &Path, home: Option<&Path>, max_side: u32) -> Result<SetCh
         if !path.is_file() {
             continue;
         }
-        if let Err(e) = decode(&path, max_side) {
+        if let Err(e) = decode(&path, MAX_SIDE) {
             warnings.push(format!("{what}: {relative}: {e}"));
         } else if let Some((w, h)) = oversized_svg(&path) {
             warnings.push(format!(

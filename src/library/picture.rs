@@ -36,6 +36,10 @@ pub enum PictureError {
     TooMuchDrawing { million: u64 },
 }
 
+/// The longest side a picture is kept at on the kiosk's screen: a card
+/// fills at most about half of a 1920x1080 screen.
+pub const MAX_SIDE: u32 = 1024;
+
 /// How much an SVG's effects (blur, shadows: its filters) may cover, as a
 /// multiple of the picture's own pixels. Each filter is worked out over its
 /// whole region, so a blur over a region thousands of times the picture
@@ -78,9 +82,20 @@ fn is_svg(path: &Path) -> bool {
 }
 
 fn decode_svg(path: &Path, max_side: u32) -> Result<Pixels, PictureError> {
-    use resvg::{tiny_skia, usvg};
     let data = std::fs::read(path).map_err(|e| PictureError::Unreadable(e.kind()))?;
-    let tree = usvg::Tree::from_data(&data, &usvg::Options::default())
+    decode_svg_data(&data, max_side)
+}
+
+/// Decodes an SVG's text as [`decode`] does a file of it, one at a time
+/// with every other picture the process decodes.
+pub fn decode_svg_bytes(data: &[u8], max_side: u32) -> Result<Pixels, PictureError> {
+    let _one_at_a_time = DECODING.lock().unwrap_or_else(|e| e.into_inner());
+    decode_svg_data(data, max_side)
+}
+
+fn decode_svg_data(data: &[u8], max_side: u32) -> Result<Pixels, PictureError> {
+    use resvg::{tiny_skia, usvg};
+    let tree = usvg::Tree::from_data(data, &usvg::Options::default())
         .map_err(|_| PictureError::NotAPicture)?;
     let size = tree.size();
     let scale = max_side as f32 / size.width().max(size.height());

@@ -18,9 +18,7 @@ use tracing::{debug, warn};
 use crate::core::PictureRef;
 use crate::library::LoadedSet;
 
-/// The longest side a picture is kept at: a card fills at most about half
-/// of a 1920x1080 screen.
-pub const MAX_SIDE: u32 = 1024;
+pub use crate::library::picture::MAX_SIDE;
 
 /// The longest side a picture needs on a screen of this size: a card fills
 /// at most about half its longer side. Smaller screens keep smaller

@@ -536,6 +536,13 @@ fn picture_of(
         || bytes.windows(4).take(1024).any(|w| w == b"<svg");
     if svg {
         if bytes.len() <= MAX_SVG_BYTES && std::str::from_utf8(&bytes).is_ok() {
+            // Kept as it came, so checked as the kiosk will draw it.
+            if let Some(problem) = super::check::symbol_problem(&bytes) {
+                notes.push(format!(
+                    "{title}: the picture of \"{label}\" was left out: {problem}"
+                ));
+                return Ok(None);
+            }
             return Ok(Some((bytes, "svg")));
         }
         notes.push(format!(
@@ -718,6 +725,35 @@ mod tests {
         assert_eq!(titles, ["Board a", "Board b"]);
         assert_eq!(imported.topics[0].cards.len(), 1, "the link is not a card");
         assert_eq!(imported.topics[0].cards[0].label, "tea");
+    }
+
+    #[test]
+    fn a_symbol_the_kiosk_could_not_draw_is_left_out_with_a_note() {
+        // A blur worked out over a region millions of times the picture.
+        let blurred = r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><filter id="b" x="-100000" y="-100000" width="200000" height="200000" filterUnits="userSpaceOnUse"><feGaussianBlur stdDeviation="9"/></filter><rect width="100" height="100" fill="red" filter="url(#b)"/><rect width="100" height="100" fill="red" filter="url(#b)"/></svg>"#;
+        let plain = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="blue"/></svg>"#;
+        let board = r#"{"format": "open-board-0.1", "id": "1", "name": "Drinks",
+                "buttons": [{"id": "a", "label": "tea", "image_id": "i1"},
+                            {"id": "b", "label": "juice", "image_id": "i2"}],
+                "images": [{"id": "i1", "path": "images/tea.svg", "content_type": "image/svg+xml"},
+                           {"id": "i2", "path": "images/juice.svg", "content_type": "image/svg+xml"}]}"#;
+        let obz = package(&[
+            ("boards/1.obf", board.as_bytes()),
+            ("images/tea.svg", blurred.as_bytes()),
+            ("images/juice.svg", plain.as_bytes()),
+        ]);
+        let imported = import(obz).unwrap();
+        let cards = &imported.topics[0].cards;
+        assert!(cards[0].picture.is_none(), "the blur bomb is left out");
+        assert!(cards[1].picture.is_some(), "the plain symbol is kept");
+        assert!(
+            imported
+                .notes
+                .iter()
+                .any(|n| n.contains("\"tea\" was left out") && n.contains("too much drawing")),
+            "{:?}",
+            imported.notes
+        );
     }
 
     #[test]
