@@ -217,7 +217,6 @@ fn source_files() -> Vec<(String, String)> {
 /// Lines of `text`, and lines before its unit tests.
 fn line_counts(text: &str) -> (usize, usize) {
     let all = text.lines().count();
-
     match text.find("\n#[cfg(test)]\nmod tests") {
         Some(at) => (all, text[..at].matches('\n').count() + 1),
         None => (all, all),
