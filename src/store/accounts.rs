@@ -191,13 +191,13 @@ impl AccountChange {
     }
 }
 
-fn random_hex(bytes: usize) -> String {
+pub(super) fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     OsRng.fill_bytes(&mut buffer);
     super::hex(&buffer)
 }
 
-fn sha256_hex(text: &str) -> String {
+pub(super) fn sha256_hex(text: &str) -> String {
     super::hex(&Sha256::digest(text.as_bytes()))
 }
 
@@ -225,7 +225,7 @@ fn secret_matches(secret: &str, stored: &str) -> bool {
 
 /// A set-up code a person can read out or type: 12 characters from an
 /// alphabet without look-alikes (no 0/O, 1/I/L), in groups of four.
-fn new_setup_code() -> String {
+pub(super) fn new_setup_code() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut bytes = [0u8; 12];
     OsRng.fill_bytes(&mut bytes);
@@ -241,7 +241,7 @@ fn new_setup_code() -> String {
 }
 
 /// Set-up codes are typed by people: case, spaces and dashes do not matter.
-fn normal_setup_code(code: &str) -> String {
+pub(super) fn normal_setup_code(code: &str) -> String {
     code.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())

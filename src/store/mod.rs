@@ -15,6 +15,7 @@ mod ids;
 #[cfg(any(test, feature = "test-fixtures"))]
 mod inspect;
 pub mod journal;
+mod kiosks;
 pub mod ops;
 mod pages;
 pub mod pictures;

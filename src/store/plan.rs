@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0008_sync_follows_what_is_new.sql"),
     include_str!("migrations/plan/0009_kiosk_names.sql"),
     include_str!("migrations/plan/0010_accounts_ended.sql"),
+    include_str!("migrations/plan/0011_kiosk_pairing.sql"),
 ];
 
 /// The schema version this build writes.

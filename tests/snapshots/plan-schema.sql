@@ -119,6 +119,23 @@ CREATE TABLE evidence (
     CHECK (kind IN ('placed', 'skipped')), spot_offset INTEGER NOT NULL DEFAULT 0, helped INTEGER NOT NULL DEFAULT 0, tell_me_more INTEGER NOT NULL DEFAULT 0, response_ms INTEGER,
     PRIMARY KEY (session_id, card_id)
 );
+-- table paired_kiosks
+CREATE TABLE paired_kiosks (
+    device_id  TEXT PRIMARY KEY,   -- the kiosk's own id (its journal's device id)
+    token_hash TEXT NOT NULL UNIQUE, -- SHA-256 of the token the kiosk syncs with
+    paired_at  TEXT NOT NULL,      -- RFC 3339, UTC
+    revoked_at TEXT,               -- NULL: may sync
+    revoked_by TEXT
+);
+-- table pairing_codes
+CREATE TABLE pairing_codes (
+    code_hash  TEXT PRIMARY KEY,   -- SHA-256 of the code as typed, letters and digits only, upper case
+    made_by    TEXT NOT NULL,      -- the staff account's name
+    made_at    TEXT NOT NULL,      -- RFC 3339, UTC
+    expires_at TEXT NOT NULL,      -- RFC 3339, UTC
+    used_at    TEXT,               -- NULL: not used yet
+    used_by    TEXT                -- the device that used it
+);
 -- table partial_mats
 CREATE TABLE partial_mats (
     session_id   TEXT PRIMARY KEY,

@@ -9,7 +9,9 @@ pub mod accounts_conformance;
 pub mod device;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod device_conformance;
-
+pub mod kiosks;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod kiosks_conformance;
 pub mod sets;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod sets_conformance;
@@ -19,6 +21,7 @@ pub mod staff_conformance;
 
 pub use accounts::AccountsPlan;
 pub use device::DevicePlan;
+pub use kiosks::KiosksPlan;
 pub use sets::PlanSets;
 pub use staff::StaffPlan;
 
@@ -28,9 +31,9 @@ pub trait WebPlan: StaffPlan + AccountsPlan + PlanSets {}
 impl<T: StaffPlan + AccountsPlan + PlanSets> WebPlan for T {}
 
 /// A whole plan: every port. A backend implements them all.
-pub trait AllPorts: DevicePlan + StaffPlan + AccountsPlan + PlanSets {}
+pub trait AllPorts: DevicePlan + StaffPlan + AccountsPlan + PlanSets + KiosksPlan {}
 
-impl<T: DevicePlan + StaffPlan + AccountsPlan + PlanSets> AllPorts for T {}
+impl<T: DevicePlan + StaffPlan + AccountsPlan + PlanSets + KiosksPlan> AllPorts for T {}
 
 #[cfg(test)]
 mod tests {
@@ -65,6 +68,12 @@ mod tests {
     fn the_sqlite_plan_keeps_the_accounts_port() {
         let (_dir, mut make) = fresh_plans();
         super::accounts_conformance::check_accounts_port(&mut || Box::new(make()));
+    }
+
+    #[test]
+    fn the_sqlite_plan_keeps_the_kiosks_port() {
+        let (_dir, mut make) = fresh_plans();
+        super::kiosks_conformance::check_kiosks_port(&mut || Box::new(make()));
     }
 
     #[test]

@@ -1,0 +1,69 @@
+//! The kiosks of a home as its hub knows them: a one-time pairing code
+//! staff make, a kiosk pairing with it for a token it syncs with, and
+//! staff revoking a kiosk.
+
+use chrono::{DateTime, Utc};
+
+use crate::store::StoreError;
+
+/// How long a pairing code can be used for, from when it is made.
+pub const PAIRING_CODE_MINUTES: i64 = 15;
+
+/// A pairing code, shown once to the staff member who made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairingCode {
+    /// Twelve letters and digits without look-alikes, in groups of four.
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A kiosk paired with the hub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairedKiosk {
+    pub device_id: String,
+    pub paired_at: DateTime<Utc>,
+}
+
+/// Why a kiosk could not pair, in words for whoever typed the code.
+#[derive(Debug, thiserror::Error)]
+pub enum PairingError {
+    #[error("that pairing code is not one this hub made: check it, or make a new one")]
+    UnknownCode,
+    #[error("that pairing code has expired: make a new one in the web app")]
+    Expired,
+    #[error("that pairing code has been used already: make a new one in the web app")]
+    Used,
+    #[error("this kiosk is paired already: revoke it in the web app first to pair it again")]
+    AlreadyPaired,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub trait KiosksPlan: Send {
+    /// A new pairing code, made by `by`, good for
+    /// [`PAIRING_CODE_MINUTES`] from `now` and for one kiosk.
+    fn new_pairing_code(&mut self, by: &str, now: DateTime<Utc>)
+        -> Result<PairingCode, StoreError>;
+
+    /// The kiosk `device_id` pairs with `code` (as typed: case, spaces and
+    /// dashes do not matter); answers the token it syncs with, which the
+    /// plan keeps only hashed. A revoked kiosk pairs again with a new code.
+    fn pair_kiosk(
+        &mut self,
+        code: &str,
+        device_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, PairingError>;
+
+    /// The kiosk a token is, unless it is unknown or revoked.
+    fn kiosk_of_token(&self, token: &str) -> Result<Option<PairedKiosk>, StoreError>;
+
+    /// Staff revoke a kiosk: its token opens nothing from now on. `false`:
+    /// no such paired kiosk, or revoked already.
+    fn revoke_kiosk(
+        &mut self,
+        device_id: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+}

@@ -1,0 +1,101 @@
+//! What every plan must do for a home's kiosks, checked through
+//! [`KiosksPlan`](super::KiosksPlan). Each check starts from a fresh, empty plan.
+
+use super::device_conformance::{at, run_check};
+use super::kiosks::{PairingError, PAIRING_CODE_MINUTES};
+use super::staff_conformance::MakePlan;
+use super::AllPorts;
+
+type Check = (&'static str, fn(&mut dyn AllPorts));
+
+/// Runs every check; panics naming the first that fails.
+pub fn check_kiosks_port(make: &mut MakePlan) {
+    let checks: [Check; 3] = [
+        (
+            "a code pairs one kiosk, once, before it expires",
+            a_code_pairs_one_kiosk_once_before_it_expires,
+        ),
+        (
+            "a revoked kiosk's token opens nothing until it pairs again",
+            a_revoked_kiosks_token_opens_nothing_until_it_pairs_again,
+        ),
+        (
+            "neither a code nor a token is kept as it was given",
+            neither_a_code_nor_a_token_is_kept_as_it_was_given,
+        ),
+    ];
+    for (name, check) in checks {
+        let mut plan = make();
+        run_check("kiosks port", name, || check(&mut *plan));
+    }
+}
+
+fn a_code_pairs_one_kiosk_once_before_it_expires(plan: &mut dyn AllPorts) {
+    let made = plan.new_pairing_code("Jo", at(0)).unwrap();
+    assert_eq!(made.expires_at, at(PAIRING_CODE_MINUTES));
+    assert_eq!(made.code.len(), 14, "twelve characters in groups of four");
+    assert!(
+        !made.code.contains(['0', 'O', '1', 'I', 'L']),
+        "no look-alikes: {}",
+        made.code
+    );
+    assert!(matches!(
+        plan.pair_kiosk("ABCD-EFGH-JKMN", "kitchen", at(1)),
+        Err(PairingError::UnknownCode)
+    ));
+    // Typed on a keypad: case, spaces and dashes do not matter.
+    let typed = made.code.to_lowercase().replace('-', " ");
+    let token = plan.pair_kiosk(&typed, "kitchen", at(1)).unwrap();
+    let kiosk = plan.kiosk_of_token(&token).unwrap().unwrap();
+    assert_eq!(
+        (kiosk.device_id.as_str(), kiosk.paired_at),
+        ("kitchen", at(1))
+    );
+    assert!(matches!(
+        plan.pair_kiosk(&made.code, "lounge", at(2)),
+        Err(PairingError::Used)
+    ));
+    assert!(plan.kiosk_of_token("a guess").unwrap().is_none());
+
+    let late = plan.new_pairing_code("Jo", at(10)).unwrap();
+    assert!(matches!(
+        plan.pair_kiosk(&late.code, "lounge", at(10 + PAIRING_CODE_MINUTES)),
+        Err(PairingError::Expired)
+    ));
+    let again = plan.new_pairing_code("Jo", at(30)).unwrap();
+    assert!(matches!(
+        plan.pair_kiosk(&again.code, "kitchen", at(31)),
+        Err(PairingError::AlreadyPaired)
+    ));
+    let lounge = plan.pair_kiosk(&again.code, "lounge", at(31)).unwrap();
+    assert_ne!(lounge, token, "each kiosk its own token");
+}
+
+fn a_revoked_kiosks_token_opens_nothing_until_it_pairs_again(plan: &mut dyn AllPorts) {
+    let code = plan.new_pairing_code("Jo", at(0)).unwrap().code;
+    let token = plan.pair_kiosk(&code, "kitchen", at(1)).unwrap();
+    assert!(plan.revoke_kiosk("kitchen", "Jo", at(2)).unwrap());
+    assert!(plan.kiosk_of_token(&token).unwrap().is_none());
+    assert!(!plan.revoke_kiosk("kitchen", "Jo", at(3)).unwrap(), "once");
+    assert!(!plan.revoke_kiosk("nobody", "Jo", at(3)).unwrap());
+
+    let code = plan.new_pairing_code("Jo", at(4)).unwrap().code;
+    let new_token = plan.pair_kiosk(&code, "kitchen", at(5)).unwrap();
+    assert!(
+        plan.kiosk_of_token(&token).unwrap().is_none(),
+        "the old token stays dead"
+    );
+    assert_eq!(
+        plan.kiosk_of_token(&new_token).unwrap().unwrap().device_id,
+        "kitchen"
+    );
+}
+
+fn neither_a_code_nor_a_token_is_kept_as_it_was_given(plan: &mut dyn AllPorts) {
+    let code = plan.new_pairing_code("Jo", at(0)).unwrap().code;
+    let token = plan.pair_kiosk(&code, "kitchen", at(1)).unwrap();
+    assert!(token.len() >= 32, "a token no one guesses: {token}");
+    // A token that is the hash kept opens nothing.
+    let hash = crate::store::hex(&<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
+    assert!(plan.kiosk_of_token(&hash).unwrap().is_none());
+}
