@@ -37,8 +37,13 @@ pub enum CheckError {
 /// Why the kiosk could not show an SVG symbol, or `None` when it can:
 /// what the kiosk's own decoder says of it.
 pub fn symbol_problem(svg: &[u8]) -> Option<PictureError> {
-    decode_svg_bytes(svg, MAX_SIDE).err()
+    decode_svg_bytes(svg, SYMBOL_CHECK_SIDE).err()
 }
+
+/// The side a symbol is drawn at to check it. Its effects are measured
+/// against its own pixels, so the answer is the same at any size, and a
+/// small one keeps an import of a few thousand symbols quick.
+const SYMBOL_CHECK_SIDE: u32 = 64;
 
 /// Checks the set at `set` (and the home file at `home`), decoding each
 /// picture as the kiosk would.
