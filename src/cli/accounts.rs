@@ -128,6 +128,7 @@ fn web_address(data_dir: &Path) -> sayso::web::Reach {
     let serving = sayso::web::Serving {
         url: format!("{scheme}://{}", listen.address),
         fingerprint: None,
+        key_fingerprint: None,
     };
     sayso::web::Reach::of(&serving, listen.address)
 }

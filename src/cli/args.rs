@@ -52,6 +52,17 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         to: Option<PathBuf>,
     },
+    /// Pair this kiosk with the home's hub (`sayso serve` on another
+    /// machine), with a code from the web app's Kiosks page; from then on
+    /// it syncs with the hub over HTTPS. Its history goes there once.
+    Pair {
+        /// The hub's address, as the Kiosks page shows it: https://HOST:8470
+        #[arg(value_name = "URL")]
+        url: String,
+        /// The pairing code (letters and digits; spaces and dashes do not matter).
+        #[arg(value_name = "CODE")]
+        code: String,
+    },
     /// Copy the journal, the support plan, the settings, the kept mats and
     /// the picture set into a new folder inside DIR (a USB stick, a share),
     /// with a manifest and checksums. Safe while the kiosk runs.

@@ -41,6 +41,7 @@ pub fn run(cli: Cli, clock: &SystemClock) -> anyhow::Result<()> {
         Command::Run => crate::app::run_kiosk(&paths),
         Command::Buttons => buttons(&paths),
         Command::Sync { to } => plan::sync(&paths, to, clock),
+        Command::Pair { url, code } => plan::pair(&paths, &url, &code, clock),
         Command::Backup { into } => backup::backup(&paths, &into, clock),
         Command::Restore { from, overwrite } => backup::restore(&paths, &from, overwrite),
         Command::Report {

@@ -1,5 +1,5 @@
-//! `sayso sync` and `sayso plan init|merge-people|join`: the support plan
-//! from the command line.
+//! `sayso sync`, `sayso pair` and `sayso plan init|merge-people|join`: the
+//! support plan from the command line.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,15 +8,19 @@ use sayso::clock::Clock;
 use sayso::kiosk::KioskPaths;
 use sayso::store::ports::StaffPlan;
 use sayso::store::{Journal, Plan, PLAN_SCHEMA_VERSION};
-use sayso::sync::SyncOptions;
+use sayso::sync::{PlanTarget, SyncOptions};
 
 /// `sayso sync [--to PLAN]`.
 pub fn sync(paths: &KioskPaths, to: Option<PathBuf>, clock: &dyn Clock) -> anyhow::Result<()> {
-    let mut paths = paths.clone();
-    if let Some(to) = to {
-        paths.plan = to;
-    }
-    let plan = paths.plan_target();
+    // A plan named on the command line is that file, even on a kiosk
+    // paired with a hub.
+    let plan = match to {
+        Some(path) => PlanTarget::File {
+            path,
+            create_if_missing: false,
+        },
+        None => paths.plan_target(),
+    };
     let journal = paths.journal();
     anyhow::ensure!(
         journal.is_file(),
@@ -33,7 +37,7 @@ pub fn sync(paths: &KioskPaths, to: Option<PathBuf>, clock: &dyn Clock) -> anyho
         "Synced {} finished mat(s), {} card(s), into {}",
         report.sessions,
         report.placements,
-        plan.path.display()
+        plan.describe()
     );
     if report.waiting_for_clock > 0 {
         println!(
@@ -108,6 +112,28 @@ pub fn join(paths: &KioskPaths, shared: &Path, clock: &dyn Clock) -> anyhow::Res
         shared.display(),
         report.sessions,
         shared.display()
+    );
+    Ok(())
+}
+
+/// `sayso pair https://HUB:8470 CODE`: pairs this kiosk with the home's
+/// hub, then brings its history there, exactly once.
+pub fn pair(paths: &KioskPaths, url: &str, code: &str, clock: &dyn Clock) -> anyhow::Result<()> {
+    let journal = Journal::open(&paths.journal())?;
+    let hub = sayso::sync::hub::pair(url, code, journal.device_id())?;
+    let saved = hub.save(&paths.data_dir)?;
+    println!("Paired with the home's hub at {}.", hub.url);
+    println!("The hub's key: {}", hub.key_words());
+    println!(
+        "Check that the hub's Kiosks page shows the same four words. This kiosk now syncs \
+         with the hub ({} keeps the hub's address and key).",
+        saved.display()
+    );
+    let mut plan = sayso::sync::HubPlan::connect(hub)?;
+    let report = sayso::sync::join(&journal, &mut plan, clock.now().wall)?;
+    println!(
+        "{} finished mat(s) from this kiosk's journal brought in.",
+        report.sessions
     );
     Ok(())
 }

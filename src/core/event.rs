@@ -53,7 +53,7 @@ pub enum Event {
 /// towards a neighbour, in percent of the distance between two points
 /// (negative: to the left). A card put between two points keeps its spot;
 /// the point it is under is its view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Spot {
     pub point: usize,
     pub offset: i8,

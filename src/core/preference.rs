@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 /// The view given when a card has only ever been skipped.
 pub const SKIPPED: &str = "skipped";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Said {
     /// Placed under a scale point: the point's label, e.g. "like".
     View(String),

@@ -10,7 +10,7 @@ use super::ids::{CardId, PersonId, SessionId, TopicId};
 use super::schedule::Outcome;
 
 /// Who was with the person for this mat.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Company {
     /// A supporter's name from the home's list; `None`: on my own.
     pub supporter: Option<String>,
@@ -136,7 +136,7 @@ impl WouldHave {
 }
 
 /// How a mat in the plan ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MatOutcome {
     /// Finished and reviewed: its answers are evidence.
     Finished,

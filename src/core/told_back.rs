@@ -15,7 +15,7 @@ use super::set_text::Card;
 pub const TOLD_BACK_TOPIC: &str = "you-said-we-did";
 
 /// One thing staff did, to tell one person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ToldBack {
     /// The support plan's action.
     pub action_id: i64,

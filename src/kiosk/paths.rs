@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::library::home::Home;
 use crate::store;
-use crate::sync::{PlanTarget, ToShare};
+use crate::sync::{HubLink, PlanTarget, ToShare};
 
 #[derive(Debug, Clone)]
 pub struct KioskPaths {
@@ -72,11 +72,17 @@ impl KioskPaths {
         }
     }
 
-    /// The local plan is made on first use; a plan elsewhere (a network
-    /// share) must already exist, so an unmounted share is not replaced by
-    /// an empty plan.
+    /// The home's hub when this kiosk is paired with one; else its plan
+    /// file. The local plan is made on first use; a plan elsewhere must
+    /// already exist, so a drive not mounted is not replaced by an empty
+    /// plan.
     pub fn plan_target(&self) -> PlanTarget {
-        PlanTarget {
+        match HubLink::load(&self.data_dir) {
+            Ok(Some(hub)) => return PlanTarget::Hub(hub),
+            Ok(None) => {}
+            Err(e) => tracing::warn!("{e}"),
+        }
+        PlanTarget::File {
             path: self.plan.clone(),
             create_if_missing: self.plan == self.data_dir.join(store::PLAN_FILE),
         }

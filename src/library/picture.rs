@@ -407,7 +407,20 @@ pub fn file_hash(path: &Path) -> Result<String, PictureError> {
 /// The picture at `path`, scaled to fit [`PLAN_SIDE`]: a JPEG when it is
 /// opaque (photos), else a PNG.
 pub fn for_plan(path: &Path) -> Result<PlanPicture, PictureError> {
-    let mut pixels = decode(path, PLAN_SIDE)?;
+    encoded_for_plan(decode(path, PLAN_SIDE)?)
+}
+
+/// The largest side of a picture a hub keeps from what a kiosk sent.
+pub const RECEIVED_SIDE: u32 = 2048;
+
+/// A picture a kiosk sent its hub (a card's, a person's photo, a kept
+/// mat), decoded and written again by the hub as the staff pages serve it:
+/// nothing a kiosk sends reaches a browser as it came.
+pub fn received_for_plan(path: &Path) -> Result<PlanPicture, PictureError> {
+    encoded_for_plan(decode(path, RECEIVED_SIDE)?)
+}
+
+fn encoded_for_plan(mut pixels: Pixels) -> Result<PlanPicture, PictureError> {
     if pixels.premultiplied {
         unpremultiply(&mut pixels.rgba);
     }

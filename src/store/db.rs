@@ -43,6 +43,17 @@ pub enum StoreError {
     AlreadyExists { path: PathBuf },
     #[error("there is no person {0} in the support plan to merge (or it is the same person)")]
     NoSuchPerson(String),
+    #[error("the home's hub at {url} cannot be reached ({cause}); mats are kept on this kiosk until it can")]
+    HubUnreachable { url: String, cause: String },
+    #[error("the home's hub at {url} refused this kiosk ({reason}); nothing was sent. Pair it again with a new code from the web app's Kiosks page")]
+    HubRefused { url: String, reason: String },
+    #[error(
+        "the home's hub at {url} showed a different key from the one this kiosk paired with; \
+         nothing was sent. If the hub was replaced, pair this kiosk again"
+    )]
+    HubCertificate { url: String },
+    #[error("the home's hub at {url} could not take this sync: {said}")]
+    HubAnswer { url: String, said: String },
     #[error("a timestamp in the database is not RFC 3339: {0}")]
     BadTimestamp(String),
     #[cfg(feature = "fault-injection")]

@@ -118,14 +118,15 @@ impl DevicePlan for Plan {
                     ])?;
                 }
                 PlanOp::SetMatPicture {
+                    device_id,
                     session_id,
                     picture,
                 } => {
                     tx.prepare_cached(
                         "UPDATE synced_sessions SET mat_picture = ?2
-                         WHERE session_id = ?1 AND mat_picture IS NULL",
+                         WHERE session_id = ?1 AND device_id = ?3 AND mat_picture IS NULL",
                     )?
-                    .execute(params![session_id, picture])?;
+                    .execute(params![session_id, picture, device_id])?;
                 }
                 PlanOp::Audit {
                     at,

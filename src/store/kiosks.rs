@@ -9,7 +9,8 @@ use super::accounts::{new_setup_code, normal_setup_code, random_hex, sha256_hex}
 use super::db::StoreError;
 use super::plan::{audit_change, Plan};
 use super::ports::kiosks::{
-    KiosksPlan, PairedKiosk, PairingCode, PairingError, PAIRING_CODE_MINUTES,
+    KioskEntry, KiosksPlan, PairedKiosk, PairingCode, PairingError, TokenRefused,
+    PAIRING_CODE_MINUTES,
 };
 use super::{parse_timestamp, timestamp};
 
@@ -120,6 +121,74 @@ impl KiosksPlan for Plan {
                 })
             })
             .transpose()
+    }
+
+    fn refuse_token(
+        &mut self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<TokenRefused, StoreError> {
+        let revoked: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT device_id FROM paired_kiosks
+                 WHERE token_hash = ?1 AND revoked_at IS NOT NULL",
+                [sha256_hex(token)],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let tx = self.conn.transaction()?;
+        let refused = match revoked {
+            Some(device_id) => {
+                let action = format!("revoked kiosk {device_id} refused");
+                audit_change(&tx, now, "hub", &action, None, None)?;
+                TokenRefused::Revoked
+            }
+            None => {
+                let minute_ago = timestamp(now - Duration::minutes(1));
+                let said_lately = tx
+                    .prepare_cached(
+                        "SELECT 1 FROM audit_log
+                         WHERE action = 'unknown kiosk refused' AND at > ?1",
+                    )?
+                    .exists([minute_ago])?;
+                if !said_lately {
+                    audit_change(&tx, now, "hub", "unknown kiosk refused", None, None)?;
+                }
+                TokenRefused::Unknown
+            }
+        };
+        tx.commit()?;
+        Ok(refused)
+    }
+
+    fn paired_kiosks(&self) -> Result<Vec<KioskEntry>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT device_id, paired_at, revoked_at, revoked_by FROM paired_kiosks
+             ORDER BY paired_at DESC, device_id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut kiosks = Vec::new();
+        for row in rows {
+            let (device_id, paired_at, revoked_at, revoked_by) = row?;
+            let revoked = match revoked_at {
+                Some(at) => Some((parse_timestamp(&at)?, revoked_by.unwrap_or_default())),
+                None => None,
+            };
+            kiosks.push(KioskEntry {
+                device_id,
+                paired_at: parse_timestamp(&paired_at)?,
+                revoked,
+            });
+        }
+        Ok(kiosks)
     }
 
     fn revoke_kiosk(

@@ -12,7 +12,7 @@ use crate::core::{CardId, Company, MatOutcome, PersonId, Said, SessionId, Spot, 
 
 /// One write that sync plans and a plan carries out. Each is
 /// idempotent: carrying out the same operations twice changes nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PlanOp {
     AddPerson {
         id: PersonId,
@@ -30,8 +30,10 @@ pub enum PlanOp {
     },
     /// What became of a check-in.
     AddCheckIn(crate::store::journal::CheckInRow),
-    /// The kept picture of a mat already in the plan.
+    /// The kept picture of a mat already in the plan, from the device
+    /// that recorded it.
     SetMatPicture {
+        device_id: String,
         session_id: SessionId,
         picture: String,
     },
@@ -44,7 +46,7 @@ pub enum PlanOp {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SessionRow {
     pub session_id: SessionId,
     pub device_id: String,
@@ -62,7 +64,7 @@ pub struct SessionRow {
     pub practice: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EvidenceRow {
     pub session_id: SessionId,
     pub card_id: CardId,
@@ -81,7 +83,7 @@ pub struct EvidenceRow {
 }
 
 /// Which home a device and a plan belong to, and which of them learns it now.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HomeBinding {
     pub home: String,
     pub bind_journal: bool,

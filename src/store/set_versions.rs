@@ -42,7 +42,7 @@ pub struct SetSave<'a> {
 }
 
 /// One saved version of a set.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SetVersion {
     pub set_id: String,
     pub person_id: PersonId,
@@ -63,7 +63,7 @@ pub struct VersionSummary {
 }
 
 /// The newest version of each set in the plan, for a kiosk to take.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewestSet {
     pub set_id: String,
     pub person_id: PersonId,

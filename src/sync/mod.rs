@@ -4,12 +4,13 @@
 //! check-ins, mats left part-way), the device's pictures, and what its
 //! staff line says; down comes what is told back ("you said, we did") and the home's
 //! picture sets. One entry, [`run`]; the plan is reached only through
-//! [`DevicePlan`], so a plan file today and the home's hub tomorrow are two
-//! ways to reach the same port.
+//! [`DevicePlan`]: a plan file of the kiosk's own and the home's hub
+//! ([`hub`]) are two ways to reach the same port.
 //!
 //! Architecture invariant: sync knows the journal, the device port and the
 //! device's files; nothing of the UI, the voice or the web app.
 
+pub mod hub;
 pub mod join;
 mod options;
 pub mod pictures;
@@ -26,25 +27,40 @@ use tracing::{info, warn};
 use crate::core::PlanTrouble;
 use crate::library::plan_sets::SETS_DIR;
 use crate::store::{DevicePlan, Journal, StoreError};
+pub use hub::{HubLink, HubPlan};
 pub use join::{join, JoinError};
 pub use options::{SyncOptions, SyncReport};
 pub use pictures::ToShare;
 
-/// Where a device's support plan is: a file. The local plan is made on
-/// first use; a plan elsewhere (a network share) must already exist, so an
-/// unmounted share is not replaced by an empty plan.
+/// Where a device's support plan is: a file of its own, or the home's hub.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanTarget {
-    pub path: PathBuf,
-    pub create_if_missing: bool,
+pub enum PlanTarget {
+    /// The local plan is made on first use; a plan file elsewhere must
+    /// already exist, so a drive not mounted is not replaced by an empty
+    /// plan.
+    File {
+        path: PathBuf,
+        create_if_missing: bool,
+    },
+    /// The home's hub, which alone opens the plan.
+    Hub(HubLink),
 }
 
 impl PlanTarget {
+    /// Where it is, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            PlanTarget::File { path, .. } => path.display().to_string(),
+            PlanTarget::Hub(hub) => format!("the hub at {}", hub.url),
+        }
+    }
+
     /// Why a sync failed, as the staff line tells it. Only trouble with
     /// the plan's file is the plan's (a damaged journal is the kiosk's own
     /// to set aside and recover).
     pub fn trouble(&self, e: &StoreError) -> PlanTrouble {
-        let about_plan = |path: &Path| path == self.path;
+        let about_plan =
+            |path: &Path| matches!(self, PlanTarget::File { path: p, .. } if p == path);
         match e {
             e if e.is_busy() => PlanTrouble::Busy,
             StoreError::Missing { path } if about_plan(path) => PlanTrouble::Missing,
@@ -55,13 +71,24 @@ impl PlanTarget {
             }
             StoreError::NewerSchema { path, .. } if about_plan(path) => PlanTrouble::Newer,
             StoreError::DifferentHome { .. } => PlanTrouble::OtherHome,
+            StoreError::HubUnreachable { .. } => PlanTrouble::HubUnreachable,
+            StoreError::HubRefused { .. } => PlanTrouble::HubRefused,
+            StoreError::HubCertificate { .. } => PlanTrouble::HubCertificate,
             _ => PlanTrouble::Other,
         }
     }
 
     fn connect(&self, busy_timeout: Duration) -> Result<Box<dyn DevicePlan>, StoreError> {
-        let plan = crate::store::open_plan_file(&self.path, self.create_if_missing, busy_timeout)?;
-        Ok(Box::new(plan))
+        match self {
+            PlanTarget::File {
+                path,
+                create_if_missing,
+            } => {
+                let plan = crate::store::open_plan_file(path, *create_if_missing, busy_timeout)?;
+                Ok(Box::new(plan))
+            }
+            PlanTarget::Hub(hub) => Ok(Box::new(HubPlan::connect(hub.clone())?)),
+        }
     }
 }
 

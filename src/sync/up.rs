@@ -137,6 +137,7 @@ impl<'a> Up<'a> {
             .iter()
             .filter(|(_, session, _)| in_plan.contains(session))
             .map(|(_, session_id, picture)| PlanOp::SetMatPicture {
+                device_id: self.device.clone(),
                 session_id: session_id.clone(),
                 picture: picture.clone(),
             })

@@ -7,6 +7,7 @@
 //! only over HTTPS (a certificate of theirs, or one made for this machine).
 
 mod accounts;
+mod api;
 mod auth;
 mod error;
 mod heavy;
@@ -68,6 +69,9 @@ pub struct AppState {
     name_delays: signing_in::NameDelays,
     /// Uploads worked on one at a time.
     heavy_work: heavy::HeavyWork,
+    /// The SHA-256 of the HTTPS certificate's key, which kiosks pin when
+    /// they pair (`None`: not serving HTTPS, so no kiosk can pair).
+    hub_key: Option<String>,
 }
 
 /// Where people's phones can reach the web app: what its invitation and
@@ -112,6 +116,7 @@ impl AppState {
             address_waits: signing_in::AddressWaits::default(),
             name_delays: signing_in::NameDelays::default(),
             heavy_work: heavy::HeavyWork::default(),
+            hub_key: None,
         }
     }
 
@@ -138,6 +143,16 @@ impl AppState {
 
     pub fn reach(&self) -> &Reach {
         &self.reach
+    }
+
+    /// Kiosks pair with this app as the home's hub, which shows this key.
+    pub fn with_hub_key(mut self, key: String) -> AppState {
+        self.hub_key = Some(key);
+        self
+    }
+
+    pub fn hub_key(&self) -> Option<&str> {
+        self.hub_key.as_deref()
     }
 
     /// Previews drawn by this program (the tests' `sayso`).
@@ -200,6 +215,8 @@ pub struct Serving {
     /// The certificate's SHA-256 fingerprint, for staff to check in the
     /// browser (HTTPS only).
     pub fingerprint: Option<String>,
+    /// Its key's, which kiosks pin when they pair (HTTPS only).
+    pub key_fingerprint: Option<String>,
 }
 
 impl Serving {
@@ -253,6 +270,7 @@ fn bind(
     let serving = Serving {
         url: format!("{scheme}://{address}/"),
         fingerprint: certificate.as_ref().map(|c| c.fingerprint.clone()),
+        key_fingerprint: certificate.as_ref().map(|c| c.key_fingerprint.clone()),
     };
     Ok((
         Bound {
@@ -275,6 +293,9 @@ async fn run(
         .with_reach(reach)
         .with_home_file(data_dir.join(crate::library::home::HOME_FILE));
     state.secure_cookies = bound.certificate.is_some();
+    if let Some(certificate) = &bound.certificate {
+        state = state.with_hub_key(certificate.key_fingerprint.clone());
+    }
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle = axum_server::Handle::new();
     let stopping = handle.clone();
@@ -341,6 +362,12 @@ pub fn serve(
     say(format!("sayso web app on {} (Ctrl+C to stop)", serving.url));
     if let Some(fingerprint) = &serving.fingerprint {
         say(format!("certificate fingerprint (SHA-256): {fingerprint}"));
+    }
+    if let Some(key) = &serving.key_fingerprint {
+        say(format!(
+            "hub key (a kiosk shows the same words when it pairs): {}",
+            crate::sync::hub::pinning::fingerprint_words(key)
+        ));
     }
     let reach = Reach::of(&serving, bound.listener.local_addr()?);
     if let Reach::ThisMachineOnly { .. } = reach {
@@ -496,6 +523,7 @@ mod tests {
         let serving = |url: &str| Serving {
             url: url.into(),
             fingerprint: None,
+            key_fingerprint: None,
         };
         assert_eq!(
             serving("https://0.0.0.0:8470/").for_people(Some("kiosk")),

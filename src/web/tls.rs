@@ -15,6 +15,8 @@ pub struct Certificate {
     pub cert: PathBuf,
     pub key: PathBuf,
     pub fingerprint: String,
+    /// The SHA-256 of its public key: what a kiosk pins when it pairs.
+    pub key_fingerprint: String,
 }
 
 /// How long a self-made certificate is valid: two years, made again in
@@ -38,7 +40,12 @@ pub fn own_certificate(
     if !cert.is_file() || !key.is_file() || running_out {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot make the folder {}", dir.display()))?;
-        let made = make_certificate(ip, today)?;
+        // A certificate made again keeps its key: the kiosks paired with
+        // this hub pinned the key, not the certificate.
+        let kept_key = std::fs::read_to_string(&key)
+            .ok()
+            .and_then(|pem| rcgen::KeyPair::from_pem(&pem).ok());
+        let made = make_certificate(ip, today, kept_key)?;
         write_private(&key, made.1.as_bytes())?;
         std::fs::write(&cert, made.0)
             .with_context(|| format!("cannot write {}", cert.display()))?;
@@ -49,7 +56,11 @@ pub fn own_certificate(
 
 /// A self-signed certificate (PEM) and its key (PEM), named for this
 /// machine and its addresses.
-fn make_certificate(ip: IpAddr, today: chrono::NaiveDate) -> anyhow::Result<(String, String)> {
+fn make_certificate(
+    ip: IpAddr,
+    today: chrono::NaiveDate,
+    key: Option<rcgen::KeyPair>,
+) -> anyhow::Result<(String, String)> {
     use chrono::Datelike;
     let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
     let reached_by = if ip.is_unspecified() {
@@ -80,7 +91,10 @@ fn make_certificate(ip: IpAddr, today: chrono::NaiveDate) -> anyhow::Result<(Str
     // From yesterday: a clock a little behind still trusts it.
     params.not_before = date(today - chrono::Duration::days(1));
     params.not_after = date(today + chrono::Duration::days(VALID_DAYS));
-    let key = rcgen::KeyPair::generate().context("cannot make a key for the certificate")?;
+    let key = match key {
+        Some(key) => key,
+        None => rcgen::KeyPair::generate().context("cannot make a key for the certificate")?,
+    };
     let cert = params
         .self_signed(&key)
         .context("cannot make a certificate for this machine")?;
@@ -135,10 +149,13 @@ pub fn given_certificate(cert: PathBuf, key: PathBuf) -> anyhow::Result<Certific
         .map(|b| format!("{b:02X}"))
         .collect::<Vec<_>>()
         .join(":");
+    let key_fingerprint = crate::sync::hub::pinning::key_fingerprint(der.as_ref())
+        .with_context(|| format!("cannot read the key of the certificate {}", cert.display()))?;
     Ok(Certificate {
         cert,
         key,
         fingerprint,
+        key_fingerprint,
     })
 }
 
@@ -214,12 +231,16 @@ mod tests {
         let later = today() + chrono::Duration::days(VALID_DAYS - RENEW_DAYS_BEFORE);
         let renewed = own_certificate(dir.path(), ip, later).unwrap();
         assert_ne!(renewed.fingerprint, first.fingerprint);
+        assert_eq!(
+            renewed.key_fingerprint, first.key_fingerprint,
+            "the key kiosks pinned is kept"
+        );
     }
 
     #[test]
     fn the_certificate_names_the_machine_and_its_address_for_two_years() {
         let ip: IpAddr = "192.168.1.20".parse().unwrap();
-        let (pem, _) = make_certificate(ip, today()).unwrap();
+        let (pem, _) = make_certificate(ip, today(), None).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cert.pem");
         std::fs::write(&path, &pem).unwrap();

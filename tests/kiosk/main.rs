@@ -15,6 +15,7 @@ mod family_sets;
 mod gpio;
 mod home;
 mod house;
+mod hub;
 mod kept_mat;
 mod memory;
 mod photos;

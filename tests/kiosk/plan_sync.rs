@@ -382,7 +382,7 @@ fn a_plan_from_a_newer_version_is_refused_and_not_touched() {
     let mut journal = new_journal(&dir.path().join("journal.sqlite"));
     a_week(&mut journal);
 
-    let target = PlanTarget {
+    let target = PlanTarget::File {
         path: path.clone(),
         create_if_missing: false,
     };
@@ -405,7 +405,7 @@ fn a_missing_plan_is_not_created_and_sync_catches_up_when_it_is_back() {
     let mut journal = new_journal(&journal_path);
     a_week(&mut journal);
     let share = dir.path().join("office-share/plan.sqlite");
-    let target = PlanTarget {
+    let target = PlanTarget::File {
         path: share.clone(),
         create_if_missing: false,
     };
@@ -523,7 +523,7 @@ fn damaged_files_are_named_and_nothing_is_half_written() {
     a_week(&mut journal);
     drop(journal);
     let plan_path = dir.path().join("plan.sqlite");
-    let target = PlanTarget {
+    let target = PlanTarget::File {
         path: plan_path.clone(),
         create_if_missing: false,
     };
@@ -566,7 +566,7 @@ fn damaged_files_are_named_and_nothing_is_half_written() {
     // A damaged journal.
     let broken_journal = dir.path().join("broken-journal.sqlite");
     std::fs::write(&broken_journal, b"SQLite format 3\0".repeat(400)).unwrap();
-    let fresh = PlanTarget {
+    let fresh = PlanTarget::File {
         path: dir.path().join("fresh-plan.sqlite"),
         create_if_missing: true,
     };

@@ -127,6 +127,12 @@ pub enum PlanTrouble {
     Newer,
     /// The plan of another home.
     OtherHome,
+    /// The home's hub cannot be reached (down, or the network is).
+    HubUnreachable,
+    /// The hub refused this kiosk: revoked, or paired again elsewhere.
+    HubRefused,
+    /// The hub showed another key than the one paired with.
+    HubCertificate,
     /// Anything else (the log says what).
     Other,
 }
@@ -149,6 +155,15 @@ impl PlanTrouble {
             }
             PlanTrouble::OtherHome => {
                 "Support plan of another home: nothing was written to it (see the log: sayso plan join)"
+            }
+            PlanTrouble::HubUnreachable => {
+                "Home's hub not reached: mats are kept here and sent when it answers (is it on, and this kiosk on the home's network?)"
+            }
+            PlanTrouble::HubRefused => {
+                "Home's hub refused this kiosk (revoked?): mats are kept here. Pair it again with a code from the web app's Kiosks page"
+            }
+            PlanTrouble::HubCertificate => {
+                "Home's hub showed a different key: nothing was sent. If the hub was replaced, pair this kiosk again"
             }
             PlanTrouble::Other => SYNC_NOTICE,
         }

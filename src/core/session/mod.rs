@@ -26,7 +26,7 @@ use super::record::{Company, Record, WouldHave};
 
 mod moves;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PersonRef {
     pub id: PersonId,
     pub name: String,

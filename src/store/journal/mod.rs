@@ -34,7 +34,8 @@ const MIGRATIONS: &[&str] = &[
 
 /// A kind of journal row that sync brings into the plan in the order it
 /// was written, from where it last got to (see the plan's `device_marks`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Stream {
     /// Finished mats (`session_ends`).
     Finished,
@@ -61,7 +62,7 @@ pub struct Journal {
 }
 
 /// A finished session as sync reads it back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FinishedSession {
     pub id: SessionId,
     pub device_id: String,
@@ -82,7 +83,7 @@ pub struct FinishedSession {
     pub undos: Vec<UndoRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlacementRow {
     pub seq: u32,
     pub card_id: CardId,
@@ -96,7 +97,7 @@ pub struct PlacementRow {
 }
 
 /// A check-in's outcome as the journal has it (times as RFC 3339 text).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInRow {
     pub person: PersonRef,
     pub key: String,
@@ -109,7 +110,7 @@ pub struct CheckInRow {
 
 /// A mat left part-way (saved as partial when nobody touched it, never
 /// finished), as the staff pages show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PartialMat {
     pub session_id: SessionId,
     pub person: PersonRef,
@@ -122,7 +123,7 @@ pub struct PartialMat {
 }
 
 /// A skip or a "tell me more" mark.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CardActionRow {
     pub seq: u32,
     pub card_id: CardId,
@@ -130,7 +131,7 @@ pub struct CardActionRow {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UndoRow {
     pub seq: u32,
     pub undoes: u32,

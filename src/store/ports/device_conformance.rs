@@ -280,7 +280,19 @@ fn a_kept_mat_waits_for_its_picture_until_it_is_sent(plan: &mut dyn DevicePlan) 
     plan.execute(&tea_mat("s1", "d1"), &mut Faults::default())
         .unwrap();
     assert!(plan.mats_awaiting_picture("d1").unwrap().is_empty());
+    let from_another = PlanOp::SetMatPicture {
+        device_id: "d2".into(),
+        session_id: "s1".into(),
+        picture: "mats/s1-forged.png".into(),
+    };
+    plan.execute(&[from_another], &mut Faults::default())
+        .unwrap();
+    assert!(
+        plan.mats_awaiting_picture("d1").unwrap().is_empty(),
+        "only the device that recorded a mat names its picture"
+    );
     let named = PlanOp::SetMatPicture {
+        device_id: "d1".into(),
         session_id: "s1".into(),
         picture: "mats/s1.png".into(),
     };

@@ -24,6 +24,24 @@ pub struct PairedKiosk {
     pub paired_at: DateTime<Utc>,
 }
 
+/// A kiosk as staff see it on the hub's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KioskEntry {
+    pub device_id: String,
+    pub paired_at: DateTime<Utc>,
+    /// When staff revoked it, and who.
+    pub revoked: Option<(DateTime<Utc>, String)>,
+}
+
+/// Why a token opened nothing, as the kiosk that sent it is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenRefused {
+    /// Staff revoked this kiosk.
+    Revoked,
+    /// Not a token this hub gave (or given before the kiosk paired again).
+    Unknown,
+}
+
 /// Why a kiosk could not pair, in words for whoever typed the code.
 #[derive(Debug, thiserror::Error)]
 pub enum PairingError {
@@ -57,6 +75,15 @@ pub trait KiosksPlan: Send {
 
     /// The kiosk a token is, unless it is unknown or revoked.
     fn kiosk_of_token(&self, token: &str) -> Result<Option<PairedKiosk>, StoreError>;
+
+    /// A token that opened nothing: why, with the refusal in the audit
+    /// log (an unknown token at most once a minute, so guesses cannot
+    /// flood it).
+    fn refuse_token(&mut self, token: &str, now: DateTime<Utc>)
+        -> Result<TokenRefused, StoreError>;
+
+    /// Every kiosk ever paired, the newest first.
+    fn paired_kiosks(&self) -> Result<Vec<KioskEntry>, StoreError>;
 
     /// Staff revoke a kiosk: its token opens nothing from now on. `false`:
     /// no such paired kiosk, or revoked already.

@@ -2,7 +2,7 @@
 //! [`KiosksPlan`](super::KiosksPlan). Each check starts from a fresh, empty plan.
 
 use super::device_conformance::{at, run_check};
-use super::kiosks::{PairingError, PAIRING_CODE_MINUTES};
+use super::kiosks::{PairingError, TokenRefused, PAIRING_CODE_MINUTES};
 use super::staff_conformance::MakePlan;
 use super::AllPorts;
 
@@ -76,6 +76,18 @@ fn a_revoked_kiosks_token_opens_nothing_until_it_pairs_again(plan: &mut dyn AllP
     let token = plan.pair_kiosk(&code, "kitchen", at(1)).unwrap();
     assert!(plan.revoke_kiosk("kitchen", "Jo", at(2)).unwrap());
     assert!(plan.kiosk_of_token(&token).unwrap().is_none());
+    assert_eq!(
+        plan.refuse_token(&token, at(2)).unwrap(),
+        TokenRefused::Revoked
+    );
+    assert_eq!(
+        plan.refuse_token("a guess", at(2)).unwrap(),
+        TokenRefused::Unknown
+    );
+    let [kitchen] = &plan.paired_kiosks().unwrap()[..] else {
+        panic!("one kiosk on the list")
+    };
+    assert_eq!(kitchen.revoked, Some((at(2), "Jo".to_string())));
     assert!(!plan.revoke_kiosk("kitchen", "Jo", at(3)).unwrap(), "once");
     assert!(!plan.revoke_kiosk("nobody", "Jo", at(3)).unwrap());
 

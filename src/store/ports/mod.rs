@@ -25,10 +25,24 @@ pub use kiosks::KiosksPlan;
 pub use sets::PlanSets;
 pub use staff::StaffPlan;
 
-/// Everything the web app reaches the plan for, as one object.
-pub trait WebPlan: StaffPlan + AccountsPlan + PlanSets {}
+/// Everything the web app reaches the plan for, as one object: staff's
+/// and families' pages; and, as the home's hub, its kiosks (each port
+/// reached by name, where two ports use the same words).
+pub trait WebPlan: StaffPlan + AccountsPlan + PlanSets {
+    /// The plan as a kiosk's sync reaches it.
+    fn device(&mut self) -> &mut dyn DevicePlan;
+    /// The hub's paired kiosks.
+    fn kiosks(&mut self) -> &mut dyn KiosksPlan;
+}
 
-impl<T: StaffPlan + AccountsPlan + PlanSets> WebPlan for T {}
+impl<T: StaffPlan + AccountsPlan + PlanSets + DevicePlan + KiosksPlan> WebPlan for T {
+    fn device(&mut self) -> &mut dyn DevicePlan {
+        self
+    }
+    fn kiosks(&mut self) -> &mut dyn KiosksPlan {
+        self
+    }
+}
 
 /// A whole plan: every port. A backend implements them all.
 pub trait AllPorts: DevicePlan + StaffPlan + AccountsPlan + PlanSets + KiosksPlan {}

@@ -9,10 +9,12 @@ use crate::core::PersonRef;
 use crate::store::accounts::WebSession;
 use crate::store::ports::staff::TopicViews;
 
+mod kiosks;
 mod person;
 mod profile;
 mod whats_new;
 
+pub use kiosks::*;
 pub use person::*;
 pub use profile::*;
 pub use whats_new::*;

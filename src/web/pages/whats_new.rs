@@ -94,6 +94,7 @@ pub fn whats_new(
                 }
             }
             h2 #kiosks { "Kiosks" }
+            p { a href="/kiosks" { "Add a kiosk, or revoke one" } }
             @if devices.is_empty() {
                 p.quiet { "No kiosk has synced into this plan yet." }
             }

@@ -20,6 +20,7 @@ const MAX_FORM_BYTES: usize = 32 * 1024;
 
 mod account;
 mod checks;
+mod kiosks;
 mod person;
 mod profile;
 mod report;
@@ -28,6 +29,7 @@ mod views_and_actions;
 mod whats_new;
 
 use account::*;
+use kiosks::*;
 use person::*;
 use profile::*;
 use report::*;
@@ -43,7 +45,10 @@ pub fn app(state: AppState) -> Router {
         .route("/setup", get(setup_page).post(set_up))
         .route("/signout", post(sign_out))
         .route("/seen", post(seen))
+        .route("/kiosks", get(kiosks_page))
+        .route("/kiosks/pairing-code", post(new_pairing_code))
         .route("/kiosks/{device}/name", post(name_kiosk))
+        .route("/kiosks/{device}/revoke", post(revoke_kiosk))
         .route("/account", get(account_page))
         .route("/account/pin", post(set_pin))
         .route("/people/{person}", get(person_page))
@@ -72,6 +77,7 @@ pub fn app(state: AppState) -> Router {
         )
         .merge(super::sets::routes())
         .merge(super::accounts::routes())
+        .merge(super::api::routes())
         .fallback(|| async { WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(middleware::from_fn_with_state(

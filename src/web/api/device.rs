@@ -1,0 +1,302 @@
+//! A kiosk's sync, route by route: each the device port's call of the same
+//! name, for the kiosk the token says, at the hub's time.
+
+use std::collections::HashSet;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Json;
+use base64::Engine;
+
+use super::kiosk_requests::{as_kiosk, read_json, ApiError};
+use crate::core::told_back::ToldBack;
+use crate::core::{PersonRef, SessionId};
+use crate::library::picture;
+use crate::store::journal::{PartialMat, Stream};
+use crate::store::ops::{HomeBinding, PlanOp};
+use crate::store::pictures::{is_picture_hash, NewPicture};
+use crate::store::set_versions::{NewestSet, SetVersion};
+use crate::store::Faults;
+use crate::sync::hub::received::as_received;
+use crate::sync::hub::wire::*;
+use crate::web::AppState;
+
+type Answer<T> = Result<Json<T>, ApiError>;
+
+pub(super) async fn check(State(state): State<AppState>, headers: HeaderMap) -> Answer<()> {
+    as_kiosk(&state, &headers, |plan, _, _| {
+        Ok(plan.check_integrity_once()?)
+    })
+    .await
+}
+
+pub(super) async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Answer<Option<String>> {
+    as_kiosk(&state, &headers, |plan, _, _| Ok(plan.home_id()?)).await
+}
+
+pub(super) async fn settle_home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<HomeBinding> {
+    let asked: SettleHome = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, _, _| {
+        Ok(plan.settle_home(asked.journal_home.as_deref(), &asked.fresh)?)
+    })
+    .await
+}
+
+pub(super) async fn people(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Answer<Vec<PersonRef>> {
+    as_kiosk(&state, &headers, |plan, _, _| Ok(plan.people()?)).await
+}
+
+pub(super) async fn mats_known(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<HashSet<SessionId>> {
+    let asked: SessionIds = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, _, _| {
+        let ids: Vec<&SessionId> = asked.ids.iter().collect();
+        Ok(plan.synced_among(&ids)?)
+    })
+    .await
+}
+
+pub(super) async fn writes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<usize> {
+    let ops: Vec<PlanOp> = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, device, now| {
+        let ops = as_received(ops, device, now).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        Ok(plan.execute(&ops, &mut Faults::default())?)
+    })
+    .await
+}
+
+pub(super) async fn mark(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(stream): Path<Stream>,
+) -> Answer<Option<Mark>> {
+    as_kiosk(&state, &headers, move |plan, device, _| {
+        let mark = plan.device_mark(device, stream)?;
+        Ok(mark.map(|(row, key)| Mark { row, key }))
+    })
+    .await
+}
+
+pub(super) async fn set_mark(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(stream): Path<Stream>,
+    body: Bytes,
+) -> Answer<()> {
+    let mark: Mark = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, device, _| {
+        Ok(plan.set_device_mark(device, stream, mark.row, &mark.key)?)
+    })
+    .await
+}
+
+pub(super) async fn check_in_known(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<bool> {
+    let asked: CheckInKey = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, _, _| {
+        Ok(plan.has_check_in(&asked.person, &asked.key)?)
+    })
+    .await
+}
+
+pub(super) async fn partial_mats(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<()> {
+    let mats: Vec<PartialMat> = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, device, now| {
+        Ok(plan.set_partial_mats(device, &mats, now)?)
+    })
+    .await
+}
+
+pub(super) async fn told_back(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<Vec<ToldBack>> {
+    let asked: People = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, _, _| {
+        Ok(plan.told_back_for(&asked.people)?)
+    })
+    .await
+}
+
+pub(super) async fn told_back_answered(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<Vec<i64>> {
+    let asked: ActionIds = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, _, _| {
+        Ok(plan.answered_told_back(&asked.action_ids)?)
+    })
+    .await
+}
+
+pub(super) async fn staff_line(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<()> {
+    let line: StaffLine = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, device, now| {
+        Ok(plan.report_device(device, &line.problems, now)?)
+    })
+    .await
+}
+
+pub(super) async fn picture_from(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(source): Path<String>,
+) -> Answer<Option<String>> {
+    as_kiosk(&state, &headers, move |plan, _, _| {
+        Ok(plan.picture_for_source(&source)?)
+    })
+    .await
+}
+
+/// A picture, decoded and written again here (off the plan's lock) before
+/// it is kept: nothing a kiosk sends reaches a browser as it came.
+pub(super) async fn add_picture(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<String> {
+    let up: PictureUp = read_json(&headers, &body)?;
+    if !is_picture_hash(&up.source_hash) {
+        return Err(ApiError::BadRequest(
+            "a source hash is 64 hex digits".into(),
+        ));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(up.bytes)
+        .map_err(|_| ApiError::BadRequest("the picture is not base64".into()))?;
+    let prepared = tokio::task::spawn_blocking(move || {
+        let file = tempfile::NamedTempFile::new().map_err(|_| ApiError::Internal)?;
+        std::fs::write(file.path(), &bytes).map_err(|_| ApiError::Internal)?;
+        picture::received_for_plan(file.path())
+            .map_err(|e| ApiError::BadRequest(format!("the picture cannot be used: {e}")))
+    })
+    .await
+    .map_err(|_| ApiError::Internal)??;
+    as_kiosk(&state, &headers, move |plan, _, now| {
+        let kept = NewPicture {
+            source_hash: &up.source_hash,
+            media_type: prepared.media_type,
+            width: prepared.width,
+            height: prepared.height,
+            bytes: &prepared.bytes,
+        };
+        Ok(plan.add_picture(kept, now)?)
+    })
+    .await
+}
+
+pub(super) async fn card_picture(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<bool> {
+    let card: CardPicture = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, _, now| {
+        Ok(plan.set_card_picture(&card.topic_id, &card.card_id, &card.hash, now)?)
+    })
+    .await
+}
+
+pub(super) async fn person_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<bool> {
+    let photo: PersonPhoto = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, _, _| {
+        Ok(plan.set_person_photo(&photo.person, &photo.hash)?)
+    })
+    .await
+}
+
+pub(super) async fn mats_awaiting_picture(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Answer<Vec<(SessionId, String)>> {
+    as_kiosk(&state, &headers, |plan, device, _| {
+        Ok(plan.mats_awaiting_picture(device)?)
+    })
+    .await
+}
+
+/// Only the kiosk that recorded a mat gives its picture.
+pub(super) async fn mat_picture(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<()> {
+    let mat: MatPicture = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, device, _| {
+        let awaiting = plan.mats_awaiting_picture(device)?;
+        if !awaiting.iter().any(|(session, _)| *session == mat.session) {
+            return Err(ApiError::BadRequest(
+                "no mat of this kiosk awaits that picture".into(),
+            ));
+        }
+        Ok(plan.set_mat_picture_hash(&mat.session, &mat.hash)?)
+    })
+    .await
+}
+
+pub(super) async fn newest_sets(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Answer<Vec<NewestSet>> {
+    as_kiosk(&state, &headers, |plan, _, _| Ok(plan.newest_sets()?)).await
+}
+
+pub(super) async fn set_version(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<Option<SetVersion>> {
+    let wanted: SetVersionWanted = read_json(&headers, &body)?;
+    as_kiosk(&state, &headers, move |plan, _, _| {
+        Ok(plan.set_version(&wanted.set_id, wanted.version)?)
+    })
+    .await
+}
+
+/// A set's file, as base64 (`null`: the hub has none by that hash).
+pub(super) async fn set_file(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(hash): Path<String>,
+) -> Answer<Option<String>> {
+    as_kiosk(&state, &headers, move |plan, _, _| {
+        let file = plan.set_file(&hash)?;
+        Ok(file.map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes)))
+    })
+    .await
+}

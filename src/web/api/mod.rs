@@ -1,0 +1,47 @@
+//! The hub's API for its kiosks (`/api/v1`): pairing with a code staff
+//! made, then each sync's requests, every one behind the kiosk's token and
+//! answered for that kiosk alone. The wire's words are in
+//! [`crate::sync::hub::wire`]; nothing a kiosk sends is written as sent
+//! without [`crate::sync::hub::received`].
+
+mod device;
+mod kiosk_requests;
+mod pairing;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::AppState;
+use crate::sync::hub::wire::{API, MAX_REQUEST_BYTES};
+use kiosk_requests::ApiError;
+
+use device::*;
+
+pub fn routes() -> Router<AppState> {
+    let api = Router::new()
+        .route("/pair", post(pairing::pair))
+        .route("/check", post(check))
+        .route("/home", get(home).post(settle_home))
+        .route("/people", get(people))
+        .route("/mats/known", post(mats_known))
+        .route("/mats/awaiting-picture", get(mats_awaiting_picture))
+        .route("/writes", post(writes))
+        .route("/marks/{stream}", get(mark).post(set_mark))
+        .route("/check-ins/known", post(check_in_known))
+        .route("/partial-mats", post(partial_mats))
+        .route("/told-back", post(told_back))
+        .route("/told-back/answered", post(told_back_answered))
+        .route("/staff-line", post(staff_line))
+        .route("/pictures/from/{source}", get(picture_from))
+        .route("/pictures", post(add_picture))
+        .route("/card-pictures", post(card_picture))
+        .route("/person-photos", post(person_photo))
+        .route("/mat-pictures", post(mat_picture))
+        .route("/sets/newest", get(newest_sets))
+        .route("/sets/version", post(set_version))
+        .route("/files/{hash}", get(set_file))
+        .fallback(|| async { ApiError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES));
+    Router::new().nest(API, api)
+}

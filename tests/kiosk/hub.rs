@@ -1,0 +1,303 @@
+//! The home's hub: real kiosk processes (`sayso pair`, `sayso sync`, each
+//! with a data directory of its own) and a real `sayso serve` over HTTPS on
+//! this machine's own address.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rusqlite::Connection;
+
+use sayso::core::{Company, InputMethod, PersonRef, Record, Spot};
+use sayso::store::ports::KiosksPlan;
+use sayso::store::{Journal, Plan};
+
+fn when() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap()
+}
+
+fn alex() -> PersonRef {
+    PersonRef {
+        id: "0190a000-0000-7000-8000-00000000a1e5".into(),
+        name: "Alex".into(),
+    }
+}
+
+/// A kiosk's data directory whose journal holds the finished mats
+/// numbered `mats` of Alex's, each with tea placed; their ids have `prefix`.
+fn kiosk_with_mats(dir: &Path, prefix: &str, mats: std::ops::Range<usize>) -> PathBuf {
+    let data = dir.join(prefix);
+    let mut journal = Journal::open(&data.join("journal.sqlite")).unwrap();
+    journal.ensure_person(&alex(), when()).unwrap();
+    for i in mats {
+        let at = when() + Duration::hours(i as i64);
+        let id = format!("0190a000-0000-7000-{prefix}-{i:012}");
+        journal
+            .record_all(&[
+                Record::Started {
+                    session_id: id.clone().into(),
+                    person_id: alex().id,
+                    set_id: "demo".into(),
+                    topic_id: "food".into(),
+                    topic_title: "Food".into(),
+                    company: Company::default(),
+                    at,
+                },
+                Record::Placed {
+                    session_id: id.clone().into(),
+                    seq: 1,
+                    card_id: "tea".into(),
+                    card_label: "tea".into(),
+                    spot: Spot::on(i % 3),
+                    point_label: ["like", "not sure", "don't like"][i % 3].into(),
+                    at,
+                    via: InputMethod::Key,
+                    response_ms: 1200,
+                    helped: false,
+                },
+                Record::Finished {
+                    session_id: id.into(),
+                    at: at + Duration::minutes(3),
+                    via: InputMethod::Key,
+                },
+            ])
+            .unwrap();
+    }
+    data
+}
+
+/// A running `sayso serve`, stopped when dropped.
+struct Hub {
+    child: Child,
+    url: String,
+    key_words: String,
+    plan: PathBuf,
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_hub(dir: &Path) -> Hub {
+    let plan = dir.join("plan.sqlite");
+    if !plan.exists() {
+        Plan::create(&plan).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .arg("--plan")
+        .arg(&plan)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--https", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = BufReader::new(child.stdout.take().unwrap());
+    let (mut url, mut key_words) = (String::new(), String::new());
+    let mut line = String::new();
+    while key_words.is_empty() && said.read_line(&mut line).unwrap() > 0 {
+        if let Some(rest) = line.strip_prefix("sayso web app on ") {
+            url = rest.split(' ').next().unwrap().trim_end_matches('/').into();
+        }
+        if let Some((_, words)) = line.split_once("when it pairs): ") {
+            key_words = words.trim().into();
+        }
+        line.clear();
+    }
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    // The rest of what it says is read (and dropped), so it never blocks.
+    std::thread::spawn(move || std::io::copy(&mut said, &mut std::io::sink()));
+    Hub {
+        child,
+        url,
+        key_words,
+        plan,
+    }
+}
+
+fn pairing_code(plan: &Path) -> String {
+    let mut plan = Plan::open(plan).unwrap();
+    plan.new_pairing_code("Jo", Utc::now()).unwrap().code
+}
+
+fn sayso(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap()
+}
+
+fn said(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn count(plan: &Path, sql: &str) -> i64 {
+    Connection::open(plan)
+        .unwrap()
+        .query_row(sql, [], |row| row.get(0))
+        .unwrap()
+}
+
+#[test]
+fn two_kiosks_paired_with_a_hub_bring_each_mat_once_and_a_revoked_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(&dir.path().join("hub"));
+    let lounge = kiosk_with_mats(dir.path(), "1111", 0..30);
+    let kitchen = kiosk_with_mats(dir.path(), "2222", 0..20);
+
+    let code = pairing_code(&hub.plan);
+    let paired = sayso(&lounge, &["pair", &hub.url, &code]);
+    assert!(paired.status.success(), "{}", said(&paired));
+    assert!(
+        said(&paired).contains(&hub.key_words),
+        "the kiosk shows the hub's words: {}",
+        said(&paired)
+    );
+    assert!(
+        said(&paired).contains("30 finished mat(s)"),
+        "{}",
+        said(&paired)
+    );
+    let again = sayso(&kitchen, &["pair", &hub.url, &code]);
+    assert!(!again.status.success(), "a code pairs one kiosk");
+    assert!(said(&again).contains("used already"), "{}", said(&again));
+    let paired = sayso(&kitchen, &["pair", &hub.url, &pairing_code(&hub.plan)]);
+    assert!(paired.status.success(), "{}", said(&paired));
+
+    for kiosk in [&lounge, &kitchen, &lounge, &kitchen] {
+        let synced = sayso(kiosk, &["sync"]);
+        assert!(synced.status.success(), "{}", said(&synced));
+    }
+    let mats = "SELECT count(*) FROM synced_sessions";
+    assert_eq!(count(&hub.plan, mats), 50, "every mat once");
+    assert_eq!(count(&hub.plan, "SELECT count(*) FROM evidence"), 50);
+    assert_eq!(
+        count(
+            &hub.plan,
+            "SELECT count(DISTINCT device_id) FROM synced_sessions"
+        ),
+        2
+    );
+    assert!(
+        !dir.path().join("1111/plan.sqlite").exists(),
+        "a paired kiosk keeps no plan of its own"
+    );
+
+    // A kiosk that was lost: staff revoke it, and its next sync is refused.
+    let kitchen_id = Journal::open(&kitchen.join("journal.sqlite"))
+        .unwrap()
+        .device_id()
+        .to_string();
+    Plan::open(&hub.plan)
+        .unwrap()
+        .revoke_kiosk(&kitchen_id, "Jo", Utc::now())
+        .unwrap();
+    kiosk_with_mats(dir.path(), "2222", 20..25);
+    let refused = sayso(&kitchen, &["sync"]);
+    assert!(!refused.status.success());
+    assert!(
+        said(&refused).contains("refused this kiosk"),
+        "{}",
+        said(&refused)
+    );
+    assert!(said(&refused).contains("revoked"), "{}", said(&refused));
+    assert_eq!(count(&hub.plan, mats), 50, "nothing written for it");
+    assert_eq!(
+        count(
+            &hub.plan,
+            "SELECT count(*) FROM audit_log WHERE action LIKE 'revoked kiosk % refused'"
+        ),
+        1,
+        "the refusal is audited"
+    );
+}
+
+#[test]
+fn a_kiosk_shown_another_key_sends_nothing_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(&dir.path().join("hub"));
+    let lounge = kiosk_with_mats(dir.path(), "1111", 0..3);
+    let paired = sayso(&lounge, &["pair", &hub.url, &pairing_code(&hub.plan)]);
+    assert!(paired.status.success(), "{}", said(&paired));
+
+    // The hub's certificate is made again with a new key (another machine
+    // answering at its address).
+    let hub_dir = dir.path().join("hub");
+    drop(hub);
+    std::fs::remove_file(hub_dir.join("web-key.pem")).unwrap();
+    std::fs::remove_file(hub_dir.join("web-cert.pem")).unwrap();
+    let other = start_hub(&hub_dir);
+    let hub_file = lounge.join("hub.toml");
+    let link = std::fs::read_to_string(&hub_file).unwrap();
+    let port = |url: &str| url.rsplit(':').next().unwrap().to_string();
+    let old_url = link
+        .lines()
+        .find_map(|l| l.strip_prefix("url = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_string();
+    std::fs::write(&hub_file, link.replace(&port(&old_url), &port(&other.url))).unwrap();
+    kiosk_with_mats(dir.path(), "1111", 3..5);
+    let refused = sayso(&lounge, &["sync"]);
+    assert!(!refused.status.success());
+    assert!(
+        said(&refused).contains("different key"),
+        "{}",
+        said(&refused)
+    );
+    assert_eq!(
+        count(&other.plan, "SELECT count(*) FROM synced_sessions"),
+        3,
+        "the two mats since were not sent"
+    );
+}
+
+#[test]
+fn the_api_refuses_a_request_without_a_kiosks_token_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(&dir.path().join("hub"));
+    let lounge = kiosk_with_mats(dir.path(), "1111", 0..2);
+    let paired = sayso(&lounge, &["pair", &hub.url, &pairing_code(&hub.plan)]);
+    assert!(paired.status.success(), "{}", said(&paired));
+    let link: sayso::sync::HubLink =
+        toml::from_str(&std::fs::read_to_string(lounge.join("hub.toml")).unwrap()).unwrap();
+
+    let guessed = sayso::sync::HubLink {
+        token: "0".repeat(64),
+        ..link.clone()
+    };
+    let marks = "SELECT count(*) FROM device_marks";
+    let marks_before = count(&hub.plan, marks);
+    let mut plan = sayso::sync::HubPlan::connect(guessed).unwrap();
+    use sayso::store::DevicePlan;
+    let refused = plan.people().unwrap_err().to_string();
+    assert!(refused.contains("not paired with this hub"), "{refused}");
+    let refused = plan
+        .set_device_mark("anyone", sayso::store::journal::Stream::Finished, 9, "x")
+        .unwrap_err();
+    assert!(matches!(
+        refused,
+        sayso::store::StoreError::HubRefused { .. }
+    ));
+    assert_eq!(count(&hub.plan, marks), marks_before, "nothing written");
+    let plan = sayso::sync::HubPlan::connect(link).unwrap();
+    assert_eq!(
+        plan.people().unwrap(),
+        vec![alex()],
+        "its own token opens it"
+    );
+    let unknown = "SELECT count(*) FROM audit_log WHERE action = 'unknown kiosk refused'";
+    assert_eq!(count(&hub.plan, unknown), 1, "audited, once a minute");
+}
