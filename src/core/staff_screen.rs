@@ -306,6 +306,25 @@ impl StaffScreen {
     }
 }
 
+/// The staff screen's line about the support plan: how many mats are
+/// saved on this kiosk only, and when a sync last reached the plan
+/// (`last_reached`, as staff read the time).
+pub fn plan_line(waiting: i64, last_reached: Option<&str>) -> String {
+    let mats = if waiting == 1 {
+        "1 mat saved on this kiosk has".to_string()
+    } else {
+        format!("{waiting} mats saved on this kiosk have")
+    };
+    match (waiting, last_reached) {
+        (0, Some(at)) => format!("Every mat saved here is in the support plan (last sync {at})."),
+        (0, None) => "No mat saved here is waiting for the support plan.".to_string(),
+        (_, Some(at)) => {
+            format!("{mats} not reached the support plan yet (last reached at {at}).")
+        }
+        (_, None) => format!("{mats} not reached the support plan yet (never reached from here)."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,5 +467,18 @@ mod tests {
         assert_eq!(door.view().asking, None);
         assert!(door.input(StaffInput::Confirm, now).is_empty());
         assert!(door.input(StaffInput::ToggleWebApp, now).is_empty());
+    }
+
+    #[test]
+    fn the_plan_line_tells_saved_here_from_reached_the_plan() {
+        assert_eq!(
+            plan_line(0, Some("14:02")),
+            "Every mat saved here is in the support plan (last sync 14:02)."
+        );
+        assert_eq!(
+            plan_line(3, Some("Tue 14:02")),
+            "3 mats saved on this kiosk have not reached the support plan yet (last reached at Tue 14:02)."
+        );
+        assert!(plan_line(1, None).starts_with("1 mat saved on this kiosk has not reached"));
     }
 }

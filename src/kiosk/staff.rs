@@ -15,6 +15,8 @@ pub struct StaffScreenView {
     pub volume: u8,
     /// Mats started on this kiosk today.
     pub mats_today: i64,
+    /// Saved on this kiosk, or in the support plan too.
+    pub plan_line: String,
     /// Where the staff web app answers, if this kiosk serves it.
     pub web_address: Option<String>,
     /// This kiosk as the web app's Kiosks list shows it until it is named:

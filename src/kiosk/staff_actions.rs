@@ -62,6 +62,21 @@ impl Kiosk {
             .filter(|_| open)
             .and_then(|journal| journal.mats_since(local.date_naive()).ok())
             .unwrap_or(0);
+        let plan_line = journal
+            .filter(|_| open)
+            .and_then(|journal| journal.plan_reached().ok())
+            .map(|reached| {
+                let last = reached.last_at.map(|at| {
+                    let at = at.with_timezone(&chrono::Local);
+                    if at.date_naive() == local.date_naive() {
+                        at.format("%H:%M").to_string()
+                    } else {
+                        at.format("%a %-d %b %H:%M").to_string()
+                    }
+                });
+                crate::core::staff_screen::plan_line(reached.waiting, last.as_deref())
+            })
+            .unwrap_or_default();
         let mut problems = self.flow.notices().to_vec();
         if self.clock.unset_for_ms().is_some() {
             problems.push(
@@ -76,6 +91,7 @@ impl Kiosk {
             problems,
             volume: self.settings.volume_now(now),
             mats_today,
+            plan_line,
             web_address: self.staff.web_address.clone(),
             short_id: journal.map(|journal| journal.device_id().chars().take(8).collect()),
         }

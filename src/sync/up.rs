@@ -123,7 +123,11 @@ impl<'a> Up<'a> {
         let brought_in = finished
             .iter()
             .map(|(row, id)| (*row, id.as_str(), !held_back.contains(id)));
-        self.move_mark(Stream::Finished, mark_after(brought_in))
+        let mark = mark_after(brought_in);
+        self.move_mark(Stream::Finished, mark)?;
+        // For the staff screen: what is saved here and not in the plan yet.
+        let reached = mark.map_or(from, |(row, _)| row);
+        self.journal.note_plan_reached(reached, self.now)
     }
 
     /// A mat's picture is drawn just after it is finished, so it may reach

@@ -400,6 +400,7 @@ fn show_staff(window: &AppWindow, view: &StaffScreenView) {
     adapter.set_staff_problems(Rc::new(slint::VecModel::from(problems)).into());
     adapter.set_staff_volume(i32::from(view.volume));
     adapter.set_staff_mats_today(i32::try_from(view.mats_today).unwrap_or(i32::MAX));
+    adapter.set_staff_plan_line(view.plan_line.as_str().into());
     adapter.set_staff_web_address(view.web_address.as_deref().unwrap_or_default().into());
     adapter.set_staff_kiosk_id(view.short_id.as_deref().unwrap_or_default().into());
     adapter.set_staff_web_qr(

@@ -13,11 +13,11 @@ use sayso::core::{Company, InputMethod, PersonRef, Record, Spot};
 use sayso::store::ports::KiosksPlan;
 use sayso::store::{Journal, Plan};
 
-fn when() -> DateTime<Utc> {
+pub fn when() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap()
 }
 
-fn alex() -> PersonRef {
+pub fn alex() -> PersonRef {
     PersonRef {
         id: "0190a000-0000-7000-8000-00000000a1e5".into(),
         name: "Alex".into(),
@@ -26,7 +26,7 @@ fn alex() -> PersonRef {
 
 /// A kiosk's data directory whose journal holds the finished mats
 /// numbered `mats` of Alex's, each with tea placed; their ids have `prefix`.
-fn kiosk_with_mats(dir: &Path, prefix: &str, mats: std::ops::Range<usize>) -> PathBuf {
+pub fn kiosk_with_mats(dir: &Path, prefix: &str, mats: std::ops::Range<usize>) -> PathBuf {
     let data = dir.join(prefix);
     let mut journal = Journal::open(&data.join("journal.sqlite")).unwrap();
     journal.ensure_person(&alex(), when()).unwrap();
@@ -68,11 +68,11 @@ fn kiosk_with_mats(dir: &Path, prefix: &str, mats: std::ops::Range<usize>) -> Pa
 }
 
 /// A running `sayso serve`, stopped when dropped.
-struct Hub {
+pub struct Hub {
     child: Child,
-    url: String,
-    key_words: String,
-    plan: PathBuf,
+    pub url: String,
+    pub key_words: String,
+    pub plan: PathBuf,
 }
 
 impl Drop for Hub {
@@ -82,7 +82,7 @@ impl Drop for Hub {
     }
 }
 
-fn start_hub(dir: &Path) -> Hub {
+pub fn start_hub(dir: &Path) -> Hub {
     let plan = dir.join("plan.sqlite");
     if !plan.exists() {
         Plan::create(&plan).unwrap();
@@ -120,12 +120,12 @@ fn start_hub(dir: &Path) -> Hub {
     }
 }
 
-fn pairing_code(plan: &Path) -> String {
+pub fn pairing_code(plan: &Path) -> String {
     let mut plan = Plan::open(plan).unwrap();
     plan.new_pairing_code("Jo", Utc::now()).unwrap().code
 }
 
-fn sayso(data: &Path, args: &[&str]) -> Output {
+pub fn sayso(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sayso"))
         .arg("--data-dir")
         .arg(data)
@@ -135,7 +135,7 @@ fn sayso(data: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn said(output: &Output) -> String {
+pub fn said(output: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -143,7 +143,7 @@ fn said(output: &Output) -> String {
     )
 }
 
-fn count(plan: &Path, sql: &str) -> i64 {
+pub fn count(plan: &Path, sql: &str) -> i64 {
     Connection::open(plan)
         .unwrap()
         .query_row(sql, [], |row| row.get(0))
@@ -300,4 +300,167 @@ fn the_api_refuses_a_request_without_a_kiosks_token_and_writes_nothing() {
     );
     let unknown = "SELECT count(*) FROM audit_log WHERE action = 'unknown kiosk refused'";
     assert_eq!(count(&hub.plan, unknown), 1, "audited, once a minute");
+}
+
+/// A plan's contents but its audit log.
+fn without_audit(contents: &str) -> String {
+    let mut keep = true;
+    contents
+        .lines()
+        .filter(|line| {
+            if line.starts_with('[') {
+                keep = *line != "[audit_log]";
+            }
+            keep
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An HTTPS client for the tests' own requests (any key: the test started
+/// the hub itself).
+fn raw_client() -> reqwest::blocking::Client {
+    let tls = sayso::sync::hub::pinning::PinnedKey::new(None)
+        .client_config()
+        .unwrap();
+    reqwest::blocking::Client::builder()
+        .use_preconfigured_tls(tls)
+        .build()
+        .unwrap()
+}
+
+/// Every route of the kiosks' API, as a kiosk calls it.
+const ROUTES: [(&str, &str); 21] = [
+    ("POST", "/check"),
+    ("GET", "/home"),
+    ("POST", "/home"),
+    ("GET", "/people"),
+    ("POST", "/mats/known"),
+    ("GET", "/mats/awaiting-picture"),
+    ("POST", "/writes"),
+    ("GET", "/marks/finished"),
+    ("POST", "/marks/finished"),
+    ("POST", "/check-ins/known"),
+    ("POST", "/partial-mats"),
+    ("POST", "/told-back"),
+    ("POST", "/told-back/answered"),
+    ("POST", "/staff-line"),
+    ("GET", "/pictures/from/aa"),
+    ("POST", "/pictures"),
+    ("POST", "/card-pictures"),
+    ("POST", "/person-photos"),
+    ("POST", "/mat-pictures"),
+    ("GET", "/sets/newest"),
+    ("POST", "/sets/version"),
+];
+
+#[test]
+fn every_route_refuses_a_kiosk_it_does_not_know_and_takes_nothing_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(&dir.path().join("hub"));
+    let lounge = kiosk_with_mats(dir.path(), "1111", 0..4);
+    let paired = sayso(&lounge, &["pair", &hub.url, &pairing_code(&hub.plan)]);
+    assert!(paired.status.success(), "{}", said(&paired));
+    let before = sayso::store::Plan::open(&hub.plan)
+        .unwrap()
+        .contents()
+        .unwrap();
+    let client = raw_client();
+    // A kiosk of another home: a token its own hub gave, not this one.
+    for token in [
+        None,
+        Some("0".repeat(64)),
+        Some("a kiosk of another home".into()),
+    ] {
+        for (method, path) in ROUTES.iter().chain([&("GET", "/files/00")]) {
+            let url = format!("{}/api/v1{path}", hub.url);
+            let mut request = client.request(method.parse().unwrap(), &url);
+            if let Some(token) = &token {
+                request = request.bearer_auth(token);
+            }
+            if *method == "POST" {
+                request = request
+                    .header("content-type", "application/json")
+                    .body("{}");
+            }
+            let answer = request.send().unwrap();
+            assert_eq!(answer.status(), 401, "{method} {path} with {token:?}");
+        }
+    }
+    let after = sayso::store::Plan::open(&hub.plan)
+        .unwrap()
+        .contents()
+        .unwrap();
+    assert_eq!(
+        without_audit(&after),
+        without_audit(&before),
+        "nothing written but the audit"
+    );
+}
+
+#[test]
+fn a_malformed_oversized_or_replayed_request_writes_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(&dir.path().join("hub"));
+    let lounge = kiosk_with_mats(dir.path(), "1111", 0..4);
+    let paired = sayso(&lounge, &["pair", &hub.url, &pairing_code(&hub.plan)]);
+    assert!(paired.status.success(), "{}", said(&paired));
+    let link = sayso::sync::HubLink::load(&lounge).unwrap().unwrap();
+    let client = raw_client();
+    let post = |path: &str, body: Vec<u8>, gzip: bool| {
+        let mut request = client
+            .post(format!("{}/api/v1{path}", hub.url))
+            .bearer_auth(&link.token)
+            .header("content-type", "application/json");
+        if gzip {
+            request = request.header("content-encoding", "gzip");
+        }
+        request.body(body).send().unwrap()
+    };
+    let malformed = post("/writes", b"[{\"AddSession\": 7}]".to_vec(), false);
+    assert_eq!(malformed.status(), 400);
+    assert!(malformed
+        .text()
+        .unwrap()
+        .contains("not what this route takes"));
+    let not_gzip = post("/writes", b"[]".to_vec(), true);
+    assert_eq!(not_gzip.status(), 400);
+    let oversized = post("/staff-line", vec![b' '; 17 * 1024 * 1024], false);
+    assert_eq!(oversized.status(), 413, "refused before it is read");
+    // A gzip bomb: small on the wire, past the limit once unpacked.
+    let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut bomb, &vec![b' '; 20 * 1024 * 1024]).unwrap();
+    let bomb = post("/staff-line", bomb.finish().unwrap(), true);
+    assert_eq!(bomb.status(), 400);
+
+    // Evidence for a mat not in the same batch is refused whole.
+    let stray = r#"[{"AddPerson":{"id":"p-x","name":"X"}},{"AddEvidence":{"session_id":"s-none","card_id":"tea","person_id":"p-x","topic_id":"food","card_label":"tea","spot":null,"said":"Skipped","helped":false,"tell_me_more":false,"placed_seq":1,"placed_at":"2026-10-01T09:00:00Z","response_ms":null}}]"#;
+    let refused = post("/writes", stray.as_bytes().to_vec(), false);
+    assert_eq!(refused.status(), 400, "{}", refused.text().unwrap());
+    assert_eq!(
+        count(&hub.plan, "SELECT count(*) FROM people WHERE id = 'p-x'"),
+        0,
+        "nothing of a refused batch is written"
+    );
+
+    // The same sync twice over: the second brings nothing.
+    let first = sayso(&lounge, &["sync"]);
+    assert!(first.status.success(), "{}", said(&first));
+    let mats = count(&hub.plan, "SELECT count(*) FROM synced_sessions");
+    let evidence = count(&hub.plan, "SELECT count(*) FROM evidence");
+    let mut plan = sayso::sync::HubPlan::connect(link).unwrap();
+    let journal = sayso::store::Journal::open(&lounge.join("journal.sqlite")).unwrap();
+    let replayed = sayso::sync::with_plan(
+        &journal,
+        &mut plan,
+        when(),
+        &sayso::sync::SyncOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(replayed.sessions, 0);
+    assert_eq!(
+        count(&hub.plan, "SELECT count(*) FROM synced_sessions"),
+        mats
+    );
+    assert_eq!(count(&hub.plan, "SELECT count(*) FROM evidence"), evidence);
 }

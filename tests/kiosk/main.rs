@@ -16,6 +16,7 @@ mod gpio;
 mod home;
 mod house;
 mod hub;
+mod hub_faults;
 mod kept_mat;
 mod memory;
 mod photos;

@@ -476,3 +476,67 @@ fn turning_the_web_app_on_with_no_network_tells_staff_beside_its_address() {
         view.problems
     );
 }
+
+#[test]
+fn with_its_hub_down_the_kiosk_keeps_its_mats_and_staff_see_how_many_wait() {
+    let mut test = common::open_kiosk(&common::demo_set());
+    give_jo_a_pin(&test.paths.plan);
+    // The sync the kiosk started with ends first.
+    while test.kiosk.wait_for_jobs(common::JOB_WAIT).is_some() {}
+    // Paired with a hub that does not answer (nothing listens on port 1).
+    sayso::sync::HubLink {
+        url: "https://127.0.0.1:1".into(),
+        token: "a".repeat(64),
+        key: "b".repeat(64),
+    }
+    .save(&test.paths.data_dir)
+    .unwrap();
+    common::finish_a_mat(&mut test.kiosk, 0);
+    let failed = test
+        .kiosk
+        .wait_for_jobs(common::JOB_WAIT)
+        .expect("a sync after the mat");
+    assert!(
+        matches!(failed, Err(sayso::store::StoreError::HubUnreachable { .. })),
+        "{failed:?}"
+    );
+
+    hold_the_corner(&mut test, 3);
+    type_pin(&mut test.kiosk, "4821");
+    let view = test.kiosk.staff_view();
+    assert!(
+        view.problems
+            .iter()
+            .any(|p| p.contains("Home's hub not reached: mats are kept here")),
+        "{:?}",
+        view.problems
+    );
+    assert!(
+        view.plan_line
+            .starts_with("1 mat saved on this kiosk has not reached the support plan yet"),
+        "{}",
+        view.plan_line
+    );
+
+    // The kiosk is unpaired (its hub gone for good): its own plan takes the mats.
+    std::fs::remove_file(test.paths.data_dir.join(sayso::sync::hub::HUB_FILE)).unwrap();
+    test.clock.advance(Duration::seconds(61));
+    test.kiosk.input(KioskInput::Tick);
+    let synced = test
+        .kiosk
+        .wait_for_jobs(common::JOB_WAIT)
+        .expect("tried again")
+        .unwrap();
+    assert_eq!(synced.sessions, 1);
+    // (The staff screen closed by itself meanwhile.)
+    hold_the_corner(&mut test, 3);
+    type_pin(&mut test.kiosk, "4821");
+    let view = test.kiosk.staff_view();
+    assert!(
+        view.plan_line
+            .starts_with("Every mat saved here is in the support plan (last sync"),
+        "{}",
+        view.plan_line
+    );
+    assert!(!view.problems.iter().any(|p| p.contains("hub")));
+}

@@ -16,8 +16,11 @@ use crate::core::{
     TopicId, TOLD_BACK_TOPIC,
 };
 
+mod plan_reached;
 mod reading;
 mod write;
+
+pub use plan_reached::PlanReached;
 use write::write_record;
 
 const MIGRATIONS: &[&str] = &[
@@ -30,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/journal/0007_practice.sql"),
     include_str!("../migrations/journal/0008_clock_marks.sql"),
     include_str!("../migrations/journal/0009_sessions_by_person.sql"),
+    include_str!("../migrations/journal/0010_plan_reached.sql"),
 ];
 
 /// A kind of journal row that sync brings into the plan in the order it

@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::Json;
 use base64::Engine;
 
-use super::kiosk_requests::{as_kiosk, read_json, ApiError};
+use super::kiosk_requests::{as_kiosk, as_kiosk_with, for_kiosk, kiosk_of, read_json, ApiError};
 use crate::core::told_back::ToldBack;
 use crate::core::{PersonRef, SessionId};
 use crate::library::picture;
@@ -43,10 +43,14 @@ pub(super) async fn settle_home(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<HomeBinding> {
-    let asked: SettleHome = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, _, _| {
-        Ok(plan.settle_home(asked.journal_home.as_deref(), &asked.fresh)?)
-    })
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, _, _, asked: SettleHome| {
+            Ok(plan.settle_home(asked.journal_home.as_deref(), &asked.fresh)?)
+        },
+    )
     .await
 }
 
@@ -62,11 +66,15 @@ pub(super) async fn mats_known(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<HashSet<SessionId>> {
-    let asked: SessionIds = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, _, _| {
-        let ids: Vec<&SessionId> = asked.ids.iter().collect();
-        Ok(plan.synced_among(&ids)?)
-    })
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, _, _, asked: SessionIds| {
+            let ids: Vec<&SessionId> = asked.ids.iter().collect();
+            Ok(plan.synced_among(&ids)?)
+        },
+    )
     .await
 }
 
@@ -75,11 +83,16 @@ pub(super) async fn writes(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<usize> {
-    let ops: Vec<PlanOp> = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, device, now| {
-        let ops = as_received(ops, device, now).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-        Ok(plan.execute(&ops, &mut Faults::default())?)
-    })
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, device, now, ops: Vec<PlanOp>| {
+            let ops =
+                as_received(ops, device, now).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+            Ok(plan.execute(&ops, &mut Faults::default())?)
+        },
+    )
     .await
 }
 
@@ -101,10 +114,14 @@ pub(super) async fn set_mark(
     Path(stream): Path<Stream>,
     body: Bytes,
 ) -> Answer<()> {
-    let mark: Mark = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, device, _| {
-        Ok(plan.set_device_mark(device, stream, mark.row, &mark.key)?)
-    })
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, device, _, mark: Mark| {
+            Ok(plan.set_device_mark(device, stream, mark.row, &mark.key)?)
+        },
+    )
     .await
 }
 
@@ -113,10 +130,12 @@ pub(super) async fn check_in_known(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<bool> {
-    let asked: CheckInKey = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, _, _| {
-        Ok(plan.has_check_in(&asked.person, &asked.key)?)
-    })
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, _, _, asked: CheckInKey| Ok(plan.has_check_in(&asked.person, &asked.key)?),
+    )
     .await
 }
 
@@ -125,10 +144,14 @@ pub(super) async fn partial_mats(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<()> {
-    let mats: Vec<PartialMat> = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, device, now| {
-        Ok(plan.set_partial_mats(device, &mats, now)?)
-    })
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, device, now, mats: Vec<PartialMat>| {
+            Ok(plan.set_partial_mats(device, &mats, now)?)
+        },
+    )
     .await
 }
 
@@ -137,8 +160,7 @@ pub(super) async fn told_back(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<Vec<ToldBack>> {
-    let asked: People = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, _, _| {
+    as_kiosk_with(&state, &headers, body, move |plan, _, _, asked: People| {
         Ok(plan.told_back_for(&asked.people)?)
     })
     .await
@@ -149,10 +171,12 @@ pub(super) async fn told_back_answered(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<Vec<i64>> {
-    let asked: ActionIds = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, _, _| {
-        Ok(plan.answered_told_back(&asked.action_ids)?)
-    })
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, _, _, asked: ActionIds| Ok(plan.answered_told_back(&asked.action_ids)?),
+    )
     .await
 }
 
@@ -161,10 +185,14 @@ pub(super) async fn staff_line(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<()> {
-    let line: StaffLine = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, device, now| {
-        Ok(plan.report_device(device, &line.problems, now)?)
-    })
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, device, now, line: StaffLine| {
+            Ok(plan.report_device(device, &line.problems, now)?)
+        },
+    )
     .await
 }
 
@@ -186,6 +214,7 @@ pub(super) async fn add_picture(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<String> {
+    let device = kiosk_of(&state, &headers).await?;
     let up: PictureUp = read_json(&headers, &body)?;
     if !is_picture_hash(&up.source_hash) {
         return Err(ApiError::BadRequest(
@@ -203,7 +232,7 @@ pub(super) async fn add_picture(
     })
     .await
     .map_err(|_| ApiError::Internal)??;
-    as_kiosk(&state, &headers, move |plan, _, now| {
+    for_kiosk(&state, device, move |plan, _, now| {
         let kept = NewPicture {
             source_hash: &up.source_hash,
             media_type: prepared.media_type,
@@ -221,10 +250,14 @@ pub(super) async fn card_picture(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<bool> {
-    let card: CardPicture = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, _, now| {
-        Ok(plan.set_card_picture(&card.topic_id, &card.card_id, &card.hash, now)?)
-    })
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, _, now, card: CardPicture| {
+            Ok(plan.set_card_picture(&card.topic_id, &card.card_id, &card.hash, now)?)
+        },
+    )
     .await
 }
 
@@ -233,8 +266,7 @@ pub(super) async fn person_photo(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<bool> {
-    let photo: PersonPhoto = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, _, _| {
+    as_kiosk_with(&state, &headers, body, move |plan, _, _, photo: PersonPhoto| {
         Ok(plan.set_person_photo(&photo.person, &photo.hash)?)
     })
     .await
@@ -256,16 +288,20 @@ pub(super) async fn mat_picture(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<()> {
-    let mat: MatPicture = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, device, _| {
-        let awaiting = plan.mats_awaiting_picture(device)?;
-        if !awaiting.iter().any(|(session, _)| *session == mat.session) {
-            return Err(ApiError::BadRequest(
-                "no mat of this kiosk awaits that picture".into(),
-            ));
-        }
-        Ok(plan.set_mat_picture_hash(&mat.session, &mat.hash)?)
-    })
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, device, _, mat: MatPicture| {
+            let awaiting = plan.mats_awaiting_picture(device)?;
+            if !awaiting.iter().any(|(session, _)| *session == mat.session) {
+                return Err(ApiError::BadRequest(
+                    "no mat of this kiosk awaits that picture".into(),
+                ));
+            }
+            Ok(plan.set_mat_picture_hash(&mat.session, &mat.hash)?)
+        },
+    )
     .await
 }
 
@@ -281,10 +317,14 @@ pub(super) async fn set_version(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<Option<SetVersion>> {
-    let wanted: SetVersionWanted = read_json(&headers, &body)?;
-    as_kiosk(&state, &headers, move |plan, _, _| {
-        Ok(plan.set_version(&wanted.set_id, wanted.version)?)
-    })
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, _, _, wanted: SetVersionWanted| {
+            Ok(plan.set_version(&wanted.set_id, wanted.version)?)
+        },
+    )
     .await
 }
 

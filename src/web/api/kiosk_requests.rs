@@ -119,25 +119,63 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     (!token.is_empty()).then(|| token.to_string())
 }
 
-/// Runs `work` for the kiosk whose token came with the request, with the
-/// plan and the hub's time; a token that opens nothing is refused (and the
-/// refusal audited) before anything is read or written.
+/// The kiosk whose token came with the request; a token that opens
+/// nothing is refused (and the refusal audited) before anything else of
+/// the request is read.
+pub(super) async fn kiosk_of(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
+    let token = bearer(headers).ok_or(ApiError::NoToken)?;
+    let now = state.now();
+    state
+        .with_plan(move |plan| {
+            let kiosks = plan.kiosks();
+            Ok(match kiosks.kiosk_of_token(&token)? {
+                Some(kiosk) => Ok(kiosk.device_id),
+                None => Err(ApiError::Refused(kiosks.refuse_token(&token, now)?)),
+            })
+        })
+        .await?
+}
+
+/// Runs `work` for the kiosk `device`, with the plan and the hub's time.
+pub(super) async fn for_kiosk<T: Serialize + Send + 'static>(
+    state: &AppState,
+    device: String,
+    work: impl FnOnce(&mut dyn DevicePlan, &str, DateTime<Utc>) -> Result<T, ApiError> + Send + 'static,
+) -> Result<Json<T>, ApiError> {
+    let now = state.now();
+    let done = state
+        .with_plan(move |plan| Ok(work(plan.device(), &device, now)))
+        .await?;
+    done.map(Json)
+}
+
+/// A request without a body, for the kiosk whose token came with it.
 pub(super) async fn as_kiosk<T: Serialize + Send + 'static>(
     state: &AppState,
     headers: &HeaderMap,
     work: impl FnOnce(&mut dyn DevicePlan, &str, DateTime<Utc>) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<Json<T>, ApiError> {
-    let token = bearer(headers).ok_or(ApiError::NoToken)?;
-    let now = state.now();
-    let done = state
-        .with_plan(move |plan| {
-            let kiosks = plan.kiosks();
-            let Some(kiosk) = kiosks.kiosk_of_token(&token)? else {
-                let why = kiosks.refuse_token(&token, now)?;
-                return Ok(Err(ApiError::Refused(why)));
-            };
-            Ok(work(plan.device(), &kiosk.device_id, now))
-        })
-        .await?;
-    done.map(Json)
+    let device = kiosk_of(state, headers).await?;
+    for_kiosk(state, device, work).await
+}
+
+/// A request with a JSON body, read once the token has opened the way.
+pub(super) async fn as_kiosk_with<B, T>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Bytes,
+    work: impl FnOnce(&mut dyn DevicePlan, &str, DateTime<Utc>, B) -> Result<T, ApiError>
+        + Send
+        + 'static,
+) -> Result<Json<T>, ApiError>
+where
+    B: DeserializeOwned + Send + 'static,
+    T: Serialize + Send + 'static,
+{
+    let device = kiosk_of(state, headers).await?;
+    let asked: B = read_json(headers, &body)?;
+    for_kiosk(state, device, move |plan, device, now| {
+        work(plan, device, now, asked)
+    })
+    .await
 }
