@@ -97,6 +97,12 @@ pub fn merge_people(
 
 /// `sayso plan join PATH`.
 pub fn join(paths: &KioskPaths, shared: &Path, clock: &dyn Clock) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !shared.to_string_lossy().starts_with("https://"),
+        "a home's hub is joined by pairing with it, with a code from its Kiosks page: \
+         sayso pair {} CODE",
+        shared.display()
+    );
     let journal = paths.journal();
     anyhow::ensure!(
         journal.is_file(),
@@ -117,20 +123,29 @@ pub fn join(paths: &KioskPaths, shared: &Path, clock: &dyn Clock) -> anyhow::Res
 }
 
 /// `sayso pair https://HUB:8470 CODE`: pairs this kiosk with the home's
-/// hub, then brings its history there, exactly once.
+/// hub, then brings its history there, exactly once. A kiosk whose people
+/// do not match the hub's by id is not kept paired: nothing of it is sent.
 pub fn pair(paths: &KioskPaths, url: &str, code: &str, clock: &dyn Clock) -> anyhow::Result<()> {
     let journal = Journal::open(&paths.journal())?;
     let hub = sayso::sync::hub::pair(url, code, journal.device_id())?;
-    let saved = hub.save(&paths.data_dir)?;
-    println!("Paired with the home's hub at {}.", hub.url);
     println!("The hub's key: {}", hub.key_words());
+    println!("Check that the hub's Kiosks page shows the same four words.");
+    let mut plan = sayso::sync::HubPlan::connect(hub.clone())?;
+    let joined = sayso::sync::join(&journal, &mut plan, clock.now().wall);
+    if let Err(mismatch @ sayso::sync::JoinError::PersonMismatch { .. }) = joined {
+        anyhow::bail!(
+            "{mismatch}. This kiosk was not kept paired: staff revoke it on the hub's Kiosks \
+             page, and it pairs again with a new code"
+        );
+    }
+    let saved = hub.save(&paths.data_dir)?;
     println!(
-        "Check that the hub's Kiosks page shows the same four words. This kiosk now syncs \
-         with the hub ({} keeps the hub's address and key).",
+        "Paired with the home's hub at {}: this kiosk now syncs with it ({} keeps its \
+         address and key).",
+        hub.url,
         saved.display()
     );
-    let mut plan = sayso::sync::HubPlan::connect(hub)?;
-    let report = sayso::sync::join(&journal, &mut plan, clock.now().wall)?;
+    let report = joined?;
     println!(
         "{} finished mat(s) from this kiosk's journal brought in.",
         report.sessions

@@ -16,7 +16,7 @@ use crate::store::accounts::KioskPin;
 use crate::store::backup::{BackupError, Nightly, Sources};
 use crate::store::ports::AccountsPlan;
 use crate::store::{Journal, Plan, StoreError};
-use crate::sync::{PlanTarget, SyncOptions, SyncReport};
+use crate::sync::{HubPlan, PlanTarget, SyncOptions, SyncReport};
 
 /// How a background sync ended.
 pub type SyncOutcome = Result<SyncReport, StoreError>;
@@ -193,11 +193,29 @@ impl Jobs {
 
     /// Asks the plan at `plan` whose PIN `pin` is (hashing is slow on
     /// purpose: off the UI thread).
-    pub fn check_pin(&mut self, plan: PathBuf, pin: String) {
+    ///
+    /// A paired kiosk asks its hub; while the hub cannot be reached (or
+    /// refuses it), the PINs of the kiosk's own plan still open the screen,
+    /// so staff can see what is wrong.
+    pub fn check_pin(&mut self, plan: PlanTarget, own_plan: PathBuf, pin: String) {
         self.checking_pin = true;
         let done = self.done_tx.clone();
         std::thread::spawn(move || {
-            let check = match Plan::open(&plan).and_then(|p| p.kiosk_pin(&pin)) {
+            let of_own_plan = || Plan::open(&own_plan).and_then(|p| p.kiosk_pin(&pin));
+            let whose = match &plan {
+                PlanTarget::File { path, .. } => Plan::open(path).and_then(|p| p.kiosk_pin(&pin)),
+                PlanTarget::Hub(hub) => {
+                    match HubPlan::connect(hub.clone()).and_then(|hub| hub.kiosk_pin(&pin)) {
+                        Err(e) if e.is_about_the_hub() => {
+                            warn!("the hub cannot check a PIN ({e}); the kiosk's own plan does");
+                            of_own_plan()
+                        }
+                        answered => answered,
+                    }
+                }
+                PlanTarget::HubFileUnreadable { .. } => of_own_plan(),
+            };
+            let check = match whose {
                 Ok(KioskPin::Of(name)) => PinCheck::Right(name),
                 Ok(KioskPin::Wrong) => PinCheck::Wrong,
                 // No plan yet (nothing synced): no PIN either.

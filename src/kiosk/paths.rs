@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::library::home::Home;
-use crate::store;
+use crate::store::{self, StoreError};
 use crate::sync::{HubLink, PlanTarget, ToShare};
 
 #[derive(Debug, Clone)]
@@ -80,7 +80,15 @@ impl KioskPaths {
         match HubLink::load(&self.data_dir) {
             Ok(Some(hub)) => return PlanTarget::Hub(hub),
             Ok(None) => {}
-            Err(e) => tracing::warn!("{e}"),
+            Err(StoreError::HubFile { path, reason }) => {
+                return PlanTarget::HubFileUnreadable { path, reason }
+            }
+            Err(other) => {
+                return PlanTarget::HubFileUnreadable {
+                    path: self.data_dir.join(crate::sync::hub::HUB_FILE),
+                    reason: other.to_string(),
+                }
+            }
         }
         PlanTarget::File {
             path: self.plan.clone(),

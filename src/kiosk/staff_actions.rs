@@ -14,7 +14,10 @@ impl Kiosk {
         let now = self.clock.now();
         for effect in self.staff.screen.input(input, now.mono) {
             match effect {
-                StaffEffect::CheckPin(pin) => self.jobs.check_pin(self.paths.plan.clone(), pin),
+                StaffEffect::CheckPin(pin) => {
+                    let own = self.paths.plan.clone();
+                    self.jobs.check_pin(self.paths.plan_target(), own, pin)
+                }
                 StaffEffect::Paused(paused) => {
                     info!(paused, "staff paused or resumed the kiosk");
                 }

@@ -78,7 +78,7 @@ impl Account {
 }
 
 /// Whose a PIN typed on the kiosk is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum KioskPin {
     /// This staff member's.
     Of(String),

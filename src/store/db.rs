@@ -52,6 +52,11 @@ pub enum StoreError {
          nothing was sent. If the hub was replaced, pair this kiosk again"
     )]
     HubCertificate { url: String },
+    #[error(
+        "{path} (this kiosk's hub: its address, token and key) cannot be read ({reason}); \
+         nothing is synced until the kiosk is paired again"
+    )]
+    HubFile { path: PathBuf, reason: String },
     #[error("the home's hub at {url} could not take this sync: {said}")]
     HubAnswer { url: String, said: String },
     #[error("a timestamp in the database is not RFC 3339: {0}")]
@@ -68,6 +73,19 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 impl StoreError {
+    /// True when the home's hub could not be reached, refused this kiosk,
+    /// showed another key, or its file on the kiosk cannot be read.
+    pub fn is_about_the_hub(&self) -> bool {
+        matches!(
+            self,
+            StoreError::HubUnreachable { .. }
+                | StoreError::HubRefused { .. }
+                | StoreError::HubCertificate { .. }
+                | StoreError::HubFile { .. }
+                | StoreError::HubAnswer { .. }
+        )
+    }
+
     /// True when the file exists but is damaged or is not a database at all.
     pub fn is_corrupt(&self) -> bool {
         matches!(

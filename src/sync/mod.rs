@@ -44,6 +44,9 @@ pub enum PlanTarget {
     },
     /// The home's hub, which alone opens the plan.
     Hub(HubLink),
+    /// Paired with a hub whose file (`hub.toml`) cannot be read: nothing
+    /// is synced anywhere else meanwhile, and staff are told.
+    HubFileUnreadable { path: PathBuf, reason: String },
 }
 
 impl PlanTarget {
@@ -52,6 +55,7 @@ impl PlanTarget {
         match self {
             PlanTarget::File { path, .. } => path.display().to_string(),
             PlanTarget::Hub(hub) => format!("the hub at {}", hub.url),
+            PlanTarget::HubFileUnreadable { path, .. } => path.display().to_string(),
         }
     }
 
@@ -74,6 +78,7 @@ impl PlanTarget {
             StoreError::HubUnreachable { .. } => PlanTrouble::HubUnreachable,
             StoreError::HubRefused { .. } => PlanTrouble::HubRefused,
             StoreError::HubCertificate { .. } => PlanTrouble::HubCertificate,
+            StoreError::HubFile { .. } => PlanTrouble::HubRefused,
             _ => PlanTrouble::Other,
         }
     }
@@ -88,6 +93,10 @@ impl PlanTarget {
                 Ok(Box::new(plan))
             }
             PlanTarget::Hub(hub) => Ok(Box::new(HubPlan::connect(hub.clone())?)),
+            PlanTarget::HubFileUnreadable { path, reason } => Err(StoreError::HubFile {
+                path: path.clone(),
+                reason: reason.clone(),
+            }),
         }
     }
 }

@@ -34,6 +34,9 @@ impl<S: Send + 'static> Accept<TcpStream, S> for RedirectPlainHttp {
                 answer_plain_http(stream).await;
                 return Err(io::Error::other("plain HTTP on the HTTPS port"));
             }
+            // Answers go out whole at once: a kiosk's sync is many small
+            // requests, each otherwise held back by Nagle's algorithm.
+            stream.set_nodelay(true)?;
             Ok((stream, service))
         })
     }

@@ -330,7 +330,7 @@ fn raw_client() -> reqwest::blocking::Client {
 }
 
 /// Every route of the kiosks' API, as a kiosk calls it.
-const ROUTES: [(&str, &str); 21] = [
+const ROUTES: [(&str, &str); 22] = [
     ("POST", "/check"),
     ("GET", "/home"),
     ("POST", "/home"),
@@ -345,6 +345,7 @@ const ROUTES: [(&str, &str); 21] = [
     ("POST", "/told-back"),
     ("POST", "/told-back/answered"),
     ("POST", "/staff-line"),
+    ("POST", "/staff-pin"),
     ("GET", "/pictures/from/aa"),
     ("POST", "/pictures"),
     ("POST", "/card-pictures"),
@@ -463,4 +464,182 @@ fn a_malformed_oversized_or_replayed_request_writes_nothing_twice() {
         mats
     );
     assert_eq!(count(&hub.plan, "SELECT count(*) FROM evidence"), evidence);
+}
+
+const ALEXS_SET: &str = r#"
+id = "alexs"
+title = "Alex's things"
+
+[[topics]]
+id = "alexs-drinks"
+title = "Alex's drinks"
+question = "What do you think about these?"
+scale = "like"
+
+[[topics.cards]]
+id = "mug"
+label = "My red mug"
+clip = "clips/mug.wav"
+"#;
+
+#[test]
+fn a_set_made_on_the_hub_reaches_both_kiosks_and_their_pictures_reach_the_hub() {
+    use sayso::store::ports::PlanSets;
+    let dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(&dir.path().join("hub"));
+    let lounge = kiosk_with_mats(dir.path(), "1111", 0..2);
+    let kitchen = kiosk_with_mats(dir.path(), "2222", 0..2);
+    for kiosk in [&lounge, &kitchen] {
+        let paired = sayso(kiosk, &["pair", &hub.url, &pairing_code(&hub.plan)]);
+        assert!(paired.status.success(), "{}", said(&paired));
+    }
+    // A family member saves Alex's set in the web app.
+    let clip = b"RIFF a recording".to_vec();
+    Plan::open(&hub.plan)
+        .unwrap()
+        .save_set_version(
+            "alexs",
+            &alex().id,
+            ALEXS_SET,
+            &[("clips/mug.wav".to_string(), clip.clone())],
+            "Alex's sister",
+            Utc::now(),
+        )
+        .unwrap();
+    for kiosk in [&lounge, &kitchen] {
+        let synced = sayso(kiosk, &["sync"]);
+        assert!(synced.status.success(), "{}", said(&synced));
+        let taken = kiosk.join("sets/alexs/1");
+        assert_eq!(
+            std::fs::read(taken.join("clips/mug.wav")).unwrap(),
+            clip,
+            "the set's files, whole"
+        );
+        assert!(std::fs::read_to_string(taken.join("set.toml"))
+            .unwrap()
+            .contains("My red mug"));
+    }
+    // The demo set's card pictures went up from the kiosks, each kept once
+    // and written again by the hub.
+    let pictures = count(&hub.plan, "SELECT count(*) FROM pictures");
+    assert!(pictures > 10, "{pictures} pictures");
+    let cards = count(&hub.plan, "SELECT count(*) FROM card_pictures");
+    assert!(cards > 10, "{cards} cards with a picture");
+}
+
+#[test]
+fn a_kiosk_that_kept_its_own_plan_joins_the_hub_with_its_history_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(&dir.path().join("hub"));
+    // The office kiosk is the hub's first, so the hub's plan is its home's.
+    let office = kiosk_with_mats(dir.path(), "1111", 0..5);
+    let paired = sayso(&office, &["pair", &hub.url, &pairing_code(&hub.plan)]);
+    assert!(paired.status.success(), "{}", said(&paired));
+    // The lounge kiosk has kept a plan of its own for months.
+    let lounge = kiosk_with_mats(dir.path(), "2222", 0..12);
+    let alone = sayso(&lounge, &["sync"]);
+    assert!(alone.status.success(), "{}", said(&alone));
+    assert!(lounge.join("plan.sqlite").is_file());
+
+    let joined = sayso(&lounge, &["pair", &hub.url, &pairing_code(&hub.plan)]);
+    assert!(joined.status.success(), "{}", said(&joined));
+    assert!(
+        said(&joined).contains("12 finished mat(s)"),
+        "{}",
+        said(&joined)
+    );
+    let again = sayso(&lounge, &["sync"]);
+    assert!(again.status.success(), "{}", said(&again));
+    let mats = "SELECT count(*) FROM synced_sessions";
+    assert_eq!(count(&hub.plan, mats), 17, "each mat once");
+
+    // Sam under another id on a kiosk than in the hub's plan: refused,
+    // never guessed at.
+    let stranger = dir.path().join("stranger");
+    let journal = Journal::open(&stranger.join("journal.sqlite")).unwrap();
+    journal
+        .ensure_person(
+            &PersonRef {
+                id: "0190a000-0000-7000-8000-0000000000ff".into(),
+                name: "Alex".into(),
+            },
+            when(),
+        )
+        .unwrap();
+    let refused = sayso(&stranger, &["pair", &hub.url, &pairing_code(&hub.plan)]);
+    assert!(!refused.status.success());
+    assert!(said(&refused).contains("Alex is"), "{}", said(&refused));
+    assert!(
+        said(&refused).contains("not kept paired"),
+        "{}",
+        said(&refused)
+    );
+    assert!(
+        !stranger.join("hub.toml").exists(),
+        "nothing sent later either"
+    );
+    assert_eq!(count(&hub.plan, mats), 17);
+}
+
+#[test]
+fn a_kiosk_whose_hub_file_is_damaged_syncs_nowhere_else_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let lounge = kiosk_with_mats(dir.path(), "1111", 0..3);
+    std::fs::write(lounge.join("hub.toml"), "url = \"https://hub:8470\"\ntok").unwrap();
+    let refused = sayso(&lounge, &["sync"]);
+    assert!(!refused.status.success());
+    assert!(
+        said(&refused).contains("hub.toml") && said(&refused).contains("paired again"),
+        "{}",
+        said(&refused)
+    );
+    assert!(
+        !lounge.join("plan.sqlite").exists(),
+        "no plan of its own begun meanwhile"
+    );
+}
+
+#[test]
+fn staff_open_a_paired_kiosks_staff_screen_with_their_pin_from_the_hub() {
+    use sayso::core::staff_screen::{StaffInput, StaffStage};
+    use sayso::kiosk::KioskInput;
+    use sayso::store::ports::AccountsPlan;
+    let dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(&dir.path().join("hub"));
+    {
+        let mut plan = Plan::open(&hub.plan).unwrap();
+        let role = sayso::store::accounts::Role::Staff;
+        plan.add_account("Jo", role, None, "test", when()).unwrap();
+        let jo = plan.accounts().unwrap().remove(0);
+        plan.set_pin(jo.id, "4821", when()).unwrap();
+    }
+    let mut test = crate::common::open_kiosk(&crate::common::demo_set());
+    while test.kiosk.wait_for_jobs(crate::common::JOB_WAIT).is_some() {}
+    let device = Journal::open(&test.paths.journal())
+        .unwrap()
+        .device_id()
+        .to_string();
+    let link = sayso::sync::hub::pair(&hub.url, &pairing_code(&hub.plan), &device).unwrap();
+    link.save(&test.paths.data_dir).unwrap();
+    // The kiosk's own plan has no PIN at all: only the hub's can open it.
+    let type_pin = |test: &mut crate::common::TestKiosk, pin: &str| {
+        test.kiosk
+            .input(KioskInput::Staff(StaffInput::CornerPressed));
+        test.clock.advance(Duration::seconds(3));
+        test.kiosk.input(KioskInput::Tick);
+        test.kiosk
+            .input(KioskInput::Staff(StaffInput::CornerReleased));
+        for digit in pin.bytes() {
+            test.kiosk
+                .input(KioskInput::Staff(StaffInput::Digit(digit - b'0')));
+        }
+        test.kiosk.input(KioskInput::Staff(StaffInput::EnterPin));
+        test.kiosk.wait_for_jobs(crate::common::JOB_WAIT);
+        test.kiosk.staff_view()
+    };
+    let wrong = type_pin(&mut test, "1111");
+    assert_eq!(wrong.screen.stage, StaffStage::Pin);
+    let right = type_pin(&mut test, "4821");
+    assert_eq!(right.screen.stage, StaffStage::Open);
+    assert_eq!(right.screen.staff_name, "Jo");
 }

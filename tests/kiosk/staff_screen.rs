@@ -501,9 +501,11 @@ fn with_its_hub_down_the_kiosk_keeps_its_mats_and_staff_see_how_many_wait() {
         "{failed:?}"
     );
 
+    // The hub cannot check Jo's PIN: the kiosk's own plan still does.
     hold_the_corner(&mut test, 3);
     type_pin(&mut test.kiosk, "4821");
     let view = test.kiosk.staff_view();
+    assert_eq!(view.screen.stage, StaffStage::Open);
     assert!(
         view.problems
             .iter()

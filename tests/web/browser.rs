@@ -307,8 +307,11 @@ pub(super) fn serve(runtime: &tokio::runtime::Runtime, plan: &Path) -> String {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let address = listener.local_addr().unwrap();
+    // As the home's hub shows its key (served here over plain HTTP: the
+    // browser is on this machine).
     let state = sayso::web::AppState::new(plan.to_path_buf(), fixture::running_clock())
-        .with_preview_program(env!("CARGO_BIN_EXE_sayso").into());
+        .with_preview_program(env!("CARGO_BIN_EXE_sayso").into())
+        .with_hub_key("3f".repeat(32));
     let app = sayso::web::app(state);
     runtime.spawn(async move { axum::serve(listener, app).await });
     format!("http://{address}")
@@ -361,6 +364,35 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
         assert!(line.contains("4 new mats"), "{line}");
         assert!(line.contains("2 views changed"), "{line}");
         photograph(&browser, "whats-new").await;
+
+        // The Kiosks page: a code for a new kiosk, with the hub's key.
+        let kiosks = browser
+            .find(Locator::LinkText("Add a kiosk, or revoke one"))
+            .await
+            .unwrap();
+        click_and_wait(&browser, kiosks).await;
+        photograph(&browser, "kiosks").await;
+        let add = browser
+            .find(Locator::XPath("//button[text()='Add a kiosk']"))
+            .await
+            .unwrap();
+        click_and_wait(&browser, add).await;
+        let code = browser
+            .find(Locator::Css("strong.code"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(code.len(), 14, "{code}");
+        photograph(&browser, "add-a-kiosk").await;
+        browser.goto(&format!("{site}/")).await.unwrap();
+        let alex = browser
+            .find(Locator::XPath(
+                "//li[contains(@class,'person-news')][.//a[text()='Alex']]",
+            ))
+            .await
+            .expect("Alex on What's new");
 
         // Alex's page: each card under the point of their current view.
         let link = alex.find(Locator::LinkText("Alex")).await.unwrap();
@@ -549,6 +581,7 @@ fn a_support_worker_sets_up_signs_in_and_confirms_notes_and_acts_in_a_real_brows
         audited,
         [
             "passphrase set",
+            "kiosk pairing code made",
             "confirmed",
             "disputed",
             "note",

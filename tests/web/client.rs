@@ -44,7 +44,7 @@ pub struct Client {
 
 impl Client {
     pub fn new(plan: &Path) -> Client {
-        Client::reached(plan, None, None)
+        Client::reached(plan, None, None, None)
     }
 
     /// A client of a server listening on the home's network at `url`.
@@ -55,15 +55,29 @@ impl Client {
                 url: url.to_string(),
             }),
             None,
+            None,
         )
+    }
+
+    /// A client of the home's hub at `url`, whose HTTPS key is `key`.
+    pub fn of_a_hub(plan: &Path, url: &str, key: &str) -> Client {
+        let reach = sayso::web::Reach::Network {
+            url: url.to_string(),
+        };
+        Client::reached(plan, Some(reach), None, Some(key))
     }
 
     /// A client of a server on a machine whose home file is `home`.
     pub fn with_home_file(plan: &Path, home: &Path) -> Client {
-        Client::reached(plan, None, Some(home))
+        Client::reached(plan, None, Some(home), None)
     }
 
-    fn reached(plan: &Path, reach: Option<sayso::web::Reach>, home: Option<&Path>) -> Client {
+    fn reached(
+        plan: &Path,
+        reach: Option<sayso::web::Reach>,
+        home: Option<&Path>,
+        hub_key: Option<&str>,
+    ) -> Client {
         let later = Arc::new(AtomicI64::new(0));
         let moved = later.clone();
         let state = AppState::new(
@@ -79,6 +93,10 @@ impl Client {
         };
         let state = match home {
             Some(home) => state.with_home_file(home.to_path_buf()),
+            None => state,
+        };
+        let state = match hub_key {
+            Some(key) => state.with_hub_key(key.to_string()),
             None => state,
         };
         static DEVICES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);

@@ -13,4 +13,5 @@ mod family_sets;
 mod fhir;
 mod fixture;
 mod flood;
+mod kiosks;
 mod report_pdf;

@@ -20,6 +20,7 @@ use super::pinning::PinnedKey;
 use super::wire::*;
 use crate::core::told_back::ToldBack;
 use crate::core::{PersonId, PersonRef, SessionId};
+use crate::store::accounts::KioskPin;
 use crate::store::journal::{PartialMat, Stream};
 use crate::store::ops::{HomeBinding, PlanOp};
 use crate::store::pictures::NewPicture;
@@ -100,6 +101,15 @@ impl HubPlan {
         let response = request.send().map_err(|e| self.unreached(e))?;
         let response = answered(response, &self.link.url)?;
         response.json().map_err(|e| self.fault(e))
+    }
+
+    /// Whose a PIN typed on this kiosk's staff screen is, as the hub's
+    /// accounts say.
+    pub fn kiosk_pin(&self, pin: &str) -> Result<KioskPin, StoreError> {
+        let typed = PinTyped {
+            pin: pin.to_string(),
+        };
+        self.post("/staff-pin", &typed)
     }
 
     fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, StoreError> {

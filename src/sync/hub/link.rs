@@ -45,7 +45,7 @@ impl HubLink {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
-                return Err(StoreError::NotADatabase {
+                return Err(StoreError::HubFile {
                     path,
                     reason: e.to_string(),
                 })
@@ -53,7 +53,7 @@ impl HubLink {
         };
         toml::from_str(&text)
             .map(Some)
-            .map_err(|e| StoreError::NotADatabase {
+            .map_err(|e| StoreError::HubFile {
                 path,
                 reason: e.message().to_string(),
             })

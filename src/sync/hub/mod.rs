@@ -37,7 +37,13 @@ pub fn pair(url: &str, code: &str, device_id: &str) -> Result<HubLink, PairError
     let key = seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let response = match client::answered(response, &url) {
         Ok(response) => response,
-        Err(StoreError::HubAnswer { said, .. }) => return Err(PairError::Refused(said)),
+        Err(StoreError::HubAnswer { said, .. }) => {
+            // The hub's words, without the HTTP status before them.
+            let words = said
+                .split_once(": ")
+                .map_or(said.as_str(), |(_, words)| words);
+            return Err(PairError::Refused(words.to_string()));
+        }
         Err(e) => return Err(e.into()),
     };
     let answer: PairAnswer = response.json().map_err(|e| StoreError::HubAnswer {

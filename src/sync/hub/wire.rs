@@ -94,3 +94,9 @@ pub struct SetVersionWanted {
     pub set_id: String,
     pub version: Option<u32>,
 }
+
+/// A PIN typed on a paired kiosk's staff screen, checked by the hub.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PinTyped {
+    pub pin: String,
+}

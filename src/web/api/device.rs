@@ -13,6 +13,7 @@ use super::kiosk_requests::{as_kiosk, as_kiosk_with, for_kiosk, kiosk_of, read_j
 use crate::core::told_back::ToldBack;
 use crate::core::{PersonRef, SessionId};
 use crate::library::picture;
+use crate::store::accounts::KioskPin;
 use crate::store::journal::{PartialMat, Stream};
 use crate::store::ops::{HomeBinding, PlanOp};
 use crate::store::pictures::{is_picture_hash, NewPicture};
@@ -339,4 +340,18 @@ pub(super) async fn set_file(
         Ok(file.map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes)))
     })
     .await
+}
+
+/// A PIN typed on the kiosk's staff screen: whose it is.
+pub(super) async fn staff_pin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<KioskPin> {
+    kiosk_of(&state, &headers).await?;
+    let typed: PinTyped = read_json(&headers, &body)?;
+    let whose = state
+        .with_plan(move |plan| Ok(plan.kiosk_pin(&typed.pin)?))
+        .await?;
+    Ok(Json(whose))
 }

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/told-back", post(told_back))
         .route("/told-back/answered", post(told_back_answered))
         .route("/staff-line", post(staff_line))
+        .route("/staff-pin", post(staff_pin))
         .route("/pictures/from/{source}", get(picture_from))
         .route("/pictures", post(add_picture))
         .route("/card-pictures", post(card_picture))

@@ -67,7 +67,7 @@ fn hub_address(hub: &HubShown) -> Markup {
         @if let (Some(words), Some(key)) = (&hub.key_words, &hub.key) {
             p { "This hub's address: " strong { (hub.url) } }
             p { "This hub's key: " strong.key-words { (words) } }
-            p.hint { "The kiosk shows the same words when it pairs; if they differ, it is not talking to this hub: stop and ask for help. (In full: " code { (key) } ")" }
+            p.hint { "The kiosk shows the same words when it pairs; if they differ, it is not talking to this hub: stop and ask for help. (In full: " code.key-in-full { (key) } ")" }
         } @else {
             p.problem {
                 "Kiosks reach the hub over HTTPS only, and this web app is not served over HTTPS. "
@@ -83,8 +83,9 @@ pub fn pairing_code(session: &WebSession, hub: &HubShown, code: &PairingCode) ->
         Some(session),
         html! {
             h1 { "Add a kiosk" }
-            p { "On the kiosk, open the staff screen and choose " strong { "Join a home" } ", or type on it:" }
+            p { "On the kiosk (a keyboard plugged in, or over SSH), as the kiosk's own user:" }
             p { code.pair-command { "sayso pair " (hub.url) " " (code.code) } }
+            p.hint { "On a Raspberry Pi with the sayso package: " code.pair-command { "sudo -u sayso sayso --data-dir /var/lib/sayso pair " (hub.url) " " (code.code) } }
             dl.pairing {
                 dt { "Pairing code" }
                 dd { strong.code { (code.code) } }

@@ -8,8 +8,8 @@ use crate::store::accounts::WebSession;
 use crate::store::ports::staff::{DeviceHealth, WhatsNew};
 use crate::web::html::{layout, local_time, path_part};
 
-/// A kiosk not heard from for this long is flagged on What's new.
-pub(super) const QUIET_DEVICE_HOURS: i64 = 36;
+/// A kiosk not heard from for a day is flagged on What's new.
+pub(super) const QUIET_DEVICE_HOURS: i64 = 24;
 pub(super) fn count_line(n: i64, one: &str, many: &str) -> Option<String> {
     match n {
         0 => None,

@@ -1,0 +1,143 @@
+//! The Kiosks page of the home's hub: staff add a kiosk with a one-time
+//! code, shown with the hub's address and key words, and revoke one.
+
+use axum::http::StatusCode;
+use sayso::store::ports::{AccountsPlan, KiosksPlan};
+use sayso::store::Plan;
+
+use super::client::Client;
+use super::fixture::{self, ALEX, JO_PASSPHRASE};
+
+const HUB: &str = "https://sayso-office.local:8470";
+
+fn hub_key() -> String {
+    "3f".repeat(32)
+}
+
+/// The pairing code on a page (the text of `strong.code`).
+fn code_on(page: &str) -> String {
+    let (_, after) = page.split_once("<strong class=\"code\">").expect("a code");
+    after.split('<').next().unwrap().to_string()
+}
+
+#[test]
+fn staff_add_a_kiosk_with_a_code_that_pairs_once_and_revoke_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
+    let mut staff = Client::of_a_hub(&plan, &format!("{HUB}/"), &hub_key());
+    let csrf = staff.sign_in("Jo", JO_PASSPHRASE).csrf();
+    let kiosks = staff.get("/kiosks");
+    assert_eq!(kiosks.status, StatusCode::OK);
+    let words = sayso::sync::hub::pinning::fingerprint_words(&hub_key());
+    assert!(kiosks.body.contains(HUB), "the hub's address");
+    assert!(kiosks.body.contains(&words), "the key's words: {words}");
+    assert!(kiosks
+        .body
+        .contains("No kiosk is paired with this hub yet."));
+
+    let added = staff.post("/kiosks/pairing-code", &[("csrf", &csrf)]);
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    let code = code_on(&added.body);
+    assert_eq!(
+        code.len(),
+        14,
+        "twelve letters and digits in groups of four: {code}"
+    );
+    assert!(added.body.contains(&format!("sayso pair {HUB} {code}")));
+    assert!(added.body.contains(&words));
+
+    let token = Plan::open(&plan)
+        .unwrap()
+        .pair_kiosk(&code, "kiosk-in-the-lounge", fixture::now())
+        .unwrap();
+    assert!(Plan::open(&plan)
+        .unwrap()
+        .pair_kiosk(&code, "another-kiosk", fixture::now())
+        .is_err());
+    let listed = staff.get("/kiosks");
+    assert!(listed.body.contains("kiosk-in"), "{}", listed.body);
+
+    let revoked = staff.post("/kiosks/kiosk-in-the-lounge/revoke", &[("csrf", &csrf)]);
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    assert!(Plan::open(&plan)
+        .unwrap()
+        .kiosk_of_token(&token)
+        .unwrap()
+        .is_none());
+    let listed = staff.get("/kiosks");
+    assert!(listed.body.contains("revoked"), "{}", listed.body);
+    let forged = staff.post("/kiosks/kiosk-in-the-lounge/revoke", &[("csrf", "forged")]);
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+#[test]
+fn a_family_account_cannot_add_a_kiosk_and_a_hub_without_https_says_why_none_can_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    {
+        let mut p = Plan::open(&plan).unwrap();
+        let code = p
+            .add_account(
+                "Alex's sister",
+                sayso::store::accounts::Role::Family,
+                Some(&ALEX.into()),
+                "Jo",
+                fixture::now(),
+            )
+            .unwrap();
+        p.redeem_setup_code(&code, "her own long passphrase", fixture::now())
+            .unwrap();
+    }
+    let mut family = Client::of_a_hub(&plan, &format!("{HUB}/"), &hub_key());
+    let csrf = family
+        .sign_in("Alex's sister", "her own long passphrase")
+        .csrf();
+    assert_eq!(family.get("/kiosks").status, StatusCode::FORBIDDEN);
+    let refused = family.post("/kiosks/pairing-code", &[("csrf", &csrf)]);
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
+    let mut plain = Client::new(&plan);
+    let csrf = plain.sign_in("Jo", JO_PASSPHRASE).csrf();
+    let page = plain.get("/kiosks");
+    assert!(page.body.contains("over HTTPS only"), "{}", page.body);
+    assert!(!page.body.contains("Add a kiosk</button>"));
+    let refused = plain.post("/kiosks/pairing-code", &[("csrf", &csrf)]);
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[test]
+fn whats_new_flags_a_kiosk_quiet_for_more_than_a_day() {
+    use sayso::store::DevicePlan;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
+    {
+        let mut p = Plan::open(&plan).unwrap();
+        p.report_device(
+            "lounge-kiosk",
+            &[],
+            fixture::now() - chrono::Duration::hours(25),
+        )
+        .unwrap();
+        p.report_device(
+            "office-kiosk",
+            &[],
+            fixture::now() - chrono::Duration::hours(2),
+        )
+        .unwrap();
+    }
+    let mut staff = Client::new(&plan);
+    let page = staff.sign_in("Jo", JO_PASSPHRASE);
+    let line_of = |kiosk: &str| {
+        let (_, after) = page.body.split_once(kiosk).expect("the kiosk listed");
+        after.split("</li>").next().unwrap().to_string()
+    };
+    assert!(
+        line_of("lounge-k").contains("nothing for 25 hours"),
+        "{}",
+        line_of("lounge-k")
+    );
+    assert!(!line_of("office-k").contains("nothing for"));
+}
