@@ -103,7 +103,7 @@ fn main() {
         to_file.push(started.elapsed());
 
         let (hub, codes) = start_hub(&dir.path().join(format!("hub-{run}")), 1);
-        let link = sayso::sync::hub::pair(&hub.url, &codes[0], journal.device_id()).unwrap();
+        let link = sayso::sync::hub::pair(&hub.url, &codes[0], journal.device_id(), None).unwrap();
         let mut plan = HubPlan::connect(link).unwrap();
         let started = Instant::now();
         let report = with_plan(&journal, &mut plan, now, &SyncOptions::default()).unwrap();
@@ -130,7 +130,7 @@ fn incremental(dir: &Path, now: chrono::DateTime<Utc>) {
     let journal_path = kiosk.join("journal.sqlite");
     let mut journal = Journal::open(&journal_path).unwrap();
     journal.add_person("Alex", now).unwrap();
-    let link = sayso::sync::hub::pair(&hub.url, &codes[0], journal.device_id()).unwrap();
+    let link = sayso::sync::hub::pair(&hub.url, &codes[0], journal.device_id(), None).unwrap();
     let target = PlanTarget::Hub(link);
     let mut times = Vec::new();
     for day in 0..60 {
@@ -215,7 +215,8 @@ fn load(dir: &Path) {
             name: format!("Person {}", index % 10),
         };
         opened.ensure_person(&person, Utc::now()).unwrap();
-        let link: HubLink = sayso::sync::hub::pair(&hub.url, code, opened.device_id()).unwrap();
+        let link: HubLink =
+            sayso::sync::hub::pair(&hub.url, code, opened.device_id(), None).unwrap();
         simulated.push(Mutex::new(SimulatedKiosk {
             journal,
             target: PlanTarget::Hub(link),

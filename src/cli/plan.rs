@@ -127,28 +127,19 @@ pub fn join(paths: &KioskPaths, shared: &Path, clock: &dyn Clock) -> anyhow::Res
 /// do not match the hub's by id is not kept paired: nothing of it is sent.
 pub fn pair(paths: &KioskPaths, url: &str, code: &str, clock: &dyn Clock) -> anyhow::Result<()> {
     let journal = Journal::open(&paths.journal())?;
-    let hub = sayso::sync::hub::pair(url, code, journal.device_id())?;
-    println!("The hub's key: {}", hub.key_words());
+    let joined =
+        sayso::sync::hub::join_home(&paths.data_dir, &journal, url, code, None, clock.now().wall)?;
+    println!("The hub's key: {}", joined.hub.key_words());
     println!("Check that the hub's Kiosks page shows the same four words.");
-    let mut plan = sayso::sync::HubPlan::connect(hub.clone())?;
-    let joined = sayso::sync::join(&journal, &mut plan, clock.now().wall);
-    if let Err(mismatch @ sayso::sync::JoinError::PersonMismatch { .. }) = joined {
-        anyhow::bail!(
-            "{mismatch}. This kiosk was not kept paired: staff revoke it on the hub's Kiosks \
-             page, and it pairs again with a new code"
-        );
-    }
-    let saved = hub.save(&paths.data_dir)?;
     println!(
         "Paired with the home's hub at {}: this kiosk now syncs with it ({} keeps its \
          address and key).",
-        hub.url,
-        saved.display()
+        joined.hub.url,
+        joined.saved.display()
     );
-    let report = joined?;
     println!(
         "{} finished mat(s) from this kiosk's journal brought in.",
-        report.sessions
+        joined.report.sessions
     );
     Ok(())
 }

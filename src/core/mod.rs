@@ -9,6 +9,7 @@ pub mod event;
 pub mod flow;
 pub mod housekeeping;
 pub mod ids;
+pub mod join_home;
 pub mod people;
 pub mod phrases;
 pub mod picker;

@@ -8,6 +8,9 @@
 //! No I/O: the shell checks a PIN against the plan's accounts and carries
 //! out what the effects say.
 
+use super::join_home::{
+    JoinEffect, JoinHome, JoinInput, JoinTrouble, JoinView, JoinedHome, SeenKey,
+};
 use super::time::Mono;
 
 /// How long the corner must be held.
@@ -52,6 +55,10 @@ pub enum StaffInput {
     Confirm,
     /// No: back to the staff screen.
     Cancel,
+    /// "Join a home": pair this kiosk with the home's hub.
+    JoinHome,
+    /// On the joining screen.
+    Join(JoinInput),
 }
 
 /// Restarting or shutting down the device, from the staff screen.
@@ -85,6 +92,8 @@ pub enum StaffEffect {
     ToggleWebApp,
     /// Restart or shut down the device, now (staff said yes).
     Power(PowerAction),
+    /// Reach the home's hub, as joining it needs.
+    Join(JoinEffect),
 }
 
 /// What the staff screen shows.
@@ -101,6 +110,8 @@ pub struct StaffView {
     pub practice_next: bool,
     /// Restart or shut down, waiting for a yes.
     pub asking: Option<PowerAction>,
+    /// Joining the home's hub, while staff do.
+    pub joining: Option<JoinView>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -117,6 +128,7 @@ pub struct StaffScreen {
     paused: bool,
     practice_next: bool,
     asking: Option<PowerAction>,
+    joining: Option<JoinHome>,
 }
 
 impl StaffScreen {
@@ -190,6 +202,20 @@ impl StaffScreen {
                 Some(action) => vec![StaffEffect::Power(action)],
                 None => Vec::new(),
             },
+            (StaffStage::Open, StaffInput::JoinHome) => {
+                self.joining = Some(JoinHome::default());
+                Vec::new()
+            }
+            (StaffStage::Open, StaffInput::Join(input)) => {
+                let Some(joining) = &mut self.joining else {
+                    return Vec::new();
+                };
+                let (effects, stays) = joining.input(input);
+                if !stays {
+                    self.joining = None;
+                }
+                effects.into_iter().map(StaffEffect::Join).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -256,6 +282,22 @@ impl StaffScreen {
         }
     }
 
+    /// The shell's answer to [`JoinEffect::ReadKey`].
+    pub fn hub_key_seen(&mut self, seen: Result<SeenKey, JoinTrouble>, now: Mono) {
+        if let Some(joining) = &mut self.joining {
+            joining.key_seen(seen);
+            self.last_touch = Some(now);
+        }
+    }
+
+    /// The shell's answer to [`JoinEffect::Pair`].
+    pub fn hub_joined(&mut self, outcome: Result<JoinedHome, JoinTrouble>, now: Mono) {
+        if let Some(joining) = &mut self.joining {
+            joining.joined(outcome);
+            self.last_touch = Some(now);
+        }
+    }
+
     /// Time passing: the corner held long enough opens the keypad; an
     /// untouched staff screen closes. True if what is shown changed.
     pub fn tick(&mut self, now: Mono) -> bool {
@@ -264,7 +306,8 @@ impl StaffScreen {
         let idle = self
             .last_touch
             .is_some_and(|touched| now.since(touched) >= IDLE_MS);
-        if self.stage != StaffStage::Closed && idle && !self.checking {
+        let waiting = self.checking || self.joining.as_ref().is_some_and(JoinHome::waiting);
+        if self.stage != StaffStage::Closed && idle && !waiting {
             self.close();
         }
         self.stage != before
@@ -291,6 +334,7 @@ impl StaffScreen {
         self.corner_since = None;
         self.last_touch = None;
         self.asking = None;
+        self.joining = None;
     }
 
     pub fn view(&self) -> StaffView {
@@ -302,6 +346,7 @@ impl StaffScreen {
             paused: self.paused,
             practice_next: self.practice_next,
             asking: self.asking,
+            joining: self.joining.as_ref().map(JoinHome::view),
         }
     }
 }
@@ -467,6 +512,44 @@ mod tests {
         assert_eq!(door.view().asking, None);
         assert!(door.input(StaffInput::Confirm, now).is_empty());
         assert!(door.input(StaffInput::ToggleWebApp, now).is_empty());
+    }
+
+    #[test]
+    fn joining_a_home_waits_for_the_hub_but_not_for_staff_who_walked_away() {
+        use crate::core::join_home::{JoinEffect, JoinInput, JoinStage};
+        let mut door = StaffScreen::default();
+        open_keypad(&mut door);
+        type_pin(&mut door, "4821", at(HOLD_MS));
+        door.pin_checked(PinCheck::Right("Jo".into()), at(HOLD_MS));
+        door.input(StaffInput::JoinHome, at(4_000));
+        for key in "hub".chars().chain(['\n']) {
+            let input = if key == '\n' {
+                JoinInput::Next
+            } else {
+                JoinInput::Key(key)
+            };
+            door.input(StaffInput::Join(input), at(4_000));
+        }
+        for key in "ABCD2345WXYZ".chars() {
+            door.input(StaffInput::Join(JoinInput::Key(key)), at(4_000));
+        }
+        let effects = door.input(StaffInput::Join(JoinInput::Next), at(4_000));
+        assert!(matches!(
+            effects.as_slice(),
+            [StaffEffect::Join(JoinEffect::ReadKey { .. })]
+        ));
+        assert!(!door.tick(at(4_000 + IDLE_MS * 2)), "the hub is awaited");
+        door.hub_key_seen(
+            Err(JoinTrouble::Unreached("cannot connect".into())),
+            at(4_000 + IDLE_MS * 2),
+        );
+        let joining = door.view().joining.expect("still joining");
+        assert_eq!(joining.stage, JoinStage::Address);
+        assert!(
+            door.tick(at(4_000 + IDLE_MS * 3)),
+            "then it closes by itself"
+        );
+        assert_eq!(door.view().joining, None);
     }
 
     #[test]

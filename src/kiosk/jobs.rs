@@ -10,6 +10,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use tracing::warn;
 
+use crate::core::join_home::{JoinTrouble, JoinedHome, SeenKey};
 use crate::core::staff_screen::PinCheck;
 use crate::core::SessionId;
 use crate::store::accounts::KioskPin;
@@ -32,6 +33,38 @@ pub(super) enum JobDone {
     PinChecked(PinCheck),
     /// The night's backup: the folder made, or why not.
     BackedUp(Result<PathBuf, BackupError>),
+    /// The key the home's hub showed, or why it could not be reached.
+    HubKeySeen(Result<SeenKey, JoinTrouble>),
+    /// Joined the home's hub (what came of it), or why not.
+    JoinedHome(Result<JoinedHome, JoinTrouble>),
+}
+
+/// What joining the home's hub needs: its address, the pairing code, and
+/// the key staff saw the words of.
+pub(super) struct Pairing {
+    pub url: String,
+    pub code: String,
+    pub key: String,
+}
+
+/// Why the kiosk did not join its hub, as the staff screen tells it.
+fn join_trouble(e: crate::sync::hub::JoinHomeError) -> JoinTrouble {
+    use crate::sync::hub::{JoinHomeError, PairError};
+    match e {
+        JoinHomeError::Pair(PairError::Refused(words)) => JoinTrouble::Refused(words),
+        JoinHomeError::Pair(PairError::Store(StoreError::HubCertificate { .. })) => {
+            JoinTrouble::OtherKey
+        }
+        JoinHomeError::Pair(PairError::Store(StoreError::HubUnreachable { cause, .. })) => {
+            JoinTrouble::Unreached(cause)
+        }
+        JoinHomeError::Pair(PairError::Write { cause, .. }) => {
+            JoinTrouble::NotKept(cause.to_string())
+        }
+        JoinHomeError::Pair(other) => JoinTrouble::Unreached(other.to_string()),
+        JoinHomeError::People(e) => JoinTrouble::PeopleDiffer(e.to_string()),
+        JoinHomeError::History { cause, .. } => JoinTrouble::Unreached(cause.to_string()),
+    }
 }
 
 /// How the journal is read whole: SQLite's quick check (at start) or its
@@ -65,6 +98,8 @@ pub(super) struct Jobs {
     pub damaged_journal: Option<StoreError>,
     backing_up: bool,
     checking_pin: bool,
+    /// Reaching the home's hub to join it.
+    joining: bool,
 }
 
 impl Jobs {
@@ -81,6 +116,7 @@ impl Jobs {
             damaged_journal: None,
             backing_up: false,
             checking_pin: false,
+            joining: false,
         }
     }
 
@@ -229,6 +265,65 @@ impl Jobs {
         });
     }
 
+    /// Asks the hub at `url` for its key, for staff to compare its words.
+    pub fn read_hub_key(&mut self, url: String) {
+        self.joining = true;
+        let done = self.done_tx.clone();
+        std::thread::spawn(move || {
+            let seen = crate::sync::hub::read_key(&url)
+                .map(|key| SeenKey {
+                    words: crate::sync::hub::pinning::fingerprint_words(&key),
+                    key,
+                })
+                .map_err(|e| {
+                    warn!("the hub's key could not be read: {e}");
+                    join_trouble(crate::sync::hub::JoinHomeError::Pair(e))
+                });
+            let _ = done.send(JobDone::HubKeySeen(seen));
+        });
+    }
+
+    /// Pairs this kiosk with the hub showing `key` and brings its history
+    /// there (see [`crate::sync::hub::join_home`]).
+    pub fn join_home(&mut self, data_dir: PathBuf, pairing: Pairing, now: DateTime<Utc>) {
+        self.joining = true;
+        let done = self.done_tx.clone();
+        std::thread::spawn(move || {
+            let joined = Journal::open(&data_dir.join(crate::store::JOURNAL_FILE))
+                .map_err(crate::sync::hub::JoinHomeError::from)
+                .and_then(|journal| {
+                    crate::sync::hub::join_home(
+                        &data_dir,
+                        &journal,
+                        &pairing.url,
+                        &pairing.code,
+                        Some(&pairing.key),
+                        now,
+                    )
+                });
+            let said = match joined {
+                Ok(joined) => Ok(JoinedHome {
+                    url: joined.hub.url,
+                    mats: Some(joined.report.sessions),
+                }),
+                Err(crate::sync::hub::JoinHomeError::History { cause, .. }) => {
+                    warn!(
+                        "paired with the home's hub; its history goes with the next sync: {cause}"
+                    );
+                    Ok(JoinedHome {
+                        url: pairing.url,
+                        mats: None,
+                    })
+                }
+                Err(e) => {
+                    warn!("the kiosk did not join the home's hub: {e}");
+                    Err(join_trouble(e))
+                }
+            };
+            let _ = done.send(JobDone::JoinedHome(said));
+        });
+    }
+
     /// A job that has ended, if any, without waiting.
     pub fn ended(&mut self) -> Option<JobDone> {
         let done = self.done_rx.try_recv().ok()?;
@@ -243,7 +338,8 @@ impl Jobs {
             || self.keepers > 0
             || self.checking
             || self.backing_up
-            || self.checking_pin;
+            || self.checking_pin
+            || self.joining;
         if !under_way {
             return None;
         }
@@ -260,6 +356,7 @@ impl Jobs {
             JobDone::JournalChecked(_) => self.checking = false,
             JobDone::PinChecked(_) => self.checking_pin = false,
             JobDone::BackedUp(_) => self.backing_up = false,
+            JobDone::HubKeySeen(_) | JobDone::JoinedHome(_) => self.joining = false,
         }
     }
 }

@@ -482,6 +482,15 @@ impl Kiosk {
             }
             JobDone::JournalChecked(Err(e)) => warn!("the journal could not be checked: {e}"),
             JobDone::PinChecked(check) => self.staff.screen.pin_checked(check, now.mono),
+            JobDone::HubKeySeen(seen) => self.staff.screen.hub_key_seen(seen, now.mono),
+            JobDone::JoinedHome(outcome) => {
+                let joined = outcome.is_ok();
+                self.staff.screen.hub_joined(outcome, now.mono);
+                if joined {
+                    // Sets, news and pictures from the hub, and a staff line of its own.
+                    self.start_sync();
+                }
+            }
             JobDone::BackedUp(Ok(_)) => info!("the nightly backup is made"),
             JobDone::BackedUp(Err(e)) => {
                 warn!("the nightly backup failed: {e}");

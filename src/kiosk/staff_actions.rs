@@ -3,9 +3,11 @@
 
 use tracing::{info, warn};
 
+use super::jobs::Pairing;
 use super::staff::{Power, StaffPages, StaffScreenView};
 use super::Kiosk;
 use crate::clock::Clock;
+use crate::core::join_home::JoinEffect;
 use crate::core::staff_screen::{StaffEffect, StaffInput, StaffStage};
 use crate::core::{SpeakMode, Utterance};
 
@@ -35,6 +37,13 @@ impl Kiosk {
                     if let Some(problem) = self.staff.act_on_power(action) {
                         self.problem(problem);
                     }
+                }
+                StaffEffect::Join(JoinEffect::ReadKey { url }) => self.jobs.read_hub_key(url),
+                StaffEffect::Join(JoinEffect::Pair { url, code, key }) => {
+                    info!("staff join the kiosk to the home's hub");
+                    let pairing = Pairing { url, code, key };
+                    let data_dir = self.paths.data_dir.clone();
+                    self.jobs.join_home(data_dir, pairing, now.wall);
                 }
                 StaffEffect::Volume(step) => {
                     self.settings.step_volume(step);

@@ -21,6 +21,7 @@ mod pages;
 pub mod pictures;
 pub mod plan;
 pub mod ports;
+pub mod private_file;
 pub mod recover;
 pub mod reserve;
 pub mod set_versions;

@@ -21,6 +21,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use crate::access::gpio::{run_buttons, ButtonPanel, PinSource};
 use crate::access::keys::Key;
 use crate::access::AccessOutput;
+use crate::core::join_home::{JoinInput, JoinStage};
 use crate::core::staff_screen::{PowerAction, StaffInput, StaffStage};
 use crate::core::view::{CardView, MatView, PickerView, PointView};
 use crate::core::{Display, Event, HighlightedAction, Input, InputMethod, KioskView, Screen};
@@ -338,6 +339,20 @@ fn connect_staff(adapter: &KioskAdapter, act: &Act) {
     adapter.on_staff_web_toggle(staff(StaffInput::ToggleWebApp));
     adapter.on_staff_confirm(staff(StaffInput::Confirm));
     adapter.on_staff_cancel(staff(StaffInput::Cancel));
+    adapter.on_staff_join_home(staff(StaffInput::JoinHome));
+    adapter.on_staff_join_erase(staff(StaffInput::Join(JoinInput::Erase)));
+    adapter.on_staff_join_next(staff(StaffInput::Join(JoinInput::Next)));
+    adapter.on_staff_join_back(staff(StaffInput::Join(JoinInput::Back)));
+    adapter.on_staff_join_same(staff(StaffInput::Join(JoinInput::Same)));
+    adapter.on_staff_join_not_same(staff(StaffInput::Join(JoinInput::NotSame)));
+    adapter.on_staff_join_key({
+        let act = act.clone();
+        move |key| {
+            if let Some(key) = key.chars().next() {
+                act(KioskInput::Staff(StaffInput::Join(JoinInput::Key(key))));
+            }
+        }
+    });
     adapter.on_staff_ask_power({
         let act = act.clone();
         move |which| {
@@ -417,6 +432,26 @@ fn show_staff(window: &AppWindow, view: &StaffScreenView) {
         }
         .into(),
     );
+    show_joining(&adapter, view);
+}
+
+fn show_joining(adapter: &KioskAdapter, view: &StaffScreenView) {
+    let join = view.screen.joining.clone().unwrap_or_default();
+    let stage = match view.screen.joining.as_ref().map(|join| join.stage) {
+        None => "",
+        Some(JoinStage::Address) => "address",
+        Some(JoinStage::Code) => "code",
+        Some(JoinStage::Reaching) => "reaching",
+        Some(JoinStage::Compare) => "compare",
+        Some(JoinStage::Joining) => "joining",
+        Some(JoinStage::Joined) => "joined",
+    };
+    adapter.set_staff_join_stage(stage.into());
+    adapter.set_staff_join_address(join.address.as_str().into());
+    adapter.set_staff_join_url(join.url.as_str().into());
+    adapter.set_staff_join_code(join.code.as_str().into());
+    adapter.set_staff_join_words(join.words.as_str().into());
+    adapter.set_staff_join_message(join.message.as_str().into());
 }
 
 /// `text` as a QR code, a pixel a module with the quiet zone around it (the

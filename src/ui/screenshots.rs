@@ -160,7 +160,9 @@ fn render_walkthrough(
 /// `display`, and calls `visit` with each screen's name as it is shown:
 /// people, company, you-said-we-did, topics, leave, mat, mat-highlight,
 /// review, review-highlight, review-moving, finished, finished-not-saved,
-/// resume, staff-pin, staff, staff-restart, paused, cannot-start.
+/// resume, staff-pin, staff, staff-restart, staff-join-address,
+/// staff-join-code, staff-join-compare, staff-join-joined, paused,
+/// cannot-start.
 pub fn walk_every_screen(
     set: &Path,
     (width, height): (u32, u32),
@@ -366,6 +368,7 @@ impl Walk<'_> {
         self.adapter().invoke_staff_ask_power(0);
         self.shot("staff-restart", None)?;
         self.adapter().invoke_staff_cancel();
+        self.joining_a_home()?;
         self.adapter().invoke_staff_pause();
         self.adapter().invoke_staff_close();
         self.shot("paused", None)?;
@@ -374,6 +377,44 @@ impl Walk<'_> {
         self.adapter().invoke_staff_pause();
         self.adapter().invoke_staff_close();
         self.bridge.refresh();
+        Ok(())
+    }
+
+    /// "Join a home": the hub's address and the pairing code typed on the
+    /// keypad, then the hub's key to compare and what came of joining, as
+    /// a hub would answer (none is reached here).
+    fn joining_a_home(&mut self) -> anyhow::Result<()> {
+        let type_in = |adapter: &KioskAdapter, keys: &str| {
+            for key in keys.chars() {
+                adapter.invoke_staff_join_key(key.to_string().into());
+            }
+        };
+        self.adapter().invoke_staff_join_home();
+        type_in(&self.adapter(), "192.168.1.20");
+        self.bridge.refresh();
+        self.shot("staff-join-address", None)?;
+        self.adapter().invoke_staff_join_next();
+        type_in(&self.adapter(), "7KQ4M9TXW");
+        self.bridge.refresh();
+        self.shot("staff-join-code", None)?;
+        self.adapter().set_staff_join_stage("compare".into());
+        self.adapter()
+            .set_staff_join_words("harbour velvet mango quiz".into());
+        self.shot("staff-join-compare", None)?;
+        self.adapter().set_staff_join_stage("joined".into());
+        self.adapter().set_staff_join_message(
+            "Joined the home's hub at https://192.168.1.20:8470. 214 finished mat(s) from this \
+             kiosk are in its support plan, and from now on this kiosk syncs there."
+                .into(),
+        );
+        self.shot("staff-join-joined", None)?;
+        self.adapter().invoke_staff_join_back();
+        self.adapter().invoke_staff_join_back();
+        self.bridge.refresh();
+        anyhow::ensure!(
+            self.kiosk.borrow().staff_view().screen.joining.is_none(),
+            "Back twice leaves joining"
+        );
         Ok(())
     }
 

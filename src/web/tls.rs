@@ -184,25 +184,9 @@ fn refuse_loose_key(_: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[cfg(unix)]
 fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    file.write_all(data)?;
-    file.sync_all()?;
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
-    std::fs::write(path, data).with_context(|| format!("cannot write {}", path.display()))
+    crate::store::private_file::write_private(path, data)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 #[cfg(test)]

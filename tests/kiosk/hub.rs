@@ -400,6 +400,69 @@ fn every_route_refuses_a_kiosk_it_does_not_know_and_takes_nothing_from_it() {
 }
 
 #[test]
+fn the_hub_gzips_a_large_answer_for_a_kiosk_that_accepts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(&dir.path().join("hub"));
+    let lounge = kiosk_with_mats(dir.path(), "1111", 0..400);
+    let paired = sayso(&lounge, &["pair", &hub.url, &pairing_code(&hub.plan)]);
+    assert!(paired.status.success(), "{}", said(&paired));
+    let link = sayso::sync::HubLink::load(&lounge).unwrap().unwrap();
+    let ids: Vec<String> = (0..400)
+        .map(|i| format!("0190a000-0000-7000-1111-{i:012}"))
+        .collect();
+    let body = serde_json::json!({ "ids": ids }).to_string();
+    let tls = sayso::sync::hub::pinning::PinnedKey::new(None)
+        .client_config()
+        .unwrap();
+    // As sent; the client undoes no gzip of its own.
+    let client = reqwest::blocking::Client::builder()
+        .use_preconfigured_tls(tls)
+        .no_gzip()
+        .build()
+        .unwrap();
+    let ask = |accept: Option<&str>| {
+        let mut request = client
+            .post(format!("{}/api/v1/mats/known", hub.url))
+            .bearer_auth(&link.token)
+            .header("content-type", "application/json")
+            .body(body.clone());
+        if let Some(accept) = accept {
+            request = request.header("accept-encoding", accept);
+        }
+        let answer = request.send().unwrap();
+        assert_eq!(answer.status(), 200);
+        let encoding = answer
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_string());
+        (encoding, answer.bytes().unwrap().to_vec())
+    };
+    let (plain_encoding, plain) = ask(None);
+    assert_eq!(plain_encoding, None);
+    let known: Vec<String> = serde_json::from_slice(&plain).unwrap();
+    assert_eq!(known.len(), 400, "every mat is known");
+    let (encoding, gzipped) = ask(Some("gzip"));
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    assert!(
+        gzipped.len() * 4 < plain.len(),
+        "{} of {}",
+        gzipped.len(),
+        plain.len()
+    );
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(gzipped.as_slice()),
+        &mut unzipped,
+    )
+    .unwrap();
+    let mut known_unzipped: Vec<String> = serde_json::from_slice(&unzipped).unwrap();
+    let mut known = known;
+    known.sort();
+    known_unzipped.sort();
+    assert!(known_unzipped == known, "the same answer");
+}
+
+#[test]
 fn a_malformed_oversized_or_replayed_request_writes_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let hub = start_hub(&dir.path().join("hub"));
@@ -619,7 +682,7 @@ fn staff_open_a_paired_kiosks_staff_screen_with_their_pin_from_the_hub() {
         .unwrap()
         .device_id()
         .to_string();
-    let link = sayso::sync::hub::pair(&hub.url, &pairing_code(&hub.plan), &device).unwrap();
+    let link = sayso::sync::hub::pair(&hub.url, &pairing_code(&hub.plan), &device, None).unwrap();
     link.save(&test.paths.data_dir).unwrap();
     // The kiosk's own plan has no PIN at all: only the hub's can open it.
     let type_pin = |test: &mut crate::common::TestKiosk, pin: &str| {

@@ -22,7 +22,7 @@ fn tap(kiosk: &mut Kiosk, event: Event) {
 
 /// Staff act on the person's view of tea and mark it done with words for
 /// them. Returns the action's id.
-fn staff_act_on_tea(plan_path: &std::path::Path, tell: &str) -> i64 {
+pub fn staff_act_on_tea(plan_path: &std::path::Path, tell: &str) -> i64 {
     let mut plan = Plan::open(plan_path).unwrap();
     let person = StaffPlan::people(&plan).unwrap()[0].id.clone();
     let at = Utc.with_ymd_and_hms(2026, 11, 3, 15, 0, 0).unwrap();

@@ -46,6 +46,11 @@ fn staff_add_a_kiosk_with_a_code_that_pairs_once_and_revoke_it() {
     );
     assert!(added.body.contains(&format!("sayso pair {HUB} {code}")));
     assert!(added.body.contains(&words));
+    assert!(added.body.contains("Join a home"), "the staff screen's way");
+    assert!(
+        added.body.contains("aria-label=\"QR code of the link\""),
+        "the command as a QR code"
+    );
 
     let token = Plan::open(&plan)
         .unwrap()
@@ -57,6 +62,38 @@ fn staff_add_a_kiosk_with_a_code_that_pairs_once_and_revoke_it() {
         .is_err());
     let listed = staff.get("/kiosks");
     assert!(listed.body.contains("kiosk-in"), "{}", listed.body);
+    assert!(listed.body.contains("not synced yet"), "{}", listed.body);
+
+    // Once it syncs: its last sync and its staff line, and staff name it
+    // here and come back here.
+    {
+        use sayso::store::DevicePlan;
+        Plan::open(&plan)
+            .unwrap()
+            .report_device(
+                "kiosk-in-the-lounge",
+                &["No sound: is the speaker plugged in and switched on?".into()],
+                fixture::now(),
+            )
+            .unwrap();
+    }
+    let listed = staff.get("/kiosks");
+    assert!(listed.body.contains("last synced"), "{}", listed.body);
+    assert!(
+        listed.body.contains("No sound: is the speaker"),
+        "{}",
+        listed.body
+    );
+    let named = staff.post(
+        "/kiosks/kiosk-in-the-lounge/name",
+        &[("csrf", &csrf), ("name", "Lounge"), ("from", "kiosks")],
+    );
+    assert_eq!(named.status, StatusCode::SEE_OTHER);
+    assert_eq!(named.location.as_deref(), Some("/kiosks"));
+    assert!(staff
+        .get("/kiosks")
+        .body
+        .contains("<strong>Lounge</strong>"));
 
     let revoked = staff.post("/kiosks/kiosk-in-the-lounge/revoke", &[("csrf", &csrf)]);
     assert_eq!(revoked.status, StatusCode::SEE_OTHER);
@@ -66,7 +103,11 @@ fn staff_add_a_kiosk_with_a_code_that_pairs_once_and_revoke_it() {
         .unwrap()
         .is_none());
     let listed = staff.get("/kiosks");
-    assert!(listed.body.contains("revoked"), "{}", listed.body);
+    assert!(listed.body.contains("Revoked "), "{}", listed.body);
+    assert!(
+        !listed.body.contains("Revoke this kiosk"),
+        "nothing left to revoke"
+    );
     let forged = staff.post("/kiosks/kiosk-in-the-lounge/revoke", &[("csrf", "forged")]);
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }

@@ -42,6 +42,9 @@ pub use memory::{FlowMemory, UnfinishedMat};
 
 /// How long after a failed sync the kiosk tries again by itself.
 pub const SYNC_RETRY_MS: u64 = 60_000;
+/// How often a kiosk nobody is using still looks at the support plan: for
+/// sets, news and "you said, we did" told on another kiosk of the home.
+pub const SYNC_EVERY_MS: u64 = 5 * 60_000;
 
 /// What the staff line says while the support plan is behind.
 pub const SYNC_NOTICE: &str = "Support plan not updated yet (see the log)";
@@ -250,7 +253,9 @@ pub struct Flow<Z: TimeZone> {
     afresh: bool,
     last_action: Mono,
     check_ins: CheckInLog,
-    sync_retry_at: Option<Mono>,
+    /// When the kiosk syncs by itself: again after a failure, else to
+    /// keep up with the plan.
+    next_sync_at: Option<Mono>,
     notices: Vec<String>,
     /// The notice of the last sync that failed, while it stands.
     sync_notice: Option<String>,
@@ -323,7 +328,7 @@ impl<Z: TimeZone> Flow<Z> {
                 checked_until: midnight,
                 ..CheckInLog::default()
             },
-            sync_retry_at: None,
+            next_sync_at: None,
             just_chosen: None,
             presses_that_did_nothing: 0,
             saving: true,
@@ -409,14 +414,14 @@ impl<Z: TimeZone> Flow<Z> {
                 Vec::new()
             }
             FlowEvent::SyncDone(SyncResult::Synced) => {
-                self.sync_retry_at = None;
+                self.next_sync_at = Some(now.mono.after_millis(SYNC_EVERY_MS));
                 if let Some(notice) = self.sync_notice.take() {
                     self.notices.retain(|n| *n != notice);
                 }
                 Vec::new()
             }
             FlowEvent::SyncDone(SyncResult::Failed(trouble)) => {
-                self.sync_retry_at = Some(now.mono.after_millis(SYNC_RETRY_MS));
+                self.next_sync_at = Some(now.mono.after_millis(SYNC_RETRY_MS));
                 let notice = trouble.notice().to_string();
                 if let Some(before) = self.sync_notice.replace(notice.clone()) {
                     self.notices.retain(|n| *n != before);

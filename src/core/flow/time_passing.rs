@@ -13,8 +13,8 @@ impl<Z: TimeZone> Flow<Z> {
             }
         }
         effects.extend(self.check_idle(now, ids));
-        if self.sync_retry_at.is_some_and(|at| now.mono >= at) {
-            self.sync_retry_at = None;
+        if self.next_sync_at.is_some_and(|at| now.mono >= at) {
+            self.next_sync_at = None;
             effects.push(FlowEffect::StartSync);
         }
         effects

@@ -11,12 +11,17 @@ mod pairing;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 
 use super::AppState;
 use crate::sync::hub::wire::{API, MAX_REQUEST_BYTES};
 use kiosk_requests::ApiError;
 
 use device::*;
+
+/// Answers larger than this go gzipped.
+const GZIP_ANSWERS_FROM: u16 = 8 * 1024;
 
 pub fn routes() -> Router<AppState> {
     let api = Router::new()
@@ -43,6 +48,13 @@ pub fn routes() -> Router<AppState> {
         .route("/sets/version", post(set_version))
         .route("/files/{hash}", get(set_file))
         .fallback(|| async { ApiError::NotFound })
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES));
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        // A month offline is caught up in large answers: gzipped for a
+        // kiosk that accepts it (every kiosk does), as its requests are.
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .compress_when(DefaultPredicate::new().and(SizeAbove::new(GZIP_ANSWERS_FROM))),
+        );
     Router::new().nest(API, api)
 }

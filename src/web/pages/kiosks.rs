@@ -1,10 +1,14 @@
 //! The hub's kiosks: adding one with a pairing code, and revoking one.
 
-use maud::{html, Markup};
+use chrono::{DateTime, Utc};
+use maud::{html, Markup, PreEscaped};
 
+use super::whats_new::kiosk_health;
 use crate::store::accounts::WebSession;
 use crate::store::ports::kiosks::{KioskEntry, PairingCode};
+use crate::store::ports::staff::DeviceHealth;
 use crate::web::html::{layout, local_time, path_part};
+use crate::web::invite::qr_svg;
 
 /// How this hub is reached by a kiosk: its address and its key's words
 /// (`None`: it is not serving HTTPS, so no kiosk can pair).
@@ -14,13 +18,18 @@ pub struct HubShown {
     pub key: Option<String>,
 }
 
-/// A paired kiosk, with the name staff gave it, if any.
+/// A paired kiosk, and what the plan knows of it once it has synced.
 pub struct KioskShown {
     pub entry: KioskEntry,
-    pub name: String,
+    pub health: Option<DeviceHealth>,
 }
 
-pub fn kiosks(session: &WebSession, hub: &HubShown, kiosks: &[KioskShown]) -> Markup {
+pub fn kiosks(
+    session: &WebSession,
+    hub: &HubShown,
+    kiosks: &[KioskShown],
+    now: DateTime<Utc>,
+) -> Markup {
     layout(
         "Kiosks",
         Some(session),
@@ -40,19 +49,14 @@ pub fn kiosks(session: &WebSession, hub: &HubShown, kiosks: &[KioskShown]) -> Ma
             }
             ul.devices {
                 @for kiosk in kiosks {
-                    @let short_id = kiosk.entry.device_id.chars().take(8).collect::<String>();
-                    li class=@if kiosk.entry.revoked.is_some() { "warn" } @else { "" } {
-                        @if kiosk.name.is_empty() { "Kiosk " code { (short_id) } }
-                        @else { strong { (kiosk.name) } " " span.quiet { "(" code { (short_id) } ")" } }
-                        ": paired " (local_time(kiosk.entry.paired_at))
-                        @if let Some((at, by)) = &kiosk.entry.revoked {
-                            " — " strong { "revoked " (local_time(*at)) " by " (by) }
-                            ": it can send nothing until it is paired again."
-                        } @else {
-                            form.line method="post" action={ "/kiosks/" (path_part(&kiosk.entry.device_id)) "/revoke" } {
-                                input type="hidden" name="csrf" value=(session.csrf_token);
-                                button type="submit" { "Revoke this kiosk" }
-                            }
+                    @let revoke = revoke_or_revoked(session, &kiosk.entry);
+                    @if let Some(health) = &kiosk.health {
+                        (kiosk_health(session, health, now, "kiosks", revoke))
+                    } @else {
+                        li {
+                            "Kiosk " code { (kiosk.entry.device_id.chars().take(8).collect::<String>()) }
+                            ": paired " (local_time(kiosk.entry.paired_at)) ", not synced yet."
+                            (revoke)
                         }
                     }
                 }
@@ -60,6 +64,24 @@ pub fn kiosks(session: &WebSession, hub: &HubShown, kiosks: &[KioskShown]) -> Ma
             p.hint { "Revoke a kiosk that is lost, stolen or given away: its next sync is refused, and its staff screen says so." }
         },
     )
+}
+
+/// Revoking a kiosk, or when and by whom it was revoked.
+fn revoke_or_revoked(session: &WebSession, entry: &KioskEntry) -> Markup {
+    html! {
+        p.quiet { "Paired " (local_time(entry.paired_at)) "." }
+        @if let Some((at, by)) = &entry.revoked {
+            p.problem {
+                strong { "Revoked " (local_time(*at)) " by " (by) }
+                ": it can send nothing until it is paired again."
+            }
+        } @else {
+            form.line method="post" action={ "/kiosks/" (path_part(&entry.device_id)) "/revoke" } {
+                input type="hidden" name="csrf" value=(session.csrf_token);
+                button type="submit" { "Revoke this kiosk" }
+            }
+        }
+    }
 }
 
 fn hub_address(hub: &HubShown) -> Markup {
@@ -83,9 +105,6 @@ pub fn pairing_code(session: &WebSession, hub: &HubShown, code: &PairingCode) ->
         Some(session),
         html! {
             h1 { "Add a kiosk" }
-            p { "On the kiosk (a keyboard plugged in, or over SSH), as the kiosk's own user:" }
-            p { code.pair-command { "sayso pair " (hub.url) " " (code.code) } }
-            p.hint { "On a Raspberry Pi with the sayso package: " code.pair-command { "sudo -u sayso sayso --data-dir /var/lib/sayso pair " (hub.url) " " (code.code) } }
             dl.pairing {
                 dt { "Pairing code" }
                 dd { strong.code { (code.code) } }
@@ -93,6 +112,20 @@ pub fn pairing_code(session: &WebSession, hub: &HubShown, code: &PairingCode) ->
                 dd { (local_time(code.expires_at)) " (15 minutes, and for one kiosk)" }
             }
             (hub_address(hub))
+            h2 { "On the kiosk's staff screen" }
+            p { "Hold the top right corner of the kiosk's screen for three seconds, type your PIN, press "
+                strong { "Join a home" } ", then type this hub's address and the code. "
+                "Join only if the kiosk shows the same four words as this page." }
+            h2 { "Or on the kiosk's command line" }
+            p { "With a keyboard plugged in, or over SSH, as the kiosk's own user:" }
+            p { code.pair-command { "sayso pair " (hub.url) " " (code.code) } }
+            p.hint { "On a Raspberry Pi with the sayso package: " code.pair-command { "sudo -u sayso sayso --data-dir /var/lib/sayso pair " (hub.url) " " (code.code) } }
+            @if let Some(svg) = qr_svg(&format!("sayso pair {} {}", hub.url, code.code)) {
+                figure.qr {
+                    (PreEscaped(svg))
+                    figcaption { "The same command as a QR code, to copy it from a phone." }
+                }
+            }
             p { a href="/kiosks" { "Back to the kiosks" } }
         },
     )

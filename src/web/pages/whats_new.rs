@@ -100,37 +100,54 @@ pub fn whats_new(
             }
             ul.devices {
                 @for device in devices {
-                    @let quiet = (now - device.last_sync).num_hours() >= QUIET_DEVICE_HOURS;
-                    li class=@if quiet || !device.problems.is_empty() { "warn" } @else { "" } {
-                        @let short_id = device.device_id.chars().take(8).collect::<String>();
-                        @if device.name.is_empty() {
-                            "Kiosk " code { (short_id) }
-                        } @else {
-                            strong { (device.name) } " " span.quiet { "(" code { (short_id) } ")" }
-                        }
-                        ": last synced " (local_time(device.last_sync))
-                        " (" (count_line(device.mats, "mat", "mats").unwrap_or_else(|| "no mats".into())) ")"
-                        @if quiet {
-                            " " strong { "— nothing for " ((now - device.last_sync).num_hours()) " hours: is it switched on and connected?" }
-                        }
-                        @if !device.problems.is_empty() {
-                            ul.problems {
-                                @for problem in &device.problems { li { span.mark aria-hidden="true" { "! " } (problem) } }
-                            }
-                        }
-                        form.line.kiosk-name method="post" action={ "/kiosks/" (path_part(&device.device_id)) "/name" } {
-                            input type="hidden" name="csrf" value=(session.csrf_token);
-                            label {
-                                @if device.name.is_empty() { "Name this kiosk " } @else { "Rename " }
-                                input type="text" name="name" maxlength="40" required value=(device.name)
-                                    placeholder="e.g. Lounge";
-                            }
-                            " "
-                            button type="submit" { "Save name" }
-                        }
-                    }
+                    (kiosk_health(session, device, now, "whats-new", html! {}))
                 }
             }
         },
     )
+}
+
+/// One kiosk as the plan knows it: its name, its last sync (flagged after
+/// a quiet day), what its staff line said, and a form to name it. `from`
+/// says which page the form comes back to; `more` ends the item.
+pub(super) fn kiosk_health(
+    session: &WebSession,
+    device: &DeviceHealth,
+    now: DateTime<Utc>,
+    from: &str,
+    more: Markup,
+) -> Markup {
+    let quiet = (now - device.last_sync).num_hours() >= QUIET_DEVICE_HOURS;
+    let short_id = device.device_id.chars().take(8).collect::<String>();
+    html! {
+        li class=@if quiet || !device.problems.is_empty() { "warn" } @else { "" } {
+            @if device.name.is_empty() {
+                "Kiosk " code { (short_id) }
+            } @else {
+                strong { (device.name) } " " span.quiet { "(" code { (short_id) } ")" }
+            }
+            ": last synced " (local_time(device.last_sync))
+            " (" (count_line(device.mats, "mat", "mats").unwrap_or_else(|| "no mats".into())) ")"
+            @if quiet {
+                " " strong { "— nothing for " ((now - device.last_sync).num_hours()) " hours: is it switched on and connected?" }
+            }
+            @if !device.problems.is_empty() {
+                ul.problems {
+                    @for problem in &device.problems { li { span.mark aria-hidden="true" { "! " } (problem) } }
+                }
+            }
+            form.line.kiosk-name method="post" action={ "/kiosks/" (path_part(&device.device_id)) "/name" } {
+                input type="hidden" name="csrf" value=(session.csrf_token);
+                input type="hidden" name="from" value=(from);
+                label {
+                    @if device.name.is_empty() { "Name this kiosk " } @else { "Rename " }
+                    input type="text" name="name" maxlength="40" required value=(device.name)
+                        placeholder="e.g. Lounge";
+                }
+                " "
+                button type="submit" { "Save name" }
+            }
+            (more)
+        }
+    }
 }

@@ -33,17 +33,16 @@ pub(super) async fn kiosks_page(
     staff_only(&signed_in)?;
     let kiosks = state
         .with_plan(|plan| {
-            let names = plan.devices()?;
+            let mut known = plan.devices()?;
             let paired = plan.kiosks().paired_kiosks()?;
             Ok(paired
                 .into_iter()
                 .map(|entry| {
-                    let name = names
+                    let health = known
                         .iter()
-                        .find(|d| d.device_id == entry.device_id)
-                        .map(|d| d.name.clone())
-                        .unwrap_or_default();
-                    KioskShown { entry, name }
+                        .position(|d| d.device_id == entry.device_id)
+                        .map(|at| known.swap_remove(at));
+                    KioskShown { entry, health }
                 })
                 .collect::<Vec<_>>())
         })
@@ -52,6 +51,7 @@ pub(super) async fn kiosks_page(
         &signed_in.session,
         &hub_shown(&state),
         &kiosks,
+        state.now(),
     ))
 }
 

@@ -76,6 +76,9 @@ pub(super) struct KioskNameForm {
     csrf: String,
     #[serde(default)]
     name: String,
+    /// The page the form was on: back to it.
+    #[serde(default)]
+    from: String,
 }
 
 /// Staff name a kiosk ("Lounge") so What's new says which one is quiet.
@@ -96,5 +99,10 @@ pub(super) async fn name_kiosk(
     if !named {
         return Err(WebError::NotFound);
     }
-    Ok(Redirect::to("/#kiosks").into_response())
+    let back = if form.from == "kiosks" {
+        "/kiosks"
+    } else {
+        "/#kiosks"
+    };
+    Ok(Redirect::to(back).into_response())
 }
