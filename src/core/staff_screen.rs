@@ -78,6 +78,9 @@ pub enum PinCheck {
     NoneSet,
     /// The support plan, where the PINs are, cannot be read.
     CannotCheck,
+    /// The home's hub, where the PINs are, cannot be reached, and this
+    /// kiosk keeps none of its own.
+    HubUnreached,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,6 +260,12 @@ impl StaffScreen {
             PinCheck::CannotCheck => {
                 self.message = "The PIN cannot be checked: the support plan cannot be read \
                                 (see the log)."
+                    .to_string();
+            }
+            PinCheck::HubUnreached => {
+                self.message = "The PIN cannot be checked: the home's hub cannot be reached, \
+                                and this kiosk keeps no PINs of its own. Check the network and \
+                                that the hub is on."
                     .to_string();
             }
             PinCheck::NoneSet => {

@@ -238,12 +238,14 @@ impl Jobs {
         let done = self.done_tx.clone();
         std::thread::spawn(move || {
             let of_own_plan = || Plan::open(&own_plan).and_then(|p| p.kiosk_pin(&pin));
+            let mut hub_unreached = false;
             let whose = match &plan {
                 PlanTarget::File { path, .. } => Plan::open(path).and_then(|p| p.kiosk_pin(&pin)),
                 PlanTarget::Hub(hub) => {
                     match HubPlan::connect(hub.clone()).and_then(|hub| hub.kiosk_pin(&pin)) {
                         Err(e) if e.is_about_the_hub() => {
                             warn!("the hub cannot check a PIN ({e}); the kiosk's own plan does");
+                            hub_unreached = true;
                             of_own_plan()
                         }
                         answered => answered,
@@ -254,6 +256,9 @@ impl Jobs {
             let check = match whose {
                 Ok(KioskPin::Of(name)) => PinCheck::Right(name),
                 Ok(KioskPin::Wrong) => PinCheck::Wrong,
+                Ok(KioskPin::NoneSet) | Err(StoreError::Missing { .. }) if hub_unreached => {
+                    PinCheck::HubUnreached
+                }
                 // No plan yet (nothing synced): no PIN either.
                 Ok(KioskPin::NoneSet) | Err(StoreError::Missing { .. }) => PinCheck::NoneSet,
                 Err(e) => {

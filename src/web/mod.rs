@@ -65,6 +65,8 @@ pub struct AppState {
     passphrases: signing_in::PassphraseChecker,
     /// Client addresses that keep getting passphrases wrong.
     address_waits: signing_in::AddressWaits,
+    /// Kiosks whose staff screens keep being given wrong PINs.
+    kiosk_pin_waits: signing_in::KioskPinWaits,
     /// Names that keep being given wrong passphrases.
     name_delays: signing_in::NameDelays,
     /// Uploads worked on one at a time.
@@ -114,6 +116,7 @@ impl AppState {
             home_file: None,
             passphrases: signing_in::PassphraseChecker::start(),
             address_waits: signing_in::AddressWaits::default(),
+            kiosk_pin_waits: signing_in::KioskPinWaits::default(),
             name_delays: signing_in::NameDelays::default(),
             heavy_work: heavy::HeavyWork::default(),
             hub_key: None,
@@ -171,6 +174,10 @@ impl AppState {
 
     fn address_waits(&self) -> &signing_in::AddressWaits {
         &self.address_waits
+    }
+
+    fn kiosk_pin_waits(&self) -> &signing_in::KioskPinWaits {
+        &self.kiosk_pin_waits
     }
 
     fn name_delays(&self) -> &signing_in::NameDelays {

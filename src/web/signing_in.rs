@@ -147,30 +147,45 @@ struct Failures {
     wait_until: Option<DateTime<Utc>>,
 }
 
-/// Wrong sign-ins by client address: after [`FREE_TRIES`] in a row, the
-/// address waits 30 seconds, doubling with each further one, up to an hour.
-#[derive(Clone, Default)]
-pub struct AddressWaits {
-    by_address: Arc<Mutex<HashMap<IpAddr, Failures>>>,
+/// Wrong tries by whoever made them: after [`FREE_TRIES`] in a row, they
+/// wait 30 seconds, doubling with each further one, up to an hour.
+#[derive(Clone)]
+pub struct Waits<K> {
+    by_address: Arc<Mutex<HashMap<K, Failures>>>,
 }
 
-impl AddressWaits {
+impl<K> Default for Waits<K> {
+    fn default() -> Self {
+        Waits {
+            by_address: Arc::default(),
+        }
+    }
+}
+
+/// Wrong sign-ins by client address.
+pub type AddressWaits = Waits<IpAddr>;
+
+/// Wrong PINs typed on each kiosk (by its device id), checked by the hub:
+/// a kiosk's token alone cannot try every PIN.
+pub type KioskPinWaits = Waits<String>;
+
+impl<K: std::hash::Hash + Eq + Clone> Waits<K> {
     /// Until when `address` must wait before it may try again, if it must.
-    pub fn waiting(&self, address: IpAddr, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    pub fn waiting(&self, address: &K, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let map = self.by_address.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(&address)
+        map.get(address)
             .and_then(|f| f.wait_until)
             .filter(|until| *until > now)
     }
 
-    /// Counts a sign-in from `address`: a right one forgets its wrong ones.
-    pub fn record(&self, address: IpAddr, right: bool, now: DateTime<Utc>) {
+    /// Counts a try from `address`: a right one forgets its wrong ones.
+    pub fn record(&self, address: &K, right: bool, now: DateTime<Utc>) {
         let mut map = self.by_address.lock().unwrap_or_else(|p| p.into_inner());
         if right {
-            map.remove(&address);
+            map.remove(address);
             return;
         }
-        if map.len() >= ADDRESSES_KEPT && !map.contains_key(&address) {
+        if map.len() >= ADDRESSES_KEPT && !map.contains_key(address) {
             map.retain(|_, f| f.wait_until.is_some_and(|until| until > now));
             if map.len() >= ADDRESSES_KEPT {
                 // Still full of waiting addresses: an attack from many;
@@ -178,7 +193,7 @@ impl AddressWaits {
                 return;
             }
         }
-        let failures = map.entry(address).or_insert(Failures {
+        let failures = map.entry(address.clone()).or_insert(Failures {
             count: 0,
             wait_until: None,
         });
@@ -204,24 +219,24 @@ mod tests {
         let attacker: IpAddr = "192.0.2.7".parse().unwrap();
         let jo: IpAddr = "192.0.2.8".parse().unwrap();
         for _ in 1..FREE_TRIES {
-            waits.record(attacker, false, now());
-            assert_eq!(waits.waiting(attacker, now()), None);
+            waits.record(&attacker, false, now());
+            assert_eq!(waits.waiting(&attacker, now()), None);
         }
-        waits.record(attacker, false, now());
-        assert_eq!(waits.waiting(attacker, now()), Some(now() + FIRST_LOCKOUT));
-        waits.record(attacker, false, now());
+        waits.record(&attacker, false, now());
+        assert_eq!(waits.waiting(&attacker, now()), Some(now() + FIRST_LOCKOUT));
+        waits.record(&attacker, false, now());
         assert_eq!(
-            waits.waiting(attacker, now()),
+            waits.waiting(&attacker, now()),
             Some(now() + FIRST_LOCKOUT * 2)
         );
-        assert_eq!(waits.waiting(jo, now()), None, "another address is free");
+        assert_eq!(waits.waiting(&jo, now()), None, "another address is free");
         assert_eq!(
-            waits.waiting(attacker, now() + FIRST_LOCKOUT * 2),
+            waits.waiting(&attacker, now() + FIRST_LOCKOUT * 2),
             None,
             "the wait ends"
         );
-        waits.record(attacker, true, now());
-        assert_eq!(waits.waiting(attacker, now()), None);
+        waits.record(&attacker, true, now());
+        assert_eq!(waits.waiting(&attacker, now()), None);
     }
 
     #[test]

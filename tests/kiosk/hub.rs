@@ -705,4 +705,26 @@ fn staff_open_a_paired_kiosks_staff_screen_with_their_pin_from_the_hub() {
     let right = type_pin(&mut test, "4821");
     assert_eq!(right.screen.stage, StaffStage::Open);
     assert_eq!(right.screen.staff_name, "Jo");
+
+    // A kiosk's token alone cannot try every PIN: after five wrong ones the
+    // hub makes that kiosk wait, even for the right one.
+    let client = raw_client();
+    let try_pin = |pin: &str| {
+        client
+            .post(format!("{}/api/v1/staff-pin", hub.url))
+            .bearer_auth(&link.token)
+            .header("content-type", "application/json")
+            .body(format!("{{\"pin\":\"{pin}\"}}"))
+            .send()
+            .unwrap()
+    };
+    for pin in ["0000", "0001", "0002", "0003"] {
+        assert_eq!(try_pin(pin).status(), 200, "answered: wrong");
+    }
+    let fifth = try_pin("0004");
+    assert_eq!(fifth.status(), 200);
+    assert_eq!(fifth.text().unwrap(), "\"Wrong\"");
+    let waiting = try_pin("4821");
+    assert_eq!(waiting.status(), 429, "the right PIN waits too");
+    assert!(waiting.text().unwrap().contains("too many wrong PINs"));
 }

@@ -542,3 +542,29 @@ fn with_its_hub_down_the_kiosk_keeps_its_mats_and_staff_see_how_many_wait() {
     );
     assert!(!view.problems.iter().any(|p| p.contains("hub")));
 }
+
+#[test]
+fn with_its_hub_down_a_kiosk_without_pins_of_its_own_says_the_hub_is_why() {
+    let mut test = common::open_kiosk(&common::demo_set());
+    while test.kiosk.wait_for_jobs(common::JOB_WAIT).is_some() {}
+    // Paired with a hub that does not answer (nothing listens on port 1),
+    // and no staff PIN in the kiosk's own plan.
+    sayso::sync::HubLink {
+        url: "https://127.0.0.1:1".into(),
+        token: "a".repeat(64),
+        key: "b".repeat(64),
+    }
+    .save(&test.paths.data_dir)
+    .unwrap();
+    hold_the_corner(&mut test, 3);
+    type_pin(&mut test.kiosk, "4821");
+    let view = test.kiosk.staff_view();
+    assert_eq!(view.screen.stage, StaffStage::Pin);
+    assert!(
+        view.screen
+            .message
+            .contains("the home's hub cannot be reached"),
+        "not \"no PIN is set up\": {}",
+        view.screen.message
+    );
+}

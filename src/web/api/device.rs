@@ -348,10 +348,23 @@ pub(super) async fn staff_pin(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer<KioskPin> {
-    kiosk_of(&state, &headers).await?;
+    let kiosk = kiosk_of(&state, &headers).await?;
+    let now = state.now();
+    if let Some(until) = state.kiosk_pin_waits().waiting(&kiosk, now) {
+        let minutes = (until - now).num_seconds().div_euclid(60) + 1;
+        return Err(ApiError::TooManyPins(minutes));
+    }
     let typed: PinTyped = read_json(&headers, &body)?;
     let whose = state
         .with_plan(move |plan| Ok(plan.kiosk_pin(&typed.pin)?))
         .await?;
+    let counted = match &whose {
+        KioskPin::Of(_) => Some(true),
+        KioskPin::Wrong => Some(false),
+        KioskPin::NoneSet => None,
+    };
+    if let Some(right) = counted {
+        state.kiosk_pin_waits().record(&kiosk, right, now);
+    }
     Ok(Json(whose))
 }

@@ -29,6 +29,8 @@ pub enum ApiError {
     BadRequest(String),
     #[error("no such route in this version of the API")]
     NotFound,
+    #[error("too many wrong PINs on this kiosk: try again in {0} minute(s)")]
+    TooManyPins(i64),
     #[error("{0}")]
     Plan(StoreError),
     #[error("the hub could not do that now")]
@@ -64,6 +66,7 @@ impl IntoResponse for ApiError {
             ApiError::NoToken | ApiError::Refused(_) => StatusCode::UNAUTHORIZED,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::TooManyPins(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Plan(StoreError::DifferentHome { .. }) => StatusCode::CONFLICT,
             ApiError::Plan(_) | ApiError::Internal => StatusCode::SERVICE_UNAVAILABLE,
         };

@@ -43,7 +43,7 @@ pub(super) async fn sign_in(
 ) -> Result<Response, WebError> {
     auth::check_same_site(&headers, state.secure_cookies)?;
     let now = state.now();
-    if let Some(until) = state.address_waits().waiting(address, now) {
+    if let Some(until) = state.address_waits().waiting(&address, now) {
         tracing::info!(%address, "sign-in refused: this address must wait");
         return Ok(must_wait(until, now));
     }
@@ -54,10 +54,10 @@ pub(super) async fn sign_in(
     };
     state
         .address_waits()
-        .record(address, account.is_some(), now);
+        .record(&address, account.is_some(), now);
     let Some(account) = account else {
         tracing::info!(%address, "sign-in refused: wrong name or passphrase");
-        if let Some(until) = state.address_waits().waiting(address, now) {
+        if let Some(until) = state.address_waits().waiting(&address, now) {
             return Ok(must_wait(until, now));
         }
         return Ok((
