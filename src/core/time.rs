@@ -46,7 +46,7 @@ impl Now {
 /// 1970, or the time it was last switched off. The kiosk writes a mark each
 /// time that changes, with the monotonic time since the machine booted, so
 /// what was recorded meanwhile can be put right once the clock is set.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClockMark {
     /// The machine's boot: monotonic times compare only within one.
     pub boot: String,

@@ -320,6 +320,11 @@ impl Jobs {
                         mats: None,
                     })
                 }
+                // Its words name the person: staff read them, the log does not.
+                Err(e @ crate::sync::hub::JoinHomeError::People(_)) => {
+                    warn!("the kiosk did not join the home's hub: its people are not the hub's");
+                    Err(join_trouble(e))
+                }
                 Err(e) => {
                     warn!("the kiosk did not join the home's hub: {e}");
                     Err(join_trouble(e))

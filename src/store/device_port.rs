@@ -117,6 +117,25 @@ impl DevicePlan for Plan {
                         c.session_id
                     ])?;
                 }
+                PlanOp::AddClockMark {
+                    device_id,
+                    mark,
+                    received_at,
+                } => {
+                    tx.prepare_cached(
+                        "INSERT OR IGNORE INTO device_clock_marks
+                             (device_id, boot_id, boot_ms, wall, wall_set, received_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![
+                        device_id,
+                        mark.boot,
+                        i64::try_from(mark.boot_ms).unwrap_or(i64::MAX),
+                        timestamp(mark.wall),
+                        mark.set,
+                        timestamp(*received_at)
+                    ])?;
+                }
                 PlanOp::SetMatPicture {
                     device_id,
                     session_id,

@@ -37,6 +37,13 @@ pub enum PlanOp {
         session_id: SessionId,
         picture: String,
     },
+    /// Where a device's wall clock could be believed, as it recorded it,
+    /// and when the plan received it.
+    AddClockMark {
+        device_id: String,
+        mark: crate::core::time::ClockMark,
+        received_at: DateTime<Utc>,
+    },
     /// Written only if the batch it ends added a session.
     Audit {
         at: DateTime<Utc>,

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0009_kiosk_names.sql"),
     include_str!("migrations/plan/0010_accounts_ended.sql"),
     include_str!("migrations/plan/0011_kiosk_pairing.sql"),
+    include_str!("migrations/plan/0012_clock_marks.sql"),
 ];
 
 /// The schema version this build writes.

@@ -124,6 +124,7 @@ pub fn with_plan(
     up.finished_mats()?;
     up.kept_mats()?;
     up.check_ins()?;
+    up.clock_marks()?;
     up.partial_mats()?;
     up.told_back()?;
     let report = up.report;

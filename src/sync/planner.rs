@@ -233,6 +233,9 @@ mod tests {
                 } => format!("refresh {person_id} {card_id}"),
                 PlanOp::SetMatPicture { session_id, .. } => format!("picture {session_id}"),
                 PlanOp::AddCheckIn(c) => format!("check-in {}", c.key),
+                PlanOp::AddClockMark { mark, .. } => {
+                    format!("clock mark {} {}", mark.boot, mark.boot_ms)
+                }
                 PlanOp::Audit { detail, .. } => format!("audit {detail}"),
             })
             .collect()

@@ -182,6 +182,32 @@ impl<'a> Up<'a> {
         )
     }
 
+    /// Where this device's wall clock could be believed, as it recorded it
+    /// (the times it sent are put right by them already): kept with the
+    /// plan's time of receipt, so a record's time can be checked.
+    pub fn clock_marks(&mut self) -> Result<(), StoreError> {
+        let from = self.stream_start(Stream::ClockMarks)?;
+        let written = self.journal.clock_marks_after(from)?;
+        let ops: Vec<PlanOp> = written
+            .iter()
+            .map(|(_, mark)| PlanOp::AddClockMark {
+                device_id: self.device.clone(),
+                mark: mark.clone(),
+                received_at: self.now,
+            })
+            .collect();
+        if !ops.is_empty() {
+            self.write(|plan, faults| plan.execute(&ops, faults))?;
+        }
+        let last = written
+            .last()
+            .map(|(row, mark)| (*row, format!("{} {}", mark.boot, mark.boot_ms)));
+        self.move_mark(
+            Stream::ClockMarks,
+            last.as_ref().map(|(row, key)| (*row, key.as_str())),
+        )
+    }
+
     /// Mats left part-way, for staff to see, not as evidence.
     pub fn partial_mats(&mut self) -> Result<(), StoreError> {
         let mut partial = self.journal.partial_mats()?;

@@ -202,6 +202,25 @@ fn staff_join_a_home_on_the_kiosks_keypad_once_the_hubs_words_match_theirs() {
     common::finish_a_mat(&mut kiosk, 0);
     kiosk.wait_for_jobs(common::JOB_WAIT);
     assert_eq!(count(&hub.plan, "SELECT count(*) FROM synced_sessions"), 2);
+    // With the kiosk's clock marks, each once, at the hub's time of receipt.
+    let marks = sayso::store::Journal::open(&paths.journal())
+        .unwrap()
+        .clock_marks()
+        .unwrap()
+        .len() as i64;
+    assert!(marks > 0, "the kiosk marked its clock");
+    assert_eq!(
+        count(&hub.plan, "SELECT count(*) FROM device_clock_marks"),
+        marks
+    );
+    assert_eq!(
+        count(
+            &hub.plan,
+            "SELECT count(*) FROM device_clock_marks WHERE received_at > '2026-11-03'"
+        ),
+        marks,
+        "received at the hub's own time, not the kiosk's"
+    );
     assert_eq!(
         count(
             &hub.plan,

@@ -91,10 +91,21 @@ CREATE TABLE confirmations (
     by_whom    TEXT NOT NULL,
     at         TEXT NOT NULL
 );
--- table device_marks
-CREATE TABLE device_marks (
+-- table device_clock_marks
+CREATE TABLE device_clock_marks (
     device_id   TEXT NOT NULL,
-    stream      TEXT NOT NULL CHECK (stream IN ('finished', 'kept_mats', 'check_ins')),
+    boot_id     TEXT NOT NULL,
+    boot_ms     INTEGER NOT NULL,
+    wall        TEXT NOT NULL,
+    wall_set    INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (device_id, boot_id, boot_ms, wall)
+);
+-- table device_marks
+CREATE TABLE "device_marks" (
+    device_id   TEXT NOT NULL,
+    stream      TEXT NOT NULL
+        CHECK (stream IN ('finished', 'kept_mats', 'check_ins', 'clock_marks')),
     journal_row INTEGER NOT NULL,
     row_key     TEXT NOT NULL,
     PRIMARY KEY (device_id, stream)

@@ -47,6 +47,8 @@ pub enum Stream {
     KeptMats,
     /// What became of check-ins (`check_ins`).
     CheckIns,
+    /// Where the wall clock could be believed (`clock_marks`).
+    ClockMarks,
 }
 
 impl Stream {
@@ -55,6 +57,7 @@ impl Stream {
             Stream::Finished => "finished",
             Stream::KeptMats => "kept_mats",
             Stream::CheckIns => "check_ins",
+            Stream::ClockMarks => "clock_marks",
         }
     }
 }
@@ -324,26 +327,39 @@ impl Journal {
 
     /// Every clock mark, in the order written.
     pub fn clock_marks(&self) -> Result<Vec<ClockMark>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT boot_id, boot_ms, wall, wall_set FROM clock_marks ORDER BY seq")?;
-        let rows = statement.query_map([], |row| {
+        Ok(self
+            .clock_marks_after(0)?
+            .into_iter()
+            .map(|(_, mark)| mark)
+            .collect())
+    }
+
+    /// Clock marks written after journal row `after` (their `seq`), in the
+    /// order written: (row, mark).
+    pub fn clock_marks_after(&self, after: i64) -> Result<Vec<(i64, ClockMark)>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT seq, boot_id, boot_ms, wall, wall_set FROM clock_marks
+             WHERE seq > ?1 ORDER BY seq",
+        )?;
+        let rows = statement.query_map([after], |row| {
             Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, i64>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, bool>(3)?,
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, bool>(4)?,
             ))
         })?;
         let mut marks = Vec::new();
         for row in rows {
-            let (boot, boot_ms, wall, set) = row?;
-            marks.push(ClockMark {
+            let (seq, boot, boot_ms, wall, set) = row?;
+            let mark = ClockMark {
                 boot,
                 boot_ms: u64::try_from(boot_ms).unwrap_or(0),
                 wall: parse_timestamp(&wall)?,
                 set,
-            });
+            };
+            marks.push((seq, mark));
         }
         Ok(marks)
     }
@@ -398,6 +414,9 @@ impl Journal {
             Stream::KeptMats => "SELECT session_id FROM kept_mats WHERE rowid = ?1",
             Stream::CheckIns => {
                 "SELECT person_id || ' ' || check_in FROM check_ins WHERE rowid = ?1"
+            }
+            Stream::ClockMarks => {
+                "SELECT boot_id || ' ' || boot_ms FROM clock_marks WHERE seq = ?1"
             }
         };
         Ok(self.conn.query_row(sql, [row], |r| r.get(0)).optional()?)

@@ -40,6 +40,14 @@ pub fn as_received(
                 }
             }
             PlanOp::SetMatPicture { device_id, .. } => *device_id = device.to_string(),
+            PlanOp::AddClockMark {
+                device_id,
+                received_at,
+                ..
+            } => {
+                *device_id = device.to_string();
+                *received_at = now;
+            }
             PlanOp::Audit { at, actor, .. } => {
                 *at = now;
                 *actor = format!("device:{device}");
