@@ -14,6 +14,10 @@ const LONGEST_ADDRESS: usize = 64;
 const CODE_LENGTH: usize = 12;
 /// What a pairing code is made of: no 0, 1, I, L or O to mistake.
 const CODE_CHARACTERS: &str = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// The keypad's rows, as on a keyboard, with what an address may hold.
+const KEYPAD: [&str; 4] = ["1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm.:"];
+/// The keypad's last key, after the rows' characters.
+pub const ERASE_KEY: &str = "Erase";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum JoinStage {
@@ -144,6 +148,19 @@ pub struct JoinView {
     /// The hub's key as four words, once seen.
     pub words: String,
     pub message: String,
+    /// The keypad, row by row: for the code, in capitals, with the keys a
+    /// code never has not usable.
+    pub keys: Vec<Vec<JoinKey>>,
+}
+
+/// One key of the joining keypad.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinKey {
+    pub label: String,
+    /// False: pressing it does nothing but say why.
+    pub usable: bool,
+    /// The key that takes back the last character.
+    pub erases: bool,
 }
 
 /// The joining screen's state, from the address typed to joined.
@@ -321,7 +338,35 @@ impl JoinHome {
                 .map(|seen| seen.words.clone())
                 .unwrap_or_default(),
             message: self.message.clone(),
+            keys: self.keypad(),
         }
+    }
+
+    fn keypad(&self) -> Vec<Vec<JoinKey>> {
+        let code = self.stage == JoinStage::Code;
+        let mut rows: Vec<Vec<JoinKey>> = KEYPAD
+            .iter()
+            .map(|row| {
+                row.chars()
+                    .map(|key| {
+                        let shown = if code { key.to_ascii_uppercase() } else { key };
+                        JoinKey {
+                            label: shown.to_string(),
+                            usable: !code || CODE_CHARACTERS.contains(shown),
+                            erases: false,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        if let Some(last) = rows.last_mut() {
+            last.push(JoinKey {
+                label: ERASE_KEY.to_string(),
+                usable: true,
+                erases: true,
+            });
+        }
+        rows
     }
 }
 
@@ -449,6 +494,29 @@ mod tests {
             .contains("1 finished mat from this kiosk is in its support plan"));
         let (_, open) = join.input(JoinInput::Next);
         assert!(!open, "done: back to the staff screen");
+    }
+
+    #[test]
+    fn the_keypad_greys_the_keys_a_code_never_has() {
+        let mut join = JoinHome::default();
+        let usable = |join: &JoinHome, label: &str| {
+            join.view()
+                .keys
+                .iter()
+                .flatten()
+                .find(|key| key.label == label)
+                .map(|key| key.usable)
+        };
+        assert_eq!(usable(&join, "o"), Some(true), "an address may hold an o");
+        assert_eq!(usable(&join, "."), Some(true));
+        typed(&mut join, "hub");
+        join.input(JoinInput::Next);
+        for never in ["0", "1", "I", "L", "O", ".", ":", "-"] {
+            assert_eq!(usable(&join, never), Some(false), "{never}");
+        }
+        assert_eq!(usable(&join, "Q"), Some(true));
+        assert_eq!(usable(&join, ERASE_KEY), Some(true));
+        assert_eq!(join.view().keys.iter().map(Vec::len).sum::<usize>(), 40);
     }
 
     #[test]

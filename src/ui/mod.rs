@@ -452,6 +452,24 @@ fn show_joining(adapter: &KioskAdapter, view: &StaffScreenView) {
     adapter.set_staff_join_code(join.code.as_str().into());
     adapter.set_staff_join_words(join.words.as_str().into());
     adapter.set_staff_join_message(join.message.as_str().into());
+    let rows: Vec<crate::JoinKeyRow> = join
+        .keys
+        .iter()
+        .map(|row| {
+            let keys: Vec<crate::JoinKeyItem> = row
+                .iter()
+                .map(|key| crate::JoinKeyItem {
+                    label: key.label.as_str().into(),
+                    usable: key.usable,
+                    erases: key.erases,
+                })
+                .collect();
+            crate::JoinKeyRow {
+                keys: Rc::new(slint::VecModel::from(keys)).into(),
+            }
+        })
+        .collect();
+    adapter.set_staff_join_keys(Rc::new(slint::VecModel::from(rows)).into());
 }
 
 /// `text` as a QR code, a pixel a module with the quiet zone around it (the

@@ -477,13 +477,9 @@ fn turning_the_web_app_on_with_no_network_tells_staff_beside_its_address() {
     );
 }
 
-#[test]
-fn with_its_hub_down_the_kiosk_keeps_its_mats_and_staff_see_how_many_wait() {
-    let mut test = common::open_kiosk(&common::demo_set());
-    give_jo_a_pin(&test.paths.plan);
-    // The sync the kiosk started with ends first.
-    while test.kiosk.wait_for_jobs(common::JOB_WAIT).is_some() {}
-    // Paired with a hub that does not answer (nothing listens on port 1).
+/// Pairs the kiosk with a hub that never answers (nothing listens on
+/// port 1).
+fn pair_with_a_hub_that_never_answers(test: &common::TestKiosk) {
     sayso::sync::HubLink {
         url: "https://127.0.0.1:1".into(),
         token: "a".repeat(64),
@@ -491,6 +487,15 @@ fn with_its_hub_down_the_kiosk_keeps_its_mats_and_staff_see_how_many_wait() {
     }
     .save(&test.paths.data_dir)
     .unwrap();
+}
+
+#[test]
+fn with_its_hub_down_the_kiosk_keeps_its_mats_and_staff_see_how_many_wait() {
+    let mut test = common::open_kiosk(&common::demo_set());
+    give_jo_a_pin(&test.paths.plan);
+    // The sync the kiosk started with ends first.
+    while test.kiosk.wait_for_jobs(common::JOB_WAIT).is_some() {}
+    pair_with_a_hub_that_never_answers(&test);
     common::finish_a_mat(&mut test.kiosk, 0);
     let failed = test
         .kiosk
@@ -547,15 +552,8 @@ fn with_its_hub_down_the_kiosk_keeps_its_mats_and_staff_see_how_many_wait() {
 fn with_its_hub_down_a_kiosk_without_pins_of_its_own_says_the_hub_is_why() {
     let mut test = common::open_kiosk(&common::demo_set());
     while test.kiosk.wait_for_jobs(common::JOB_WAIT).is_some() {}
-    // Paired with a hub that does not answer (nothing listens on port 1),
-    // and no staff PIN in the kiosk's own plan.
-    sayso::sync::HubLink {
-        url: "https://127.0.0.1:1".into(),
-        token: "a".repeat(64),
-        key: "b".repeat(64),
-    }
-    .save(&test.paths.data_dir)
-    .unwrap();
+    // No staff PIN in the kiosk's own plan.
+    pair_with_a_hub_that_never_answers(&test);
     hold_the_corner(&mut test, 3);
     type_pin(&mut test.kiosk, "4821");
     let view = test.kiosk.staff_view();
