@@ -30,6 +30,7 @@ pub fn sync(paths: &KioskPaths, to: Option<PathBuf>, clock: &dyn Clock) -> anyho
     let options = SyncOptions {
         clock: Some(clock.since_boot()),
         files: Some(Arc::new(paths.to_share())),
+        home_file: paths.home_from_hub(&plan),
         ..SyncOptions::default()
     };
     let report = sayso::sync::run(&journal, &plan, clock.now().wall, &options)?;
@@ -39,6 +40,9 @@ pub fn sync(paths: &KioskPaths, to: Option<PathBuf>, clock: &dyn Clock) -> anyho
         report.placements,
         plan.describe()
     );
+    if let Some(version) = report.home_taken {
+        println!("Took the home file from the hub (its version {version}): the kiosk takes it up when nobody is using it");
+    }
     if report.waiting_for_clock > 0 {
         println!(
             "{} mat(s) recorded before this machine's clock was set wait for it to be set",

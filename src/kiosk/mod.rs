@@ -16,6 +16,7 @@
 //! Nothing here waits: syncs and kept mats run on threads of their own and
 //! report back through a channel that the tick reads without blocking.
 
+mod home_change;
 mod jobs;
 mod journal_writer;
 mod opening;
@@ -49,7 +50,7 @@ use crate::sync::SyncOptions;
 use crate::voice::Voice;
 use jobs::{JobDone, Jobs, JournalCheck, Keeper};
 use journal_writer::{JournalWriter, Written, WRITING_INTO_RESERVE};
-use sets::SetsInUse;
+use sets::HomeInUse;
 use settings::InForce;
 use staff::StaffSide;
 
@@ -98,7 +99,9 @@ pub struct Kiosk {
     settings: InForce,
     jobs: Jobs,
     staff: StaffSide,
-    sets: SetsInUse,
+    /// The sets from the plan, the device's settings for people the home
+    /// file gives none, and what staff were told about the home file.
+    home: HomeInUse,
     /// `backup.toml`: a backup every night, if staff turned it on.
     nightly: Option<Nightly>,
     housekeeping: Housekeeping,
@@ -332,6 +335,7 @@ impl Kiosk {
                 }
                 FlowEffect::StartSync => self.start_sync(),
                 FlowEffect::KeepMat(session_id) => self.keep_mat(&session_id),
+                FlowEffect::TakeUpHome => self.take_up_home(now),
             }
         }
     }
@@ -438,22 +442,24 @@ impl Kiosk {
             .filter(|n| Some(n.as_str()) != self.flow.sync_notice())
             .cloned()
             .collect();
+        let target = self.paths.plan_target();
         let options = SyncOptions {
             clock: Some(self.clock.since_boot()),
-            files: Some(self.sets.to_share.clone()),
+            files: Some(self.home.sets.to_share.clone()),
             staff_line: Some(staff_line),
+            home_file: self.paths.home_from_hub(&target),
             ..SyncOptions::default()
         };
         let now = self.clock.now().wall;
-        self.jobs
-            .sync(self.paths.journal(), self.paths.plan_target(), now, options);
+        self.jobs.sync(self.paths.journal(), target, now, options);
     }
 
     /// A sync brought a new version of a set from the support plan: the
     /// flow takes its topics up when a person next comes to their topics.
     fn take_up_changed_sets(&mut self) {
         let sets_dir = self.paths.data_dir.join(SETS_DIR);
-        let Some((changed, problems)) = self.sets.changed(&self.set.set.topics, &sets_dir) else {
+        let Some((changed, problems)) = self.home.sets.changed(&self.set.set.topics, &sets_dir)
+        else {
             return;
         };
         for problem in problems {
@@ -517,6 +523,12 @@ impl Kiosk {
                     cards = report.placements,
                     "synced to the support plan"
                 );
+                if report.home_taken.is_some() {
+                    self.run(FlowEvent::HomeChanged, now);
+                }
+                if let Some(why) = &report.home_refused {
+                    self.run(FlowEvent::Problem(why.clone()), now);
+                }
                 SyncResult::Synced
             }
             Err(e) => {

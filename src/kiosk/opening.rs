@@ -9,7 +9,7 @@ use tracing::{error, info, warn};
 
 use super::jobs::{Jobs, JournalCheck};
 use super::journal_writer::JournalWriter;
-use super::sets::SetsInUse;
+use super::sets::{HomeInUse, SetsInUse};
 use super::settings::{InForce, Personal};
 use super::staff::StaffSide;
 use super::{Kiosk, KioskPaths, UuidIds, DEMO_PERSON};
@@ -49,26 +49,10 @@ impl Kiosk {
         };
         let clock = KioskClock::new(clock, latest, last_mark);
         let now = clock.now();
-        let home = crate::library::home::load_for_kiosk(
-            paths.home.as_deref(),
-            &paths.data_dir,
-            &set.set,
-            journal.as_ref(),
-            DEMO_PERSON,
-            &mut notices,
-        );
         let (device, pack) = device_settings(&paths, &mut notices);
         let reserve = Reserve::in_data_dir(&paths.data_dir);
         let (writer, notice) = JournalWriter::new(paths.journal(), journal, reserve);
         notices.extend(notice);
-        let (people, mut flow_people) = people_of(
-            &home,
-            &device,
-            &pack,
-            writer.journal.as_ref(),
-            now,
-            &mut notices,
-        );
         let nightly = Nightly::load(&paths.data_dir.join(NIGHTLY_FILE)).unwrap_or_else(|e| {
             warn!("{e}");
             notices.push(format!(
@@ -76,24 +60,19 @@ impl Kiosk {
             ));
             None
         });
-        let (sets, topics) = sets_in_use(&paths, &mut set, &mut flow_people, &mut notices);
-        let config = FlowConfig {
-            set_id: set.set.id.clone(),
-            topics,
-            people: flow_people,
-            supporters: home.supporters.clone(),
-            idle_ms: u64::from(home.idle_minutes) * 60_000,
-            device: Voicing {
-                phrases: pack.phrases.clone(),
-                auditory_cues: device.access.auditory_scanning,
-                display: Display::default(),
-                answer_after_ms: device.access.answer_after_ms,
-            },
-            notices,
-        };
+        let opened = open_home(
+            &paths,
+            &mut set,
+            &device,
+            &pack,
+            writer.journal.as_ref(),
+            now,
+        );
+        notices.extend(opened.notices.iter().cloned());
+        let config = opened.flow_config(&set, &device, &pack, notices);
         info!(
             topics = config.topics.len(),
-            people = home.people.len(),
+            people = config.people.len(),
             "kiosk ready"
         );
         let restored = match &writer.journal {
@@ -108,14 +87,19 @@ impl Kiosk {
             staff: StaffSide::default(),
             housekeeping: Housekeeping::new(nightly.as_ref().map(|n| n.at), now.mono),
             nightly,
-            sets,
+            settings: InForce::new(device.clone(), opened.people),
+            home: HomeInUse {
+                device,
+                pack,
+                notices: opened.notices,
+                sets: opened.sets,
+            },
             paths,
             set,
             flow,
             journal: writer,
             voice,
             clock,
-            settings: InForce::new(device, people),
             jobs: Jobs::new(),
         };
         kiosk.begin(effects, now);
@@ -134,6 +118,78 @@ impl Kiosk {
                 .check_journal(self.paths.journal(), JournalCheck::Quick);
         }
         self.carry_out(effects, now);
+    }
+}
+
+/// The home file read as the kiosk uses it: each person's settings, what
+/// the flow knows of them, and the sets from the plan added to theirs.
+pub(super) struct OpenedHome {
+    pub people: Vec<Personal>,
+    flow_people: Vec<FlowPerson>,
+    supporters: Vec<String>,
+    idle_minutes: u32,
+    pub sets: SetsInUse,
+    topics: Vec<Topic>,
+    /// What staff must be told about it.
+    pub notices: Vec<String>,
+}
+
+/// Reads the home file (at a start, or when one came from the hub), with
+/// the identity rules of [`crate::library::home::load_for_kiosk`].
+pub(super) fn open_home(
+    paths: &KioskPaths,
+    set: &mut LoadedSet,
+    device: &Personal,
+    device_pack: &VoicePack,
+    journal: Option<&crate::store::Journal>,
+    now: Now,
+) -> OpenedHome {
+    let mut notices = Vec::new();
+    let home = crate::library::home::load_for_kiosk(
+        paths.home.as_deref(),
+        &paths.data_dir,
+        &set.set,
+        journal,
+        DEMO_PERSON,
+        &mut notices,
+    );
+    let (people, mut flow_people) =
+        people_of(&home, device, device_pack, journal, now, &mut notices);
+    let (sets, topics) = sets_in_use(paths, set, &mut flow_people, &mut notices);
+    OpenedHome {
+        people,
+        flow_people,
+        supporters: home.supporters,
+        idle_minutes: home.idle_minutes,
+        sets,
+        topics,
+        notices,
+    }
+}
+
+impl OpenedHome {
+    /// What the flow starts with; `notices` for the staff line.
+    pub fn flow_config(
+        &self,
+        set: &LoadedSet,
+        device: &Personal,
+        device_pack: &VoicePack,
+        notices: Vec<String>,
+    ) -> FlowConfig {
+        FlowConfig {
+            set_id: set.set.id.clone(),
+            topics: self.topics.clone(),
+            people: self.flow_people.clone(),
+            supporters: self.supporters.clone(),
+            idle_ms: u64::from(self.idle_minutes) * 60_000,
+            device: Voicing {
+                phrases: device_pack.phrases.clone(),
+                auditory_cues: device.access.auditory_scanning,
+                display: Display::default(),
+                answer_after_ms: device.access.answer_after_ms,
+            },
+            notices,
+        }
     }
 }
 

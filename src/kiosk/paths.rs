@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::library::home::Home;
+use crate::library::home::{Home, HOME_FILE};
 use crate::store::{self, StoreError};
 use crate::sync::{HubLink, PlanTarget, ToShare};
 
@@ -69,6 +69,22 @@ impl KioskPaths {
             data_dir: self.data_dir.clone(),
             set,
             photos,
+        }
+    }
+
+    /// Where the home file a hub gives is kept: the data directory's
+    /// `home.toml`, unless the kiosk was started on another home file of
+    /// staff's choosing (`--home`), which then stays in force. Only a hub
+    /// gives one.
+    pub fn home_from_hub(&self, target: &PlanTarget) -> Option<PathBuf> {
+        if !matches!(target, PlanTarget::Hub(_)) {
+            return None;
+        }
+        let own = self.data_dir.join(HOME_FILE);
+        let demo = crate::library::default_set_path().with_file_name(HOME_FILE);
+        match &self.home {
+            Some(other) if *other != own && *other != demo => None,
+            _ => Some(own),
         }
     }
 

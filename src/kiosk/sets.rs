@@ -1,16 +1,28 @@
 //! The picture sets a kiosk shows: its own set's topics, with those of the
 //! sets taken from the support plan added to their person's; and what each
-//! sync carries up for the staff pages.
+//! sync carries up for the staff pages; and the rest of the home in use.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use tracing::{info, warn};
 
+use super::settings::Personal;
 use crate::core::flow::ChangedTopics;
 use crate::core::{PersonId, Topic};
 use crate::library::plan_sets::{combine, local_sets, plan_topics, remove_unfinished, LocalSet};
 use crate::sync::ToShare;
+use crate::voice::VoicePack;
+
+/// The home in use: the sets from the plan added to its people's topics,
+/// the device's own settings and voice pack for people the home file gives
+/// none, and what staff were told about the home file.
+pub(super) struct HomeInUse {
+    pub sets: SetsInUse,
+    pub device: Personal,
+    pub pack: VoicePack,
+    pub notices: Vec<String>,
+}
 
 pub(super) struct SetsInUse {
     /// Each person of the home and their topics in the kiosk's own set,

@@ -42,6 +42,12 @@ pub(super) struct InForce {
 }
 
 impl InForce {
+    /// Each person's settings, after the home file changed (the device's
+    /// are in force then: nobody is at the kiosk).
+    pub fn replace_people(&mut self, people: Vec<Personal>) {
+        self.people = people;
+    }
+
     /// The device's settings in force, with each person's kept for their turn.
     pub fn new(device: Personal, people: Vec<Personal>) -> InForce {
         InForce {

@@ -295,6 +295,22 @@ impl Home {
     }
 }
 
+/// Who a home file names (each person's id, if it has one, and name),
+/// read without a picture set to check topics against: for a hub, which
+/// may have none, and a kiosk checking a home file before it keeps it.
+pub fn people_in(text: &str) -> Result<Vec<(Option<PersonId>, String)>, HomeTextError> {
+    let file: HomeFile =
+        toml::from_str(text).map_err(|e| HomeTextError::Syntax(one_line(&e, text)))?;
+    if file.people.is_empty() {
+        return Err(HomeTextError::NoPeople);
+    }
+    Ok(file
+        .people
+        .into_iter()
+        .map(|p| (p.id.map(PersonId::new), p.name.into_inner()))
+        .collect())
+}
+
 /// Gives every person of the home file at `path` who has no `id` one, and
 /// writes it into the file (keeping its comments and layout), so the person
 /// is the same person on every device and after any reset. `known` offers

@@ -9,6 +9,7 @@
 pub mod boards;
 pub mod check;
 pub mod home;
+pub mod home_for_kiosks;
 pub mod import;
 pub mod obf;
 pub mod photo;

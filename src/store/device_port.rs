@@ -12,6 +12,7 @@ use super::journal::{PartialMat, Stream};
 use super::ops::{decide_home, EvidenceRow, HomeBinding, HomeMismatch, PlanOp, SessionRow};
 use super::pictures::NewPicture;
 use super::plan::{refresh_preference, Faults, Plan};
+use super::ports::device::HomeSettings;
 use super::ports::{DevicePlan, PlanSets};
 use super::set_versions::{NewestSet, SetVersion};
 use super::{timestamp, StoreError};
@@ -315,6 +316,12 @@ impl DevicePlan for Plan {
     }
     fn set_file(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         PlanSets::set_file(self, hash)
+    }
+    fn newest_home(&self) -> Result<Option<HomeSettings>, StoreError> {
+        self.newest_home_settings()
+    }
+    fn home_photo(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.newest_home_photo(hash)
     }
 }
 

@@ -9,7 +9,7 @@ use super::accounts::{new_setup_code, normal_setup_code, random_hex, sha256_hex}
 use super::db::StoreError;
 use super::plan::{audit_change, Plan};
 use super::ports::kiosks::{
-    KioskEntry, KiosksPlan, PairedKiosk, PairingCode, PairingError, TokenRefused,
+    HomeForKiosks, KioskEntry, KiosksPlan, PairedKiosk, PairingCode, PairingError, TokenRefused,
     PAIRING_CODE_MINUTES,
 };
 use super::{parse_timestamp, timestamp};
@@ -216,5 +216,17 @@ impl KiosksPlan for Plan {
         )?;
         tx.commit()?;
         Ok(true)
+    }
+
+    fn home_source(&self) -> Result<Option<String>, StoreError> {
+        self.home_settings_source()
+    }
+
+    fn publish_home(
+        &mut self,
+        home: &HomeForKiosks,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError> {
+        self.publish_home_settings(home, now)
     }
 }

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod backup;
 mod db;
 mod device_port;
+mod home_settings;
 mod ids;
 #[cfg(any(test, feature = "test-fixtures"))]
 mod inspect;

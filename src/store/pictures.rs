@@ -54,23 +54,7 @@ impl Plan {
         picture: NewPicture,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
-        let hash = super::hex(&Sha256::digest(picture.bytes));
-        self.conn
-            .prepare_cached(
-                "INSERT OR IGNORE INTO pictures
-                 (hash, source_hash, media_type, width, height, bytes, added_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                hash,
-                picture.source_hash,
-                picture.media_type,
-                picture.width,
-                picture.height,
-                picture.bytes,
-                timestamp(now),
-            ])?;
-        Ok(hash)
+        add_picture_in(&self.conn, picture, now)
     }
 
     /// A picture by its name.
@@ -165,4 +149,28 @@ impl Plan {
         )?;
         Ok(())
     }
+}
+
+/// [`Plan::add_picture`], inside a transaction of the caller's.
+pub(in crate::store) fn add_picture_in(
+    conn: &rusqlite::Connection,
+    picture: NewPicture,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    let hash = super::hex(&Sha256::digest(picture.bytes));
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO pictures
+         (hash, source_hash, media_type, width, height, bytes, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        hash,
+        picture.source_hash,
+        picture.media_type,
+        picture.width,
+        picture.height,
+        picture.bytes,
+        timestamp(now),
+    ])?;
+    Ok(hash)
 }

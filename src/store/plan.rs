@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0010_accounts_ended.sql"),
     include_str!("migrations/plan/0011_kiosk_pairing.sql"),
     include_str!("migrations/plan/0012_clock_marks.sql"),
+    include_str!("migrations/plan/0013_home_settings.sql"),
 ];
 
 /// The schema version this build writes.

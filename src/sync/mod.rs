@@ -2,14 +2,15 @@
 //!
 //! Up go the journal's records (finished mats, kept mats' pictures,
 //! check-ins, mats left part-way), the device's pictures, and what its
-//! staff line says; down comes what is told back ("you said, we did") and the home's
-//! picture sets. One entry, [`run`]; the plan is reached only through
+//! staff line says; down comes what is told back ("you said, we did"), the home's
+//! picture sets and, from a hub, its home file. One entry, [`run`]; the plan is reached only through
 //! [`DevicePlan`]: a plan file of the kiosk's own and the home's hub
 //! ([`hub`]) are two ways to reach the same port.
 //!
 //! Architecture invariant: sync knows the journal, the device port and the
 //! device's files; nothing of the UI, the voice or the web app.
 
+pub mod home;
 pub mod hub;
 pub mod join;
 mod options;
@@ -127,7 +128,7 @@ pub fn with_plan(
     up.clock_marks()?;
     up.partial_mats()?;
     up.told_back()?;
-    let report = up.report;
+    let mut report = up.report;
     if report.waiting_for_clock > 0 {
         info!(
             mats = report.waiting_for_clock,
@@ -153,6 +154,20 @@ pub fn with_plan(
             Err(e) => {
                 warn!("picture sets not taken from the support plan: {e}");
                 problems.push(format!("New picture sets could not be taken: {e}"));
+            }
+        }
+    }
+    if let Some(home_file) = &options.home_file {
+        match home::take_newest(plan, home_file, journal) {
+            Ok(home::HomeTaken::Unchanged) => {}
+            Ok(home::HomeTaken::Taken { version }) => report.home_taken = Some(version),
+            Ok(home::HomeTaken::Refused(why)) => {
+                problems.push(why.clone());
+                report.home_refused = Some(why);
+            }
+            Err(e) => {
+                warn!("the home file from the hub not taken: {e}");
+                problems.push(format!("Home file from the hub not taken yet: {e}"));
             }
         }
     }

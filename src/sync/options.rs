@@ -1,12 +1,13 @@
 //! What a sync is asked to do, and what it did.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::pictures::ToShare;
 use crate::core::time::SinceBoot;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncReport {
     /// Finished sessions brought into the plan by this run.
     pub sessions: usize,
@@ -16,6 +17,10 @@ pub struct SyncReport {
     pub busy_retries: u32,
     /// Finished mats recorded before the clock was set, held back until it is.
     pub waiting_for_clock: usize,
+    /// The version of the hub's home file this run took, if it took one.
+    pub home_taken: Option<i64>,
+    /// Why the hub's home file was not taken, for the staff line.
+    pub home_refused: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +40,9 @@ pub struct SyncOptions {
     /// What the device's staff line says, for staff's What's new. A sync
     /// from the command line cannot know, and says nothing.
     pub staff_line: Option<Vec<String>>,
+    /// Where the home file a hub gives is kept (the kiosk's `home.toml`);
+    /// `None`: it is not taken.
+    pub home_file: Option<PathBuf>,
     /// For crash-safety tests: fail on purpose at this statement.
     #[cfg(feature = "fault-injection")]
     pub fail_at_statement: Option<usize>,
@@ -52,6 +60,7 @@ impl Default for SyncOptions {
             clock: None,
             files: None,
             staff_line: None,
+            home_file: None,
             #[cfg(feature = "fault-injection")]
             fail_at_statement: None,
             #[cfg(feature = "fault-injection")]

@@ -422,8 +422,7 @@ mod tests {
             SyncReport {
                 sessions: 2,
                 placements: 2,
-                busy_retries: 0,
-                waiting_for_clock: 0
+                ..SyncReport::default()
             }
         );
         mat_with_tea(&journal, &person, "s3", 10, 2, "don't like");
@@ -432,8 +431,7 @@ mod tests {
             SyncReport {
                 sessions: 1,
                 placements: 1,
-                busy_retries: 0,
-                waiting_for_clock: 0
+                ..SyncReport::default()
             }
         );
         assert_eq!(

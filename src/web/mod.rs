@@ -129,6 +129,11 @@ impl AppState {
         self
     }
 
+    /// This machine's home file, which the hub gives its kiosks.
+    pub fn home_file(&self) -> Option<&std::path::Path> {
+        self.home_file.as_deref()
+    }
+
     /// How a person sees the screens, as far as this machine's home file
     /// says (the standard display without one).
     pub fn display_of(&self, person: &crate::core::PersonId) -> crate::core::Display {

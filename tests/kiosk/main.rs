@@ -17,6 +17,7 @@ mod home;
 mod house;
 mod hub;
 mod hub_faults;
+mod hub_home;
 mod hub_join;
 mod kept_mat;
 mod memory;

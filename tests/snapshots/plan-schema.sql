@@ -130,6 +130,19 @@ CREATE TABLE evidence (
     CHECK (kind IN ('placed', 'skipped')), spot_offset INTEGER NOT NULL DEFAULT 0, helped INTEGER NOT NULL DEFAULT 0, tell_me_more INTEGER NOT NULL DEFAULT 0, response_ms INTEGER,
     PRIMARY KEY (session_id, card_id)
 );
+-- table home_settings
+CREATE TABLE home_settings (
+    version     INTEGER PRIMARY KEY,
+    source_hash TEXT NOT NULL UNIQUE,
+    home_toml   TEXT NOT NULL,
+    saved_at    TEXT NOT NULL
+);
+-- table home_settings_photos
+CREATE TABLE home_settings_photos (
+    version INTEGER NOT NULL REFERENCES home_settings (version),
+    hash    TEXT NOT NULL REFERENCES pictures (hash),
+    PRIMARY KEY (version, hash)
+);
 -- table paired_kiosks
 CREATE TABLE paired_kiosks (
     device_id  TEXT PRIMARY KEY,   -- the kiosk's own id (its journal's device id)

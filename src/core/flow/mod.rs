@@ -37,14 +37,19 @@ mod mats;
 mod memory;
 mod reading;
 mod time_passing;
+mod trouble;
 
 pub use memory::{FlowMemory, UnfinishedMat};
+pub use trouble::PlanTrouble;
 
 /// How long after a failed sync the kiosk tries again by itself.
 pub const SYNC_RETRY_MS: u64 = 60_000;
 /// How often a kiosk nobody is using still looks at the support plan: for
 /// sets, news and "you said, we did" told on another kiosk of the home.
 pub const SYNC_EVERY_MS: u64 = 5 * 60_000;
+
+/// How long nobody must touch the kiosk before a new home file is taken up.
+pub const HOME_WAITS_FOR_QUIET_MS: u64 = 60_000;
 
 /// What the staff line says while the support plan is behind.
 pub const SYNC_NOTICE: &str = "Support plan not updated yet (see the log)";
@@ -116,63 +121,6 @@ pub enum SyncResult {
     Failed(PlanTrouble),
 }
 
-/// Why a sync could not reach the support plan, as staff need to know it:
-/// waiting helps with some, only they can mend others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlanTrouble {
-    /// Another device or staff tool was writing to it for a long while.
-    Busy,
-    /// Not there: a drive or share not mounted.
-    Missing,
-    /// Damaged, or not a support plan at all.
-    Damaged,
-    /// Written by a newer version of sayso.
-    Newer,
-    /// The plan of another home.
-    OtherHome,
-    /// The home's hub cannot be reached (down, or the network is).
-    HubUnreachable,
-    /// The hub refused this kiosk: revoked, or paired again elsewhere.
-    HubRefused,
-    /// The hub showed another key than the one paired with.
-    HubCertificate,
-    /// Anything else (the log says what).
-    Other,
-}
-
-impl PlanTrouble {
-    /// The staff line's words.
-    pub fn notice(self) -> &'static str {
-        match self {
-            PlanTrouble::Busy => {
-                "Support plan busy (another device or staff are writing to it): tried again in a minute"
-            }
-            PlanTrouble::Missing => {
-                "Support plan not found (is its drive or network share there?): mats are kept here until it is"
-            }
-            PlanTrouble::Damaged => {
-                "Support plan damaged: nothing was written to it; mats are kept here. Restore it from a backup (see the log)"
-            }
-            PlanTrouble::Newer => {
-                "Support plan written by a newer version of sayso: update this kiosk; mats are kept here"
-            }
-            PlanTrouble::OtherHome => {
-                "Support plan of another home: nothing was written to it (see the log: sayso plan join)"
-            }
-            PlanTrouble::HubUnreachable => {
-                "Home's hub not reached: mats are kept here and sent when it answers (is it on, and this kiosk on the home's network?)"
-            }
-            PlanTrouble::HubRefused => {
-                "Home's hub refused this kiosk (revoked?): mats are kept here. Pair it again with a code from the web app's Kiosks page"
-            }
-            PlanTrouble::HubCertificate => {
-                "Home's hub showed a different key: nothing was sent. If the hub was replaced, pair this kiosk again"
-            }
-            PlanTrouble::Other => SYNC_NOTICE,
-        }
-    }
-}
-
 /// Everything that can happen to the flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlowEvent {
@@ -196,6 +144,9 @@ pub enum FlowEvent {
     /// A sync brought down what staff did: everything not yet told, for
     /// everyone (it replaces what the flow had).
     ToldBack(Vec<ToldBack>),
+    /// A sync brought a new home file (the people, their settings): the
+    /// flow asks for it to be taken up at the next quiet moment.
+    HomeChanged,
 }
 
 /// What the shell must do, in order.
@@ -212,6 +163,9 @@ pub enum FlowEffect {
     StartSync,
     /// Draw and keep the picture of this finished mat.
     KeepMat(SessionId),
+    /// Nobody is in the middle of anything: start again on the new home
+    /// file, as a restart would (what the journal remembers carried over).
+    TakeUpHome,
 }
 
 /// Where new mat ids come from: UUIDv7 in the shell, a counter in tests.
@@ -272,6 +226,8 @@ pub struct Flow<Z: TimeZone> {
     /// Topics from a changed picture set, taken up when a person next
     /// comes to their topics: never in the middle of a mat or a list.
     changed_topics: Option<ChangedTopics>,
+    /// A new home file waits for a quiet moment.
+    home_waiting: bool,
 }
 
 /// A home's topics after a picture set changed: all of them, and each
@@ -334,6 +290,7 @@ impl<Z: TimeZone> Flow<Z> {
             saving: true,
             told_back: Vec::new(),
             changed_topics: None,
+            home_waiting: false,
             config,
             zone,
         };
@@ -462,6 +419,10 @@ impl<Z: TimeZone> Flow<Z> {
                     }
                     _ => Vec::new(),
                 }
+            }
+            FlowEvent::HomeChanged => {
+                self.home_waiting = true;
+                self.take_up_home_when_quiet(now)
             }
         }
     }

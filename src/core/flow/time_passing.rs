@@ -13,6 +13,7 @@ impl<Z: TimeZone> Flow<Z> {
             }
         }
         effects.extend(self.check_idle(now, ids));
+        effects.extend(self.take_up_home_when_quiet(now));
         if self.next_sync_at.is_some_and(|at| now.mono >= at) {
             self.next_sync_at = None;
             effects.push(FlowEffect::StartSync);
@@ -57,6 +58,32 @@ impl<Z: TimeZone> Flow<Z> {
         self.last_action = now.mono;
         effects.extend(self.show_people(now, ids));
         effects
+    }
+
+    /// A new home file is taken up only when nobody is in the middle of
+    /// anything: no mat open, nobody's turn under way (a one-person kiosk
+    /// is always on its person's turn), and the screen untouched for
+    /// [`HOME_WAITS_FOR_QUIET_MS`], so a list never changes under a finger.
+    pub(super) fn take_up_home_when_quiet(&mut self, now: Now) -> Vec<FlowEffect> {
+        let on_a_mat = self.session.as_ref().is_some_and(|s| s.is_open())
+            && matches!(self.screen, Screen::Mat | Screen::Review | Screen::Leave);
+        let turn_under_way = self.person.is_some() && self.config.people.len() > 1;
+        let quiet = !on_a_mat
+            && !turn_under_way
+            && matches!(
+                self.screen,
+                Screen::People
+                    | Screen::Company
+                    | Screen::Resume
+                    | Screen::Topics
+                    | Screen::Finished
+            )
+            && now.mono.since(self.last_action) >= HOME_WAITS_FOR_QUIET_MS;
+        if !(self.home_waiting && quiet) {
+            return Vec::new();
+        }
+        self.home_waiting = false;
+        vec![FlowEffect::TakeUpHome]
     }
 
     /// The check-in window open now for the person, if not yet settled.

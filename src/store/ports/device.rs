@@ -1,7 +1,7 @@
 //! What a device's sync needs of the support plan, and nothing more: the
 //! journal's records in (each write keyed and idempotent), marks of how far
 //! each device's streams got, pictures by hash, and what comes down to the
-//! device (what is told back, picture sets).
+//! device (what is told back, picture sets, the home file).
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -126,4 +126,23 @@ pub trait DevicePlan {
 
     /// A set's file by its hash.
     fn set_file(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// The home file as the hub gives it to its kiosks, if it gives one.
+    fn newest_home(&self) -> Result<Option<HomeSettings>, StoreError>;
+
+    /// A photo the newest home file names, by its hash (no other picture).
+    fn home_photo(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError>;
+}
+
+/// The home file (`home.toml`: the people, their settings and check-ins)
+/// as the home's hub gives it to every kiosk of the home.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HomeSettings {
+    /// Counts up with each change the hub makes.
+    pub version: i64,
+    /// As a kiosk keeps it: each person's photo named
+    /// `home-photos/HASH.EXT`, after the plan's picture.
+    pub home_toml: String,
+    /// The plan's pictures it names.
+    pub photos: Vec<String>,
 }

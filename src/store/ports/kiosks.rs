@@ -1,9 +1,11 @@
 //! The kiosks of a home as its hub knows them: a one-time pairing code
 //! staff make, a kiosk pairing with it for a token it syncs with, and
-//! staff revoking a kiosk.
+//! staff revoking a kiosk; and the hub's home file, which every kiosk of
+//! the home takes.
 
 use chrono::{DateTime, Utc};
 
+use crate::store::pictures::NewPicture;
 use crate::store::StoreError;
 
 /// How long a pairing code can be used for, from when it is made.
@@ -93,4 +95,27 @@ pub trait KiosksPlan: Send {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+
+    /// What the newest home file given to kiosks was made from (the hash
+    /// of the hub's file and its photos), to know when it changed.
+    fn home_source(&self) -> Result<Option<String>, StoreError>;
+
+    /// Keeps the hub's home file for its kiosks as a new version, with the
+    /// photos it names, in one transaction (audited). `None`: the newest
+    /// version was made from the same source already.
+    fn publish_home(
+        &mut self,
+        home: &HomeForKiosks,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError>;
+}
+
+/// The hub's home file, made ready for its kiosks.
+#[derive(Debug, Clone)]
+pub struct HomeForKiosks<'a> {
+    /// The SHA-256 of the hub's file and its photos as read.
+    pub source_hash: String,
+    /// With each photo named `home-photos/HASH.EXT`.
+    pub home_toml: String,
+    pub photos: Vec<NewPicture<'a>>,
 }

@@ -10,7 +10,7 @@ type Check = (&'static str, fn(&mut dyn AllPorts));
 
 /// Runs every check; panics naming the first that fails.
 pub fn check_kiosks_port(make: &mut MakePlan) {
-    let checks: [Check; 3] = [
+    let checks: [Check; 4] = [
         (
             "a code pairs one kiosk, once, before it expires",
             a_code_pairs_one_kiosk_once_before_it_expires,
@@ -22,6 +22,10 @@ pub fn check_kiosks_port(make: &mut MakePlan) {
         (
             "neither a code nor a token is kept as it was given",
             neither_a_code_nor_a_token_is_kept_as_it_was_given,
+        ),
+        (
+            "the hub's home file is a new version only when its source changed, with its photos",
+            the_hubs_home_file_is_a_new_version_only_when_its_source_changed,
         ),
     ];
     for (name, check) in checks {
@@ -110,4 +114,56 @@ fn neither_a_code_nor_a_token_is_kept_as_it_was_given(plan: &mut dyn AllPorts) {
     // A token that is the hash kept opens nothing.
     let hash = crate::store::hex(&<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
     assert!(plan.kiosk_of_token(&hash).unwrap().is_none());
+}
+
+fn the_hubs_home_file_is_a_new_version_only_when_its_source_changed(plan: &mut dyn AllPorts) {
+    use crate::store::pictures::NewPicture;
+    use crate::store::ports::kiosks::HomeForKiosks;
+    assert_eq!(plan.newest_home().unwrap(), None, "none given yet");
+    assert_eq!(plan.home_source().unwrap(), None);
+    let photo = |bytes: &'static [u8]| NewPicture {
+        source_hash: "a source",
+        media_type: "image/png",
+        width: 2,
+        height: 1,
+        bytes,
+    };
+    let first = HomeForKiosks {
+        source_hash: "one".into(),
+        home_toml: "[[people]]\nname = \"Alex\"\n".into(),
+        photos: vec![photo(b"alex")],
+    };
+    assert_eq!(plan.publish_home(&first, at(0)).unwrap(), Some(1));
+    assert_eq!(
+        plan.publish_home(&first, at(1)).unwrap(),
+        None,
+        "the same again"
+    );
+    assert_eq!(plan.home_source().unwrap().as_deref(), Some("one"));
+    let newest = plan.newest_home().unwrap().unwrap();
+    assert_eq!(
+        (newest.version, newest.home_toml.as_str()),
+        (1, first.home_toml.as_str())
+    );
+    let alex = crate::store::hex(&<sha2::Sha256 as sha2::Digest>::digest(b"alex"));
+    assert_eq!(newest.photos, vec![alex.clone()]);
+    assert_eq!(
+        plan.home_photo(&alex).unwrap().as_deref(),
+        Some(&b"alex"[..])
+    );
+
+    let second = HomeForKiosks {
+        source_hash: "two".into(),
+        home_toml: "[[people]]\nname = \"Sam\"\n".into(),
+        photos: vec![photo(b"sam")],
+    };
+    assert_eq!(plan.publish_home(&second, at(2)).unwrap(), Some(2));
+    let newest = plan.newest_home().unwrap().unwrap();
+    assert_eq!(newest.version, 2);
+    // Only the newest file's photos are given: no other picture of the plan.
+    assert_eq!(plan.home_photo(&alex).unwrap(), None);
+    // A file put back as it was is the newest again, as a new version.
+    assert_eq!(plan.publish_home(&first, at(3)).unwrap(), Some(3));
+    let newest = plan.newest_home().unwrap().unwrap();
+    assert_eq!((newest.version, newest.photos), (3, vec![alex]));
 }

@@ -25,6 +25,7 @@ use crate::store::journal::{PartialMat, Stream};
 use crate::store::ops::{HomeBinding, PlanOp};
 use crate::store::pictures::NewPicture;
 use crate::store::plan::Faults;
+use crate::store::ports::device::HomeSettings;
 use crate::store::set_versions::{NewestSet, SetVersion};
 use crate::store::{DevicePlan, StoreError};
 
@@ -346,5 +347,18 @@ impl DevicePlan for HubPlan {
                 .map_err(|e| self.fault(e))
         })
         .transpose()
+    }
+    fn newest_home(&self) -> Result<Option<HomeSettings>, StoreError> {
+        self.get("/home-settings")
+    }
+    fn home_photo(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let photo: Option<String> = self.get(&format!("/home-photos/{hash}"))?;
+        photo
+            .map(|text| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(text)
+                    .map_err(|e| self.fault(e))
+            })
+            .transpose()
     }
 }

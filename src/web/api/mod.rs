@@ -5,6 +5,7 @@
 //! without [`crate::sync::hub::received`].
 
 mod device;
+mod home_settings;
 mod kiosk_requests;
 mod pairing;
 
@@ -47,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .route("/sets/newest", get(newest_sets))
         .route("/sets/version", post(set_version))
         .route("/files/{hash}", get(set_file))
+        .route("/home-settings", get(home_settings::home_settings))
+        .route("/home-photos/{hash}", get(home_settings::home_photo))
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         // A month offline is caught up in large answers: gzipped for a

@@ -321,3 +321,42 @@ fn a_topic_without_a_picture_of_its_own_shows_its_first_cards() {
         crate::core::PictureRef::InSet("photos/mug.jpg".into())
     );
 }
+
+#[test]
+fn a_new_home_file_waits_until_nobody_in_a_shared_home_is_in_the_middle_of_anything() {
+    let takes_up = |effects: &[FlowEffect]| effects.contains(&FlowEffect::TakeUpHome);
+    for screen in ALL_SCREENS {
+        let mut t = Test::to(&["Jo"], screen);
+        let at_once = t.send(FlowEvent::HomeChanged);
+        assert!(!takes_up(&at_once), "{screen:?}: just touched");
+        let effects = t.wait(Duration::milliseconds(HOME_WAITS_FOR_QUIET_MS as i64));
+        // Only the people screen has nobody on it; anyone else's turn goes
+        // back to it at the idle time, and it is taken up a minute after.
+        assert_eq!(takes_up(&effects), screen == Screen::People, "{screen:?}");
+        if screen != Screen::People {
+            let mut taken = false;
+            for _ in 0..12 {
+                taken |= takes_up(&t.wait(Duration::minutes(1)));
+            }
+            assert!(taken, "{screen:?}: taken up once the kiosk was left");
+            assert_eq!(t.flow.screen(), Screen::People, "{screen:?}");
+        }
+        let once: Vec<_> = (0..3).map(|_| t.wait(Duration::minutes(2))).collect();
+        assert!(once.iter().all(|e| !takes_up(e)), "{screen:?}: once");
+    }
+}
+
+#[test]
+fn a_press_puts_off_taking_up_a_new_home_file() {
+    let mut t = Test::to(&["Jo"], Screen::People);
+    t.send(FlowEvent::HomeChanged);
+    t.wait(Duration::seconds(50));
+    t.tap(Event::MoveHighlight(Step::Forward));
+    let effects = t.wait(Duration::seconds(50));
+    assert!(
+        !effects.contains(&FlowEffect::TakeUpHome),
+        "a finger is near"
+    );
+    let effects = t.wait(Duration::seconds(11));
+    assert!(effects.contains(&FlowEffect::TakeUpHome));
+}
