@@ -10,6 +10,7 @@ use super::{Kiosk, UuidIds};
 use crate::core::flow::{Restored, NOT_SAVING};
 use crate::core::{Flow, FlowEffect, FlowEvent, Now};
 use crate::library::home::HOME_FILE;
+use crate::sync::home::HOME_NOT_TAKEN;
 
 impl Kiosk {
     pub(super) fn take_up_home(&mut self, now: Now) {
@@ -32,7 +33,7 @@ impl Kiosk {
             .iter()
             .filter(|n| !self.home.notices.contains(n))
             .filter(|n| Some(n.as_str()) != sync_notice.as_deref())
-            .filter(|n| !n.starts_with(NOT_SAVING))
+            .filter(|n| !n.starts_with(NOT_SAVING) && !n.starts_with(HOME_NOT_TAKEN))
             .cloned()
             .collect();
         for notice in &opened.notices {

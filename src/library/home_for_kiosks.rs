@@ -156,7 +156,8 @@ impl HubHome {
                 Err(e) => {
                     person.remove("photo");
                     problems.push(format!(
-                        "person {} of the home file: photo {} not used: {e}",
+                        "Person {} in the home file: the photo {} cannot be used ({e}), \
+                         so the kiosks show them without one",
                         index + 1,
                         path.display()
                     ));

@@ -8,8 +8,8 @@ use rusqlite::{params, OptionalExtension};
 use super::db::StoreError;
 use super::plan::{audit_change, Plan};
 use super::ports::device::HomeSettings;
-use super::ports::kiosks::HomeForKiosks;
-use super::timestamp;
+use super::ports::kiosks::{GivenHome, HomeForKiosks};
+use super::{parse_timestamp, timestamp};
 
 impl Plan {
     pub(in crate::store) fn newest_home_settings(
@@ -56,15 +56,32 @@ impl Plan {
             .optional()?)
     }
 
-    pub(in crate::store) fn home_settings_source(&self) -> Result<Option<String>, StoreError> {
-        Ok(self
+    pub(in crate::store) fn given_home_settings(&self) -> Result<Option<GivenHome>, StoreError> {
+        let row = self
             .conn
             .query_row(
-                "SELECT source_hash FROM home_settings ORDER BY version DESC LIMIT 1",
+                "SELECT version, source_hash, saved_at, problems FROM home_settings
+                 ORDER BY version DESC LIMIT 1",
                 [],
-                |row| row.get(0),
+                |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                    ))
+                },
             )
-            .optional()?)
+            .optional()?;
+        row.map(|(version, source_hash, saved_at, problems)| {
+            Ok(GivenHome {
+                version,
+                source_hash,
+                saved_at: parse_timestamp(&saved_at)?,
+                problems: problems.lines().map(str::to_string).collect(),
+            })
+        })
+        .transpose()
     }
 
     pub(in crate::store) fn publish_home_settings(
@@ -100,9 +117,15 @@ impl Plan {
             |row| row.get(0),
         )?;
         tx.execute(
-            "INSERT INTO home_settings (version, source_hash, home_toml, saved_at)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![version, home.source_hash, home.home_toml, timestamp(now)],
+            "INSERT INTO home_settings (version, source_hash, home_toml, saved_at, problems)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                version,
+                home.source_hash,
+                home.home_toml,
+                timestamp(now),
+                home.problems.join("\n")
+            ],
         )?;
         for photo in &home.photos {
             let hash = super::pictures::add_picture_in(&tx, *photo, now)?;

@@ -9,8 +9,8 @@ use super::accounts::{new_setup_code, normal_setup_code, random_hex, sha256_hex}
 use super::db::StoreError;
 use super::plan::{audit_change, Plan};
 use super::ports::kiosks::{
-    HomeForKiosks, KioskEntry, KiosksPlan, PairedKiosk, PairingCode, PairingError, TokenRefused,
-    PAIRING_CODE_MINUTES,
+    GivenHome, HomeForKiosks, KioskEntry, KiosksPlan, PairedKiosk, PairingCode, PairingError,
+    TokenRefused, PAIRING_CODE_MINUTES,
 };
 use super::{parse_timestamp, timestamp};
 
@@ -218,8 +218,8 @@ impl KiosksPlan for Plan {
         Ok(true)
     }
 
-    fn home_source(&self) -> Result<Option<String>, StoreError> {
-        self.home_settings_source()
+    fn given_home(&self) -> Result<Option<GivenHome>, StoreError> {
+        self.given_home_settings()
     }
 
     fn publish_home(

@@ -21,6 +21,10 @@ use crate::store::{DevicePlan, Journal, StoreError};
 /// Where a kiosk keeps the home file it had before it took the hub's.
 pub const BEFORE_HUB_FILE: &str = "home.before-hub.toml";
 
+/// How the staff line begins when the hub's home file is not taken; it
+/// goes once a version is taken up.
+pub const HOME_NOT_TAKEN: &str = "Home file from the hub not taken";
+
 /// What became of the hub's home file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HomeTaken {
@@ -99,12 +103,12 @@ pub fn take_newest(
 fn refusal(newest: &HomeSettings, journal: &Journal) -> Option<String> {
     let people = match people_in(&newest.home_toml) {
         Ok(people) => people,
-        Err(e) => return Some(format!("Home file from the hub not taken: {e}")),
+        Err(e) => return Some(format!("{HOME_NOT_TAKEN}: {e}")),
     };
     let without_ids = people.iter().filter(|(id, _)| id.is_none()).count();
     if without_ids > 0 {
         return Some(format!(
-            "Home file from the hub not taken: {without_ids} person(s) in it have no id"
+            "{HOME_NOT_TAKEN}: {without_ids} person(s) in it have no id"
         ));
     }
     let known = journal.people().unwrap_or_default();
@@ -116,7 +120,7 @@ fn refusal(newest: &HomeSettings, journal: &Journal) -> Option<String> {
     let split = split.count();
     if split > 0 {
         return Some(format!(
-            "Home file from the hub not taken: it gives {split} person(s) this kiosk knows \
+            "{HOME_NOT_TAKEN}: it gives {split} person(s) this kiosk knows \
              another id (check the hub's home file: ids must not change)"
         ));
     }
@@ -124,9 +128,9 @@ fn refusal(newest: &HomeSettings, journal: &Journal) -> Option<String> {
     let unsent = named.iter().any(|(hash, _)| !newest.photos.contains(hash));
     let photos_named = photo_values(&newest.home_toml).len();
     if unsent || photos_named != named.len() {
-        return Some(
-            "Home file from the hub not taken: it names a photo the hub did not send".into(),
-        );
+        return Some(format!(
+            "{HOME_NOT_TAKEN}: it names a photo the hub did not send"
+        ));
     }
     None
 }

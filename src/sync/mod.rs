@@ -167,7 +167,7 @@ pub fn with_plan(
             }
             Err(e) => {
                 warn!("the home file from the hub not taken: {e}");
-                problems.push(format!("Home file from the hub not taken yet: {e}"));
+                problems.push(format!("{}: {e}", home::HOME_NOT_TAKEN));
             }
         }
     }

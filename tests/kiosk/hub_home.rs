@@ -287,4 +287,30 @@ fn a_hub_file_that_gives_someone_another_id_is_refused_and_staff_are_told() {
     assert!(line.contains("Home file from the hub not taken"), "{line}");
     assert!(line.contains("another id"), "{line}");
     assert!(!line.contains("Alex"), "no names: {line}");
+    assert!(
+        kiosk.view().staff_notice.contains("another id"),
+        "on the kiosk's own staff line: {}",
+        kiosk.view().staff_notice
+    );
+
+    // Mended on the hub (Alex has their own id again, and Sam joins): the
+    // next sync takes it, and the kiosk stops saying it was not taken.
+    let mended = format!(
+        "{own}\n[[people]]\nid = \"0190a000-0000-7000-8000-000000005a11\"\nname = \"Sam\"\n"
+    );
+    std::fs::write(hub_dir.join("home.toml"), mended).unwrap();
+    clock.advance(Duration::minutes(6));
+    kiosk.input(KioskInput::Tick);
+    let synced = kiosk.wait_for_jobs(common::JOB_WAIT);
+    assert!(matches!(synced, Some(Ok(_))), "{synced:?}");
+    let taken = std::fs::read_to_string(data.join("home.toml")).unwrap();
+    assert!(taken.contains("name = \"Sam\""), "{taken}");
+    clock.advance(Duration::minutes(2));
+    kiosk.input(KioskInput::Tick);
+    assert_eq!(names_on_screen(&kiosk), ["Alex", "Sam"]);
+    assert!(
+        !kiosk.view().staff_notice.contains("not taken"),
+        "{}",
+        kiosk.view().staff_notice
+    );
 }

@@ -67,6 +67,14 @@ impl Client {
         Client::reached(plan, Some(reach), None, Some(key))
     }
 
+    /// A client of the home's hub whose own home file is `home`.
+    pub fn of_a_hub_with_home(plan: &Path, url: &str, key: &str, home: &Path) -> Client {
+        let reach = sayso::web::Reach::Network {
+            url: url.to_string(),
+        };
+        Client::reached(plan, Some(reach), Some(home), Some(key))
+    }
+
     /// A client of a server on a machine whose home file is `home`.
     pub fn with_home_file(plan: &Path, home: &Path) -> Client {
         Client::reached(plan, None, Some(home), None)

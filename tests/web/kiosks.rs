@@ -182,3 +182,75 @@ fn whats_new_flags_a_kiosk_quiet_for_more_than_a_day() {
     );
     assert!(!line_of("office-k").contains("nothing for"));
 }
+
+#[test]
+fn the_kiosks_page_says_which_home_file_the_kiosks_take_and_why_one_cannot_be_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture::plan_after_a_fortnight(dir.path());
+    fixture::add_staff(&plan, "Jo", JO_PASSPHRASE);
+    let hub_dir = dir.path().join("hub");
+    std::fs::create_dir_all(&hub_dir).unwrap();
+    let home = hub_dir.join("home.toml");
+    let mut staff = Client::of_a_hub_with_home(&plan, &format!("{HUB}/"), &hub_key(), &home);
+    staff.sign_in("Jo", JO_PASSPHRASE);
+    let page = staff.get("/kiosks");
+    assert!(
+        page.body
+            .contains("This hub has no home file, so each kiosk keeps its own."),
+        "{}",
+        page.body
+    );
+
+    // Staff put the home file on the hub; Sam's photo is not a picture.
+    std::fs::write(
+        &home,
+        "[[people]]\nname = \"Alex\"\n\n[[people]]\nname = \"Sam\"\nphoto = \"sam.jpg\"\n",
+    )
+    .unwrap();
+    std::fs::write(hub_dir.join("sam.jpg"), b"not a photo").unwrap();
+    let page = staff.get("/kiosks");
+    assert!(
+        page.body
+            .contains("takes its people, their settings and check-ins from this hub"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("version 1"), "{}", page.body);
+    assert!(
+        page.body.contains("Person 2 in the home file: the photo"),
+        "{}",
+        page.body
+    );
+    let written = std::fs::read_to_string(&home).unwrap();
+    let people = sayso::library::home::people_in(&written).unwrap();
+    assert_eq!(
+        people[0].0.as_ref().unwrap().as_str(),
+        ALEX,
+        "Alex's id from the plan"
+    );
+    assert!(people[1].0.is_some(), "Sam given one");
+
+    // A typo on the hub: the kiosks keep version 1, and staff see why.
+    std::fs::write(&home, "[[people]\nname = \"Alex\"\n").unwrap();
+    let page = staff.get("/kiosks");
+    assert!(
+        page.body.contains("cannot be given to the kiosks"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("line 1"),
+        "where the typo is: {}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains("They keep version 1 until it is mended."));
+    let versions = Plan::open(&plan)
+        .unwrap()
+        .given_home()
+        .unwrap()
+        .unwrap()
+        .version;
+    assert_eq!(versions, 1);
+}

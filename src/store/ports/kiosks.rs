@@ -96,9 +96,8 @@ pub trait KiosksPlan: Send {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
 
-    /// What the newest home file given to kiosks was made from (the hash
-    /// of the hub's file and its photos), to know when it changed.
-    fn home_source(&self) -> Result<Option<String>, StoreError>;
+    /// The newest home file given to kiosks, as staff and the hub see it.
+    fn given_home(&self) -> Result<Option<GivenHome>, StoreError>;
 
     /// Keeps the hub's home file for its kiosks as a new version, with the
     /// photos it names, in one transaction (audited). `None`: the newest
@@ -110,6 +109,18 @@ pub trait KiosksPlan: Send {
     ) -> Result<Option<i64>, StoreError>;
 }
 
+/// A version of the home file given to kiosks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenHome {
+    pub version: i64,
+    /// What it was made from (the hash of the hub's file and its photos),
+    /// to know when that changed.
+    pub source_hash: String,
+    pub saved_at: DateTime<Utc>,
+    /// Photos that could not be used.
+    pub problems: Vec<String>,
+}
+
 /// The hub's home file, made ready for its kiosks.
 #[derive(Debug, Clone)]
 pub struct HomeForKiosks<'a> {
@@ -118,4 +129,6 @@ pub struct HomeForKiosks<'a> {
     /// With each photo named `home-photos/HASH.EXT`.
     pub home_toml: String,
     pub photos: Vec<NewPicture<'a>>,
+    /// Photos that could not be used, for staff.
+    pub problems: Vec<String>,
 }

@@ -120,7 +120,7 @@ fn the_hubs_home_file_is_a_new_version_only_when_its_source_changed(plan: &mut d
     use crate::store::pictures::NewPicture;
     use crate::store::ports::kiosks::HomeForKiosks;
     assert_eq!(plan.newest_home().unwrap(), None, "none given yet");
-    assert_eq!(plan.home_source().unwrap(), None);
+    assert_eq!(plan.given_home().unwrap(), None);
     let photo = |bytes: &'static [u8]| NewPicture {
         source_hash: "a source",
         media_type: "image/png",
@@ -132,6 +132,7 @@ fn the_hubs_home_file_is_a_new_version_only_when_its_source_changed(plan: &mut d
         source_hash: "one".into(),
         home_toml: "[[people]]\nname = \"Alex\"\n".into(),
         photos: vec![photo(b"alex")],
+        problems: vec!["person 2: photo not used".into()],
     };
     assert_eq!(plan.publish_home(&first, at(0)).unwrap(), Some(1));
     assert_eq!(
@@ -139,7 +140,12 @@ fn the_hubs_home_file_is_a_new_version_only_when_its_source_changed(plan: &mut d
         None,
         "the same again"
     );
-    assert_eq!(plan.home_source().unwrap().as_deref(), Some("one"));
+    let given = plan.given_home().unwrap().unwrap();
+    assert_eq!(
+        (given.version, given.source_hash.as_str(), given.saved_at),
+        (1, "one", at(0))
+    );
+    assert_eq!(given.problems, ["person 2: photo not used"]);
     let newest = plan.newest_home().unwrap().unwrap();
     assert_eq!(
         (newest.version, newest.home_toml.as_str()),
@@ -156,10 +162,12 @@ fn the_hubs_home_file_is_a_new_version_only_when_its_source_changed(plan: &mut d
         source_hash: "two".into(),
         home_toml: "[[people]]\nname = \"Sam\"\n".into(),
         photos: vec![photo(b"sam")],
+        problems: Vec::new(),
     };
     assert_eq!(plan.publish_home(&second, at(2)).unwrap(), Some(2));
     let newest = plan.newest_home().unwrap().unwrap();
     assert_eq!(newest.version, 2);
+    assert!(plan.given_home().unwrap().unwrap().problems.is_empty());
     // Only the newest file's photos are given: no other picture of the plan.
     assert_eq!(plan.home_photo(&alex).unwrap(), None);
     // A file put back as it was is the newest again, as a new version.

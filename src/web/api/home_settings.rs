@@ -69,7 +69,8 @@ pub async fn give_home_file(state: &AppState) -> Result<(), GiveError> {
     let (known, given) = state
         .with_plan(|plan| {
             let known = plan.device().people()?;
-            Ok((known, plan.kiosks().home_source()?))
+            let given = plan.kiosks().given_home()?.map(|g| g.source_hash);
+            Ok((known, given))
         })
         .await?;
     let read = tokio::task::spawn_blocking(move || -> Result<_, GiveError> {
@@ -111,6 +112,7 @@ pub async fn give_home_file(state: &AppState) -> Result<(), GiveError> {
                 source_hash: source_hash.clone(),
                 home_toml: ready.home_toml.clone(),
                 photos,
+                problems: ready.problems.clone(),
             };
             plan.kiosks().publish_home(&home, now)?;
             Ok(())

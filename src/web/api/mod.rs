@@ -19,6 +19,8 @@ use super::AppState;
 use crate::sync::hub::wire::{API, MAX_REQUEST_BYTES};
 use kiosk_requests::ApiError;
 
+pub(crate) use home_settings::{give_home_file, GiveError};
+
 use device::*;
 
 /// Answers larger than this go gzipped.

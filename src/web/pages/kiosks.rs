@@ -5,7 +5,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::whats_new::kiosk_health;
 use crate::store::accounts::WebSession;
-use crate::store::ports::kiosks::{KioskEntry, PairingCode};
+use crate::store::ports::kiosks::{GivenHome, KioskEntry, PairingCode};
 use crate::store::ports::staff::DeviceHealth;
 use crate::web::html::{layout, local_time, path_part};
 use crate::web::invite::qr_svg;
@@ -18,6 +18,17 @@ pub struct HubShown {
     pub key: Option<String>,
 }
 
+/// The home file this hub gives its kiosks, as staff see it.
+pub struct HomeFileShown {
+    /// Where the hub's own home file is (or would be).
+    pub path: String,
+    pub exists: bool,
+    /// Why the hub's file cannot be given to the kiosks now.
+    pub refused: Option<String>,
+    /// The newest version the kiosks take.
+    pub given: Option<GivenHome>,
+}
+
 /// A paired kiosk, and what the plan knows of it once it has synced.
 pub struct KioskShown {
     pub entry: KioskEntry,
@@ -26,7 +37,7 @@ pub struct KioskShown {
 
 pub fn kiosks(
     session: &WebSession,
-    hub: &HubShown,
+    (hub, home): (&HubShown, &HomeFileShown),
     kiosks: &[KioskShown],
     now: DateTime<Utc>,
 ) -> Markup {
@@ -35,7 +46,7 @@ pub fn kiosks(
         Some(session),
         html! {
             h1 { "Kiosks of this home" }
-            p { "Each kiosk sends the mats it records here, to the home's support plan, and takes the picture sets and \"you said, we did\" from here." }
+            p { "Each kiosk sends the mats it records here, to the home's support plan, and takes the picture sets, the home file and \"you said, we did\" from here." }
             (hub_address(hub))
             @if hub.key_words.is_some() {
                 form method="post" action="/kiosks/pairing-code" {
@@ -62,8 +73,38 @@ pub fn kiosks(
                 }
             }
             p.hint { "Revoke a kiosk that is lost, stolen or given away: its next sync is refused, and its staff screen says so." }
+            (home_file(home))
         },
     )
+}
+
+/// Which people and settings the kiosks take from this hub.
+fn home_file(home: &HomeFileShown) -> Markup {
+    html! {
+        h2 { "The home file" }
+        @if let Some(why) = &home.refused {
+            p.problem {
+                strong { "The home file on this hub cannot be given to the kiosks: " }
+                (why) ". "
+                @if let Some(given) = &home.given {
+                    "They keep version " (given.version) " until it is mended."
+                } @else {
+                    "Each kiosk keeps its own until it is mended."
+                }
+            }
+        }
+        @if let Some(given) = &home.given {
+            p { "Every kiosk of this home takes its people, their settings and check-ins from this hub's home file ("
+                code { (home.path) } "): version " (given.version) ", saved " (local_time(given.saved_at)) "." }
+            @for problem in &given.problems {
+                p.problem { (problem) }
+            }
+            p.hint { "Change the file on this hub. Each kiosk takes the new version at its next sync (within five minutes) and starts using it when nobody is using it." }
+        } @else if !home.exists {
+            p.quiet { "This hub has no home file, so each kiosk keeps its own. Put " code { "home.toml" }
+                ", with the photos it names, at " code { (home.path) } " to give every kiosk of the home the same people and settings." }
+        }
+    }
 }
 
 /// Revoking a kiosk, or when and by whom it was revoked.

@@ -5,8 +5,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::Markup;
 
+use crate::web::api::{give_home_file, GiveError};
 use crate::web::auth::SignedIn;
-use crate::web::pages::{self, HubShown, KioskShown};
+use crate::web::pages::{self, HomeFileShown, HubShown, KioskShown};
 use crate::web::{AppState, Reach, WebError};
 
 use super::checks::*;
@@ -47,12 +48,33 @@ pub(super) async fn kiosks_page(
                 .collect::<Vec<_>>())
         })
         .await?;
+    let home = home_file_shown(&state).await?;
     Ok(pages::kiosks(
         &signed_in.session,
-        &hub_shown(&state),
+        (&hub_shown(&state), &home),
         &kiosks,
         state.now(),
     ))
+}
+
+/// The hub's home file as the kiosks take it, looked at afresh (a change
+/// is given to them now).
+async fn home_file_shown(state: &AppState) -> Result<HomeFileShown, WebError> {
+    let refused = match give_home_file(state).await {
+        Ok(()) => None,
+        Err(GiveError::File(e)) => Some(e.to_string()),
+        Err(GiveError::Web(e)) => return Err(e),
+    };
+    let given = state
+        .with_plan(|plan| Ok(plan.kiosks().given_home()?))
+        .await?;
+    let path = state.home_file();
+    Ok(HomeFileShown {
+        path: path.map_or_else(String::new, |p| p.display().to_string()),
+        exists: path.is_some_and(std::path::Path::is_file),
+        refused,
+        given,
+    })
 }
 
 /// Staff press "Add a kiosk": a code for one kiosk, good for 15 minutes.

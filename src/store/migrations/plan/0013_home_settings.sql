@@ -5,7 +5,9 @@ CREATE TABLE home_settings (
     version     INTEGER PRIMARY KEY,
     source_hash TEXT NOT NULL UNIQUE,
     home_toml   TEXT NOT NULL,
-    saved_at    TEXT NOT NULL
+    saved_at    TEXT NOT NULL,
+    -- Photos that could not be used, one a line, for staff.
+    problems    TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE home_settings_photos (
     version INTEGER NOT NULL REFERENCES home_settings (version),
