@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use tracing::{info, warn};
 
 use crate::library::home::people_in;
-use crate::library::home_for_kiosks::HOME_PHOTOS_DIR;
+use crate::library::home_for_kiosks::{photo_entries, HOME_PHOTOS_DIR};
 use crate::library::set_file::write_whole;
 use crate::store::ports::device::HomeSettings;
 use crate::store::{DevicePlan, Journal, StoreError};
@@ -126,7 +126,7 @@ fn refusal(newest: &HomeSettings, journal: &Journal) -> Option<String> {
     }
     let named = photo_names(&newest.home_toml);
     let unsent = named.iter().any(|(hash, _)| !newest.photos.contains(hash));
-    let photos_named = photo_values(&newest.home_toml).len();
+    let photos_named = photo_entries(&newest.home_toml).len();
     if unsent || photos_named != named.len() {
         return Some(format!(
             "{HOME_NOT_TAKEN}: it names a photo the hub did not send"
@@ -135,26 +135,12 @@ fn refusal(newest: &HomeSettings, journal: &Journal) -> Option<String> {
     None
 }
 
-/// Every person's photo as the file names it.
-fn photo_values(text: &str) -> Vec<String> {
-    let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
-        return Vec::new();
-    };
-    let Some(people) = doc.get("people").and_then(|p| p.as_array_of_tables()) else {
-        return Vec::new();
-    };
-    people
-        .iter()
-        .filter_map(|person| Some(person.get("photo")?.as_str()?.to_string()))
-        .collect()
-}
-
 /// The photos named as the hub names them (`home-photos/HASH.png` or
 /// `.jpg`): each one's hash and name. Anything else is left out.
 fn photo_names(text: &str) -> Vec<(String, String)> {
-    photo_values(text)
+    photo_entries(text)
         .into_iter()
-        .filter_map(|name| {
+        .filter_map(|(_, name)| {
             let file = name.strip_prefix(HOME_PHOTOS_DIR)?.strip_prefix('/')?;
             let hash = file
                 .strip_suffix(".png")

@@ -3,7 +3,7 @@
 //! running kiosk takes it up only when nobody is using it, and a file that
 //! would make someone two people is refused with a word for staff.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::Duration;
 use sha2::{Digest, Sha256};
@@ -11,9 +11,9 @@ use sha2::{Digest, Sha256};
 use sayso::clock::ManualClock;
 use sayso::core::{Event, Input, InputMethod, Screen};
 use sayso::kiosk::{Kiosk, KioskInput, KioskPaths};
-use sayso::voice::RecordingVoice;
+use sayso::voice::{RecordingVoice, SpokenLog};
 
-use super::hub::{alex, count, kiosk_with_mats, pairing_code, said, sayso, start_hub};
+use super::hub::{alex, count, kiosk_with_mats, pairing_code, said, sayso, start_hub, Hub};
 use crate::common;
 
 /// The hub's home file: Alex (with the id the kiosks know), and Sam, who
@@ -77,10 +77,7 @@ fn the_hubs_home_file_reaches_both_kiosks_whole_with_its_photos_and_its_changes(
     let lounge = kiosk_with_mats(dir.path(), "1111", 0..1);
     let kitchen = kiosk_with_mats(dir.path(), "2222", 0..1);
     // The lounge kiosk had a home file of its own before the hub.
-    let own = format!(
-        "[[people]]\nid = \"{}\"\nname = \"Alex\"\n",
-        alex().id.as_str()
-    );
+    let own = alexs_own_home();
     std::fs::write(lounge.join("home.toml"), &own).unwrap();
     for kiosk in [&lounge, &kitchen] {
         let paired = sayso(kiosk, &["pair", &hub.url, &pairing_code(&hub.plan)]);
@@ -162,6 +159,38 @@ fn the_hubs_home_file_reaches_both_kiosks_whole_with_its_photos_and_its_changes(
     );
 }
 
+/// Alex's kiosk's own home file, from before the hub.
+fn alexs_own_home() -> String {
+    format!(
+        "[[people]]\nid = \"{}\"\nname = \"Alex\"\n",
+        alex().id.as_str()
+    )
+}
+
+/// A hub whose own home file is `home` (Sam's photo beside it), and a kiosk
+/// of Alex's alone paired with it, a mat of Alex's in its journal: the
+/// kiosk's data directory.
+fn hub_and_alexs_kiosk(dir: &Path, home: &str) -> (Hub, PathBuf) {
+    let hub_dir = dir.join("hub");
+    std::fs::create_dir_all(hub_dir.join("photos")).unwrap();
+    std::fs::write(hub_dir.join("home.toml"), home).unwrap();
+    std::fs::write(hub_dir.join("photos/sam.png"), png(200)).unwrap();
+    let hub = start_hub(&hub_dir);
+    let data = kiosk_with_mats(dir, "1111", 0..1);
+    std::fs::write(data.join("home.toml"), alexs_own_home()).unwrap();
+    let paired = sayso(&data, &["pair", &hub.url, &pairing_code(&hub.plan)]);
+    assert!(paired.status.success(), "{}", said(&paired));
+    (hub, data)
+}
+
+fn open_kiosk(data: &Path, clock: &ManualClock) -> (Kiosk, SpokenLog) {
+    let mut paths = KioskPaths::in_data_dir(data, &common::demo_set());
+    paths.home = Some(data.join("home.toml"));
+    let (voice, spoken) = RecordingVoice::new();
+    let kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone())).unwrap();
+    (kiosk, spoken)
+}
+
 fn touch(kiosk: &mut Kiosk, event: Event) {
     kiosk.input(KioskInput::Person(Input::new(event, InputMethod::Touch)));
 }
@@ -179,26 +208,9 @@ fn names_on_screen(kiosk: &Kiosk) -> Vec<String> {
 #[test]
 fn a_running_kiosk_takes_up_the_hubs_home_file_only_when_nobody_is_using_it() {
     let dir = tempfile::tempdir().unwrap();
-    let hub_dir = dir.path().join("hub");
-    std::fs::create_dir_all(hub_dir.join("photos")).unwrap();
-    std::fs::write(hub_dir.join("home.toml"), hubs_home()).unwrap();
-    std::fs::write(hub_dir.join("photos/sam.png"), png(200)).unwrap();
-    let hub = start_hub(&hub_dir);
-    // A kiosk of Alex's alone, with a mat of Alex's in its journal.
-    let data = kiosk_with_mats(dir.path(), "1111", 0..1);
-    let own = format!(
-        "[[people]]\nid = \"{}\"\nname = \"Alex\"\n",
-        alex().id.as_str()
-    );
-    std::fs::write(data.join("home.toml"), &own).unwrap();
-    let paired = sayso(&data, &["pair", &hub.url, &pairing_code(&hub.plan)]);
-    assert!(paired.status.success(), "{}", said(&paired));
-
+    let (_hub, data) = hub_and_alexs_kiosk(dir.path(), &hubs_home());
     let clock = ManualClock::paced(common::start_time(), common::pace());
-    let mut paths = KioskPaths::in_data_dir(&data, &common::demo_set());
-    paths.home = Some(data.join("home.toml"));
-    let (voice, spoken) = RecordingVoice::new();
-    let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone())).unwrap();
+    let (mut kiosk, spoken) = open_kiosk(&data, &clock);
     assert_eq!(kiosk.screen(), Screen::Topics, "Alex's own kiosk");
     // Alex starts a mat while the kiosk's first sync brings the hub's file.
     common::pick_first_topic(&mut kiosk);
@@ -249,26 +261,13 @@ fn a_running_kiosk_takes_up_the_hubs_home_file_only_when_nobody_is_using_it() {
 #[test]
 fn a_hub_file_that_gives_someone_another_id_is_refused_and_staff_are_told() {
     let dir = tempfile::tempdir().unwrap();
-    let hub_dir = dir.path().join("hub");
-    std::fs::create_dir_all(&hub_dir).unwrap();
     // Someone typed Alex in again on the hub, with a new id.
     let split = "[[people]]\nid = \"0190a000-0000-7000-8000-0000000000ff\"\nname = \"Alex\"\n";
-    std::fs::write(hub_dir.join("home.toml"), split).unwrap();
-    let hub = start_hub(&hub_dir);
-    let data = kiosk_with_mats(dir.path(), "1111", 0..1);
-    let own = format!(
-        "[[people]]\nid = \"{}\"\nname = \"Alex\"\n",
-        alex().id.as_str()
-    );
-    std::fs::write(data.join("home.toml"), &own).unwrap();
-    let paired = sayso(&data, &["pair", &hub.url, &pairing_code(&hub.plan)]);
-    assert!(paired.status.success(), "{}", said(&paired));
-
+    let (hub, data) = hub_and_alexs_kiosk(dir.path(), split);
+    let hub_dir = dir.path().join("hub");
+    let own = alexs_own_home();
     let clock = ManualClock::paced(common::start_time(), common::pace());
-    let mut paths = KioskPaths::in_data_dir(&data, &common::demo_set());
-    paths.home = Some(data.join("home.toml"));
-    let (voice, _) = RecordingVoice::new();
-    let mut kiosk = Kiosk::open(paths, Box::new(voice), Box::new(clock.clone())).unwrap();
+    let (mut kiosk, _) = open_kiosk(&data, &clock);
     let synced = kiosk.wait_for_jobs(common::JOB_WAIT);
     assert!(
         matches!(synced, Some(Ok(ref r)) if r.home_taken.is_none()),
