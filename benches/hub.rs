@@ -123,27 +123,47 @@ fn main() {
 }
 
 /// One finished mat, as the kiosk syncs it after the mat: kiosk to hub and
-/// back, connection and all.
+/// back, connection and all; then the same with the home file the hub
+/// gives (unchanged, as it mostly is: the hub looks at its file and photos,
+/// the kiosk at its copy).
 fn incremental(dir: &Path, now: chrono::DateTime<Utc>) {
-    let (hub, codes) = start_hub(&dir.join("hub-incremental"), 1);
-    let kiosk = dir.join("kiosk-incremental");
-    let journal_path = kiosk.join("journal.sqlite");
-    let mut journal = Journal::open(&journal_path).unwrap();
-    journal.add_person("Alex", now).unwrap();
-    let link = sayso::sync::hub::pair(&hub.url, &codes[0], journal.device_id(), None).unwrap();
-    let target = PlanTarget::Hub(link);
-    let mut times = Vec::new();
-    for day in 0..60 {
-        year::write_mat(&mut journal, day, 0);
-        let started = Instant::now();
-        let report =
-            sayso::sync::run(&journal_path, &target, now, &SyncOptions::default()).unwrap();
-        times.push(started.elapsed());
-        assert_eq!(report.sessions, 1);
+    for with_home_file in [false, true] {
+        let hub_dir = dir.join(format!("hub-incremental-{with_home_file}"));
+        if with_home_file {
+            std::fs::create_dir_all(hub_dir.join("photos")).unwrap();
+            let photo = sayso::library::default_set_path().with_file_name("photos/sam.svg");
+            std::fs::copy(photo, hub_dir.join("photos/sam.svg")).unwrap();
+            let home = "[[people]]\nname = \"Alex\"\n\n[[people]]\nname = \"Sam\"\nphoto = \"photos/sam.svg\"\n";
+            std::fs::write(hub_dir.join("home.toml"), home).unwrap();
+        }
+        let (hub, codes) = start_hub(&hub_dir, 1);
+        let kiosk = dir.join(format!("kiosk-incremental-{with_home_file}"));
+        let journal_path = kiosk.join("journal.sqlite");
+        let mut journal = Journal::open(&journal_path).unwrap();
+        journal.add_person("Alex", now).unwrap();
+        let link = sayso::sync::hub::pair(&hub.url, &codes[0], journal.device_id(), None).unwrap();
+        let target = PlanTarget::Hub(link);
+        let options = SyncOptions {
+            home_file: with_home_file.then(|| kiosk.join("home.toml")),
+            ..SyncOptions::default()
+        };
+        let mut times = Vec::new();
+        for day in 0..60 {
+            year::write_mat(&mut journal, day, 0);
+            let started = Instant::now();
+            let report = sayso::sync::run(&journal_path, &target, now, &options).unwrap();
+            times.push(started.elapsed());
+            assert_eq!(report.sessions, 1);
+        }
+        let (p50, p95) = percentiles(&mut times);
+        let what = if with_home_file {
+            "and the home file"
+        } else {
+            "                 "
+        };
+        println!("incremental sync of 1 mat {what}  p50 {p50:>10.2?}  p95 {p95:>10.2?}");
+        drop(hub);
     }
-    let (p50, p95) = percentiles(&mut times);
-    println!("incremental sync of 1 mat to the hub   p50 {p50:>10.2?}  p95 {p95:>10.2?}");
-    drop(hub);
 }
 
 fn env_number(name: &str, default: u64) -> u64 {

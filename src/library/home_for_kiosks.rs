@@ -32,6 +32,7 @@ pub struct HubHome {
 pub struct ReadyHome {
     /// Each photo named `home-photos/HASH.EXT`.
     pub home_toml: String,
+    /// Each photo as prepared, with the SHA-256 of the file it was made from.
     pub photos: Vec<(String, PlanPicture)>,
     /// Photos that could not be used (those people are shown without one).
     pub problems: Vec<String>,
@@ -146,12 +147,13 @@ impl HubHome {
             else {
                 continue;
             };
-            match picture::for_plan(path) {
-                Ok(prepared) => {
+            match picture::file_hash(path).and_then(|source| Ok((source, picture::for_plan(path)?)))
+            {
+                Ok((source, prepared)) => {
                     let hash = crate::store::hex(&Sha256::digest(&prepared.bytes));
                     let name = format!("{HOME_PHOTOS_DIR}/{hash}.{}", extension(&prepared));
                     person.insert("photo", toml_edit::value(name));
-                    photos.push((hash, prepared));
+                    photos.push((source, prepared));
                 }
                 Err(e) => {
                     person.remove("photo");
@@ -245,8 +247,10 @@ large_text = true
         let ready = hub_home.for_kiosks();
         assert!(ready.problems.is_empty(), "{:?}", ready.problems);
         assert_eq!(ready.photos.len(), 1);
-        let (hash, picture) = &ready.photos[0];
-        assert_eq!(*hash, crate::store::hex(&Sha256::digest(&picture.bytes)));
+        let (source, picture) = &ready.photos[0];
+        let photo = std::fs::read(dir.path().join("photos/alex.png")).unwrap();
+        assert_eq!(*source, crate::store::hex(&Sha256::digest(&photo)));
+        let hash = crate::store::hex(&Sha256::digest(&picture.bytes));
         let expected = format!("photo = \"home-photos/{hash}.{}\"", extension(picture));
         assert!(ready.home_toml.contains(&expected), "{}", ready.home_toml);
         let people = people_in(&ready.home_toml).unwrap();

@@ -89,7 +89,8 @@ pub fn take_newest(
     }
     let before_hub = folder.join(BEFORE_HUB_FILE);
     if home_file.is_file() && !before_hub.exists() {
-        std::fs::copy(home_file, &before_hub).map_err(writing(&before_hub))?;
+        let own = std::fs::read(home_file).map_err(writing(home_file))?;
+        write_whole(&before_hub, &own).map_err(writing(&before_hub))?;
     }
     write_whole(home_file, newest.home_toml.as_bytes()).map_err(writing(home_file))?;
     forget_other_photos(&photos_dir, &newest.home_toml);

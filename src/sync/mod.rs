@@ -173,7 +173,12 @@ pub fn with_plan(
     }
     if let Some(staff_line) = &options.staff_line {
         let mut said = staff_line.clone();
-        said.extend(problems);
+        // The kiosk's line may say a problem of the last sync already.
+        for problem in problems {
+            if !said.contains(&problem) {
+                said.push(problem);
+            }
+        }
         plan.report_device(journal.device_id(), &said, now)?;
     }
     Ok(report)

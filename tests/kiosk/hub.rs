@@ -330,7 +330,7 @@ fn raw_client() -> reqwest::blocking::Client {
 }
 
 /// Every route of the kiosks' API, as a kiosk calls it.
-const ROUTES: [(&str, &str); 22] = [
+const ROUTES: [(&str, &str); 24] = [
     ("POST", "/check"),
     ("GET", "/home"),
     ("POST", "/home"),
@@ -353,11 +353,20 @@ const ROUTES: [(&str, &str); 22] = [
     ("POST", "/mat-pictures"),
     ("GET", "/sets/newest"),
     ("POST", "/sets/version"),
+    ("GET", "/home-settings"),
+    ("GET", "/home-photos/aa"),
 ];
 
 #[test]
 fn every_route_refuses_a_kiosk_it_does_not_know_and_takes_nothing_from_it() {
     let dir = tempfile::tempdir().unwrap();
+    // A home file the hub would give a kiosk it knows (never a stranger).
+    std::fs::create_dir_all(dir.path().join("hub")).unwrap();
+    std::fs::write(
+        dir.path().join("hub/home.toml"),
+        "[[people]]\nname = \"Alex\"\n",
+    )
+    .unwrap();
     let hub = start_hub(&dir.path().join("hub"));
     let lounge = kiosk_with_mats(dir.path(), "1111", 0..4);
     let paired = sayso(&lounge, &["pair", &hub.url, &pairing_code(&hub.plan)]);
