@@ -20,8 +20,9 @@ pub const HOME_PHOTOS_DIR: &str = "home-photos";
 #[derive(Debug)]
 pub struct HubHome {
     text: String,
-    /// Each person's photo, by the person's place in the file.
-    photos: Vec<(usize, PathBuf)>,
+    /// Each person's photo, by the person's place in the file, with the
+    /// SHA-256 of the file (or why it cannot be read).
+    photos: Vec<(usize, PathBuf, Result<String, picture::PictureError>)>,
     /// The SHA-256 of the file and of each photo it names: it changes when
     /// any of them does.
     pub source_hash: String,
@@ -60,6 +61,16 @@ impl HubHome {
     /// id is given the one the plan knows them by (`known`, by name), else a
     /// new one, written into the file first.
     pub fn read(path: &Path, known: &[PersonRef]) -> Result<Option<HubHome>, HubHomeError> {
+        HubHome::read_writing_ids(path, Some(known))
+    }
+
+    /// Reads the file; with `known`, writes in the ids it lacks and reads
+    /// it again (once: without `known`, a person still without one is an
+    /// error).
+    fn read_writing_ids(
+        path: &Path,
+        known: Option<&[PersonRef]>,
+    ) -> Result<Option<HubHome>, HubHomeError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -70,57 +81,42 @@ impl HubHome {
                 })
             }
         };
-        let invalid = |cause| HubHomeError::Invalid {
-            path: path.to_path_buf(),
-            cause,
-        };
-        let people = people_in(&text).map_err(invalid)?;
-        let without_ids = people.iter().filter(|(id, _)| id.is_none()).count();
-        if without_ids > 0 {
-            let by_name = |name: &str| known.iter().find(|p| p.name == name).map(|p| p.id.clone());
-            if write_missing_ids(path, by_name).is_err() {
-                return Err(HubHomeError::WithoutIds {
-                    path: path.to_path_buf(),
-                    people: without_ids,
-                });
-            }
-            return HubHome::read_whole(path);
-        }
-        Ok(Some(HubHome::from_text(path, text)))
-    }
-
-    /// After ids were written: read again, and every person must have one.
-    fn read_whole(path: &Path) -> Result<Option<HubHome>, HubHomeError> {
-        let text = std::fs::read_to_string(path).map_err(|cause| HubHomeError::Read {
-            path: path.to_path_buf(),
-            cause,
-        })?;
         let people = people_in(&text).map_err(|cause| HubHomeError::Invalid {
             path: path.to_path_buf(),
             cause,
         })?;
         let without_ids = people.iter().filter(|(id, _)| id.is_none()).count();
-        if without_ids > 0 {
+        if without_ids == 0 {
+            return Ok(Some(HubHome::from_text(path, text)));
+        }
+        let by_name = |name: &str| known?.iter().find(|p| p.name == name).map(|p| p.id.clone());
+        if known.is_none() || write_missing_ids(path, by_name).is_err() {
             return Err(HubHomeError::WithoutIds {
                 path: path.to_path_buf(),
                 people: without_ids,
             });
         }
-        Ok(Some(HubHome::from_text(path, text)))
+        HubHome::read_writing_ids(path, None)
     }
 
     fn from_text(path: &Path, text: String) -> HubHome {
         let root = path.parent().unwrap_or(Path::new("."));
-        let photos: Vec<(usize, PathBuf)> = photo_entries(&text)
+        let photos: Vec<_> = photo_entries(&text)
             .into_iter()
-            .map(|(index, photo)| (index, root.join(photo)))
+            .map(|(index, photo)| {
+                let path = root.join(photo);
+                let of_file = picture::file_hash(&path);
+                (index, path, of_file)
+            })
             .collect();
         let mut hash = Sha256::new();
         hash.update(text.as_bytes());
-        for (index, photo) in &photos {
+        for (index, _, of_file) in &photos {
             hash.update(index.to_le_bytes());
-            let of_file = picture::file_hash(photo).unwrap_or_else(|e| format!("unreadable {e}"));
-            hash.update(of_file.as_bytes());
+            match of_file {
+                Ok(of_file) => hash.update(of_file.as_bytes()),
+                Err(e) => hash.update(format!("unreadable {e}").as_bytes()),
+            }
         }
         HubHome {
             text,
@@ -139,7 +135,7 @@ impl HubHome {
             .expect("the home file was read as TOML already");
         let mut photos = Vec::new();
         let mut problems = Vec::new();
-        for (index, path) in &self.photos {
+        for (index, path, of_file) in &self.photos {
             let Some(person) = doc
                 .get_mut("people")
                 .and_then(|p| p.as_array_of_tables_mut())
@@ -147,8 +143,13 @@ impl HubHome {
             else {
                 continue;
             };
-            match picture::file_hash(path).and_then(|source| Ok((source, picture::for_plan(path)?)))
-            {
+            let prepared = match of_file {
+                Ok(source) => picture::for_plan(path)
+                    .map(|prepared| (source.clone(), prepared))
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match prepared {
                 Ok((source, prepared)) => {
                     let hash = crate::store::hex(&Sha256::digest(&prepared.bytes));
                     let name = format!("{HOME_PHOTOS_DIR}/{hash}.{}", extension(&prepared));

@@ -196,6 +196,19 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap_or_default()
 }
 
+impl HubPlan {
+    /// A file the hub answers as base64 (`null`: it has none).
+    fn get_file(&self, route: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let file: Option<String> = self.get(route)?;
+        file.map(|text| {
+            base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|e| self.fault(e))
+        })
+        .transpose()
+    }
+}
+
 impl DevicePlan for HubPlan {
     fn location(&self) -> &Path {
         &self.location
@@ -340,25 +353,12 @@ impl DevicePlan for HubPlan {
         self.post("/sets/version", &wanted)
     }
     fn set_file(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let file: Option<String> = self.get(&format!("/files/{hash}"))?;
-        file.map(|text| {
-            base64::engine::general_purpose::STANDARD
-                .decode(text)
-                .map_err(|e| self.fault(e))
-        })
-        .transpose()
+        self.get_file(&format!("/files/{hash}"))
     }
     fn newest_home(&self) -> Result<Option<HomeSettings>, StoreError> {
         self.get("/home-settings")
     }
     fn home_photo(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let photo: Option<String> = self.get(&format!("/home-photos/{hash}"))?;
-        photo
-            .map(|text| {
-                base64::engine::general_purpose::STANDARD
-                    .decode(text)
-                    .map_err(|e| self.fault(e))
-            })
-            .transpose()
+        self.get_file(&format!("/home-photos/{hash}"))
     }
 }
