@@ -94,6 +94,8 @@ pub fn change(
         AccountChange::Enable => "turned on again",
         AccountChange::Remove => "removed and signed out",
         AccountChange::EndSessions => "signed out of every browser",
+        AccountChange::MakeManager => "a home manager now (makes the house's questions)",
+        AccountChange::EndManager => "no longer a home manager",
     };
     println!("{}: {done}.", name.trim());
     Ok(())

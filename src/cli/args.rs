@@ -228,6 +228,14 @@ pub enum StaffCommand {
     Disable { name: String },
     /// Turn an account that was turned off on again.
     Enable { name: String },
+    /// Make a staff member a home manager: they make the questions the
+    /// whole house answers, and can make other staff managers.
+    Manager {
+        name: String,
+        /// No longer a manager.
+        #[arg(long)]
+        no_longer: bool,
+    },
     /// Remove an account for good; its browsers are signed out at once.
     Remove { name: String },
     /// Sign an account out of every browser.

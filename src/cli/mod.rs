@@ -107,6 +107,14 @@ pub fn run(cli: Cli, clock: &SystemClock) -> anyhow::Result<()> {
         Command::Staff(StaffCommand::Enable { name }) => {
             accounts::change(&plan_path, &name, AccountChange::Enable, clock)
         }
+        Command::Staff(StaffCommand::Manager { name, no_longer }) => {
+            let change = if no_longer {
+                AccountChange::EndManager
+            } else {
+                AccountChange::MakeManager
+            };
+            accounts::change(&plan_path, &name, change, clock)
+        }
         Command::Staff(StaffCommand::SignOut { name }) => {
             accounts::change(&plan_path, &name, AccountChange::EndSessions, clock)
         }

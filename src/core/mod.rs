@@ -7,6 +7,7 @@
 
 pub mod event;
 pub mod flow;
+pub mod house_question;
 pub mod housekeeping;
 pub mod ids;
 pub mod join_home;

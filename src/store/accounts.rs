@@ -61,6 +61,8 @@ pub struct Account {
     /// A family account's one person.
     pub person: Option<PersonId>,
     pub last_looked: Option<DateTime<Utc>>,
+    /// A home manager: makes the house's questions, and other managers.
+    pub manages_home: bool,
 }
 
 impl Account {
@@ -74,6 +76,11 @@ impl Account {
     /// anyone's, a family account its own person's.
     pub fn may_change_sets_of(&self, owner: &PersonId) -> bool {
         self.sees_views() || self.person.as_ref() == Some(owner)
+    }
+
+    /// Whether this account may make questions for the whole house.
+    pub fn manages(&self) -> bool {
+        self.sees_views() && self.manages_home
     }
 }
 
@@ -147,6 +154,8 @@ pub enum AccountError {
     NoSuchAccount(String),
     #[error("you cannot end your own account: ask another member of staff")]
     OwnAccount,
+    #[error("only a staff account can be a home manager")]
+    FamilyCannotManage,
 }
 
 impl From<rusqlite::Error> for AccountError {
@@ -178,6 +187,10 @@ pub enum AccountChange {
     Remove,
     /// Every browser signed in as it is signed out.
     EndSessions,
+    /// A home manager from now on.
+    MakeManager,
+    /// No longer a home manager.
+    EndManager,
 }
 
 impl AccountChange {
@@ -187,6 +200,8 @@ impl AccountChange {
             AccountChange::Enable => "account turned on",
             AccountChange::Remove => "account removed",
             AccountChange::EndSessions => "account's sessions ended",
+            AccountChange::MakeManager => "account made a home manager",
+            AccountChange::EndManager => "account no longer a home manager",
         }
     }
 }
@@ -258,7 +273,7 @@ pub fn lockout_after(failures: i64) -> Option<Duration> {
     })
 }
 
-const ACCOUNT_COLUMNS: &str = "a.id, a.name, a.role, a.person_id, a.last_looked";
+const ACCOUNT_COLUMNS: &str = "a.id, a.name, a.role, a.person_id, a.last_looked, a.manages_home";
 
 fn account_from_row(row: &rusqlite::Row) -> rusqlite::Result<(Account, Option<String>)> {
     Ok((
@@ -268,6 +283,7 @@ fn account_from_row(row: &rusqlite::Row) -> rusqlite::Result<(Account, Option<St
             role: Role::parse(&row.get::<_, String>(2)?),
             person: row.get::<_, Option<String>>(3)?.map(PersonId::new),
             last_looked: None,
+            manages_home: row.get(5)?,
         },
         row.get(4)?,
     ))
@@ -352,7 +368,7 @@ impl AccountsPlan for Plan {
                      WHERE a.setup_code = ?1"
                 ),
                 [sha256_hex(&normal_setup_code(code))],
-                |row| Ok((account_from_row(row)?, row.get::<_, Option<String>>(5)?)),
+                |row| Ok((account_from_row(row)?, row.get::<_, Option<String>>(6)?)),
             )
             .optional()?;
         let Some((account, expires)) = found else {
@@ -394,7 +410,7 @@ impl AccountsPlan for Plan {
                      WHERE a.name = ?1 AND a.disabled_at IS NULL"
                 ),
                 [name.trim()],
-                |row| Ok((account_from_row(row)?, row.get::<_, Option<String>>(5)?)),
+                |row| Ok((account_from_row(row)?, row.get::<_, Option<String>>(6)?)),
             )
             .optional()?;
         Ok(match found {
@@ -467,8 +483,8 @@ impl AccountsPlan for Plan {
                 |row| {
                     Ok((
                         account_from_row(row)?,
-                        row.get::<_, String>(5)?,
                         row.get::<_, String>(6)?,
+                        row.get::<_, String>(7)?,
                     ))
                 },
             )
@@ -558,21 +574,30 @@ impl AccountsPlan for Plan {
         now: DateTime<Utc>,
     ) -> Result<(), AccountError> {
         let tx = self.conn.transaction()?;
-        let found: Option<(i64, String)> = tx
+        let found: Option<(i64, String, String)> = tx
             .query_row(
-                "SELECT id, name FROM accounts WHERE name = ?1",
+                "SELECT id, name, role FROM accounts WHERE name = ?1",
                 [name.trim()],
-                |row| Ok((row.get(0)?, row.get(1)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )
             .optional()?;
-        let Some((id, name)) = found else {
+        let Some((id, name, role)) = found else {
             return Err(AccountError::NoSuchAccount(name.trim().to_string()));
         };
         let ends_it = matches!(change, AccountChange::Disable | AccountChange::Remove);
         if ends_it && name.eq_ignore_ascii_case(by_whom.trim()) {
             return Err(AccountError::OwnAccount);
         }
-        tx.execute("DELETE FROM web_sessions WHERE account_id = ?1", [id])?;
+        let managing = matches!(
+            change,
+            AccountChange::MakeManager | AccountChange::EndManager
+        );
+        if managing && Role::parse(&role) != Role::Staff {
+            return Err(AccountError::FamilyCannotManage);
+        }
+        if !managing {
+            tx.execute("DELETE FROM web_sessions WHERE account_id = ?1", [id])?;
+        }
         match change {
             AccountChange::Disable => {
                 tx.execute(
@@ -587,6 +612,12 @@ impl AccountsPlan for Plan {
                 tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
             }
             AccountChange::EndSessions => {}
+            AccountChange::MakeManager | AccountChange::EndManager => {
+                tx.execute(
+                    "UPDATE accounts SET manages_home = ?1 WHERE id = ?2",
+                    params![change == AccountChange::MakeManager, id],
+                )?;
+            }
         }
         super::plan::audit_change(&tx, now, by_whom, change.audited(), None, Some(&name))?;
         tx.commit()?;
@@ -640,9 +671,9 @@ impl AccountsPlan for Plan {
         let rows = statement.query_map([timestamp(now)], |row| {
             Ok((
                 account_from_row(row)?,
-                row.get::<_, Option<String>>(5)?,
-                row.get::<_, bool>(6)?,
-                row.get::<_, i64>(7)?,
+                row.get::<_, Option<String>>(6)?,
+                row.get::<_, bool>(7)?,
+                row.get::<_, i64>(8)?,
             ))
         })?;
         let mut summaries = Vec::new();

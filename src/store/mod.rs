@@ -12,6 +12,7 @@ pub mod backup;
 mod db;
 mod device_port;
 mod home_settings;
+mod house_questions;
 mod ids;
 #[cfg(any(test, feature = "test-fixtures"))]
 mod inspect;

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0011_kiosk_pairing.sql"),
     include_str!("migrations/plan/0012_clock_marks.sql"),
     include_str!("migrations/plan/0013_home_settings.sql"),
+    include_str!("migrations/plan/0014_house_questions.sql"),
 ];
 
 /// The schema version this build writes.

@@ -24,6 +24,8 @@ CREATE INDEX synced_sessions_by_device ON synced_sessions (device_id, synced_at)
 CREATE INDEX synced_sessions_by_person ON synced_sessions (person_id, synced_at, outcome);
 -- index synced_sessions_by_person_finished
 CREATE INDEX synced_sessions_by_person_finished ON synced_sessions (person_id, finished_at);
+-- index synced_sessions_by_topic
+CREATE INDEX synced_sessions_by_topic ON synced_sessions (topic_id, person_id);
 -- table accounts
 CREATE TABLE accounts (
     id              INTEGER PRIMARY KEY,
@@ -37,7 +39,7 @@ CREATE TABLE accounts (
     failed_signins  INTEGER NOT NULL DEFAULT 0,
     locked_until    TEXT,                         -- RFC 3339, UTC
     last_looked     TEXT,                         -- "What's new" is what came after this
-    created_at      TEXT NOT NULL, disabled_at TEXT,
+    created_at      TEXT NOT NULL, disabled_at TEXT, manages_home INTEGER NOT NULL DEFAULT 0,
     CHECK (role = 'staff' OR person_id IS NOT NULL)
 );
 -- table actions
@@ -145,6 +147,34 @@ CREATE TABLE home_settings_photos (
     hash    TEXT NOT NULL REFERENCES pictures (hash),
     PRIMARY KEY (version, hash)
 );
+-- table house_question_cards
+CREATE TABLE house_question_cards (
+    question_id  TEXT NOT NULL REFERENCES house_questions (id),
+    card_id      TEXT NOT NULL,
+    label        TEXT NOT NULL,
+    position     INTEGER NOT NULL,
+    picture_hash TEXT REFERENCES pictures (hash),
+    removed_at   TEXT,                     -- taken off: no longer offered, its answers kept
+    PRIMARY KEY (question_id, card_id)
+);
+-- table house_question_people
+CREATE TABLE house_question_people (
+    question_id TEXT NOT NULL REFERENCES house_questions (id),
+    person_id   TEXT NOT NULL REFERENCES people (id),
+    PRIMARY KEY (question_id, person_id)
+);
+-- table house_questions
+CREATE TABLE house_questions (
+    id         TEXT PRIMARY KEY,           -- a UUIDv7, made when the question is
+    title      TEXT NOT NULL,              -- "The garden"
+    question   TEXT NOT NULL,              -- spoken: "What shall we plant in the garden?"
+    scale      TEXT NOT NULL,              -- a built-in scale's name: 'like', 'want', …
+    opens_at   TEXT NOT NULL,              -- RFC 3339, UTC: offered from then …
+    closes_at  TEXT NOT NULL,              -- … until then
+    asks_again TEXT REFERENCES house_questions (id), -- the earlier asking, for the change since
+    made_by    TEXT NOT NULL,
+    made_at    TEXT NOT NULL
+);
 -- table paired_kiosks
 CREATE TABLE paired_kiosks (
     device_id  TEXT PRIMARY KEY,   -- the kiosk's own id (its journal's device id)
@@ -178,7 +208,7 @@ CREATE TABLE partial_mats (
 CREATE TABLE people (
     id   TEXT PRIMARY KEY,
     name TEXT NOT NULL
-, photo_hash TEXT REFERENCES pictures(hash), views_shared INTEGER NOT NULL DEFAULT 0);
+, photo_hash TEXT REFERENCES pictures(hash), views_shared INTEGER NOT NULL DEFAULT 0, named_at_meetings_by TEXT, named_at_meetings_at TEXT);
 -- table picture_sets
 CREATE TABLE picture_sets (
     id         TEXT PRIMARY KEY,

@@ -14,7 +14,7 @@ const PASSPHRASE: &str = "correct horse battery";
 
 /// Runs every check; panics naming the first that fails.
 pub fn check_accounts_port(make: &mut MakePlan) {
-    let checks: [Check; 5] = [
+    let checks: [Check; 6] = [
         (
             "an account is made once, by a name, for a person there is",
             an_account_is_made_once_by_a_name_for_a_person_there_is,
@@ -34,6 +34,10 @@ pub fn check_accounts_port(make: &mut MakePlan) {
         (
             "an account turned off or reset is signed out, never by its own hand",
             an_account_turned_off_or_reset_is_signed_out_never_by_its_own_hand,
+        ),
+        (
+            "a staff account can be made a home manager and stop being one, a family one never",
+            a_staff_account_can_be_made_a_home_manager,
         ),
     ];
     for (name, check) in checks {
@@ -152,4 +156,27 @@ fn an_account_turned_off_or_reset_is_signed_out_never_by_its_own_hand(plan: &mut
         matches!(missing, Err(AccountError::NoSuchAccount(_))),
         "{missing:?}"
     );
+}
+
+fn a_staff_account_can_be_made_a_home_manager(plan: &mut dyn AllPorts) {
+    let jo = jo(plan);
+    assert!(!jo.manages(), "nobody manages the home until made to");
+    let (token, _) = plan.start_web_session(&jo, at(1)).unwrap();
+    plan.change_account("Jo", AccountChange::MakeManager, "Priya", at(2))
+        .unwrap();
+    let signed_in = plan.web_session(&token, at(3)).unwrap();
+    let jo_now = signed_in.expect("still signed in").account;
+    assert!(jo_now.manages(), "at once, in the session she has");
+    plan.change_account("Jo", AccountChange::EndManager, "Priya", at(4))
+        .unwrap();
+    assert!(!plan.accounts().unwrap()[0].manages());
+
+    plan.execute(&tea_mat("s1", "d1"), &mut Faults::default())
+        .unwrap();
+    plan.add_account("Mum", Role::Family, Some(&sam().id), "Jo", at(5))
+        .unwrap();
+    assert!(matches!(
+        plan.change_account("Mum", AccountChange::MakeManager, "Jo", at(6)),
+        Err(AccountError::FamilyCannotManage)
+    ));
 }

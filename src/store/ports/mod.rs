@@ -9,6 +9,9 @@ pub mod accounts_conformance;
 pub mod device;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod device_conformance;
+pub mod house;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod house_conformance;
 pub mod kiosks;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod kiosks_conformance;
@@ -21,6 +24,7 @@ pub mod staff_conformance;
 
 pub use accounts::AccountsPlan;
 pub use device::DevicePlan;
+pub use house::HousePlan;
 pub use kiosks::KiosksPlan;
 pub use sets::PlanSets;
 pub use staff::StaffPlan;
@@ -33,21 +37,29 @@ pub trait WebPlan: StaffPlan + AccountsPlan + PlanSets {
     fn device(&mut self) -> &mut dyn DevicePlan;
     /// The hub's paired kiosks.
     fn kiosks(&mut self) -> &mut dyn KiosksPlan;
+    /// The house's questions and the residents' meetings.
+    fn house(&mut self) -> &mut dyn HousePlan;
 }
 
-impl<T: StaffPlan + AccountsPlan + PlanSets + DevicePlan + KiosksPlan> WebPlan for T {
+impl<T: StaffPlan + AccountsPlan + PlanSets + DevicePlan + KiosksPlan + HousePlan> WebPlan for T {
     fn device(&mut self) -> &mut dyn DevicePlan {
         self
     }
     fn kiosks(&mut self) -> &mut dyn KiosksPlan {
         self
     }
+    fn house(&mut self) -> &mut dyn HousePlan {
+        self
+    }
 }
 
 /// A whole plan: every port. A backend implements them all.
-pub trait AllPorts: DevicePlan + StaffPlan + AccountsPlan + PlanSets + KiosksPlan {}
+pub trait AllPorts:
+    DevicePlan + StaffPlan + AccountsPlan + PlanSets + KiosksPlan + HousePlan
+{
+}
 
-impl<T: DevicePlan + StaffPlan + AccountsPlan + PlanSets + KiosksPlan> AllPorts for T {}
+impl<T: DevicePlan + StaffPlan + AccountsPlan + PlanSets + KiosksPlan + HousePlan> AllPorts for T {}
 
 #[cfg(test)]
 mod tests {
@@ -88,6 +100,12 @@ mod tests {
     fn the_sqlite_plan_keeps_the_kiosks_port() {
         let (_dir, mut make) = fresh_plans();
         super::kiosks_conformance::check_kiosks_port(&mut || Box::new(make()));
+    }
+
+    #[test]
+    fn the_sqlite_plan_keeps_the_house_port() {
+        let (_dir, mut make) = fresh_plans();
+        super::house_conformance::check_house_port(&mut || Box::new(make()));
     }
 
     #[test]

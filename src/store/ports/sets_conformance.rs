@@ -123,6 +123,7 @@ fn account(role: Role, person: Option<&PersonId>) -> Account {
         role,
         person: person.cloned(),
         last_looked: None,
+        manages_home: false,
     }
 }
 

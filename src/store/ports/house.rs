@@ -1,0 +1,99 @@
+//! The house's questions as a home manager makes them and the residents'
+//! meeting reads them: the questions, who they are for, the residents'
+//! answers (their mats on the question's topic), and each resident's consent
+//! to being named.
+
+use chrono::{DateTime, Utc};
+
+use crate::core::house_question::{HouseAnswer, NewQuestion, QuestionCard, QuestionRefused};
+use crate::core::{PersonId, PersonRef};
+use crate::store::StoreError;
+
+/// A question as the plan keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseQuestion {
+    pub id: String,
+    pub title: String,
+    pub question: String,
+    pub scale: String,
+    pub cards: Vec<QuestionCard>,
+    pub people: Vec<PersonId>,
+    pub opens: DateTime<Utc>,
+    pub closes: DateTime<Utc>,
+    pub asks_again: Option<String>,
+    pub made_by: String,
+    pub made_at: DateTime<Utc>,
+}
+
+/// A question on the list of the house's questions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionListed {
+    pub id: String,
+    pub title: String,
+    pub opens: DateTime<Utc>,
+    pub closes: DateTime<Utc>,
+    pub asked: usize,
+    /// Residents with at least one answer.
+    pub answered: usize,
+}
+
+/// What came back for a question: every finished mat of a resident it is
+/// for (the newest of each counts), and who let it pass.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HouseAnswers {
+    pub answers: Vec<HouseAnswer>,
+    /// Residents who were offered it and declined, or let its window pass.
+    pub declined: Vec<PersonId>,
+}
+
+/// A resident, and their consent to be named at meetings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resident {
+    pub person: PersonRef,
+    /// Who recorded the consent, and when.
+    pub named_at_meetings: Option<(String, DateTime<Utc>)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HouseError {
+    #[error(transparent)]
+    Refused(#[from] QuestionRefused),
+    #[error("Nobody with the id {0} lives here.")]
+    NoSuchPerson(String),
+    #[error("There is no such question.")]
+    NoSuchQuestion,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub trait HousePlan {
+    /// Checks and keeps a new question; its id. Audited.
+    fn make_house_question(
+        &mut self,
+        question: &NewQuestion,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, HouseError>;
+
+    /// Every question, newest window first.
+    fn house_questions(&self) -> Result<Vec<QuestionListed>, StoreError>;
+
+    fn house_question(&self, id: &str) -> Result<Option<HouseQuestion>, StoreError>;
+
+    /// Every finished mat on the question by a resident it is for (practice
+    /// mats left out), and who declined it.
+    fn house_answers(&self, id: &str) -> Result<HouseAnswers, StoreError>;
+
+    /// Everyone the plan knows, with their consent to be named.
+    fn residents(&self) -> Result<Vec<Resident>, StoreError>;
+
+    /// Records (or withdraws) a resident's consent to their answers being
+    /// shown by name. Audited.
+    fn record_meeting_consent(
+        &mut self,
+        person: &PersonId,
+        given: bool,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), HouseError>;
+}

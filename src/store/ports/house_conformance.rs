@@ -1,0 +1,188 @@
+//! What every plan must do for the house's questions, checked through
+//! [`HousePlan`](super::HousePlan). Each check starts from a fresh, empty plan.
+
+use super::device_conformance::{at, run_check, sam, tea_mat};
+use super::house::HouseError;
+use super::staff_conformance::MakePlan;
+use super::AllPorts;
+use crate::core::house_question::{topic_of, NewQuestion, QuestionRefused};
+use crate::core::PersonId;
+use crate::store::journal::CheckInRow;
+use crate::store::ops::PlanOp;
+use crate::store::Faults;
+
+type Check = (&'static str, fn(&mut dyn AllPorts));
+
+/// Runs every check; panics naming the first that fails.
+pub fn check_house_port(make: &mut MakePlan) {
+    let checks: [Check; 3] = [
+        (
+            "a question is kept with its cards and residents, and refused in words without them",
+            a_question_is_kept_with_its_cards_and_residents,
+        ),
+        (
+            "a question's answers are its residents' finished mats on its topic, and who declined",
+            a_questions_answers_are_its_residents_finished_mats_on_its_topic,
+        ),
+        (
+            "consent to be named is recorded with who and when, and can be withdrawn",
+            consent_to_be_named_is_recorded_and_can_be_withdrawn,
+        ),
+    ];
+    for (name, check) in checks {
+        let mut plan = make();
+        run_check("house port", name, || check(&mut *plan));
+    }
+}
+
+fn add_people(plan: &mut dyn AllPorts, people: &[(&str, &str)]) {
+    let ops: Vec<PlanOp> = people
+        .iter()
+        .map(|(id, name)| PlanOp::AddPerson {
+            id: PersonId::new(*id),
+            name: (*name).into(),
+        })
+        .collect();
+    plan.execute(&ops, &mut Faults::default()).unwrap();
+}
+
+fn garden(people: &[&str]) -> NewQuestion {
+    NewQuestion {
+        title: "The garden".into(),
+        question: "What shall we plant in the garden?".into(),
+        scale: "like".into(),
+        cards: vec!["Tomatoes".into(), "Roses".into()],
+        people: people.iter().map(|p| PersonId::new(*p)).collect(),
+        opens: at(0),
+        closes: at(60 * 24 * 14),
+        asks_again: None,
+    }
+}
+
+fn a_question_is_kept_with_its_cards_and_residents(plan: &mut dyn AllPorts) {
+    add_people(plan, &[("p-sam", "Sam"), ("p-alex", "Alex")]);
+    let id = plan
+        .make_house_question(&garden(&["p-sam", "p-alex"]), "Jo", at(1))
+        .unwrap();
+    let kept = plan.house_question(&id).unwrap().unwrap();
+    assert_eq!(kept.title, "The garden");
+    assert_eq!(kept.cards.len(), 2);
+    assert_eq!(kept.cards[1].label, "Roses");
+    assert_eq!(kept.people.len(), 2);
+    assert_eq!((kept.opens, kept.made_by.as_str()), (at(0), "Jo"));
+    let listed = plan.house_questions().unwrap();
+    assert_eq!(
+        (listed.len(), listed[0].asked, listed[0].answered),
+        (1, 2, 0)
+    );
+
+    let mut no_cards = garden(&["p-sam"]);
+    no_cards.cards.clear();
+    assert!(matches!(
+        plan.make_house_question(&no_cards, "Jo", at(1)),
+        Err(HouseError::Refused(QuestionRefused::NoCards))
+    ));
+    assert!(matches!(
+        plan.make_house_question(&garden(&["p-nobody"]), "Jo", at(1)),
+        Err(HouseError::NoSuchPerson(_))
+    ));
+    let mut again = garden(&["p-sam"]);
+    again.asks_again = Some("no-such-question".into());
+    assert!(matches!(
+        plan.make_house_question(&again, "Jo", at(1)),
+        Err(HouseError::NoSuchQuestion)
+    ));
+    assert_eq!(
+        plan.house_questions().unwrap().len(),
+        1,
+        "nothing refused was kept"
+    );
+    assert!(plan.house_question("no-such-question").unwrap().is_none());
+}
+
+/// Sam's mat with tea on "like", made a mat on the question's topic.
+fn answer_ops(question: &str, session: &str, practice: bool) -> Vec<PlanOp> {
+    let mut ops = tea_mat(session, "kitchen");
+    for op in &mut ops {
+        match op {
+            PlanOp::AddSession(row) => {
+                row.topic_id = topic_of(question).into();
+                row.practice = practice;
+            }
+            PlanOp::AddEvidence(row) => row.topic_id = topic_of(question).into(),
+            PlanOp::RefreshPreference { topic_id, .. } => *topic_id = topic_of(question).into(),
+            _ => {}
+        }
+    }
+    ops
+}
+
+fn a_questions_answers_are_its_residents_finished_mats_on_its_topic(plan: &mut dyn AllPorts) {
+    add_people(
+        plan,
+        &[("p-sam", "Sam"), ("p-alex", "Alex"), ("p-kim", "Kim")],
+    );
+    let id = plan
+        .make_house_question(&garden(&["p-sam", "p-alex"]), "Jo", at(1))
+        .unwrap();
+    plan.execute(&answer_ops(&id, "s-1", false), &mut Faults::default())
+        .unwrap();
+    plan.execute(&answer_ops(&id, "s-practice", true), &mut Faults::default())
+        .unwrap();
+    plan.execute(&tea_mat("s-food", "kitchen"), &mut Faults::default())
+        .unwrap();
+    let declined = CheckInRow {
+        person: crate::core::PersonRef {
+            id: PersonId::new("p-alex"),
+            name: "Alex".into(),
+        },
+        key: format!("{}@2026-03-02", topic_of(&id)),
+        topic_id: topic_of(&id).into(),
+        opens: "2026-03-02T10:00:00Z".into(),
+        closes: "2026-03-16T10:00:00Z".into(),
+        outcome: "declined".into(),
+        session_id: None,
+    };
+    plan.execute(&[PlanOp::AddCheckIn(declined)], &mut Faults::default())
+        .unwrap();
+
+    let answers = plan.house_answers(&id).unwrap();
+    assert_eq!(
+        answers.answers.len(),
+        1,
+        "practice and other topics left out"
+    );
+    let answer = &answers.answers[0];
+    assert_eq!(answer.person, sam().id);
+    assert_eq!(answer.placements.len(), 1);
+    assert_eq!(answer.placements[0].card, "tea");
+    assert_eq!(answer.placements[0].point, Some(0));
+    assert_eq!(answers.declined, vec![PersonId::new("p-alex")]);
+    assert_eq!(plan.house_questions().unwrap()[0].answered, 1);
+
+    let other = plan
+        .make_house_question(&garden(&["p-kim"]), "Jo", at(2))
+        .unwrap();
+    plan.execute(&answer_ops(&other, "s-2", false), &mut Faults::default())
+        .unwrap();
+    assert!(
+        plan.house_answers(&other).unwrap().answers.is_empty(),
+        "Sam was not asked this one"
+    );
+}
+
+fn consent_to_be_named_is_recorded_and_can_be_withdrawn(plan: &mut dyn AllPorts) {
+    add_people(plan, &[("p-sam", "Sam")]);
+    let consent = |plan: &dyn AllPorts| plan.residents().unwrap()[0].named_at_meetings.clone();
+    assert_eq!(consent(plan), None, "not given until recorded");
+    plan.record_meeting_consent(&sam().id, true, "Jo", at(3))
+        .unwrap();
+    assert_eq!(consent(plan), Some(("Jo".to_string(), at(3))));
+    plan.record_meeting_consent(&sam().id, false, "Priya", at(4))
+        .unwrap();
+    assert_eq!(consent(plan), None);
+    assert!(matches!(
+        plan.record_meeting_consent(&PersonId::new("p-nobody"), true, "Jo", at(5)),
+        Err(HouseError::NoSuchPerson(_))
+    ));
+}
