@@ -335,12 +335,16 @@ fn newest_of_each<'a>(asked: &[PersonId], answers: &'a [HouseAnswer]) -> Vec<&'a
     newest
 }
 
-/// How one card's counts moved since the question was last asked, point by
-/// point: `(then, now)`, each hidden under three as ever.
-pub fn change_since(
-    before: &MeetingCounts,
-    now: &MeetingCounts,
-) -> Vec<(String, Vec<(Count, Count)>)> {
+/// How one card's counts moved since the question was last asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardChange {
+    pub label: String,
+    /// Point by point: `(then, now)`, each hidden under three as ever.
+    pub points: Vec<(Count, Count)>,
+}
+
+/// Each card asked both times, and how its counts moved.
+pub fn change_since(before: &MeetingCounts, now: &MeetingCounts) -> Vec<CardChange> {
     now.cards
         .iter()
         .filter_map(|card| {
@@ -351,7 +355,10 @@ pub fn change_since(
                 .zip(&card.points)
                 .map(|(then, now)| (*then, *now))
                 .collect();
-            Some((card.label.clone(), moved))
+            Some(CardChange {
+                label: card.label.clone(),
+                points: moved,
+            })
         })
         .collect()
 }
@@ -544,8 +551,14 @@ mod tests {
             &[],
         );
         let change = change_since(&then, &now);
-        assert_eq!(change[0].0, "tomatoes");
-        assert_eq!(change[0].1[0], (Count::FewerThanThree, Count::Shown(3)));
-        assert_eq!(change[0].1[2], (Count::Shown(3), Count::FewerThanThree));
+        assert_eq!(change[0].label, "tomatoes");
+        assert_eq!(
+            change[0].points[0],
+            (Count::FewerThanThree, Count::Shown(3))
+        );
+        assert_eq!(
+            change[0].points[2],
+            (Count::Shown(3), Count::FewerThanThree)
+        );
     }
 }

@@ -127,6 +127,12 @@ impl Plan {
                 home.problems.join("\n")
             ],
         )?;
+        for person in &home.people {
+            tx.execute(
+                "INSERT OR IGNORE INTO people (id, name) VALUES (?1, ?2)",
+                params![person.id.as_str(), person.name],
+            )?;
+        }
         for photo in &home.photos {
             let hash = super::pictures::add_picture_in(&tx, *photo, now)?;
             tx.execute(

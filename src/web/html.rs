@@ -63,6 +63,9 @@ pub fn layout(title: &str, session: Option<&WebSession>, body: Markup) -> Markup
                         nav aria-label="Main" {
                             a href="/" { "What's new" }
                             @if session.account.sees_views() {
+                                a href="/house" { "The house" }
+                            }
+                            @if session.account.sees_views() {
                                 a href="/accounts" { "Accounts" }
                             }
                             a href="/account" { "Your account" }

@@ -13,5 +13,6 @@ mod family_sets;
 mod fhir;
 mod fixture;
 mod flood;
+mod house;
 mod kiosks;
 mod report_pdf;

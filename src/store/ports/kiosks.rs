@@ -131,4 +131,7 @@ pub struct HomeForKiosks<'a> {
     pub photos: Vec<NewPicture<'a>>,
     /// Photos that could not be used, for staff.
     pub problems: Vec<String>,
+    /// Everyone the file names, so that a resident who has not used a
+    /// kiosk yet can still be asked the house's questions.
+    pub people: Vec<crate::core::PersonRef>,
 }

@@ -133,8 +133,17 @@ fn the_hubs_home_file_is_a_new_version_only_when_its_source_changed(plan: &mut d
         home_toml: "[[people]]\nname = \"Alex\"\n".into(),
         photos: vec![photo(b"alex")],
         problems: vec!["person 2: photo not used".into()],
+        people: vec![crate::core::PersonRef {
+            id: crate::core::PersonId::new("p-alex"),
+            name: "Alex".into(),
+        }],
     };
     assert_eq!(plan.publish_home(&first, at(0)).unwrap(), Some(1));
+    assert_eq!(
+        plan.residents().unwrap()[0].person.name,
+        "Alex",
+        "everyone the file names can be asked the house's questions before their first mat"
+    );
     assert_eq!(
         plan.publish_home(&first, at(1)).unwrap(),
         None,
@@ -163,6 +172,7 @@ fn the_hubs_home_file_is_a_new_version_only_when_its_source_changed(plan: &mut d
         home_toml: "[[people]]\nname = \"Sam\"\n".into(),
         photos: vec![photo(b"sam")],
         problems: Vec::new(),
+        people: Vec::new(),
     };
     assert_eq!(plan.publish_home(&second, at(2)).unwrap(), Some(2));
     let newest = plan.newest_home().unwrap().unwrap();

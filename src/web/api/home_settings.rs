@@ -110,11 +110,18 @@ pub async fn give_home_file(state: &AppState) -> Result<(), GiveError> {
                     bytes: &picture.bytes,
                 })
                 .collect();
+            // Every person has an id by now: the hub wrote them in.
+            let people = crate::library::home::people_in(&ready.home_toml)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(id, name)| Some(crate::core::PersonRef { id: id?, name }))
+                .collect();
             let home = HomeForKiosks {
                 source_hash: source_hash.clone(),
                 home_toml: ready.home_toml.clone(),
                 photos,
                 problems: ready.problems.clone(),
+                people,
             };
             plan.kiosks().publish_home(&home, now)?;
             Ok(())

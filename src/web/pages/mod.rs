@@ -9,11 +9,13 @@ use crate::core::PersonRef;
 use crate::store::accounts::WebSession;
 use crate::store::ports::staff::TopicViews;
 
+mod house;
 mod kiosks;
 mod person;
 mod profile;
 mod whats_new;
 
+pub use house::*;
 pub use kiosks::*;
 pub use person::*;
 pub use profile::*;

@@ -1,5 +1,6 @@
 //! The one-page profile, and the review-meeting report.
 
+use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
 use super::person::mat_outcome;
@@ -29,8 +30,8 @@ pub(super) fn confirmed_lines(views: &[TopicViews]) -> Vec<String> {
 pub fn profile(
     session: &WebSession,
     person: &PersonRef,
-    sections: &[(ProfileSection, String)],
-    views: &[TopicViews],
+    (sections, views): (&[(ProfileSection, String)], &[TopicViews]),
+    named_at_meetings: Option<&(String, DateTime<Utc>)>,
 ) -> Markup {
     let base = format!("/people/{}", path_part(person.id.as_str()));
     let lines = confirmed_lines(views);
@@ -48,6 +49,7 @@ pub fn profile(
                 }
                 button.primary type="submit" { "Save the profile" }
             }
+            (meeting_consent(session, person, &base, named_at_meetings))
             h2 { "Confirmed views to add" }
             @if lines.is_empty() {
                 p.quiet { "None yet: views confirmed on " (person.name) "'s page are offered here." }
@@ -194,4 +196,29 @@ pub fn review_report(session: &WebSession, report: &crate::report::review::Revie
             }
         },
     )
+}
+
+/// Whether the person agreed to their answers to the house's questions
+/// being shown by name at residents' meetings, and who recorded it.
+fn meeting_consent(
+    session: &WebSession,
+    person: &PersonRef,
+    base: &str,
+    named_at_meetings: Option<&(String, DateTime<Utc>)>,
+) -> Markup {
+    html! {
+        h2 id="meetings" { "Residents' meetings" }
+        form.sharing method="post" action={ (base) "/meetings-consent" } {
+            input type="hidden" name="csrf" value=(session.csrf_token);
+            @if let Some((by, at)) = named_at_meetings {
+                p { (person.name) " agreed that their answers to the house's questions are shown with their name at meetings (recorded by " (by) ", " (local_time(*at)) ")." }
+                input type="hidden" name="given" value="no";
+                button type="submit" { "They no longer agree" }
+            } @else {
+                p { (person.name) "'s answers to the house's questions are counted at meetings, never shown with their name." }
+                input type="hidden" name="given" value="yes";
+                button type="submit" { "Record that they agree to be named" }
+            }
+        }
+    }
 }

@@ -20,6 +20,7 @@ const MAX_FORM_BYTES: usize = 32 * 1024;
 
 mod account;
 mod checks;
+mod house;
 mod kiosks;
 mod person;
 mod profile;
@@ -29,6 +30,7 @@ mod views_and_actions;
 mod whats_new;
 
 use account::*;
+use house::*;
 use kiosks::*;
 use person::*;
 use profile::*;
@@ -41,6 +43,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(whats_new))
         .route("/static/sayso.css", get(stylesheet))
+        .route("/static/scales/{symbol}", get(scale_symbol))
         .route("/signin", get(sign_in_page).post(sign_in))
         .route("/setup", get(setup_page).post(set_up))
         .route("/signout", post(sign_out))
@@ -49,6 +52,10 @@ pub fn app(state: AppState) -> Router {
         .route("/kiosks/pairing-code", post(new_pairing_code))
         .route("/kiosks/{device}/name", post(name_kiosk))
         .route("/kiosks/{device}/revoke", post(revoke_kiosk))
+        .route("/house", get(house_page).post(make_question))
+        .route("/house/new", get(new_question_page))
+        .route("/house/{question}", get(meeting_page))
+        .route("/people/{person}/meetings-consent", post(meeting_consent))
         .route("/account", get(account_page))
         .route("/account/pin", post(set_pin))
         .route("/people/{person}", get(person_page))
@@ -121,6 +128,47 @@ async fn security_headers(
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// The bundled scales' symbols, for the pages that show a scale as the
+/// kiosk does.
+async fn scale_symbol(axum::extract::Path(symbol): axum::extract::Path<String>) -> Response {
+    macro_rules! symbols {
+        ($($name:literal),*) => {
+            match symbol.as_str() {
+                $(concat!($name, ".svg") => Some(include_str!(concat!("../../../images/scales/", $name, ".svg"))),)*
+                _ => None,
+            }
+        };
+    }
+    let found = symbols!(
+        "anxious",
+        "calm",
+        "dont-like",
+        "dont-want",
+        "going-well",
+        "like",
+        "not-going-well",
+        "not-important",
+        "not-sure",
+        "quite-important",
+        "so-so",
+        "sometimes",
+        "unsure",
+        "very-important",
+        "want"
+    );
+    match found {
+        Some(svg) => (
+            [
+                (CONTENT_TYPE, "image/svg+xml"),
+                (CACHE_CONTROL, "max-age=3600"),
+            ],
+            svg,
+        )
+            .into_response(),
+        None => WebError::NotFound.into_response(),
+    }
 }
 
 async fn stylesheet() -> impl IntoResponse {

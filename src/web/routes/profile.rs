@@ -22,15 +22,28 @@ pub(super) async fn profile_page(
 ) -> Result<Markup, WebError> {
     staff_only(&signed_in)?;
     let id = PersonId::new(person);
-    let (found, profile, views) = state
-        .with_plan(move |plan| Ok((plan.person(&id)?, plan.profile(&id)?, plan.views(&id)?)))
+    let (found, profile, views, consent) = state
+        .with_plan(move |plan| {
+            let consent = plan
+                .house()
+                .residents()?
+                .into_iter()
+                .find(|r| r.person.id == id)
+                .and_then(|r| r.named_at_meetings);
+            Ok((
+                plan.person(&id)?,
+                plan.profile(&id)?,
+                plan.views(&id)?,
+                consent,
+            ))
+        })
         .await?;
     let person = found.ok_or(WebError::NotFound)?;
     Ok(pages::profile(
         &signed_in.session,
         &person,
-        &profile,
-        &views,
+        (&profile, &views),
+        consent.as_ref(),
     ))
 }
 

@@ -1,0 +1,282 @@
+//! The house's questions: the list, the form a home manager makes one
+//! with, and the residents' meeting page.
+
+use chrono::{DateTime, Duration, Local, NaiveDate, Utc};
+use maud::{html, Markup};
+
+use crate::core::house_question::{CardChange, Count, MeetingCounts, MOST_CARDS};
+use crate::core::scale::{self, Scale};
+use crate::core::PersonId;
+use crate::store::accounts::WebSession;
+use crate::store::ports::house::{HouseQuestion, QuestionListed, Resident};
+use crate::web::html::{layout, local_time, path_part};
+
+/// The new-question form's fields, as shown (again, with a problem, when
+/// the question was refused: nothing typed is lost).
+pub struct QuestionForm {
+    pub title: String,
+    pub question: String,
+    pub scale: String,
+    /// One card a line.
+    pub cards: String,
+    pub people: Vec<PersonId>,
+    pub opens: NaiveDate,
+    pub closes: NaiveDate,
+    pub asks_again: Option<String>,
+}
+
+/// Everything the meeting page shows.
+pub struct MeetingShown {
+    pub question: HouseQuestion,
+    pub counts: MeetingCounts,
+    /// The earlier asking, and each card's counts then and now.
+    pub change: Option<(HouseQuestion, Vec<CardChange>)>,
+    pub residents: Vec<Resident>,
+}
+
+/// A window as the days it covers: from the start of its first to the end
+/// of its last, in this machine's time zone.
+fn days(opens: DateTime<Utc>, closes: DateTime<Utc>) -> String {
+    let day = |at: DateTime<Utc>| at.with_timezone(&Local).format("%a %-d %b %Y").to_string();
+    format!("{} to {}", day(opens), day(closes - Duration::seconds(1)))
+}
+
+fn window(opens: DateTime<Utc>, closes: DateTime<Utc>, now: DateTime<Utc>) -> Markup {
+    let words = if now < opens {
+        "not open yet"
+    } else if now < closes {
+        "open now"
+    } else {
+        "closed"
+    };
+    html! {
+        span.quiet { "Offered " (days(opens, closes)) " · " strong { (words) } }
+    }
+}
+
+pub fn house_questions(
+    session: &WebSession,
+    questions: &[QuestionListed],
+    now: DateTime<Utc>,
+) -> Markup {
+    layout(
+        "The house's questions",
+        Some(session),
+        html! {
+            h1 { "The house's questions" }
+            p { "A question for everyone who lives here, for the residents' meeting. Each \
+                 resident answers it on the kiosk, alone and at their own pace, while its \
+                 window is open. The meeting sees how many put each card where, never who, \
+                 unless a resident agreed to be named." }
+            @if session.account.manages() {
+                p { a.button href="/house/new" { "Ask the house a question" } }
+            } @else {
+                p.hint { "A home manager asks the house's questions." }
+            }
+            @if questions.is_empty() {
+                p.quiet { "No question has been asked yet." }
+            }
+            ul.questions {
+                @for q in questions {
+                    li {
+                        a href={ "/house/" (path_part(&q.id)) } { strong { (q.title) } }
+                        br;
+                        (window(q.opens, q.closes, now))
+                        br;
+                        span { (q.answered) " of " (q.asked) " residents answered" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn scale_choice(name: &str) -> String {
+    scale::preset(name).map_or_else(String::new, |s| {
+        s.points
+            .iter()
+            .map(|p| p.label.as_str())
+            .collect::<Vec<_>>()
+            .join(" / ")
+    })
+}
+
+pub fn question_form(
+    session: &WebSession,
+    form: &QuestionForm,
+    residents: &[Resident],
+    problem: Option<&str>,
+) -> Markup {
+    layout(
+        "Ask the house a question",
+        Some(session),
+        html! {
+            h1 { "Ask the house a question" }
+            p { a href="/house" { "Back to the house's questions" } }
+            @if let Some(problem) = problem {
+                p.problem role="alert" { (problem) }
+            }
+            form.stack method="post" action="/house" {
+                input type="hidden" name="csrf" value=(session.csrf_token);
+                @if let Some(earlier) = &form.asks_again {
+                    input type="hidden" name="asks_again" value=(earlier);
+                    p.hint { "Asked again: the meeting page shows what changed since the last time." }
+                }
+                label for="title" { "Title, for the list and the meeting" }
+                input id="title" name="title" maxlength="80" required value=(form.title) placeholder="The garden";
+                label for="question" { "The question the kiosk asks" }
+                input id="question" name="question" maxlength="200" required value=(form.question)
+                    placeholder="What shall we plant in the garden?";
+                label for="cards" { "Cards: one on each line (at most " (MOST_CARDS) ")" }
+                textarea id="cards" name="cards" rows="6" placeholder="Tomatoes\nRoses\nHerbs" { (form.cards) }
+                p.hint { "Everyone also has \"something else\" and \"skip\", as on every mat." }
+                label for="scale" { "The scale, the same for everyone" }
+                select id="scale" name="scale" {
+                    @for name in scale::PRESETS {
+                        option value=(name) selected[form.scale == name] { (scale_choice(name)) }
+                    }
+                }
+                fieldset {
+                    legend { "Who it is for" }
+                    @for resident in residents {
+                        label.check {
+                            input type="checkbox" name="person" value=(resident.person.id)
+                                checked[form.people.contains(&resident.person.id)];
+                            " " (resident.person.name)
+                        }
+                    }
+                    @if residents.is_empty() {
+                        p.quiet { "Nobody yet: residents appear here once their kiosk has synced." }
+                    }
+                }
+                label for="opens" { "Offered from" }
+                input id="opens" name="opens" type="date" required value=(form.opens.format("%Y-%m-%d"));
+                label for="closes" { "Until the end of" }
+                input id="closes" name="closes" type="date" required value=(form.closes.format("%Y-%m-%d"));
+                button.primary type="submit" { "Ask the house" }
+            }
+        },
+    )
+}
+
+/// A count under its column's words (which a phone shows before it).
+fn count_cell(count: Count, column: &str) -> Markup {
+    match count {
+        Count::Shown(n) => html! { td.count data-label=(column) { (n) } },
+        Count::FewerThanThree => html! { td.count.hidden-count data-label=(column) { (count) } },
+    }
+}
+
+/// The scale's points as column headings: symbol, colour and words, as on
+/// the kiosk.
+fn point_heading(scale: &Scale) -> Markup {
+    html! {
+        @for point in &scale.points {
+            th scope="col" {
+                @if let Some(symbol) = point.symbol.strip_prefix("bundled:scales/") {
+                    img.symbol src={ "/static/scales/" (symbol) } alt="";
+                }
+                span.swatch style={ "background:" (point.colour) } {} " " (point.label)
+            }
+        }
+    }
+}
+
+fn name_of<'a>(residents: &'a [Resident], id: &PersonId) -> &'a str {
+    residents
+        .iter()
+        .find(|r| &r.person.id == id)
+        .map_or("A resident who has left", |r| r.person.name.as_str())
+}
+
+pub fn meeting(session: &WebSession, shown: &MeetingShown, now: DateTime<Utc>) -> Markup {
+    let question = &shown.question;
+    let counts = &shown.counts;
+    let scale = scale::preset(&question.scale).unwrap_or_else(|| Scale {
+        id: question.scale.clone(),
+        points: Vec::new(),
+    });
+    layout(
+        &question.title,
+        Some(session),
+        html! {
+            p.no-print { a href="/house" { "Back to the house's questions" } }
+            h1 { (question.title) }
+            p.period { "\u{201c}" (question.question) "\u{201d}" }
+            p { (window(question.opens, question.closes, now)) }
+            p.participation {
+                strong { (counts.answered) " of " (counts.asked) " residents answered" }
+                " · on their own: " (counts.alone) " · with help: " (counts.helped)
+                " · said \u{201c}not now\u{201d} or let it pass: " (counts.declined)
+            }
+            p.hint { "Each resident's newest answer counts once. A number under 3 is not shown, \
+                      so that nobody's answer can be told from this page." }
+            table.views.meeting {
+                thead { tr { th scope="col" { "Card" } (point_heading(&scale)) th scope="col" { "skipped" } th scope="col" { "\u{201c}tell me more\u{201d}" } } }
+                tbody {
+                    @for card in &counts.cards {
+                        tr {
+                            th scope="row" {
+                                (card.label)
+                                @if card.removed { br; span.quiet { "taken off the question; its answers kept" } }
+                            }
+                            @for (cell, point) in card.points.iter().zip(&scale.points) { (count_cell(*cell, &point.label)) }
+                            (count_cell(card.skipped, "skipped"))
+                            (count_cell(card.tell_me_more, "tell me more"))
+                        }
+                    }
+                    tr {
+                        th scope="row" { "Something else" }
+                        @for (cell, point) in counts.something_else.iter().zip(&scale.points) { (count_cell(*cell, &point.label)) }
+                    }
+                }
+            }
+            @if let Some((before, change)) = &shown.change {
+                h2 { "Since it was last asked" }
+                p.quiet { "Then: " (days(before.opens, before.closes)) ". Each cell: then \u{2192} now." }
+                table.views.meeting {
+                    thead { tr { th scope="col" { "Card" } (point_heading(&scale)) } }
+                    tbody {
+                        @for card in change {
+                            tr {
+                                th scope="row" { (card.label) }
+                                @for ((then, now), point) in card.points.iter().zip(&scale.points) {
+                                    td data-label=(point.label) { (then) " \u{2192} " (now) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { "Named answers" }
+            @if counts.named.is_empty() {
+                p.quiet { "Nobody who answered has agreed to be named: their answers are only counted. \
+                           Consent is recorded on a resident's profile." }
+            }
+            @for named in &counts.named {
+                h3 { (name_of(&shown.residents, &named.person)) }
+                p.quiet {
+                    "Answered " (local_time(named.finished_at))
+                    @if named.helped { ", with help" }
+                    "."
+                }
+                ul {
+                    @for placed in &named.placements {
+                        li {
+                            (placed.label) ": "
+                            @match placed.point.and_then(|p| scale.points.get(p)) {
+                                Some(point) => { (point.label) }
+                                None => { "skipped" }
+                            }
+                            @if placed.tell_me_more { " (tell me more)" }
+                        }
+                    }
+                }
+            }
+            @if session.account.manages() {
+                p.no-print { a.button href={ "/house/new?again=" (path_part(&question.id)) } { "Ask this again" } }
+            }
+            p.quiet { "Asked by " (question.made_by) " on " (local_time(question.made_at)) "." }
+        },
+    )
+}

@@ -1,0 +1,300 @@
+//! The house's questions: the list, a home manager making one (or asking
+//! one again), the residents' meeting page, and a resident's consent to be
+//! named there.
+
+use axum::extract::{Path, Query, RawForm, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::{DateTime, Duration, Local, NaiveDate, TimeZone, Utc};
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::core::house_question::{change_since, count_answers, MeetingCounts, NewQuestion};
+use crate::core::{scale, PersonId};
+use crate::store::ports::house::{HouseError, HouseQuestion, Resident};
+use crate::store::ports::WebPlan;
+use crate::web::auth::SignedIn;
+use crate::web::pages::{self, MeetingShown, QuestionForm};
+use crate::web::{AppState, WebError};
+
+use super::checks::*;
+
+/// How long a new question's window is unless the manager says otherwise:
+/// the two weeks before a monthly meeting.
+const USUAL_WINDOW_DAYS: i64 = 14;
+
+fn manager_only(signed_in: &SignedIn) -> Result<(), WebError> {
+    if signed_in.session.account.manages() {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+pub(super) async fn house_page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Markup, WebError> {
+    staff_only(&signed_in)?;
+    let questions = state
+        .with_plan(|plan| Ok(plan.house().house_questions()?))
+        .await?;
+    Ok(pages::house_questions(
+        &signed_in.session,
+        &questions,
+        state.now(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub(super) struct AskAgain {
+    again: Option<String>,
+}
+
+/// The form for a new question: empty, or the earlier question's when it
+/// is asked again.
+pub(super) async fn new_question_page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(query): Query<AskAgain>,
+) -> Result<Markup, WebError> {
+    staff_only(&signed_in)?;
+    manager_only(&signed_in)?;
+    let today = state.now().with_timezone(&Local).date_naive();
+    let (residents, earlier) = state
+        .with_plan(move |plan| {
+            let earlier = match &query.again {
+                Some(id) => Some(plan.house().house_question(id)?.ok_or(WebError::NotFound)?),
+                None => None,
+            };
+            Ok((plan.house().residents()?, earlier))
+        })
+        .await?;
+    let form = match earlier {
+        Some(earlier) => QuestionForm {
+            title: earlier.title,
+            question: earlier.question,
+            scale: earlier.scale,
+            cards: earlier
+                .cards
+                .iter()
+                .filter(|c| !c.removed)
+                .map(|c| c.label.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            people: earlier.people,
+            opens: today,
+            closes: today + Duration::days(USUAL_WINDOW_DAYS),
+            asks_again: Some(earlier.id),
+        },
+        None => QuestionForm {
+            title: String::new(),
+            question: String::new(),
+            scale: "like".into(),
+            cards: String::new(),
+            people: residents.iter().map(|r| r.person.id.clone()).collect(),
+            opens: today,
+            closes: today + Duration::days(USUAL_WINDOW_DAYS),
+            asks_again: None,
+        },
+    };
+    Ok(pages::question_form(
+        &signed_in.session,
+        &form,
+        &residents,
+        None,
+    ))
+}
+
+/// The form as it was sent: every field, the residents ticked.
+fn read_question_form(body: &[u8]) -> (String, QuestionForm) {
+    let mut csrf = String::new();
+    let mut form = QuestionForm {
+        title: String::new(),
+        question: String::new(),
+        scale: String::new(),
+        cards: String::new(),
+        people: Vec::new(),
+        opens: NaiveDate::MIN,
+        closes: NaiveDate::MIN,
+        asks_again: None,
+    };
+    let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+    for (key, value) in form_urlencoded::parse(body) {
+        match key.as_ref() {
+            "csrf" => csrf = value.into_owned(),
+            "title" => form.title = value.into_owned(),
+            "question" => form.question = value.into_owned(),
+            "scale" => form.scale = value.into_owned(),
+            "cards" => form.cards = value.into_owned(),
+            "person" => form.people.push(PersonId::new(value.into_owned())),
+            "opens" => form.opens = date(&value).unwrap_or(NaiveDate::MIN),
+            "closes" => form.closes = date(&value).unwrap_or(NaiveDate::MIN),
+            "asks_again" if !value.is_empty() => form.asks_again = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    (csrf, form)
+}
+
+/// Midnight at the start of a local date.
+fn start_of<Tz: TimeZone>(date: NaiveDate, zone: &Tz) -> DateTime<Utc> {
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    zone.from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc))
+}
+
+impl QuestionForm {
+    /// The question the form asks for: open from the start of its first
+    /// day to the end of its last, in this machine's time zone.
+    fn question(&self) -> NewQuestion {
+        NewQuestion {
+            title: self.title.clone(),
+            question: self.question.clone(),
+            scale: self.scale.clone(),
+            cards: self.cards.lines().map(str::to_string).collect(),
+            people: self.people.clone(),
+            opens: start_of(self.opens, &Local),
+            closes: start_of(self.closes + Duration::days(1), &Local),
+            asks_again: self.asks_again.clone(),
+        }
+    }
+}
+
+pub(super) async fn make_question(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    RawForm(body): RawForm,
+) -> Result<Response, WebError> {
+    let (csrf, form) = read_question_form(&body);
+    signed_in.check_form(&csrf)?;
+    staff_only(&signed_in)?;
+    manager_only(&signed_in)?;
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let question = form.question();
+    let (made, residents) = state
+        .with_plan(move |plan| {
+            let made = plan.house().make_house_question(&question, &by, now);
+            Ok((made, plan.house().residents()?))
+        })
+        .await?;
+    match made {
+        Ok(id) => Ok(Redirect::to(&format!("/house/{id}")).into_response()),
+        Err(HouseError::Store(e)) => Err(WebError::Plan(e)),
+        Err(HouseError::NoSuchQuestion) => Err(WebError::NotFound),
+        Err(refused) => {
+            let problem = if form.opens == NaiveDate::MIN || form.closes == NaiveDate::MIN {
+                "Give the first and last day of the window as dates.".to_string()
+            } else {
+                refused.to_string()
+            };
+            Ok(
+                pages::question_form(&signed_in.session, &form, &residents, Some(&problem))
+                    .into_response(),
+            )
+        }
+    }
+}
+
+/// A question and what its answers come to, as its meeting may see them.
+fn meeting_counts(
+    question: &HouseQuestion,
+    plan: &mut dyn WebPlan,
+    residents: &[Resident],
+) -> Result<MeetingCounts, WebError> {
+    let answers = plan.house().house_answers(&question.id)?;
+    let points = scale::preset(&question.scale).map_or(0, |s| s.points.len());
+    let may_name: Vec<PersonId> = residents
+        .iter()
+        .filter(|r| r.named_at_meetings.is_some())
+        .map(|r| r.person.id.clone())
+        .collect();
+    Ok(count_answers(
+        &question.cards,
+        points,
+        &question.people,
+        &answers.answers,
+        &answers.declined,
+        &may_name,
+    ))
+}
+
+pub(super) async fn meeting_page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Markup, WebError> {
+    staff_only(&signed_in)?;
+    let shown = state
+        .with_plan(move |plan| {
+            let question = plan
+                .house()
+                .house_question(&id)?
+                .ok_or(WebError::NotFound)?;
+            let residents = plan.house().residents()?;
+            let counts = meeting_counts(&question, plan, &residents)?;
+            let before = match &question.asks_again {
+                Some(earlier) => plan.house().house_question(earlier)?,
+                None => None,
+            };
+            let change = match &before {
+                Some(before) => {
+                    let then = meeting_counts(before, plan, &residents)?;
+                    Some((before.clone(), change_since(&then, &counts)))
+                }
+                None => None,
+            };
+            Ok(MeetingShown {
+                question,
+                counts,
+                change,
+                residents,
+            })
+        })
+        .await?;
+    Ok(pages::meeting(&signed_in.session, &shown, state.now()))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ConsentForm {
+    #[serde(default)]
+    csrf: String,
+    /// "yes" records consent; anything else withdraws it.
+    #[serde(default)]
+    given: String,
+}
+
+/// A resident's consent to their answers being shown by name at meetings,
+/// recorded (or withdrawn) from their profile.
+pub(super) async fn meeting_consent(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(person): Path<String>,
+    Form(form): Form<ConsentForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    let person = PersonId::new(person);
+    let given = form.given == "yes";
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let back = format!(
+        "/people/{}/profile#meetings",
+        crate::web::html::path_part(&person)
+    );
+    state
+        .with_plan(move |plan| {
+            match plan
+                .house()
+                .record_meeting_consent(&person, given, &by, now)
+            {
+                Ok(()) => Ok(()),
+                Err(HouseError::Store(e)) => Err(WebError::Plan(e)),
+                Err(_) => Err(WebError::NotFound),
+            }
+        })
+        .await?;
+    Ok(Redirect::to(&back).into_response())
+}
