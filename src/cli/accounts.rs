@@ -71,11 +71,12 @@ pub fn list(plan_path: &Path, clock: &dyn Clock) -> anyhow::Result<()> {
         } else {
             ""
         };
-        println!(
-            "{} ({}{state})",
-            summary.account.name,
+        let role = if summary.account.manages() {
+            "staff, home manager"
+        } else {
             summary.account.role.as_str()
-        );
+        };
+        println!("{} ({role}{state})", summary.account.name);
     }
     Ok(())
 }

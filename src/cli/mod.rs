@@ -93,39 +93,54 @@ pub fn run(cli: Cli, clock: &SystemClock) -> anyhow::Result<()> {
             cert,
             key,
         } => serve(&paths, listen, https, cert.zip(key)),
-        Command::Staff(StaffCommand::Add { name }) => {
-            accounts::add_staff(&plan_path, &data_dir, &name, clock)
-        }
-        Command::Family(FamilyCommand::Invite {
-            person,
-            family_member,
-        }) => accounts::invite_family(&plan_path, &data_dir, &person, &family_member, clock),
-        Command::Staff(StaffCommand::List) => accounts::list(&plan_path, clock),
-        Command::Staff(StaffCommand::Disable { name }) => {
-            accounts::change(&plan_path, &name, AccountChange::Disable, clock)
-        }
-        Command::Staff(StaffCommand::Enable { name }) => {
-            accounts::change(&plan_path, &name, AccountChange::Enable, clock)
-        }
-        Command::Staff(StaffCommand::Manager { name, no_longer }) => {
-            let change = if no_longer {
+        Command::Staff(command) => staff(command, &plan_path, &data_dir, clock),
+        Command::Family(command) => family(command, &plan_path, &data_dir, clock),
+    }
+}
+
+/// `sayso staff …`: staff accounts of the web app.
+fn staff(
+    command: StaffCommand,
+    plan_path: &std::path::Path,
+    data_dir: &std::path::Path,
+    clock: &SystemClock,
+) -> anyhow::Result<()> {
+    let change = |name: &str, change| accounts::change(plan_path, name, change, clock);
+    match command {
+        StaffCommand::Add { name } => accounts::add_staff(plan_path, data_dir, &name, clock),
+        StaffCommand::List => accounts::list(plan_path, clock),
+        StaffCommand::Disable { name } => change(&name, AccountChange::Disable),
+        StaffCommand::Enable { name } => change(&name, AccountChange::Enable),
+        StaffCommand::Manager { name, no_longer } => change(
+            &name,
+            if no_longer {
                 AccountChange::EndManager
             } else {
                 AccountChange::MakeManager
-            };
-            accounts::change(&plan_path, &name, change, clock)
+            },
+        ),
+        StaffCommand::SignOut { name } => change(&name, AccountChange::EndSessions),
+        StaffCommand::Remove { name } => change(&name, AccountChange::Remove),
+        StaffCommand::Reset { name } => accounts::reset(plan_path, data_dir, &name, clock),
+    }
+}
+
+/// `sayso family …`: family accounts of the web app.
+fn family(
+    command: FamilyCommand,
+    plan_path: &std::path::Path,
+    data_dir: &std::path::Path,
+    clock: &SystemClock,
+) -> anyhow::Result<()> {
+    match command {
+        FamilyCommand::Invite {
+            person,
+            family_member,
+        } => accounts::invite_family(plan_path, data_dir, &person, &family_member, clock),
+        FamilyCommand::Remove { name } => {
+            accounts::change(plan_path, &name, AccountChange::Remove, clock)
         }
-        Command::Staff(StaffCommand::SignOut { name }) => {
-            accounts::change(&plan_path, &name, AccountChange::EndSessions, clock)
-        }
-        Command::Staff(StaffCommand::Remove { name })
-        | Command::Family(FamilyCommand::Remove { name }) => {
-            accounts::change(&plan_path, &name, AccountChange::Remove, clock)
-        }
-        Command::Staff(StaffCommand::Reset { name })
-        | Command::Family(FamilyCommand::Reset { name }) => {
-            accounts::reset(&plan_path, &data_dir, &name, clock)
-        }
+        FamilyCommand::Reset { name } => accounts::reset(plan_path, data_dir, &name, clock),
     }
 }
 

@@ -40,6 +40,11 @@ pub fn sync(paths: &KioskPaths, to: Option<PathBuf>, clock: &dyn Clock) -> anyho
         report.placements,
         plan.describe()
     );
+    if report.questions_changed {
+        println!(
+            "Took the house's questions from the plan: the kiosk asks them when nobody is using it"
+        );
+    }
     if let Some(version) = report.home_taken {
         println!("Took the home file from the hub (its version {version}): the kiosk takes it up when nobody is using it");
     }

@@ -53,6 +53,67 @@ pub struct NewQuestion {
     pub asks_again: Option<String>,
 }
 
+/// A question as a kiosk takes it: only while its window is still to close,
+/// with only the residents of that kiosk, its cards not taken off.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QuestionForKiosk {
+    pub id: String,
+    pub title: String,
+    pub question: String,
+    pub scale: String,
+    pub cards: Vec<KioskCard>,
+    pub people: Vec<PersonId>,
+    pub opens: DateTime<Utc>,
+    pub closes: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KioskCard {
+    pub id: CardId,
+    pub label: String,
+}
+
+impl QuestionForKiosk {
+    /// The question as a topic of the kiosk: asked with its own words, on
+    /// its one scale, its cards shown with their words.
+    pub fn topic(&self) -> Option<super::Topic> {
+        Some(super::Topic {
+            id: super::TopicId::new(topic_of(&self.id)),
+            title: self.title.clone(),
+            question: self.question.clone(),
+            picture: Some(HOUSE_PICTURE.to_string()),
+            scale: scale::preset(&self.scale)?,
+            cards: self
+                .cards
+                .iter()
+                .map(|c| super::Card {
+                    id: c.id.clone(),
+                    label: c.label.clone(),
+                    picture: None,
+                    clip: None,
+                    says: None,
+                })
+                .collect(),
+            from_set: Some(HOUSE_SET.to_string()),
+        })
+    }
+
+    /// When it is offered, as a check-in that happens once.
+    pub fn window(&self) -> super::schedule::OnceWindow {
+        super::schedule::OnceWindow {
+            topic: topic_of(&self.id),
+            opens: self.opens,
+            closes: self.closes,
+        }
+    }
+}
+
+/// The picture of every house question on a person's topics.
+pub const HOUSE_PICTURE: &str = "bundled:the-house.svg";
+
+/// What a mat on a house question records as its set.
+pub const HOUSE_SET: &str = "house";
+
 /// Why a question cannot be asked, in words for the manager making it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QuestionRefused {

@@ -70,6 +70,17 @@ impl Outcome {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schedule {
     pub check_ins: Vec<CheckIn>,
+    /// Windows that happen once (a question for the whole house, open for
+    /// two weeks), offered and settled like a check-in.
+    pub once: Vec<OnceWindow>,
+}
+
+/// A topic offered once, from one instant to another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnceWindow {
+    pub topic: String,
+    pub opens: DateTime<Utc>,
+    pub closes: DateTime<Utc>,
 }
 
 const WEEK: [Weekday; 7] = [
@@ -143,7 +154,11 @@ impl Schedule {
             }
             kept.push(check_in);
         }
-        (Schedule { check_ins: kept }, problems)
+        let schedule = Schedule {
+            check_ins: kept,
+            once: Vec::new(),
+        };
+        (schedule, problems)
     }
 
     /// Every check-in window on a local date, earliest first.
@@ -167,10 +182,37 @@ impl Schedule {
 
     /// The window open at `now`, if any.
     pub fn due<Tz: TimeZone>(&self, now: DateTime<Utc>, zone: &Tz) -> Option<Window> {
+        self.open_at(now, zone).into_iter().next()
+    }
+
+    /// Every window open at `now`: today's check-in first, then the ones
+    /// that happen once, soonest to close first.
+    pub fn open_at<Tz: TimeZone>(&self, now: DateTime<Utc>, zone: &Tz) -> Vec<Window> {
         let today = now.with_timezone(zone).date_naive();
-        self.windows_on(today, zone)
+        let mut open: Vec<Window> = self
+            .windows_on(today, zone)
             .into_iter()
-            .find(|w| w.contains(now))
+            .filter(|w| w.contains(now))
+            .collect();
+        let mut once: Vec<Window> = self
+            .once_windows(zone)
+            .filter(|w| w.contains(now))
+            .collect();
+        once.sort_by_key(|w| w.closes);
+        open.extend(once);
+        open
+    }
+
+    /// The windows that happen once, each dated by the local day it opens
+    /// (its key is its topic and that day).
+    fn once_windows<'a, Tz: TimeZone>(&'a self, zone: &'a Tz) -> impl Iterator<Item = Window> + 'a {
+        self.once.iter().enumerate().map(move |(i, once)| Window {
+            index: self.check_ins.len() + i,
+            topic: once.topic.clone(),
+            date: once.opens.with_timezone(zone).date_naive(),
+            opens: once.opens,
+            closes: once.closes,
+        })
     }
 
     /// Windows that closed after `since` and at or before `now`, oldest
@@ -193,6 +235,11 @@ impl Schedule {
             );
             date = date.succ_opt().unwrap_or(last + Duration::days(1));
         }
+        windows.extend(
+            self.once_windows(zone)
+                .filter(|w| since < w.closes && w.closes <= now),
+        );
+        windows.sort_by_key(|w| w.closes);
         windows
     }
 }
@@ -279,6 +326,7 @@ mod tests {
                 check_in("breakfast", "08:00", "09:30", &[]),
                 check_in("today", "18:00", "19:00", &[]),
             ],
+            once: Vec::new(),
         }
     }
 
@@ -309,6 +357,7 @@ mod tests {
     fn a_check_in_in_the_skipped_hour_opens_when_the_clocks_have_gone_forward() {
         let s = Schedule {
             check_ins: vec![check_in("night", "01:30", "03:00", &[])],
+            once: Vec::new(),
         };
         let w = &s.windows_on(day(2026, 3, 29), &London)[0];
         // 01:30 does not exist that night; 02:00 BST is 01:00 UTC.
@@ -328,6 +377,7 @@ mod tests {
                 "17:00",
                 &[Weekday::Mon, Weekday::Wed],
             )],
+            once: Vec::new(),
         };
         // 2026-11-02 is a Monday.
         assert!(s.due(london(2026, 11, 2, 15, 59), &London).is_none());
@@ -391,5 +441,46 @@ mod tests {
         assert!(reasons[3].contains("\"college\" 09:00-10:00 is set aside: it overlaps"));
         let which: Vec<usize> = problems.iter().map(|p| p.index).collect();
         assert_eq!(which, [1, 2, 3, 4], "each problem names its check-in");
+    }
+
+    #[test]
+    fn a_window_that_happens_once_is_open_across_days_and_closes_once() {
+        let mut s = schedule();
+        s.once.push(OnceWindow {
+            topic: "house-garden".into(),
+            opens: london(2026, 3, 2, 0, 0),
+            closes: london(2026, 3, 16, 0, 0),
+        });
+        let open = s.open_at(london(2026, 3, 5, 8, 30), &London);
+        let topics: Vec<&str> = open.iter().map(|w| w.topic.as_str()).collect();
+        assert_eq!(
+            topics,
+            ["breakfast", "house-garden"],
+            "today's check-in first"
+        );
+        assert_eq!(
+            open[1].key(),
+            "house-garden@2026-03-02",
+            "one key for the whole window"
+        );
+        assert_eq!(
+            s.due(london(2026, 3, 5, 12, 0), &London).unwrap().topic,
+            "house-garden"
+        );
+        assert!(
+            s.due(london(2026, 3, 16, 0, 0), &London).is_none(),
+            "closed at its end"
+        );
+        let closed = s.closed_between(
+            london(2026, 3, 15, 20, 0),
+            london(2026, 3, 16, 9, 45),
+            &London,
+        );
+        let closed: Vec<&str> = closed.iter().map(|w| w.topic.as_str()).collect();
+        assert_eq!(
+            closed,
+            ["house-garden", "breakfast"],
+            "in the order they closed"
+        );
     }
 }

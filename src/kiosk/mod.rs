@@ -523,7 +523,7 @@ impl Kiosk {
                     cards = report.placements,
                     "synced to the support plan"
                 );
-                if report.home_taken.is_some() {
+                if report.home_taken.is_some() || report.questions_changed {
                     self.run(FlowEvent::HomeChanged, now);
                 }
                 if let Some(why) = &report.home_refused {

@@ -155,7 +155,8 @@ pub(super) fn open_home(
     );
     let (people, mut flow_people) =
         people_of(&home, device, device_pack, journal, now, &mut notices);
-    let (sets, topics) = sets_in_use(paths, set, &mut flow_people, &mut notices);
+    let (sets, mut topics) = sets_in_use(paths, set, &mut flow_people, &mut notices);
+    house_questions_in_use(paths, &mut topics, &mut flow_people, now, &mut notices);
     OpenedHome {
         people,
         flow_people,
@@ -222,6 +223,49 @@ fn sets_in_use(
         person.topics = topics;
     }
     (sets, with_plan_sets.topics)
+}
+
+/// The house's questions the last sync brought, each a topic of the
+/// residents it is for, offered like a check-in while its window is open.
+fn house_questions_in_use(
+    paths: &KioskPaths,
+    topics: &mut Vec<Topic>,
+    flow_people: &mut [FlowPerson],
+    now: Now,
+    notices: &mut Vec<String>,
+) {
+    let questions = match crate::library::house_questions::read(&paths.data_dir) {
+        Ok(questions) => questions,
+        Err(e) => {
+            warn!("{e}");
+            notices.push(e.to_string());
+            return;
+        }
+    };
+    for question in &questions {
+        let Some(topic) = question.topic() else {
+            continue; // a scale this sayso does not know: a newer hub's
+        };
+        if topics.iter().any(|t| t.id == topic.id) {
+            continue;
+        }
+        // A window closed lately stays in the schedule, so that what became
+        // of it is recorded (a kiosk that was off at its close too).
+        let open = now.wall < question.closes;
+        if open {
+            topics.push(topic);
+        }
+        let index = topics.len() - 1;
+        for person in flow_people
+            .iter_mut()
+            .filter(|p| question.people.contains(&p.person.id))
+        {
+            if open {
+                person.topics.push(index);
+            }
+            person.schedule.once.push(question.window());
+        }
+    }
 }
 
 /// The picture set, which must have a topic to show; what it lacks goes to

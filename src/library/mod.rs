@@ -10,6 +10,7 @@ pub mod boards;
 pub mod check;
 pub mod home;
 pub mod home_for_kiosks;
+pub mod house_questions;
 pub mod import;
 pub mod obf;
 pub mod photo;

@@ -323,6 +323,13 @@ impl DevicePlan for Plan {
     fn home_photo(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.newest_home_photo(hash)
     }
+    fn house_questions_for(
+        &self,
+        people: &[PersonId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<crate::core::house_question::QuestionForKiosk>, StoreError> {
+        self.questions_for_kiosk(people, now)
+    }
 }
 
 /// A finished mat's row; 1 if it was new to the plan.

@@ -10,8 +10,61 @@ use super::ports::house::{
     HouseAnswers, HouseError, HousePlan, HouseQuestion, QuestionListed, Resident,
 };
 use super::{parse_timestamp, timestamp};
-use crate::core::house_question::{topic_of, HouseAnswer, NewQuestion, Placed, QuestionCard};
+use crate::core::house_question::{
+    topic_of, HouseAnswer, KioskCard, NewQuestion, Placed, QuestionCard, QuestionForKiosk,
+};
 use crate::core::{CardId, PersonId, PersonRef, SessionId};
+
+impl Plan {
+    pub(in crate::store) fn questions_for_kiosk(
+        &self,
+        people: &[PersonId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<QuestionForKiosk>, StoreError> {
+        // A day after it closes, so that a kiosk records what became of it.
+        let mut open = self.conn.prepare_cached(
+            "SELECT id FROM house_questions WHERE closes_at > ?1 ORDER BY closes_at, id",
+        )?;
+        let ids = open
+            .query_map([timestamp(now - chrono::Duration::days(1))], |row| {
+                row.get::<_, String>(0)
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut questions = Vec::new();
+        for id in ids {
+            let Some(question) = self.house_question(&id)? else {
+                continue;
+            };
+            let people: Vec<PersonId> = question
+                .people
+                .into_iter()
+                .filter(|p| people.contains(p))
+                .collect();
+            if people.is_empty() {
+                continue;
+            }
+            questions.push(QuestionForKiosk {
+                id: question.id,
+                title: question.title,
+                question: question.question,
+                scale: question.scale,
+                cards: question
+                    .cards
+                    .into_iter()
+                    .filter(|c| !c.removed)
+                    .map(|c| KioskCard {
+                        id: c.id,
+                        label: c.label,
+                    })
+                    .collect(),
+                people,
+                opens: question.opens,
+                closes: question.closes,
+            });
+        }
+        Ok(questions)
+    }
+}
 
 /// A time-ordered id made from the time given, not the machine's clock.
 fn new_question_id(now: DateTime<Utc>) -> String {

@@ -5,13 +5,13 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
-use super::accounts::{new_setup_code, normal_setup_code, random_hex, sha256_hex};
 use super::db::StoreError;
 use super::plan::{audit_change, Plan};
 use super::ports::kiosks::{
     GivenHome, HomeForKiosks, KioskEntry, KiosksPlan, PairedKiosk, PairingCode, PairingError,
     TokenRefused, PAIRING_CODE_MINUTES,
 };
+use super::secrets::{new_setup_code, normal_setup_code, random_hex, sha256_hex};
 use super::{parse_timestamp, timestamp};
 
 impl KiosksPlan for Plan {

@@ -26,6 +26,7 @@ pub mod ports;
 pub mod private_file;
 pub mod recover;
 pub mod reserve;
+pub(crate) mod secrets;
 pub mod set_versions;
 pub mod staff;
 mod staff_reads;

@@ -21,6 +21,9 @@ pub struct SyncReport {
     pub home_taken: Option<i64>,
     /// Why the hub's home file was not taken, for the staff line.
     pub home_refused: Option<String>,
+    /// The house's questions this kiosk asks changed (a new one, one
+    /// changed, or one closed).
+    pub questions_changed: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -66,9 +66,19 @@ async fn change_account(
         "enable" => Some(AccountChange::Enable),
         "remove" => Some(AccountChange::Remove),
         "end-sessions" => Some(AccountChange::EndSessions),
+        "make-manager" => Some(AccountChange::MakeManager),
+        "end-manager" => Some(AccountChange::EndManager),
         "reset" => None,
         _ => return Err(WebError::NotFound),
     };
+    let managing = matches!(
+        change,
+        Some(AccountChange::MakeManager | AccountChange::EndManager)
+    );
+    if managing && !signed_in.session.account.manages() {
+        // Only a home manager makes (or unmakes) another.
+        return Err(WebError::Forbidden);
+    }
     let by = signed_in.name().to_string();
     let now = state.now();
     let outcome = state
@@ -112,6 +122,7 @@ fn what_it_is(summary: &AccountSummary, names: &[(String, String)]) -> String {
                 .map_or("their person", |(_, name)| name.as_str());
             format!("family of {name}")
         }
+        _ if summary.account.manages() => "staff · home manager".to_string(),
         _ => "staff".to_string(),
     }
 }
@@ -153,6 +164,13 @@ fn page(signed_in: &SignedIn, accounts: &[AccountSummary], names: &[(String, Str
                             }
                             (button(&base, "reset", "New one-time code", &session.csrf_token))
                             @if !own {
+                                @if session.account.manages() && summary.account.sees_views() {
+                                    @if summary.account.manages() {
+                                        (button(&base, "end-manager", "No longer a home manager", &session.csrf_token))
+                                    } @else {
+                                        (button(&base, "make-manager", "Make a home manager", &session.csrf_token))
+                                    }
+                                }
                                 @if summary.disabled_at.is_some() {
                                     (button(&base, "enable", "Turn on again", &session.csrf_token))
                                 } @else {

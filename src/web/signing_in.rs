@@ -266,7 +266,7 @@ mod tests {
             .build()
             .unwrap();
         let checker = PassphraseChecker::start();
-        let hash = crate::store::accounts::hash_for_tests("right one");
+        let hash = crate::store::secrets::hash_for_tests("right one");
         runtime.block_on(async {
             assert_eq!(checker.matches("right one", &hash).await, Ok(true));
             assert_eq!(checker.matches("wrong one", &hash).await, Ok(false));

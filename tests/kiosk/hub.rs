@@ -330,7 +330,7 @@ fn raw_client() -> reqwest::blocking::Client {
 }
 
 /// Every route of the kiosks' API, as a kiosk calls it.
-const ROUTES: [(&str, &str); 24] = [
+const ROUTES: [(&str, &str); 25] = [
     ("POST", "/check"),
     ("GET", "/home"),
     ("POST", "/home"),
@@ -344,6 +344,7 @@ const ROUTES: [(&str, &str); 24] = [
     ("POST", "/partial-mats"),
     ("POST", "/told-back"),
     ("POST", "/told-back/answered"),
+    ("POST", "/house-questions"),
     ("POST", "/staff-line"),
     ("POST", "/staff-pin"),
     ("GET", "/pictures/from/aa"),

@@ -9,8 +9,11 @@ use chrono::Duration;
 use sha2::{Digest, Sha256};
 
 use sayso::clock::ManualClock;
+use sayso::core::house_question::NewQuestion;
 use sayso::core::{Event, Input, InputMethod, Screen};
 use sayso::kiosk::{Kiosk, KioskInput, KioskPaths};
+use sayso::library::house_questions::HOUSE_QUESTIONS_FILE;
+use sayso::store::ports::HousePlan;
 use sayso::voice::{RecordingVoice, SpokenLog};
 
 use super::hub::{alex, count, kiosk_with_mats, pairing_code, said, sayso, start_hub, Hub};
@@ -122,6 +125,45 @@ fn the_hubs_home_file_reaches_both_kiosks_whole_with_its_photos_and_its_changes(
         "the kiosk's own file kept, as it was"
     );
     assert!(!kitchen.join("home.before-hub.toml").exists());
+
+    // A home manager asks the house a question on the hub: Sam is in the
+    // hub's plan from its home file, before any mat of his.
+    let question = {
+        let mut plan = sayso::store::Plan::open(&hub.plan).unwrap();
+        let residents = HousePlan::residents(&plan).unwrap();
+        assert!(
+            residents.iter().any(|r| r.person.name == "Sam"),
+            "{residents:?}"
+        );
+        // The hub runs on this machine's clock.
+        let opens = chrono::Utc::now() - Duration::days(1);
+        plan.make_house_question(
+            &NewQuestion {
+                title: "The garden".into(),
+                question: "What shall we plant?".into(),
+                scale: "like".into(),
+                cards: vec!["Tomatoes".into()],
+                people: residents.into_iter().map(|r| r.person.id).collect(),
+                opens,
+                closes: opens + Duration::days(14),
+                asks_again: None,
+            },
+            "Jo",
+            opens,
+        )
+        .unwrap()
+    };
+    let asked = sayso(&kitchen, &["sync"]);
+    assert!(
+        said(&asked).contains("Took the house's questions"),
+        "{}",
+        said(&asked)
+    );
+    let kept = std::fs::read_to_string(kitchen.join(HOUSE_QUESTIONS_FILE)).unwrap();
+    assert!(
+        kept.contains(&question) && kept.contains("Tomatoes"),
+        "{kept}"
+    );
 
     // Nothing changed on the hub: nothing new is given or taken.
     let again = sayso(&lounge, &["sync"]);

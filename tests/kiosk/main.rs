@@ -15,6 +15,7 @@ mod family_sets;
 mod gpio;
 mod home;
 mod house;
+mod house_questions;
 mod hub;
 mod hub_faults;
 mod hub_home;

@@ -270,6 +270,10 @@ fn staff_accounts_are_turned_off_reset_and_removed_from_the_command_line() {
         sayso::store::accounts::SignIn::Wrong
     );
     run(&["staff", "enable", "Jo"]);
+    assert!(run(&["staff", "manager", "Jo"]).contains("a home manager now"));
+    assert!(run(&["staff", "list"]).contains("Jo (staff, home manager)"));
+    assert!(run(&["staff", "manager", "--no-longer", "Jo"]).contains("no longer a home manager"));
+    assert!(run(&["staff", "list"]).contains("Jo (staff)"));
     let reset = run(&["staff", "reset", "Jo"]);
     assert!(reset.contains("set-up code: "), "{reset}");
     assert!(run(&["staff", "list"]).contains("Jo (staff, waiting for its code)"));

@@ -387,6 +387,35 @@ fn only_a_home_manager_asks_and_a_family_account_sees_none_of_it() {
         StatusCode::OK,
         "staff see the meeting"
     );
+    let priya_id = Plan::open(&plan)
+        .unwrap()
+        .accounts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name == "Priya")
+        .unwrap()
+        .id;
+    let herself = priya.post(
+        &format!("/accounts/{priya_id}/make-manager"),
+        &[("csrf", &priya_csrf)],
+    );
+    assert_eq!(
+        herself.status,
+        StatusCode::FORBIDDEN,
+        "only a manager makes one"
+    );
+    let accounts = jo.get("/accounts");
+    assert!(accounts.body.contains("staff · home manager"), "Jo is one");
+    let made = jo.post(
+        &format!("/accounts/{priya_id}/make-manager"),
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        priya.get("/house/new").status,
+        StatusCode::OK,
+        "at once, still signed in"
+    );
 
     {
         let mut p = Plan::open(&plan).unwrap();

@@ -91,9 +91,10 @@ impl<Z: TimeZone> Flow<Z> {
         let person = self.person?;
         let window = self.config.people[person]
             .schedule
-            .due(now.wall, &self.zone)?;
-        let settled = self.check_ins.settled.contains(&(person, window.key()));
-        (!settled).then_some((person, window))
+            .open_at(now.wall, &self.zone)
+            .into_iter()
+            .find(|w| !self.check_ins.settled.contains(&(person, w.key())))?;
+        Some((person, window))
     }
 
     /// Puts the check-in due (if any) first on the topic picker.

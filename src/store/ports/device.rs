@@ -8,6 +8,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
+use crate::core::house_question::QuestionForKiosk;
 use crate::core::told_back::ToldBack;
 use crate::core::{PersonId, PersonRef, SessionId};
 use crate::store::journal::{PartialMat, Stream};
@@ -132,6 +133,15 @@ pub trait DevicePlan {
 
     /// A photo the newest home file names, by its hash (no other picture).
     fn home_photo(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// The house's questions still open at `now`, or closed within the last
+    /// day, that are for any of `people` (the kiosk's residents), with only
+    /// those residents.
+    fn house_questions_for(
+        &self,
+        people: &[PersonId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<QuestionForKiosk>, StoreError>;
 }
 
 /// The home file (`home.toml`: the people, their settings and check-ins)

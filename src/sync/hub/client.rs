@@ -361,4 +361,15 @@ impl DevicePlan for HubPlan {
     fn home_photo(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.get_file(&format!("/home-photos/{hash}"))
     }
+    /// Which questions are open is the hub's to say, by its own clock.
+    fn house_questions_for(
+        &self,
+        people: &[PersonId],
+        _: DateTime<Utc>,
+    ) -> Result<Vec<crate::core::house_question::QuestionForKiosk>, StoreError> {
+        let people = People {
+            people: people.to_vec(),
+        };
+        self.post("/house-questions", &people)
+    }
 }

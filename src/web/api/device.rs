@@ -167,6 +167,20 @@ pub(super) async fn told_back(
     .await
 }
 
+pub(super) async fn house_questions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<Vec<crate::core::house_question::QuestionForKiosk>> {
+    as_kiosk_with(
+        &state,
+        &headers,
+        body,
+        move |plan, _, now, asked: People| Ok(plan.house_questions_for(&asked.people, now)?),
+    )
+    .await
+}
+
 pub(super) async fn told_back_answered(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/partial-mats", post(partial_mats))
         .route("/told-back", post(told_back))
         .route("/told-back/answered", post(told_back_answered))
+        .route("/house-questions", post(house_questions))
         .route("/staff-line", post(staff_line))
         .route("/staff-pin", post(staff_pin))
         .route("/pictures/from/{source}", get(picture_from))
