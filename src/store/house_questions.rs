@@ -7,13 +7,15 @@ use rusqlite::{params, OptionalExtension};
 use super::db::StoreError;
 use super::plan::{audit_change, Plan};
 use super::ports::house::{
-    HouseAnswers, HouseError, HousePlan, HouseQuestion, QuestionListed, Resident,
+    Decision, HouseAnswers, HouseError, HousePlan, HouseQuestion, NewDecision, QuestionListed,
+    Resident,
 };
+use super::ActionStatus;
 use super::{parse_timestamp, timestamp};
 use crate::core::house_question::{
     topic_of, HouseAnswer, KioskCard, NewQuestion, Placed, QuestionCard, QuestionForKiosk,
 };
-use crate::core::{CardId, PersonId, PersonRef, SessionId};
+use crate::core::{CardId, PersonId, PersonRef, SessionId, TOLD_BACK_TOPIC};
 
 impl Plan {
     pub(in crate::store) fn questions_for_kiosk(
@@ -318,6 +320,166 @@ impl HousePlan for Plan {
             })
         })
         .collect()
+    }
+
+    fn decide(
+        &mut self,
+        decision: &NewDecision,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, HouseError> {
+        let (what, who) = (decision.what.trim(), decision.who.trim());
+        let too_long = |text: &str| text.is_empty() || text.chars().count() > 200;
+        if too_long(what) || too_long(who) {
+            return Err(HouseError::DecisionWords);
+        }
+        let question = self
+            .house_question(&decision.question)?
+            .ok_or(HouseError::NoSuchQuestion)?;
+        if !question.cards.iter().any(|c| c.id == decision.card) {
+            return Err(HouseError::NoSuchCard);
+        }
+        let topic = topic_of(&question.id);
+        let tx = self.conn.transaction().map_err(StoreError::from)?;
+        let due = decision.due.map(|d| d.to_string());
+        tx.execute(
+            "INSERT INTO house_decisions
+                 (question_id, card_id, what, who, due, made_by, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            params![
+                question.id,
+                decision.card.as_str(),
+                what,
+                who,
+                due,
+                by_whom,
+                timestamp(now)
+            ],
+        )
+        .map_err(StoreError::from)?;
+        let id = tx.last_insert_rowid();
+        // Each resident's newest answer, where it placed the card.
+        let placed: Vec<(String, String)> = {
+            let mut statement = tx
+                .prepare(
+                    "SELECT p.person_id, e.view FROM house_question_people p
+                     JOIN evidence e ON e.session_id = (
+                         SELECT s.session_id FROM synced_sessions s
+                         WHERE s.person_id = p.person_id AND s.topic_id = ?1
+                           AND s.outcome = 'finished' AND s.practice = 0
+                         ORDER BY s.finished_at DESC, s.session_id DESC LIMIT 1)
+                       AND e.card_id = ?3 AND e.kind = 'placed'
+                     WHERE p.question_id = ?2 ORDER BY p.person_id",
+                )
+                .map_err(StoreError::from)?;
+            let rows = statement
+                .query_map(params![topic, question.id, decision.card.as_str()], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .map_err(StoreError::from)?;
+            rows.collect::<Result<_, _>>().map_err(StoreError::from)?
+        };
+        for (person, view) in &placed {
+            tx.execute(
+                "INSERT INTO actions (person_id, topic_id, card_id, what, who, due, created_at,
+                                      updated_at, about_view, house_decision)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
+                params![
+                    person,
+                    topic,
+                    decision.card.as_str(),
+                    what,
+                    who,
+                    due,
+                    timestamp(now),
+                    view,
+                    id
+                ],
+            )
+            .map_err(StoreError::from)?;
+        }
+        let after = format!(
+            "decision #{id} on question {}: {} resident(s)",
+            question.id,
+            placed.len()
+        );
+        audit_change(&tx, now, by_whom, "house decision made", None, Some(&after))?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(id)
+    }
+
+    fn settle_decision(
+        &mut self,
+        decision: i64,
+        status: ActionStatus,
+        note: &str,
+        tell_residents: &str,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let before: Option<String> = tx
+            .query_row(
+                "SELECT status FROM house_decisions WHERE id = ?1",
+                [decision],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let Some(before) = before else {
+            return Ok(false);
+        };
+        let tell = (status == ActionStatus::Done && !tell_residents.trim().is_empty())
+            .then(|| tell_residents.trim());
+        tx.execute(
+            "UPDATE house_decisions SET status = ?1, outcome_note = ?2, tell_residents = ?3,
+                    updated_at = ?4 WHERE id = ?5",
+            params![status.as_str(), note.trim(), tell, timestamp(now), decision],
+        )?;
+        tx.execute(
+            "UPDATE actions SET status = ?1, outcome_note = ?2, tell_person = ?3, updated_at = ?4
+             WHERE house_decision = ?5",
+            params![status.as_str(), note.trim(), tell, timestamp(now), decision],
+        )?;
+        let after = format!("decision #{decision}: {}", status.as_str());
+        audit_change(
+            &tx,
+            now,
+            by_whom,
+            "house decision status",
+            Some(&format!("decision #{decision}: {before}")),
+            Some(&after),
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn decisions(&self, question: &str) -> Result<Vec<Decision>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT d.id, d.card_id, d.what, d.who, d.due, d.status, d.outcome_note,
+                    d.tell_residents,
+                    (SELECT COUNT(*) FROM actions a WHERE a.house_decision = d.id),
+                    (SELECT COUNT(*) FROM actions a WHERE a.house_decision = d.id
+                       AND EXISTS (SELECT 1 FROM evidence e WHERE e.person_id = a.person_id
+                                     AND e.topic_id = ?2 AND e.card_id = 'action-' || a.id))
+             FROM house_decisions d WHERE d.question_id = ?1 ORDER BY d.id",
+        )?;
+        let rows = statement.query_map(params![question, TOLD_BACK_TOPIC], |row| {
+            Ok(Decision {
+                id: row.get(0)?,
+                card: CardId::new(row.get::<_, String>(1)?),
+                what: row.get(2)?,
+                who: row.get(3)?,
+                due: row
+                    .get::<_, Option<String>>(4)?
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                status: ActionStatus::parse(&row.get::<_, String>(5)?),
+                outcome_note: row.get(6)?,
+                tell_residents: row.get(7)?,
+                residents: usize::try_from(row.get::<_, i64>(8)?).unwrap_or(0),
+                told: usize::try_from(row.get::<_, i64>(9)?).unwrap_or(0),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn record_meeting_consent(

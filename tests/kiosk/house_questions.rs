@@ -5,12 +5,16 @@
 //! and the "not now" come back to the plan for the meeting.
 
 use chrono::{Duration, TimeZone, Utc};
+use sayso::clock::Clock;
 use sayso::clock::ManualClock;
 use sayso::core::house_question::{topic_of, NewQuestion};
+use sayso::core::TOLD_BACK_TOPIC;
 use sayso::core::{Event, Input, InputMethod, PersonId, Screen};
 use sayso::kiosk::{Kiosk, KioskInput, KioskPaths};
 use sayso::library::house_questions::HOUSE_QUESTIONS_FILE;
+use sayso::store::ports::house::NewDecision;
 use sayso::store::ports::HousePlan;
+use sayso::store::ActionStatus;
 use sayso::store::{DevicePlan, Faults, Plan, PlanOp};
 use sayso::voice::RecordingVoice;
 
@@ -142,4 +146,76 @@ fn each_resident_finds_the_house_question_first_and_answers_or_declines_it_and_t
         .collect();
     assert_eq!(placed, [("tomatoes", Some(0)), ("roses", Some(2))]);
     assert_eq!(answers.declined, [PersonId::new(SAM)]);
+    drop(plan);
+
+    // The meeting decides two things; the tomatoes are planted, and the
+    // residents who placed them are to be told.
+    let mut plan = Plan::open(&paths.plan).unwrap();
+    let decide = |plan: &mut Plan, card: &str, what: &str| {
+        plan.decide(
+            &NewDecision {
+                question: question.clone(),
+                card: card.into(),
+                what: what.into(),
+                who: "Jo".into(),
+                due: None,
+            },
+            "Jo",
+            clock.now().wall,
+        )
+        .unwrap()
+    };
+    let tomatoes = decide(&mut plan, "tomatoes", "Plant tomatoes by the patio");
+    decide(&mut plan, "roses", "Ask the gardener about roses");
+    plan.settle_decision(
+        tomatoes,
+        ActionStatus::Done,
+        "Planted on Tuesday",
+        "We planted them on Tuesday.",
+        "Jo",
+        clock.now().wall,
+    )
+    .unwrap();
+    drop(plan);
+
+    // Alex's next turn, after the kiosk's next sync: he hears it first.
+    drop(kiosk);
+    clock.advance(Duration::hours(1));
+    let (voice, spoken) = RecordingVoice::new();
+    let mut kiosk = Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock.clone())).unwrap();
+    kiosk.wait_for_jobs(common::JOB_WAIT);
+    touch(&mut kiosk, Event::Choose(0));
+    if kiosk.screen() == Screen::Company {
+        touch(&mut kiosk, Event::Choose(0));
+    }
+    assert_eq!(kiosk.screen(), Screen::Mat, "told at the start of his turn");
+    assert_eq!(
+        kiosk.session().unwrap().topic().id.as_str(),
+        TOLD_BACK_TOPIC
+    );
+    let said = spoken.texts();
+    assert!(
+        said.contains(&"You said you like Tomatoes.".to_string()),
+        "{said:?}"
+    );
+    assert!(
+        said.contains(&"We planted them on Tuesday.".to_string()),
+        "{said:?}"
+    );
+    clock.advance(Duration::seconds(3));
+    touch(&mut kiosk, Event::PlaceOn(0));
+    clock.advance(Duration::seconds(3));
+    touch(&mut kiosk, Event::Finish);
+    kiosk.wait_for_jobs(common::JOB_WAIT);
+
+    let plan = Plan::open(&paths.plan).unwrap();
+    let decided = plan.decisions(&question).unwrap();
+    assert_eq!(
+        decided
+            .iter()
+            .map(|d| (d.status, d.residents, d.told))
+            .collect::<Vec<_>>(),
+        [(ActionStatus::Done, 1, 1), (ActionStatus::Open, 1, 0)],
+        "Alex heard the done one and answered it; the other is still open"
+    );
 }

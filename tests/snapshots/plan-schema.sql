@@ -54,7 +54,7 @@ CREATE TABLE actions (
     status     TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-, outcome_note TEXT, about_view TEXT, tell_person TEXT);
+, outcome_note TEXT, about_view TEXT, tell_person TEXT, house_decision INTEGER REFERENCES house_decisions (id));
 -- table audit_log
 CREATE TABLE audit_log (
     id     INTEGER PRIMARY KEY,
@@ -146,6 +146,21 @@ CREATE TABLE home_settings_photos (
     version INTEGER NOT NULL REFERENCES home_settings (version),
     hash    TEXT NOT NULL REFERENCES pictures (hash),
     PRIMARY KEY (version, hash)
+);
+-- table house_decisions
+CREATE TABLE house_decisions (
+    id             INTEGER PRIMARY KEY,
+    question_id    TEXT NOT NULL REFERENCES house_questions (id),
+    card_id        TEXT NOT NULL,
+    what           TEXT NOT NULL,
+    who            TEXT NOT NULL,
+    due            TEXT,                   -- a date, YYYY-MM-DD
+    status         TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+    outcome_note   TEXT,
+    tell_residents TEXT,                   -- told on the kiosk to each resident who answered
+    made_by        TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
 );
 -- table house_question_cards
 CREATE TABLE house_question_cards (

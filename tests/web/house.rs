@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use sayso::core::schedule::Outcome;
 use sayso::core::Record;
 use sayso::store::accounts::{AccountChange, Role};
-use sayso::store::ports::AccountsPlan;
+use sayso::store::ports::{AccountsPlan, HousePlan};
 use sayso::store::{DevicePlan, Faults, Plan, PlanOp};
 
 use super::client::Client;
@@ -296,6 +296,75 @@ fn a_manager_asks_the_house_and_the_meeting_counts_three_of_four_hiding_counts_u
     assert!(named.contains("<h3>Alex</h3>"), "{named}");
     assert!(named.contains("Tomatoes: like"), "his newest answer");
     assert!(!named.contains("Kim"), "only Alex agreed");
+
+    // The meeting decides two things; one is done with words for the
+    // residents who placed tomatoes.
+    for (card, what) in [
+        ("tomatoes", "Plant tomatoes by the patio"),
+        ("roses", "Ask about roses"),
+    ] {
+        let decided = jo.post(
+            &format!("/house/{id}/decisions"),
+            &[
+                ("csrf", &csrf),
+                ("card", card),
+                ("what", what),
+                ("who", "Jo"),
+                ("due", "2026-12-10"),
+            ],
+        );
+        assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    }
+    let unknown = jo.post(
+        &format!("/house/{id}/decisions"),
+        &[
+            ("csrf", &csrf),
+            ("card", "cabbages"),
+            ("what", "No"),
+            ("who", "Jo"),
+        ],
+    );
+    assert!(
+        unknown.body.contains("not one of the question"),
+        "{}",
+        unknown.body
+    );
+    let page = jo.get(&format!("/house/{id}")).body;
+    assert!(
+        page.contains("for the residents who placed the card (3)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("for the residents who placed the card (fewer than 3)"),
+        "two placed roses: not said: {page}"
+    );
+    let first = Plan::open(&plan).unwrap().decisions(&id).unwrap()[0].id;
+    let done = jo.post(
+        &format!("/house/{id}/decisions/{first}/status"),
+        &[
+            ("csrf", &csrf),
+            ("status", "done"),
+            ("note", "Planted"),
+            ("tell", "We planted them on Tuesday."),
+        ],
+    );
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = jo.get(&format!("/house/{id}")).body;
+    assert!(page.contains("We planted them on Tuesday."), "{page}");
+    assert!(
+        page.contains("heard and answered by fewer than 3 of them"),
+        "{page}"
+    );
+    let told = sayso::store::DevicePlan::told_back_for(
+        &Plan::open(&plan).unwrap(),
+        &[ALEX.into(), SAM.into(), KIM.into(), LEE.into()],
+    )
+    .unwrap();
+    assert_eq!(
+        told.len(),
+        3,
+        "each resident who placed tomatoes is told, not Lee"
+    );
 
     // Asked again a month later: the page shows the change since.
     let again = jo.get(&format!("/house/new?again={id}"));

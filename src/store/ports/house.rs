@@ -3,10 +3,11 @@
 //! answers (their mats on the question's topic), and each resident's consent
 //! to being named.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::core::house_question::{HouseAnswer, NewQuestion, QuestionCard, QuestionRefused};
-use crate::core::{PersonId, PersonRef};
+use crate::core::{CardId, PersonId, PersonRef};
+use crate::store::ActionStatus;
 use crate::store::StoreError;
 
 /// A question as the plan keeps it.
@@ -54,6 +55,33 @@ pub struct Resident {
     pub named_at_meetings: Option<(String, DateTime<Utc>)>,
 }
 
+/// What a meeting decided about a card: who does it, by when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDecision {
+    pub question: String,
+    pub card: CardId,
+    pub what: String,
+    pub who: String,
+    pub due: Option<NaiveDate>,
+}
+
+/// A decision as the meeting page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub id: i64,
+    pub card: CardId,
+    pub what: String,
+    pub who: String,
+    pub due: Option<NaiveDate>,
+    pub status: ActionStatus,
+    pub outcome_note: Option<String>,
+    pub tell_residents: Option<String>,
+    /// Residents it is told to once done (those whose answer placed the card).
+    pub residents: usize,
+    /// Of them, those whose kiosk has told them and who answered.
+    pub told: usize,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum HouseError {
     #[error(transparent)]
@@ -62,6 +90,10 @@ pub enum HouseError {
     NoSuchPerson(String),
     #[error("There is no such question.")]
     NoSuchQuestion,
+    #[error("That card is not one of the question's.")]
+    NoSuchCard,
+    #[error("Say what was decided and who does it (at most 200 characters each).")]
+    DecisionWords,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -86,6 +118,31 @@ pub trait HousePlan {
 
     /// Everyone the plan knows, with their consent to be named.
     fn residents(&self) -> Result<Vec<Resident>, StoreError>;
+
+    /// Keeps what the meeting decided about a card, with an action for each
+    /// resident whose newest answer placed it; its id. Audited.
+    fn decide(
+        &mut self,
+        decision: &NewDecision,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, HouseError>;
+
+    /// A decision done or dropped, and its residents' actions with it: done
+    /// with words, each of them is told on their kiosk. Whether it was
+    /// there. Audited.
+    fn settle_decision(
+        &mut self,
+        decision: i64,
+        status: ActionStatus,
+        note: &str,
+        tell_residents: &str,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// What the meetings decided about a question, oldest first.
+    fn decisions(&self, question: &str) -> Result<Vec<Decision>, StoreError>;
 
     /// Records (or withdraws) a resident's consent to their answers being
     /// shown by name. Audited.

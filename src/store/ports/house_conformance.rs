@@ -2,7 +2,7 @@
 //! [`HousePlan`](super::HousePlan). Each check starts from a fresh, empty plan.
 
 use super::device_conformance::{at, run_check, sam, tea_mat};
-use super::house::HouseError;
+use super::house::{HouseError, NewDecision};
 use super::staff_conformance::MakePlan;
 use super::AllPorts;
 use crate::core::house_question::{topic_of, NewQuestion, QuestionRefused};
@@ -15,7 +15,7 @@ type Check = (&'static str, fn(&mut dyn AllPorts));
 
 /// Runs every check; panics naming the first that fails.
 pub fn check_house_port(make: &mut MakePlan) {
-    let checks: [Check; 3] = [
+    let checks: [Check; 4] = [
         (
             "a question is kept with its cards and residents, and refused in words without them",
             a_question_is_kept_with_its_cards_and_residents,
@@ -23,6 +23,10 @@ pub fn check_house_port(make: &mut MakePlan) {
         (
             "a question's answers are its residents' finished mats on its topic, and who declined",
             a_questions_answers_are_its_residents_finished_mats_on_its_topic,
+        ),
+        (
+            "a decision gives each resident who placed its card an action, told once done with words",
+            a_decision_gives_each_resident_who_placed_its_card_an_action,
         ),
         (
             "consent to be named is recorded with who and when, and can be withdrawn",
@@ -185,4 +189,77 @@ fn consent_to_be_named_is_recorded_and_can_be_withdrawn(plan: &mut dyn AllPorts)
         plan.record_meeting_consent(&PersonId::new("p-nobody"), true, "Jo", at(5)),
         Err(HouseError::NoSuchPerson(_))
     ));
+}
+
+fn a_decision_gives_each_resident_who_placed_its_card_an_action(plan: &mut dyn AllPorts) {
+    add_people(plan, &[("p-sam", "Sam"), ("p-alex", "Alex")]);
+    let mut tea = garden(&["p-sam", "p-alex"]);
+    tea.cards = vec!["Tea".into(), "Roses".into()];
+    let id = plan.make_house_question(&tea, "Jo", at(1)).unwrap();
+    plan.execute(&answer_ops(&id, "s-1", false), &mut Faults::default())
+        .unwrap();
+    let decision = |card: &str| NewDecision {
+        question: id.clone(),
+        card: card.into(),
+        what: "Tea at the garden table".into(),
+        who: "Jo".into(),
+        due: None,
+    };
+    assert!(matches!(
+        plan.decide(&decision("coffee"), "Jo", at(2)),
+        Err(HouseError::NoSuchCard)
+    ));
+    let mut wordless = decision("tea");
+    wordless.what = " ".into();
+    assert!(matches!(
+        plan.decide(&wordless, "Jo", at(2)),
+        Err(HouseError::DecisionWords)
+    ));
+    let made = plan.decide(&decision("tea"), "Jo", at(2)).unwrap();
+    let listed = plan.decisions(&id).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].residents, listed[0].told),
+        (1, 0),
+        "Sam placed tea; Alex did not answer"
+    );
+    assert_eq!(listed[0].status, crate::store::ActionStatus::Open);
+    assert!(
+        plan.told_back_for(&[sam().id]).unwrap().is_empty(),
+        "not done yet"
+    );
+
+    assert!(plan
+        .settle_decision(
+            made,
+            crate::store::ActionStatus::Done,
+            "Set up on Tuesday",
+            "We put a table in the garden.",
+            "Jo",
+            at(3)
+        )
+        .unwrap());
+    assert!(!plan
+        .settle_decision(
+            made + 99,
+            crate::store::ActionStatus::Done,
+            "",
+            "",
+            "Jo",
+            at(3)
+        )
+        .unwrap());
+    let told = plan
+        .told_back_for(&[sam().id, PersonId::new("p-alex")])
+        .unwrap();
+    assert_eq!(told.len(), 1, "Sam, who answered, is told; Alex is not");
+    assert_eq!(
+        (told[0].card_label.as_str(), told[0].said_view.as_str()),
+        ("Tea", "like")
+    );
+    assert_eq!(told[0].words, "We put a table in the garden.");
+    assert_eq!(
+        plan.decisions(&id).unwrap()[0].status,
+        crate::store::ActionStatus::Done
+    );
 }

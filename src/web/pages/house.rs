@@ -8,7 +8,8 @@ use crate::core::house_question::{CardChange, Count, MeetingCounts, MOST_CARDS};
 use crate::core::scale::{self, Scale};
 use crate::core::PersonId;
 use crate::store::accounts::WebSession;
-use crate::store::ports::house::{HouseQuestion, QuestionListed, Resident};
+use crate::store::ports::house::{Decision, HouseQuestion, QuestionListed, Resident};
+use crate::store::ActionStatus;
 use crate::web::html::{layout, local_time, path_part};
 
 /// The new-question form's fields, as shown (again, with a problem, when
@@ -32,6 +33,8 @@ pub struct MeetingShown {
     /// The earlier asking, and each card's counts then and now.
     pub change: Option<(HouseQuestion, Vec<CardChange>)>,
     pub residents: Vec<Resident>,
+    /// What the meetings decided about this asking, and about the last.
+    pub decisions: (Vec<Decision>, Vec<Decision>),
 }
 
 /// A window as the days it covers: from the start of its first to the end
@@ -248,6 +251,8 @@ pub fn meeting(session: &WebSession, shown: &MeetingShown, now: DateTime<Utc>) -
                     }
                 }
             }
+            (last_time(&shown.decisions.1, question))
+            (decisions(session, question, &shown.decisions.0))
             h2 { "Named answers" }
             @if counts.named.is_empty() {
                 p.quiet { "Nobody who answered has agreed to be named: their answers are only counted. \
@@ -279,4 +284,109 @@ pub fn meeting(session: &WebSession, shown: &MeetingShown, now: DateTime<Utc>) -
             p.quiet { "Asked by " (question.made_by) " on " (local_time(question.made_at)) "." }
         },
     )
+}
+
+fn label_of<'a>(question: &'a HouseQuestion, card: &'a str) -> &'a str {
+    question
+        .cards
+        .iter()
+        .find(|c| c.id == card)
+        .map_or(card, |c| c.label.as_str())
+}
+
+/// What became of the last meeting's decisions on the same question: the
+/// share done, and those still open.
+fn last_time(earlier: &[Decision], question: &HouseQuestion) -> Markup {
+    let done = earlier
+        .iter()
+        .filter(|d| d.status == ActionStatus::Done)
+        .count();
+    let open: Vec<&Decision> = earlier
+        .iter()
+        .filter(|d| d.status == ActionStatus::Open)
+        .collect();
+    html! {
+        @if !earlier.is_empty() {
+            h2 { "What the last meeting decided" }
+            p.participation { strong { (done) " of " (earlier.len()) " done" } }
+            @if !open.is_empty() {
+                p { "Still open:" }
+                ul {
+                    @for d in open {
+                        li { (label_of(question, &d.card)) ": " (d.what) " (" (d.who)
+                            @if let Some(due) = d.due { ", by " (due.format("%-d %b %Y")) }
+                            ")" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn status_words(decision: &Decision) -> String {
+    match decision.status {
+        ActionStatus::Open => "open".to_string(),
+        ActionStatus::Dropped => format!(
+            "dropped: {}",
+            decision.outcome_note.as_deref().unwrap_or_default()
+        ),
+        ActionStatus::Done => match &decision.tell_residents {
+            Some(words) => format!(
+                "done; told on the kiosk: \u{201c}{words}\u{201d} (heard and answered by {} of them)",
+                Count::of(decision.told)
+            ),
+            None => "done".to_string(),
+        },
+    }
+}
+
+/// The decisions on this question, each settled here, and the form that
+/// records one.
+fn decisions(session: &WebSession, question: &HouseQuestion, decided: &[Decision]) -> Markup {
+    let base = format!("/house/{}/decisions", path_part(&question.id));
+    html! {
+        h2 id="decisions" { "What the meeting decided" }
+        @if decided.is_empty() {
+            p.quiet { "Nothing yet. Record each decision with the card it answers: when it is done, \
+                       every resident who placed that card hears it on their kiosk." }
+        }
+        @for d in decided {
+            div.action {
+                p { strong { (label_of(question, &d.card)) ": " (d.what) } }
+                p.quiet { (d.who)
+                    @if let Some(due) = d.due { ", by " (due.format("%-d %b %Y")) }
+                    " · for the residents who placed the card (" (Count::of(d.residents)) ") · " (status_words(d)) }
+                @if d.status == ActionStatus::Open {
+                    form.stack method="post" action={ (base) "/" (d.id) "/status" } {
+                        input type="hidden" name="csrf" value=(session.csrf_token);
+                        label for={ "note-" (d.id) } { "What was done, or why it was dropped" }
+                        input id={ "note-" (d.id) } name="note" maxlength="2000";
+                        label for={ "tell-" (d.id) } { "When it is done: what to tell the residents on the kiosk (optional, e.g. \u{201c}We planted them on Tuesday.\u{201d})" }
+                        input id={ "tell-" (d.id) } name="tell" maxlength="200";
+                        div.buttons {
+                            button type="submit" name="status" value="done" { "Done" }
+                            button type="submit" name="status" value="dropped" { "Dropped" }
+                        }
+                    }
+                }
+            }
+        }
+        details {
+            summary { "Record a decision" }
+            form.stack method="post" action=(base) {
+                input type="hidden" name="csrf" value=(session.csrf_token);
+                label for="decision-card" { "The card it answers" }
+                select id="decision-card" name="card" {
+                    @for card in &question.cards { option value=(card.id) { (card.label) } }
+                }
+                label for="decision-what" { "What was decided" }
+                input id="decision-what" name="what" maxlength="200" required placeholder="Plant tomatoes by the patio";
+                label for="decision-who" { "Who does it" }
+                input id="decision-who" name="who" maxlength="200" required;
+                label for="decision-due" { "By (optional)" }
+                input id="decision-due" name="due" type="date";
+                button.primary type="submit" { "Record the decision" }
+            }
+        }
+    }
 }

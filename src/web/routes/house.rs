@@ -11,9 +11,11 @@ use serde::Deserialize;
 
 use crate::core::house_question::{change_since, count_answers, MeetingCounts, NewQuestion};
 use crate::core::{scale, PersonId};
-use crate::store::ports::house::{HouseError, HouseQuestion, Resident};
+use crate::store::ports::house::{HouseError, HouseQuestion, NewDecision, Resident};
 use crate::store::ports::WebPlan;
+use crate::store::ActionStatus;
 use crate::web::auth::SignedIn;
+use crate::web::html::path_part;
 use crate::web::pages::{self, MeetingShown, QuestionForm};
 use crate::web::{AppState, WebError};
 
@@ -246,11 +248,17 @@ pub(super) async fn meeting_page(
                 }
                 None => None,
             };
+            let decisions = plan.house().decisions(&question.id)?;
+            let earlier_decisions = match &before {
+                Some(before) => plan.house().decisions(&before.id)?,
+                None => Vec::new(),
+            };
             Ok(MeetingShown {
                 question,
                 counts,
                 change,
                 residents,
+                decisions: (decisions, earlier_decisions),
             })
         })
         .await?;
@@ -297,4 +305,109 @@ pub(super) async fn meeting_consent(
         })
         .await?;
     Ok(Redirect::to(&back).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    card: String,
+    #[serde(default)]
+    what: String,
+    #[serde(default)]
+    who: String,
+    #[serde(default)]
+    due: String,
+}
+
+/// What the meeting decided about a card: an action for each resident who
+/// placed it, told to them once it is done.
+pub(super) async fn record_decision(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    let due = match form.due.trim() {
+        "" => None,
+        text => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            WebError::BadInput("Give the date it is due by as a date, or leave it empty.".into())
+        })?),
+    };
+    let decision = NewDecision {
+        question: id.clone(),
+        card: form.card.as_str().into(),
+        what: short("What was decided", &form.what, true)?,
+        who: short("Who does it", &form.who, true)?,
+        due,
+    };
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    state
+        .with_plan(move |plan| match plan.house().decide(&decision, &by, now) {
+            Ok(_) => Ok(()),
+            Err(HouseError::Store(e)) => Err(WebError::Plan(e)),
+            Err(HouseError::NoSuchQuestion) => Err(WebError::NotFound),
+            Err(refused) => Err(WebError::BadInput(refused.to_string())),
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/house/{}#decisions", path_part(&id))).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct DecisionStatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    note: String,
+    /// Words for the residents, told on their kiosks when it is done.
+    #[serde(default)]
+    tell: String,
+}
+
+pub(super) async fn settle_decision(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((id, decision)): Path<(String, i64)>,
+    Form(form): Form<DecisionStatusForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    let (status, outcome) = match form.status.as_str() {
+        "done" => (
+            ActionStatus::Done,
+            note("What was done", &form.note, false)?,
+        ),
+        "dropped" => (
+            ActionStatus::Dropped,
+            note("Why it was dropped", &form.note, true)?,
+        ),
+        _ => return Err(WebError::BadInput("Choose done or dropped.".into())),
+    };
+    let tell = short("What to tell the residents", &form.tell, false)?;
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let question = id.clone();
+    let settled = state
+        .with_plan(move |plan| {
+            let ours = plan
+                .house()
+                .decisions(&question)?
+                .iter()
+                .any(|d| d.id == decision);
+            Ok(ours
+                && plan
+                    .house()
+                    .settle_decision(decision, status, &outcome, &tell, &by, now)?)
+        })
+        .await?;
+    if !settled {
+        return Err(WebError::NotFound);
+    }
+    Ok(Redirect::to(&format!("/house/{}#decisions", path_part(&id))).into_response())
 }

@@ -55,6 +55,11 @@ pub fn app(state: AppState) -> Router {
         .route("/house", get(house_page).post(make_question))
         .route("/house/new", get(new_question_page))
         .route("/house/{question}", get(meeting_page))
+        .route("/house/{question}/decisions", post(record_decision))
+        .route(
+            "/house/{question}/decisions/{decision}/status",
+            post(settle_decision),
+        )
         .route("/people/{person}/meetings-consent", post(meeting_consent))
         .route("/account", get(account_page))
         .route("/account/pin", post(set_pin))

@@ -41,3 +41,24 @@ CREATE TABLE house_question_people (
     PRIMARY KEY (question_id, person_id)
 );
 CREATE INDEX synced_sessions_by_topic ON synced_sessions (topic_id, person_id);
+
+-- What a residents' meeting decided about a question's card, with who does
+-- it and by when. Each resident whose answer placed the card gets an action
+-- of their own for it (actions.house_decision), so that when the decision is
+-- done with words for the residents, each hears it on their kiosk ("you said,
+-- we did") and their answer comes back as evidence, as for one person.
+CREATE TABLE house_decisions (
+    id             INTEGER PRIMARY KEY,
+    question_id    TEXT NOT NULL REFERENCES house_questions (id),
+    card_id        TEXT NOT NULL,
+    what           TEXT NOT NULL,
+    who            TEXT NOT NULL,
+    due            TEXT,                   -- a date, YYYY-MM-DD
+    status         TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+    outcome_note   TEXT,
+    tell_residents TEXT,                   -- told on the kiosk to each resident who answered
+    made_by        TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+ALTER TABLE actions ADD COLUMN house_decision INTEGER REFERENCES house_decisions (id);
