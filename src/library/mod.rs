@@ -7,6 +7,7 @@
 //! only gives a warning, so the rest of the set still works.
 
 pub mod boards;
+pub mod bundled;
 pub mod check;
 pub mod home;
 pub mod home_for_kiosks;

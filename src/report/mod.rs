@@ -3,6 +3,8 @@
 //! for care-record systems ([`fhir`]).
 
 pub mod fhir;
+pub mod meeting;
+pub mod meeting_pdf;
 pub mod obl;
 pub mod pdf;
 pub mod review;

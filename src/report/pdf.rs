@@ -88,14 +88,14 @@ impl Item {
 
 /// Lines and pictures placed on pages, top to bottom, each belonging to a
 /// block in reading order.
-struct Layout {
+pub(super) struct Layout {
     pages: Vec<Vec<Item>>,
     blocks: Vec<Block>,
     y: f32,
 }
 
 impl Layout {
-    fn new() -> Layout {
+    pub(super) fn new() -> Layout {
         Layout {
             pages: vec![Vec::new()],
             blocks: Vec::new(),
@@ -138,11 +138,11 @@ impl Layout {
         }
     }
 
-    fn title(&mut self, text: &str) {
+    pub(super) fn title(&mut self, text: &str) {
         self.text(Block::Title, text, 20.0, true, 0.0);
     }
 
-    fn heading(&mut self, text: &str) {
+    pub(super) fn heading(&mut self, text: &str) {
         self.y += 10.0;
         self.room_for(60.0);
         self.text(Block::Heading, text, 15.0, true, 0.0);
@@ -155,12 +155,20 @@ impl Layout {
         self.text(Block::Subheading, text, 12.0, true, 0.0);
     }
 
-    fn line(&mut self, text: &str) {
+    pub(super) fn line(&mut self, text: &str) {
         self.text(Block::Paragraph, text, 10.5, false, 0.0);
     }
 
-    fn bullet(&mut self, text: &str) {
-        let size = 10.5;
+    pub(super) fn bullet(&mut self, text: &str) {
+        self.bullet_of_size(text, 10.5);
+    }
+
+    /// A list item in big words, for an easy-read page.
+    pub(super) fn big_bullet(&mut self, text: &str) {
+        self.bullet_of_size(text, 16.0);
+    }
+
+    fn bullet_of_size(&mut self, text: &str, size: f32) {
         self.room_for(size * 1.35);
         let mark = self.begin(Block::Mark);
         self.push(Item::Text {
@@ -172,6 +180,50 @@ impl Layout {
             text: "•".into(),
         });
         self.text(Block::Bullet, text, size, false, 8.0 + size);
+    }
+
+    /// A title and headings in big words, for an easy-read page.
+    pub(super) fn big_title(&mut self, text: &str) {
+        self.text(Block::Title, text, 26.0, true, 0.0);
+    }
+
+    pub(super) fn big_heading(&mut self, text: &str) {
+        self.y += 12.0;
+        self.room_for(80.0);
+        self.text(Block::Heading, text, 20.0, true, 0.0);
+        self.y += 4.0;
+    }
+
+    /// A line in big words, for an easy-read page.
+    pub(super) fn big_line(&mut self, text: &str) {
+        self.text(Block::Paragraph, text, 16.0, false, 0.0);
+    }
+
+    /// A symbol with its words beside it, in big words: a scale's point and
+    /// how many put a card there. `alt` says what the symbol shows.
+    pub(super) fn symbol_line(&mut self, image: Image, side: f32, alt: &str, text: &str) {
+        let size = 16.0;
+        self.room_for(side + 6.0);
+        self.y += 4.0;
+        let block = self.begin(Block::Figure(alt.to_string()));
+        self.push(Item::Picture {
+            block,
+            x: MARGIN,
+            y: self.y,
+            width: side,
+            height: side,
+            image,
+        });
+        let words = self.begin(Block::Paragraph);
+        self.push(Item::Text {
+            block: words,
+            x: MARGIN + side + 10.0,
+            y: self.y + side / 2.0 + size * 0.35,
+            size,
+            bold: false,
+            text: text.to_string(),
+        });
+        self.y += side;
     }
 
     fn bullet_note(&mut self, text: &str) {
@@ -439,7 +491,7 @@ fn kept_section(layout: &mut Layout, report: &ReviewReport) {
 }
 
 /// The laid-out pages as a tagged PDF.
-fn write_document(layout: Layout, title: String) -> Result<Vec<u8>, PdfError> {
+pub(super) fn write_document(layout: Layout, title: String) -> Result<Vec<u8>, PdfError> {
     let (regular, bold) = fonts()?;
     let mut document = Document::new();
     document.set_metadata(

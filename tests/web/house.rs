@@ -366,6 +366,51 @@ fn a_manager_asks_the_house_and_the_meeting_counts_three_of_four_hiding_counts_u
         "each resident who placed tomatoes is told, not Lee"
     );
 
+    // The easy-read report for the meeting's table, and the counts as CSV.
+    assert!(jo
+        .get(&format!("/house/{id}"))
+        .body
+        .contains(&format!("/house/{id}/meeting.pdf")));
+    let pdf = jo.get(&format!("/house/{id}/meeting.pdf"));
+    assert_eq!(pdf.status, StatusCode::OK);
+    let file = dir.path().join("meeting.pdf");
+    std::fs::write(&file, &pdf.bytes).unwrap();
+    let text = pdf_text(&file);
+    for words in [
+        "What shall we plant in the garden?",
+        "3 of 4 residents answered.",
+        "like: 3 people",
+        "not sure: fewer than 3 people",
+        "Plant tomatoes by the patio",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    assert!(
+        !text.contains("Kim"),
+        "only Alex agreed to be named: {text}"
+    );
+    let shot =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/web/meeting-pdf");
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+    let pages = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60"])
+        .arg(&file)
+        .arg(&shot)
+        .status()
+        .unwrap();
+    assert!(pages.success(), "the pages drawn, to look at");
+    let csv = jo.get(&format!("/house/{id}/meeting.csv")).body;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "card,like,not sure,don't like,skipped,tell me more"
+    );
+    assert_eq!(
+        lines[1],
+        "Tomatoes,3,fewer than 3,fewer than 3,fewer than 3,fewer than 3"
+    );
+    assert!(!csv.contains("Alex"), "counts only");
+
     // Asked again a month later: the page shows the change since.
     let again = jo.get(&format!("/house/new?again={id}"));
     assert!(
@@ -530,4 +575,15 @@ fn only_a_home_manager_asks_and_a_family_account_sees_none_of_it() {
         !sister.get("/").body.contains("/house"),
         "no link to the house's questions"
     );
+}
+
+fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (systemd/install-packages.sh)");
+    assert!(out.status.success(), "pdftotext reads the PDF");
+    String::from_utf8_lossy(&out.stdout).to_string()
 }

@@ -4,9 +4,10 @@
 use chrono::{DateTime, Duration, Local, NaiveDate, Utc};
 use maud::{html, Markup};
 
-use crate::core::house_question::{CardChange, Count, MeetingCounts, MOST_CARDS};
+use crate::core::house_question::{Count, MOST_CARDS};
 use crate::core::scale::{self, Scale};
 use crate::core::PersonId;
+use crate::report::meeting::MeetingReport;
 use crate::store::accounts::WebSession;
 use crate::store::ports::house::{Decision, HouseQuestion, QuestionListed, Resident};
 use crate::store::ActionStatus;
@@ -24,17 +25,6 @@ pub struct QuestionForm {
     pub opens: NaiveDate,
     pub closes: NaiveDate,
     pub asks_again: Option<String>,
-}
-
-/// Everything the meeting page shows.
-pub struct MeetingShown {
-    pub question: HouseQuestion,
-    pub counts: MeetingCounts,
-    /// The earlier asking, and each card's counts then and now.
-    pub change: Option<(HouseQuestion, Vec<CardChange>)>,
-    pub residents: Vec<Resident>,
-    /// What the meetings decided about this asking, and about the last.
-    pub decisions: (Vec<Decision>, Vec<Decision>),
 }
 
 /// A window as the days it covers: from the start of its first to the end
@@ -185,20 +175,10 @@ fn point_heading(scale: &Scale) -> Markup {
     }
 }
 
-fn name_of<'a>(residents: &'a [Resident], id: &PersonId) -> &'a str {
-    residents
-        .iter()
-        .find(|r| &r.person.id == id)
-        .map_or("A resident who has left", |r| r.person.name.as_str())
-}
-
-pub fn meeting(session: &WebSession, shown: &MeetingShown, now: DateTime<Utc>) -> Markup {
+pub fn meeting(session: &WebSession, shown: &MeetingReport, now: DateTime<Utc>) -> Markup {
     let question = &shown.question;
     let counts = &shown.counts;
-    let scale = scale::preset(&question.scale).unwrap_or_else(|| Scale {
-        id: question.scale.clone(),
-        points: Vec::new(),
-    });
+    let scale = &shown.scale;
     layout(
         &question.title,
         Some(session),
@@ -214,8 +194,12 @@ pub fn meeting(session: &WebSession, shown: &MeetingShown, now: DateTime<Utc>) -
             }
             p.hint { "Each resident's newest answer counts once. A number under 3 is not shown, \
                       so that nobody's answer can be told from this page." }
+            p.no-print.buttons {
+                a.button href={ "/house/" (path_part(&question.id)) "/meeting.pdf" } { "Easy-read PDF for the meeting" }
+                a.button href={ "/house/" (path_part(&question.id)) "/meeting.csv" } { "The counts as CSV" }
+            }
             table.views.meeting {
-                thead { tr { th scope="col" { "Card" } (point_heading(&scale)) th scope="col" { "skipped" } th scope="col" { "\u{201c}tell me more\u{201d}" } } }
+                thead { tr { th scope="col" { "Card" } (point_heading(scale)) th scope="col" { "skipped" } th scope="col" { "\u{201c}tell me more\u{201d}" } } }
                 tbody {
                     @for card in &counts.cards {
                         tr {
@@ -238,7 +222,7 @@ pub fn meeting(session: &WebSession, shown: &MeetingShown, now: DateTime<Utc>) -
                 h2 { "Since it was last asked" }
                 p.quiet { "Then: " (days(before.opens, before.closes)) ". Each cell: then \u{2192} now." }
                 table.views.meeting {
-                    thead { tr { th scope="col" { "Card" } (point_heading(&scale)) } }
+                    thead { tr { th scope="col" { "Card" } (point_heading(scale)) } }
                     tbody {
                         @for card in change {
                             tr {
@@ -251,15 +235,15 @@ pub fn meeting(session: &WebSession, shown: &MeetingShown, now: DateTime<Utc>) -
                     }
                 }
             }
-            (last_time(&shown.decisions.1, question))
-            (decisions(session, question, &shown.decisions.0))
+            (last_time(&shown.earlier_decisions, question))
+            (decisions(session, question, &shown.decisions))
             h2 { "Named answers" }
             @if counts.named.is_empty() {
                 p.quiet { "Nobody who answered has agreed to be named: their answers are only counted. \
                            Consent is recorded on a resident's profile." }
             }
             @for named in &counts.named {
-                h3 { (name_of(&shown.residents, &named.person)) }
+                h3 { (shown.name_of(&named.person)) }
                 p.quiet {
                     "Answered " (local_time(named.finished_at))
                     @if named.helped { ", with help" }

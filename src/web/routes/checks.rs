@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::core::PersonId;
 use crate::store::ports::WebPlan;
-use crate::store::StoreError;
+use crate::store::{ActionStatus, StoreError};
 use crate::web::auth::SignedIn;
 use crate::web::{AppState, WebError};
 
@@ -71,5 +71,38 @@ pub(super) async fn change_plan(
         Ok(())
     } else {
         Err(WebError::NotFound)
+    }
+}
+
+/// What became of an action (or a meeting's decision), as its form says.
+#[derive(serde::Deserialize)]
+pub(super) struct StatusForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub note: String,
+    /// Words for the person (or the residents), told on the kiosk when it is done.
+    #[serde(default)]
+    pub tell: String,
+}
+
+impl StatusForm {
+    /// The status chosen and its note: what was done, or why it was
+    /// dropped (which must be said).
+    pub(super) fn settled(&self) -> Result<(ActionStatus, String), WebError> {
+        Ok(match self.status.as_str() {
+            "done" => (
+                ActionStatus::Done,
+                note("What was done", &self.note, false)?,
+            ),
+            "dropped" => (
+                ActionStatus::Dropped,
+                note("Why it was dropped", &self.note, true)?,
+            ),
+            "open" => (ActionStatus::Open, String::new()),
+            _ => return Err(WebError::BadInput("Choose done, dropped or open.".into())),
+        })
     }
 }

@@ -9,15 +9,15 @@ use chrono::{DateTime, Duration, Local, NaiveDate, TimeZone, Utc};
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::core::house_question::{change_since, count_answers, MeetingCounts, NewQuestion};
-use crate::core::{scale, PersonId};
-use crate::store::ports::house::{HouseError, HouseQuestion, NewDecision, Resident};
-use crate::store::ports::WebPlan;
-use crate::store::ActionStatus;
+use crate::core::house_question::NewQuestion;
+use crate::core::PersonId;
+use crate::report::meeting::{self, MeetingReport};
+use crate::store::ports::house::{HouseError, NewDecision};
 use crate::web::auth::SignedIn;
 use crate::web::html::path_part;
-use crate::web::pages::{self, MeetingShown, QuestionForm};
+use crate::web::pages::{self, QuestionForm};
 use crate::web::{AppState, WebError};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 
 use super::checks::*;
 
@@ -200,27 +200,14 @@ pub(super) async fn make_question(
     }
 }
 
-/// A question and what its answers come to, as its meeting may see them.
-fn meeting_counts(
-    question: &HouseQuestion,
-    plan: &mut dyn WebPlan,
-    residents: &[Resident],
-) -> Result<MeetingCounts, WebError> {
-    let answers = plan.house().house_answers(&question.id)?;
-    let points = scale::preset(&question.scale).map_or(0, |s| s.points.len());
-    let may_name: Vec<PersonId> = residents
-        .iter()
-        .filter(|r| r.named_at_meetings.is_some())
-        .map(|r| r.person.id.clone())
-        .collect();
-    Ok(count_answers(
-        &question.cards,
-        points,
-        &question.people,
-        &answers.answers,
-        &answers.declined,
-        &may_name,
-    ))
+/// The meeting's report of question `id`, or "not found".
+async fn meeting_report(state: &AppState, id: String) -> Result<MeetingReport, WebError> {
+    state
+        .with_plan(move |plan| {
+            let house: &dyn crate::store::ports::HousePlan = plan.house();
+            meeting::gather(house, &id)?.ok_or(WebError::NotFound)
+        })
+        .await
 }
 
 pub(super) async fn meeting_page(
@@ -229,40 +216,51 @@ pub(super) async fn meeting_page(
     Path(id): Path<String>,
 ) -> Result<Markup, WebError> {
     staff_only(&signed_in)?;
-    let shown = state
-        .with_plan(move |plan| {
-            let question = plan
-                .house()
-                .house_question(&id)?
-                .ok_or(WebError::NotFound)?;
-            let residents = plan.house().residents()?;
-            let counts = meeting_counts(&question, plan, &residents)?;
-            let before = match &question.asks_again {
-                Some(earlier) => plan.house().house_question(earlier)?,
-                None => None,
-            };
-            let change = match &before {
-                Some(before) => {
-                    let then = meeting_counts(before, plan, &residents)?;
-                    Some((before.clone(), change_since(&then, &counts)))
-                }
-                None => None,
-            };
-            let decisions = plan.house().decisions(&question.id)?;
-            let earlier_decisions = match &before {
-                Some(before) => plan.house().decisions(&before.id)?,
-                None => Vec::new(),
-            };
-            Ok(MeetingShown {
-                question,
-                counts,
-                change,
-                residents,
-                decisions: (decisions, earlier_decisions),
-            })
-        })
-        .await?;
-    Ok(pages::meeting(&signed_in.session, &shown, state.now()))
+    let report = meeting_report(&state, id).await?;
+    Ok(pages::meeting(&signed_in.session, &report, state.now()))
+}
+
+/// The easy-read PDF, for the meeting's table and the noticeboard.
+pub(super) async fn meeting_pdf(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    staff_only(&signed_in)?;
+    let report = meeting_report(&state, id).await?;
+    let pdf = tokio::task::spawn_blocking(move || crate::report::meeting_pdf::meeting_pdf(&report))
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(|e| {
+            tracing::warn!("the meeting's PDF could not be made: {e}");
+            WebError::Internal
+        })?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/pdf"),
+            (CONTENT_DISPOSITION, "attachment; filename=\"meeting.pdf\""),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// The counts as CSV, every count under three said as such.
+pub(super) async fn meeting_csv(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    staff_only(&signed_in)?;
+    let report = meeting_report(&state, id).await?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (CONTENT_DISPOSITION, "attachment; filename=\"meeting.csv\""),
+        ],
+        meeting::csv(&report),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -357,38 +355,15 @@ pub(super) async fn record_decision(
     Ok(Redirect::to(&format!("/house/{}#decisions", path_part(&id))).into_response())
 }
 
-#[derive(Deserialize)]
-pub(super) struct DecisionStatusForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    note: String,
-    /// Words for the residents, told on their kiosks when it is done.
-    #[serde(default)]
-    tell: String,
-}
-
 pub(super) async fn settle_decision(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path((id, decision)): Path<(String, i64)>,
-    Form(form): Form<DecisionStatusForm>,
+    Form(form): Form<StatusForm>,
 ) -> Result<Response, WebError> {
     signed_in.check_form(&form.csrf)?;
     staff_only(&signed_in)?;
-    let (status, outcome) = match form.status.as_str() {
-        "done" => (
-            ActionStatus::Done,
-            note("What was done", &form.note, false)?,
-        ),
-        "dropped" => (
-            ActionStatus::Dropped,
-            note("Why it was dropped", &form.note, true)?,
-        ),
-        _ => return Err(WebError::BadInput("Choose done or dropped.".into())),
-    };
+    let (status, outcome) = form.settled()?;
     let tell = short("What to tell the residents", &form.tell, false)?;
     let by = signed_in.name().to_string();
     let now = state.now();

@@ -55,6 +55,8 @@ pub fn app(state: AppState) -> Router {
         .route("/house", get(house_page).post(make_question))
         .route("/house/new", get(new_question_page))
         .route("/house/{question}", get(meeting_page))
+        .route("/house/{question}/meeting.pdf", get(meeting_pdf))
+        .route("/house/{question}/meeting.csv", get(meeting_csv))
         .route("/house/{question}/decisions", post(record_decision))
         .route(
             "/house/{question}/decisions/{decision}/status",
@@ -138,31 +140,7 @@ async fn security_headers(
 /// The bundled scales' symbols, for the pages that show a scale as the
 /// kiosk does.
 async fn scale_symbol(axum::extract::Path(symbol): axum::extract::Path<String>) -> Response {
-    macro_rules! symbols {
-        ($($name:literal),*) => {
-            match symbol.as_str() {
-                $(concat!($name, ".svg") => Some(include_str!(concat!("../../../images/scales/", $name, ".svg"))),)*
-                _ => None,
-            }
-        };
-    }
-    let found = symbols!(
-        "anxious",
-        "calm",
-        "dont-like",
-        "dont-want",
-        "going-well",
-        "like",
-        "not-going-well",
-        "not-important",
-        "not-sure",
-        "quite-important",
-        "so-so",
-        "sometimes",
-        "unsure",
-        "very-important",
-        "want"
-    );
+    let found = crate::library::bundled::scale_symbol(&symbol);
     match found {
         Some(svg) => (
             [

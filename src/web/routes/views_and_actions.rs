@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use crate::core::{PersonId, Verdict};
 use crate::store::ports::staff::{Judgement, NewAction, Settlement};
-use crate::store::ActionStatus;
 use crate::web::auth::SignedIn;
 use crate::web::{pages, AppState, WebError};
 
@@ -158,19 +157,6 @@ pub(super) async fn add_action(
     .into_response())
 }
 
-#[derive(Deserialize)]
-pub(super) struct StatusForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    note: String,
-    /// Words for the person, told on the kiosk when the action is done.
-    #[serde(default)]
-    tell: String,
-}
-
 pub(super) async fn settle_action(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -179,18 +165,7 @@ pub(super) async fn settle_action(
 ) -> Result<Response, WebError> {
     signed_in.check_form(&form.csrf)?;
     staff_only(&signed_in)?;
-    let (status, outcome) = match form.status.as_str() {
-        "done" => (
-            ActionStatus::Done,
-            note("What was done", &form.note, false)?,
-        ),
-        "dropped" => (
-            ActionStatus::Dropped,
-            note("Why it was dropped", &form.note, true)?,
-        ),
-        "open" => (ActionStatus::Open, String::new()),
-        _ => return Err(WebError::BadInput("Choose done, dropped or open.".into())),
-    };
+    let (status, outcome) = form.settled()?;
     let settlement = Settlement {
         person: PersonId::new(person.clone()),
         action,
