@@ -322,6 +322,35 @@ impl HousePlan for Plan {
         .collect()
     }
 
+    fn take_card_off(
+        &mut self,
+        question: &str,
+        card: &str,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE house_question_cards SET removed_at = ?1
+             WHERE question_id = ?2 AND card_id = ?3 AND removed_at IS NULL",
+            params![timestamp(now), question, card],
+        )?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        let after = format!("question {question}: card {card} taken off");
+        audit_change(
+            &tx,
+            now,
+            by_whom,
+            "house question card taken off",
+            None,
+            Some(&after),
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
     fn decide(
         &mut self,
         decision: &NewDecision,

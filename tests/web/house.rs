@@ -366,6 +366,25 @@ fn a_manager_asks_the_house_and_the_meeting_counts_three_of_four_hiding_counts_u
         "each resident who placed tomatoes is told, not Lee"
     );
 
+    // Herbs turn out not to be possible: taken off, their answers kept.
+    let off = jo.post(&format!("/house/{id}/cards/herbs/off"), &[("csrf", &csrf)]);
+    assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+    let page = jo.get(&format!("/house/{id}")).body;
+    assert!(
+        page.contains("taken off the question; its answers kept"),
+        "{page}"
+    );
+    let offered = sayso::store::DevicePlan::house_questions_for(
+        &Plan::open(&plan).unwrap(),
+        &[ALEX.into()],
+        fixture::now(),
+    )
+    .unwrap();
+    assert!(
+        offered[0].cards.iter().all(|c| c.id != "herbs"),
+        "no kiosk offers herbs now"
+    );
+
     // The easy-read report for the meeting's table, and the counts as CSV.
     assert!(jo
         .get(&format!("/house/{id}"))

@@ -119,6 +119,16 @@ pub trait HousePlan {
     /// Everyone the plan knows, with their consent to be named.
     fn residents(&self) -> Result<Vec<Resident>, StoreError>;
 
+    /// Takes a card off a question: no kiosk offers it any more, and the
+    /// answers that placed it stay counted. Whether it was on. Audited.
+    fn take_card_off(
+        &mut self,
+        question: &str,
+        card: &str,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
     /// Keeps what the meeting decided about a card, with an action for each
     /// resident whose newest answer placed it; its id. Audited.
     fn decide(

@@ -15,7 +15,7 @@ type Check = (&'static str, fn(&mut dyn AllPorts));
 
 /// Runs every check; panics naming the first that fails.
 pub fn check_house_port(make: &mut MakePlan) {
-    let checks: [Check; 4] = [
+    let checks: [Check; 5] = [
         (
             "a question is kept with its cards and residents, and refused in words without them",
             a_question_is_kept_with_its_cards_and_residents,
@@ -27,6 +27,10 @@ pub fn check_house_port(make: &mut MakePlan) {
         (
             "a decision gives each resident who placed its card an action, told once done with words",
             a_decision_gives_each_resident_who_placed_its_card_an_action,
+        ),
+        (
+            "a card taken off is offered no more and its answers stay counted",
+            a_card_taken_off_is_offered_no_more_and_its_answers_stay_counted,
         ),
         (
             "consent to be named is recorded with who and when, and can be withdrawn",
@@ -261,5 +265,30 @@ fn a_decision_gives_each_resident_who_placed_its_card_an_action(plan: &mut dyn A
     assert_eq!(
         plan.decisions(&id).unwrap()[0].status,
         crate::store::ActionStatus::Done
+    );
+}
+
+fn a_card_taken_off_is_offered_no_more_and_its_answers_stay_counted(plan: &mut dyn AllPorts) {
+    add_people(plan, &[("p-sam", "Sam")]);
+    let mut tea = garden(&["p-sam"]);
+    tea.cards = vec!["Tea".into(), "Roses".into()];
+    let id = plan.make_house_question(&tea, "Jo", at(1)).unwrap();
+    plan.execute(&answer_ops(&id, "s-1", false), &mut Faults::default())
+        .unwrap();
+    assert!(plan.take_card_off(&id, "tea", "Jo", at(2)).unwrap());
+    assert!(
+        !plan.take_card_off(&id, "tea", "Jo", at(3)).unwrap(),
+        "once"
+    );
+    assert!(!plan.take_card_off(&id, "coffee", "Jo", at(3)).unwrap());
+    let kept = plan.house_question(&id).unwrap().unwrap();
+    assert!(kept.cards[0].removed && !kept.cards[1].removed);
+    let offered = plan.house_questions_for(&[sam().id], at(4)).unwrap();
+    let cards: Vec<&str> = offered[0].cards.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(cards, ["Roses"], "kiosks no longer offer tea");
+    let answers = plan.house_answers(&id).unwrap();
+    assert_eq!(
+        answers.answers[0].placements[0].card, "tea",
+        "Sam's answer is kept"
     );
 }

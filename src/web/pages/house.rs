@@ -264,6 +264,7 @@ pub fn meeting(session: &WebSession, shown: &MeetingReport, now: DateTime<Utc>) 
             }
             @if session.account.manages() {
                 p.no-print { a.button href={ "/house/new?again=" (path_part(&question.id)) } { "Ask this again" } }
+                (take_cards_off(session, question))
             }
             p.quiet { "Asked by " (question.made_by) " on " (local_time(question.made_at)) "." }
         },
@@ -370,6 +371,22 @@ fn decisions(session: &WebSession, question: &HouseQuestion, decided: &[Decision
                 label for="decision-due" { "By (optional)" }
                 input id="decision-due" name="due" type="date";
                 button.primary type="submit" { "Record the decision" }
+            }
+        }
+    }
+}
+
+/// A manager's way to take off a card that turned out not to be possible.
+fn take_cards_off(session: &WebSession, question: &HouseQuestion) -> Markup {
+    html! {
+        details.no-print {
+            summary { "Take a card off the question" }
+            p.hint { "The kiosks stop offering it; the answers that placed it stay counted." }
+            @for card in question.cards.iter().filter(|c| !c.removed) {
+                form.inline method="post" action={ "/house/" (path_part(&question.id)) "/cards/" (path_part(&card.id)) "/off" } {
+                    input type="hidden" name="csrf" value=(session.csrf_token);
+                    button type="submit" { "Take \u{201c}" (card.label) "\u{201d} off" }
+                }
             }
         }
     }

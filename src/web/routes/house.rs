@@ -386,3 +386,26 @@ pub(super) async fn settle_decision(
     }
     Ok(Redirect::to(&format!("/house/{}#decisions", path_part(&id))).into_response())
 }
+
+/// A home manager takes a card off a question (one that turned out not to be
+/// possible): kiosks offer it no more, and its answers stay counted.
+pub(super) async fn take_card_off(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((id, card)): Path<(String, String)>,
+    Form(form): Form<super::sign_in_out::CsrfForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    manager_only(&signed_in)?;
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let question = id.clone();
+    let taken = state
+        .with_plan(move |plan| Ok(plan.house().take_card_off(&question, &card, &by, now)?))
+        .await?;
+    if !taken {
+        return Err(WebError::NotFound);
+    }
+    Ok(Redirect::to(&format!("/house/{}", path_part(&id))).into_response())
+}

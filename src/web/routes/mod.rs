@@ -58,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .route("/house/{question}/meeting.pdf", get(meeting_pdf))
         .route("/house/{question}/meeting.csv", get(meeting_csv))
         .route("/house/{question}/decisions", post(record_decision))
+        .route("/house/{question}/cards/{card}/off", post(take_card_off))
         .route(
             "/house/{question}/decisions/{decision}/status",
             post(settle_decision),
