@@ -606,3 +606,196 @@ fn pdf_text(pdf: &std::path::Path) -> String {
     assert!(out.status.success(), "pdftotext reads the PDF");
     String::from_utf8_lossy(&out.stdout).to_string()
 }
+
+#[test]
+fn a_manager_asks_sees_the_answers_come_in_records_a_decision_and_prints_the_report_in_a_real_browser(
+) {
+    use super::browser::{click_and_wait, open_browser, photograph, runtime, serve, Driver};
+    use base64::Engine;
+    use fantoccini::Locator;
+
+    let dir = tempfile::tempdir().unwrap();
+    let plan = house_of_four(dir.path());
+    let runtime = runtime();
+    let site = serve(&runtime, &plan);
+    let driver = Driver::start();
+    let question = runtime.block_on(async {
+        let browser = open_browser(&driver).await;
+        browser.goto(&format!("{site}/signin")).await.unwrap();
+        browser
+            .find(Locator::Id("name"))
+            .await
+            .unwrap()
+            .send_keys("Jo")
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Id("passphrase"))
+            .await
+            .unwrap()
+            .send_keys(JO_PASSPHRASE)
+            .await
+            .unwrap();
+        let sign_in = browser.find(Locator::Css("button.primary")).await.unwrap();
+        click_and_wait(&browser, sign_in).await;
+
+        let house = browser.find(Locator::LinkText("The house")).await.unwrap();
+        click_and_wait(&browser, house).await;
+        let ask = browser
+            .find(Locator::LinkText("Ask the house a question"))
+            .await
+            .unwrap();
+        click_and_wait(&browser, ask).await;
+        for (field, words) in [
+            ("title", "The garden"),
+            ("question", "What shall we plant in the garden?"),
+            ("cards", "Tomatoes\nRoses\nHerbs"),
+        ] {
+            browser
+                .find(Locator::Id(field))
+                .await
+                .unwrap()
+                .send_keys(words)
+                .await
+                .unwrap();
+        }
+        photograph(&browser, "house-question-form").await;
+        // Everyone is ticked, and the window is the next two weeks, unless changed.
+        let send = browser.find(Locator::Css("button.primary")).await.unwrap();
+        click_and_wait(&browser, send).await;
+        let url = browser.current_url().await.unwrap();
+        let question = url.path().trim_start_matches("/house/").to_string();
+        let page = browser
+            .find(Locator::Css("main"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("0 of 4 residents answered"), "{page}");
+        browser.close().await.unwrap();
+        question
+    });
+
+    // Three residents answer on their kiosks; the next syncs bring them in.
+    let topic = format!("house-{question}");
+    for (n, person) in [ALEX, SAM, KIM].iter().enumerate() {
+        let mat = format!("019a7000-0000-7000-8000-00000000000{n}");
+        answer(
+            dir.path(),
+            &mat,
+            person,
+            21,
+            &topic,
+            &[("tomatoes", "Tomatoes", Some(0))],
+        );
+    }
+
+    runtime.block_on(async {
+        let browser = open_browser(&driver).await;
+        browser.goto(&format!("{site}/signin")).await.unwrap();
+        browser
+            .find(Locator::Id("name"))
+            .await
+            .unwrap()
+            .send_keys("Jo")
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Id("passphrase"))
+            .await
+            .unwrap()
+            .send_keys(JO_PASSPHRASE)
+            .await
+            .unwrap();
+        let sign_in = browser.find(Locator::Css("button.primary")).await.unwrap();
+        click_and_wait(&browser, sign_in).await;
+        browser
+            .goto(&format!("{site}/house/{question}"))
+            .await
+            .unwrap();
+        let page = browser
+            .find(Locator::Css("main"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("3 of 4 residents answered"), "{page}");
+
+        // The meeting decides: recorded on the page.
+        let record = browser
+            .find(Locator::XPath("//summary[text()='Record a decision']"))
+            .await
+            .unwrap();
+        record.click().await.unwrap();
+        browser
+            .find(Locator::Id("decision-what"))
+            .await
+            .unwrap()
+            .send_keys("Plant tomatoes by the patio")
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Id("decision-who"))
+            .await
+            .unwrap()
+            .send_keys("Jo")
+            .await
+            .unwrap();
+        let save = browser
+            .find(Locator::XPath("//button[text()='Record the decision']"))
+            .await
+            .unwrap();
+        click_and_wait(&browser, save).await;
+        let page = browser
+            .find(Locator::Css("main"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Tomatoes: Plant tomatoes by the patio"),
+            "{page}"
+        );
+        photograph(&browser, "house-meeting").await;
+
+        // The easy-read report, fetched as the browser would print it.
+        let fetched = browser
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => {
+                     let s = ''; const a = new Uint8Array(b);
+                     for (let i = 0; i < a.length; i++) s += String.fromCharCode(a[i]);
+                     done(btoa(s));
+                 });",
+                vec![serde_json::json!(format!("/house/{question}/meeting.pdf"))],
+            )
+            .await
+            .unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(fetched.as_str().unwrap())
+            .unwrap();
+        let file = dir.path().join("from-the-browser.pdf");
+        std::fs::write(&file, bytes).unwrap();
+        let text = pdf_text(&file);
+        assert!(
+            text.contains("What shall we plant in the garden?"),
+            "{text}"
+        );
+        assert!(text.contains("3 of 4 residents answered."), "{text}");
+        assert!(text.contains("like: 3 people"), "{text}");
+        let shot = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target/screenshots/web/house-meeting-pdf");
+        let pages = std::process::Command::new("pdftoppm")
+            .args(["-png", "-r", "60"])
+            .arg(&file)
+            .arg(&shot)
+            .status()
+            .unwrap();
+        assert!(pages.success());
+        browser.close().await.unwrap();
+    });
+    drop(driver);
+}
