@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::ids::{CardId, PersonId, SessionId};
 use super::scale;
-use super::set_edit::card_id_from;
+use super::set_edit::{card_id_from, fresh_id};
 
 /// Counts below this are not shown: with two people in a cell, each of
 /// them knows what the other said.
@@ -27,11 +27,6 @@ pub const TOPIC_PREFIX: &str = "house-";
 /// The topic a question is answered under on the kiosk.
 pub fn topic_of(question: &str) -> String {
     format!("{TOPIC_PREFIX}{question}")
-}
-
-/// The question a topic id belongs to, if it is a house question's.
-pub fn question_of(topic: &str) -> Option<&str> {
-    topic.strip_prefix(TOPIC_PREFIX)
 }
 
 /// A question as staff made it.
@@ -180,12 +175,21 @@ impl NewQuestion {
                 let start: String = label.chars().take(20).collect();
                 return Err(QuestionRefused::CardTooLong(start));
             }
-            let id = CardId::new(card_id_from(label));
-            if cards.iter().any(|c| c.id == id) {
+            if cards
+                .iter()
+                .any(|c| c.label.to_lowercase() == label.to_lowercase())
+            {
                 return Err(QuestionRefused::SameCardTwice(label.to_string()));
             }
+            // Words in any script make a card: where they give no letters
+            // for an id ("ٹماٹر"), the card is numbered.
+            let base = match card_id_from(label) {
+                id if id == "photo" => "card".to_string(),
+                id => id,
+            };
+            let taken: Vec<String> = cards.iter().map(|c| c.id.to_string()).collect();
             cards.push(QuestionCard {
-                id,
+                id: CardId::new(fresh_id(&base, &taken)),
                 label: label.to_string(),
                 removed: false,
             });
@@ -461,6 +465,19 @@ mod tests {
             "blank lines are no cards"
         );
         assert_eq!(cards[0].id, "tomatoes");
+    }
+
+    #[test]
+    fn cards_in_any_script_each_get_an_id_of_their_own() {
+        let mut question = garden();
+        question.cards = vec!["ٹماٹر".into(), "گلاب".into(), "Ŵy".into(), "wy".into()];
+        let ids: Vec<String> = question
+            .check(at(2))
+            .unwrap()
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
+        assert_eq!(ids, ["card", "card-2", "y", "wy"]);
     }
 
     #[test]
