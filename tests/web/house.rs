@@ -138,6 +138,19 @@ fn a_manager_asks_the_house_and_the_meeting_counts_three_of_four_hiding_counts_u
         past.body.contains("Tomatoes\nRoses"),
         "nothing typed is lost"
     );
+    for window in [
+        ("2026-11-20", "262143-12-31"),
+        ("", "2026-12-03"),
+        ("20/11/2026", "x"),
+    ] {
+        let odd = ask(&mut jo, &csrf, &[], "Tomatoes", window);
+        assert_eq!(odd.status, StatusCode::OK, "{window:?}");
+        assert!(
+            odd.body
+                .contains("Give the first and last day of the window as dates."),
+            "{window:?}"
+        );
+    }
     let no_cards = ask(&mut jo, &csrf, &[], " \n ", ("2026-11-20", "2026-12-03"));
     assert!(no_cards.body.contains("A question needs at least one card"));
     let nobody = jo.post(

@@ -84,6 +84,15 @@ pub fn house_questions(
     )
 }
 
+/// A date for a date field: empty where none was given.
+fn date_value(date: NaiveDate) -> String {
+    if date == NaiveDate::MIN {
+        String::new()
+    } else {
+        date.format("%Y-%m-%d").to_string()
+    }
+}
+
 fn scale_choice(name: &str) -> String {
     scale::preset(name).map_or_else(String::new, |s| {
         s.points
@@ -143,9 +152,9 @@ pub fn question_form(
                     }
                 }
                 label for="opens" { "Offered from" }
-                input id="opens" name="opens" type="date" required value=(form.opens.format("%Y-%m-%d"));
+                input id="opens" name="opens" type="date" required value=(date_value(form.opens));
                 label for="closes" { "Until the end of" }
-                input id="closes" name="closes" type="date" required value=(form.closes.format("%Y-%m-%d"));
+                input id="closes" name="closes" type="date" required value=(date_value(form.closes));
                 button.primary type="submit" { "Ask the house" }
             }
         },

@@ -5,7 +5,7 @@
 use axum::extract::{Path, Query, RawForm, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::{DateTime, Duration, Local, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, TimeZone, Utc};
 use maud::Markup;
 use serde::Deserialize;
 
@@ -121,7 +121,12 @@ fn read_question_form(body: &[u8]) -> (String, QuestionForm) {
         closes: NaiveDate::MIN,
         asks_again: None,
     };
-    let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+    // A date a window can have: nothing a calendar control would not send.
+    let date = |text: &str| {
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .ok()
+            .filter(|d| (1970..=9999).contains(&d.year()))
+    };
     for (key, value) in form_urlencoded::parse(body) {
         match key.as_ref() {
             "csrf" => csrf = value.into_owned(),
@@ -175,29 +180,22 @@ pub(super) async fn make_question(
     manager_only(&signed_in)?;
     let by = signed_in.name().to_string();
     let now = state.now();
-    let question = form.question();
+    let dated = form.opens != NaiveDate::MIN && form.closes != NaiveDate::MIN;
+    let question = dated.then(|| form.question());
     let (made, residents) = state
         .with_plan(move |plan| {
-            let made = plan.house().make_house_question(&question, &by, now);
+            let made = question.map(|q| plan.house().make_house_question(&q, &by, now));
             Ok((made, plan.house().residents()?))
         })
         .await?;
-    match made {
-        Ok(id) => Ok(Redirect::to(&format!("/house/{id}")).into_response()),
-        Err(HouseError::Store(e)) => Err(WebError::Plan(e)),
-        Err(HouseError::NoSuchQuestion) => Err(WebError::NotFound),
-        Err(refused) => {
-            let problem = if form.opens == NaiveDate::MIN || form.closes == NaiveDate::MIN {
-                "Give the first and last day of the window as dates.".to_string()
-            } else {
-                refused.to_string()
-            };
-            Ok(
-                pages::question_form(&signed_in.session, &form, &residents, Some(&problem))
-                    .into_response(),
-            )
-        }
-    }
+    let problem = match made {
+        Some(Ok(id)) => return Ok(Redirect::to(&format!("/house/{id}")).into_response()),
+        Some(Err(HouseError::Store(e))) => return Err(WebError::Plan(e)),
+        Some(Err(HouseError::NoSuchQuestion)) => return Err(WebError::NotFound),
+        Some(Err(refused)) => refused.to_string(),
+        None => "Give the first and last day of the window as dates.".to_string(),
+    };
+    Ok(pages::question_form(&signed_in.session, &form, &residents, Some(&problem)).into_response())
 }
 
 /// The meeting's report of question `id`, or "not found".
@@ -286,10 +284,7 @@ pub(super) async fn meeting_consent(
     let given = form.given == "yes";
     let by = signed_in.name().to_string();
     let now = state.now();
-    let back = format!(
-        "/people/{}/profile#meetings",
-        crate::web::html::path_part(&person)
-    );
+    let back = format!("/people/{}/profile#meetings", path_part(&person));
     state
         .with_plan(move |plan| {
             match plan
