@@ -251,18 +251,15 @@ fn house_questions_in_use(
         }
         // A window closed lately stays in the schedule, so that what became
         // of it is recorded (a kiosk that was off at its close too).
-        let open = now.wall < question.closes;
-        if open {
+        let index = (now.wall < question.closes).then(|| {
             topics.push(topic);
-        }
-        let index = topics.len() - 1;
+            topics.len() - 1
+        });
         for person in flow_people
             .iter_mut()
             .filter(|p| question.people.contains(&p.person.id))
         {
-            if open {
-                person.topics.push(index);
-            }
+            person.topics.extend(index);
             person.schedule.once.push(question.window());
         }
     }
