@@ -9,11 +9,12 @@
 //!
 //! Run with `cargo bench --bench meetings`.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+#[path = "support/pages.rs"]
+mod pages;
+use pages::{measure, report, Pages};
 
-use axum::body::Body;
-use axum::http::{header, Request};
+use std::time::Instant;
+
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
 use sayso::core::house_question::{topic_of, NewQuestion};
@@ -23,15 +24,12 @@ use sayso::store::ports::house::NewDecision;
 use sayso::store::ports::{AccountsPlan, HousePlan};
 use sayso::store::{ActionStatus, Journal, Plan};
 use sayso::sync::{with_plan, SyncOptions};
-use sayso::web::{app, AppState};
-use tower::ServiceExt;
 
 const RESIDENTS: u32 = 12;
 const DAYS: u32 = 365;
 const MATS_PER_DAY: u32 = 4;
 const CARDS: u32 = 8;
 const MONTHS: u32 = 12;
-const RUNS: usize = 40;
 const VIEWS: [&str; 3] = ["like", "not sure", "don't like"];
 
 fn day_start(day: u32) -> DateTime<Utc> {
@@ -156,30 +154,8 @@ fn main() {
         started.elapsed()
     );
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let router = app(AppState::new(plan_path.clone(), Arc::new(move || now)));
-    let cookie = format!("sayso_session={token}");
-    let get = |path: &str| -> (Duration, usize) {
-        let request = Request::get(path)
-            .header(header::COOKIE, &cookie)
-            .body(Body::empty())
-            .unwrap();
-        let started = Instant::now();
-        let response = runtime.block_on(router.clone().oneshot(request)).unwrap();
-        assert!(
-            response.status().is_success(),
-            "{path}: {}",
-            response.status()
-        );
-        let body = runtime
-            .block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
-            .unwrap();
-        (started.elapsed(), body.len())
-    };
+    let pages = Pages::new(&plan_path, now, &token);
+    let get = |path: &str| pages.get(path);
 
     // The same answers the page counts, read with plain SQL: this asking's
     // and the last one's, their mats and where each card went.
@@ -215,35 +191,6 @@ fn main() {
 
     let (pdf, size) = measure(|| get(&format!("/house/{newest}/meeting.pdf")));
     report("meeting PDF", pdf, size, plain_rows);
-}
-
-/// p50 and p95 of `RUNS` runs (after one to warm up), and the last size.
-fn measure(mut run: impl FnMut() -> (Duration, usize)) -> ((Duration, Duration), usize) {
-    run();
-    let mut times = Vec::with_capacity(RUNS);
-    let mut size = 0;
-    for _ in 0..RUNS {
-        let (time, bytes) = run();
-        times.push(time);
-        size = bytes;
-    }
-    times.sort();
-    let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
-    ((times[times.len() / 2], p95), size)
-}
-
-fn report(
-    name: &str,
-    (p50, p95): (Duration, Duration),
-    size: usize,
-    (b50, b95): (Duration, Duration),
-) {
-    println!(
-        "{name:<14} p50 {p50:>9.2?}  p95 {p95:>9.2?}  ({} KB)   plain SQL p50 {b50:>9.2?}  p95 {b95:>9.2?}   ratio p50 {:.1}x  p95 {:.1}x",
-        size / 1024,
-        p50.as_secs_f64() / b50.as_secs_f64(),
-        p95.as_secs_f64() / b95.as_secs_f64()
-    );
 }
 
 /// One finished mat: every card of the topic placed, views drifting.

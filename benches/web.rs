@@ -9,11 +9,12 @@
 //!
 //! Run with `cargo bench --bench web`.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+#[path = "support/pages.rs"]
+mod pages;
+use pages::{measure, report, Pages};
 
-use axum::body::Body;
-use axum::http::{header, Request};
+use std::time::Instant;
+
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
 use sayso::core::{Company, InputMethod, Record, Spot};
@@ -21,14 +22,11 @@ use sayso::store::accounts::Role;
 use sayso::store::ports::AccountsPlan;
 use sayso::store::{Journal, Plan};
 use sayso::sync::{with_plan, SyncOptions};
-use sayso::web::{app, AppState};
-use tower::ServiceExt;
 
 const PEOPLE: u32 = 20;
 const DAYS: u32 = 365;
 const MATS_PER_DAY: u32 = 8;
 const CARDS_PER_MAT: u32 = 10;
-const RUNS: usize = 40;
 const VIEWS: [&str; 3] = ["like", "not sure", "don't like"];
 
 fn main() {
@@ -83,30 +81,8 @@ fn main() {
         started.elapsed()
     );
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let router = app(AppState::new(plan_path.clone(), Arc::new(move || now)));
-    let cookie = format!("sayso_session={token}");
-    let get = |path: &str| -> (Duration, usize) {
-        let request = Request::get(path)
-            .header(header::COOKIE, &cookie)
-            .body(Body::empty())
-            .unwrap();
-        let started = Instant::now();
-        let response = runtime.block_on(router.clone().oneshot(request)).unwrap();
-        assert!(
-            response.status().is_success(),
-            "{path}: {}",
-            response.status()
-        );
-        let body = runtime
-            .block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
-            .unwrap();
-        (started.elapsed(), body.len())
-    };
+    let pages = Pages::new(&plan_path, now, &token);
+    let get = |path: &str| pages.get(path);
 
     let db = Connection::open(&plan_path).unwrap();
     let person = people[7].id.to_string();
@@ -215,35 +191,6 @@ fn main() {
         pdf_size / 1024,
         plain_year.0,
         pdf_times[pdf_times.len() / 2].as_secs_f64() / plain_year.0.as_secs_f64()
-    );
-}
-
-/// p50 and p95 of `RUNS` runs (after one to warm up), and the last size.
-fn measure(mut run: impl FnMut() -> (Duration, usize)) -> ((Duration, Duration), usize) {
-    run();
-    let mut times = Vec::with_capacity(RUNS);
-    let mut size = 0;
-    for _ in 0..RUNS {
-        let (time, bytes) = run();
-        times.push(time);
-        size = bytes;
-    }
-    times.sort();
-    let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
-    ((times[times.len() / 2], p95), size)
-}
-
-fn report(
-    name: &str,
-    (p50, p95): (Duration, Duration),
-    size: usize,
-    (b50, b95): (Duration, Duration),
-) {
-    println!(
-        "{name:<16} p50 {p50:>9.2?}  p95 {p95:>9.2?}  ({} KB)   plain SQL p50 {b50:>9.2?}  p95 {b95:>9.2?}   ratio p50 {:.1}x  p95 {:.1}x",
-        size / 1024,
-        p50.as_secs_f64() / b50.as_secs_f64(),
-        p95.as_secs_f64() / b95.as_secs_f64()
     );
 }
 

@@ -182,6 +182,28 @@ pub(super) async fn photograph(browser: &Client, name: &str) {
     browser.set_window_size(1280, 1000).await.unwrap();
 }
 
+/// Signs in on the sign-in page as a person would, and waits for the page
+/// that follows.
+pub(super) async fn sign_in(browser: &Client, site: &str, name: &str, passphrase: &str) {
+    browser.goto(&format!("{site}/signin")).await.unwrap();
+    browser
+        .find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys(name)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("passphrase"))
+        .await
+        .unwrap()
+        .send_keys(passphrase)
+        .await
+        .unwrap();
+    let button = browser.find(Locator::Css("button.primary")).await.unwrap();
+    click_and_wait(browser, button).await;
+}
+
 /// Clicks a button that submits a form (or a link), and waits until the
 /// browser shows the page that comes back.
 pub(super) async fn click_and_wait(browser: &Client, button: fantoccini::elements::Element) {

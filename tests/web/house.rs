@@ -623,7 +623,9 @@ fn pdf_text(pdf: &std::path::Path) -> String {
 #[test]
 fn a_manager_asks_sees_the_answers_come_in_records_a_decision_and_prints_the_report_in_a_real_browser(
 ) {
-    use super::browser::{click_and_wait, open_browser, photograph, runtime, serve, Driver};
+    use super::browser::{
+        click_and_wait, open_browser, photograph, runtime, serve, sign_in, Driver,
+    };
     use base64::Engine;
     use fantoccini::Locator;
 
@@ -634,23 +636,7 @@ fn a_manager_asks_sees_the_answers_come_in_records_a_decision_and_prints_the_rep
     let driver = Driver::start();
     let question = runtime.block_on(async {
         let browser = open_browser(&driver).await;
-        browser.goto(&format!("{site}/signin")).await.unwrap();
-        browser
-            .find(Locator::Id("name"))
-            .await
-            .unwrap()
-            .send_keys("Jo")
-            .await
-            .unwrap();
-        browser
-            .find(Locator::Id("passphrase"))
-            .await
-            .unwrap()
-            .send_keys(JO_PASSPHRASE)
-            .await
-            .unwrap();
-        let sign_in = browser.find(Locator::Css("button.primary")).await.unwrap();
-        click_and_wait(&browser, sign_in).await;
+        sign_in(&browser, &site, "Jo", JO_PASSPHRASE).await;
 
         let house = browser.find(Locator::LinkText("The house")).await.unwrap();
         click_and_wait(&browser, house).await;
@@ -706,23 +692,7 @@ fn a_manager_asks_sees_the_answers_come_in_records_a_decision_and_prints_the_rep
 
     runtime.block_on(async {
         let browser = open_browser(&driver).await;
-        browser.goto(&format!("{site}/signin")).await.unwrap();
-        browser
-            .find(Locator::Id("name"))
-            .await
-            .unwrap()
-            .send_keys("Jo")
-            .await
-            .unwrap();
-        browser
-            .find(Locator::Id("passphrase"))
-            .await
-            .unwrap()
-            .send_keys(JO_PASSPHRASE)
-            .await
-            .unwrap();
-        let sign_in = browser.find(Locator::Css("button.primary")).await.unwrap();
-        click_and_wait(&browser, sign_in).await;
+        sign_in(&browser, &site, "Jo", JO_PASSPHRASE).await;
         browser
             .goto(&format!("{site}/house/{question}"))
             .await

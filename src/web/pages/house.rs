@@ -244,8 +244,8 @@ pub fn meeting(session: &WebSession, shown: &MeetingReport, now: DateTime<Utc>) 
                     }
                 }
             }
-            (last_time(&shown.earlier_decisions, question))
-            (decisions(session, question, &shown.decisions))
+            (last_time(shown))
+            (decisions(session, shown))
             h2 { "Named answers" }
             @if counts.named.is_empty() {
                 p.quiet { "Nobody who answered has agreed to be named: their answers are only counted. \
@@ -280,17 +280,10 @@ pub fn meeting(session: &WebSession, shown: &MeetingReport, now: DateTime<Utc>) 
     )
 }
 
-fn label_of<'a>(question: &'a HouseQuestion, card: &'a str) -> &'a str {
-    question
-        .cards
-        .iter()
-        .find(|c| c.id == card)
-        .map_or(card, |c| c.label.as_str())
-}
-
 /// What became of the last meeting's decisions on the same question: the
 /// share done, and those still open.
-fn last_time(earlier: &[Decision], question: &HouseQuestion) -> Markup {
+fn last_time(report: &MeetingReport) -> Markup {
+    let earlier = &report.earlier_decisions;
     let done = earlier
         .iter()
         .filter(|d| d.status == ActionStatus::Done)
@@ -307,7 +300,7 @@ fn last_time(earlier: &[Decision], question: &HouseQuestion) -> Markup {
                 p { "Still open:" }
                 ul {
                     @for d in open {
-                        li { (label_of(question, &d.card)) ": " (d.what) " (" (d.who)
+                        li { (report.label_of(&d.card)) ": " (d.what) " (" (d.who)
                             @if let Some(due) = d.due { ", by " (due.format("%-d %b %Y")) }
                             ")" }
                     }
@@ -336,7 +329,8 @@ fn status_words(decision: &Decision) -> String {
 
 /// The decisions on this question, each settled here, and the form that
 /// records one.
-fn decisions(session: &WebSession, question: &HouseQuestion, decided: &[Decision]) -> Markup {
+fn decisions(session: &WebSession, report: &MeetingReport) -> Markup {
+    let (question, decided) = (&report.question, &report.decisions);
     let base = format!("/house/{}/decisions", path_part(&question.id));
     html! {
         h2 id="decisions" { "What the meeting decided" }
@@ -346,7 +340,7 @@ fn decisions(session: &WebSession, question: &HouseQuestion, decided: &[Decision
         }
         @for d in decided {
             div.action {
-                p { strong { (label_of(question, &d.card)) ": " (d.what) } }
+                p { strong { (report.label_of(&d.card)) ": " (d.what) } }
                 p.quiet { (d.who)
                     @if let Some(due) = d.due { ", by " (due.format("%-d %b %Y")) }
                     " · for the residents who placed the card (" (Count::of(d.residents)) ") · " (status_words(d)) }

@@ -218,6 +218,19 @@ pub(super) async fn meeting_page(
     Ok(pages::meeting(&signed_in.session, &report, state.now()))
 }
 
+/// A file for the browser to save.
+fn download(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [
+            (CONTENT_TYPE, content_type.to_string()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// The easy-read PDF, for the meeting's table and the noticeboard.
 pub(super) async fn meeting_pdf(
     State(state): State<AppState>,
@@ -233,14 +246,7 @@ pub(super) async fn meeting_pdf(
             tracing::warn!("the meeting's PDF could not be made: {e}");
             WebError::Internal
         })?;
-    Ok((
-        [
-            (CONTENT_TYPE, "application/pdf"),
-            (CONTENT_DISPOSITION, "attachment; filename=\"meeting.pdf\""),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(download("application/pdf", "meeting.pdf", pdf))
 }
 
 /// The counts as CSV, every count under three said as such.
@@ -251,14 +257,11 @@ pub(super) async fn meeting_csv(
 ) -> Result<Response, WebError> {
     staff_only(&signed_in)?;
     let report = meeting_report(&state, id).await?;
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (CONTENT_DISPOSITION, "attachment; filename=\"meeting.csv\""),
-        ],
-        meeting::csv(&report),
-    )
-        .into_response())
+    Ok(download(
+        "text/csv; charset=utf-8",
+        "meeting.csv",
+        meeting::csv(&report).into_bytes(),
+    ))
 }
 
 #[derive(Deserialize)]
