@@ -169,8 +169,7 @@ fn count_cell(count: Count, column: &str) -> Markup {
     }
 }
 
-/// The scale's points as column headings: symbol, colour and words, as on
-/// the kiosk.
+/// The scale's points as column headings: symbol and words.
 fn point_heading(scale: &Scale) -> Markup {
     html! {
         @for point in &scale.points {
@@ -178,7 +177,9 @@ fn point_heading(scale: &Scale) -> Markup {
                 @if let Some(symbol) = point.symbol.strip_prefix("bundled:scales/") {
                     img.symbol src={ "/static/scales/" (symbol) } alt="";
                 }
-                span.swatch style={ "background:" (point.colour) } {} " " (point.label)
+                // The symbol and the words, as on the kiosk: the page's
+                // security policy allows no inline colour, and none is needed.
+                (point.label)
             }
         }
     }
