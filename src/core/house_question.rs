@@ -66,6 +66,10 @@ pub struct QuestionForKiosk {
 pub struct KioskCard {
     pub id: CardId,
     pub label: String,
+    /// Its picture's file name as the plan names it (`HASH.jpg`), if it has
+    /// one; the kiosk keeps it beside the questions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
 }
 
 impl QuestionForKiosk {
@@ -141,6 +145,8 @@ pub struct QuestionCard {
     pub label: String,
     /// Taken off after answers came in: its answers stay counted.
     pub removed: bool,
+    /// Its picture in the plan (a hash), once staff gave it one.
+    pub picture: Option<String>,
 }
 
 impl NewQuestion {
@@ -192,6 +198,7 @@ impl NewQuestion {
                 id: CardId::new(fresh_id(&base, &taken)),
                 label: label.to_string(),
                 removed: false,
+                picture: None,
             });
         }
         if self.people.is_empty() {
@@ -546,6 +553,7 @@ mod tests {
                 id: CardId::new(*id),
                 label: id.to_string(),
                 removed: false,
+                picture: None,
             })
             .collect()
     }

@@ -243,9 +243,14 @@ fn house_questions_in_use(
         }
     };
     for question in &questions {
-        let Some(topic) = question.topic() else {
+        let Some(mut topic) = question.topic() else {
             continue; // a scale this sayso does not know: a newer hub's
         };
+        for (card, given) in topic.cards.iter_mut().zip(&question.cards) {
+            card.picture = given.picture.as_deref().and_then(|name| {
+                crate::library::house_questions::card_picture(&paths.data_dir, name)
+            });
+        }
         if topics.iter().any(|t| t.id == topic.id) {
             continue;
         }

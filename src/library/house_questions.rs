@@ -3,12 +3,31 @@
 //! when the kiosk opens its home. A kiosk offline keeps asking what it last
 //! had, until each question's window closes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::plan_sets::SETS_DIR;
+use super::PLAN_PREFIX;
 use crate::core::house_question::QuestionForKiosk;
 
 /// In the kiosk's data directory.
 pub const HOUSE_QUESTIONS_FILE: &str = "house-questions.json";
+/// The cards' pictures, in the folder of the sets taken from the plan (a
+/// name no set can have), so that cards name them as `plan:` pictures.
+const HOUSE_PICTURES_DIR: &str = ".house-pictures";
+
+/// Where a kiosk keeps the pictures of the house's questions.
+pub fn pictures_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join(SETS_DIR).join(HOUSE_PICTURES_DIR)
+}
+
+/// The picture a card of a house question shows on this kiosk, once it is
+/// there: as the kiosk's cards name pictures of the plan.
+pub fn card_picture(data_dir: &Path, name: &str) -> Option<String> {
+    pictures_dir(data_dir)
+        .join(name)
+        .is_file()
+        .then(|| format!("{PLAN_PREFIX}{HOUSE_PICTURES_DIR}/{name}"))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum QuestionsFileError {
@@ -62,6 +81,7 @@ mod tests {
             cards: vec![KioskCard {
                 id: "tomatoes".into(),
                 label: "Tomatoes".into(),
+                picture: None,
             }],
             people: vec!["alex".into()],
             opens,

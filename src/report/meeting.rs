@@ -6,7 +6,7 @@
 
 use crate::core::house_question::{change_since, count_answers, CardChange, Count, MeetingCounts};
 use crate::core::scale::{self, Scale};
-use crate::core::PersonId;
+use crate::core::{CardId, PersonId};
 use crate::store::ports::house::{Decision, HouseQuestion, Resident};
 use crate::store::ports::HousePlan;
 use crate::store::StoreError;
@@ -33,6 +33,15 @@ impl MeetingReport {
             .iter()
             .find(|r| &r.person.id == id)
             .map_or("A resident who has left", |r| r.person.name.as_str())
+    }
+
+    /// A card's picture in the plan (its hash), by the card's id.
+    pub fn picture_of(&self, card: &CardId) -> Option<&str> {
+        self.question
+            .cards
+            .iter()
+            .find(|c| &c.id == card)
+            .and_then(|c| c.picture.as_deref())
     }
 
     /// A card's words, by its id.

@@ -16,6 +16,23 @@ use crate::store::ActionStatus;
 
 /// How big a scale point's symbol is drawn, in points.
 const SYMBOL: f32 = 34.0;
+/// How big a card's picture is drawn, in points.
+const CARD_PICTURE: f32 = 72.0;
+
+/// The cards' pictures by hash, as the plan keeps them (JPEG or PNG).
+pub type CardPictures = std::collections::HashMap<String, Vec<u8>>;
+
+/// A card's picture as an image for the PDF; none when it cannot be read
+/// (the card's words are there anyway).
+fn card_image(bytes: &[u8]) -> Option<Image> {
+    let data: krilla::Data = bytes.to_vec().into();
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        Image::from_jpeg(data, true)
+    } else {
+        Image::from_png(data, true)
+    }
+    .ok()
+}
 
 /// A bundled symbol as an image for the PDF (its colours straight, not
 /// multiplied by their transparency as drawing gives them).
@@ -44,8 +61,8 @@ fn people(count: Count) -> String {
     }
 }
 
-/// The report as PDF bytes.
-pub fn meeting_pdf(report: &MeetingReport) -> Result<Vec<u8>, PdfError> {
+/// The report as PDF bytes, with the cards' `pictures`.
+pub fn meeting_pdf(report: &MeetingReport, pictures: &CardPictures) -> Result<Vec<u8>, PdfError> {
     let question = &report.question;
     let counts = &report.counts;
     let mut layout = Layout::new();
@@ -74,7 +91,19 @@ pub fn meeting_pdf(report: &MeetingReport) -> Result<Vec<u8>, PdfError> {
         .map(|p| symbol_image(&p.symbol))
         .collect();
     for card in &counts.cards {
-        layout.big_heading(&card.label);
+        let picture = report
+            .picture_of(&card.card)
+            .and_then(|hash| pictures.get(hash))
+            .and_then(|bytes| card_image(bytes));
+        match picture {
+            Some(image) => layout.pictured_heading(
+                image,
+                CARD_PICTURE,
+                &format!("The picture of {}", card.label),
+                &card.label,
+            ),
+            None => layout.big_heading(&card.label),
+        }
         for ((point, count), symbol) in report.scale.points.iter().zip(&card.points).zip(&symbols) {
             let words = format!("{}: {}", point.label, people(*count));
             match symbol {

@@ -226,6 +226,33 @@ impl Layout {
         self.y += side;
     }
 
+    /// A heading with a picture before it, in big words: a card of a
+    /// question for the house. `alt` says what the picture shows.
+    pub(super) fn pictured_heading(&mut self, image: Image, side: f32, alt: &str, text: &str) {
+        let size = 20.0;
+        self.y += 12.0;
+        self.room_for(side + 80.0);
+        let block = self.begin(Block::Figure(alt.to_string()));
+        self.push(Item::Picture {
+            block,
+            x: MARGIN,
+            y: self.y,
+            width: side,
+            height: side,
+            image,
+        });
+        let words = self.begin(Block::Heading);
+        self.push(Item::Text {
+            block: words,
+            x: MARGIN + side + 12.0,
+            y: self.y + side / 2.0 + size * 0.35,
+            size,
+            bold: true,
+            text: text.to_string(),
+        });
+        self.y += side + 4.0;
+    }
+
     fn bullet_note(&mut self, text: &str) {
         self.text(Block::BulletNote, text, 10.0, false, 28.0);
     }

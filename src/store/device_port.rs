@@ -323,6 +323,9 @@ impl DevicePlan for Plan {
     fn home_photo(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.newest_home_photo(hash)
     }
+    fn house_picture(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.house_picture_bytes(hash)
+    }
     fn house_questions_for(
         &self,
         people: &[PersonId],

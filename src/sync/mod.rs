@@ -11,6 +11,7 @@
 //! device's files; nothing of the UI, the voice or the web app.
 
 pub mod home;
+mod house;
 pub mod hub;
 pub mod join;
 mod options;
@@ -102,35 +103,6 @@ impl PlanTarget {
     }
 }
 
-/// The house's questions for this kiosk's residents, kept for it to ask
-/// while it is offline too; whether they changed. A question not taken
-/// now is taken at the next sync.
-fn take_house_questions(
-    journal: &Journal,
-    plan: &mut dyn DevicePlan,
-    data_dir: &Path,
-    now: DateTime<Utc>,
-    problems: &mut Vec<String>,
-) -> bool {
-    let asked = journal.people().and_then(|people| {
-        let ids: Vec<_> = people.into_iter().map(|p| p.id).collect();
-        plan.house_questions_for(&ids, now)
-    });
-    let kept = match asked {
-        Ok(questions) => crate::library::house_questions::keep(data_dir, &questions),
-        Err(e) => {
-            warn!("the house's questions not taken from the support plan: {e}");
-            problems.push(format!("The house's questions could not be taken: {e}"));
-            return false;
-        }
-    };
-    kept.unwrap_or_else(|e| {
-        warn!("{e}");
-        problems.push(format!("{e}"));
-        false
-    })
-}
-
 /// Syncs the journal at `journal` with the plan at `target`.
 pub fn run(
     journal: &Path,
@@ -186,7 +158,7 @@ pub fn with_plan(
             }
         }
         report.questions_changed =
-            take_house_questions(journal, plan, &files.data_dir, now, &mut problems);
+            house::take_questions(journal, plan, &files.data_dir, now, &mut problems);
     }
     if let Some(home_file) = &options.home_file {
         match home::take_newest(plan, home_file, journal) {

@@ -8,11 +8,13 @@ use chrono::{Duration, TimeZone, Utc};
 use sayso::clock::Clock;
 use sayso::clock::ManualClock;
 use sayso::core::house_question::{topic_of, NewQuestion};
+use sayso::core::view::PictureRef;
 use sayso::core::TOLD_BACK_TOPIC;
 use sayso::core::{Event, Input, InputMethod, PersonId, Screen};
 use sayso::kiosk::{Kiosk, KioskInput, KioskPaths};
 use sayso::library::house_questions::HOUSE_QUESTIONS_FILE;
-use sayso::store::ports::house::NewDecision;
+use sayso::store::pictures::NewPicture;
+use sayso::store::ports::house::{CardPicture, NewDecision};
 use sayso::store::ports::HousePlan;
 use sayso::store::ActionStatus;
 use sayso::store::{DevicePlan, Faults, Plan, PlanOp};
@@ -40,21 +42,56 @@ fn ask_the_garden_question(plan: &std::path::Path) -> String {
         .collect();
     plan.execute(&people, &mut Faults::default()).unwrap();
     let opens = common::start_time() - Duration::days(1);
-    plan.make_house_question(
-        &NewQuestion {
-            title: "The garden".into(),
-            question: "What shall we plant in the garden?".into(),
-            scale: "like".into(),
-            cards: vec!["Tomatoes".into(), "Roses".into()],
-            people: vec![PersonId::new(ALEX), PersonId::new(SAM)],
+    let question = plan
+        .make_house_question(
+            &NewQuestion {
+                title: "The garden".into(),
+                question: "What shall we plant in the garden?".into(),
+                scale: "like".into(),
+                cards: vec!["Tomatoes".into(), "Roses".into()],
+                people: vec![PersonId::new(ALEX), PersonId::new(SAM)],
+                opens,
+                closes: opens + Duration::days(14),
+                asks_again: None,
+            },
+            "Jo",
             opens,
-            closes: opens + Duration::days(14),
-            asks_again: None,
-        },
+        )
+        .unwrap();
+    // The manager gives the tomatoes a photo from their phone.
+    let garden = image::RgbImage::from_pixel(64, 48, image::Rgb([200, 40, 30]));
+    let photo = sayso::library::photo::prepare(
+        &sayso::library::test_photos::phone_jpeg(&garden, 1),
+        sayso::library::photo::Framing::Square,
+    )
+    .unwrap();
+    let picture = NewPicture {
+        source_hash: "the phone's photo",
+        media_type: "image/jpeg",
+        width: photo.width,
+        height: photo.height,
+        bytes: &photo.bytes,
+    };
+    plan.give_card_picture(
+        &question,
+        "tomatoes",
+        CardPicture::Photo(picture),
         "Jo",
         opens,
     )
-    .unwrap()
+    .unwrap();
+    question
+}
+
+/// The bytes of the tomatoes' picture in the plan.
+fn photo_of_tomatoes(plan: &std::path::Path) -> Vec<u8> {
+    let plan = Plan::open(plan).unwrap();
+    let question = &plan.house_questions().unwrap()[0];
+    let hash = plan.house_question(&question.id).unwrap().unwrap().cards[0]
+        .picture
+        .clone()
+        .unwrap();
+    plan.house_picture(&hash).unwrap().unwrap()
 }
 
 #[test]
@@ -97,6 +134,17 @@ fn each_resident_finds_the_house_question_first_and_answers_or_declines_it_and_t
     touch(&mut kiosk, Event::Choose(0));
     assert_eq!(kiosk.screen(), Screen::Mat);
     assert_eq!(kiosk.session().unwrap().topic().id.as_str(), topic);
+    // The tomatoes show the manager's photo, kept on the kiosk by its
+    // hash; the roses, with none, show their words.
+    let tomatoes = kiosk.view().mat.card.expect("a card is offered");
+    assert_eq!(tomatoes.label, "Tomatoes");
+    let PictureRef::InSet(shown) = &tomatoes.picture else {
+        panic!("the tomatoes have their picture: {:?}", tomatoes.picture)
+    };
+    let file = shown.strip_prefix("plan:").unwrap();
+    let kept = std::fs::read(paths.data_dir.join("sets").join(file)).unwrap();
+    assert!(file.ends_with(".jpg"), "{file}");
+    assert_eq!(kept, photo_of_tomatoes(&paths.plan));
     let said = spoken.texts();
     assert!(
         said.iter()

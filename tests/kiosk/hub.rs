@@ -330,7 +330,7 @@ fn raw_client() -> reqwest::blocking::Client {
 }
 
 /// Every route of the kiosks' API, as a kiosk calls it.
-const ROUTES: [(&str, &str); 25] = [
+const ROUTES: [(&str, &str); 26] = [
     ("POST", "/check"),
     ("GET", "/home"),
     ("POST", "/home"),
@@ -345,6 +345,7 @@ const ROUTES: [(&str, &str); 25] = [
     ("POST", "/told-back"),
     ("POST", "/told-back/answered"),
     ("POST", "/house-questions"),
+    ("GET", "/house-pictures/aa"),
     ("POST", "/staff-line"),
     ("POST", "/staff-pin"),
     ("GET", "/pictures/from/aa"),

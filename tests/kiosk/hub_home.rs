@@ -13,6 +13,8 @@ use sayso::core::house_question::NewQuestion;
 use sayso::core::{Event, Input, InputMethod, Screen};
 use sayso::kiosk::{Kiosk, KioskInput, KioskPaths};
 use sayso::library::house_questions::HOUSE_QUESTIONS_FILE;
+use sayso::store::pictures::NewPicture;
+use sayso::store::ports::house::CardPicture;
 use sayso::store::ports::HousePlan;
 use sayso::voice::{RecordingVoice, SpokenLog};
 
@@ -137,21 +139,38 @@ fn the_hubs_home_file_reaches_both_kiosks_whole_with_its_photos_and_its_changes(
         );
         // The hub runs on this machine's clock.
         let opens = chrono::Utc::now() - Duration::days(1);
-        plan.make_house_question(
-            &NewQuestion {
-                title: "The garden".into(),
-                question: "What shall we plant?".into(),
-                scale: "like".into(),
-                cards: vec!["Tomatoes".into()],
-                people: residents.into_iter().map(|r| r.person.id).collect(),
+        let question = plan
+            .make_house_question(
+                &NewQuestion {
+                    title: "The garden".into(),
+                    question: "What shall we plant?".into(),
+                    scale: "like".into(),
+                    cards: vec!["Tomatoes".into()],
+                    people: residents.into_iter().map(|r| r.person.id).collect(),
+                    opens,
+                    closes: opens + Duration::days(14),
+                    asks_again: None,
+                },
+                "Jo",
                 opens,
-                closes: opens + Duration::days(14),
-                asks_again: None,
-            },
+            )
+            .unwrap();
+        let photo = NewPicture {
+            source_hash: "a photo of tomatoes",
+            media_type: "image/jpeg",
+            width: 4,
+            height: 3,
+            bytes: b"tomatoes, as a JPEG",
+        };
+        plan.give_card_picture(
+            &question,
+            "tomatoes",
+            CardPicture::Photo(photo),
             "Jo",
             opens,
         )
-        .unwrap()
+        .unwrap();
+        question
     };
     let asked = sayso(&kitchen, &["sync"]);
     assert!(
@@ -163,6 +182,15 @@ fn the_hubs_home_file_reaches_both_kiosks_whole_with_its_photos_and_its_changes(
     assert!(
         kept.contains(&question) && kept.contains("Tomatoes"),
         "{kept}"
+    );
+    let pictures: Vec<_> = std::fs::read_dir(kitchen.join("sets/.house-pictures"))
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(
+        pictures,
+        [b"tomatoes, as a JPEG".to_vec()],
+        "the card's picture came from the hub, checked by its hash"
     );
 
     // Nothing changed on the hub: nothing new is given or taken.

@@ -22,7 +22,7 @@ const LEE: &str = "019a4c2e-5f00-7000-8000-00000000d1d1";
 /// The fortnight's plan with two more residents, Kim and Lee (in the
 /// plan as the hub's home file puts them, before their first mat), and Jo,
 /// a home manager.
-fn house_of_four(dir: &std::path::Path) -> std::path::PathBuf {
+pub(super) fn house_of_four(dir: &std::path::Path) -> std::path::PathBuf {
     let plan = fixture::plan_after_a_fortnight(dir);
     let journal = dir.join("journal.sqlite");
     let db = Connection::open(&journal).unwrap();
@@ -50,7 +50,7 @@ fn house_of_four(dir: &std::path::Path) -> std::path::PathBuf {
     plan
 }
 
-fn ask(
+pub(super) fn ask(
     jo: &mut Client,
     csrf: &str,
     extra: &[(&str, &str)],
@@ -74,7 +74,7 @@ fn ask(
 }
 
 /// A resident's answer, as their kiosk's next sync brings it in.
-fn answer(
+pub(super) fn answer(
     dir: &std::path::Path,
     id: &str,
     person: &str,
@@ -96,7 +96,7 @@ fn answer(
     );
 }
 
-fn question_id(location: &str) -> String {
+pub(super) fn question_id(location: &str) -> String {
     location
         .strip_prefix("/house/")
         .expect("the meeting page")

@@ -14,5 +14,6 @@ mod fhir;
 mod fixture;
 mod flood;
 mod house;
+mod house_pictures;
 mod kiosks;
 mod report_pdf;

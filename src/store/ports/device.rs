@@ -134,6 +134,10 @@ pub trait DevicePlan {
     /// A photo the newest home file names, by its hash (no other picture).
     fn home_photo(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError>;
 
+    /// A picture a card of the house's questions shows, by its hash (no
+    /// other picture).
+    fn house_picture(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
     /// The house's questions still open at `now`, or closed within the last
     /// day, that are for any of `people` (the kiosk's residents), with only
     /// those residents.

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::core::house_question::{HouseAnswer, NewQuestion, QuestionCard, QuestionRefused};
 use crate::core::{CardId, PersonId, PersonRef};
+use crate::store::pictures::NewPicture;
 use crate::store::ActionStatus;
 use crate::store::StoreError;
 
@@ -82,6 +83,25 @@ pub struct Decision {
     pub told: usize,
 }
 
+/// A picture one of the home's cards shows (as a kiosk last shared it),
+/// which a question's card may show too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HomeCardPicture {
+    pub topic: String,
+    pub label: String,
+    /// The picture's hash in the plan.
+    pub picture: String,
+}
+
+/// Where a question's card gets its picture.
+#[derive(Debug, Clone, Copy)]
+pub enum CardPicture<'a> {
+    /// A photo staff sent, made into a picture by sayso.
+    Photo(NewPicture<'a>),
+    /// The picture of one of the home's cards, by its hash.
+    OfHomeCard(&'a str),
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum HouseError {
     #[error(transparent)]
@@ -92,6 +112,8 @@ pub enum HouseError {
     NoSuchQuestion,
     #[error("That card is not one of the question's.")]
     NoSuchCard,
+    #[error("That picture is not one of the home's cards' pictures.")]
+    NoSuchPicture,
     #[error("Say what was decided and who does it (at most 200 characters each).")]
     DecisionWords,
     #[error(transparent)]
@@ -128,6 +150,20 @@ pub trait HousePlan {
         by_whom: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+
+    /// The pictures the home's cards show, one of each, by topic.
+    fn home_card_pictures(&self) -> Result<Vec<HomeCardPicture>, StoreError>;
+
+    /// Gives a question's card a picture (in place of any it had); kiosks
+    /// show it from their next sync. Audited.
+    fn give_card_picture(
+        &mut self,
+        question: &str,
+        card: &str,
+        picture: CardPicture,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), HouseError>;
 
     /// Keeps what the meeting decided about a card, with an action for each
     /// resident whose newest answer placed it; its id. Audited.

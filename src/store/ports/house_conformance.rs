@@ -2,20 +2,21 @@
 //! [`HousePlan`](super::HousePlan). Each check starts from a fresh, empty plan.
 
 use super::device_conformance::{at, run_check, sam, tea_mat};
-use super::house::{HouseError, NewDecision};
+use super::house::{CardPicture, HouseError, NewDecision};
 use super::staff_conformance::MakePlan;
 use super::AllPorts;
 use crate::core::house_question::{topic_of, NewQuestion, QuestionRefused};
 use crate::core::PersonId;
 use crate::store::journal::CheckInRow;
 use crate::store::ops::PlanOp;
+use crate::store::pictures::NewPicture;
 use crate::store::Faults;
 
 type Check = (&'static str, fn(&mut dyn AllPorts));
 
 /// Runs every check; panics naming the first that fails.
 pub fn check_house_port(make: &mut MakePlan) {
-    let checks: [Check; 5] = [
+    let checks: [Check; 6] = [
         (
             "a question is kept with its cards and residents, and refused in words without them",
             a_question_is_kept_with_its_cards_and_residents,
@@ -31,6 +32,10 @@ pub fn check_house_port(make: &mut MakePlan) {
         (
             "a card taken off is offered no more and its answers stay counted",
             a_card_taken_off_is_offered_no_more_and_its_answers_stay_counted,
+        ),
+        (
+            "a card's picture is a photo or a home card's, and kiosks get it and no other picture",
+            a_cards_picture_is_a_photo_or_a_home_cards,
         ),
         (
             "consent to be named is recorded with who and when, and can be withdrawn",
@@ -266,6 +271,81 @@ fn a_decision_gives_each_resident_who_placed_its_card_an_action(plan: &mut dyn A
         plan.decisions(&id).unwrap()[0].status,
         crate::store::ActionStatus::Done
     );
+}
+
+fn a_cards_picture_is_a_photo_or_a_home_cards(plan: &mut dyn AllPorts) {
+    add_people(plan, &[("p-sam", "Sam")]);
+    let id = plan
+        .make_house_question(&garden(&["p-sam"]), "Jo", at(1))
+        .unwrap();
+    let picture = |bytes: &'static [u8]| NewPicture {
+        source_hash: "a photo as sent",
+        media_type: "image/jpeg",
+        width: 4,
+        height: 3,
+        bytes,
+    };
+    plan.give_card_picture(
+        &id,
+        "tomatoes",
+        CardPicture::Photo(picture(b"tomato")),
+        "Jo",
+        at(2),
+    )
+    .unwrap();
+    let tomato = plan.house_question(&id).unwrap().unwrap().cards[0]
+        .picture
+        .clone()
+        .expect("the photo is the card's");
+    let offered = plan.house_questions_for(&[sam().id], at(3)).unwrap();
+    assert_eq!(
+        offered[0].cards[0].picture.as_deref(),
+        Some(format!("{tomato}.jpg").as_str())
+    );
+    assert_eq!(offered[0].cards[1].picture, None, "roses have none yet");
+    assert_eq!(
+        plan.house_picture(&tomato).unwrap().as_deref(),
+        Some(&b"tomato"[..])
+    );
+
+    // A home card's picture may be given; a person's photo may not, and
+    // no kiosk gets it by asking.
+    let rose = plan.add_picture(picture(b"rose"), at(2)).unwrap();
+    plan.set_card_picture("garden", "rose", &rose, at(2))
+        .unwrap();
+    let face = plan.add_picture(picture(b"face"), at(2)).unwrap();
+    plan.set_person_photo(&sam().id, &face).unwrap();
+    assert!(matches!(
+        plan.give_card_picture(&id, "roses", CardPicture::OfHomeCard(&face), "Jo", at(3)),
+        Err(HouseError::NoSuchPicture)
+    ));
+    assert_eq!(plan.house_picture(&face).unwrap(), None);
+    assert!(matches!(
+        plan.give_card_picture(&id, "lilies", CardPicture::OfHomeCard(&rose), "Jo", at(3)),
+        Err(HouseError::NoSuchCard)
+    ));
+    plan.give_card_picture(&id, "roses", CardPicture::OfHomeCard(&rose), "Jo", at(3))
+        .unwrap();
+    let listed = plan.home_card_pictures().unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(
+        (listed[0].label.as_str(), &listed[0].picture),
+        ("rose", &rose)
+    );
+
+    // Asked again, the cards keep their pictures.
+    let mut again = garden(&["p-sam"]);
+    again.asks_again = Some(id.clone());
+    let again = plan.make_house_question(&again, "Jo", at(4)).unwrap();
+    let pictures: Vec<_> = plan
+        .house_question(&again)
+        .unwrap()
+        .unwrap()
+        .cards
+        .into_iter()
+        .map(|c| c.picture)
+        .collect();
+    assert_eq!(pictures, [Some(tomato), Some(rose)]);
 }
 
 fn a_card_taken_off_is_offered_no_more_and_its_answers_stay_counted(plan: &mut dyn AllPorts) {

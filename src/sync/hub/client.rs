@@ -361,6 +361,9 @@ impl DevicePlan for HubPlan {
     fn home_photo(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.get_file(&format!("/home-photos/{hash}"))
     }
+    fn house_picture(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.get_file(&format!("/house-pictures/{hash}"))
+    }
     /// Which questions are open is the hub's to say, by its own clock.
     fn house_questions_for(
         &self,

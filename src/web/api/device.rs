@@ -181,6 +181,24 @@ pub(super) async fn house_questions(
     .await
 }
 
+/// A picture of a house question's card, as base64 (`null`: no card of
+/// the house's questions shows it).
+pub(super) async fn house_picture(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(hash): Path<String>,
+) -> Answer<Option<String>> {
+    if !is_picture_hash(&hash) {
+        kiosk_of(&state, &headers).await?;
+        return Err(ApiError::BadRequest("that is not a picture's hash".into()));
+    }
+    as_kiosk(&state, &headers, move |plan, _, _| {
+        let picture = plan.house_picture(&hash)?;
+        Ok(picture.map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes)))
+    })
+    .await
+}
+
 pub(super) async fn told_back_answered(
     State(state): State<AppState>,
     headers: HeaderMap,

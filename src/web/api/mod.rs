@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/told-back", post(told_back))
         .route("/told-back/answered", post(told_back_answered))
         .route("/house-questions", post(house_questions))
+        .route("/house-pictures/{hash}", get(house_picture))
         .route("/staff-line", post(staff_line))
         .route("/staff-pin", post(staff_pin))
         .route("/pictures/from/{source}", get(picture_from))

@@ -9,9 +9,11 @@ use crate::core::scale::{self, Scale};
 use crate::core::PersonId;
 use crate::report::meeting::MeetingReport;
 use crate::store::accounts::WebSession;
-use crate::store::ports::house::{Decision, HouseQuestion, QuestionListed, Resident};
+use crate::store::ports::house::{
+    Decision, HomeCardPicture, HouseQuestion, QuestionListed, Resident,
+};
 use crate::store::ActionStatus;
-use crate::web::html::{layout, local_time, path_part};
+use crate::web::html::{card_anchor, layout, local_time, path_part};
 
 /// The new-question form's fields, as shown (again, with a problem, when
 /// the question was refused: nothing typed is lost).
@@ -185,7 +187,12 @@ fn point_heading(scale: &Scale) -> Markup {
     }
 }
 
-pub fn meeting(session: &WebSession, shown: &MeetingReport, now: DateTime<Utc>) -> Markup {
+pub fn meeting(
+    session: &WebSession,
+    shown: &MeetingReport,
+    home_pictures: &[HomeCardPicture],
+    now: DateTime<Utc>,
+) -> Markup {
     let question = &shown.question;
     let counts = &shown.counts;
     let scale = &shown.scale;
@@ -214,6 +221,9 @@ pub fn meeting(session: &WebSession, shown: &MeetingReport, now: DateTime<Utc>) 
                     @for card in &counts.cards {
                         tr {
                             th scope="row" {
+                                @if let Some(hash) = shown.picture_of(&card.card) {
+                                    img.card-thumb src={ "/pictures/" (hash) } alt="";
+                                }
                                 (card.label)
                                 @if card.removed { br; span.quiet { "taken off the question; its answers kept" } }
                             }
@@ -274,6 +284,7 @@ pub fn meeting(session: &WebSession, shown: &MeetingReport, now: DateTime<Utc>) 
             }
             @if session.account.manages() {
                 p.no-print { a.button href={ "/house/new?again=" (path_part(&question.id)) } { "Ask this again" } }
+                (card_pictures(session, question, home_pictures))
                 (take_cards_off(session, question))
             }
             p.quiet { "Asked by " (question.made_by) " on " (local_time(question.made_at)) "." }
@@ -375,6 +386,58 @@ fn decisions(session: &WebSession, report: &MeetingReport) -> Markup {
                 label for="decision-due" { "By (optional)" }
                 input id="decision-due" name="due" type="date";
                 button.primary type="submit" { "Record the decision" }
+            }
+        }
+    }
+}
+
+/// A manager gives each card a picture: a photo, or one of the home's.
+fn card_pictures(
+    session: &WebSession,
+    question: &HouseQuestion,
+    home_pictures: &[HomeCardPicture],
+) -> Markup {
+    let base = format!("/house/{}/cards", path_part(&question.id));
+    let mut topics: Vec<&str> = Vec::new();
+    for picture in home_pictures {
+        if !topics.contains(&picture.topic.as_str()) {
+            topics.push(&picture.topic);
+        }
+    }
+    html! {
+        details.no-print id="pictures" {
+            summary { "Pictures for the cards" }
+            p.hint { "A card with a picture is easier to know on the kiosk. The kiosks show a                       new picture from their next sync." }
+            @for card in question.cards.iter().filter(|c| !c.removed) {
+                section.card-picture id=(card_anchor("house", card.id.as_str())) {
+                    h3 { (card.label) }
+                    @match &card.picture {
+                        Some(hash) => { img.card-thumb.large src={ "/pictures/" (hash) } alt={ "The picture of " (card.label) }; }
+                        None => { p.quiet { "No picture yet: the kiosk shows its words." } }
+                    }
+                    form.stack method="post" action={ (base) "/" (path_part(&card.id)) "/photo" } enctype="multipart/form-data" {
+                        input type="hidden" name="csrf" value=(session.csrf_token);
+                        label for={ "photo-" (card.id) } { "A photo" }
+                        input id={ "photo-" (card.id) } type="file" name="photo" accept="image/jpeg,image/png,image/webp";
+                        button type="submit" { "Use this photo" }
+                    }
+                    @if !home_pictures.is_empty() {
+                        form.stack method="post" action={ (base) "/" (path_part(&card.id)) "/picture" } {
+                            input type="hidden" name="csrf" value=(session.csrf_token);
+                            label for={ "picture-" (card.id) } { "Or the picture of one of the home's cards" }
+                            select id={ "picture-" (card.id) } name="picture" {
+                                @for topic in &topics {
+                                    optgroup label=(topic) {
+                                        @for picture in home_pictures.iter().filter(|p| p.topic == *topic) {
+                                            option value=(picture.picture) selected[card.picture.as_deref() == Some(picture.picture.as_str())] { (picture.label) }
+                                        }
+                                    }
+                                }
+                            }
+                            button type="submit" { "Use this picture" }
+                        }
+                    }
+                }
             }
         }
     }

@@ -25,7 +25,7 @@ use super::checks::*;
 /// the two weeks before a monthly meeting.
 const USUAL_WINDOW_DAYS: i64 = 14;
 
-fn manager_only(signed_in: &SignedIn) -> Result<(), WebError> {
+pub(super) fn manager_only(signed_in: &SignedIn) -> Result<(), WebError> {
     if signed_in.session.account.manages() {
         Ok(())
     } else {
@@ -215,7 +215,20 @@ pub(super) async fn meeting_page(
 ) -> Result<Markup, WebError> {
     staff_only(&signed_in)?;
     let report = meeting_report(&state, id).await?;
-    Ok(pages::meeting(&signed_in.session, &report, state.now()))
+    // The pictures a manager may give the cards: the home's own.
+    let home_pictures = if signed_in.session.account.manages() {
+        state
+            .with_plan(|plan| Ok(plan.house().home_card_pictures()?))
+            .await?
+    } else {
+        Vec::new()
+    };
+    Ok(pages::meeting(
+        &signed_in.session,
+        &report,
+        &home_pictures,
+        state.now(),
+    ))
 }
 
 /// A file for the browser to save.
@@ -239,13 +252,32 @@ pub(super) async fn meeting_pdf(
 ) -> Result<Response, WebError> {
     staff_only(&signed_in)?;
     let report = meeting_report(&state, id).await?;
-    let pdf = tokio::task::spawn_blocking(move || crate::report::meeting_pdf::meeting_pdf(&report))
-        .await
-        .map_err(|_| WebError::Internal)?
-        .map_err(|e| {
-            tracing::warn!("the meeting's PDF could not be made: {e}");
-            WebError::Internal
-        })?;
+    let hashes: Vec<String> = report
+        .question
+        .cards
+        .iter()
+        .filter_map(|c| c.picture.clone())
+        .collect();
+    let pictures = state
+        .with_plan(move |plan| {
+            let mut pictures = crate::report::meeting_pdf::CardPictures::new();
+            for hash in hashes {
+                if let Some(bytes) = plan.device().house_picture(&hash)? {
+                    pictures.insert(hash, bytes);
+                }
+            }
+            Ok(pictures)
+        })
+        .await?;
+    let pdf = tokio::task::spawn_blocking(move || {
+        crate::report::meeting_pdf::meeting_pdf(&report, &pictures)
+    })
+    .await
+    .map_err(|_| WebError::Internal)?
+    .map_err(|e| {
+        tracing::warn!("the meeting's PDF could not be made: {e}");
+        WebError::Internal
+    })?;
     Ok(download("application/pdf", "meeting.pdf", pdf))
 }
 

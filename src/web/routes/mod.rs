@@ -21,6 +21,7 @@ const MAX_FORM_BYTES: usize = 32 * 1024;
 mod account;
 mod checks;
 mod house;
+mod house_pictures;
 mod kiosks;
 mod person;
 mod profile;
@@ -31,6 +32,7 @@ mod whats_new;
 
 use account::*;
 use house::*;
+use house_pictures::*;
 use kiosks::*;
 use person::*;
 use profile::*;
@@ -59,6 +61,11 @@ pub fn app(state: AppState) -> Router {
         .route("/house/{question}/meeting.csv", get(meeting_csv))
         .route("/house/{question}/decisions", post(record_decision))
         .route("/house/{question}/cards/{card}/off", post(take_card_off))
+        .route(
+            "/house/{question}/cards/{card}/photo",
+            post(card_photo).layer(DefaultBodyLimit::max(MAX_CARD_PHOTO_UPLOAD)),
+        )
+        .route("/house/{question}/cards/{card}/picture", post(card_picture))
         .route(
             "/house/{question}/decisions/{decision}/status",
             post(settle_decision),

@@ -25,14 +25,20 @@ pub(super) const MAX_FIELD_BYTES: usize = 4 * 1024;
 
 /// A file as it arrived: the name the browser gave it (only ever a label),
 /// its type, and its bytes.
-pub(super) struct Upload {
+pub(in crate::web) struct Upload {
     file_name: String,
     content_type: String,
     bytes: Vec<u8>,
 }
 
+impl Upload {
+    pub(in crate::web) fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
 /// A form's text fields by name.
-pub(super) type FormTexts = std::collections::HashMap<String, String>;
+pub(in crate::web) type FormTexts = std::collections::HashMap<String, String>;
 
 /// A form sent with files, read field by field as it arrives: texts up to
 /// [`MAX_FIELD_BYTES`], each file up to `max_file` bytes (refused as soon as
@@ -141,7 +147,7 @@ impl UploadForm {
 
 /// A form with one file (a photo, a recording, a board file): the file,
 /// refused with `missing` if none was sent, and the form's texts.
-pub(super) async fn one_file(
+pub(in crate::web) async fn one_file(
     signed_in: &SignedIn,
     multipart: Multipart,
     field: &'static str,
@@ -163,7 +169,7 @@ pub(super) fn label_of_file(file_name: &str) -> String {
     label_from(stem)
 }
 
-pub(super) fn photo_too_big(bytes: u64) -> String {
+pub(in crate::web) fn photo_too_big(bytes: u64) -> String {
     photo::PhotoError::TooLarge {
         megabytes: bytes.div_ceil(1024 * 1024),
     }
@@ -171,7 +177,7 @@ pub(super) fn photo_too_big(bytes: u64) -> String {
 }
 
 /// Makes a card's photo off the async threads (decoding takes a while).
-pub(super) async fn prepare_photo(
+pub(in crate::web) async fn prepare_photo(
     bytes: Vec<u8>,
     framing: Framing,
 ) -> Result<photo::CardPhoto, WebError> {
