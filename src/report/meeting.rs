@@ -63,7 +63,7 @@ fn counts_of(
     let points = scale::preset(&question.scale).map_or(0, |s| s.points.len());
     let may_name: Vec<PersonId> = residents
         .iter()
-        .filter(|r| r.named_at_meetings.is_some())
+        .filter(|r| r.may_be_named())
         .map(|r| r.person.id.clone())
         .collect();
     Ok(count_answers(

@@ -33,6 +33,13 @@ impl Plan {
                 row.get::<_, String>(0)
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        // Once a resident has left, no kiosk asks them.
+        let mut left = self
+            .conn
+            .prepare_cached("SELECT id FROM people WHERE left_home_at IS NOT NULL")?;
+        let left = left
+            .query_map([], |row| Ok(PersonId::new(row.get::<_, String>(0)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
         let mut questions = Vec::new();
         for id in ids {
             let Some(question) = self.house_question(&id)? else {
@@ -41,7 +48,7 @@ impl Plan {
             let people: Vec<PersonId> = question
                 .people
                 .into_iter()
-                .filter(|p| people.contains(p))
+                .filter(|p| people.contains(p) && !left.contains(p))
                 .collect();
             if people.is_empty() {
                 continue;
@@ -139,6 +146,16 @@ impl HousePlan for Plan {
                 .map_err(StoreError::from)?;
             if !known {
                 return Err(HouseError::NoSuchPerson(person.to_string()));
+            }
+            let left: bool = tx
+                .query_row(
+                    "SELECT left_home_at IS NOT NULL FROM people WHERE id = ?1",
+                    [person.as_str()],
+                    |row| row.get(0),
+                )
+                .map_err(StoreError::from)?;
+            if left {
+                return Err(HouseError::LeftHome(person.to_string()));
             }
         }
         if let Some(earlier) = &question.asks_again {
@@ -349,7 +366,9 @@ impl HousePlan for Plan {
 
     fn residents(&self) -> Result<Vec<Resident>, StoreError> {
         let mut statement = self.conn.prepare(
-            "SELECT id, name, named_at_meetings_by, named_at_meetings_at FROM people ORDER BY name",
+            "SELECT id, name, named_at_meetings_by, named_at_meetings_at,
+                    left_home_recorded_by, left_home_at
+             FROM people ORDER BY name",
         )?;
         let rows = statement.query_map([], |row| {
             Ok((
@@ -357,19 +376,20 @@ impl HousePlan for Plan {
                     id: row.get(0)?,
                     name: row.get(1)?,
                 },
-                row.get::<_, Option<String>>(2)?,
-                row.get::<_, Option<String>>(3)?,
+                [row.get::<_, Option<String>>(2)?, row.get(3)?],
+                [row.get::<_, Option<String>>(4)?, row.get(5)?],
             ))
         })?;
+        let recorded = |[by, at]: [Option<String>; 2]| match (by, at) {
+            (Some(by), Some(at)) => parse_timestamp(&at).map(|at| Some((by, at))),
+            _ => Ok(None),
+        };
         rows.map(|row| {
-            let (person, by, at) = row?;
-            let named_at_meetings = match (by, at) {
-                (Some(by), Some(at)) => Some((by, parse_timestamp(&at)?)),
-                _ => None,
-            };
+            let (person, named, left) = row?;
             Ok(Resident {
                 person,
-                named_at_meetings,
+                named_at_meetings: recorded(named)?,
+                left_home: recorded(left)?,
             })
         })
         .collect()
@@ -644,6 +664,45 @@ impl HousePlan for Plan {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn record_leaving(
+        &mut self,
+        person: &PersonId,
+        left: bool,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), HouseError> {
+        let tx = self.conn.transaction().map_err(StoreError::from)?;
+        let (by, at) = if left {
+            (Some(by_whom), Some(timestamp(now)))
+        } else {
+            (None, None)
+        };
+        let changed = tx
+            .execute(
+                "UPDATE people SET left_home_recorded_by = ?1, left_home_at = ?2 WHERE id = ?3",
+                params![by, at, person.as_str()],
+            )
+            .map_err(StoreError::from)?;
+        if changed == 0 {
+            return Err(HouseError::NoSuchPerson(person.to_string()));
+        }
+        let what = if left {
+            "resident left the home"
+        } else {
+            "resident's leaving recorded by mistake, undone"
+        };
+        audit_change(
+            &tx,
+            now,
+            by_whom,
+            what,
+            None,
+            Some(&format!("person {person}")),
+        )?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(())
     }
 
     fn record_meeting_consent(

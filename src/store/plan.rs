@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/plan/0012_clock_marks.sql"),
     include_str!("migrations/plan/0013_home_settings.sql"),
     include_str!("migrations/plan/0014_house_questions.sql"),
+    include_str!("migrations/plan/0015_residents_who_leave.sql"),
 ];
 
 /// The schema version this build writes.

@@ -223,7 +223,7 @@ CREATE TABLE partial_mats (
 CREATE TABLE people (
     id   TEXT PRIMARY KEY,
     name TEXT NOT NULL
-, photo_hash TEXT REFERENCES pictures(hash), views_shared INTEGER NOT NULL DEFAULT 0, named_at_meetings_by TEXT, named_at_meetings_at TEXT);
+, photo_hash TEXT REFERENCES pictures(hash), views_shared INTEGER NOT NULL DEFAULT 0, named_at_meetings_by TEXT, named_at_meetings_at TEXT, left_home_at TEXT, left_home_recorded_by TEXT);
 -- table picture_sets
 CREATE TABLE picture_sets (
     id         TEXT PRIMARY KEY,

@@ -482,7 +482,7 @@ fn a_manager_asks_the_house_and_the_meeting_counts_three_of_four_hiding_counts_u
 }
 
 /// The cells of a card's row of the meeting table, after its name.
-fn row_of(body: &str, card: &str) -> Vec<String> {
+pub(super) fn row_of(body: &str, card: &str) -> Vec<String> {
     let start = body
         .find(&format!("<th scope=\"row\">{card}"))
         .unwrap_or_else(|| panic!("{card}'s row: {body}"));

@@ -48,12 +48,23 @@ pub struct HouseAnswers {
     pub declined: Vec<PersonId>,
 }
 
-/// A resident, and their consent to be named at meetings.
+/// A resident, their consent to be named at meetings, and whether they
+/// have left the home.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resident {
     pub person: PersonRef,
     /// Who recorded the consent, and when.
     pub named_at_meetings: Option<(String, DateTime<Utc>)>,
+    /// Who recorded that they left, and when: their answers stay counted,
+    /// never named, and no new question is made for them.
+    pub left_home: Option<(String, DateTime<Utc>)>,
+}
+
+impl Resident {
+    /// Whether their answers may be shown with their name.
+    pub fn may_be_named(&self) -> bool {
+        self.named_at_meetings.is_some() && self.left_home.is_none()
+    }
 }
 
 /// What a meeting decided about a card: who does it, by when.
@@ -108,6 +119,10 @@ pub enum HouseError {
     Refused(#[from] QuestionRefused),
     #[error("Nobody with the id {0} lives here.")]
     NoSuchPerson(String),
+    #[error(
+        "A resident chosen has left the home: a new question is only for those who live here."
+    )]
+    LeftHome(String),
     #[error("There is no such question.")]
     NoSuchQuestion,
     #[error("That card is not one of the question's.")]
@@ -138,7 +153,8 @@ pub trait HousePlan {
     /// mats left out), and who declined it.
     fn house_answers(&self, id: &str) -> Result<HouseAnswers, StoreError>;
 
-    /// Everyone the plan knows, with their consent to be named.
+    /// Everyone the plan knows, with their consent to be named and whether
+    /// they left.
     fn residents(&self) -> Result<Vec<Resident>, StoreError>;
 
     /// Takes a card off a question: no kiosk offers it any more, and the
@@ -189,6 +205,16 @@ pub trait HousePlan {
 
     /// What the meetings decided about a question, oldest first.
     fn decisions(&self, question: &str) -> Result<Vec<Decision>, StoreError>;
+
+    /// Records that a resident left the home (or, `left` false, that this
+    /// was recorded by mistake). Audited.
+    fn record_leaving(
+        &mut self,
+        person: &PersonId,
+        left: bool,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), HouseError>;
 
     /// Records (or withdraws) a resident's consent to their answers being
     /// shown by name. Audited.

@@ -16,7 +16,7 @@ type Check = (&'static str, fn(&mut dyn AllPorts));
 
 /// Runs every check; panics naming the first that fails.
 pub fn check_house_port(make: &mut MakePlan) {
-    let checks: [Check; 6] = [
+    let checks: [Check; 7] = [
         (
             "a question is kept with its cards and residents, and refused in words without them",
             a_question_is_kept_with_its_cards_and_residents,
@@ -36,6 +36,10 @@ pub fn check_house_port(make: &mut MakePlan) {
         (
             "a card's picture is a photo or a home card's, and kiosks get it and no other picture",
             a_cards_picture_is_a_photo_or_a_home_cards,
+        ),
+        (
+            "a resident who leaves keeps their answers counted, is never named, and is asked nothing new",
+            a_resident_who_leaves_keeps_their_answers_counted_and_is_asked_nothing_new,
         ),
         (
             "consent to be named is recorded with who and when, and can be withdrawn",
@@ -196,6 +200,53 @@ fn consent_to_be_named_is_recorded_and_can_be_withdrawn(plan: &mut dyn AllPorts)
     assert_eq!(consent(plan), None);
     assert!(matches!(
         plan.record_meeting_consent(&PersonId::new("p-nobody"), true, "Jo", at(5)),
+        Err(HouseError::NoSuchPerson(_))
+    ));
+}
+
+fn a_resident_who_leaves_keeps_their_answers_counted_and_is_asked_nothing_new(
+    plan: &mut dyn AllPorts,
+) {
+    add_people(plan, &[("p-sam", "Sam"), ("p-alex", "Alex")]);
+    let id = plan
+        .make_house_question(&garden(&["p-sam", "p-alex"]), "Jo", at(1))
+        .unwrap();
+    plan.execute(&answer_ops(&id, "s-1", false), &mut Faults::default())
+        .unwrap();
+    plan.record_meeting_consent(&sam().id, true, "Jo", at(2))
+        .unwrap();
+    plan.record_leaving(&sam().id, true, "Jo", at(3)).unwrap();
+    let sam_now = |plan: &dyn AllPorts| {
+        plan.residents()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.person.id == sam().id)
+            .unwrap()
+    };
+    let resident = sam_now(plan);
+    assert_eq!(resident.left_home, Some(("Jo".to_string(), at(3))));
+    assert!(!resident.may_be_named(), "never named once left");
+    assert_eq!(
+        plan.house_answers(&id).unwrap().answers.len(),
+        1,
+        "Sam's answer stays counted"
+    );
+    let offered = plan
+        .house_questions_for(&[sam().id, PersonId::new("p-alex")], at(4))
+        .unwrap();
+    assert_eq!(
+        offered[0].people,
+        [PersonId::new("p-alex")],
+        "not asked again"
+    );
+    assert!(matches!(
+        plan.make_house_question(&garden(&["p-sam", "p-alex"]), "Jo", at(4)),
+        Err(HouseError::LeftHome(_))
+    ));
+    plan.record_leaving(&sam().id, false, "Jo", at(5)).unwrap();
+    assert!(sam_now(plan).may_be_named(), "recorded by mistake: undone");
+    assert!(matches!(
+        plan.record_leaving(&PersonId::new("p-nobody"), true, "Jo", at(5)),
         Err(HouseError::NoSuchPerson(_))
     ));
 }

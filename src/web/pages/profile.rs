@@ -1,13 +1,13 @@
 //! The one-page profile, and the review-meeting report.
 
-use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
 use super::person::mat_outcome;
 use super::person::status_word;
-use crate::core::{PersonRef, Standing};
+use crate::core::Standing;
 use crate::report::readable_date as local_date;
 use crate::store::accounts::WebSession;
+use crate::store::ports::house::Resident;
 use crate::store::ports::staff::{MatRow, TopicViews};
 use crate::store::ProfileSection;
 use crate::web::html::{layout, local_time, path_part};
@@ -29,10 +29,10 @@ pub(super) fn confirmed_lines(views: &[TopicViews]) -> Vec<String> {
 
 pub fn profile(
     session: &WebSession,
-    person: &PersonRef,
+    resident: &Resident,
     (sections, views): (&[(ProfileSection, String)], &[TopicViews]),
-    named_at_meetings: Option<&(String, DateTime<Utc>)>,
 ) -> Markup {
+    let person = &resident.person;
     let base = format!("/people/{}", path_part(person.id.as_str()));
     let lines = confirmed_lines(views);
     layout(
@@ -49,7 +49,7 @@ pub fn profile(
                 }
                 button.primary type="submit" { "Save the profile" }
             }
-            (meeting_consent(session, person, &base, named_at_meetings))
+            (residents_meetings(session, resident, &base))
             h2 { "Confirmed views to add" }
             @if lines.is_empty() {
                 p.quiet { "None yet: views confirmed on " (person.name) "'s page are offered here." }
@@ -199,25 +199,40 @@ pub fn review_report(session: &WebSession, report: &crate::report::review::Revie
 }
 
 /// Whether the person agreed to their answers to the house's questions
-/// being shown by name at residents' meetings, and who recorded it.
-fn meeting_consent(
-    session: &WebSession,
-    person: &PersonRef,
-    base: &str,
-    named_at_meetings: Option<&(String, DateTime<Utc>)>,
-) -> Markup {
+/// being shown by name at residents' meetings, and who recorded it; and,
+/// for a manager, whether they have left the home.
+fn residents_meetings(session: &WebSession, resident: &Resident, base: &str) -> Markup {
+    let person = &resident.person;
     html! {
         h2 id="meetings" { "Residents' meetings" }
-        form.sharing method="post" action={ (base) "/meetings-consent" } {
-            input type="hidden" name="csrf" value=(session.csrf_token);
-            @if let Some((by, at)) = named_at_meetings {
-                p { (person.name) " agreed that their answers to the house's questions are shown with their name at meetings (recorded by " (by) ", " (local_time(*at)) ")." }
-                input type="hidden" name="given" value="no";
-                button type="submit" { "They no longer agree" }
-            } @else {
-                p { (person.name) "'s answers to the house's questions are counted at meetings, never shown with their name." }
-                input type="hidden" name="given" value="yes";
-                button type="submit" { "Record that they agree to be named" }
+        @if let Some((by, at)) = &resident.left_home {
+            p { (person.name) " left the home (recorded by " (by) ", " (local_time(*at)) "). \
+                Their answers to the house's questions stay counted, never shown with their name, \
+                and no new question is made for them." }
+        } @else {
+            form.sharing method="post" action={ (base) "/meetings-consent" } {
+                input type="hidden" name="csrf" value=(session.csrf_token);
+                @if let Some((by, at)) = &resident.named_at_meetings {
+                    p { (person.name) " agreed that their answers to the house's questions are shown with their name at meetings (recorded by " (by) ", " (local_time(*at)) ")." }
+                    input type="hidden" name="given" value="no";
+                    button type="submit" { "They no longer agree" }
+                } @else {
+                    p { (person.name) "'s answers to the house's questions are counted at meetings, never shown with their name." }
+                    input type="hidden" name="given" value="yes";
+                    button type="submit" { "Record that they agree to be named" }
+                }
+            }
+        }
+        @if session.account.manages() {
+            form.sharing method="post" action={ (base) "/left-home" } {
+                input type="hidden" name="csrf" value=(session.csrf_token);
+                @if resident.left_home.is_some() {
+                    input type="hidden" name="given" value="no";
+                    button type="submit" { "Recorded by mistake: " (person.name) " lives here" }
+                } @else {
+                    input type="hidden" name="given" value="yes";
+                    button type="submit" { "Record that " (person.name) " has left the home" }
+                }
             }
         }
     }

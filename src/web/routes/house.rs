@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::core::house_question::NewQuestion;
 use crate::core::PersonId;
 use crate::report::meeting::{self, MeetingReport};
-use crate::store::ports::house::{HouseError, NewDecision};
+use crate::store::ports::house::{HouseError, NewDecision, Resident};
 use crate::web::auth::SignedIn;
 use crate::web::html::path_part;
 use crate::web::pages::{self, QuestionForm};
@@ -69,7 +69,7 @@ pub(super) async fn new_question_page(
                 Some(id) => Some(plan.house().house_question(id)?.ok_or(WebError::NotFound)?),
                 None => None,
             };
-            Ok((plan.house().residents()?, earlier))
+            Ok((living_here(plan.house().residents()?), earlier))
         })
         .await?;
     let form = match earlier {
@@ -84,7 +84,11 @@ pub(super) async fn new_question_page(
                 .map(|c| c.label.as_str())
                 .collect::<Vec<_>>()
                 .join("\n"),
-            people: earlier.people,
+            people: earlier
+                .people
+                .into_iter()
+                .filter(|p| residents.iter().any(|r| &r.person.id == p))
+                .collect(),
             opens: today,
             closes: today + Duration::days(USUAL_WINDOW_DAYS),
             asks_again: Some(earlier.id),
@@ -106,6 +110,14 @@ pub(super) async fn new_question_page(
         &residents,
         None,
     ))
+}
+
+/// The residents a new question may be for: those who have not left.
+fn living_here(residents: Vec<Resident>) -> Vec<Resident> {
+    residents
+        .into_iter()
+        .filter(|r| r.left_home.is_none())
+        .collect()
 }
 
 /// The form as it was sent: every field, the residents ticked.
@@ -185,7 +197,7 @@ pub(super) async fn make_question(
     let (made, residents) = state
         .with_plan(move |plan| {
             let made = question.map(|q| plan.house().make_house_question(&q, &by, now));
-            Ok((made, plan.house().residents()?))
+            Ok((made, living_here(plan.house().residents()?)))
         })
         .await?;
     let problem = match made {
@@ -331,6 +343,34 @@ pub(super) async fn meeting_consent(
                 Err(_) => Err(WebError::NotFound),
             }
         })
+        .await?;
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// A home manager records that a resident left the home (or that it was
+/// recorded by mistake), from their profile.
+pub(super) async fn left_home(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(person): Path<String>,
+    Form(form): Form<ConsentForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
+    staff_only(&signed_in)?;
+    manager_only(&signed_in)?;
+    let person = PersonId::new(person);
+    let left = form.given == "yes";
+    let by = signed_in.name().to_string();
+    let now = state.now();
+    let back = format!("/people/{}/profile#meetings", path_part(&person));
+    state
+        .with_plan(
+            move |plan| match plan.house().record_leaving(&person, left, &by, now) {
+                Ok(()) => Ok(()),
+                Err(HouseError::Store(e)) => Err(WebError::Plan(e)),
+                Err(_) => Err(WebError::NotFound),
+            },
+        )
         .await?;
     Ok(Redirect::to(&back).into_response())
 }

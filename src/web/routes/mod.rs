@@ -71,6 +71,7 @@ pub fn app(state: AppState) -> Router {
             post(settle_decision),
         )
         .route("/people/{person}/meetings-consent", post(meeting_consent))
+        .route("/people/{person}/left-home", post(left_home))
         .route("/account", get(account_page))
         .route("/account/pin", post(set_pin))
         .route("/people/{person}", get(person_page))

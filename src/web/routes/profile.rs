@@ -22,28 +22,21 @@ pub(super) async fn profile_page(
 ) -> Result<Markup, WebError> {
     staff_only(&signed_in)?;
     let id = PersonId::new(person);
-    let (found, profile, views, consent) = state
+    let (resident, profile, views) = state
         .with_plan(move |plan| {
-            let consent = plan
+            let resident = plan
                 .house()
                 .residents()?
                 .into_iter()
-                .find(|r| r.person.id == id)
-                .and_then(|r| r.named_at_meetings);
-            Ok((
-                plan.person(&id)?,
-                plan.profile(&id)?,
-                plan.views(&id)?,
-                consent,
-            ))
+                .find(|r| r.person.id == id);
+            Ok((resident, plan.profile(&id)?, plan.views(&id)?))
         })
         .await?;
-    let person = found.ok_or(WebError::NotFound)?;
+    let resident = resident.ok_or(WebError::NotFound)?;
     Ok(pages::profile(
         &signed_in.session,
-        &person,
+        &resident,
         (&profile, &views),
-        consent.as_ref(),
     ))
 }
 
