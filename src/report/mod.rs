@@ -3,6 +3,7 @@
 //! for care-record systems ([`fhir`]).
 
 pub mod fhir;
+pub mod house_evidence;
 pub mod meeting;
 pub mod meeting_pdf;
 pub mod obl;

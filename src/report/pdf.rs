@@ -149,7 +149,7 @@ impl Layout {
         self.y += 4.0;
     }
 
-    fn subheading(&mut self, text: &str) {
+    pub(super) fn subheading(&mut self, text: &str) {
         self.y += 4.0;
         self.room_for(40.0);
         self.text(Block::Subheading, text, 12.0, true, 0.0);

@@ -5,18 +5,17 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::db::StoreError;
-use super::pictures::add_picture_in;
 use super::plan::{audit_change, Plan};
 use super::ports::house::{
     CardPicture, Decision, HomeCardPicture, HouseAnswers, HouseError, HousePlan, HouseQuestion,
-    NewDecision, QuestionListed, Resident,
+    HouseStep, NewDecision, QuestionListed, Resident,
 };
 use super::ActionStatus;
 use super::{parse_timestamp, timestamp};
 use crate::core::house_question::{
     topic_of, HouseAnswer, KioskCard, NewQuestion, Placed, QuestionCard, QuestionForKiosk,
 };
-use crate::core::{CardId, PersonId, PersonRef, SessionId, TOLD_BACK_TOPIC};
+use crate::core::{CardId, PersonId, SessionId, TOLD_BACK_TOPIC};
 
 impl Plan {
     pub(in crate::store) fn questions_for_kiosk(
@@ -77,45 +76,6 @@ impl Plan {
             });
         }
         Ok(questions)
-    }
-}
-
-impl Plan {
-    /// A card picture's file name for kiosks: `HASH.jpg` or `HASH.png`.
-    fn house_picture_name(&self, hash: &str) -> Result<Option<String>, StoreError> {
-        let media_type: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT media_type FROM pictures WHERE hash = ?1",
-                [hash],
-                |row| row.get(0),
-            )
-            .optional()?;
-        Ok(media_type.map(|media_type| {
-            let extension = if media_type == "image/png" {
-                "png"
-            } else {
-                "jpg"
-            };
-            format!("{hash}.{extension}")
-        }))
-    }
-
-    /// A picture a card of one of the house's questions shows, and no
-    /// other: a kiosk asks for it by hash.
-    pub(in crate::store) fn house_picture_bytes(
-        &self,
-        hash: &str,
-    ) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT bytes FROM pictures WHERE hash = ?1
-                   AND EXISTS (SELECT 1 FROM house_question_cards WHERE picture_hash = ?1)",
-                [hash],
-                |row| row.get(0),
-            )
-            .optional()?)
     }
 }
 
@@ -365,34 +325,7 @@ impl HousePlan for Plan {
     }
 
     fn residents(&self) -> Result<Vec<Resident>, StoreError> {
-        let mut statement = self.conn.prepare(
-            "SELECT id, name, named_at_meetings_by, named_at_meetings_at,
-                    left_home_recorded_by, left_home_at
-             FROM people ORDER BY name",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok((
-                PersonRef {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                },
-                [row.get::<_, Option<String>>(2)?, row.get(3)?],
-                [row.get::<_, Option<String>>(4)?, row.get(5)?],
-            ))
-        })?;
-        let recorded = |[by, at]: [Option<String>; 2]| match (by, at) {
-            (Some(by), Some(at)) => parse_timestamp(&at).map(|at| Some((by, at))),
-            _ => Ok(None),
-        };
-        rows.map(|row| {
-            let (person, named, left) = row?;
-            Ok(Resident {
-                person,
-                named_at_meetings: recorded(named)?,
-                left_home: recorded(left)?,
-            })
-        })
-        .collect()
+        self.read_residents()
     }
 
     fn take_card_off(
@@ -425,35 +358,7 @@ impl HousePlan for Plan {
     }
 
     fn home_card_pictures(&self) -> Result<Vec<HomeCardPicture>, StoreError> {
-        let mut statement = self.conn.prepare(
-            "SELECT cp.topic_id, cp.card_id, cp.picture_hash,
-                    (SELECT p.topic_title FROM preferences p WHERE p.topic_id = cp.topic_id LIMIT 1),
-                    (SELECT p.card_label FROM preferences p
-                     WHERE p.topic_id = cp.topic_id AND p.card_id = cp.card_id LIMIT 1)
-             FROM card_pictures cp WHERE cp.topic_id NOT LIKE 'house-%'
-             ORDER BY cp.topic_id, cp.card_id",
-        )?;
-        let rows = statement.query_map([], |row| {
-            let (topic, card): (String, String) = (row.get(0)?, row.get(1)?);
-            let named = |id: &str| id.replace(['-', '_'], " ");
-            Ok(HomeCardPicture {
-                topic: row
-                    .get::<_, Option<String>>(3)?
-                    .unwrap_or_else(|| named(&topic)),
-                label: row
-                    .get::<_, Option<String>>(4)?
-                    .unwrap_or_else(|| named(&card)),
-                picture: row.get(2)?,
-            })
-        })?;
-        let mut pictures: Vec<HomeCardPicture> = Vec::new();
-        for picture in rows {
-            let picture = picture?;
-            if !pictures.iter().any(|p| p.picture == picture.picture) {
-                pictures.push(picture);
-            }
-        }
-        Ok(pictures)
+        self.list_home_card_pictures()
     }
 
     fn give_card_picture(
@@ -464,46 +369,7 @@ impl HousePlan for Plan {
         by_whom: &str,
         now: DateTime<Utc>,
     ) -> Result<(), HouseError> {
-        let tx = self.conn.transaction().map_err(StoreError::from)?;
-        let hash = match picture {
-            CardPicture::Photo(photo) => add_picture_in(&tx, photo, now)?,
-            CardPicture::OfHomeCard(hash) => {
-                // Only a card's picture: never a person's photo or a kept mat.
-                let known: bool = tx
-                    .query_row(
-                        "SELECT EXISTS (SELECT 1 FROM card_pictures
-                                        WHERE picture_hash = ?1 AND topic_id NOT LIKE 'house-%')",
-                        [hash],
-                        |row| row.get(0),
-                    )
-                    .map_err(StoreError::from)?;
-                if !known {
-                    return Err(HouseError::NoSuchPicture);
-                }
-                hash.to_string()
-            }
-        };
-        let changed = tx
-            .execute(
-                "UPDATE house_question_cards SET picture_hash = ?1
-                 WHERE question_id = ?2 AND card_id = ?3",
-                params![hash, question, card],
-            )
-            .map_err(StoreError::from)?;
-        if changed == 0 {
-            return Err(HouseError::NoSuchCard);
-        }
-        let after = format!("question {question}: card {card} shows picture {hash}");
-        audit_change(
-            &tx,
-            now,
-            by_whom,
-            "house question card picture",
-            None,
-            Some(&after),
-        )?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(())
+        self.keep_card_picture(question, card, picture, by_whom, now)
     }
 
     fn decide(
@@ -673,36 +539,24 @@ impl HousePlan for Plan {
         by_whom: &str,
         now: DateTime<Utc>,
     ) -> Result<(), HouseError> {
-        let tx = self.conn.transaction().map_err(StoreError::from)?;
-        let (by, at) = if left {
-            (Some(by_whom), Some(timestamp(now)))
-        } else {
-            (None, None)
-        };
-        let changed = tx
-            .execute(
-                "UPDATE people SET left_home_recorded_by = ?1, left_home_at = ?2 WHERE id = ?3",
-                params![by, at, person.as_str()],
-            )
-            .map_err(StoreError::from)?;
-        if changed == 0 {
-            return Err(HouseError::NoSuchPerson(person.to_string()));
-        }
-        let what = if left {
-            "resident left the home"
-        } else {
-            "resident's leaving recorded by mistake, undone"
-        };
-        audit_change(
-            &tx,
-            now,
-            by_whom,
-            what,
-            None,
-            Some(&format!("person {person}")),
-        )?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(())
+        self.keep_leaving(person, left, by_whom, now)
+    }
+
+    fn house_steps(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<HouseStep>, StoreError> {
+        self.read_house_steps(from, to)
+    }
+
+    fn record_evidence_made(
+        &mut self,
+        period: &str,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.keep_evidence_made(period, by_whom, now)
     }
 
     fn record_meeting_consent(
@@ -712,35 +566,6 @@ impl HousePlan for Plan {
         by_whom: &str,
         now: DateTime<Utc>,
     ) -> Result<(), HouseError> {
-        let tx = self.conn.transaction().map_err(StoreError::from)?;
-        let (by, at) = if given {
-            (Some(by_whom), Some(timestamp(now)))
-        } else {
-            (None, None)
-        };
-        let changed = tx
-            .execute(
-                "UPDATE people SET named_at_meetings_by = ?1, named_at_meetings_at = ?2 WHERE id = ?3",
-                params![by, at, person.as_str()],
-            )
-            .map_err(StoreError::from)?;
-        if changed == 0 {
-            return Err(HouseError::NoSuchPerson(person.to_string()));
-        }
-        let what = if given {
-            "consent to be named at meetings recorded"
-        } else {
-            "consent to be named at meetings withdrawn"
-        };
-        audit_change(
-            &tx,
-            now,
-            by_whom,
-            what,
-            None,
-            Some(&format!("person {person}")),
-        )?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(())
+        self.keep_meeting_consent(person, given, by_whom, now)
     }
 }

@@ -12,7 +12,9 @@ pub mod backup;
 mod db;
 mod device_port;
 mod home_settings;
+mod house_pictures;
 mod house_questions;
+mod house_record;
 mod ids;
 #[cfg(any(test, feature = "test-fixtures"))]
 mod inspect;

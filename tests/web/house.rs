@@ -609,7 +609,7 @@ fn only_a_home_manager_asks_and_a_family_account_sees_none_of_it() {
     );
 }
 
-fn pdf_text(pdf: &std::path::Path) -> String {
+pub(super) fn pdf_text(pdf: &std::path::Path) -> String {
     let out = std::process::Command::new("pdftotext")
         .args(["-layout"])
         .arg(pdf)

@@ -14,6 +14,7 @@ mod fhir;
 mod fixture;
 mod flood;
 mod house;
+mod house_evidence;
 mod house_leaving;
 mod house_pictures;
 mod kiosks;

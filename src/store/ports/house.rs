@@ -113,6 +113,17 @@ pub enum CardPicture<'a> {
     OfHomeCard(&'a str),
 }
 
+/// One step of the house's questions as the plan's audit log keeps it:
+/// when, who, what, and the ids it was about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseStep {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub action: String,
+    /// Ids only: "question …: 3 card(s), 4 resident(s)", "decision #2: done".
+    pub detail: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum HouseError {
     #[error(transparent)]
@@ -215,6 +226,23 @@ pub trait HousePlan {
         by_whom: &str,
         now: DateTime<Utc>,
     ) -> Result<(), HouseError>;
+
+    /// Every step of the house's questions kept in the audit log from
+    /// `from` until `to`, oldest first: questions, cards, pictures,
+    /// decisions, consent, residents leaving, evidence made.
+    fn house_steps(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<HouseStep>, StoreError>;
+
+    /// Records that the evidence for a period was made, and by whom.
+    fn record_evidence_made(
+        &mut self,
+        period: &str,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     /// Records (or withdraws) a resident's consent to their answers being
     /// shown by name. Audited.

@@ -18,7 +18,7 @@ type Check = (&'static str, fn(&mut dyn AllPorts));
 pub fn check_house_port(make: &mut MakePlan) {
     let checks: [Check; 7] = [
         (
-            "a question is kept with its cards and residents, and refused in words without them",
+            "a question is kept with its cards and residents, refused in words without them, and audited",
             a_question_is_kept_with_its_cards_and_residents,
         ),
         (
@@ -115,6 +115,27 @@ fn a_question_is_kept_with_its_cards_and_residents(plan: &mut dyn AllPorts) {
         "nothing refused was kept"
     );
     assert!(plan.house_question("no-such-question").unwrap().is_none());
+
+    // Each step is in the audit log, by period, for the inspection's
+    // evidence; making that evidence is a step too.
+    let steps = plan.house_steps(at(0), at(2)).unwrap();
+    let made: Vec<_> = steps
+        .iter()
+        .filter(|s| s.action == "house question made")
+        .collect();
+    assert_eq!(made.len(), 1, "{steps:?}");
+    assert!(made[0].detail.contains(&id) && made[0].by == "Jo");
+    assert!(plan.house_steps(at(2), at(5)).unwrap().is_empty());
+    plan.record_evidence_made("1 to 30 Nov", "Jo", at(5))
+        .unwrap();
+    let steps = plan.house_steps(at(5), at(6)).unwrap();
+    assert_eq!(
+        steps
+            .iter()
+            .map(|s| (s.action.as_str(), s.detail.as_str()))
+            .collect::<Vec<_>>(),
+        [("house evidence made", "1 to 30 Nov")]
+    );
 }
 
 /// Sam's mat with tea on "like", made a mat on the question's topic.

@@ -82,8 +82,30 @@ pub fn house_questions(
                     }
                 }
             }
+            @if session.account.manages() {
+                (evidence_form(now))
+            }
         },
     )
+}
+
+/// A period's evidence for an inspector, the last three months unless the
+/// manager chooses other days.
+fn evidence_form(now: DateTime<Utc>) -> Markup {
+    let today = now.with_timezone(&Local).date_naive();
+    html! {
+        h2 id="evidence" { "Evidence for inspection" }
+        p { "For a period: the questions asked, how many answered, what their answers came to, \
+             what the meetings decided and what became of it, and every step as the plan's \
+             audit log keeps it. Nobody is named, and no number under 3 is shown." }
+        form.stack method="get" action="/house/evidence.pdf" {
+            label for="evidence-from" { "From" }
+            input id="evidence-from" name="from" type="date" required value=(date_value(today - Duration::days(90)));
+            label for="evidence-to" { "Until the end of" }
+            input id="evidence-to" name="to" type="date" required value=(date_value(today));
+            button type="submit" { "Make the PDF" }
+        }
+    }
 }
 
 /// A date for a date field: empty where none was given.
@@ -409,7 +431,7 @@ fn card_pictures(
             summary { "Pictures for the cards" }
             p.hint { "A card with a picture is easier to know on the kiosk. The kiosks show a                       new picture from their next sync." }
             @for card in question.cards.iter().filter(|c| !c.removed) {
-                section.card-picture id=(card_anchor("house", card.id.as_str())) {
+                section.question-card id=(card_anchor("house", card.id.as_str())) {
                     h3 { (card.label) }
                     @match &card.picture {
                         Some(hash) => { img.card-thumb.large src={ "/pictures/" (hash) } alt={ "The picture of " (card.label) }; }

@@ -157,7 +157,7 @@ fn read_question_form(body: &[u8]) -> (String, QuestionForm) {
 }
 
 /// Midnight at the start of a local date.
-fn start_of<Tz: TimeZone>(date: NaiveDate, zone: &Tz) -> DateTime<Utc> {
+pub(super) fn start_of<Tz: TimeZone>(date: NaiveDate, zone: &Tz) -> DateTime<Utc> {
     let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
     zone.from_local_datetime(&midnight)
         .earliest()
@@ -244,7 +244,7 @@ pub(super) async fn meeting_page(
 }
 
 /// A file for the browser to save.
-fn download(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
+pub(super) fn download(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
     (
         [

@@ -21,6 +21,7 @@ const MAX_FORM_BYTES: usize = 32 * 1024;
 mod account;
 mod checks;
 mod house;
+mod house_evidence;
 mod house_pictures;
 mod kiosks;
 mod person;
@@ -32,6 +33,7 @@ mod whats_new;
 
 use account::*;
 use house::*;
+use house_evidence::*;
 use house_pictures::*;
 use kiosks::*;
 use person::*;
@@ -56,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .route("/kiosks/{device}/revoke", post(revoke_kiosk))
         .route("/house", get(house_page).post(make_question))
         .route("/house/new", get(new_question_page))
+        .route("/house/evidence.pdf", get(evidence_pdf))
         .route("/house/{question}", get(meeting_page))
         .route("/house/{question}/meeting.pdf", get(meeting_pdf))
         .route("/house/{question}/meeting.csv", get(meeting_csv))
