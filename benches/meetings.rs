@@ -3,9 +3,10 @@
 //! month (each asking the last one again), answered by everyone, some on two
 //! kiosks, with two decisions a month, one of them done.
 //!
-//! Measures the meeting page (the whole request through the router) and its
-//! easy-read PDF for the newest question, each against the plain SQL that
-//! reads the same answers, in the same run.
+//! Measures the meeting page (the whole request through the router), its
+//! easy-read PDF (each card with its photo) for the newest question, and the
+//! year's evidence for inspection, each against the plain SQL that reads
+//! the same answers, in the same run.
 //!
 //! Run with `cargo bench --bench meetings`.
 
@@ -19,8 +20,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
 use sayso::core::house_question::{topic_of, NewQuestion};
 use sayso::core::{Company, InputMethod, Record, Spot};
-use sayso::store::accounts::Role;
-use sayso::store::ports::house::NewDecision;
+use sayso::store::accounts::{AccountChange, Role};
+use sayso::store::pictures::NewPicture;
+use sayso::store::ports::house::{CardPicture, NewDecision};
 use sayso::store::ports::{AccountsPlan, HousePlan};
 use sayso::store::{ActionStatus, Journal, Plan};
 use sayso::sync::{with_plan, SyncOptions};
@@ -87,6 +89,28 @@ fn main() {
                 opens,
             )
             .unwrap();
+        if last.is_none() {
+            // Each card a photo, 480 px as the plan keeps them; asked
+            // again, the cards keep them.
+            for card in 0..CARDS {
+                let photo = card_photo(card);
+                let picture = NewPicture {
+                    source_hash: "a phone's photo",
+                    media_type: "image/jpeg",
+                    width: 480,
+                    height: 480,
+                    bytes: &photo,
+                };
+                plan.give_card_picture(
+                    &id,
+                    &format!("plant-{card}"),
+                    CardPicture::Photo(picture),
+                    "Jo",
+                    opens,
+                )
+                .unwrap();
+            }
+        }
         let topic = topic_of(&id);
         let topic = topic.as_str();
         let records: Vec<Record> = residents
@@ -144,6 +168,8 @@ fn main() {
         .unwrap();
     plan.redeem_setup_code(&code, "a long shift at the end", now)
         .unwrap();
+    plan.change_account("Jo", AccountChange::MakeManager, "bench", now)
+        .unwrap();
     let (token, _) = plan
         .start_web_session(&plan.accounts().unwrap().remove(0), now)
         .unwrap();
@@ -191,6 +217,23 @@ fn main() {
 
     let (pdf, size) = measure(|| get(&format!("/house/{newest}/meeting.pdf")));
     report("meeting PDF", pdf, size, plain_rows);
+
+    // The year's evidence for inspection: twelve meetings and their steps.
+    let (evidence, size) = measure(|| get("/house/evidence.pdf?from=2026-01-01&to=2026-12-31"));
+    report("evidence PDF, a year", evidence, size, plain_rows);
+}
+
+/// A card's photo as a phone's would be once made for the plan.
+fn card_photo(card: u32) -> Vec<u8> {
+    let shade = u8::try_from(card * 30).unwrap_or(u8::MAX);
+    let photo = image::RgbImage::from_fn(480, 480, |x, y| {
+        image::Rgb([shade, (x % 256) as u8, (y % 256) as u8])
+    });
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
+        .encode(&photo, 480, 480, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    bytes
 }
 
 /// One finished mat: every card of the topic placed, views drifting.

@@ -123,6 +123,7 @@ pub fn with_plan(
     options: &SyncOptions,
 ) -> Result<SyncReport, StoreError> {
     let mut up = up::Up::start(journal, plan, options, now)?;
+    up.people()?;
     up.finished_mats()?;
     up.kept_mats()?;
     up.check_ins()?;

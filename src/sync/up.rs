@@ -67,6 +67,27 @@ impl<'a> Up<'a> {
         Ok(up)
     }
 
+    /// Everyone of the device's home goes into the plan before their first
+    /// mat, so that a kiosk with a plan of its own lists every resident for
+    /// the house's questions as a hub does.
+    pub fn people(&mut self) -> Result<(), StoreError> {
+        let known: HashSet<_> = self.plan.people()?.into_iter().map(|p| p.id).collect();
+        let missing: Vec<PlanOp> = self
+            .journal
+            .people()?
+            .into_iter()
+            .filter(|p| !known.contains(&p.id))
+            .map(|p| PlanOp::AddPerson {
+                id: p.id,
+                name: p.name,
+            })
+            .collect();
+        if !missing.is_empty() {
+            self.write(|plan, faults| plan.execute(&missing, faults))?;
+        }
+        Ok(())
+    }
+
     fn settle_home(&mut self) -> Result<(), StoreError> {
         let fresh_home = uuid::Uuid::now_v7().to_string();
         let journal_home = self.journal.home_id()?;

@@ -15,7 +15,7 @@ use sayso::kiosk::{Kiosk, KioskInput, KioskPaths};
 use sayso::library::house_questions::HOUSE_QUESTIONS_FILE;
 use sayso::store::pictures::NewPicture;
 use sayso::store::ports::house::{CardPicture, NewDecision};
-use sayso::store::ports::HousePlan;
+use sayso::store::ports::{HousePlan, StaffPlan};
 use sayso::store::ActionStatus;
 use sayso::store::{DevicePlan, Faults, Plan, PlanOp};
 use sayso::voice::RecordingVoice;
@@ -266,4 +266,37 @@ fn each_resident_finds_the_house_question_first_and_answers_or_declines_it_and_t
         [(ActionStatus::Done, 1, 1), (ActionStatus::Open, 1, 0)],
         "Alex heard the done one and answered it; the other is still open"
     );
+}
+
+#[test]
+fn a_kiosk_with_a_plan_of_its_own_lists_every_resident_before_their_first_mat() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    common::copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("images/demo"),
+        &demo,
+    );
+    let mut paths = KioskPaths::in_data_dir(&dir.path().join("data"), &demo.join("set.toml"));
+    paths.home = Some(demo.join("home.toml"));
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 15, 0, 0).unwrap());
+    let (voice, _) = RecordingVoice::new();
+    let mut kiosk = Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();
+    kiosk.wait_for_jobs(common::JOB_WAIT);
+    drop(kiosk);
+    let plan = Plan::open(&paths.plan).unwrap();
+    let residents: Vec<(String, String)> = plan
+        .residents()
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.person.id.to_string(), r.person.name))
+        .collect();
+    assert_eq!(
+        residents,
+        [
+            (ALEX.to_string(), "Alex".to_string()),
+            (SAM.to_string(), "Sam".to_string())
+        ],
+        "a manager can ask both before either has made a mat"
+    );
+    assert!(plan.mats(&PersonId::new(ALEX), 10).unwrap().is_empty());
 }
