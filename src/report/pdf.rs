@@ -202,36 +202,25 @@ impl Layout {
     /// A symbol with its words beside it, in big words: a scale's point and
     /// how many put a card there. `alt` says what the symbol shows.
     pub(super) fn symbol_line(&mut self, image: Image, side: f32, alt: &str, text: &str) {
-        let size = 16.0;
         self.room_for(side + 6.0);
         self.y += 4.0;
-        let block = self.begin(Block::Figure(alt.to_string()));
-        self.push(Item::Picture {
-            block,
-            x: MARGIN,
-            y: self.y,
-            width: side,
-            height: side,
-            image,
-        });
-        let words = self.begin(Block::Paragraph);
-        self.push(Item::Text {
-            block: words,
-            x: MARGIN + side + 10.0,
-            y: self.y + side / 2.0 + size * 0.35,
-            size,
-            bold: false,
-            text: text.to_string(),
-        });
+        self.beside(image, side, alt, (Block::Paragraph, text, 16.0, false));
         self.y += side;
     }
 
     /// A heading with a picture before it, in big words: a card of a
     /// question for the house. `alt` says what the picture shows.
     pub(super) fn pictured_heading(&mut self, image: Image, side: f32, alt: &str, text: &str) {
-        let size = 20.0;
         self.y += 12.0;
         self.room_for(side + 80.0);
+        self.beside(image, side, alt, (Block::Heading, text, 20.0, true));
+        self.y += side + 4.0;
+    }
+
+    /// A picture at the left margin, and one line of words (block, text,
+    /// size, bold) beside its middle.
+    fn beside(&mut self, image: Image, side: f32, alt: &str, words: (Block, &str, f32, bool)) {
+        let (kind, text, size, bold) = words;
         let block = self.begin(Block::Figure(alt.to_string()));
         self.push(Item::Picture {
             block,
@@ -241,16 +230,15 @@ impl Layout {
             height: side,
             image,
         });
-        let words = self.begin(Block::Heading);
+        let words = self.begin(kind);
         self.push(Item::Text {
             block: words,
-            x: MARGIN + side + 12.0,
+            x: MARGIN + side + 10.0,
             y: self.y + side / 2.0 + size * 0.35,
             size,
-            bold: true,
+            bold,
             text: text.to_string(),
         });
-        self.y += side + 4.0;
     }
 
     fn bullet_note(&mut self, text: &str) {

@@ -50,36 +50,12 @@ impl Plan {
         by_whom: &str,
         now: DateTime<Utc>,
     ) -> Result<(), HouseError> {
-        let tx = self.conn.transaction().map_err(StoreError::from)?;
-        let (by, at) = if left {
-            (Some(by_whom), Some(timestamp(now)))
-        } else {
-            (None, None)
+        let mark = PersonMark {
+            columns: "left_home_recorded_by = ?1, left_home_at = ?2",
+            set: "resident left the home",
+            unset: "resident's leaving recorded by mistake, undone",
         };
-        let changed = tx
-            .execute(
-                "UPDATE people SET left_home_recorded_by = ?1, left_home_at = ?2 WHERE id = ?3",
-                params![by, at, person.as_str()],
-            )
-            .map_err(StoreError::from)?;
-        if changed == 0 {
-            return Err(HouseError::NoSuchPerson(person.to_string()));
-        }
-        let what = if left {
-            "resident left the home"
-        } else {
-            "resident's leaving recorded by mistake, undone"
-        };
-        audit_change(
-            &tx,
-            now,
-            by_whom,
-            what,
-            None,
-            Some(&format!("person {person}")),
-        )?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(())
+        self.mark_person(person, &mark, left, by_whom, now)
     }
 
     pub(in crate::store) fn keep_meeting_consent(
@@ -89,26 +65,40 @@ impl Plan {
         by_whom: &str,
         now: DateTime<Utc>,
     ) -> Result<(), HouseError> {
+        let mark = PersonMark {
+            columns: "named_at_meetings_by = ?1, named_at_meetings_at = ?2",
+            set: "consent to be named at meetings recorded",
+            unset: "consent to be named at meetings withdrawn",
+        };
+        self.mark_person(person, &mark, given, by_whom, now)
+    }
+
+    /// Records who marked a person, and when (or clears the mark), with
+    /// its line in the audit log.
+    fn mark_person(
+        &mut self,
+        person: &PersonId,
+        mark: &PersonMark,
+        on: bool,
+        by_whom: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), HouseError> {
         let tx = self.conn.transaction().map_err(StoreError::from)?;
-        let (by, at) = if given {
+        let (by, at) = if on {
             (Some(by_whom), Some(timestamp(now)))
         } else {
             (None, None)
         };
         let changed = tx
             .execute(
-                "UPDATE people SET named_at_meetings_by = ?1, named_at_meetings_at = ?2 WHERE id = ?3",
+                &format!("UPDATE people SET {} WHERE id = ?3", mark.columns),
                 params![by, at, person.as_str()],
             )
             .map_err(StoreError::from)?;
         if changed == 0 {
             return Err(HouseError::NoSuchPerson(person.to_string()));
         }
-        let what = if given {
-            "consent to be named at meetings recorded"
-        } else {
-            "consent to be named at meetings withdrawn"
-        };
+        let what = if on { mark.set } else { mark.unset };
         audit_change(
             &tx,
             now,
@@ -165,4 +155,12 @@ impl Plan {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A mark the plan keeps on a person with who made it and when: its two
+/// columns, and what the audit log says when it is made and cleared.
+struct PersonMark {
+    columns: &'static str,
+    set: &'static str,
+    unset: &'static str,
 }

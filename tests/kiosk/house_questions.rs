@@ -83,6 +83,18 @@ fn ask_the_garden_question(plan: &std::path::Path) -> String {
     question
 }
 
+/// A kiosk of the demo home, with a plan of its own, in `dir`.
+fn demo_kiosk(dir: &std::path::Path) -> KioskPaths {
+    let demo = dir.join("demo");
+    common::copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("images/demo"),
+        &demo,
+    );
+    let mut paths = KioskPaths::in_data_dir(&dir.join("data"), &demo.join("set.toml"));
+    paths.home = Some(demo.join("home.toml"));
+    paths
+}
+
 /// The bytes of the tomatoes' picture in the plan.
 fn photo_of_tomatoes(plan: &std::path::Path) -> Vec<u8> {
     let plan = Plan::open(plan).unwrap();
@@ -97,13 +109,7 @@ fn photo_of_tomatoes(plan: &std::path::Path) -> Vec<u8> {
 #[test]
 fn each_resident_finds_the_house_question_first_and_answers_or_declines_it_and_the_plan_has_both() {
     let dir = tempfile::tempdir().unwrap();
-    let demo = dir.path().join("demo");
-    common::copy_dir(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("images/demo"),
-        &demo,
-    );
-    let mut paths = KioskPaths::in_data_dir(&dir.path().join("data"), &demo.join("set.toml"));
-    paths.home = Some(demo.join("home.toml"));
+    let paths = demo_kiosk(dir.path());
     let question = ask_the_garden_question(&paths.plan);
     let topic = topic_of(&question);
 
@@ -271,13 +277,7 @@ fn each_resident_finds_the_house_question_first_and_answers_or_declines_it_and_t
 #[test]
 fn a_kiosk_with_a_plan_of_its_own_lists_every_resident_before_their_first_mat() {
     let dir = tempfile::tempdir().unwrap();
-    let demo = dir.path().join("demo");
-    common::copy_dir(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("images/demo"),
-        &demo,
-    );
-    let mut paths = KioskPaths::in_data_dir(&dir.path().join("data"), &demo.join("set.toml"));
-    paths.home = Some(demo.join("home.toml"));
+    let paths = demo_kiosk(dir.path());
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 15, 0, 0).unwrap());
     let (voice, _) = RecordingVoice::new();
     let mut kiosk = Kiosk::open(paths.clone(), Box::new(voice), Box::new(clock)).unwrap();

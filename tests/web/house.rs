@@ -96,6 +96,30 @@ pub(super) fn answer(
     );
 }
 
+/// Kim's and Lee's house, with Jo signed in and having asked the garden
+/// question with `cards` for a fortnight: (plan, Jo, Jo's form token, the
+/// question's id).
+pub(super) fn jo_asks(
+    dir: &std::path::Path,
+    cards: &str,
+) -> (std::path::PathBuf, Client, String, String) {
+    let plan = house_of_four(dir);
+    let mut jo = Client::new(&plan);
+    let csrf = jo.sign_in("Jo", JO_PASSPHRASE).csrf();
+    let made = ask(&mut jo, &csrf, &[], cards, ("2026-11-20", "2026-12-03"));
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let id = question_id(made.location.as_deref().unwrap());
+    (plan, jo, csrf, id)
+}
+
+/// Priya, staff but no home manager, signed in: her client and form token.
+pub(super) fn priya(plan: &std::path::Path) -> (Client, String) {
+    fixture::add_staff(plan, "Priya", "another long shift here");
+    let mut priya = Client::new(plan);
+    let csrf = priya.sign_in("Priya", "another long shift here").csrf();
+    (priya, csrf)
+}
+
 pub(super) fn question_id(location: &str) -> String {
     location
         .strip_prefix("/house/")
@@ -500,21 +524,8 @@ pub(super) fn row_of(body: &str, card: &str) -> Vec<String> {
 #[test]
 fn only_a_home_manager_asks_and_a_family_account_sees_none_of_it() {
     let dir = tempfile::tempdir().unwrap();
-    let plan = house_of_four(dir.path());
-    let mut jo = Client::new(&plan);
-    let csrf = jo.sign_in("Jo", JO_PASSPHRASE).csrf();
-    let made = ask(
-        &mut jo,
-        &csrf,
-        &[],
-        "Tomatoes",
-        ("2026-11-20", "2026-12-03"),
-    );
-    let id = question_id(made.location.as_deref().unwrap());
-
-    fixture::add_staff(&plan, "Priya", "another long shift here");
-    let mut priya = Client::new(&plan);
-    let priya_csrf = priya.sign_in("Priya", "another long shift here").csrf();
+    let (plan, mut jo, csrf, id) = jo_asks(dir.path(), "Tomatoes");
+    let (mut priya, priya_csrf) = priya(&plan);
     let list = priya.get("/house");
     assert_eq!(list.status, StatusCode::OK);
     assert!(!list.body.contains("Ask the house a question"));

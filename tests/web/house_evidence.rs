@@ -6,8 +6,8 @@
 use axum::http::StatusCode;
 
 use super::client::Client;
-use super::fixture::{self, ALEX, JO_PASSPHRASE, SAM};
-use super::house::{answer, ask, house_of_four, pdf_text, question_id};
+use super::fixture::{ALEX, SAM};
+use super::house::{answer, jo_asks, pdf_text, priya};
 
 const KIM: &str = "019a4c2e-5f00-7000-8000-00000000c1c1";
 
@@ -30,17 +30,7 @@ fn evidence(jo: &mut Client, dir: &std::path::Path, from: &str, to: &str) -> Str
 #[test]
 fn a_manager_hands_an_inspector_the_periods_questions_decisions_and_steps_naming_nobody() {
     let dir = tempfile::tempdir().unwrap();
-    let plan = house_of_four(dir.path());
-    let mut jo = Client::new(&plan);
-    let csrf = jo.sign_in("Jo", JO_PASSPHRASE).csrf();
-    let made = ask(
-        &mut jo,
-        &csrf,
-        &[],
-        "Tomatoes\nRoses",
-        ("2026-11-20", "2026-12-03"),
-    );
-    let id = question_id(made.location.as_deref().unwrap());
+    let (plan, mut jo, csrf, id) = jo_asks(dir.path(), "Tomatoes\nRoses");
     let winter = jo.post(
         "/house",
         &[
@@ -143,9 +133,7 @@ fn a_manager_hands_an_inspector_the_periods_questions_decisions_and_steps_naming
     }
 
     // A support worker who is not a manager makes none.
-    fixture::add_staff(&plan, "Priya", "another long shift here");
-    let mut priya = Client::new(&plan);
-    priya.sign_in("Priya", "another long shift here");
+    let (mut priya, _) = priya(&plan);
     let refused = priya.get("/house/evidence.pdf?from=2026-11-01&to=2026-12-31");
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(!priya.get("/house").body.contains("Evidence for inspection"));

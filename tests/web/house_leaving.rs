@@ -4,26 +4,15 @@
 
 use axum::http::StatusCode;
 
-use super::client::Client;
-use super::fixture::{self, ALEX, JO_PASSPHRASE, SAM};
-use super::house::{answer, ask, house_of_four, question_id, row_of};
+use super::fixture::{ALEX, SAM};
+use super::house::{answer, ask, jo_asks, priya, row_of};
 
 const KIM: &str = "019a4c2e-5f00-7000-8000-00000000c1c1";
 
 #[test]
 fn a_resident_who_leaves_stays_counted_never_named_and_is_asked_nothing_new() {
     let dir = tempfile::tempdir().unwrap();
-    let plan = house_of_four(dir.path());
-    let mut jo = Client::new(&plan);
-    let csrf = jo.sign_in("Jo", JO_PASSPHRASE).csrf();
-    let made = ask(
-        &mut jo,
-        &csrf,
-        &[],
-        "Tomatoes",
-        ("2026-11-20", "2026-12-03"),
-    );
-    let id = question_id(made.location.as_deref().unwrap());
+    let (plan, mut jo, csrf, id) = jo_asks(dir.path(), "Tomatoes");
     let topic = format!("house-{id}");
     for (n, person) in [ALEX, SAM, KIM].iter().enumerate() {
         answer(
@@ -45,9 +34,7 @@ fn a_resident_who_leaves_stays_counted_never_named_and_is_asked_nothing_new() {
         .contains("<h3>Alex</h3>"));
 
     // Priya, who is not a manager, cannot record it.
-    fixture::add_staff(&plan, "Priya", "another long shift here");
-    let mut priya = Client::new(&plan);
-    let priya_csrf = priya.sign_in("Priya", "another long shift here").csrf();
+    let (mut priya, priya_csrf) = priya(&plan);
     let refused = priya.post(
         &format!("/people/{ALEX}/left-home"),
         &[("csrf", &priya_csrf), ("given", "yes")],

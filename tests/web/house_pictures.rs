@@ -8,9 +8,8 @@ use sayso::library::test_photos::phone_jpeg;
 use sayso::store::ports::HousePlan;
 use sayso::store::{DevicePlan, Plan};
 
-use super::client::Client;
-use super::fixture::{self, JO_PASSPHRASE};
-use super::house::{ask, house_of_four, question_id};
+use super::fixture;
+use super::house::{jo_asks, priya};
 
 fn card_pictures(plan: &std::path::Path, question: &str) -> Vec<Option<String>> {
     let plan = Plan::open(plan).unwrap();
@@ -21,18 +20,8 @@ fn card_pictures(plan: &std::path::Path, question: &str) -> Vec<Option<String>> 
 #[test]
 fn a_manager_gives_the_cards_a_phone_photo_or_a_home_cards_picture_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
-    let plan = house_of_four(dir.path());
+    let (plan, mut jo, csrf, id) = jo_asks(dir.path(), "Tomatoes\nTea in the garden");
     let (tea, alex_photo, kept_mat) = fixture::add_pictures(&plan);
-    let mut jo = Client::new(&plan);
-    let csrf = jo.sign_in("Jo", JO_PASSPHRASE).csrf();
-    let made = ask(
-        &mut jo,
-        &csrf,
-        &[],
-        "Tomatoes\nTea in the garden",
-        ("2026-11-20", "2026-12-03"),
-    );
-    let id = question_id(made.location.as_deref().unwrap());
 
     let page = jo.get(&format!("/house/{id}"));
     assert!(
@@ -180,9 +169,7 @@ fn a_manager_gives_the_cards_a_phone_photo_or_a_home_cards_picture_and_nothing_e
     );
 
     // A support worker who is not a manager gives no picture.
-    fixture::add_staff(&plan, "Priya", "another long shift here");
-    let mut priya = Client::new(&plan);
-    let priya_csrf = priya.sign_in("Priya", "another long shift here").csrf();
+    let (mut priya, priya_csrf) = priya(&plan);
     let refused = priya.post(
         &format!("/house/{id}/cards/tomatoes/picture"),
         &[("csrf", &priya_csrf), ("picture", &tea)],

@@ -13,6 +13,7 @@ use crate::core::house_question::NewQuestion;
 use crate::core::PersonId;
 use crate::report::meeting::{self, MeetingReport};
 use crate::store::ports::house::{HouseError, NewDecision, Resident};
+use crate::store::ports::HousePlan;
 use crate::web::auth::SignedIn;
 use crate::web::html::path_part;
 use crate::web::pages::{self, QuestionForm};
@@ -325,26 +326,10 @@ pub(super) async fn meeting_consent(
     Path(person): Path<String>,
     Form(form): Form<ConsentForm>,
 ) -> Result<Response, WebError> {
-    signed_in.check_form(&form.csrf)?;
     staff_only(&signed_in)?;
-    let person = PersonId::new(person);
-    let given = form.given == "yes";
-    let by = signed_in.name().to_string();
-    let now = state.now();
-    let back = format!("/people/{}/profile#meetings", path_part(&person));
-    state
-        .with_plan(move |plan| {
-            match plan
-                .house()
-                .record_meeting_consent(&person, given, &by, now)
-            {
-                Ok(()) => Ok(()),
-                Err(HouseError::Store(e)) => Err(WebError::Plan(e)),
-                Err(_) => Err(WebError::NotFound),
-            }
-        })
-        .await?;
-    Ok(Redirect::to(&back).into_response())
+    let consent: Mark =
+        |plan, person, on, by, now| plan.record_meeting_consent(person, on, by, now);
+    mark_resident(state, signed_in, person, form, consent).await
 }
 
 /// A home manager records that a resident left the home (or that it was
@@ -355,17 +340,31 @@ pub(super) async fn left_home(
     Path(person): Path<String>,
     Form(form): Form<ConsentForm>,
 ) -> Result<Response, WebError> {
-    signed_in.check_form(&form.csrf)?;
     staff_only(&signed_in)?;
     manager_only(&signed_in)?;
+    let leaving: Mark = |plan, person, on, by, now| plan.record_leaving(person, on, by, now);
+    mark_resident(state, signed_in, person, form, leaving).await
+}
+
+/// A mark on a resident's profile made ("yes") or cleared, then back there.
+type Mark = fn(&mut dyn HousePlan, &PersonId, bool, &str, DateTime<Utc>) -> Result<(), HouseError>;
+
+async fn mark_resident(
+    state: AppState,
+    signed_in: SignedIn,
+    person: String,
+    form: ConsentForm,
+    mark: Mark,
+) -> Result<Response, WebError> {
+    signed_in.check_form(&form.csrf)?;
     let person = PersonId::new(person);
-    let left = form.given == "yes";
+    let on = form.given == "yes";
     let by = signed_in.name().to_string();
     let now = state.now();
     let back = format!("/people/{}/profile#meetings", path_part(&person));
     state
         .with_plan(
-            move |plan| match plan.house().record_leaving(&person, left, &by, now) {
+            move |plan| match mark(plan.house(), &person, on, &by, now) {
                 Ok(()) => Ok(()),
                 Err(HouseError::Store(e)) => Err(WebError::Plan(e)),
                 Err(_) => Err(WebError::NotFound),

@@ -14,7 +14,7 @@ use crate::store::pictures::{is_picture_hash, NewPicture};
 use crate::store::ports::house::{CardPicture, HouseError};
 use crate::web::auth::{check_same_site, SignedIn};
 use crate::web::html::{card_anchor, path_part};
-use crate::web::sets::{one_file, photo_too_big, prepare_photo};
+use crate::web::sets::{one_photo, prepare_photo};
 use crate::web::{AppState, WebError};
 
 use super::checks::staff_only;
@@ -88,15 +88,7 @@ pub(super) async fn card_photo(
     // One upload is read and worked on at a time: its bytes and pixels
     // are the server's largest use of memory.
     let _turn = state.heavy_work.turn().await?;
-    let (upload, _) = one_file(
-        &signed_in,
-        multipart,
-        "photo",
-        MAX_PHOTO_BYTES,
-        photo_too_big,
-        "Choose a photo first.",
-    )
-    .await?;
+    let (upload, _) = one_photo(&signed_in, multipart).await?;
     let bytes = upload.into_bytes();
     let source_hash = crate::store::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
     let photo = prepare_photo(bytes, Framing::Square).await?;

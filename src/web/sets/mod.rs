@@ -33,7 +33,7 @@ pub(super) use invite::setup_link;
 use pages::*;
 use preview::*;
 use uploads::*;
-pub(super) use uploads::{one_file, photo_too_big, prepare_photo};
+pub(super) use uploads::{one_photo, prepare_photo};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

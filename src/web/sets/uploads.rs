@@ -147,7 +147,7 @@ impl UploadForm {
 
 /// A form with one file (a photo, a recording, a board file): the file,
 /// refused with `missing` if none was sent, and the form's texts.
-pub(in crate::web) async fn one_file(
+pub(super) async fn one_file(
     signed_in: &SignedIn,
     multipart: Multipart,
     field: &'static str,
@@ -162,6 +162,22 @@ pub(in crate::web) async fn one_file(
     Ok((upload, texts))
 }
 
+/// A form with one photo (field `photo`), and the form's texts.
+pub(in crate::web) async fn one_photo(
+    signed_in: &SignedIn,
+    multipart: Multipart,
+) -> Result<(Upload, FormTexts), WebError> {
+    one_file(
+        signed_in,
+        multipart,
+        "photo",
+        MAX_PHOTO_BYTES,
+        photo_too_big,
+        "Choose a photo first.",
+    )
+    .await
+}
+
 /// A card's label from the name a phone gave a file (never used as a path).
 pub(super) fn label_of_file(file_name: &str) -> String {
     let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
@@ -169,7 +185,7 @@ pub(super) fn label_of_file(file_name: &str) -> String {
     label_from(stem)
 }
 
-pub(in crate::web) fn photo_too_big(bytes: u64) -> String {
+pub(super) fn photo_too_big(bytes: u64) -> String {
     photo::PhotoError::TooLarge {
         megabytes: bytes.div_ceil(1024 * 1024),
     }
@@ -333,15 +349,7 @@ pub(super) async fn card_picture(
     // One upload is read and worked on at a time: its bytes and pixels
     // are the server's largest use of memory.
     let _turn = state.heavy_work.turn().await?;
-    let (upload, texts) = one_file(
-        &signed_in,
-        multipart,
-        "photo",
-        MAX_PHOTO_BYTES,
-        photo_too_big,
-        "Choose a photo first.",
-    )
-    .await?;
+    let (upload, texts) = one_photo(&signed_in, multipart).await?;
     let bytes = upload.bytes;
     let framing = if texts.get("square").is_some_and(|v| v == "yes") {
         Framing::Square
@@ -381,15 +389,7 @@ pub(super) async fn topic_picture(
     // One upload is read and worked on at a time: its bytes and pixels
     // are the server's largest use of memory.
     let _turn = state.heavy_work.turn().await?;
-    let (upload, _) = one_file(
-        &signed_in,
-        multipart,
-        "photo",
-        MAX_PHOTO_BYTES,
-        photo_too_big,
-        "Choose a photo first.",
-    )
-    .await?;
+    let (upload, _) = one_photo(&signed_in, multipart).await?;
     let photo = prepare_photo(upload.bytes, Framing::Square).await?;
     let topic_id = topic.clone();
     let version = save_change(
